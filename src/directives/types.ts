@@ -1,0 +1,249 @@
+// The typed configuration of a loaded unit: the contract between src/directives/ (which fills it from
+// located assignments using the directive tables) and everything downstream (engine, unit state machines,
+// exec layer, rpc `show`). Times are MICROSECONDS as numbers; `Infinity` means infinity (USEC_INFINITY).
+// Signals are numbers. Paths are as written (after specifier expansion).
+import type { Diagnostic } from '../diag';
+
+export type UnitType = 'service' | 'socket' | 'target' | 'mount' | 'device' | 'timer' | 'path' | 'slice' | 'scope' | 'swap' | 'automount';
+
+/** LoadState as systemctl shows it. */
+export type LoadState = 'loaded' | 'not-found' | 'masked' | 'bad-setting' | 'error' | 'stub' | 'merged';
+
+/** Dependency kinds a unit file can state ([Unit] keys, plus Sockets= from [Service] which adds Wants+After). */
+export const DEP_KINDS = [
+  'Requires', 'Requisite', 'Wants', 'BindsTo', 'PartOf', 'Upholds', 'Conflicts',
+  'Before', 'After', 'OnFailure', 'OnSuccess', 'PropagatesReloadTo', 'ReloadPropagatedFrom',
+  'JoinsNamespaceOf',
+] as const;
+export type DepKind = typeof DEP_KINDS[number];
+
+export interface Condition {
+  kind: string;        // name without the Condition/Assert prefix, e.g. 'PathExists'
+  assert: boolean;     // Assert*= (failing fails the job) vs Condition*= (failing skips)
+  trigger: boolean;    // '|' prefix
+  negate: boolean;     // '!' prefix
+  value: string;
+  file: string;
+  line: number;
+}
+
+/** Actions for FailureAction=/SuccessAction=/StartLimitAction= (systemd.unit(5)). */
+export type EmergencyAction = 'none' | 'reboot' | 'reboot-force' | 'reboot-immediate' | 'poweroff' | 'poweroff-force'
+  | 'poweroff-immediate' | 'exit' | 'exit-force' | 'soft-reboot' | 'soft-reboot-force' | 'kexec' | 'kexec-force'
+  | 'halt' | 'halt-force' | 'halt-immediate';
+
+export interface UnitSection {
+  description: string;
+  documentation: string[];
+  deps: Record<DepKind, string[]>;   // as written (validated names, self-references dropped), in order, no dups
+  defaultDependencies: boolean;
+  stopWhenUnneeded: boolean;
+  refuseManualStart: boolean;
+  refuseManualStop: boolean;
+  allowIsolate: boolean;
+  ignoreOnIsolate: boolean;
+  onFailureJobMode: string;
+  jobTimeoutUs: number;
+  jobTimeoutAction: EmergencyAction;
+  startLimitIntervalUs: number;      // default 10 s
+  startLimitBurst: number;           // default 5
+  startLimitAction: EmergencyAction;
+  failureAction: EmergencyAction;
+  successAction: EmergencyAction;
+  failureActionExitStatus: number;   // -1 when unset
+  successActionExitStatus: number;   // -1 when unset
+  conditions: Condition[];           // Condition*= and Assert*= in file order
+  collectMode: 'inactive' | 'inactive-or-failed';
+  sourcePath: string;
+}
+
+export interface InstallSection {
+  wantedBy: string[];
+  requiredBy: string[];
+  alias: string[];
+  also: string[];
+  defaultInstance: string;
+}
+
+/** One command line of an Exec*= setting, split into words (quotes/escapes/specifiers resolved; $VARs NOT yet). */
+export interface ExecCommand {
+  path: string;          // executable as written after prefix removal ('/bin/sh', or a bare name for fixed-path lookup)
+  argv: string[];        // argv[0] included (with '@', argv[0] is the given second word)
+  ignoreFailure: boolean;   // '-'
+  noEnvExpand: boolean;     // ':'
+  privileged: '' | '+' | '!' | '!!';
+  file: string;
+  line: number;
+}
+
+export type StdInput = 'null' | 'tty' | 'tty-force' | 'tty-fail' | 'data' | 'socket' | `file:${string}` | `fd:${string}`;
+export type StdOutput = 'inherit' | 'null' | 'tty' | 'journal' | 'kmsg' | 'journal+console' | 'kmsg+console' | 'syslog' | 'syslog+console'
+  | 'socket' | `file:${string}` | `append:${string}` | `truncate:${string}` | `fd:${string}`;
+
+export interface RLimit { soft: number; hard: number }   // Infinity = RLIM_INFINITY
+
+/** Shared exec settings (systemd.exec(5)) for services and socket Exec*= lines. */
+export interface ExecContext {
+  workingDirectory: { path: string; optional: boolean } | null;   // '~' path means the user's home
+  rootDirectory: string;
+  user: string;
+  group: string;
+  supplementaryGroups: string[];
+  dynamicUser: boolean;
+  umask: number;                       // default 0o022
+  nice: number | null;
+  oomScoreAdjust: number | null;
+  limits: Record<string, RLimit>;      // key: 'NOFILE', 'NPROC', 'CORE', ... (Limit prefix stripped)
+  environment: string[];               // 'K=V' in order (later wins)
+  environmentFiles: { path: string; optional: boolean }[];
+  passEnvironment: string[];
+  unsetEnvironment: string[];
+  standardInput: StdInput;
+  standardOutput: StdOutput;
+  standardError: StdOutput;
+  standardInputData: string;           // base64-decoded StandardInputData/Text
+  ttyPath: string;
+  syslogIdentifier: string;
+  runtimeDirectory: string[];
+  stateDirectory: string[];
+  cacheDirectory: string[];
+  logsDirectory: string[];
+  configurationDirectory: string[];
+  runtimeDirectoryMode: number;        // default 0o755
+  stateDirectoryMode: number;
+  cacheDirectoryMode: number;
+  logsDirectoryMode: number;
+  configurationDirectoryMode: number;
+  runtimeDirectoryPreserve: 'no' | 'yes' | 'restart';
+  privateTmp: boolean;
+  noNewPrivileges: boolean;
+  capabilityBoundingSet: string[] | null;   // null: unchanged
+  ambientCapabilities: string[];
+  pamName: string;
+}
+
+export type KillMode = 'control-group' | 'mixed' | 'process' | 'none';
+
+export interface KillContext {
+  killMode: KillMode;
+  killSignal: number;        // default SIGTERM (15)
+  restartKillSignal: number; // default = killSignal
+  finalKillSignal: number;   // default SIGKILL (9)
+  watchdogSignal: number;    // default SIGABRT (6)
+  sendSIGKILL: boolean;
+  sendSIGHUP: boolean;
+}
+
+export interface ExitStatusSet { statuses: number[]; signals: number[] }
+
+export type ServiceType = 'simple' | 'exec' | 'forking' | 'oneshot' | 'dbus' | 'notify' | 'notify-reload' | 'idle';
+export type RestartPolicy = 'no' | 'on-success' | 'on-failure' | 'on-abnormal' | 'on-watchdog' | 'on-abort' | 'always';
+export type NotifyAccess = 'none' | 'main' | 'exec' | 'all';
+
+export interface ServiceSection {
+  type: ServiceType;
+  remainAfterExit: boolean;
+  guessMainPID: boolean;
+  pidFile: string;
+  busName: string;
+  execCondition: ExecCommand[];
+  execStartPre: ExecCommand[];
+  execStart: ExecCommand[];
+  execStartPost: ExecCommand[];
+  execReload: ExecCommand[];
+  execStop: ExecCommand[];
+  execStopPost: ExecCommand[];
+  restart: RestartPolicy;
+  restartUs: number;                  // RestartSec=, default 100 ms
+  restartSteps: number;
+  restartMaxDelayUs: number;          // Infinity when unset
+  restartPreventExitStatus: ExitStatusSet;
+  restartForceExitStatus: ExitStatusSet;
+  successExitStatus: ExitStatusSet;
+  timeoutStartUs: number;             // default 90 s (Infinity for oneshot unless set)
+  timeoutStopUs: number;              // default 90 s
+  timeoutAbortUs: number;             // default = timeoutStopUs
+  timeoutStartFailureMode: 'terminate' | 'abort' | 'kill';
+  timeoutStopFailureMode: 'terminate' | 'abort' | 'kill';
+  runtimeMaxUs: number;               // Infinity
+  watchdogUs: number;                 // 0 = off
+  notifyAccess: NotifyAccess;         // effective (default resolved: main for notify types / watchdog)
+  fileDescriptorStoreMax: number;
+  sockets: string[];                  // Sockets=
+  reloadSignal: number;               // default SIGHUP
+  exitType: 'main' | 'cgroup';
+}
+
+export type ListenKind = 'stream' | 'datagram' | 'seqpacket' | 'fifo' | 'special' | 'netlink' | 'mqueue';
+
+export interface ListenSpec {
+  kind: ListenKind;
+  address: string;     // as written (after specifiers)
+  file: string;
+  line: number;
+}
+
+export interface SocketSection {
+  listen: ListenSpec[];
+  accept: boolean;
+  maxConnections: number;             // default 64
+  maxConnectionsPerSource: number;    // default = maxConnections
+  backlog: number;                    // default SOMAXCONN (4096)
+  bindIPv6Only: 'default' | 'both' | 'ipv6-only';
+  bindToDevice: string;
+  socketUser: string;
+  socketGroup: string;
+  socketMode: number;                 // 0o666
+  directoryMode: number;              // 0o755
+  service: string;                    // Service= ('' when unset)
+  fileDescriptorName: string;         // '' → the socket unit's name
+  removeOnStop: boolean;
+  symlinks: string[];
+  reusePort: boolean;
+  freeBind: boolean;
+  transparent: boolean;
+  keepAlive: boolean;
+  keepAliveTimeUs: number;
+  keepAliveIntervalUs: number;
+  keepAliveProbes: number;
+  noDelay: boolean;
+  receiveBuffer: number;              // 0 = unset
+  sendBuffer: number;
+  passCredentials: boolean;
+  passSecurity: boolean;
+  writable: boolean;
+  timestamping: 'off' | 'us' | 'ns';
+  triggerLimitIntervalUs: number;
+  triggerLimitBurst: number;
+  pollLimitIntervalUs: number;
+  pollLimitBurst: number;
+  execStartPre: ExecCommand[];
+  execStartPost: ExecCommand[];
+  execStopPre: ExecCommand[];
+  execStopPost: ExecCommand[];
+  timeoutUs: number;                  // TimeoutSec= for socket control commands
+}
+
+/** A unit as loaded: what the engine, the machines and `show` consume. */
+export interface UnitConfig {
+  id: string;
+  names: string[];
+  type: UnitType;
+  loadState: LoadState;
+  loadError: string;                  // human text when loadState is not 'loaded' ('' otherwise)
+  fragmentPath: string;
+  dropInPaths: string[];
+  prefix: string;
+  instance: string;
+  unit: UnitSection;
+  install: InstallSection;
+  /** Units named by .wants/ and .requires/ directories of this unit (added as Wants/Requires by the engine). */
+  wantsFromDirs: string[];
+  requiresFromDirs: string[];
+  service: ServiceSection | null;     // non-null for .service
+  socket: SocketSection | null;       // non-null for .socket
+  exec: ExecContext;                  // defaults for types that have none
+  kill: KillContext;
+  /** Raw directive values for `show`/`verify` keyed by Section.Key (last value / list), filled by the tables. */
+  diagnostics: Diagnostic[];
+}
