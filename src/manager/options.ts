@@ -1,0 +1,109 @@
+// Daemon command line: `tsysd [--system|--user] [--unit-path DIR]... [--target UNIT] [--control-socket PATH]
+// [--runtime-dir DIR] [--log-dir DIR] [--log-level LEVEL] [--container|--no-container] [--health-listen ADDR]`.
+// Pure: takes argv, env, uid and returns options or an error string. Defaults follow systemd's system and
+// user managers, with tsysd's runtime state under /run/tsysd (system) or $XDG_RUNTIME_DIR/tsysd (user).
+export interface DaemonOptions {
+  userMode: boolean;
+  unitPaths: string[];          // explicit --unit-path dirs (empty: systemd's default search path)
+  target: string;               // '' → default.target, falling back to multi-user.target (system mode)
+  controlSocket: string;
+  runtimeDir: string;
+  logDir: string;               // '' → no log files (ring buffers only)
+  logLevel: 'debug' | 'info' | 'notice' | 'warning' | 'err';
+  container: boolean | null;    // null → auto-detect
+  healthListen: string;         // '' → off
+  forwardOutput: boolean | null;// print service output on stdout prefixed with the unit (null → when PID 1)
+}
+
+export type ParseResult = { ok: true; options: DaemonOptions } | { ok: false; error: string } | { ok: true; help: true };
+
+export const DAEMON_USAGE = `tsysd [OPTIONS...]             run the manager
+tsysd verify [--unit-path DIR]... [--json] UNIT|FILE...
+tsysd plan [--unit-path DIR]... [--mode MODE] [--stop|--restart] [--json] UNIT...
+tsysd dump [--unit-path DIR]... UNIT...   show the merged unit files (like systemctl cat)
+
+Manager options:
+  --system | --user          system manager (default as root) or user manager
+  --unit-path DIR            load units from DIR (repeatable; replaces the default search path)
+  --target UNIT              unit to start at boot (default: default.target, else multi-user.target)
+  --control-socket PATH      JSON-RPC control socket (default /run/tsysd/control.sock, or
+                             $XDG_RUNTIME_DIR/tsysd/control.sock for --user)
+  --runtime-dir DIR          runtime state (default /run/tsysd or $XDG_RUNTIME_DIR/tsysd)
+  --log-dir DIR              also write per-unit log files (rotated) into DIR
+  --log-level LEVEL          debug, info (default), notice, warning, err
+  --container / --no-container   force container mode on/off (default: auto-detect)
+  --health-listen ADDR       serve GET /healthz on ADDR (host:port)
+  --forward-output / --no-forward-output  print service output on stdout with a unit prefix
+`;
+
+export function userRuntimeBase(env: Record<string, string | undefined>, uid: number): string {
+  return env.XDG_RUNTIME_DIR && env.XDG_RUNTIME_DIR.startsWith('/') ? env.XDG_RUNTIME_DIR : `/tmp/tsysd-${uid}`;
+}
+
+export function parseDaemonArgs(argv: string[], env: Record<string, string | undefined>, uid: number): ParseResult {
+  let userMode: boolean | null = null;
+  const unitPaths: string[] = [];
+  let target = '';
+  let controlSocket = '';
+  let runtimeDir = '';
+  let logDir = '';
+  let logLevel: DaemonOptions['logLevel'] = 'info';
+  let container: boolean | null = null;
+  let healthListen = '';
+  let forwardOutput: boolean | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const eq = a.indexOf('=');
+    const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    const inline = a.startsWith('--') && eq > 0 ? a.slice(eq + 1) : undefined;
+    const value = (): string | null => {
+      if (inline !== undefined) return inline;
+      const v = argv[i + 1];
+      if (v === undefined) return null;
+      i++;
+      return v;
+    };
+    switch (name) {
+      case '-h': case '--help': return { ok: true, help: true };
+      case '--system': userMode = false; break;
+      case '--user': userMode = true; break;
+      case '--container': container = true; break;
+      case '--no-container': container = false; break;
+      case '--forward-output': forwardOutput = true; break;
+      case '--no-forward-output': forwardOutput = false; break;
+      case '--unit-path': case '--target': case '--control-socket': case '--runtime-dir': case '--log-dir':
+      case '--log-level': case '--health-listen': {
+        const v = value();
+        if (v === null || v === '') return { ok: false, error: `option ${name} needs a value` };
+        if (name === '--unit-path') unitPaths.push(v);
+        else if (name === '--target') target = v;
+        else if (name === '--control-socket') controlSocket = v;
+        else if (name === '--runtime-dir') runtimeDir = v;
+        else if (name === '--log-dir') logDir = v;
+        else if (name === '--health-listen') healthListen = v;
+        else {
+          if (v !== 'debug' && v !== 'info' && v !== 'notice' && v !== 'warning' && v !== 'err') {
+            return { ok: false, error: `invalid log level '${v}' (debug, info, notice, warning, err)` };
+          }
+          logLevel = v;
+        }
+        break;
+      }
+      default:
+        return { ok: false, error: `unknown option '${a}'` };
+    }
+  }
+  const um = userMode ?? uid !== 0;
+  const base = um ? `${userRuntimeBase(env, uid)}/tsysd` : '/run/tsysd';
+  if (!runtimeDir) runtimeDir = controlSocket ? dirnameOf(controlSocket) : base;
+  if (!controlSocket) controlSocket = `${runtimeDir}/control.sock`;
+  return {
+    ok: true,
+    options: { userMode: um, unitPaths, target, controlSocket, runtimeDir, logDir, logLevel, container, healthListen, forwardOutput },
+  };
+}
+
+function dirnameOf(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i <= 0 ? '/' : p.slice(0, i);
+}

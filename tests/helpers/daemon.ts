@@ -1,0 +1,175 @@
+// E2E harness: boots the real `tsysd` on a temp unit dir inside a private PID namespace
+// (`unshare --pid --fork --mount-proc`, so tsysd is PID 1 there and a kill bug can never reach a process
+// outside the test), and drives it with the real `tsysctl`. Every daemon is stopped by pid in `stop()`,
+// and its temp dir removed. Optional `net: true` adds a private network namespace with loopback up.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..', '..', '..');
+export const TSYSD = path.join(ROOT, 'dist', 'src', 'cli', 'tsysd.js');
+export const TSYSCTL = path.join(ROOT, 'dist', 'src', 'cli', 'tsysctl.js');
+
+export interface CtlResult { code: number; stdout: string; stderr: string }
+
+export interface DaemonOptions {
+  units: Record<string, string>;      // file name (may contain '/', e.g. 'x.service.d/a.conf') → content
+  symlinks?: Record<string, string>;  // link name → target (e.g. masks, aliases)
+  args?: string[];                    // extra tsysd args
+  net?: boolean;                      // private network namespace with lo up
+  env?: Record<string, string>;
+  waitRunning?: boolean;              // wait until is-system-running is not 'initializing'/'starting'
+}
+
+export class Daemon {
+  output = '';
+  exitCode: number | null = null;
+  private exited: Promise<number>;
+  constructor(readonly dir: string, readonly unitDir: string, readonly sock: string, readonly proc: ChildProcess) {
+    proc.stdout?.on('data', (d: Buffer) => { this.output += d.toString(); });
+    proc.stderr?.on('data', (d: Buffer) => { this.output += d.toString(); });
+    this.exited = new Promise((resolve) => {
+      proc.on('exit', (code, signal) => {
+        this.exitCode = code ?? (signal ? 128 : 1);
+        resolve(this.exitCode);
+      });
+    });
+  }
+
+  /** The pid of tsysd itself (PID 1 inside the namespace), as seen from the test's namespace. */
+  innerPid(): number {
+    const pid = this.proc.pid;
+    if (!pid) return 0;
+    try {
+      const kids = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+      return Number(kids[0] ?? 0);
+    } catch { return 0; }
+  }
+
+  ctl(args: string[], opts: { env?: Record<string, string>; uid?: number; timeoutMs?: number; argv0?: string } = {}): Promise<CtlResult> {
+    return runCtl(['--socket', this.sock, ...args], opts);
+  }
+
+  /** Send a signal to tsysd (PID 1 of its namespace). */
+  signal(sig: NodeJS.Signals | number): void {
+    const p = this.innerPid();
+    if (p > 0) process.kill(p, sig);
+  }
+
+  waitExit(timeoutMs: number): Promise<number | null> {
+    return Promise.race([this.exited, new Promise<null>((r) => setTimeout(() => r(null), timeoutMs).unref())]);
+  }
+
+  /** Orderly stop (SIGTERM to tsysd), then SIGKILL if it lingers; removes the temp dir. Returns the exit code. */
+  async stop(timeoutMs = 20000): Promise<number> {
+    if (this.exitCode === null) {
+      this.signal('SIGTERM');
+      const c = await this.waitExit(timeoutMs);
+      if (c === null) {
+        const p = this.innerPid();
+        if (p > 0) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
+        await this.waitExit(5000);
+        if (this.exitCode === null && this.proc.pid) { try { process.kill(this.proc.pid, 'SIGKILL'); } catch { /* gone */ } }
+      }
+    }
+    await this.exited;
+    fs.rmSync(this.dir, { recursive: true, force: true });
+    return this.exitCode ?? 1;
+  }
+}
+
+export function writeUnits(dir: string, units: Record<string, string>, symlinks: Record<string, string> = {}): void {
+  for (const [name, content] of Object.entries(units)) {
+    const p = path.join(dir, name);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, content);
+  }
+  for (const [name, target] of Object.entries(symlinks)) {
+    const p = path.join(dir, name);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.symlinkSync(target, p);
+  }
+}
+
+export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsysd-e2e-'));
+  const unitDir = path.join(dir, 'units');
+  fs.mkdirSync(unitDir);
+  writeUnits(unitDir, o.units, o.symlinks);
+  const sock = path.join(dir, 'control.sock');
+  const args = ['--pid', '--fork', '--mount-proc', '--kill-child=SIGKILL'];
+  if (o.net) args.push('--net');
+  const inner = [process.execPath, TSYSD, '--system', '--unit-path', unitDir, '--control-socket', sock,
+    '--runtime-dir', path.join(dir, 'run'), ...(o.args ?? [])];
+  const cmd = o.net ? ['sh', '-c', 'ip link set lo up && exec "$@"', 'sh', ...inner] : inner;
+  const proc = spawn('unshare', [...args, ...cmd], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...(o.env ?? {}), DEBUG: process.env.TSYSD_TEST_DEBUG ?? '' },
+  });
+  const d = new Daemon(dir, unitDir, sock, proc);
+  const deadline = Date.now() + 15000;
+  while (Date.now() < deadline) {
+    if (d.exitCode !== null) throw new Error(`tsysd exited early (${d.exitCode}):\n${d.output}`);
+    if (await canConnect(sock)) break;
+    await sleep(30);
+  }
+  if (!(await canConnect(sock))) { await d.stop(); throw new Error(`tsysd did not open its control socket:\n${d.output}`); }
+  if (o.waitRunning !== false) {
+    await d.ctl(['is-system-running', '--wait'], { timeoutMs: 30000 });
+  }
+  return d;
+}
+
+export function runCtl(args: string[], opts: { env?: Record<string, string>; uid?: number; timeoutMs?: number; argv0?: string } = {}): Promise<CtlResult> {
+  return new Promise((resolve) => {
+    let cmd = process.execPath;
+    let full = [TSYSCTL, ...args];
+    if (opts.argv0) full = [opts.argv0, ...args];
+    if (opts.uid !== undefined) {
+      full = ['--reuid', String(opts.uid), '--regid', String(opts.uid), '--clear-groups', cmd, ...full];
+      cmd = 'setpriv';
+    }
+    const p = spawn(cmd, full, { env: { ...process.env, ...(opts.env ?? {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (b: Buffer) => { stdout += b.toString(); });
+    p.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+    const t = setTimeout(() => { p.kill('SIGKILL'); }, opts.timeoutMs ?? 30000);
+    p.on('close', (code, sig) => {
+      clearTimeout(t);
+      resolve({ code: code ?? (sig ? 128 : 1), stdout, stderr });
+    });
+  });
+}
+
+export function canConnect(sock: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(sock);
+    s.on('connect', () => { s.destroy(); resolve(true); });
+    s.on('error', () => resolve(false));
+  });
+}
+
+export function sleep(ms: number): Promise<void> { return new Promise((r) => setTimeout(r, ms)); }
+
+/** Poll `fn` until it returns true or the timeout passes; returns the last value. */
+export async function waitFor(fn: () => Promise<boolean> | boolean, timeoutMs = 10000, stepMs = 50): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (await fn()) return true;
+    if (Date.now() > end) return false;
+    await sleep(stepMs);
+  }
+}
+
+/** `show -p P --value UNIT` convenience. */
+export async function prop(d: Daemon, unit: string, p: string): Promise<string> {
+  const r = await d.ctl(['show', '-p', p, '--value', unit]);
+  return r.stdout.trim();
+}
+
+export function hasUnshare(): boolean {
+  return spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true']).status === 0;
+}
