@@ -47,7 +47,7 @@ class Ring {
   }
 }
 
-interface FileSink { stream: fs.WriteStream; bytes: number; file: string }
+interface FileSink { fd: number; bytes: number; file: string }
 
 export class LogStore {
   private readonly rings = new Map<string, Ring>();
@@ -95,29 +95,35 @@ export class LogStore {
   drop(unit: string): void { this.rings.delete(unit); }
 
   close(): void {
-    for (const f of this.files.values()) f.stream.end();
+    for (const f of this.files.values()) { try { fs.closeSync(f.fd); } catch { /* already closed */ } }
     this.files.clear();
     this.subs.clear();
   }
 
+  // Files are written with small synchronous appends: a log line is far below a page, and rotation stays
+  // exact (rename happens between two writes, never under an in-flight stream).
   private writeFile(line: LogLine): void {
     const key = line.unit || 'manager';
     let sink = this.files.get(key);
-    if (!sink) {
-      const file = path.join(this.opts.dir as string, `${key.replace(/\//g, '_')}.log`);
-      let bytes = 0;
-      try { bytes = fs.statSync(file).size; } catch { /* new file */ }
-      sink = { stream: fs.createWriteStream(file, { flags: 'a' }), bytes, file };
-      sink.stream.on('error', () => { this.files.delete(key); });
-      this.files.set(key, sink);
-    }
-    const text = `${formatShort(line)}\n`;
-    sink.stream.write(text);
-    sink.bytes += Buffer.byteLength(text);
-    if (sink.bytes >= this.maxFileBytes) {
-      sink.stream.end();
+    try {
+      if (!sink) {
+        const file = path.join(this.opts.dir as string, `${key.replace(/\//g, '_')}.log`);
+        const fd = fs.openSync(file, 'a', 0o640);
+        sink = { fd, bytes: fs.fstatSync(fd).size, file };
+        this.files.set(key, sink);
+      }
+      const buf = Buffer.from(`${formatShort(line)}\n`);
+      fs.writeSync(sink.fd, buf);
+      sink.bytes += buf.length;
+      if (sink.bytes >= this.maxFileBytes) {
+        fs.closeSync(sink.fd);
+        this.files.delete(key);
+        fs.renameSync(sink.file, `${sink.file}.1`);
+      }
+    } catch {
+      // A full or read-only disk must not take the manager down: keep the ring buffer, drop the file.
+      if (sink) { try { fs.closeSync(sink.fd); } catch { /* ignore */ } }
       this.files.delete(key);
-      try { fs.renameSync(sink.file, `${sink.file}.1`); } catch { /* keep going */ }
     }
   }
 }
