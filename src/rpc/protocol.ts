@@ -1,0 +1,429 @@
+// THE documentation of tsysd's control API: JSON-RPC 2.0 over the manager's unix stream socket.
+//
+// Owner: H6. Pure data and types, no imports: the CLI's fast path (src/rpc/client.ts) loads it.
+// Invariants:
+//  * Framing: one JSON value (a request object or a batch array) per line ('\n'-terminated), UTF-8.
+//    Many requests per connection; responses come back one per line, NOT necessarily in request order
+//    (match them by `id`). A batch gets one line holding the array of its responses.
+//  * Every method's params are ONE object (by-name). Unknown keys are ignored; missing required keys or
+//    wrong types give INVALID_PARAMS (-32602) with `data.field` naming the offending key.
+//  * Times are MICROSECONDS since the Unix epoch (CLOCK_REALTIME) as numbers; 0 means "never / n/a".
+//    Durations are microseconds; `Infinity` cannot be sent in JSON, so USEC_INFINITY is -1 on the wire.
+//  * Unit names in params are full names (`foo.service`); the CLI adds `.service` the way systemctl does.
+//  * Errors: `{code, message, data}` where `code` is one of ErrorCode below (stable), `message` is the text
+//    systemctl would print after "Failed to <verb> <unit>: " and `data` is ErrorData (unit, job result...).
+//  * State-changing methods (METHODS[m].write === true) need a privileged caller: uid 0, or the manager's
+//    own uid in user mode (SO_PEERCRED). Others get ACCESS_DENIED. Read-only methods are open to anyone
+//    who can connect.
+//  * Events: after `subscribe`, the server sends JSON-RPC notifications (no id) with method "event" and
+//    params RpcEvent. A connection whose unread output exceeds the server's buffer bound is dropped.
+
+// ---------------------------------------------------------------------------------------------------
+// Error codes
+// ---------------------------------------------------------------------------------------------------
+
+export const ErrorCode = {
+  // JSON-RPC 2.0 standard codes
+  PARSE_ERROR: -32700,        // malformed JSON line
+  INVALID_REQUEST: -32600,    // not a JSON-RPC 2.0 request object, or the line exceeds the size bound
+  METHOD_NOT_FOUND: -32601,
+  INVALID_PARAMS: -32602,     // data.field = offending key
+  INTERNAL_ERROR: -32603,
+  // tsysd application codes (stable; tsysctl maps them to systemctl exit codes, see ctl/errors.ts)
+  NO_SUCH_UNIT: 1,            // "Unit X not found."                                  → rc 5
+  UNIT_MASKED: 2,             // "Unit X is masked."                                  → rc 1
+  JOB_FAILED: 3,              // only with wait:true; data.result = job result (failed, dependency, timeout, canceled...),
+                              // data.unitResult = the unit's Result= (exit-code, signal, ...)   → rc 1
+  ACCESS_DENIED: 4,           // "Access denied"                                      → rc 4
+  NOT_LOADED: 5,              // stop/kill/reload of a unit that is not loaded: "Unit X not loaded." → rc 5
+  BAD_SETTING: 6,             // unit failed to load (bad-setting/error): "Unit X has a bad unit file setting." → rc 6
+  DESTRUCTIVE_TRANSACTION: 7, // job mode fail: "Transaction for X/start is destructive (...)." → rc 4
+  JOB_NOT_APPLICABLE: 8,      // "Job type reload is not applicable for unit X."      → rc 3
+  UNIT_INACTIVE: 9,           // reload of an inactive unit: "Unit X is not active, cannot reload." → rc 1
+  REFUSE_MANUAL: 10,          // RefuseManualStart/Stop: "Operation refused, unit X may be requested by dependency only (it is configured to refuse manual start/stop)." → rc 4
+  NO_ISOLATION: 11,           // isolate without AllowIsolate: "Operation refused, unit may not be isolated." → rc 4
+  TRANSACTION_CYCLIC: 12,     // "Transaction order is cyclic. See system logs for details." → rc 1
+  TRANSACTION_CONFLICT: 13,   // "Transaction contains conflicting jobs 'start' and 'stop' for X. Probably contradicting requirement dependencies configured." → rc 1
+  NO_SUCH_JOB: 14,            // cancel of an unknown job id                          → rc 1
+  UNIT_FILE_ERROR: 15,        // enable/disable/mask/... failed; data.path, message = systemctl's text → rc 1
+  SHUTTING_DOWN: 16,          // the manager refuses new jobs while shutting down     → rc 1
+  OVERLOADED: 17,             // per-connection queue full; the request was not run   → rc 1
+  INVALID_ARGUMENT: 18,       // semantically invalid (bad unit name, unknown signal) → rc 1
+  UNSUPPORTED: 19,            // the manager does not implement this operation here   → rc 1
+} as const;
+export type ErrorCodeValue = typeof ErrorCode[keyof typeof ErrorCode];
+
+export interface ErrorData {
+  unit?: string;
+  job?: number;
+  /** JOB_FAILED: the job result (JobResultCode). */
+  result?: JobResultCode;
+  /** JOB_FAILED: the unit's Result= when the job finished ('success', 'exit-code', 'signal', 'timeout', ...). */
+  unitResult?: string;
+  /** JOB_FAILED: the job type that failed ('start', 'stop', ...). */
+  jobType?: JobType;
+  /** INVALID_PARAMS: the key that is missing or has a wrong type. */
+  field?: string;
+  /** UNIT_FILE_ERROR: the path concerned. */
+  path?: string;
+}
+
+export interface RpcErrorObject { code: number; message: string; data?: ErrorData }
+
+/** Hard limits the server enforces (documented so clients can stay under them). */
+export const LIMITS = {
+  maxRequestBytes: 1 << 20,        // one line (request or batch); longer → INVALID_REQUEST and the connection closes
+  maxBatchLength: 256,             // more → INVALID_REQUEST
+  maxInFlightPerConnection: 64,    // queued + running requests per connection; more → OVERLOADED for the extra ones
+  maxOutputBufferBytes: 4 << 20,   // unread responses/events per connection; more → connection dropped
+  maxConnections: 1024,            // more → new connections are closed at once
+  maxSubscriptionsPerConnection: 16,
+} as const;
+
+// ---------------------------------------------------------------------------------------------------
+// Vocabulary
+// ---------------------------------------------------------------------------------------------------
+
+export type JobMode = 'replace' | 'fail' | 'isolate' | 'ignore-dependencies' | 'ignore-requirements' | 'flush' | 'replace-irreversibly';
+export type JobType = 'start' | 'stop' | 'restart' | 'try-restart' | 'reload' | 'reload-or-start' | 'verify-active' | 'nop';
+export type JobState = 'waiting' | 'running';
+export type JobResultCode = 'done' | 'canceled' | 'timeout' | 'failed' | 'dependency' | 'skipped' | 'invalid' | 'assert' | 'unsupported' | 'collected' | 'once';
+export type ActiveState = 'active' | 'reloading' | 'inactive' | 'failed' | 'activating' | 'deactivating' | 'maintenance';
+export type LoadStateName = 'loaded' | 'not-found' | 'masked' | 'bad-setting' | 'error' | 'stub' | 'merged';
+export type UnitFileStateName = 'enabled' | 'enabled-runtime' | 'linked' | 'linked-runtime' | 'alias' | 'masked' | 'masked-runtime'
+  | 'static' | 'indirect' | 'disabled' | 'generated' | 'transient' | 'bad';
+export type SystemState = 'initializing' | 'starting' | 'running' | 'degraded' | 'maintenance' | 'stopping' | 'offline' | 'unknown';
+export type KillWhom = 'all' | 'main' | 'control';
+export type PresetMode = 'full' | 'enable-only' | 'disable-only';
+
+/** A job as listed or returned. */
+export interface JobInfo { id: number; unit: string; type: JobType; state: JobState }
+
+/** One captured log line (service stdout/stderr, or the manager's own messages about a unit). */
+export interface LogLine {
+  seq: number;                 // monotonically increasing cursor, unique per manager run
+  ts: number;                  // µs since epoch
+  unit: string;                // '' for manager-wide lines
+  pid: number;                 // 0 when the manager itself wrote it
+  ident: string;               // syslog identifier as journalctl prints it ('sleep', 'tsysd', ...)
+  stream: 'stdout' | 'stderr' | 'manager';
+  priority: number;            // syslog priority 0..7 (6 = info)
+  message: string;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Params and results per method
+// ---------------------------------------------------------------------------------------------------
+
+/** start/stop/restart/try-restart/reload/reload-or-restart/try-reload-or-restart/isolate. */
+export interface JobParams {
+  unit: string;
+  mode?: JobMode;              // default 'replace' ('isolate' for the isolate method)
+  /** false (default): answer as soon as the job is queued. true: answer when the job finishes; a result
+   *  other than 'done' (and 'skipped' for the try-* verbs) is the error JOB_FAILED with data.result/unitResult. */
+  wait?: boolean;
+}
+export interface JobReply {
+  job: number;                 // job id (0 when nothing had to be queued)
+  unit: string;                // canonical unit id
+  type: JobType;
+  /** Set when wait:true, or when the job finished before the manager answered. */
+  result?: JobResultCode;
+  unitResult?: string;
+}
+
+export interface KillParams { unit: string; signal?: number /* default 15 */; whom?: KillWhom /* default 'all' */ }
+export interface UnitParams { unit: string }
+export interface OptionalUnitParams { unit?: string }   // absent → all units (reset-failed)
+export interface CancelParams { job: number }
+
+/** `show`: properties in the manager's order with systemd's names and value formats (strings, exactly as
+ *  `systemctl show` prints them after `=`). Absent `unit` → the manager's own properties. Never fails for
+ *  a well-formed but unknown name: returns LoadState=not-found etc., like systemctl. */
+export interface ShowParams {
+  unit?: string;
+  properties?: string[];       // only these (still in the manager's order); listed ones print even when empty
+  all?: boolean;               // include empty / unset properties
+}
+export interface ShowReply { unit: string; properties: Array<[string, string]> }
+
+/** Cheap state probe for is-active/is-failed and scripts. One entry per requested unit, same order. */
+export interface UnitStatesParams { units: string[] }
+export interface UnitState {
+  unit: string;                // canonical id ('' → the name as asked when not found)
+  loadState: LoadStateName;
+  activeState: ActiveState;
+  subState: string;
+  result: string;              // Result= ('success' when none)
+}
+
+/** Process line of `systemctl status` (`Process: 123 ExecStartPre=/bin/true (code=exited, status=0/SUCCESS)`). */
+export interface ExecRecord {
+  kind: string;                // 'ExecStartPre', 'ExecStart', 'ExecStopPost', ...
+  pid: number;
+  argv: string[];
+  path: string;
+  code: 'exited' | 'killed' | 'dumped' | '';   // '' while running
+  status: number;              // exit status, or signal number when killed/dumped
+  startTs: number;
+  exitTs: number;
+}
+
+export interface StatusReply {
+  id: string;
+  names: string[];
+  description: string;
+  loadState: LoadStateName;
+  loadError: string;           // e.g. "Unit foo.service has a bad unit file setting." ('' when loaded)
+  fragmentPath: string;
+  dropInPaths: string[];
+  unitFileState: UnitFileStateName | '';
+  unitFilePreset: 'enabled' | 'disabled' | '';
+  activeState: ActiveState;
+  subState: string;
+  result: string;
+  stateChangeTs: number;       // since when the current ActiveState holds
+  activeEnterTs: number;
+  activeExitTs: number;
+  inactiveEnterTs: number;
+  inactiveExitTs: number;
+  conditionResult: boolean;
+  conditionTs: number;
+  failedCondition: string;     // e.g. 'ConditionPathExists=/x' when a condition failed ('' otherwise)
+  documentation: string[];
+  triggeredBy: Array<{ unit: string; activeState: ActiveState }>;
+  triggers: Array<{ unit: string; activeState: ActiveState }>;
+  listen: Array<{ type: string; address: string }>;   // sockets: ('Stream', '/run/x.sock')
+  mainPid: number;             // 0 = none
+  mainComm: string;            // /proc/<pid>/comm of the main process ('' when none)
+  execMainPid: number;         // last main process, even when exited
+  execMainCode: 'exited' | 'killed' | 'dumped' | '';
+  execMainStatus: number;
+  controlPid: number;
+  controlComm: string;
+  statusText: string;          // STATUS= from sd_notify
+  statusErrno: number;
+  tasks: number | null;        // null: unknown
+  tasksMax: number | null;     // null: infinity/unknown
+  memoryBytes: number | null;
+  cgroup: string;              // '' when the manager has no cgroup for the unit
+  processes: Array<{ pid: number; cmdline: string }>;   // the unit's live processes, main first
+  execs: ExecRecord[];         // finished non-main commands of the current/last run (Process: lines)
+  job: JobInfo | null;
+  needDaemonReload: boolean;
+  invocationId: string;
+  logs: LogLine[];             // last `lines` lines of the unit's log
+}
+export interface StatusParams { unit: string; lines?: number /* default 10 */ }
+
+export interface ListUnitsParams {
+  all?: boolean;               // default false: only active, failed, or with a job (systemctl's default)
+  types?: string[];            // 'service', 'socket', ...
+  states?: string[];           // matched against load, active and sub state (systemctl --state)
+  patterns?: string[];         // fnmatch globs against names (see globMatch in src/rpc/util.ts)
+}
+export interface UnitListEntry {
+  unit: string; loadState: LoadStateName; activeState: ActiveState; subState: string; description: string;
+  job: { id: number; type: JobType; state: JobState } | null;
+  following: string;
+}
+
+export interface ListUnitFilesParams { states?: string[]; types?: string[]; patterns?: string[] }
+export interface UnitFileEntry { path: string; unit: string; state: UnitFileStateName; preset: 'enabled' | 'disabled' | '' }
+
+export interface SocketEntry { listen: string; type: string; unit: string; activates: string[] }
+
+export interface ListDependenciesParams {
+  unit: string;
+  reverse?: boolean;           // RequiredBy/WantedBy... instead of Requires/Wants...
+  order?: 'after' | 'before';  // follow ordering instead of requirement deps
+}
+/** The dependency graph reachable from `root` (adjacency lists, sorted), rendered client-side as a tree. */
+export interface DependencyGraph {
+  root: string;
+  units: Record<string, { activeState: ActiveState; subState: string; loadState: LoadStateName; deps: string[] }>;
+}
+
+export interface UnitFileParams {
+  units: string[];
+  runtime?: boolean;           // /run instead of /etc
+  force?: boolean;
+}
+export interface PresetParams extends UnitFileParams { mode?: PresetMode }
+export interface PresetAllParams { mode?: PresetMode; runtime?: boolean; force?: boolean }
+/** One file-system change, printed by tsysctl as systemctl does:
+ *  symlink → `Created symlink <path> → <source>.`; unlink → `Removed "<path>".` */
+export interface UnitFileChange { type: 'symlink' | 'unlink'; path: string; source: string }
+export interface UnitFileChangesReply { changes: UnitFileChange[]; carriesInstallInfo?: boolean }
+export interface UnitFileStateReply { unit: string; state: UnitFileStateName }
+export interface DefaultTargetReply { unit: string }
+export interface SetDefaultParams { unit: string; force?: boolean }
+
+export interface EnvironmentReply { environment: string[] }   // 'K=V', sorted
+export interface SetEnvironmentParams { assignments: string[] }
+export interface UnsetEnvironmentParams { names: string[] }
+
+export interface ExitParams { code?: number /* default 0 */ }
+
+export interface LogsParams {
+  unit?: string;               // '' / absent → all
+  lines?: number;              // last N (default all that are kept)
+  since?: number;              // µs since epoch
+  afterSeq?: number;           // only lines with seq > afterSeq (to resume after subscribe)
+}
+export interface LogsReply { lines: LogLine[] }
+
+export interface SystemStateReply { state: SystemState }
+export interface ManagerInfoReply { version: string; userMode: boolean; uid: number; pid: number; unitPath: string[] }
+
+export type EventType = 'unit' | 'job' | 'log' | 'manager';
+export interface SubscribeParams { events?: EventType[] /* default all */; units?: string[] /* default all */ }
+export interface SubscribeReply { subscription: number }
+export interface UnsubscribeParams { subscription: number }
+
+export type Empty = Record<string, never>;
+
+// ---------------------------------------------------------------------------------------------------
+// Events (notification method "event", params = { subscription, event })
+// ---------------------------------------------------------------------------------------------------
+
+export interface UnitEvent { type: 'unit'; unit: string; loadState: LoadStateName; activeState: ActiveState; subState: string; result: string; ts: number }
+export interface JobEvent {
+  type: 'job';
+  phase: 'new' | 'removed';
+  job: JobInfo;
+  result?: JobResultCode;      // phase 'removed'
+  unitResult?: string;         // phase 'removed': the unit's Result= at that time
+}
+export interface LogEvent { type: 'log'; line: LogLine }
+export interface ManagerEvent { type: 'manager'; what: 'reloading' | 'reloaded' | 'stopping' | 'exiting'; ts: number }
+export type RpcEvent = UnitEvent | JobEvent | LogEvent | ManagerEvent;
+export interface EventNotification { subscription: number; event: RpcEvent }
+export const EVENT_METHOD = 'event';
+
+// ---------------------------------------------------------------------------------------------------
+// The method table: name → params, result, write?, and a small runtime param schema the server validates.
+// ---------------------------------------------------------------------------------------------------
+
+export interface MethodTypes {
+  'start': [JobParams, JobReply];
+  'stop': [JobParams, JobReply];
+  'restart': [JobParams, JobReply];
+  'try-restart': [JobParams, JobReply];
+  'reload': [JobParams, JobReply];
+  'reload-or-restart': [JobParams, JobReply];
+  'try-reload-or-restart': [JobParams, JobReply];
+  'isolate': [JobParams, JobReply];
+  'cancel': [CancelParams, Empty];
+  'kill': [KillParams, Empty];
+  'reset-failed': [OptionalUnitParams, Empty];
+  'show': [ShowParams, ShowReply];
+  'unit-states': [UnitStatesParams, UnitState[]];
+  'status': [StatusParams, StatusReply];
+  'list-units': [ListUnitsParams, UnitListEntry[]];
+  'list-unit-files': [ListUnitFilesParams, UnitFileEntry[]];
+  'list-sockets': [Empty, SocketEntry[]];
+  'list-jobs': [Empty, JobInfo[]];
+  'list-dependencies': [ListDependenciesParams, DependencyGraph];
+  'is-system-running': [Empty, SystemStateReply];
+  'manager-info': [Empty, ManagerInfoReply];
+  'get-unit-file-state': [UnitParams, UnitFileStateReply];
+  'enable': [UnitFileParams, UnitFileChangesReply];
+  'disable': [UnitFileParams, UnitFileChangesReply];
+  'reenable': [UnitFileParams, UnitFileChangesReply];
+  'mask': [UnitFileParams, UnitFileChangesReply];
+  'unmask': [UnitFileParams, UnitFileChangesReply];
+  'preset': [PresetParams, UnitFileChangesReply];
+  'preset-all': [PresetAllParams, UnitFileChangesReply];
+  'get-default': [Empty, DefaultTargetReply];
+  'set-default': [SetDefaultParams, UnitFileChangesReply];
+  'daemon-reload': [Empty, Empty];
+  'daemon-reexec': [Empty, Empty];
+  'show-environment': [Empty, EnvironmentReply];
+  'set-environment': [SetEnvironmentParams, Empty];
+  'unset-environment': [UnsetEnvironmentParams, Empty];
+  'poweroff': [Empty, Empty];
+  'halt': [Empty, Empty];
+  'reboot': [Empty, Empty];
+  'exit': [ExitParams, Empty];
+  'logs': [LogsParams, LogsReply];
+  'subscribe': [SubscribeParams, SubscribeReply];
+  'unsubscribe': [UnsubscribeParams, Empty];
+}
+export type MethodName = keyof MethodTypes;
+export type ParamsOf<M extends MethodName> = MethodTypes[M][0];
+export type ResultOf<M extends MethodName> = MethodTypes[M][1];
+
+/** Param schema: key → type tag; a trailing '?' marks optional. Tags: string, number, integer, boolean,
+ *  string[], or a '|'-separated list of allowed string literals (e.g. 'all|main|control'). */
+export type ParamSchema = Record<string, string>;
+export interface MethodSpec { write: boolean; params: ParamSchema }
+
+const JOB_MODES = 'replace|fail|isolate|ignore-dependencies|ignore-requirements|flush|replace-irreversibly';
+const JOB: MethodSpec = { write: true, params: { unit: 'string', mode: `${JOB_MODES}?`, wait: 'boolean?' } };
+const FILES: MethodSpec = { write: true, params: { units: 'string[]', runtime: 'boolean?', force: 'boolean?' } };
+const NONE_R: MethodSpec = { write: false, params: {} };
+const NONE_W: MethodSpec = { write: true, params: {} };
+const PRESET = 'full|enable-only|disable-only';
+const EVENTS = 'unit|job|log|manager';
+
+export const METHODS: { readonly [M in MethodName]: MethodSpec } = {
+  'start': JOB, 'stop': JOB, 'restart': JOB, 'try-restart': JOB, 'reload': JOB, 'reload-or-restart': JOB,
+  'try-reload-or-restart': JOB, 'isolate': JOB,
+  'cancel': { write: true, params: { job: 'integer' } },
+  'kill': { write: true, params: { unit: 'string', signal: 'integer?', whom: 'all|main|control?' } },
+  'reset-failed': { write: true, params: { unit: 'string?' } },
+  'show': { write: false, params: { unit: 'string?', properties: 'string[]?', all: 'boolean?' } },
+  'unit-states': { write: false, params: { units: 'string[]' } },
+  'status': { write: false, params: { unit: 'string', lines: 'integer?' } },
+  'list-units': { write: false, params: { all: 'boolean?', types: 'string[]?', states: 'string[]?', patterns: 'string[]?' } },
+  'list-unit-files': { write: false, params: { types: 'string[]?', states: 'string[]?', patterns: 'string[]?' } },
+  'list-sockets': NONE_R, 'list-jobs': NONE_R,
+  'list-dependencies': { write: false, params: { unit: 'string', reverse: 'boolean?', order: 'after|before?' } },
+  'is-system-running': NONE_R, 'manager-info': NONE_R,
+  'get-unit-file-state': { write: false, params: { unit: 'string' } },
+  'enable': FILES, 'disable': FILES, 'reenable': FILES, 'mask': FILES, 'unmask': FILES,
+  'preset': { write: true, params: { units: 'string[]', runtime: 'boolean?', force: 'boolean?', mode: `${PRESET}?` } },
+  'preset-all': { write: true, params: { runtime: 'boolean?', force: 'boolean?', mode: `${PRESET}?` } },
+  'get-default': NONE_R,
+  'set-default': { write: true, params: { unit: 'string', force: 'boolean?' } },
+  'daemon-reload': NONE_W, 'daemon-reexec': NONE_W,
+  'show-environment': NONE_R,
+  'set-environment': { write: true, params: { assignments: 'string[]' } },
+  'unset-environment': { write: true, params: { names: 'string[]' } },
+  'poweroff': NONE_W, 'halt': NONE_W, 'reboot': NONE_W,
+  'exit': { write: true, params: { code: 'integer?' } },
+  'logs': { write: false, params: { unit: 'string?', lines: 'integer?', since: 'number?', afterSeq: 'integer?' } },
+  'subscribe': { write: false, params: { events: `${EVENTS}[]?`, units: 'string[]?' } },
+  'unsubscribe': { write: false, params: { subscription: 'integer' } },
+};
+
+/** Validate params against a schema. Returns the offending key, or null when valid. */
+export function checkParams(schema: ParamSchema, params: unknown): string | null {
+  if (params === undefined || params === null) params = {};
+  if (typeof params !== 'object' || Array.isArray(params)) return '(params)';
+  const obj = params as Record<string, unknown>;
+  for (const [key, tag0] of Object.entries(schema)) {
+    const optional = tag0.endsWith('?');
+    const tag = optional ? tag0.slice(0, -1) : tag0;
+    const v = obj[key];
+    if (v === undefined || v === null) { if (optional) continue; return key; }
+    if (!matchTag(tag, v)) return key;
+  }
+  return null;
+}
+
+function matchTag(tag: string, v: unknown): boolean {
+  if (tag.endsWith('[]')) {
+    if (!Array.isArray(v) || v.length > 10000) return false;
+    const inner = tag.slice(0, -2);
+    return v.every((x) => matchTag(inner, x));
+  }
+  switch (tag) {
+    case 'string': return typeof v === 'string' && v.length <= 65536;
+    case 'number': return typeof v === 'number' && Number.isFinite(v);
+    case 'integer': return typeof v === 'number' && Number.isSafeInteger(v);
+    case 'boolean': return typeof v === 'boolean';
+    default: return typeof v === 'string' && tag.split('|').includes(v);
+  }
+}
