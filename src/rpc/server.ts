@@ -1,0 +1,308 @@
+// The control server: JSON-RPC 2.0 over a unix stream socket, in front of a ManagerApi.
+//
+// Owner: H6. Why jayson's Server.call with our own framing rather than jayson's tcp interface: the tcp
+// interface parses an unbounded JSON stream (no size limit, no backpressure, no per-connection context
+// for peer credentials, no way to push notifications). We keep jayson for what it does well (request
+// validation, batches, notifications, standard error objects) and do the transport ourselves:
+//  * framing: '\n'-delimited lines; a line longer than maxRequestBytes → INVALID_REQUEST, then close;
+//  * bounded work per connection: at most maxInFlightPerConnection requests run at once, further lines
+//    wait in a queue of at most maxRequestBytes bytes; beyond that we stop reading the socket (kernel
+//    backpressure) until the queue drains;
+//  * bounded output: unread responses/events above maxOutputBufferBytes → the connection is destroyed
+//    (a client that never reads cannot grow our memory);
+//  * connection cap: above maxConnections new connections are closed at once;
+//  * authorisation: SO_PEERCRED (injected PeerCredFn); write methods need a privileged peer;
+//  * subscribe/unsubscribe and `wait: true` for jobs are served here from ManagerApi.onEvent.
+// Invariants: every request line gets exactly one response line (unless it is a notification or the
+// connection died); a thrown handler never takes the server down.
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import createDebug from 'debug';
+import * as jayson from 'jayson';
+import { API_METHOD, JOB_METHODS, type Caller, type ManagerApi } from './api';
+import { RpcError } from './errors';
+import { isPrivileged, nativePeerCred, socketModePeerCred, type PeerCred, type PeerCredFn } from './peercred';
+import {
+  ErrorCode, EVENT_METHOD, LIMITS, METHODS, checkParams, type EventType, type JobEvent, type JobParams, type JobReply,
+  type MethodName, type RpcErrorObject, type RpcEvent,
+} from './protocol';
+
+const debug = createDebug('tsysd:rpc');
+
+export interface ServerOptions {
+  api: ManagerApi;
+  /** Socket path to bind (the caller has already claimed it: stale file removed). Ignored with `server`. */
+  path: string;
+  userMode: boolean;
+  managerUid: number;
+  /** Peer credential source; default: H4's native SO_PEERCRED, else the socket-mode fallback. */
+  peerCred?: PeerCredFn;
+  /** Socket file mode (default 0o666: anyone may read state; writes are checked per request). */
+  socketMode?: number;
+  limits?: Partial<Record<keyof typeof LIMITS, number>>;
+}
+
+interface Subscription { id: number; events: Set<EventType> | null; units: Set<string> | null }
+
+interface Conn {
+  sock: net.Socket;
+  caller: Caller;
+  buf: string;                 // partial line
+  queue: string[];             // complete lines not yet dispatched
+  queueBytes: number;
+  inFlight: number;
+  paused: boolean;
+  closed: boolean;
+  subs: Map<number, Subscription>;
+  waiters: Set<() => void>;    // cancel functions of this connection's pending `wait: true` requests
+}
+
+type Limits = { [K in keyof typeof LIMITS]: number };
+
+export class ControlServer {
+  readonly limits: Limits;
+  private srv: net.Server;
+  private conns = new Set<Conn>();
+  private rpc: jayson.Server;
+  private offEvent: () => void;
+  private nextSub = 1;
+  private peerCred: PeerCredFn;
+  /** job id → resolvers of `wait: true` requests. */
+  private jobWaiters = new Map<number, Array<(e: JobEvent) => void>>();
+  /** While a job method call is in progress, removed-job events are kept here (the job may finish inside the call). */
+  private capturing = 0;
+  private recentRemoved = new Map<number, JobEvent>();
+
+  constructor(private readonly opts: ServerOptions) {
+    this.limits = { ...LIMITS, ...(opts.limits ?? {}) } as Limits;
+    this.peerCred = opts.peerCred ?? nativePeerCred() ?? socketModePeerCred(opts.path);
+    const methods: Record<string, jayson.Method> = {};
+    for (const name of Object.keys(METHODS) as MethodName[]) {
+      methods[name] = new jayson.Method({
+        handler: (params: unknown, ctx: unknown, cb: (err: unknown, res?: unknown) => void) => {
+          this.invoke(name, params, ctx as Conn).then((r) => cb(null, r), (e: unknown) => cb(toErrorObject(e)));
+        },
+        useContext: true,
+      } as jayson.MethodOptions);
+    }
+    this.rpc = new jayson.Server(methods, { useContext: true, maxBatchLength: this.limits.maxBatchLength });
+    this.srv = net.createServer({ allowHalfOpen: false }, (s) => this.onConnection(s));
+    this.srv.maxConnections = this.limits.maxConnections;
+    this.offEvent = opts.api.onEvent((e) => this.onEvent(e));
+  }
+
+  get connectionCount(): number { return this.conns.size; }
+
+  listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.srv.once('error', reject);
+      this.srv.listen(this.opts.path, () => {
+        this.srv.off('error', reject);
+        try { fs.chmodSync(this.opts.path, this.opts.socketMode ?? 0o666); } catch { /* best effort */ }
+        debug('listening on %s', this.opts.path);
+        resolve();
+      });
+    });
+  }
+
+  /** Stop accepting, drop every connection, unlink the socket file. */
+  close(): Promise<void> {
+    this.offEvent();
+    for (const c of this.conns) c.sock.destroy();
+    this.conns.clear();
+    return new Promise((resolve) => {
+      this.srv.close(() => {
+        try { fs.unlinkSync(this.opts.path); } catch { /* already gone */ }
+        resolve();
+      });
+    });
+  }
+
+  // ------------------------------------------------------------------ connections and framing
+
+  private onConnection(sock: net.Socket): void {
+    if (this.conns.size >= this.limits.maxConnections) { sock.destroy(); return; }
+    let cred: PeerCred | null = null;
+    try { cred = this.peerCred(sock); } catch { cred = null; }
+    const caller: Caller = {
+      uid: cred?.uid ?? -1, gid: cred?.gid ?? -1, pid: cred?.pid ?? 0,
+      privileged: isPrivileged(cred, this.opts.userMode, this.opts.managerUid),
+    };
+    const c: Conn = { sock, caller, buf: '', queue: [], queueBytes: 0, inFlight: 0, paused: false, closed: false, subs: new Map(), waiters: new Set() };
+    this.conns.add(c);
+    sock.setEncoding('utf8');
+    sock.on('data', (d: string) => this.onData(c, d));
+    sock.on('error', () => { /* close follows */ });
+    sock.on('close', () => this.drop(c));
+    debug('connection uid=%d pid=%d privileged=%s', caller.uid, caller.pid, caller.privileged);
+  }
+
+  private drop(c: Conn, graceful = false): void {
+    if (c.closed) return;
+    c.closed = true;
+    this.conns.delete(c);
+    c.subs.clear();
+    for (const cancel of [...c.waiters]) cancel();
+    c.waiters.clear();
+    c.queue = [];
+    c.queueBytes = 0;
+    c.buf = '';
+    if (graceful) { c.sock.end(); c.sock.setTimeout(5000, () => c.sock.destroy()); } else if (!c.sock.destroyed) c.sock.destroy();
+  }
+
+  private onData(c: Conn, data: string): void {
+    if (c.closed) return;
+    let start = 0;
+    for (;;) {
+      const nl = data.indexOf('\n', start);
+      if (nl < 0) break;
+      const piece = data.slice(start, nl);
+      start = nl + 1;
+      const line = c.buf.length ? c.buf + piece : piece;
+      c.buf = '';
+      if (Buffer.byteLength(line) > this.limits.maxRequestBytes) { this.tooLarge(c); return; }
+      if (line.trim() === '') continue;
+      c.queue.push(line);
+      c.queueBytes += line.length;
+    }
+    c.buf += data.slice(start);
+    if (c.buf.length > this.limits.maxRequestBytes) { this.tooLarge(c); return; }
+    this.pump(c);
+    if (!c.paused && c.queueBytes + c.buf.length > this.limits.maxRequestBytes) { c.paused = true; c.sock.pause(); }
+  }
+
+  private tooLarge(c: Conn): void {
+    this.send(c, { jsonrpc: '2.0', id: null, error: { code: ErrorCode.INVALID_REQUEST, message: `Request exceeds ${this.limits.maxRequestBytes} bytes` } });
+    this.drop(c, true);
+  }
+
+  private pump(c: Conn): void {
+    while (!c.closed && c.inFlight < this.limits.maxInFlightPerConnection && c.queue.length > 0) {
+      const line = c.queue.shift() as string;
+      c.queueBytes -= line.length;
+      c.inFlight++;
+      this.rpc.call(line, c, (err: unknown, res: unknown) => {
+        c.inFlight--;
+        const out = err ?? res;
+        if (out !== undefined && out !== null && !(Array.isArray(out) && out.length === 0)) this.send(c, out);
+        this.pump(c);
+      });
+    }
+    if (c.paused && !c.closed && c.queueBytes + c.buf.length <= this.limits.maxRequestBytes / 2) { c.paused = false; c.sock.resume(); }
+  }
+
+  private send(c: Conn, msg: unknown): void {
+    if (c.closed || c.sock.destroyed) return;
+    let text: string;
+    try { text = JSON.stringify(msg) + '\n'; } catch (e) {
+      text = JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: ErrorCode.INTERNAL_ERROR, message: (e as Error).message } }) + '\n';
+    }
+    c.sock.write(text);
+    if (c.sock.writableLength > this.limits.maxOutputBufferBytes) {
+      debug('dropping connection uid=%d pid=%d: %d bytes unread', c.caller.uid, c.caller.pid, c.sock.writableLength);
+      this.drop(c);
+    }
+  }
+
+  // ------------------------------------------------------------------ dispatch
+
+  private async invoke(name: MethodName, params: unknown, c: Conn): Promise<unknown> {
+    const spec = METHODS[name];
+    const bad = checkParams(spec.params, params);
+    if (bad !== null) throw new RpcError(ErrorCode.INVALID_PARAMS, `Invalid params: ${bad}`, { field: bad });
+    const p = (params ?? {}) as Record<string, unknown>;
+    if (spec.write && !c.caller.privileged) throw new RpcError(ErrorCode.ACCESS_DENIED, 'Access denied');
+    if (name === 'subscribe') return this.subscribe(c, p);
+    if (name === 'unsubscribe') {
+      const id = p.subscription as number;
+      if (!c.subs.delete(id)) throw new RpcError(ErrorCode.INVALID_ARGUMENT, `No subscription ${id}`);
+      return {};
+    }
+    const apiName = API_METHOD[name];
+    const fn = this.opts.api[apiName] as (p: unknown, caller: Caller) => Promise<unknown>;
+    if (JOB_METHODS.has(name) && (p as unknown as JobParams).wait === true) return this.runAndWait(name, fn, p, c);
+    return fn.call(this.opts.api, p, c.caller);
+  }
+
+  private subscribe(c: Conn, p: Record<string, unknown>): { subscription: number } {
+    if (c.subs.size >= this.limits.maxSubscriptionsPerConnection) throw new RpcError(ErrorCode.OVERLOADED, 'Too many subscriptions on this connection');
+    const id = this.nextSub++;
+    const events = Array.isArray(p.events) ? new Set(p.events as EventType[]) : null;
+    const units = Array.isArray(p.units) ? new Set(p.units as string[]) : null;
+    c.subs.set(id, { id, events, units });
+    return { subscription: id };
+  }
+
+  private async runAndWait(name: MethodName, fn: (p: unknown, caller: Caller) => Promise<unknown>, p: Record<string, unknown>, c: Conn): Promise<JobReply> {
+    this.capturing++;
+    let reply: JobReply;
+    let early: JobEvent | undefined;
+    try {
+      reply = await fn.call(this.opts.api, p, c.caller) as JobReply;
+      early = reply.job ? this.recentRemoved.get(reply.job) : undefined;
+    } finally {
+      if (--this.capturing === 0) this.recentRemoved.clear();
+    }
+    let done: JobEvent | undefined = early;
+    if (reply.result === undefined && done === undefined && reply.job) {
+      const jobId = reply.job;
+      done = await new Promise<JobEvent>((resolve, reject) => {
+        const list = this.jobWaiters.get(jobId) ?? [];
+        const w = (e: JobEvent): void => { c.waiters.delete(cancel); resolve(e); };
+        const cancel = (): void => {
+          const l = this.jobWaiters.get(jobId);
+          if (l) { const i = l.indexOf(w); if (i >= 0) l.splice(i, 1); if (l.length === 0) this.jobWaiters.delete(jobId); }
+          reject(new RpcError(ErrorCode.INTERNAL_ERROR, 'connection closed'));
+        };
+        list.push(w);
+        this.jobWaiters.set(jobId, list);
+        c.waiters.add(cancel);
+      });
+    }
+    const result = reply.result ?? done?.result ?? 'done';
+    const unitResult = reply.unitResult ?? done?.unitResult;
+    const out: JobReply = { ...reply, result };
+    if (unitResult !== undefined) out.unitResult = unitResult;
+    const okSkipped = result === 'skipped' && (name === 'try-restart' || name === 'try-reload-or-restart');
+    if (result !== 'done' && !okSkipped) {
+      const data = { unit: reply.unit, job: reply.job, result, jobType: reply.type, ...(unitResult !== undefined ? { unitResult } : {}) };
+      throw new RpcError(ErrorCode.JOB_FAILED, `Job for ${reply.unit} finished with result ${result}.`, data);
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ events
+
+  private onEvent(e: RpcEvent): void {
+    if (e.type === 'job' && e.phase === 'removed') {
+      if (this.capturing > 0) this.recentRemoved.set(e.job.id, e);
+      const ws = this.jobWaiters.get(e.job.id);
+      if (ws) { this.jobWaiters.delete(e.job.id); for (const w of ws) w(e); }
+    }
+    const unit = e.type === 'unit' ? e.unit : e.type === 'job' ? e.job.unit : e.type === 'log' ? e.line.unit : '';
+    for (const c of this.conns) {
+      for (const s of c.subs.values()) {
+        if (s.events && !s.events.has(e.type)) continue;
+        if (s.units && e.type !== 'manager' && !s.units.has(unit)) continue;
+        this.send(c, { jsonrpc: '2.0', method: EVENT_METHOD, params: { subscription: s.id, event: e } });
+        if (c.closed) break;
+      }
+    }
+  }
+}
+
+function toErrorObject(e: unknown): RpcErrorObject {
+  if (e instanceof RpcError) return e.toJSON();
+  const o = e as { code?: unknown; message?: unknown } | null;
+  if (o && typeof o.code === 'number' && Number.isInteger(o.code) && typeof o.message === 'string') {
+    return { code: o.code, message: o.message };
+  }
+  return { code: ErrorCode.INTERNAL_ERROR, message: e instanceof Error ? e.message : String(e) };
+}
+
+/** Create, bind and start the control server. The caller (tsysd) has claimed `opts.path` first. */
+export async function startControlServer(opts: ServerOptions): Promise<ControlServer> {
+  const s = new ControlServer(opts);
+  await s.listen();
+  return s;
+}
