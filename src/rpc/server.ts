@@ -96,7 +96,7 @@ export class ControlServer {
   listen(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.srv.once('error', reject);
-      this.srv.listen(this.opts.path, () => {
+      this.srv.listen({ path: this.opts.path, backlog: 1024 }, () => {
         this.srv.off('error', reject);
         try { fs.chmodSync(this.opts.path, this.opts.socketMode ?? 0o666); } catch { /* best effort */ }
         debug('listening on %s', this.opts.path);
