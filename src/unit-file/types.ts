@@ -8,7 +8,8 @@ export interface Assignment {
   key: string;
   value: string;       // raw value (quotes/escapes untouched; directive parsers handle them)
   file: string;        // file it came from (fragment or drop-in)
-  line: number;        // 1-based line of the key (first line of a continuation)
+  line: number;        // 1-based line systemd reports for it: the LAST physical line of a continuation
+  firstLine?: number;  // set only for continued lines: the line where the key is written
 }
 
 export type SourceLoadState = 'loaded' | 'not-found' | 'masked' | 'error';
@@ -19,17 +20,21 @@ export interface UnitSource {
   id: string;               // canonical name (symlink target name, or instance name for templates)
   names: string[];          // id first, then aliases found (symlinks pointing at the same fragment)
   loadState: SourceLoadState;
-  fragmentPath: string;     // '' when not-found; '/dev/null' when masked by symlink
+  fragmentPath: string;     // '' when not-found; when masked, the masking link/empty file (as systemd 252 shows it)
   dropInPaths: string[];    // *.conf files applied after the fragment, in application order
   assignments: Assignment[];// fragment lines, then drop-ins, in order
   /** Units named by `<dir>/<id>.wants/` and `.requires/` entries (all search dirs, and template dirs for instances). */
   wantsFromDirs: string[];
   requiresFromDirs: string[];
+  upholdsFromDirs?: string[];  // `.upholds/` entries (same rules)
   /** Template instance info (for specifiers): prefix, instance ('' when none), type suffix. */
   prefix: string;
   instance: string;
   type: string;             // 'service' | 'socket' | 'target' | ... (the suffix without '.')
   diagnostics: Diagnostic[];
+  /** Optional (added by H2): every section header seen, in order, so compileUnit can report
+   *  `Unknown section 'X'. Ignoring.` at the header's line. Absent: reported at the first key's line minus one. */
+  sections?: { name: string; file: string; line: number }[];
 }
 
 /** Manager-level context for specifier expansion (%h %u %H %m ...) — filled by the caller. */

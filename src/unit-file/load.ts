@@ -1,0 +1,461 @@
+// Unit file lookup and loading (systemd 252 unit-file.c / load-fragment.c / dropin.c, semantics §2).
+// Owns: the name index over the search path (each directory read once: first directory holding a name
+// wins; alias symlinks inside the search path map to the target NAME, symlinks leaving it are "linked"
+// files keeping the link path), fragment choice (name, else template for instances), masks (/dev/null or
+// empty file), alias name sets, drop-in collection (unit, template, dash prefixes, aliases, type-wide dir;
+// same file name: first in that order wins; then sorted by file name) and .wants/.requires/.upholds dirs.
+// Invariant: never throws; every problem becomes a located Diagnostic and a loadState.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Diagnostic } from '../diag';
+import type { Assignment, UnitSource } from './types';
+import { parseUnitBytes } from './parse';
+import { parseUnitName, unitNameIsValid, instantiate, templateOf, isUnitType, type UnitTypeName } from './names';
+
+/** Files larger than this are refused (systemd has no limit but would need as much memory). */
+export const MAX_UNIT_FILE_SIZE = 64 << 20;
+const FOLLOW_MAX = 64;
+
+type Kind = 'file' | 'dir' | 'link' | 'other';
+
+function errText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  switch (code) {
+    case 'ENOENT': return 'No such file or directory';
+    case 'EACCES': return 'Permission denied';
+    case 'ELOOP': return 'Too many levels of symbolic links';
+    case 'EISDIR': return 'Is a directory';
+    case 'ENOTDIR': return 'Not a directory';
+    case 'EFBIG': return 'File too large';
+    default: return (e as Error | null)?.message ?? String(e);
+  }
+}
+
+/** May units of this type be aliased / templated (unit_type_may_alias / unit_type_may_template). */
+function mayAlias(t: UnitTypeName): boolean { return !['device', 'mount', 'swap', 'scope'].includes(t); }
+function mayTemplate(t: UnitTypeName): boolean { return ['service', 'socket', 'target', 'timer', 'path'].includes(t); }
+
+/** unit_validate_alias_symlink_or_warn(): null when OK, else the reason. */
+export function validateAlias(src: string, dst: string): string | null {
+  const s = parseUnitName(src);
+  if (!s) return `not a valid unit name "${src}"`;
+  if (!mayAlias(s.type)) return 'symlinks are not allowed for units of this type, rejecting.';
+  if (!(!s.isInstance && !s.isTemplate) && !mayTemplate(s.type)) return `templates not allowed for ${s.type} units, rejecting.`;
+  const d = parseUnitName(dst);
+  if (!d) return `points to "${dst}" which is not a valid unit name`;
+  const kind = (p: typeof s): number => (p.isTemplate ? 2 : p.isInstance ? 1 : 0);
+  if (!(kind(d) === kind(s) || (kind(s) === 1 && kind(d) === 2))) return `symlink target name type "${dst}" does not match source, rejecting.`;
+  if (d.isInstance && d.instance !== s.instance) return `unit symlink target "${dst}" instance name doesn't match, rejecting.`;
+  if (d.type !== s.type) return `symlink target "${dst}" has incompatible suffix, rejecting.`;
+  return null;
+}
+
+export interface UnitFileEntry { name: string; path: string; dir: string }
+
+export class UnitFileIndex {
+  private built = false;
+  private dirs: Map<string, Map<string, Kind>> = new Map();
+  /** name → absolute fragment path, or another name (alias). */
+  private ids: Map<string, string> = new Map();
+  /** final fragment basename → names resolving to it. */
+  private aliasNames: Map<string, string[]> = new Map();
+  private listDirCache: Map<string, string[] | null> = new Map();
+  private realCache: Map<string, string | null> = new Map();
+  private cache: Map<string, UnitSource> = new Map();
+  readonly indexDiagnostics: Diagnostic[] = [];
+
+  constructor(readonly searchPath: string[]) {}
+
+  invalidate(): void {
+    this.built = false;
+    this.dirs.clear(); this.ids.clear(); this.aliasNames.clear();
+    this.listDirCache.clear(); this.realCache.clear(); this.cache.clear();
+    this.indexDiagnostics.length = 0;
+  }
+
+  private readDir(dir: string): Map<string, Kind> {
+    let m = this.dirs.get(dir);
+    if (m) return m;
+    m = new Map();
+    try {
+      for (const de of fs.readdirSync(dir, { withFileTypes: true })) {
+        m.set(de.name, de.isFile() ? 'file' : de.isDirectory() ? 'dir' : de.isSymbolicLink() ? 'link' : 'other');
+      }
+    } catch { /* missing or unreadable directory: empty */ }
+    this.dirs.set(dir, m);
+    return m;
+  }
+
+  private realpath(p: string): string | null {
+    let r = this.realCache.get(p);
+    if (r !== undefined) return r;
+    try { r = fs.realpathSync(p); } catch { r = null; }
+    this.realCache.set(p, r);
+    return r;
+  }
+
+  /** Which search dir (as given) contains p; '' when none. Checks the path as written and canonical. */
+  private searchDirOf(p: string): string {
+    for (const cand of [p, this.canonicalDirJoin(p)]) {
+      if (!cand) continue;
+      for (const d of this.searchPath) if (cand.startsWith(d.endsWith('/') ? d : d + '/')) return d;
+    }
+    return '';
+  }
+
+  private canonicalDirJoin(p: string): string | null {
+    const rd = this.realpath(path.dirname(p));
+    return rd ? path.join(rd, path.basename(p)) : null;
+  }
+
+  private build(): void {
+    if (this.built) return;
+    this.built = true;
+    for (const dir of this.searchPath) {
+      const entries = this.readDir(dir);
+      for (const [name, kind] of entries) {
+        if (kind !== 'file' && kind !== 'link') continue;
+        if (!unitNameIsValid(name)) continue;
+        if (this.ids.has(name)) continue;
+        const full = path.join(dir, name);
+        if (kind === 'file') { this.ids.set(name, full); continue; }
+        let target: string;
+        try { target = fs.readlinkSync(full); } catch (e) {
+          this.indexDiagnostics.push({ file: full, line: 0, unit: name, level: 'warning', fatal: false, message: `Failed to read symlink ${full}: ${errText(e)}` });
+          continue;
+        }
+        const abs = path.normalize(target.startsWith('/') ? target : path.join(dir, target));
+        const sd = this.searchDirOf(abs);
+        if (!sd) { this.ids.set(name, full); continue; } // linked unit file or mask: keep the link path
+        const targetName = path.basename(abs);
+        const bad = validateAlias(name, targetName);
+        if (bad) {
+          this.indexDiagnostics.push({ file: full, line: 0, unit: name, level: 'info', fatal: false, message: `${full}: ${bad}` });
+          continue;
+        }
+        // A same-named link inside the search path is the file itself.
+        this.ids.set(name, targetName === name ? abs : targetName);
+      }
+    }
+    // Reverse map: final fragment basename → names.
+    for (const src of this.ids.keys()) {
+      const dst = this.resolve(src);
+      if (typeof dst !== 'string' || this.isMasked(dst)) continue;
+      let key = path.basename(dst);
+      const kp = parseUnitName(key);
+      if (kp?.isTemplate) {
+        const sp = parseUnitName(src);
+        if (sp?.isInstance) {
+          const inst = instantiate(key, sp.instance);
+          if (!inst) continue;
+          key = inst;
+        }
+      }
+      const l = this.aliasNames.get(key);
+      if (l) l.push(src); else this.aliasNames.set(key, [src]);
+    }
+  }
+
+  /** Follow alias names to a fragment path; null when absent, 'loop' on an alias loop. */
+  private resolve(name: string): string | null | { loop: true } {
+    let id = name;
+    for (let i = 0; i < FOLLOW_MAX; i++) {
+      const t = this.ids.get(id);
+      if (t === undefined) return null;
+      if (t.startsWith('/')) return t;
+      id = t;
+    }
+    return { loop: true };
+  }
+
+  private isMasked(p: string): boolean {
+    try { const st = fs.statSync(p); return st.isCharacterDevice() || st.isBlockDevice() || (st.isFile() && st.size === 0); } catch { return false; }
+  }
+
+  /** Entries of a drop-in-like directory (non-hidden names), null when not a directory. */
+  private listDir(dir: string): string[] | null {
+    let r = this.listDirCache.get(dir);
+    if (r !== undefined) return r;
+    try { r = fs.readdirSync(dir).filter((n) => !n.startsWith('.')); } catch { r = null; }
+    this.listDirCache.set(dir, r);
+    return r;
+  }
+
+  /** unit_file_find_dirs(): `<dir>/<name><suffix>` plus template and dash-prefix dirs, in systemd's order. */
+  private findDirs(searchDir: string, name: string, suffix: string, out: string[]): void {
+    const entries = this.readDir(searchDir);
+    const cand = name + suffix;
+    const k = entries.get(cand);
+    if (k === 'dir' || k === 'link') {
+      const real = this.realpath(path.join(searchDir, cand));
+      if (real && this.listDir(real) !== null && !out.includes(real)) out.push(real);
+    }
+    if (isUnitType(name)) return;
+    const p = parseUnitName(name);
+    if (!p) return;
+    if (p.isInstance) {
+      const t = templateOf(name);
+      if (t) this.findDirs(searchDir, t, suffix, out);
+    }
+    let prefix = p.prefix;
+    let chopped = false;
+    for (;;) {
+      const dash = prefix.lastIndexOf('-');
+      if (dash <= 0) return;
+      if (dash + 1 < prefix.length || chopped) { prefix = prefix.slice(0, dash + 1); break; }
+      prefix = prefix.slice(0, dash);
+      chopped = true;
+    }
+    this.findDirs(searchDir, `${prefix}.${p.type}`, suffix, out);
+  }
+
+  /** unit_file_find_dropin_paths(): entries of all matching dirs, first dir wins per file name, sorted. */
+  findDropins(id: string, aliases: string[], dirSuffix: string, fileSuffix: string | null): string[] {
+    this.build();
+    const dirs: string[] = [];
+    for (const sd of this.searchPath) this.findDirs(sd, id, dirSuffix, dirs);
+    for (const a of aliases) for (const sd of this.searchPath) this.findDirs(sd, a, dirSuffix, dirs);
+    const t = parseUnitName(id)?.type;
+    if (t) for (const sd of this.searchPath) this.findDirs(sd, t, dirSuffix, dirs);
+    const byName = new Map<string, string>();
+    for (const d of dirs) {
+      for (const n of this.listDir(d) ?? []) {
+        if (fileSuffix !== null && !n.endsWith(fileSuffix)) continue;
+        if (byName.has(n)) continue;
+        const full = path.join(d, n);
+        if (fileSuffix !== null) {
+          // conf_files_list(): regular files and symlinks (a directory named *.conf is skipped)
+          let isDir = false;
+          try { isDir = fs.lstatSync(full).isDirectory(); } catch { /* keep */ }
+          if (isDir) continue;
+        }
+        byName.set(n, full);
+      }
+    }
+    return [...byName.keys()].sort(strcmp).map((n) => byName.get(n)!);
+  }
+
+  /** All unit files visible on the search path (first directory wins), as list-unit-files sees them. */
+  listUnitFiles(): UnitFileEntry[] {
+    this.build();
+    const out: UnitFileEntry[] = [];
+    const seen = new Set<string>();
+    for (const dir of this.searchPath) {
+      for (const [name, kind] of this.readDir(dir)) {
+        if ((kind !== 'file' && kind !== 'link') || seen.has(name) || !unitNameIsValid(name)) continue;
+        if (!this.ids.has(name)) continue;
+        seen.add(name);
+        out.push({ name, path: path.join(dir, name), dir });
+      }
+    }
+    return out.sort((a, b) => strcmp(a.name, b.name));
+  }
+
+  /** The search dir a name's file lives in, and its path ('' when none). */
+  locate(name: string): UnitFileEntry | null {
+    this.build();
+    for (const dir of this.searchPath) {
+      const k = this.readDir(dir).get(name);
+      if (k === 'file' || k === 'link') return { name, path: path.join(dir, name), dir };
+    }
+    return null;
+  }
+
+  /** Load one unit by name (cached until invalidate()). Never throws. */
+  load(name: string): UnitSource {
+    const c = this.cache.get(name);
+    if (c) return c;
+    let r: UnitSource;
+    try { r = this.loadUncached(name); } catch (e) {
+      r = emptySource(name);
+      r.loadState = 'error';
+      r.diagnostics.push({ file: '', line: 0, unit: name, level: 'error', fatal: true, message: `Internal loader error: ${errText(e)}` });
+    }
+    this.cache.set(name, r);
+    return r;
+  }
+
+  private loadUncached(name: string): UnitSource {
+    this.build();
+    const src = emptySource(name);
+    const pn = parseUnitName(name);
+    if (!pn) {
+      src.loadState = 'error';
+      src.diagnostics.push({ file: '', line: 0, unit: name, level: 'error', fatal: true, message: `Unit name ${name} is not valid.` });
+      return src;
+    }
+    let fragment: string | null = null;
+    const r0 = this.resolve(name);
+    if (r0 && typeof r0 === 'object') return loopFail(src, name);
+    fragment = r0;
+    if (!fragment && pn.isInstance) {
+      const tpl = templateOf(name)!;
+      const rt = this.resolve(tpl);
+      if (rt && typeof rt === 'object') return loopFail(src, tpl);
+      fragment = rt;
+    }
+    // id: the fragment's name (with our instance when it is a template), else the requested name
+    let id = name;
+    if (fragment) {
+      const base = path.basename(fragment);
+      const bp = parseUnitName(base);
+      if (bp?.isTemplate && pn.isInstance) id = instantiate(base, pn.instance) ?? name;
+      else if (bp) id = base;
+    }
+    const ip = parseUnitName(id) ?? pn;
+    src.id = id; src.prefix = ip.prefix; src.instance = ip.instance; src.type = ip.type;
+    const names = [id];
+    const addName = (n: string): void => { if (!names.includes(n)) names.push(n); };
+    addName(name);
+    const keys = [id];
+    if (fragment && ip.isInstance) keys.push(path.basename(fragment));
+    for (const key of keys) {
+      for (const a of this.aliasNames.get(key) ?? []) {
+        const ap = parseUnitName(a);
+        if (!ap) continue;
+        if (ap.isTemplate && ip.isInstance) { const inst = instantiate(a, ip.instance); if (inst) addName(inst); }
+        else if (ap.isTemplate === ip.isTemplate) addName(a);
+      }
+    }
+    src.names = names;
+    if (!fragment) {
+      src.loadState = 'not-found';
+      return src;
+    }
+    src.fragmentPath = fragment;
+    // open and classify
+    let st: fs.Stats;
+    try { st = fs.statSync(fragment); } catch (e) {
+      src.loadState = 'not-found';
+      src.diagnostics.push({ file: fragment, line: 0, unit: id, level: 'info', fatal: false, message: `Failed to open ${fragment}: ${errText(e)}` });
+      return src;
+    }
+    const aliases = names.filter((n) => n !== id);
+    this.addDeps(src, aliases);
+    src.dropInPaths = this.findDropins(id, aliases, '.d', '.conf');
+    if (st.isCharacterDevice() || st.isBlockDevice() || (st.isFile() && st.size === 0)) {
+      src.loadState = 'masked';
+      return src;
+    }
+    if (st.isDirectory()) return failFile(src, fragment, id, 'Error while reading configuration file: Is a directory');
+    if (!st.isFile()) return failFile(src, fragment, id, 'Not a regular file');
+    if (st.size > MAX_UNIT_FILE_SIZE) return failFile(src, fragment, id, 'File too large');
+    let buf: Buffer;
+    try { buf = fs.readFileSync(fragment); } catch (e) {
+      src.loadState = 'not-found';
+      src.diagnostics.push({ file: fragment, line: 0, unit: id, level: 'info', fatal: false, message: `Failed to open ${fragment}: ${errText(e)}` });
+      return src;
+    }
+    src.loadState = 'loaded';
+    const pr = parseUnitBytes(buf, fragment, id);
+    src.assignments.push(...pr.assignments);
+    src.diagnostics.push(...pr.diagnostics);
+    (src.sections ??= []).push(...pr.sections);
+    if (pr.fatal) { src.loadState = 'error'; return src; }
+    for (const dp of src.dropInPaths) this.applyDropin(src, dp, id);
+    return src;
+  }
+
+  private applyDropin(src: UnitSource, dp: string, id: string): void {
+    let buf: Buffer;
+    try {
+      const st = fs.statSync(dp);
+      if (!st.isFile() && !st.isCharacterDevice()) throw Object.assign(new Error('not a regular file'), { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
+      if (st.size > MAX_UNIT_FILE_SIZE) throw Object.assign(new Error('File too large'), { code: 'EFBIG' });
+      if (!st.isFile()) return; // /dev/null: masked drop-in
+      buf = fs.readFileSync(dp);
+    } catch (e) {
+      src.diagnostics.push({ file: dp, line: 0, unit: id, level: 'info', fatal: false, message: `Failed to open configuration file '${dp}': ${errText(e)}` });
+      return;
+    }
+    const pr = parseUnitBytes(buf, dp, id);
+    src.assignments.push(...pr.assignments);
+    (src.sections ??= []).push(...pr.sections);
+    // a fatal error in a drop-in stops that file only; mark it non-fatal for the unit
+    for (const d of pr.diagnostics) src.diagnostics.push(d.fatal ? { ...d, fatal: false } : d);
+  }
+
+  /** process_deps() for .wants/.requires/.upholds. */
+  private addDeps(src: UnitSource, aliases: string[]): void {
+    const kinds: Array<['Wants' | 'Requires' | 'Upholds', string, string[]]> = [
+      ['Wants', '.wants', src.wantsFromDirs],
+      ['Requires', '.requires', src.requiresFromDirs],
+      ['Upholds', '.upholds', src.upholdsFromDirs ?? (src.upholdsFromDirs = [])],
+    ];
+    for (const [dep, suffix, out] of kinds) {
+      for (const p of this.findDropins(src.id, aliases, suffix, null)) {
+        const entry = path.basename(p);
+        let lst: fs.Stats;
+        try { lst = fs.lstatSync(p); } catch (e) {
+          src.diagnostics.push({ file: p, line: 0, unit: src.id, level: 'warning', fatal: false, message: `${dep} dropin ${p} unreadable, ignoring: ${errText(e)}` });
+          continue;
+        }
+        if (this.isMasked(p)) continue;
+        if (!lst.isSymbolicLink()) {
+          src.diagnostics.push({ file: p, line: 0, unit: src.id, level: 'warning', fatal: false, message: `${dep} dependency dropin ${p} is not a symlink, ignoring.` });
+          continue;
+        }
+        const ep = parseUnitName(entry);
+        if (!ep) {
+          src.diagnostics.push({ file: p, line: 0, unit: src.id, level: 'warning', fatal: false, message: `${dep} dependency dropin ${p} is not a valid unit name, ignoring.` });
+          continue;
+        }
+        let target = entry;
+        if (ep.isTemplate) {
+          const inst = src.instance ? instantiate(entry, src.instance) : null;
+          if (!inst) {
+            src.diagnostics.push({ file: p, line: 0, unit: src.id, level: 'warning', fatal: false, message: `${dep} dependency dropin ${p} is a template, but ${src.id} is not an instance, ignoring.` });
+            continue;
+          }
+          target = inst;
+        }
+        if (target !== src.id && !out.includes(target)) out.push(target);
+      }
+    }
+  }
+}
+
+function strcmp(a: string, b: string): number { return a < b ? -1 : a > b ? 1 : 0; }
+
+function emptySource(name: string): UnitSource {
+  const p = parseUnitName(name);
+  return {
+    requested: name, id: name, names: [name], loadState: 'not-found', fragmentPath: '', dropInPaths: [],
+    assignments: [] as Assignment[], wantsFromDirs: [], requiresFromDirs: [], upholdsFromDirs: [],
+    prefix: p?.prefix ?? '', instance: p?.instance ?? '', type: p?.type ?? '', diagnostics: [], sections: [],
+  };
+}
+
+function loopFail(src: UnitSource, name: string): UnitSource {
+  src.loadState = 'not-found';
+  src.diagnostics.push({ file: '', line: 0, unit: src.requested, level: 'info', fatal: false, message: `Cannot load unit ${name}: Too many levels of symbolic links` });
+  return src;
+}
+
+function failFile(src: UnitSource, file: string, id: string, message: string): UnitSource {
+  src.loadState = 'error';
+  src.diagnostics.push({ file, line: 0, unit: id, level: 'error', fatal: true, message });
+  return src;
+}
+
+const indexCache = new Map<string, UnitFileIndex>();
+
+/** One-shot load through a shared per-search-path index (call invalidateIndexes() after changing files). */
+export function loadUnitSource(name: string, searchPath: string[]): UnitSource {
+  const key = searchPath.join('\0');
+  let idx = indexCache.get(key);
+  if (!idx) { idx = new UnitFileIndex(searchPath); indexCache.set(key, idx); }
+  return idx.load(name);
+}
+
+export function invalidateIndexes(): void { indexCache.clear(); }
+
+/**
+ * Load a unit from an explicit file path (verify FILE, `tsysd verify ./foo.service`): the file's own
+ * directory is put first on the search path so its drop-ins and template siblings are found.
+ */
+export function loadUnitFile(file: string, searchPath: string[]): UnitSource {
+  const abs = path.resolve(file);
+  const idx = new UnitFileIndex([path.dirname(abs), ...searchPath.filter((d) => d !== path.dirname(abs))]);
+  return idx.load(path.basename(abs));
+}
