@@ -1,0 +1,86 @@
+// tsysd under bench/boot: N generated services (DefaultDependencies=no so only the benchmark's own graph
+// counts) pulled in by bench.target, booted by `tsysd --system --target bench.target` as PID 1 of the
+// benchmark's PID namespace (its container mode). Variants: flat (independent services) or a 10-layer DAG
+// (each service of layer k Requires= and is After= two services of layer k-1), Type=simple or Type=notify
+// (benchsvc sends READY=1). "ready" = exec → the control socket answers is-system-running with running or
+// degraded (a tiny JSON-RPC client polling every 20 ms). Stop = SIGTERM (orderly shutdown in a container).
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { ROOT, sleep, type SystemDef, type Work } from './harness';
+
+const TSYSD = path.join(ROOT, 'dist', 'src', 'cli', 'tsysd.js');
+const DAEMON = path.join(ROOT, 'dist', 'src', 'manager', 'daemon.js');
+export const LAYERS = 10;
+
+export function generateUnits(dir: string, n: number, opts: { dag: boolean; notify: boolean; svc: string; fifo: string }): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const per = Math.max(1, Math.ceil(n / LAYERS));
+  const names: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const name = `svc${i}.service`;
+    names.push(name);
+    const layer = Math.floor(i / per);
+    const lines = ['[Unit]', `Description=bench service ${i}`, 'DefaultDependencies=no'];
+    if (opts.dag && layer > 0) {
+      const base = (layer - 1) * per;
+      const deps = [...new Set([base + (i % per), base + ((i + 1) % per)])].map((j) => `svc${j}.service`);
+      lines.push(`Requires=${deps.join(' ')}`, `After=${deps.join(' ')}`);
+    }
+    lines.push('', '[Service]', `Type=${opts.notify ? 'notify' : 'simple'}`, `ExecStart=${opts.svc} svc${i} ${opts.fifo}`);
+    fs.writeFileSync(path.join(dir, name), lines.join('\n') + '\n');
+  }
+  const t = ['[Unit]', 'Description=bench target', 'DefaultDependencies=no'];
+  for (let i = 0; i < names.length; i += 64) t.push(`Wants=${names.slice(i, i + 64).join(' ')}`);
+  fs.writeFileSync(path.join(dir, 'bench.target'), t.join('\n') + '\n');
+}
+
+/** Poll `is-system-running` over the control socket until it is running/degraded; resolves with hrtime ns. */
+export async function pollRunning(sock: string, abort: AbortSignal): Promise<bigint | null> {
+  let id = 0;
+  while (!abort.aborted) {
+    const state = await new Promise<string | null>((resolve) => {
+      const s = net.connect(sock);
+      let buf = '';
+      const done = (v: string | null): void => { s.destroy(); resolve(v); };
+      s.on('connect', () => s.write(JSON.stringify({ jsonrpc: '2.0', id: ++id, method: 'is-system-running', params: {} }) + '\n'));
+      s.on('data', (d: Buffer) => {
+        buf += d.toString();
+        const nl = buf.indexOf('\n');
+        if (nl < 0) return;
+        try {
+          const msg = JSON.parse(buf.slice(0, nl)) as { result?: { state?: string } };
+          done(msg.result?.state ?? null);
+        } catch { done(null); }
+      });
+      s.on('error', () => done(null));
+      setTimeout(() => done(null), 2000).unref();
+    });
+    if (state === 'running' || state === 'degraded') return process.hrtime.bigint();
+    await sleep(20);
+  }
+  return null;
+}
+
+function variant(dag: boolean, notify: boolean): SystemDef {
+  return {
+    name: 'tsysd',
+    variant: `${dag ? `dag${LAYERS}` : 'flat'} ${notify ? 'notify' : 'simple'}`,
+    unavailable: () => (fs.existsSync(DAEMON) ? null : 'daemon not built yet (dist/src/manager/daemon.js missing)'),
+    prepare(work: Work, n: number) {
+      const units = path.join(work.dir, 'units');
+      generateUnits(units, n, { dag, notify, svc: work.bins.svc, fifo: work.fifo });
+      const sock = path.join(work.dir, 'run', 'control.sock');
+      return {
+        argv: [process.execPath, TSYSD, '--system', '--container', '--unit-path', units, '--target', 'bench.target',
+          '--control-socket', sock, '--runtime-dir', path.join(work.dir, 'run'), '--no-forward-output', '--log-level', 'warning'],
+        pid1: true,
+        env: { DEBUG: '' },
+        probe: (abort) => pollRunning(sock, abort),
+      };
+    },
+    stop(pid: number) { process.kill(pid, 'SIGTERM'); },
+  };
+}
+
+export const TSYSD_VARIANTS: SystemDef[] = [variant(false, false), variant(true, false), variant(false, true), variant(true, true)];
