@@ -1,0 +1,21 @@
+{
+  "targets": [
+    {
+      "target_name": "tsysd_native",
+      "sources": [
+        "src/native/addon.c",
+        "src/native/spawn.c",
+        "src/native/reaper.c",
+        "src/native/sock.c",
+        "src/native/misc.c"
+      ],
+      "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"]
+    },
+    {
+      "target_name": "tsysd-exec",
+      "type": "executable",
+      "sources": ["src/native/exec-helper.c"],
+      "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-O2"]
+    }
+  ]
+}

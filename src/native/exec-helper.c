@@ -1,0 +1,312 @@
+/* tsysd-exec: the exec helper. The manager spawns it (native spawn) with the final fd layout already in
+ * place (0,1,2 = stdio, 3.. = listen fds, then the status pipe write end at --status-fd) and the final
+ * environment as its own environment; argv carries the exec context:
+ *
+ *   tsysd-exec --status-fd=N [--opt=value...] -- PATH ARGV0 ARGV1...
+ *
+ * It applies the context in this order: setsid, cgroup attach, LISTEN_PID/SYSTEMD_EXEC_PID, user/group
+ * resolution, UMask, Nice, OOMScoreAdjust, rlimits, PrivateTmp (mount namespace, bind mounts),
+ * RootDirectory, WorkingDirectory, groups (initgroups + SupplementaryGroups), Group, bounding set, User,
+ * ambient capabilities, NoNewPrivileges, then execve (bare names searched in the fixed --search-path).
+ * Any failure writes {int32 exitCode, int32 errno} to the status fd and exits with systemd's exit code for
+ * that stage (systemd.exec(5) "Process exit codes"). The status fd is O_CLOEXEC, so a pipe closed
+ * without a record means execve succeeded. No allocation-heavy work, no policy: the manager decided
+ * everything; this program only applies it. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <pwd.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+enum {
+  EXIT_CHDIR = 200, EXIT_NICE = 201, EXIT_FDS = 202, EXIT_EXEC = 203, EXIT_MEMORY = 204,
+  EXIT_LIMITS = 205, EXIT_OOM_ADJUST = 206, EXIT_CHROOT = 210, EXIT_GROUP = 216, EXIT_USER = 217,
+  EXIT_CAPABILITIES = 218, EXIT_CGROUP = 219, EXIT_SETSID = 220, EXIT_NAMESPACE = 226,
+  EXIT_NO_NEW_PRIVILEGES = 227,
+};
+
+static int status_fd = -1;
+
+static void fail(int code, int err) {
+  if (status_fd >= 0) {
+    int32_t rec[2] = {code, err};
+    ssize_t w;
+    do
+      w = write(status_fd, rec, sizeof(rec));
+    while (w < 0 && errno == EINTR);
+  }
+  _exit(code);
+}
+
+#define MAX_LIST 64
+static struct {
+  const char *user, *group, *chdir, *root, *cgroup, *search_path, *ptmp, *pvartmp;
+  const char *supp[MAX_LIST];
+  int nsupp;
+  const char *rlimits[MAX_LIST];
+  int nrlimits;
+  int chdir_optional, set_sid, listen_fds, exec_pid, no_new_privs, umask_set, nice_set, oom_set;
+  int has_bset, has_ambient;
+  unsigned long long bset, ambient;
+  int umask_v, nice_v, oom_v;
+} ctx;
+
+static int rlimit_resource(const char *name) {
+  static const struct { const char *n; int r; } t[] = {
+    {"CPU", RLIMIT_CPU}, {"FSIZE", RLIMIT_FSIZE}, {"DATA", RLIMIT_DATA}, {"STACK", RLIMIT_STACK},
+    {"CORE", RLIMIT_CORE}, {"RSS", RLIMIT_RSS}, {"NOFILE", RLIMIT_NOFILE}, {"AS", RLIMIT_AS},
+    {"NPROC", RLIMIT_NPROC}, {"MEMLOCK", RLIMIT_MEMLOCK}, {"LOCKS", RLIMIT_LOCKS},
+    {"SIGPENDING", RLIMIT_SIGPENDING}, {"MSGQUEUE", RLIMIT_MSGQUEUE}, {"NICE", RLIMIT_NICE},
+    {"RTPRIO", RLIMIT_RTPRIO}, {"RTTIME", RLIMIT_RTTIME},
+  };
+  for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+    if (!strcmp(t[i].n, name)) return t[i].r;
+  return -1;
+}
+
+static rlim_t parse_rlim(const char *s) {
+  if (!strcmp(s, "infinity")) return RLIM_INFINITY;
+  return (rlim_t)strtoull(s, NULL, 10);
+}
+
+/* NAME:soft:hard */
+static void apply_rlimit(const char *spec) {
+  char buf[128];
+  snprintf(buf, sizeof(buf), "%s", spec);
+  char *soft = strchr(buf, ':');
+  if (!soft) fail(EXIT_LIMITS, EINVAL);
+  *soft++ = 0;
+  char *hard = strchr(soft, ':');
+  if (!hard) fail(EXIT_LIMITS, EINVAL);
+  *hard++ = 0;
+  int res = rlimit_resource(buf);
+  if (res < 0) fail(EXIT_LIMITS, EINVAL);
+  struct rlimit rl = {parse_rlim(soft), parse_rlim(hard)};
+  if (setrlimit(res, &rl) < 0) {
+    /* Like systemd's setrlimit_closest(): if raising the hard limit is refused, clamp to it. */
+    struct rlimit cur;
+    if (errno != EPERM || getrlimit(res, &cur) < 0) fail(EXIT_LIMITS, errno);
+    if (rl.rlim_max > cur.rlim_max) rl.rlim_max = cur.rlim_max;
+    if (rl.rlim_cur > rl.rlim_max) rl.rlim_cur = rl.rlim_max;
+    if (setrlimit(res, &rl) < 0) fail(EXIT_LIMITS, errno);
+  }
+}
+
+static void write_file(const char *path, const char *data, int code) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) fail(code, errno);
+  ssize_t n = write(fd, data, strlen(data));
+  if (n < 0) fail(code, errno);
+  close(fd);
+}
+
+static int cap_last(void) {
+  int fd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
+  char b[16] = {0};
+  if (fd < 0) return CAP_LAST_CAP;
+  ssize_t n = read(fd, b, sizeof(b) - 1);
+  close(fd);
+  return n > 0 ? atoi(b) : CAP_LAST_CAP;
+}
+
+static void bind_private(const char *src, const char *dst) {
+  if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) < 0) fail(EXIT_NAMESPACE, errno);
+}
+
+static void do_exec(char *path, char **argv) {
+  if (strchr(path, '/')) {
+    execv(path, argv);
+    fail(EXIT_EXEC, errno);
+  }
+  const char *sp = ctx.search_path ? ctx.search_path
+                                   : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  int last = ENOENT;
+  const char *p = sp;
+  while (*p) {
+    const char *e = strchr(p, ':');
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    char full[4096];
+    if (len > 0 && len + strlen(path) + 2 < sizeof(full)) {
+      memcpy(full, p, len);
+      full[len] = '/';
+      strcpy(full + len + 1, path);
+      execv(full, argv);
+      if (errno != ENOENT && errno != ENOTDIR) last = errno;
+    }
+    if (!e) break;
+    p = e + 1;
+  }
+  fail(EXIT_EXEC, last);
+}
+
+int main(int argc, char **argv) {
+  int i;
+  for (i = 1; i < argc; i++) {
+    char *a = argv[i];
+    if (!strcmp(a, "--")) {
+      i++;
+      break;
+    }
+#define OPT(name) (!strncmp(a, "--" name "=", sizeof(name) + 2) ? a + sizeof(name) + 2 : NULL)
+    const char *v;
+    if ((v = OPT("status-fd"))) {
+      status_fd = atoi(v);
+      fcntl(status_fd, F_SETFD, FD_CLOEXEC);
+    } else if ((v = OPT("listen-fds"))) ctx.listen_fds = atoi(v);
+    else if (!strcmp(a, "--exec-pid")) ctx.exec_pid = 1;
+    else if (!strcmp(a, "--setsid")) ctx.set_sid = 1;
+    else if ((v = OPT("umask"))) ctx.umask_set = 1, ctx.umask_v = (int)strtol(v, NULL, 8);
+    else if ((v = OPT("nice"))) ctx.nice_set = 1, ctx.nice_v = atoi(v);
+    else if ((v = OPT("oom"))) ctx.oom_set = 1, ctx.oom_v = atoi(v);
+    else if ((v = OPT("rlimit"))) { if (ctx.nrlimits < MAX_LIST) ctx.rlimits[ctx.nrlimits++] = v; }
+    else if ((v = OPT("chdir"))) ctx.chdir = v;
+    else if ((v = OPT("chdir-optional"))) ctx.chdir = v, ctx.chdir_optional = 1;
+    else if ((v = OPT("root"))) ctx.root = v;
+    else if ((v = OPT("user"))) ctx.user = v;
+    else if ((v = OPT("group"))) ctx.group = v;
+    else if ((v = OPT("supp"))) { if (ctx.nsupp < MAX_LIST) ctx.supp[ctx.nsupp++] = v; }
+    else if (!strcmp(a, "--no-new-privs")) ctx.no_new_privs = 1;
+    else if ((v = OPT("cap-bset"))) ctx.has_bset = 1, ctx.bset = strtoull(v, NULL, 16);
+    else if ((v = OPT("ambient"))) ctx.has_ambient = 1, ctx.ambient = strtoull(v, NULL, 16);
+    else if ((v = OPT("private-tmp"))) ctx.ptmp = v;
+    else if ((v = OPT("private-var-tmp"))) ctx.pvartmp = v;
+    else if ((v = OPT("cgroup"))) ctx.cgroup = v;
+    else if ((v = OPT("search-path"))) ctx.search_path = v;
+    else fail(EXIT_MEMORY, EINVAL);
+  }
+  if (i >= argc - 1) fail(EXIT_EXEC, EINVAL);
+  char *path = argv[i];
+  char **cargv = argv + i + 1;
+
+  if (ctx.set_sid && getsid(0) != getpid() && setsid() < 0) fail(EXIT_SETSID, errno);
+  if (ctx.cgroup) {
+    char p[4096];
+    snprintf(p, sizeof(p), "%s/cgroup.procs", ctx.cgroup);
+    write_file(p, "0", EXIT_CGROUP);
+  }
+  char num[32];
+  if (ctx.listen_fds > 0) {
+    snprintf(num, sizeof(num), "%d", (int)getpid());
+    if (setenv("LISTEN_PID", num, 1) < 0) fail(EXIT_MEMORY, errno);
+  }
+  if (ctx.exec_pid) {
+    snprintf(num, sizeof(num), "%d", (int)getpid());
+    if (setenv("SYSTEMD_EXEC_PID", num, 1) < 0) fail(EXIT_MEMORY, errno);
+  }
+
+  /* Resolve credentials first (systemd fails 217/216 before touching anything else). */
+  struct passwd *pw = NULL;
+  uid_t uid = getuid();
+  gid_t gid = getgid();
+  if (ctx.user) {
+    errno = 0;
+    char *end;
+    unsigned long n = strtoul(ctx.user, &end, 10);
+    pw = (*ctx.user && !*end) ? getpwuid((uid_t)n) : getpwnam(ctx.user);
+    if (!pw) fail(EXIT_USER, errno ? errno : ESRCH);
+    uid = pw->pw_uid;
+    gid = pw->pw_gid;
+  }
+  if (ctx.group) {
+    errno = 0;
+    char *end;
+    unsigned long n = strtoul(ctx.group, &end, 10);
+    struct group *gr = (*ctx.group && !*end) ? getgrgid((gid_t)n) : getgrnam(ctx.group);
+    if (!gr) fail(EXIT_GROUP, errno ? errno : ESRCH);
+    gid = gr->gr_gid;
+  }
+  gid_t supp[MAX_LIST];
+  for (int k = 0; k < ctx.nsupp; k++) {
+    errno = 0;
+    char *end;
+    unsigned long n = strtoul(ctx.supp[k], &end, 10);
+    struct group *gr = (*ctx.supp[k] && !*end) ? getgrgid((gid_t)n) : getgrnam(ctx.supp[k]);
+    if (!gr) fail(EXIT_GROUP, errno ? errno : ESRCH);
+    supp[k] = gr->gr_gid;
+  }
+
+  if (ctx.umask_set) umask((mode_t)ctx.umask_v);
+  if (ctx.nice_set && setpriority(PRIO_PROCESS, 0, ctx.nice_v) < 0) fail(EXIT_NICE, errno);
+  if (ctx.oom_set) {
+    char b[32];
+    snprintf(b, sizeof(b), "%d", ctx.oom_v);
+    write_file("/proc/self/oom_score_adj", b, EXIT_OOM_ADJUST);
+  }
+  for (int k = 0; k < ctx.nrlimits; k++) apply_rlimit(ctx.rlimits[k]);
+
+  if (ctx.ptmp || ctx.pvartmp) {
+    if (unshare(CLONE_NEWNS) < 0) fail(EXIT_NAMESPACE, errno);
+    if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0) fail(EXIT_NAMESPACE, errno);
+    if (ctx.ptmp) bind_private(ctx.ptmp, "/tmp");
+    if (ctx.pvartmp) bind_private(ctx.pvartmp, "/var/tmp");
+  }
+  if (ctx.root) {
+    if (chroot(ctx.root) < 0) fail(EXIT_CHROOT, errno);
+    if (chdir("/") < 0) fail(EXIT_CHROOT, errno);
+  }
+  if (ctx.chdir) {
+    const char *dir = ctx.chdir;
+    if (!strcmp(dir, "~")) {
+      struct passwd *h = pw ? pw : getpwuid(getuid());
+      dir = h ? h->pw_dir : "/";
+    }
+    if (chdir(dir) < 0 && !ctx.chdir_optional) fail(EXIT_CHDIR, errno);
+  }
+
+  int switching = ctx.user || ctx.group || ctx.nsupp > 0;
+  if (switching && getuid() == 0) {
+    int ng = 0;
+    gid_t groups[1024];
+    int cap = (int)(sizeof(groups) / sizeof(groups[0]));
+    if (pw) {
+      ng = cap - ctx.nsupp;
+      if (getgrouplist(pw->pw_name, gid, groups, &ng) < 0) fail(EXIT_GROUP, ENOSPC);
+    } else {
+      groups[ng++] = gid;
+    }
+    for (int k = 0; k < ctx.nsupp && ng < cap; k++) groups[ng++] = supp[k];
+    if (setgroups((size_t)ng, groups) < 0) fail(EXIT_GROUP, errno);
+  }
+  if (ctx.group || ctx.user) {
+    if (setresgid(gid, gid, gid) < 0) fail(EXIT_GROUP, errno);
+  }
+  if (ctx.has_bset) {
+    int last = cap_last();
+    for (int c = 0; c <= last; c++)
+      if (!(ctx.bset & (1ULL << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
+        fail(EXIT_CAPABILITIES, errno);
+  }
+  if (ctx.user) {
+    if (ctx.has_ambient && ctx.ambient && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) fail(EXIT_USER, errno);
+    if (setresuid(uid, uid, uid) < 0) fail(EXIT_USER, errno);
+  }
+  if (ctx.has_ambient && ctx.ambient) {
+    struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct d[2];
+    if (syscall(SYS_capget, &h, d) < 0) fail(EXIT_CAPABILITIES, errno);
+    d[0].inheritable |= (uint32_t)(ctx.ambient & 0xffffffffu);
+    d[1].inheritable |= (uint32_t)(ctx.ambient >> 32);
+    d[0].effective = d[0].permitted;
+    d[1].effective = d[1].permitted;
+    if (syscall(SYS_capset, &h, d) < 0) fail(EXIT_CAPABILITIES, errno);
+    for (int c = 0; c < 64; c++)
+      if ((ctx.ambient & (1ULL << c)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
+        fail(EXIT_CAPABILITIES, errno);
+  }
+  if (ctx.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail(EXIT_NO_NEW_PRIVILEGES, errno);
+
+  do_exec(path, cargv);
+  return EXIT_EXEC;
+}

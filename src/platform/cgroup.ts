@@ -1,0 +1,117 @@
+// cgroup v2 support for process tracking: detection of a writable unified hierarchy below the manager's
+// own cgroup, per-unit cgroup creation, listing, killing and removal.
+// Invariants: tsysd only creates cgroups below `base` (a directory it created inside its own cgroup),
+// never moves a process itself (the exec helper moves ITSELF into the unit cgroup before exec), and
+// only removes cgroups it created. When anything is not writable, `available` is false and the caller
+// falls back to sessions + main pid (see src/exec/kill.ts).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { CgroupSupport } from './types';
+
+function readText(p: string): string | null {
+  try { return fs.readFileSync(p, 'utf8'); } catch { return null; }
+}
+
+/** The manager's own cgroup v2 path (from /proc/self/cgroup line "0::/path"), or null. */
+export function ownCgroupPath(): string | null {
+  const t = readText('/proc/self/cgroup');
+  if (t === null) return null;
+  for (const line of t.split('\n')) if (line.startsWith('0::')) return line.slice(3) || '/';
+  return null;
+}
+
+/** Mount point and mount root of the cgroup2 filesystem, from /proc/self/mountinfo. */
+export function cgroup2Mount(): { mount: string; root: string; readOnly: boolean } | null {
+  const t = readText('/proc/self/mountinfo');
+  if (t === null) return null;
+  for (const line of t.split('\n')) {
+    const sep = line.indexOf(' - ');
+    if (sep < 0) continue;
+    const after = line.slice(sep + 3).split(' ');
+    if (after[0] !== 'cgroup2') continue;
+    const f = line.slice(0, sep).split(' ');
+    const root = f[3], mount = f[4], opts = f[5] ?? '';
+    if (root === undefined || mount === undefined) continue;
+    return { mount: mount.replace(/\\040/g, ' '), root, readOnly: opts.split(',').includes('ro') };
+  }
+  return null;
+}
+
+export function detectCgroups(baseName: string): CgroupSupport {
+  const no = (reason: string, mount = ''): CgroupSupport => ({ available: false, mount, base: '', reason });
+  if (process.env['TSYSD_NO_CGROUPS']) return no('disabled by TSYSD_NO_CGROUPS');
+  const m = cgroup2Mount();
+  if (!m) return no('no cgroup2 filesystem mounted');
+  if (m.readOnly) return no('cgroup2 is mounted read-only', m.mount);
+  const own = ownCgroupPath();
+  if (own === null) return no('no cgroup v2 entry in /proc/self/cgroup', m.mount);
+  let rel = own;
+  if (m.root !== '/') {
+    if (!own.startsWith(m.root)) return no(`own cgroup ${own} is outside the mounted subtree ${m.root}`, m.mount);
+    rel = own.slice(m.root.length) || '/';
+  }
+  const ownDir = path.join(m.mount, rel);
+  if (!fs.existsSync(path.join(ownDir, 'cgroup.procs'))) return no(`own cgroup ${ownDir} is not visible`, m.mount);
+  const base = path.join(ownDir, baseName);
+  try {
+    fs.mkdirSync(base, { recursive: true });
+    const probe = path.join(base, `probe-${process.pid}`);
+    fs.mkdirSync(probe);
+    const procsWritable = (() => { try { fs.accessSync(path.join(probe, 'cgroup.procs'), fs.constants.W_OK); return true; } catch { return false; } })();
+    fs.rmdirSync(probe);
+    if (!procsWritable) return no(`cgroup.procs below ${base} is not writable`, m.mount);
+  } catch (e) {
+    return no(`cannot create cgroups below ${ownDir}: ${(e as Error).message}`, m.mount);
+  }
+  return { available: true, mount: m.mount, base, reason: '' };
+}
+
+export function cgroupPids(dir: string): number[] {
+  const out: number[] = [];
+  const walk = (d: string): void => {
+    const t = readText(path.join(d, 'cgroup.procs'));
+    if (t) for (const l of t.split('\n')) if (l) out.push(Number(l));
+    let ents: fs.Dirent[] = [];
+    try { ents = fs.readdirSync(d, { withFileTypes: true }); } catch { return; }
+    for (const e of ents) if (e.isDirectory()) walk(path.join(d, e.name));
+  };
+  walk(dir);
+  return out;
+}
+
+export function cgroupIsEmpty(dir: string): boolean {
+  const t = readText(path.join(dir, 'cgroup.events'));
+  if (t === null) return !fs.existsSync(dir) || cgroupPids(dir).length === 0;
+  return /^populated 0$/m.test(t);
+}
+
+/** Signal every process of the cgroup; repeats until no new pid shows up (like systemd's cg_kill). */
+export function cgroupKill(dir: string, signal: number, kill: (pid: number, sig: number) => number): number[] {
+  const done = new Set<number>();
+  if (signal === 9 && fs.existsSync(path.join(dir, 'cgroup.kill'))) {
+    const pids = cgroupPids(dir);
+    try { fs.writeFileSync(path.join(dir, 'cgroup.kill'), '1'); return pids; } catch { /* fall through */ }
+  }
+  for (let round = 0; round < 16; round++) {
+    let fresh = 0;
+    for (const pid of cgroupPids(dir)) {
+      if (done.has(pid)) continue;
+      done.add(pid);
+      fresh++;
+      kill(pid, signal);
+    }
+    if (fresh === 0) break;
+  }
+  return [...done];
+}
+
+export function cgroupRemove(dir: string): number {
+  try {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) cgroupRemove(path.join(dir, e.name));
+    fs.rmdirSync(dir);
+    return 0;
+  } catch (e) {
+    const c = (e as NodeJS.ErrnoException).code;
+    return c === 'ENOENT' ? 0 : (e as NodeJS.ErrnoException).errno ?? -5;
+  }
+}

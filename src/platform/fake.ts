@@ -1,0 +1,163 @@
+// FakePlatform: an in-memory Platform for unit tests. Spawns get sequential pids (starting at 100) and
+// are recorded; tests drive the world with exit(), execOutcome(), advance(), raise(), readable().
+// Invariants: nothing touches the OS; the clock only moves through advance(); timers fire in due order
+// (ties in creation order) during advance(); kill() calls are recorded and do not end processes unless
+// `killEnds` is set.
+import type {
+  CgroupSupport, ChildExit, ExecOutcome, FdResult, ListenOptions, NotifyDatagram, PeerCred, Platform,
+  SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId,
+} from './types';
+
+export interface FakeSpawn { pid: number; req: SpawnRequest; onOutcome?: (o: ExecOutcome) => void; alive: boolean }
+
+export class FakePlatform implements Platform {
+  nowUs = 1_000_000;
+  realtimeOffsetUs = 1_700_000_000_000_000;
+  nextPid = 100;
+  nextFd = 10;
+  spawns: FakeSpawn[] = [];
+  kills: { pid: number; signal: number; group?: boolean; cgroup?: string }[] = [];
+  /** When true, a kill with SIGKILL (or any signal if killAll) immediately reports the process killed. */
+  killEnds = false;
+  spawnError: { errno: number; message: string } | null = null;
+  cgroups = new Map<string, Set<number>>();
+  cgroupsAvailable = true;
+  files = new Map<string, string>();
+  closed: number[] = [];
+  notifyQueue: NotifyDatagram[] = [];
+  users: UserInfo[] = [
+    { name: 'root', uid: 0, gid: 0, home: '/root', shell: '/bin/bash' },
+    { name: 'nobody', uid: 65534, gid: 65534, home: '/nonexistent', shell: '/usr/sbin/nologin' },
+  ];
+  groups: { name: string; gid: number }[] = [{ name: 'root', gid: 0 }, { name: 'nogroup', gid: 65534 }];
+  private exitListeners: ((e: ChildExit) => void)[] = [];
+  private timers: { id: number; due: number; cb: () => void }[] = [];
+  private nextTimerId = 1;
+  private polls = new Map<number, { fd: number; events: number; cb: (s: number, e: number) => void }>();
+  private signals = new Map<number, { signal: number; cb: (s: number) => void }>();
+  private nextWatch = 1;
+
+  // ---- test drivers ----
+  /** Report the exit of a pid (as the reaper would). */
+  exit(pid: number, code: ChildExit['code'] = 'exited', status = 0): void {
+    const s = this.spawns.find((x) => x.pid === pid);
+    if (s) s.alive = false;
+    for (const set of this.cgroups.values()) set.delete(pid);
+    for (const l of [...this.exitListeners]) l({ pid, code, status });
+  }
+  /** Deliver the exec outcome of a spawned pid (default: success). */
+  execOutcome(pid: number, o: ExecOutcome = { ok: true }): void {
+    const s = this.spawns.find((x) => x.pid === pid);
+    const cb = s?.onOutcome;
+    if (s) delete s.onOutcome;
+    cb?.(o);
+  }
+  /** Move the clock forward, firing due timers in order. */
+  advance(us: number): void {
+    const target = this.nowUs + us;
+    for (;;) {
+      this.timers.sort((a, b) => a.due - b.due || a.id - b.id);
+      const t = this.timers[0];
+      if (!t || t.due > target) break;
+      this.timers.shift();
+      this.nowUs = Math.max(this.nowUs, t.due);
+      t.cb();
+    }
+    this.nowUs = target;
+  }
+  raise(signal: number): void { for (const w of [...this.signals.values()]) if (w.signal === signal) w.cb(signal); }
+  readable(fd: number): void { for (const p of [...this.polls.values()]) if (p.fd === fd) p.cb(0, 1); }
+  lastSpawn(): FakeSpawn | undefined { return this.spawns[this.spawns.length - 1]; }
+  pendingTimers(): number { return this.timers.length; }
+
+  // ---- Platform ----
+  spawn(req: SpawnRequest, onOutcome?: (o: ExecOutcome) => void): SpawnResult {
+    if (this.spawnError) return this.spawnError;
+    const pid = this.nextPid++;
+    const s: FakeSpawn = { pid, req, alive: true };
+    if (onOutcome) s.onOutcome = onOutcome;
+    this.spawns.push(s);
+    if (req.cgroup) this.cgroups.get(req.cgroup)?.add(pid);
+    return { pid };
+  }
+  onChildExit(listener: (e: ChildExit) => void): () => void {
+    this.exitListeners.push(listener);
+    return () => { this.exitListeners = this.exitListeners.filter((l) => l !== listener); };
+  }
+  kill(pid: number, signal: number): number {
+    this.kills.push({ pid, signal });
+    const s = this.spawns.find((x) => x.pid === pid && x.alive);
+    if (!s) return -3;
+    if (this.killEnds && (signal === 9 || signal === 15)) this.exit(pid, 'killed', signal);
+    return 0;
+  }
+  killProcessGroup(pgid: number, signal: number): number { this.kills.push({ pid: pgid, signal, group: true }); return 0; }
+  setSubreaper(): number { return 0; }
+  pid(): number { return 1; }
+  sessionPids(sid: number): number[] { return this.spawns.some((s) => s.pid === sid && s.alive) ? [sid] : []; }
+  parentPid(): number { return 1; }
+
+  cgroupSupport(): CgroupSupport {
+    return this.cgroupsAvailable ? { available: true, mount: '/sys/fs/cgroup', base: '/sys/fs/cgroup/tsysd', reason: '' }
+      : { available: false, mount: '', base: '', reason: 'fake: disabled' };
+  }
+  cgroupCreate(unitName: string): { path: string } | { errno: number; message: string } {
+    if (!this.cgroupsAvailable) return { errno: 95, message: 'fake: disabled' };
+    const p = `/sys/fs/cgroup/tsysd/${unitName}`;
+    if (!this.cgroups.has(p)) this.cgroups.set(p, new Set());
+    return { path: p };
+  }
+  cgroupPids(path: string): number[] { return [...(this.cgroups.get(path) ?? [])]; }
+  cgroupKill(path: string, signal: number): number[] {
+    const pids = this.cgroupPids(path);
+    this.kills.push({ pid: 0, signal, cgroup: path });
+    for (const p of pids) this.kill(p, signal);
+    return pids;
+  }
+  cgroupIsEmpty(path: string): boolean { return (this.cgroups.get(path)?.size ?? 0) === 0; }
+  cgroupRemove(path: string): number { this.cgroups.delete(path); return 0; }
+
+  watchSignal(signal: number, cb: (signal: number) => void): WatchId { const id = this.nextWatch++; this.signals.set(id, { signal, cb }); return id; }
+  unwatchSignal(id: WatchId): void { this.signals.delete(id); }
+  sigrtmin(): number { return 34; }
+
+  monotonicUs(): number { return this.nowUs; }
+  realtimeUs(): number { return this.realtimeOffsetUs + this.nowUs; }
+  setTimer(delayUs: number, cb: () => void): TimerHandle {
+    const id = this.nextTimerId++;
+    this.timers.push({ id, due: this.nowUs + Math.max(0, delayUs), cb });
+    return id;
+  }
+  clearTimer(h: TimerHandle): void { this.timers = this.timers.filter((t) => t.id !== h); }
+
+  openListen(_opts: ListenOptions): FdResult { return { fd: this.nextFd++ }; }
+  pollFd(fd: number, events: number, cb: (status: number, events: number) => void): WatchId {
+    const id = this.nextWatch++;
+    this.polls.set(id, { fd, events, cb });
+    return id;
+  }
+  unpollFd(id: WatchId): void { this.polls.delete(id); }
+  accept(): number { return this.nextFd++; }
+  close(fd: number): number { this.closed.push(fd); return 0; }
+  pipe(): [number, number] { return [this.nextFd++, this.nextFd++]; }
+  sockName(): SockAddr | null { return { family: 'inet', host: '127.0.0.1', port: 8080 }; }
+  peerName(): SockAddr | null { return { family: 'inet', host: '127.0.0.1', port: 40000 }; }
+  openNotifySocket(): FdResult { return { fd: this.nextFd++ }; }
+  recvNotify(): NotifyDatagram | null { return this.notifyQueue.shift() ?? null; }
+  peerCred(): PeerCred | null { return { pid: 1, uid: 0, gid: 0 }; }
+
+  getUser(n: string): UserInfo | null { return this.users.find((u) => u.name === n || String(u.uid) === n) ?? null; }
+  getGroup(n: string): { name: string; gid: number } | null { return this.groups.find((g) => g.name === n || String(g.gid) === n) ?? null; }
+  groupList(_user: string, gid: number): number[] { return [gid]; }
+  strerror(errno: number): string { return `errno ${errno}`; }
+
+  readFile(path: string): string | null { return this.files.get(path) ?? null; }
+  writeFile(path: string, data: string): number { this.files.set(path, data); return 0; }
+  exists(path: string): boolean { return this.files.has(path) || [...this.files.keys()].some((k) => k.startsWith(path + '/')); }
+  mkdirp(path: string): number { this.files.set(path + '/', ''); return 0; }
+  removeTree(path: string): number { for (const k of [...this.files.keys()]) if (k === path || k.startsWith(path + '/')) this.files.delete(k); return 0; }
+  glob(pattern: string): string[] {
+    const re = new RegExp('^' + pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + '$');
+    return [...this.files.keys()].filter((k) => re.test(k)).sort();
+  }
+}

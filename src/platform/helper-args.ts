@@ -1,0 +1,60 @@
+// Pure encoding of a SpawnRequest into the tsysd-exec helper's argv and fd layout, and decoding of its
+// status record. Invariant: the fd layout is [stdin, stdout, stderr, ...listenFds] and the status pipe
+// is placed right after it by the addon, so --status-fd = 3 + listenFds.length.
+import { EXEC_EXIT, type ExecOutcome, type SpawnRequest } from './types';
+
+export const SYSTEMD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export function helperArgv(helper: string, req: SpawnRequest): { argv: string[]; fds: number[] } {
+  const fds = [req.stdin, req.stdout, req.stderr, ...req.listenFds];
+  const a: string[] = [helper, `--status-fd=${fds.length}`];
+  if (req.newSession) a.push('--setsid');
+  if (req.cgroup) a.push(`--cgroup=${req.cgroup}`);
+  if (req.listenFds.length > 0) a.push(`--listen-fds=${req.listenFds.length}`);
+  if (req.setExecPid) a.push('--exec-pid');
+  if (req.user) a.push(`--user=${req.user}`);
+  if (req.group) a.push(`--group=${req.group}`);
+  for (const g of req.supplementaryGroups) a.push(`--supp=${g}`);
+  if (req.umask !== null) a.push(`--umask=${req.umask.toString(8)}`);
+  if (req.nice !== null) a.push(`--nice=${req.nice}`);
+  if (req.oomScoreAdjust !== null) a.push(`--oom=${req.oomScoreAdjust}`);
+  for (const l of req.limits) {
+    const v = (n: number): string => (n === Infinity ? 'infinity' : String(Math.floor(n)));
+    a.push(`--rlimit=${l.name}:${v(l.soft)}:${v(l.hard)}`);
+  }
+  if (req.privateTmp) a.push(`--private-tmp=${req.privateTmp.tmp}`, `--private-var-tmp=${req.privateTmp.varTmp}`);
+  if (req.rootDirectory) a.push(`--root=${req.rootDirectory}`);
+  if (req.workingDirectory) {
+    a.push(req.workingDirectory.optional ? `--chdir-optional=${req.workingDirectory.path}` : `--chdir=${req.workingDirectory.path}`);
+  }
+  if (req.capabilityBoundingSet !== null) a.push(`--cap-bset=${req.capabilityBoundingSet.toString(16)}`);
+  if (req.ambientCapabilities !== 0n) a.push(`--ambient=${req.ambientCapabilities.toString(16)}`);
+  if (req.noNewPrivileges) a.push('--no-new-privs');
+  a.push(`--search-path=${req.searchPath || SYSTEMD_PATH}`);
+  a.push('--', req.path, ...req.argv);
+  return { argv: a, fds };
+}
+
+const STAGE_NAMES: Map<number, string> = new Map(Object.entries(EXEC_EXIT).map(([k, v]) => [v, k]));
+
+/** systemd's name for an exec exit code ('CHDIR', 'EXEC', ...), or '' for ordinary codes. */
+export function execStageName(code: number): string {
+  return STAGE_NAMES.get(code) ?? '';
+}
+
+export function decodeOutcome(stage: number | undefined, errno: number | undefined, strerror: (e: number) => string): ExecOutcome {
+  if (stage === undefined) return { ok: true };
+  const e = errno ?? 0;
+  return { ok: false, exitCode: stage, stage: execStageName(stage) || String(stage), errno: e, message: strerror(e) };
+}
+
+/** A SpawnRequest with neutral defaults (no user change, /dev/null stdio, new session). */
+export function makeSpawnRequest(path: string, argv: string[], over: Partial<SpawnRequest> = {}): SpawnRequest {
+  return {
+    path, argv, env: [], stdin: -1, stdout: -1, stderr: -1, listenFds: [], setExecPid: false,
+    searchPath: SYSTEMD_PATH, user: '', group: '', supplementaryGroups: [], workingDirectory: null,
+    rootDirectory: '', umask: null, nice: null, oomScoreAdjust: null, limits: [], noNewPrivileges: false,
+    capabilityBoundingSet: null, ambientCapabilities: 0n, privateTmp: null, cgroup: '', newSession: true,
+    ...over,
+  };
+}

@@ -1,0 +1,259 @@
+// RealPlatform: the Platform interface over the native addon and Node's fs/timers. Create exactly one per
+// process with createRealPlatform(); it starts the SIGCHLD reaper, which reaps EVERY child of the
+// process (so nothing else in the process may use child_process asynchronously; spawnSync is safe).
+// Invariants: all OS errors are returned as data; exit events are dispatched to all listeners in
+// registration order; timers are unref'd only when the caller asks (daemon keeps itself alive).
+import * as fs from 'node:fs';
+import createDebug from 'debug';
+import { loadNative, type NativeAddon } from './native';
+import { helperArgv, decodeOutcome } from './helper-args';
+import { openListen } from './socket';
+import { detectCgroups, cgroupPids, cgroupIsEmpty, cgroupKill, cgroupRemove } from './cgroup';
+import type {
+  CgroupSupport, ChildExit, ExecOutcome, FdResult, ListenOptions, NotifyDatagram, PeerCred, Platform,
+  SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId,
+} from './types';
+
+const debug = createDebug('tsysd:platform');
+
+export interface RealPlatformOptions {
+  /** Name of the directory created below the manager's own cgroup for unit cgroups. */
+  cgroupBaseName?: string;
+  /** Start the waitpid(-1) reaper (default true). */
+  reaper?: boolean;
+}
+
+/** /proc/PID/stat fields after the comm: [state, ppid, pgrp, session, ...] */
+function procStat(pid: number): string[] | null {
+  try {
+    const t = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return t.slice(t.lastIndexOf(')') + 2).split(' ');
+  } catch { return null; }
+}
+
+export class RealPlatform implements Platform {
+  private readonly n: NativeAddon;
+  private readonly helper: string;
+  private readonly exitListeners: ((e: ChildExit) => void)[] = [];
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private nextTimer = 1;
+  private cg: CgroupSupport | null = null;
+  private readonly cgroupBaseName: string;
+  /** Pids spawned and not yet reaped: while non-empty the reaper keeps the event loop alive. */
+  private readonly live = new Set<number>();
+
+  constructor(opts: RealPlatformOptions = {}) {
+    const { addon, helper } = loadNative();
+    this.n = addon;
+    this.helper = helper;
+    this.cgroupBaseName = opts.cgroupBaseName ?? defaultCgroupBaseName();
+    if (opts.reaper !== false) {
+      this.n.startReaper((pid, code, signal, core) => this.dispatchExit(pid, code, signal, core));
+      // Statuses that arrived before the watch existed.
+      setImmediate(() => this.n.reapNow());
+    }
+  }
+
+  private dispatchExit(pid: number, code: number, signal: number, core: boolean): void {
+    if (this.live.delete(pid) && this.live.size === 0) this.n.reaperRef(false);
+    const e: ChildExit = signal === 0 ? { pid, code: 'exited', status: code } : { pid, code: core ? 'dumped' : 'killed', status: signal };
+    debug('child %d %s %d', pid, e.code, e.status);
+    for (const l of [...this.exitListeners]) l(e);
+  }
+
+  get helperPath(): string { return this.helper; }
+
+  spawn(req: SpawnRequest, onOutcome?: (o: ExecOutcome) => void): SpawnResult {
+    const { argv, fds } = helperArgv(this.helper, req);
+    const cb = onOutcome ? (stage?: number, errno?: number): void => onOutcome(decodeOutcome(stage, errno, (e) => this.n.strerror(e))) : undefined;
+    const pid = this.n.spawn(this.helper, argv, req.env, fds, req.newSession, cb);
+    if (pid < 0) return { errno: -pid, message: this.n.strerror(-pid) };
+    debug('spawned %d: %s', pid, req.argv.join(' '));
+    if (this.live.size === 0) this.n.reaperRef(true);
+    this.live.add(pid);
+    return { pid };
+  }
+
+  onChildExit(listener: (e: ChildExit) => void): () => void {
+    this.exitListeners.push(listener);
+    return () => {
+      const i = this.exitListeners.indexOf(listener);
+      if (i >= 0) this.exitListeners.splice(i, 1);
+    };
+  }
+
+  kill(pid: number, signal: number): number {
+    if (!Number.isInteger(pid) || pid <= 0) return -3; // never kill(0) / kill(-1) by accident
+    return this.n.kill(pid, signal);
+  }
+  killProcessGroup(pgid: number, signal: number): number {
+    if (!Number.isInteger(pgid) || pgid <= 1) return -3;
+    return this.n.kill(-pgid, signal);
+  }
+  setSubreaper(on: boolean): number { return this.n.setSubreaper(on); }
+  pid(): number { return process.pid; }
+
+  sessionPids(sid: number): number[] {
+    if (sid <= 1) return [];
+    const out: number[] = [];
+    let ents: string[] = [];
+    try { ents = fs.readdirSync('/proc'); } catch { return out; }
+    for (const e of ents) {
+      if (!/^\d+$/.test(e)) continue;
+      const st = procStat(Number(e));
+      if (st && Number(st[3]) === sid && st[0] !== 'Z') out.push(Number(e));
+    }
+    return out;
+  }
+  parentPid(pid: number): number {
+    const st = procStat(pid);
+    return st ? Number(st[1]) : 0;
+  }
+
+  cgroupSupport(): CgroupSupport {
+    if (!this.cg) {
+      this.cg = detectCgroups(this.cgroupBaseName);
+      debug('cgroups: %o', this.cg);
+    }
+    return this.cg;
+  }
+  cgroupCreate(unitName: string): { path: string } | { errno: number; message: string } {
+    const s = this.cgroupSupport();
+    if (!s.available) return { errno: 95, message: s.reason };
+    if (!unitName || unitName.includes('/') || unitName.startsWith('cgroup.') || unitName.startsWith('.')) return { errno: 22, message: 'invalid cgroup name' };
+    const p = `${s.base}/${unitName}`;
+    try { fs.mkdirSync(p, { recursive: true }); } catch (e) {
+      const er = e as NodeJS.ErrnoException;
+      return { errno: -(er.errno ?? -5), message: er.message };
+    }
+    return { path: p };
+  }
+  cgroupPids(path: string): number[] { return cgroupPids(path); }
+  cgroupKill(path: string, signal: number): number[] { return cgroupKill(path, signal, (p, s) => this.n.kill(p, s)); }
+  cgroupIsEmpty(path: string): boolean { return cgroupIsEmpty(path); }
+  cgroupRemove(path: string): number { return cgroupRemove(path); }
+
+  watchSignal(signal: number, cb: (signal: number) => void): WatchId {
+    const id = this.n.signalWatch(signal, cb);
+    if (id < 0) throw new Error(`cannot watch signal ${signal}: ${this.n.strerror(-id)}`);
+    return id;
+  }
+  unwatchSignal(id: WatchId): void { this.n.signalUnwatch(id); }
+  sigrtmin(): number { return this.n.sigrtmin(); }
+
+  monotonicUs(): number { return Number(process.hrtime.bigint() / 1000n); }
+  realtimeUs(): number { return Date.now() * 1000; }
+  setTimer(delayUs: number, cb: () => void): TimerHandle {
+    const id = this.nextTimer++;
+    const ms = Math.min(Math.max(0, delayUs / 1000), 2 ** 31 - 1);
+    this.timers.set(id, setTimeout(() => { this.timers.delete(id); cb(); }, ms));
+    return id;
+  }
+  clearTimer(h: TimerHandle): void {
+    const t = this.timers.get(h);
+    if (t) { clearTimeout(t); this.timers.delete(h); }
+  }
+
+  openListen(opts: ListenOptions): FdResult {
+    return openListen(this.n, opts,
+      (u) => this.getUser(u)?.uid ?? -1,
+      (g) => this.getGroup(g)?.gid ?? -1);
+  }
+  pollFd(fd: number, events: number, cb: (status: number, events: number) => void): WatchId {
+    const id = this.n.pollStart(fd, events, cb);
+    if (id < 0) throw new Error(`cannot poll fd ${fd}: ${this.n.strerror(-id)}`);
+    return id;
+  }
+  unpollFd(id: WatchId): void { this.n.pollStop(id); }
+  accept(fd: number, nonBlocking: boolean): number { return this.n.accept(fd, nonBlocking); }
+  close(fd: number): number { return this.n.close(fd); }
+  pipe(nonBlockRead: boolean, nonBlockWrite: boolean): [number, number] | { errno: number; message: string } {
+    const r = this.n.pipe(nonBlockRead, nonBlockWrite);
+    return typeof r === 'number' ? { errno: -r, message: this.n.strerror(-r) } : r;
+  }
+  sockName(fd: number): SockAddr | null { const r = this.n.getsockname(fd); return typeof r === 'number' ? null : r; }
+  peerName(fd: number): SockAddr | null { const r = this.n.getpeername(fd); return typeof r === 'number' ? null : r; }
+  openNotifySocket(path: string): FdResult {
+    const fd = this.n.socket('unix', 'dgram', true);
+    if (fd < 0) return { errno: -fd, message: this.n.strerror(-fd) };
+    const abstract = path.startsWith('@');
+    const p = abstract ? path.slice(1) : path;
+    if (!abstract) { try { fs.unlinkSync(p); } catch { /* absent */ } }
+    let r = this.n.setsockoptInt(fd, this.n.constants['SOL_SOCKET'] ?? 1, this.n.constants['SO_PASSCRED'] ?? 16, 1);
+    if (r >= 0) r = this.n.bind(fd, { family: 'unix', path: p, abstract });
+    // Larger receive buffer: many services may notify at once.
+    if (r >= 0) this.n.setsockoptInt(fd, this.n.constants['SOL_SOCKET'] ?? 1, this.n.constants['SO_RCVBUFFORCE'] ?? 33, 8 << 20);
+    if (r < 0) { this.n.close(fd); return { errno: -r, message: this.n.strerror(-r) }; }
+    return { fd };
+  }
+  recvNotify(fd: number): NotifyDatagram | null {
+    const r = this.n.recvmsg(fd, 4096);
+    if (typeof r === 'number') return null;
+    return { data: r.data, pid: r.pid, uid: r.uid, gid: r.gid, fds: r.fds };
+  }
+  peerCred(fd: number): PeerCred | null {
+    const r = this.n.peerCred(fd);
+    return typeof r === 'number' ? null : r;
+  }
+
+  getUser(nameOrUid: string): UserInfo | null { return this.n.getpwnam(nameOrUid); }
+  getGroup(nameOrGid: string): { name: string; gid: number } | null { return this.n.getgrnam(nameOrGid); }
+  groupList(user: string, gid: number): number[] { return this.n.getgrouplist(user, gid); }
+  strerror(errno: number): string { return this.n.strerror(errno); }
+
+  readFile(path: string): string | null { try { return fs.readFileSync(path, 'utf8'); } catch { return null; } }
+  writeFile(path: string, data: string, mode = 0o644): number {
+    try { fs.writeFileSync(path, data, { mode }); return 0; } catch (e) { return (e as NodeJS.ErrnoException).errno ?? -5; }
+  }
+  exists(path: string): boolean { return fs.existsSync(path); }
+  mkdirp(path: string, mode: number, uid?: number, gid?: number): number {
+    try {
+      fs.mkdirSync(path, { recursive: true, mode });
+      fs.chmodSync(path, mode);
+      if (uid !== undefined || gid !== undefined) fs.chownSync(path, uid ?? -1, gid ?? -1);
+      return 0;
+    } catch (e) { return (e as NodeJS.ErrnoException).errno ?? -5; }
+  }
+  removeTree(path: string): number {
+    try { fs.rmSync(path, { recursive: true, force: true }); return 0; } catch (e) { return (e as NodeJS.ErrnoException).errno ?? -5; }
+  }
+  glob(pattern: string): string[] { return globSync(pattern); }
+
+  /** Raw addon for tests and benchmarks in this area only. */
+  get native(): NativeAddon { return this.n; }
+}
+
+function defaultCgroupBaseName(): string {
+  return `tsysd-${process.pid}-${Math.random().toString(16).slice(2, 8)}`;
+}
+
+/** Minimal glob: '*', '?', '[...]' in any path component; results sorted (EnvironmentFile= semantics). */
+export function globSync(pattern: string): string[] {
+  if (!/[*?[]/.test(pattern)) return fs.existsSync(pattern) ? [pattern] : [];
+  const parts = pattern.split('/');
+  let cur: string[] = [pattern.startsWith('/') ? '/' : '.'];
+  for (let i = pattern.startsWith('/') ? 1 : 0; i < parts.length; i++) {
+    const part = parts[i] ?? '';
+    if (part === '') continue;
+    const next: string[] = [];
+    if (!/[*?[]/.test(part)) {
+      for (const c of cur) { const p = c === '/' ? `/${part}` : `${c}/${part}`; if (fs.existsSync(p)) next.push(p); }
+    } else {
+      const re = new RegExp('^' + part.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + '$');
+      for (const c of cur) {
+        let ents: string[] = [];
+        try { ents = fs.readdirSync(c); } catch { continue; }
+        for (const e of ents.sort()) if (!e.startsWith('.') && re.test(e)) next.push(c === '/' ? `/${e}` : `${c}/${e}`);
+      }
+    }
+    cur = next;
+  }
+  return cur.sort();
+}
+
+let singleton: RealPlatform | null = null;
+/** The process-wide RealPlatform (the addon's reaper and handles are process-global). */
+export function createRealPlatform(opts: RealPlatformOptions = {}): RealPlatform {
+  if (!singleton) singleton = new RealPlatform(opts);
+  return singleton;
+}

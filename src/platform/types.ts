@@ -1,0 +1,207 @@
+// The Platform interface: THE boundary through which the daemon performs every side effect (spawning via
+// the exec helper, child-exit events, signals, clocks, timers, fds and sockets, notify datagrams, peer
+// credentials, cgroups, the few fs operations the manager needs). real.ts implements it over the native
+// addon (the only importer of src/native); fake.ts implements it in memory for unit tests.
+// Invariants:
+//  - Times are MICROSECONDS as numbers (like UnitConfig). Signals are numbers.
+//  - OS failures are returned as data ({ errno, message } or negative errno), never thrown; only
+//    programming errors throw.
+//  - spawn() returns the pid synchronously; the exit arrives later, exactly once, as a ChildExit event
+//    (for every child, including orphans re-parented to the manager). An exec outcome callback fires
+//    once, before or after the exit event (no ordering guarantee between the two).
+//  - Every fd handed out is close-on-exec; children get fds only through SpawnRequest's layout.
+
+/** How a process ended (systemd's ExecMainCode: exited=1, killed=2, dumped=3). */
+export interface ChildExit {
+  pid: number;
+  /** 'exited' → status is the exit code; 'killed'/'dumped' → status is the signal number. */
+  code: 'exited' | 'killed' | 'dumped';
+  status: number;
+}
+
+/** Exit codes of the exec helper = systemd's (systemd.exec(5) "Process exit codes"). */
+export const EXEC_EXIT = {
+  CHDIR: 200, NICE: 201, FDS: 202, EXEC: 203, MEMORY: 204, LIMITS: 205, OOM_ADJUST: 206,
+  SIGNAL_MASK: 207, STDIN: 208, STDOUT: 209, CHROOT: 210, IOPRIO: 211, TIMERSLACK: 212, SECUREBITS: 213,
+  SETSCHEDULER: 214, CPUAFFINITY: 215, GROUP: 216, USER: 217, CAPABILITIES: 218, CGROUP: 219, SETSID: 220,
+  CONFIRM: 221, STDERR: 222, PAM: 224, NETWORK: 225, NAMESPACE: 226, NO_NEW_PRIVILEGES: 227, SECCOMP: 228,
+  SELINUX_CONTEXT: 229, PERSONALITY: 230, APPARMOR_PROFILE: 231, ADDRESS_FAMILIES: 232, RUNTIME_DIRECTORY: 233,
+  CHOWN: 235, SMACK_PROCESS_LABEL: 236, KEYRING: 237, STATE_DIRECTORY: 238, CACHE_DIRECTORY: 239,
+  LOGS_DIRECTORY: 240, CONFIGURATION_DIRECTORY: 241, NUMA_POLICY: 242, CREDENTIALS: 243, BPF: 245,
+} as const;
+
+/** Result of the helper's work between fork and exec. */
+export type ExecOutcome =
+  | { ok: true }
+  /** exitCode: systemd's code (203...), stage: its name as systemd prints it ('EXEC', 'CHDIR', ...),
+   *  errno and message: e.g. 2 / 'No such file or directory'. */
+  | { ok: false; exitCode: number; stage: string; errno: number; message: string };
+
+export interface RLimitSpec { name: string; soft: number; hard: number }   // Infinity = unlimited
+
+/** Everything the exec helper applies; produced by src/exec/prepare.ts, consumed by Platform.spawn. */
+export interface SpawnRequest {
+  /** Executable as written: absolute, or a bare name looked up in `searchPath` by the helper. */
+  path: string;
+  argv: string[];               // argv[0] included
+  env: string[];                // final 'K=V' list; the helper adds LISTEN_PID / SYSTEMD_EXEC_PID itself
+  stdin: number;                // manager fds; -1 = /dev/null
+  stdout: number;
+  stderr: number;
+  listenFds: number[];          // placed at 3, 4, ... in order (LISTEN_PID is set when non-empty)
+  setExecPid: boolean;          // SYSTEMD_EXEC_PID=<own pid>
+  searchPath: string;           // systemd's fixed PATH for bare names
+  user: string;                 // '' = unchanged
+  group: string;
+  supplementaryGroups: string[];
+  workingDirectory: { path: string; optional: boolean } | null;   // '~' = the user's home
+  rootDirectory: string;        // '' = none
+  umask: number | null;
+  nice: number | null;
+  oomScoreAdjust: number | null;
+  limits: RLimitSpec[];
+  noNewPrivileges: boolean;
+  capabilityBoundingSet: bigint | null;   // mask of caps to KEEP; null = unchanged
+  ambientCapabilities: bigint;            // 0n = none
+  privateTmp: { tmp: string; varTmp: string } | null;   // host dirs bind-mounted on /tmp and /var/tmp
+  cgroup: string;               // cgroup directory the child joins before exec ('' = none)
+  newSession: boolean;          // setsid (true for every service process)
+}
+
+export type SpawnResult = { pid: number } | { errno: number; message: string };
+
+/** Parsed listening address (see parseListenAddress in socket.ts of this folder). */
+export type SockAddr =
+  | { family: 'inet' | 'inet6'; host: string; port: number }
+  | { family: 'unix'; path: string; abstract: boolean };
+
+export interface ListenOptions {
+  kind: 'stream' | 'datagram' | 'seqpacket' | 'fifo' | 'special';
+  address: string;             // as written in the unit (ListenStream= value etc.)
+  backlog: number;
+  bindIPv6Only: 'default' | 'both' | 'ipv6-only';
+  bindToDevice: string;
+  reusePort: boolean;
+  freeBind: boolean;
+  transparent: boolean;
+  keepAlive: boolean;
+  keepAliveTimeUs: number;      // 0 = unset
+  keepAliveIntervalUs: number;
+  keepAliveProbes: number;
+  noDelay: boolean;
+  receiveBuffer: number;        // 0 = unset
+  sendBuffer: number;
+  passCredentials: boolean;
+  socketMode: number;           // unix socket node / FIFO mode (0o666)
+  directoryMode: number;        // for created parent directories (0o755)
+  socketUser: string;           // chown of the node ('' = unchanged)
+  socketGroup: string;
+}
+
+export type FdResult = { fd: number } | { errno: number; message: string };
+
+export interface NotifyDatagram {
+  data: Buffer;
+  pid: number;                  // -1 when the sender sent no credentials (such messages must be dropped)
+  uid: number;
+  gid: number;
+  fds: number[];                // SCM_RIGHTS, O_CLOEXEC; the receiver must close what it does not keep
+}
+
+export interface PeerCred { pid: number; uid: number; gid: number }
+
+export interface UserInfo { name: string; uid: number; gid: number; home: string; shell: string }
+
+export interface CgroupSupport {
+  available: boolean;
+  /** cgroup2 mount point, e.g. /sys/fs/cgroup or /sys/fs/cgroup/unified. */
+  mount: string;
+  /** Absolute directory under which unit cgroups are created (below the manager's own cgroup). */
+  base: string;
+  /** Why cgroups are not used (fallback = session + process group + main pid). */
+  reason: string;
+}
+
+export type TimerHandle = number;
+export type WatchId = number;
+
+/** Readiness bits for pollFd. */
+export const POLL_READABLE = 1;
+export const POLL_WRITABLE = 2;
+
+export interface Platform {
+  // --- processes ---
+  /** Spawn through the exec helper. onOutcome fires once: ok when execve succeeded (Type=exec readiness). */
+  spawn(req: SpawnRequest, onOutcome?: (o: ExecOutcome) => void): SpawnResult;
+  /** Subscribe to child exits (every reaped child, known or not). Returns an unsubscribe function. */
+  onChildExit(listener: (e: ChildExit) => void): () => void;
+  /** 0 or -errno. */
+  kill(pid: number, signal: number): number;
+  /** kill(-pgid, sig): 0 or -errno. */
+  killProcessGroup(pgid: number, signal: number): number;
+  /** Become a child subreaper (PR_SET_CHILD_SUBREAPER). 0 or -errno. */
+  setSubreaper(on: boolean): number;
+  /** Manager's own pid. */
+  pid(): number;
+  /** Pids of processes in session `sid` (from /proc; fallback process tracking). */
+  sessionPids(sid: number): number[];
+  /** Parent pid of `pid` from /proc, or 0 if gone. */
+  parentPid(pid: number): number;
+
+  // --- cgroups (v2) ---
+  cgroupSupport(): CgroupSupport;
+  /** Create (mkdir -p) the unit's cgroup below base; returns its absolute path or an error. */
+  cgroupCreate(unitName: string): { path: string } | { errno: number; message: string };
+  cgroupPids(path: string): number[];
+  /** Signal every process in the cgroup (SIGKILL uses cgroup.kill when present). Returns pids signalled. */
+  cgroupKill(path: string, signal: number): number[];
+  cgroupIsEmpty(path: string): boolean;
+  /** rmdir (must be empty); 0 or -errno. */
+  cgroupRemove(path: string): number;
+
+  // --- signals ---
+  /** Watch any signal number (SIGRTMIN+n included). */
+  watchSignal(signal: number, cb: (signal: number) => void): WatchId;
+  unwatchSignal(id: WatchId): void;
+  sigrtmin(): number;
+
+  // --- clock and timers (µs) ---
+  monotonicUs(): number;
+  realtimeUs(): number;
+  setTimer(delayUs: number, cb: () => void): TimerHandle;
+  clearTimer(h: TimerHandle): void;
+
+  // --- fds and sockets ---
+  openListen(opts: ListenOptions): FdResult;
+  /** Watch readiness without reading/accepting; cb(status<0 on error, events bits). */
+  pollFd(fd: number, events: number, cb: (status: number, events: number) => void): WatchId;
+  unpollFd(id: WatchId): void;
+  /** accept4, CLOEXEC; -EAGAIN when nothing is pending. */
+  accept(fd: number, nonBlocking: boolean): number;
+  close(fd: number): number;
+  /** pipe2(O_CLOEXEC): [read, write]. */
+  pipe(nonBlockRead: boolean, nonBlockWrite: boolean): [number, number] | { errno: number; message: string };
+  sockName(fd: number): SockAddr | null;
+  peerName(fd: number): SockAddr | null;
+  /** Unix datagram socket with SO_PASSCRED bound at path ('@name' = abstract). */
+  openNotifySocket(path: string): FdResult;
+  /** One datagram, or null when none is pending. */
+  recvNotify(fd: number): NotifyDatagram | null;
+  peerCred(fd: number): PeerCred | null;
+
+  // --- users ---
+  getUser(nameOrUid: string): UserInfo | null;
+  getGroup(nameOrGid: string): { name: string; gid: number } | null;
+  groupList(user: string, gid: number): number[];
+  strerror(errno: number): string;
+
+  // --- fs (only what the manager needs; sync, errors as data) ---
+  readFile(path: string): string | null;
+  writeFile(path: string, data: string, mode?: number): number;
+  exists(path: string): boolean;
+  /** mkdir -p then chmod/chown of the LAST component only. 0 or -errno. */
+  mkdirp(path: string, mode: number, uid?: number, gid?: number): number;
+  /** rm -rf; 0 or -errno. */
+  removeTree(path: string): number;
+  glob(pattern: string): string[];
+}

@@ -1,0 +1,110 @@
+// e2e: spawn through the real exec helper and reap with the native reaper. Real processes, no mocks.
+// Covers: LISTEN_PID == the service's own pid, exact fd layout with no manager fd leaking, failing
+// stages reported as systemd exit codes with errno, User=nobody credentials, signals and exit codes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createRealPlatform } from '../../src/platform/real';
+import { makeSpawnRequest } from '../../src/platform/helper-args';
+import type { ChildExit, ExecOutcome, SpawnRequest } from '../../src/platform/types';
+
+const p = createRealPlatform();
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tsysd-native-'));
+test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const waiters = new Map<number, (e: ChildExit) => void>();
+const early = new Map<number, ChildExit>();
+p.onChildExit((e) => {
+  const w = waiters.get(e.pid);
+  if (w) { waiters.delete(e.pid); w(e); } else early.set(e.pid, e);
+});
+function waitExit(pid: number): Promise<ChildExit> {
+  const e = early.get(pid);
+  if (e) { early.delete(pid); return Promise.resolve(e); }
+  return new Promise((res) => waiters.set(pid, res));
+}
+
+let seq = 0;
+async function run(req: Partial<SpawnRequest> & { path: string; argv: string[] }): Promise<{ pid: number; exit: ChildExit; outcome: ExecOutcome; out: string }> {
+  const outFile = path.join(tmp, `out-${seq++}`);
+  const fd = fs.openSync(outFile, 'w');
+  let resolveOutcome!: (o: ExecOutcome) => void;
+  const outcome = new Promise<ExecOutcome>((res) => { resolveOutcome = res; });
+  const r = p.spawn(makeSpawnRequest(req.path, req.argv, { stdout: fd, stderr: fd, ...req }), (o) => resolveOutcome(o));
+  fs.closeSync(fd);
+  if ('errno' in r) throw new Error(r.message);
+  const [o, exit] = await Promise.all([outcome, waitExit(r.pid)]);
+  return { pid: r.pid, exit, outcome: o, out: fs.readFileSync(outFile, 'utf8') };
+}
+
+test('LISTEN_PID equals the service pid and listen fds sit at 3..', async () => {
+  const s1 = p.openListen({ kind: 'stream', address: path.join(tmp, 'listen.sock'), backlog: 16, bindIPv6Only: 'default', bindToDevice: '', reusePort: false, freeBind: false, transparent: false, keepAlive: false, keepAliveTimeUs: 0, keepAliveIntervalUs: 0, keepAliveProbes: 0, noDelay: false, receiveBuffer: 0, sendBuffer: 0, passCredentials: false, socketMode: 0o666, directoryMode: 0o755, socketUser: '', socketGroup: '' });
+  assert.ok('fd' in s1);
+  const r = await run({
+    path: '/bin/sh', argv: ['sh', '-c', 'echo "$$ $LISTEN_PID $LISTEN_FDS $SYSTEMD_EXEC_PID"; ls /proc/$$/fd | sort -n | tr "\\n" " "'],
+    env: ['LISTEN_FDS=1', 'PATH=/usr/bin:/bin'], listenFds: [s1.fd], setExecPid: true,
+  });
+  p.close(s1.fd);
+  assert.deepEqual(r.outcome, { ok: true });
+  assert.deepEqual(r.exit, { pid: r.pid, code: 'exited', status: 0 });
+  const [line1, line2] = r.out.split('\n');
+  assert.equal(line1, `${r.pid} ${r.pid} 1 ${r.pid}`);
+  // fds of the shell: 0 1 2 3 plus the one `ls` itself opens on /proc/PID/fd? No: ls lists the shell's fds.
+  assert.equal(line2?.trim(), '0 1 2 3');
+});
+
+test('failing stages map to systemd exit codes with errno', async () => {
+  const chdir = await run({ path: '/bin/true', argv: ['true'], workingDirectory: { path: '/nonexistent-dir', optional: false } });
+  assert.deepEqual(chdir.outcome, { ok: false, exitCode: 200, stage: 'CHDIR', errno: 2, message: 'No such file or directory' });
+  assert.deepEqual(chdir.exit, { pid: chdir.pid, code: 'exited', status: 200 });
+  const opt = await run({ path: '/bin/true', argv: ['true'], workingDirectory: { path: '/nonexistent-dir', optional: true } });
+  assert.deepEqual(opt.outcome, { ok: true });
+  assert.equal(opt.exit.status, 0);
+  const user = await run({ path: '/bin/true', argv: ['true'], user: 'no-such-user-tsysd' });
+  assert.equal(user.exit.status, 217);
+  assert.ok(!user.outcome.ok && user.outcome.stage === 'USER');
+  const group = await run({ path: '/bin/true', argv: ['true'], group: 'no-such-group-tsysd' });
+  assert.equal(group.exit.status, 216);
+  const exec = await run({ path: '/nonexistent/binary', argv: ['binary'] });
+  assert.ok(!exec.outcome.ok && exec.outcome.exitCode === 203 && exec.outcome.errno === 2);
+  assert.equal(exec.exit.status, 203);
+  const bare = await run({ path: 'tsysd-no-such-command', argv: ['x'] });
+  assert.equal(bare.exit.status, 203);
+});
+
+test('bare names use the fixed search path', async () => {
+  const r = await run({ path: 'echo', argv: ['echo', 'hello'], env: [] });
+  assert.deepEqual(r.outcome, { ok: true });
+  assert.equal(r.out, 'hello\n');
+});
+
+test('User=nobody gets nobody uid, gid and supplementary groups', async () => {
+  const nobody = p.getUser('nobody');
+  assert.ok(nobody);
+  const r = await run({ path: '/usr/bin/id', argv: ['id'], user: 'nobody', env: [] });
+  const groups = p.groupList('nobody', nobody.gid);
+  assert.deepEqual(r.outcome, { ok: true });
+  const m = /^uid=(\d+)\S* gid=(\d+)\S* groups=(.*)$/.exec(r.out.trim());
+  assert.ok(m, r.out);
+  assert.equal(Number(m[1]), nobody.uid);
+  assert.equal(Number(m[2]), nobody.gid);
+  const got = (m[3] ?? '').split(',').map((g) => Number(g.split('(')[0])).sort();
+  assert.deepEqual(got, [...new Set(groups)].sort());
+  // SupplementaryGroups= adds to the user's groups.
+  const r2 = await run({ path: '/usr/bin/id', argv: ['id', '-G'], user: 'nobody', supplementaryGroups: ['daemon'], env: [] });
+  const daemon = p.getGroup('daemon');
+  assert.ok(daemon);
+  assert.ok(r2.out.trim().split(' ').map(Number).includes(daemon.gid), r2.out);
+});
+
+test('signals and exit codes are reported', async () => {
+  const r = await run({ path: '/bin/sh', argv: ['sh', '-c', 'kill -USR1 $$'] });
+  assert.deepEqual(r.exit, { pid: r.pid, code: 'killed', status: 10 });
+  const c = await run({ path: '/bin/sh', argv: ['sh', '-c', 'exit 42'] });
+  assert.deepEqual(c.exit, { pid: c.pid, code: 'exited', status: 42 });
+  const d = await run({ path: '/bin/sh', argv: ['sh', '-c', 'ulimit -c unlimited 2>/dev/null; kill -SEGV $$'] });
+  assert.equal(d.exit.status, 11);
+  assert.ok(d.exit.code === 'killed' || d.exit.code === 'dumped');
+});
