@@ -1,0 +1,241 @@
+// The unit registry and dependency graph. Owns: loading units on demand through an injected loader
+// (systemd's load queue: every referenced name becomes a unit, loaded or not-found), explicit edges from
+// UnitConfig, .wants/.requires dirs, Sockets=, socket→service Triggers, slices, default dependencies of
+// services/sockets/targets/slices (systemd 252, §3), the target "After every unit it pulls in" rule, and the
+// inverse of every edge. Invariants: an edge A -k-> B exists iff B -INVERSE[k]-> A; no self edges; unit
+// objects are never replaced (daemon-reload rebuilds edges in place, keeping run-time state).
+import type { UnitConfig, UnitType, LoadState, DepKind } from '../directives/types';
+import type { ActiveState, DepType, DepOrigin } from './types';
+import { INVERSE, EngineError, DEP_TYPES } from './types';
+import { synthesizeUnit, splitName, unitTypeOf } from './synth';
+import type { Job } from './job';
+
+/** Returns the config for a unit name; null/undefined (or throwing) means "no such file": not-found. */
+export type UnitLoader = (name: string) => UnitConfig | null | undefined;
+
+export interface GraphOptions { loader: UnitLoader; userMode?: boolean }
+
+const ORIGIN_BIT: Record<DepOrigin, number> = { file: 1, implicit: 2, default: 4, dirs: 8 };
+const INVERSE_BIT = 16;
+
+export const SPECIAL = {
+  sysinit: 'sysinit.target', basic: 'basic.target', sockets: 'sockets.target', shutdown: 'shutdown.target',
+  rootSlice: '-.slice', systemSlice: 'system.slice', appSlice: 'app.slice', journaldSocket: 'systemd-journald.socket',
+  dbusSocket: 'dbus.socket', tmpfilesSetup: 'systemd-tmpfiles-setup.service',
+} as const;
+
+const SUPPORTED: ReadonlySet<UnitType> = new Set<UnitType>(['service', 'socket', 'target', 'slice']);
+const JOURNALISH = new Set(['journal', 'journal+console', 'kmsg', 'kmsg+console', 'syslog', 'syslog+console']);
+
+export class Unit {
+  readonly names = new Set<string>();
+  /** Effective edges: kind → other unit → origin bits. */
+  readonly deps = new Map<DepType, Map<Unit, number>>();
+  config: UnitConfig;
+  perpetual = false;
+  /** Run-time state, maintained by the engine from the manager's reports. */
+  activeState: ActiveState = 'inactive';
+  /** The installed job (at most one per unit, as systemd). */
+  job: Job | null = null;
+  /** Set while a unit will auto-restart (unit_will_restart), reported by the manager. */
+  willRestart = false;
+  constructor(readonly id: string, config: UnitConfig) { this.config = config; this.names.add(id); }
+  get type(): UnitType { return this.config.type; }
+  get loadState(): LoadState { return this.config.loadState; }
+  get supported(): boolean { return SUPPORTED.has(this.config.type); }
+  get canStart(): boolean { return this.loadState === 'loaded' && this.config.type !== 'device'; }
+  get canStop(): boolean { return !this.perpetual && this.config.type !== 'device'; }
+  get canReload(): boolean { return this.loadState === 'loaded' && this.config.type === 'service' && (this.config.service?.execReload.length ?? 0) > 0; }
+  get defaultDependencies(): boolean { return this.config.unit.defaultDependencies; }
+  /** Units this unit has an edge of `kind` to, in insertion order. */
+  get(kind: DepType): Iterable<Unit> { const m = this.deps.get(kind); return m ? m.keys() : []; }
+  has(kind: DepType, other: Unit): boolean { return this.deps.get(kind)?.has(other) ?? false; }
+  /** Error that refuses a non-stop job for this unit (bus_unit_validate_load_state), or null. */
+  loadStateError(): EngineError | null {
+    switch (this.loadState) {
+      case 'loaded': return null;
+      case 'not-found': return new EngineError('not-found', `Unit ${this.id} not found.`);
+      case 'masked': return new EngineError('masked', `Unit ${this.id} is masked.`);
+      case 'bad-setting': return new EngineError('bad-setting', `Unit ${this.id} has a bad unit file setting.`);
+      case 'error': return new EngineError('load-error', `Unit ${this.id} failed to load properly, please adjust/correct and reload service manager: ${this.config.loadError || 'Invalid argument'}`);
+      default: return new EngineError('load-error', `Unit ${this.id} is not loaded properly.`);
+    }
+  }
+}
+
+export class Graph {
+  private readonly byName = new Map<string, Unit>();
+  private readonly all: Unit[] = [];
+  private pending: Unit[] = [];
+  private loader: UnitLoader;
+  readonly userMode: boolean;
+
+  constructor(opts: GraphOptions) { this.loader = opts.loader; this.userMode = opts.userMode ?? false; }
+
+  /** The unit for a name (alias or id), loading it and everything it references on first use. */
+  unit(name: string): Unit {
+    const u = this.resolve(name);
+    this.dispatch();
+    return u;
+  }
+  /** The unit if already known, without loading. */
+  peek(name: string): Unit | undefined { return this.byName.get(name); }
+  units(): readonly Unit[] { return this.all; }
+  get size(): number { return this.all.length; }
+
+  /** daemon-reload: re-read every known unit through the (optionally new) loader, rebuild all edges. */
+  reload(loader?: UnitLoader): void {
+    if (loader) this.loader = loader;
+    const known = [...this.all];
+    for (const u of known) u.deps.clear();
+    for (const u of known) {
+      u.config = this.load(u.id);
+      for (const n of u.config.names) if (!this.byName.has(n)) { this.byName.set(n, u); u.names.add(n); }
+      this.pending.push(u);
+    }
+    this.dispatch();
+  }
+
+  /** Effective dependency lists of a unit (kind → sorted unit ids), as systemd's dump shows them. */
+  effectiveDeps(u: Unit, kinds: readonly DepType[] = DEP_TYPES): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const k of kinds) out[k] = [...u.get(k)].map((x) => x.id).sort();
+    return out;
+  }
+
+  addDep(a: Unit, kind: DepType, b: Unit, origin: DepOrigin): void {
+    if (a === b) return;
+    const bit = ORIGIN_BIT[origin];
+    let m = a.deps.get(kind);
+    if (!m) { m = new Map(); a.deps.set(kind, m); }
+    m.set(b, (m.get(b) ?? 0) | bit);
+    const inv = INVERSE[kind];
+    let mi = b.deps.get(inv);
+    if (!mi) { mi = new Map(); b.deps.set(inv, mi); }
+    mi.set(a, (mi.get(a) ?? 0) | bit | INVERSE_BIT);
+  }
+
+  private load(name: string): UnitConfig {
+    let c: UnitConfig | null | undefined;
+    try { c = this.loader(name); } catch { c = null; }
+    if (!c) c = synthesizeUnit(name, 'not-found');
+    // Slices need no file (systemd synthesizes them); -.slice and system.slice are perpetual.
+    if (c.type === 'slice' && c.loadState === 'not-found') {
+      c = { ...synthesizeUnit(name, 'loaded'), unit: { ...c.unit, defaultDependencies: !(name === SPECIAL.rootSlice || name === SPECIAL.systemSlice) } };
+    }
+    return c;
+  }
+
+  private resolve(name: string): Unit {
+    const known = this.byName.get(name);
+    if (known) return known;
+    const c = this.load(name);
+    const byId = this.byName.get(c.id);
+    if (byId) { this.byName.set(name, byId); byId.names.add(name); return byId; }
+    const u = new Unit(c.id, c);
+    if (c.id === SPECIAL.rootSlice || (!this.userMode && c.id === SPECIAL.systemSlice)) { u.perpetual = true; u.activeState = 'active'; }
+    this.byName.set(c.id, u);
+    if (name !== c.id) { this.byName.set(name, u); u.names.add(name); }
+    for (const n of c.names) if (!this.byName.has(n)) { this.byName.set(n, u); u.names.add(n); }
+    this.all.push(u);
+    this.pending.push(u);
+    return u;
+  }
+
+  private add(a: Unit, kind: DepType, name: string, origin: DepOrigin): void {
+    if (!name || a.names.has(name)) return;
+    this.addDep(a, kind, this.resolve(name), origin);
+  }
+
+  /** Drain the load queue, then apply the target default-ordering rule to every unit loaded now. */
+  private dispatch(): void {
+    const loadedNow: Unit[] = [];
+    while (this.pending.length) {
+      const batch = this.pending;
+      this.pending = [];
+      for (const u of batch) { this.addConfigEdges(u); loadedNow.push(u); }
+    }
+    for (const u of loadedNow) this.addTargetDefaults(u);
+  }
+
+  private addConfigEdges(u: Unit): void {
+    const c = u.config;
+    if (c.type === 'slice') this.addSliceEdges(u);
+    if (c.loadState !== 'loaded') return;
+    for (const k of Object.keys(c.unit.deps) as DepKind[]) {
+      for (const n of c.unit.deps[k]) this.add(u, k, n, 'file');
+    }
+    for (const n of c.wantsFromDirs) this.add(u, 'Wants', n, 'dirs');
+    for (const n of c.requiresFromDirs) this.add(u, 'Requires', n, 'dirs');
+    const sys = !this.userMode;
+    if (c.type === 'service' && c.service) {
+      for (const n of c.service.sockets) { this.add(u, 'Wants', n, 'file'); this.add(u, 'After', n, 'file'); this.add(u, 'TriggeredBy', n, 'file'); }
+      if (c.service.type === 'dbus' && c.service.busName) { this.add(u, 'Requires', SPECIAL.dbusSocket, 'file'); this.add(u, 'After', SPECIAL.dbusSocket, 'file'); }
+    }
+    if (c.type === 'socket' && c.socket) {
+      const s = c.socket;
+      const nonAccept = !s.accept || s.listen.length === 0 || s.listen.some((l) => l.kind !== 'stream' && l.kind !== 'seqpacket');
+      if (nonAccept) {
+        const { prefix, instance } = splitName(u.id);
+        const svc = s.service || `${prefix}${instance ? '@' + instance : ''}.service`;
+        this.add(u, 'Before', svc, 'implicit'); this.add(u, 'Triggers', svc, 'implicit');
+      }
+    }
+    if (c.type === 'service' || c.type === 'socket') {
+      // Exec dependencies (unit_add_exec_dependencies), system manager only.
+      if (sys && (JOURNALISH.has(c.exec.standardOutput) || JOURNALISH.has(c.exec.standardError))) this.add(u, 'After', SPECIAL.journaldSocket, 'file');
+      if (sys && c.exec.privateTmp) this.add(u, 'After', SPECIAL.tmpfilesSetup, 'file');
+      // Default slice (unit_set_default_slice).
+      const { prefix, instance } = splitName(u.id);
+      const base = sys ? 'system' : 'app';
+      const slice = instance && c.type === 'service' ? `${base}-${prefix}.slice` : `${base}.slice`;
+      this.add(u, 'Requires', slice, 'file'); this.add(u, 'After', slice, 'file');
+    }
+    if (!c.unit.defaultDependencies) return;
+    switch (c.type) {
+      case 'service':
+        if (sys) { this.add(u, 'Requires', SPECIAL.sysinit, 'default'); this.add(u, 'After', SPECIAL.sysinit, 'default'); }
+        else { this.add(u, 'Requires', SPECIAL.basic, 'default'); }
+        this.add(u, 'After', SPECIAL.basic, 'default');
+        this.add(u, 'Conflicts', SPECIAL.shutdown, 'default'); this.add(u, 'Before', SPECIAL.shutdown, 'default');
+        break;
+      case 'socket':
+        this.add(u, 'Before', SPECIAL.sockets, 'default');
+        if (sys) { this.add(u, 'Requires', SPECIAL.sysinit, 'default'); this.add(u, 'After', SPECIAL.sysinit, 'default'); }
+        this.add(u, 'Conflicts', SPECIAL.shutdown, 'default'); this.add(u, 'Before', SPECIAL.shutdown, 'default');
+        break;
+      case 'target':
+      case 'slice':
+        if (u.id !== SPECIAL.shutdown) { this.add(u, 'Conflicts', SPECIAL.shutdown, 'default'); this.add(u, 'Before', SPECIAL.shutdown, 'default'); }
+        break;
+      default: break;
+    }
+  }
+
+  private addSliceEdges(u: Unit): void {
+    if (u.id === SPECIAL.rootSlice) return;
+    const base = u.id.slice(0, -'.slice'.length);
+    const dash = base.lastIndexOf('-');
+    const parent = dash > 0 ? `${base.slice(0, dash)}.slice` : SPECIAL.rootSlice;
+    this.add(u, 'Requires', parent, 'implicit'); this.add(u, 'After', parent, 'implicit');
+  }
+
+  /** target_add_default_dependencies / manager_dispatch_target_deps_queue: a target is ordered after the
+   * units it pulls in, when both are loaded with DefaultDependencies=yes and no reverse ordering exists. */
+  private addTargetDefaults(u: Unit): void {
+    if (u.loadState !== 'loaded' || !u.defaultDependencies) return;
+    if (u.type === 'target') {
+      for (const k of ['Requires', 'Requisite', 'Wants', 'BindsTo', 'Upholds'] as const) for (const o of [...u.get(k)]) this.targetAfter(u, o);
+    }
+    for (const k of ['RequiredBy', 'RequisiteOf', 'WantedBy', 'BoundBy', 'UpheldBy'] as const) for (const t of [...u.get(k)]) if (t.type === 'target') this.targetAfter(t, u);
+  }
+
+  private targetAfter(t: Unit, o: Unit): void {
+    if (t.loadState !== 'loaded' || o.loadState !== 'loaded') return;
+    if (!t.defaultDependencies || !o.defaultDependencies) return;
+    if (t.has('Before', o)) return;
+    this.addDep(t, 'After', o, 'default');
+  }
+}
+
+export { unitTypeOf };

@@ -1,0 +1,372 @@
+// Transaction building and activation, in systemd 252's transaction.c order:
+//   add anchor + recursive dependencies → mark jobs that matter → (fail mode) minimize impact →
+//   drop redundant → loop { GC, verify order / break cycles } → loop { merge / drop unmergeable, GC } →
+//   drop redundant → destructiveness check. Applying (installing) is the engine's job.
+// Determinism: where systemd iterates hashmaps (random order), we iterate insertion order; jobs of one
+// unit are kept newest-first as systemd's LIST_PREPEND does. Ordering edges never pull units in.
+import type { Graph, Unit } from './graph';
+import { Job } from './job';
+import type { EngineLog, JobMode, JobType, DepType } from './types';
+import { ATOM, EngineError } from './types';
+import { collapse, isConflicting, isRedundant, jobCompare, mergeAndCollapse, isMergeable } from './jobtype';
+
+export interface CycleInfo { members: string[]; deletedJob: string | null }
+
+export class Transaction {
+  readonly jobs = new Map<Unit, Job[]>();   // per unit, newest first
+  anchor: Job | null = null;
+  readonly cycles: CycleInfo[] = [];
+  constructor(
+    private readonly graph: Graph,
+    private readonly newId: () => number,
+    private readonly log: (l: EngineLog) => void,
+    readonly irreversible: boolean,
+    private readonly allJobs: () => Iterable<Job>,
+  ) {}
+
+  private head(u: Unit): Job | undefined { return this.jobs.get(u)?.[0]; }
+
+  private addOneJob(type: JobType, unit: Unit): { job: Job; isNew: boolean } {
+    const list = this.jobs.get(unit);
+    if (list) for (const j of list) if (j.type === type) return { job: j, isNew: false };
+    const j = new Job(this.newId(), unit, type);
+    j.irreversible = this.irreversible;
+    if (list) list.unshift(j); else this.jobs.set(unit, [j]);
+    return { job: j, isNew: true };
+  }
+
+  private link(subject: Job, object: Job, matters: boolean, conflicts: boolean): void {
+    const l = { subject, object, matters, conflicts };
+    subject.subjects.push(l); object.objects.push(l);
+  }
+
+  /** transaction_add_job_and_dependencies. Throws EngineError where systemd returns an error. */
+  addJobAndDependencies(type: JobType, unit: Unit, by: Job | null, matters: boolean, conflicts: boolean,
+    ignoreRequirements: boolean, ignoreOrder: boolean): Job {
+    if (type !== 'stop') { const e = unit.loadStateError(); if (e) throw e; }
+    if (!applicable(unit, type)) throw new EngineError('not-applicable', `Job type ${type} is not applicable for unit ${unit.id}.`);
+    const { job, isNew } = this.addOneJob(type, unit);
+    job.ignoreOrder = job.ignoreOrder || ignoreOrder;
+    if (by) this.link(by, job, matters, conflicts);
+    else this.anchor = job;
+    if (!isNew || ignoreRequirements || type === 'nop') return job;
+    const rec = (t: JobType, dep: Unit, m: boolean, c: boolean): void => { this.addJobAndDependencies(t, dep, job, m, c, false, ignoreOrder); };
+    const mattersAll = (kinds: readonly DepType[], t: JobType, c: boolean): void => {
+      for (const dep of depsOf(unit, kinds)) {
+        try { rec(t, dep, true, c); } catch (e) { if (!(e instanceof EngineError) || e.code !== 'not-applicable') throw e; }
+      }
+    };
+    const ignored = (kinds: readonly DepType[], t: JobType): void => {
+      for (const dep of depsOf(unit, kinds)) {
+        try { rec(t, dep, false, false); } catch (e) {
+          if (!(e instanceof EngineError)) throw e;
+          const quiet = e.code === 'masked' || e.code === 'not-applicable' || e.code === 'not-found';
+          this.log({ level: quiet ? 'debug' : 'warning', unit: dep.id, message: `Cannot add dependency job, ignoring: ${e.message}` });
+        }
+      }
+    };
+    if (type === 'start' || type === 'restart') {
+      mattersAll(ATOM.pullInStart, 'start', false);
+      ignored(ATOM.pullInStartIgnored, 'start');
+      mattersAll(ATOM.pullInVerify, 'verify-active', false);
+      mattersAll(ATOM.pullInStop, 'stop', true);
+      ignored(ATOM.pullInStopIgnored, 'stop');
+    }
+    if (type === 'stop' || type === 'restart') {
+      const restarted = new Set<Unit>();
+      if (type === 'restart') {
+        for (const dep of depsOf(unit, ATOM.propagateRestart)) {
+          restarted.add(dep);
+          const nt = collapse('try-restart', dep.activeState);
+          if (nt === 'nop') continue;
+          try { rec(nt, dep, true, false); } catch (e) { if (!(e instanceof EngineError) || e.code !== 'not-applicable') throw e; }
+        }
+      }
+      for (const dep of depsOf(unit, ATOM.propagateStop)) {
+        if (restarted.has(dep)) continue;
+        try { rec('stop', dep, true, false); } catch (e) { if (!(e instanceof EngineError) || e.code !== 'not-applicable') throw e; }
+      }
+    }
+    if (type === 'reload') this.addPropagateReloadJobs(unit, job, ignoreOrder);
+    return job;
+  }
+
+  addPropagateReloadJobs(unit: Unit, by: Job, ignoreOrder: boolean): void {
+    for (const dep of depsOf(unit, ATOM.propagatesReloadTo)) {
+      const nt = collapse('try-reload', dep.activeState);
+      if (nt === 'nop') continue;
+      try { this.addJobAndDependencies(nt, dep, by, false, false, false, ignoreOrder); } catch (e) {
+        if (!(e instanceof EngineError)) throw e;
+        this.log({ level: 'warning', unit: dep.id, message: `Cannot add dependency reload job, ignoring: ${e.message}` });
+      }
+    }
+  }
+
+  /** transaction_add_isolate_jobs: stop everything active (or with a job) not in the transaction. */
+  addIsolateJobs(): void {
+    for (const u of this.graph.units()) {
+      if (u.config.unit.ignoreOnIsolate || u.perpetual) continue;
+      if ((u.activeState === 'inactive' || u.activeState === 'failed') && !u.job) continue;
+      if (this.jobs.has(u)) continue;
+      try { this.addJobAndDependencies('stop', u, this.anchor, true, false, false, false); } catch (e) {
+        if (!(e instanceof EngineError)) throw e;
+        this.log({ level: 'warning', unit: u.id, message: `Cannot add isolate job, ignoring: ${e.message}` });
+      }
+    }
+  }
+
+  /** transaction_add_triggering_jobs (job mode "triggering"): also stop the units that trigger this one. */
+  addTriggeringJobs(unit: Unit): void {
+    for (const t of unit.get('TriggeredBy')) {
+      if ((t.activeState === 'inactive' || t.activeState === 'failed') && !t.job) continue;
+      if (this.jobs.has(t)) continue;
+      try { this.addJobAndDependencies('stop', t, this.anchor, true, false, false, false); } catch (e) {
+        if (!(e instanceof EngineError)) throw e;
+        this.log({ level: 'warning', unit: unit.id, message: `Cannot add triggered by job, ignoring: ${e.message}` });
+      }
+    }
+  }
+
+  // ---- deletion -------------------------------------------------------------------------------------
+  private unlinkJob(j: Job, deleteDependencies: boolean): void {
+    const list = this.jobs.get(j.unit);
+    if (list) {
+      const i = list.indexOf(j);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) this.jobs.delete(j.unit);
+    }
+    for (const l of j.subjects) removeFrom(l.object.objects, l);
+    j.subjects = [];
+    const objs = j.objects;
+    j.objects = [];
+    for (const l of objs) {
+      removeFrom(l.subject.subjects, l);
+      const other = l.matters ? l.subject : null;
+      if (other && deleteDependencies && !other.deleted) {
+        this.log({ level: 'debug', unit: other.unit.id, message: `Deleting job ${other.name} as dependency of job ${j.name}` });
+        this.deleteJob(other, true);
+      }
+    }
+  }
+  private deleteJob(j: Job, deleteDependencies: boolean): void {
+    if (j.deleted) return;
+    j.deleted = true;
+    this.unlinkJob(j, deleteDependencies);
+    if (this.anchor === j) this.anchor = null;
+  }
+  private deleteUnit(u: Unit): void {
+    let list: Job[] | undefined;
+    while ((list = this.jobs.get(u)) && list[0]) this.deleteJob(list[0], true);
+  }
+
+  // ---- activation steps -----------------------------------------------------------------------------
+  private markMatters(j: Job, gen: number): void {
+    const stack: Job[] = [j];
+    j.matters = true; j.generation = gen;
+    while (stack.length) {
+      const x = stack.pop()!;
+      for (const l of x.subjects) {
+        if (!l.matters || l.object.generation === gen) continue;
+        l.object.matters = true; l.object.generation = gen;
+        stack.push(l.object);
+      }
+    }
+  }
+
+  private minimizeImpact(): void {
+    for (;;) {
+      let changed = false;
+      outer: for (const list of this.jobs.values()) {
+        for (const j of list) {
+          if (j.matters) continue;
+          const stopsRunning = j.type === 'stop' && (j.unit.activeState === 'active' || j.unit.activeState === 'reloading' || j.unit.activeState === 'activating');
+          const changesExisting = !!j.unit.job && isConflictingSafe(j.type, j.unit.job.type);
+          if (!stopsRunning && !changesExisting) continue;
+          this.log({ level: 'debug', unit: j.unit.id, message: `Deleting ${j.name} to minimize impact.` });
+          this.deleteJob(j, true);
+          changed = true;
+          break outer;
+        }
+      }
+      if (!changed) return;
+    }
+  }
+
+  private dropRedundant(): void {
+    for (;;) {
+      let again = false;
+      for (const [u, list] of this.jobs) {
+        const keep = list.some((k) => this.anchor === k || !isRedundant(k.type, u.activeState) || (!!u.job && isConflictingSafe(k.type, u.job.type)));
+        if (!keep) { this.deleteJob(list[0]!, false); again = true; break; }
+      }
+      if (!again) return;
+    }
+  }
+
+  private collectGarbage(): void {
+    for (;;) {
+      let again = false;
+      for (const list of this.jobs.values()) {
+        const j = list[0]!;
+        if (this.anchor === j) continue;
+        if (j.objects.length === 0) {
+          this.log({ level: 'debug', unit: j.unit.id, message: `Garbage collecting job ${j.name}` });
+          this.deleteJob(j, true); again = true; break;
+        }
+      }
+      if (!again) return;
+    }
+  }
+
+  private unitMattersToAnchor(u: Unit): boolean { return (this.jobs.get(u) ?? []).some((j) => j.matters); }
+
+  /** One DFS from j over ordering edges, in execution direction. Returns 'again' after breaking a cycle. */
+  private verifyOrderOne(j: Job, from: Job | null, gen: number): 'ok' | 'again' {
+    if (j.generation === gen) {
+      if (!j.marker) return 'ok';
+      const path: Job[] = [];
+      let del: Job | null = null;
+      for (let k: Job | null = from; k; k = (k.generation === gen && k.marker !== k) ? k.marker : null) {
+        path.push(k);
+        if (!del && this.jobs.has(k.unit) && !this.unitMattersToAnchor(k.unit)) del = k;
+        if (k === j) break;
+      }
+      path.forEach((k, i) => this.log({ level: 'warning', unit: j.unit.id, message: `Found ${i === 0 ? 'ordering cycle' : 'dependency'} on ${k.name}` }));
+      const members = path.map((k) => k.unit.id);
+      if (del) {
+        this.log({ level: 'error', unit: j.unit.id, message: `Job ${del.name} deleted to break ordering cycle starting with ${j.name}`, console: `[ SKIP ] Ordering cycle found, skipping ${del.unit.config.unit.description || del.unit.id}` });
+        this.cycles.push({ members, deletedJob: del.name });
+        this.deleteUnit(del.unit);
+        return 'again';
+      }
+      this.log({ level: 'error', unit: j.unit.id, message: `Unable to break cycle starting with ${j.name}` });
+      this.cycles.push({ members, deletedJob: null });
+      throw new EngineError('cyclic', 'Transaction order is cyclic. See system logs for details.');
+    }
+    j.marker = from ?? j;
+    j.generation = gen;
+    for (const dir of ['before', 'after'] as const) {
+      for (const u of j.unit.get(dir === 'before' ? 'Before' : 'After')) {
+        const o = this.head(u) ?? u.job;
+        if (!o) continue;
+        if (jobCompare(j, o, dir) >= 0) continue;
+        if (this.verifyOrderOne(o, j, gen) === 'again') return 'again';
+      }
+    }
+    j.marker = null;
+    return 'ok';
+  }
+
+  private verifyOrder(gen: number): 'ok' | 'again' {
+    for (const list of [...this.jobs.values()]) {
+      const j = list[0];
+      if (!j || j.deleted) continue;
+      if (this.verifyOrderOne(j, null, gen) === 'again') return 'again';
+    }
+    return 'ok';
+  }
+
+  private deleteOneUnmergeable(list: Job[]): boolean {
+    for (let a = 0; a < list.length; a++) for (let b = a + 1; b < list.length; b++) {
+      const j = list[a]!, k = list[b]!;
+      if (isMergeable(j.type, k.type)) continue;
+      let d: Job;
+      if (!j.matters && !k.matters) {
+        if (j.type === 'stop') d = isConflictedBy(j) ? k : j;
+        else if (k.type === 'stop') d = isConflictedBy(k) ? j : k;
+        else d = j;
+      } else if (!j.matters) d = j;
+      else if (!k.matters) d = k;
+      else return false;
+      this.log({ level: 'debug', unit: d.unit.id, message: `Fixing conflicting jobs ${j.name},${k.name} by deleting job ${d.name}` });
+      this.deleteJob(d, true);
+      return true;
+    }
+    return false;
+  }
+
+  private mergeJobs(): 'ok' | 'again' {
+    for (const [u, list] of this.jobs) {
+      let t = list[0]!.type;
+      for (const k of list.slice(1)) {
+        const m = mergeAndCollapse(t, k.type, u.activeState);
+        if (m !== null) { t = m; continue; }
+        if (this.deleteOneUnmergeable(list)) return 'again';
+        throw new EngineError('conflicting-jobs', `Transaction contains conflicting jobs '${t}' and '${k.type}' for ${u.id}. Probably contradicting requirement dependencies configured.`);
+      }
+    }
+    for (const [u, list] of this.jobs) {
+      if (list.length === 1) continue;
+      let t = list[0]!.type;
+      for (const k of list.slice(1)) t = mergeAndCollapse(t, k.type, u.activeState)!;
+      const survivor = list.find((j) => j === this.anchor) ?? list[0]!;
+      for (const k of list) {
+        if (k === survivor) continue;
+        survivor.irreversible ||= k.irreversible;
+        survivor.matters ||= k.matters;
+        survivor.ignoreOrder ||= k.ignoreOrder;
+        for (const l of k.subjects) { l.subject = survivor; survivor.subjects.push(l); }
+        for (const l of k.objects) { l.object = survivor; survivor.objects.push(l); }
+        k.subjects = []; k.objects = []; k.deleted = true;
+      }
+      survivor.type = t; survivor.state = 'waiting';
+      this.jobs.set(u, [survivor]);
+    }
+    return 'ok';
+  }
+
+  /** transaction_activate minus apply: leaves exactly one job per unit, or throws EngineError. */
+  activate(mode: JobMode): void {
+    for (const j of this.allJobs()) j.generation = 0;
+    let gen = 1;
+    if (this.anchor) this.markMatters(this.anchor, gen++);
+    if (mode === 'fail') this.minimizeImpact();
+    this.dropRedundant();
+    for (;;) {
+      if (mode !== 'isolate') this.collectGarbage();
+      if (this.verifyOrder(gen++) === 'ok') break;
+    }
+    for (;;) {
+      if (this.mergeJobs() === 'ok') break;
+      if (mode !== 'isolate') this.collectGarbage();
+    }
+    this.dropRedundant();
+    for (const [u, list] of this.jobs) {
+      const j = list[0]!;
+      if (u.job && (mode === 'fail' || u.job.irreversible) && isConflictingSafe(u.job.type, j.type)) {
+        const a = this.anchor;
+        throw new EngineError('destructive', `Transaction for ${a ? a.name : j.name} is destructive (${u.id} has '${u.job.type}' job queued, but '${j.type}' is included in transaction).`);
+      }
+    }
+  }
+
+  /** The surviving jobs (one per unit) in insertion order. */
+  finalJobs(): Job[] { return [...this.jobs.values()].map((l) => l[0]!); }
+}
+
+/** unit_job_is_applicable */
+export function applicable(u: Unit, t: JobType): boolean {
+  switch (t) {
+    case 'start': case 'verify-active': case 'nop': return true;
+    case 'stop': return !u.perpetual;
+    case 'restart': case 'try-restart': return u.canStop && u.canStart;
+    case 'reload': case 'try-reload': return u.canReload;
+    case 'reload-or-start': return u.canReload && u.canStart;
+  }
+}
+
+function depsOf(u: Unit, kinds: readonly DepType[]): Unit[] {
+  const out: Unit[] = [];
+  const seen = new Set<Unit>();
+  for (const k of kinds) for (const d of u.get(k)) if (!seen.has(d)) { seen.add(d); out.push(d); }
+  return out;
+}
+
+function isConflictedBy(j: Job): boolean { return j.objects.some((l) => l.conflicts); }
+function removeFrom<T>(arr: T[], x: T): void { const i = arr.indexOf(x); if (i >= 0) arr.splice(i, 1); }
+/** Conflict test that tolerates non-mergeable types (nop etc.) by treating them as non-conflicting. */
+export function isConflictingSafe(a: JobType, b: JobType): boolean {
+  const m = ['start', 'verify-active', 'stop', 'reload', 'restart'];
+  if (!m.includes(a) || !m.includes(b)) return false;
+  return isConflicting(a, b);
+}
