@@ -2,13 +2,14 @@
 //
 // Owner: H6. The credential source is injected (ServerOptions.peerCred) so tests and the daemon can pick
 // it; `nativePeerCred()` looks for H4's addon wrapper in src/platform/ at run time (the module may not be
-// built yet; it is loaded lazily by path so this file compiles without it).
+// built; it is loaded lazily so the CLI and tests without the addon still work).
 // Fallback when no native source exists (`socketModePeerCred`): the control socket's own permissions.
 // If the socket file allows only its owner (mode & 0o077 === 0), every peer that could connect is the
 // owner or root, so it is reported as the owner; otherwise the peer is reported as unknown (uid -1),
 // which the rule below treats as unprivileged: fail closed.
 import * as fs from 'node:fs';
 import type * as net from 'node:net';
+import type { NativeAddon } from '../platform/native';
 
 export interface PeerCred { uid: number; gid: number; pid: number }
 export type PeerCredFn = (sock: net.Socket) => PeerCred | null;
@@ -19,8 +20,6 @@ export function socketFd(sock: net.Socket): number {
   return h && typeof h.fd === 'number' ? h.fd : -1;
 }
 
-type NativeFn = (fd: number) => unknown;
-
 function asCred(v: unknown): PeerCred | null {
   if (!v || typeof v !== 'object') return null;
   const o = v as Record<string, unknown>;
@@ -28,30 +27,19 @@ function asCred(v: unknown): PeerCred | null {
   return { uid: o.uid, gid: o.gid, pid: o.pid };
 }
 
-/** H4's SO_PEERCRED call, if src/platform exposes one (peerCred / getPeerCred / peerCredentials taking an fd). */
+/** H4's SO_PEERCRED call (src/platform/native.ts → addon.peerCred(fd): {pid,uid,gid} | -errno), or null
+ *  when the addon is not built. */
 export function nativePeerCred(): PeerCredFn | null {
-  const candidates = ['../platform/peercred', '../platform/native', '../platform/index', '../platform',
-    '../../../build/Release/tsysd_native.node'];
-  for (const mod of candidates) {
-    let m: Record<string, unknown>;
-    try { m = require(mod) as Record<string, unknown>; } catch { continue; }
-    const holders: Record<string, unknown>[] = [m];
-    for (const k of ['native', 'addon', 'default']) { const sub = m[k]; if (sub && typeof sub === 'object') holders.push(sub as Record<string, unknown>); }
-    for (const h of holders) {
-      for (const name of ['peerCred', 'getPeerCred', 'peerCredentials', 'getPeerCredentials', 'soPeerCred']) {
-        const f = h[name];
-        if (typeof f === 'function') {
-          const fn = f as NativeFn;
-          return (sock) => {
-            const fd = socketFd(sock);
-            if (fd < 0) return null;
-            try { return asCred(fn.call(h, fd)); } catch { return null; }
-          };
-        }
-      }
-    }
-  }
-  return null;
+  let addon: NativeAddon;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    addon = (require('../platform/native') as typeof import('../platform/native')).loadNative().addon;
+  } catch { return null; }
+  return (sock) => {
+    const fd = socketFd(sock);
+    if (fd < 0) return null;
+    try { return asCred(addon.peerCred(fd)); } catch { return null; }
+  };
 }
 
 /** Fallback: derive the peer from the socket file's owner when only the owner can connect. */
