@@ -1,0 +1,97 @@
+// The side-effect interface unit machines call. The manager implements it over src/platform/ (real
+// processes, timers, sockets); tests implement it with a fake (tests/unit/units-fake-host.ts).
+// Invariants: machines never touch the OS; every effect goes through one of these calls; timers are
+// keyed per machine (arming a key again replaces it); host events come back as machine method calls
+// (onChildExit, onTimer, onNotify, ...), never re-entrantly from inside a host call.
+import type { Condition, EmergencyAction, ExecCommand } from '../directives/types';
+import type { StateChange } from './types';
+
+export type LogLevel = 'debug' | 'info' | 'notice' | 'warning' | 'error';
+
+/** Result of evaluating one list of Condition*= or Assert*= entries (see conditions.ts). */
+export interface ConditionEval {
+  ok: boolean;
+  /** The entry that decided a failure (first failing non-trigger, or the last trigger), null when ok. */
+  failed: Condition | null;
+}
+
+export interface UnitHost {
+  /** Monotonic clock, µs. */
+  now(): number;
+  /** Wall clock, µs since the epoch. */
+  realtime(): number;
+  /** Arm (or re-arm) timer `key` to fire at monotonic µs `at`; fires as machine.onTimer(key). */
+  armTimer(key: string, at: number): void;
+  clearTimer(key: string): void;
+  log(level: LogLevel, text: string): void;
+  /** Every active/sub state change; the engine completes jobs by observing these. */
+  stateChanged(change: StateChange): void;
+  /** Evaluate Condition*= (assert=false entries) or Assert*= (assert=true entries) lists. */
+  evaluateConditions(list: Condition[]): ConditionEval;
+  /** FailureAction=/SuccessAction=/StartLimitAction= (never called with 'none'). exitStatus null = none known. */
+  emergencyAction(action: EmergencyAction, exitStatus: number | null, reason: string): void;
+  /** 32 lowercase hex chars, new per activation. */
+  newInvocationId(): string;
+}
+
+export type SpawnKind = 'main' | 'control';
+/** Which Exec*= list a command comes from (the exec layer uses it for logging and fd/env decisions). */
+export type ExecListName = 'ExecCondition' | 'ExecStartPre' | 'ExecStart' | 'ExecStartPost' | 'ExecReload'
+  | 'ExecStop' | 'ExecStopPost' | 'ExecStopPre';
+
+export interface SpawnRequest {
+  kind: SpawnKind;
+  list: ExecListName;
+  index: number;
+  command: ExecCommand;
+  /** Main ExecStart only: pass socket fds (LISTEN_FDS...) followed by `fdStore` entries. */
+  passFds: boolean;
+  fdStore: { fd: number; name: string }[];
+  /** Extra environment computed by the machine: MAINPID, SERVICE_RESULT, EXIT_CODE, EXIT_STATUS, WATCHDOG_USEC. */
+  env: Record<string, string>;
+  /** Set WATCHDOG_PID to the child's own pid (main process with a watchdog). */
+  watchdogPid: boolean;
+  /** Type=exec: report exec success/failure through onExecOutcome(pid, ...) BEFORE its onChildExit. */
+  wantExecOutcome: boolean;
+  /** Type=idle: delay the exec until the job queue is empty (at most ~5 s). */
+  idle: boolean;
+}
+
+/** A spawn either gives a pid (failures after fork show up as exit codes 200..243) or fails at once. */
+export type SpawnResult = { pid: number } | { error: string; errno?: number };
+
+export interface ProcessHost extends UnitHost {
+  spawn(req: SpawnRequest): SpawnResult;
+  /** kill(pid, sig) (+ SIGCONT after it when sigcont and sig is not SIGKILL/SIGCONT). false: no such process. */
+  signal(pid: number, sig: number, sigcont: boolean): boolean;
+  /** Signal every process of the unit except `exclude` (cgroup or tracked set); returns how many were signalled. */
+  signalOthers(sig: number, exclude: number[], sigcont: boolean): number;
+  /** Does the unit still have processes (cgroup non-empty)? */
+  hasProcesses(): boolean;
+  pidAlive(pid: number): boolean;
+  /** Is pid a process of this unit (its cgroup / tracked descendants)? */
+  pidInUnit(pid: number): boolean;
+  /** Deliver the exit of `pid` (which may not be a direct child) as onChildExit; called for new main pids. */
+  watchPid(pid: number): void;
+}
+
+export interface ServiceHost extends ProcessHost {
+  /** Read PIDFile=: the pid it holds, or null when missing/unparsable. */
+  readPidFile(path: string): number | null;
+  /** Remove PIDFile= after the service stopped (systemd unlinks it). */
+  removePidFile(path: string): void;
+  /** GuessMainPID=yes: the single remaining daemon process of the unit, or null. */
+  guessMainPid(): number | null;
+  /** Start watching BusName= (Type=dbus); report as onBusNameOwner(). */
+  watchBusName(name: string): void;
+  /** The RestartSec= hold-off elapsed: queue a restart job (JOB_RESTART, mode replace) for this unit. */
+  requestRestart(): void;
+  /** True if a stop job is queued for this unit (then auto-restart is skipped). */
+  hasStopJob(): boolean;
+  /** Close a file descriptor the machine will not keep (fd store). */
+  closeFd(fd: number): void;
+  /** FDPOLL: watch a stored fd for EPOLLHUP/EPOLLERR; report as onFdStoreHangup(fd). */
+  pollStoredFd(fd: number, on: boolean): void;
+  /** A RELOADING=1 notification started a reload: propagate it (PropagatesReloadTo=). */
+  propagateReload(): void;
+}
