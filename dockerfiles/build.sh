@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Builds the tsysd container image with podman, without any registry:
+#   1. compiles the project (tsc; the native addon via node-gyp if binding.gyp exists and build/ is missing),
+#   2. makes sure the base image exists (base-image.sh: debootstrap'd bookworm minbase, cached in
+#      $TSYSD_ROOTFS_CACHE, default /var/cache/tsysd-rootfs, imported as localhost/debian:bookworm-slim),
+#   3. assembles a build context in a temp dir: the host's node binary, dist/src, bin/, build/Release
+#      (native addon + exec helper), production node_modules (npm prune --omit=dev --offline), the
+#      test_units demo, a static systemd-notify, the entrypoint wrapper,
+#   4. `podman --runtime runc build` (runc: crun fails on this machine's hybrid cgroup layout).
+# Usage: dockerfiles/build.sh            env: TSYSD_IMAGE (default localhost/tsysd:latest),
+#        TSYSD_BASE_IMAGE, TSYSD_ROOTFS_CACHE, NODE_BIN (default: `command -v node`), TSYSD_SKIP_COMPILE=1
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(dirname "$HERE")"
+IMAGE="${TSYSD_IMAGE:-localhost/tsysd:latest}"
+export TSYSD_BASE_IMAGE="${TSYSD_BASE_IMAGE:-localhost/debian:bookworm-slim}"
+NODE_BIN="$(readlink -f "${NODE_BIN:-$(command -v node)}")"
+PODMAN=(podman --runtime runc)
+
+cd "$ROOT"
+if [ "${TSYSD_SKIP_COMPILE:-0}" != 1 ]; then
+  npx tsc -p . >/dev/null || echo "build.sh: warning: tsc reported type errors; packaging dist/ as emitted" >&2
+  if [ -f binding.gyp ] && [ ! -d build/Release ]; then npx node-gyp rebuild >/dev/null; fi
+fi
+[ -f dist/src/cli/tsysd.js ] || { echo "build.sh: dist/src/cli/tsysd.js missing (run npx tsc -p .)" >&2; exit 1; }
+"$HERE/base-image.sh"
+
+CTX="$(mktemp -d "${TMPDIR:-/var/tmp}/tsysd-image-ctx.XXXXXX")"
+trap 'rm -rf "$CTX"' EXIT
+cp "$HERE/Dockerfile" "$CTX/Dockerfile"
+cp "$NODE_BIN" "$CTX/node"
+install -m 0755 "$HERE/tsysd.sh" "$CTX/tsysd"
+gcc -O2 -static -o "$CTX/systemd-notify" "$HERE/systemd-notify.c"
+mkdir -p "$CTX/app/dist" "$CTX/demo"
+cp package.json package-lock.json "$CTX/app/"
+cp -a dist/src "$CTX/app/dist/src"
+cp -a bin "$CTX/app/bin"
+if [ -d build/Release ]; then
+  mkdir -p "$CTX/app/build"
+  cp -a build/Release "$CTX/app/build/Release"
+  rm -rf "$CTX/app/build/Release/obj.target" "$CTX/app/build/Release/.deps"
+else
+  echo "build.sh: warning: no build/Release (native addon not built); the image will lack it" >&2
+fi
+cp -a node_modules "$CTX/app/node_modules"
+(cd "$CTX/app" && npm prune --omit=dev --offline --no-audit --no-fund >/dev/null 2>&1)
+cp -a test_units/. "$CTX/demo/"
+
+"${PODMAN[@]}" build --runtime runc --network=none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
+  --build-arg "BASE_IMAGE=$TSYSD_BASE_IMAGE" -t "$IMAGE" "$CTX"
+echo "built $IMAGE"
