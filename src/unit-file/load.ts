@@ -222,13 +222,7 @@ export class UnitFileIndex {
       for (const n of this.listDir(d) ?? []) {
         if (fileSuffix !== null && !n.endsWith(fileSuffix)) continue;
         if (byName.has(n)) continue;
-        const full = path.join(d, n);
-        if (fileSuffix !== null) {
-          // conf_files_list(): regular files and symlinks (a directory named *.conf is skipped)
-          let isDir = false;
-          try { isDir = fs.lstatSync(full).isDirectory(); } catch { /* keep */ }
-          if (isDir) continue;
-        }
+        const full = path.join(d, n); // systemd keeps even a directory named *.conf (it then fails to read it)
         byName.set(n, full);
       }
     }
