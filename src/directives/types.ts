@@ -244,6 +244,10 @@ export interface UnitConfig {
   socket: SocketSection | null;       // non-null for .socket
   exec: ExecContext;                  // defaults for types that have none
   kill: KillContext;
-  /** Raw directive values for `show`/`verify` keyed by Section.Key (last value / list), filled by the tables. */
   diagnostics: Diagnostic[];
+  /** Raw directive values for `show`/`verify` keyed by 'Section.Key' (after specifiers; a reset empties the
+   *  list), filled by compileUnit for every accepted assignment, enforced or not. Optional: hand-built configs may omit it. */
+  raw?: Record<string, string[]>;
+  /** Directive keys ('Section.Key') set in this unit that tsysd parses but does not enforce (filled by compileUnit). */
+  notEnforced?: { key: string; file: string; line: number }[];
 }

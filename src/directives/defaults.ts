@@ -1,0 +1,91 @@
+// Default UnitConfig values (systemd 252 defaults) for every unit type, used by compileUnit before the tables
+// run and by synthesizeUnit for not-found/masked/error units. Invariant: returns fresh objects every call.
+import { DEP_KINDS } from './types';
+import type {
+  DepKind, ExecContext, ExitStatusSet, InstallSection, KillContext, ServiceSection, SocketSection, UnitConfig, UnitSection, UnitType,
+} from './types';
+
+export const UNIT_TYPES: UnitType[] = ['service', 'socket', 'target', 'mount', 'device', 'timer', 'path', 'slice', 'scope', 'swap', 'automount'];
+
+export function emptyDeps(): Record<DepKind, string[]> {
+  const d = {} as Record<DepKind, string[]>;
+  for (const k of DEP_KINDS) d[k] = [];
+  return d;
+}
+
+export function defaultUnitSection(): UnitSection {
+  return {
+    description: '', documentation: [], deps: emptyDeps(), defaultDependencies: true, stopWhenUnneeded: false,
+    refuseManualStart: false, refuseManualStop: false, allowIsolate: false, ignoreOnIsolate: false,
+    onFailureJobMode: 'replace', jobTimeoutUs: Infinity, jobTimeoutAction: 'none', startLimitIntervalUs: 10_000_000,
+    startLimitBurst: 5, startLimitAction: 'none', failureAction: 'none', successAction: 'none',
+    failureActionExitStatus: -1, successActionExitStatus: -1, conditions: [], collectMode: 'inactive', sourcePath: '',
+  };
+}
+
+export function defaultInstall(): InstallSection {
+  return { wantedBy: [], requiredBy: [], alias: [], also: [], defaultInstance: '' };
+}
+
+export function defaultExec(): ExecContext {
+  return {
+    workingDirectory: null, rootDirectory: '', user: '', group: '', supplementaryGroups: [], dynamicUser: false,
+    umask: 0o022, nice: null, oomScoreAdjust: null, limits: {}, environment: [], environmentFiles: [],
+    passEnvironment: [], unsetEnvironment: [], standardInput: 'null', standardOutput: 'inherit', standardError: 'inherit',
+    standardInputData: '', ttyPath: '', syslogIdentifier: '', runtimeDirectory: [], stateDirectory: [], cacheDirectory: [],
+    logsDirectory: [], configurationDirectory: [], runtimeDirectoryMode: 0o755, stateDirectoryMode: 0o755,
+    cacheDirectoryMode: 0o755, logsDirectoryMode: 0o755, configurationDirectoryMode: 0o755,
+    runtimeDirectoryPreserve: 'no', privateTmp: false, noNewPrivileges: false, capabilityBoundingSet: null,
+    ambientCapabilities: [], pamName: '',
+  };
+}
+
+export function defaultKill(): KillContext {
+  return { killMode: 'control-group', killSignal: 15, restartKillSignal: 15, finalKillSignal: 9, watchdogSignal: 6, sendSIGKILL: true, sendSIGHUP: false };
+}
+
+const emptySet = (): ExitStatusSet => ({ statuses: [], signals: [] });
+
+export function defaultService(): ServiceSection {
+  return {
+    type: 'simple', remainAfterExit: false, guessMainPID: true, pidFile: '', busName: '', execCondition: [],
+    execStartPre: [], execStart: [], execStartPost: [], execReload: [], execStop: [], execStopPost: [],
+    restart: 'no', restartUs: 100_000, restartSteps: 0, restartMaxDelayUs: Infinity,
+    restartPreventExitStatus: emptySet(), restartForceExitStatus: emptySet(), successExitStatus: emptySet(),
+    timeoutStartUs: 90_000_000, timeoutStopUs: 90_000_000, timeoutAbortUs: 90_000_000,
+    timeoutStartFailureMode: 'terminate', timeoutStopFailureMode: 'terminate', runtimeMaxUs: Infinity, watchdogUs: 0,
+    notifyAccess: 'none', fileDescriptorStoreMax: 0, sockets: [], reloadSignal: 1, exitType: 'main',
+  };
+}
+
+export function defaultSocket(): SocketSection {
+  return {
+    listen: [], accept: false, maxConnections: 64, maxConnectionsPerSource: 64, backlog: 4096, bindIPv6Only: 'default',
+    bindToDevice: '', socketUser: '', socketGroup: '', socketMode: 0o666, directoryMode: 0o755, service: '',
+    fileDescriptorName: '', removeOnStop: false, symlinks: [], reusePort: false, freeBind: false, transparent: false,
+    keepAlive: false, keepAliveTimeUs: 0, keepAliveIntervalUs: 0, keepAliveProbes: 0, noDelay: false, receiveBuffer: 0,
+    sendBuffer: 0, passCredentials: false, passSecurity: false, writable: false, timestamping: 'off',
+    triggerLimitIntervalUs: 2_000_000, triggerLimitBurst: 20, pollLimitIntervalUs: 2_000_000, pollLimitBurst: 150,
+    execStartPre: [], execStartPost: [], execStopPre: [], execStopPost: [], timeoutUs: 90_000_000,
+  };
+}
+
+export function unitTypeOf(name: string): UnitType {
+  const suf = name.slice(name.lastIndexOf('.') + 1);
+  return (UNIT_TYPES as string[]).includes(suf) ? (suf as UnitType) : 'service';
+}
+
+/** A fresh default UnitConfig for `id` (no assignments applied). */
+export function defaultConfig(id: string): UnitConfig {
+  const type = unitTypeOf(id);
+  const at = id.indexOf('@');
+  const dot = id.lastIndexOf('.');
+  const prefix = at >= 0 ? id.slice(0, at) : id.slice(0, dot >= 0 ? dot : id.length);
+  const instance = at >= 0 ? id.slice(at + 1, dot >= 0 ? dot : id.length) : '';
+  return {
+    id, names: [id], type, loadState: 'loaded', loadError: '', fragmentPath: '', dropInPaths: [], prefix, instance,
+    unit: defaultUnitSection(), install: defaultInstall(), wantsFromDirs: [], requiresFromDirs: [],
+    service: type === 'service' ? defaultService() : null, socket: type === 'socket' ? defaultSocket() : null,
+    exec: defaultExec(), kill: defaultKill(), diagnostics: [], raw: {},
+  };
+}

@@ -1,0 +1,171 @@
+// The directive row: the one declarative description of a unit-file key (section, parser, list/scalar,
+// empty-value rule, enforcement flag, how it lands in UnitConfig), and the parser factories rows are built
+// from. Invariants: a parser never throws; a failed parse yields systemd's exact message; `apply` only
+// writes into the UnitConfig it is given.
+import type { UnitConfig } from './types';
+import type { Expand, ValueIssue } from './values-exec';
+import {
+  parseBoolean, parseTimespan, parseUnsigned, parseInt32, parseMode, parseSignal, parseSize, parseNsec,
+} from './values';
+
+export type SectionName = 'Unit' | 'Install' | 'Service' | 'Socket';
+
+export interface ApplyCtx {
+  cfg: UnitConfig;
+  file: string;
+  line: number;
+  key: string;
+  section: SectionName;
+  expand: Expand;
+  issues: ValueIssue[];
+  warn(message: string): void;
+  fatal(message: string): void;
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; fatal?: boolean };
+export type Parser<T> = (v: string, key: string) => Parsed<T>;
+
+export interface Row {
+  key: string;
+  sections: SectionName[];
+  list: boolean;
+  enforced: boolean;
+  /** What an empty value does: 'reset' the setting, 'ignore' silently (dependencies), 'parse' (the parser decides). */
+  empty: 'reset' | 'ignore' | 'parse';
+  /** Expand specifiers over the whole value before parsing (per-word parsers expand themselves). */
+  specifiers: boolean;
+  /** Parse and store. Returns nothing; warnings/fatal errors go through ctx. */
+  apply(v: string, ctx: ApplyCtx): void;
+  reset(cfg: UnitConfig): void;
+  /** Deprecated alias: the key systemd treats this one as (for 'not enforced' grouping and show). */
+  aliasOf?: string;
+}
+
+const noop = (): void => undefined;
+
+export interface RowOpts { enforced?: boolean; empty?: 'reset' | 'ignore' | 'parse'; specifiers?: boolean; aliasOf?: string }
+
+/** A scalar row: parse, then set. An empty value goes to the parser unless `empty` says otherwise. */
+export function scalar<T>(key: string, sections: SectionName[], parse: Parser<T>, set: (cfg: UnitConfig, v: T) => void,
+  opts: RowOpts & { reset?: (cfg: UnitConfig) => void } = {}): Row {
+  return {
+    key, sections, list: false, enforced: opts.enforced ?? true, empty: opts.empty ?? 'parse',
+    specifiers: opts.specifiers ?? false, aliasOf: opts.aliasOf,
+    apply(v, ctx) {
+      const r = parse(v, key);
+      if (!r.ok) { if (r.fatal) ctx.fatal(r.message); else ctx.warn(r.message); return; }
+      set(ctx.cfg, r.value);
+    },
+    reset: opts.reset ?? noop,
+  };
+}
+
+/** A list row: the value is split into words, each parsed; bad words warn one by one. */
+export function words<T>(key: string, sections: SectionName[], parse: Parser<T>, add: (cfg: UnitConfig, v: T[]) => void,
+  reset: (cfg: UnitConfig) => void, opts: RowOpts = {}): Row {
+  return {
+    key, sections, list: true, enforced: opts.enforced ?? true, empty: opts.empty ?? 'reset',
+    specifiers: opts.specifiers ?? true, aliasOf: opts.aliasOf,
+    apply(v, ctx) {
+      const out: T[] = [];
+      for (const w of v.split(/[ \t\n\r]+/).filter((x) => x !== '')) {
+        const r = parse(w, key);
+        if (!r.ok) { ctx.warn(r.message); continue; }
+        out.push(r.value);
+      }
+      add(ctx.cfg, out);
+    },
+    reset,
+  };
+}
+
+/** A row with hand-written apply (Exec, Environment, dependencies, conditions...). */
+export function custom(key: string, sections: SectionName[], list: boolean, apply: Row['apply'], reset: Row['reset'],
+  opts: RowOpts = {}): Row {
+  return {
+    key, sections, list, enforced: opts.enforced ?? true, empty: opts.empty ?? (list ? 'reset' : 'parse'),
+    specifiers: opts.specifiers ?? false, aliasOf: opts.aliasOf, apply, reset,
+  };
+}
+
+/** Parsed but not stored in UnitConfig (values still land in cfg.raw via compile). */
+export function unenforced(key: string, sections: SectionName[], parse: Parser<unknown>, list = false, opts: RowOpts = {}): Row {
+  return list
+    ? words(key, sections, parse, noop, noop, { ...opts, enforced: false })
+    : scalar(key, sections, parse, noop, { ...opts, enforced: false });
+}
+
+// ---------- parser factories ----------
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const bad = <T>(message: string, fatal = false): Parsed<T> => ({ ok: false, message, fatal });
+
+export const pAny: Parser<string> = (v) => ok(v);
+export const pBool: Parser<boolean> = (v) => {
+  const b = parseBoolean(v);
+  return b === null ? bad(`Failed to parse boolean value, ignoring: ${v}`) : ok(b);
+};
+export const pSec: Parser<number> = (v) => {
+  const t = parseTimespan(v);
+  return t === null ? bad(`Failed to parse sec value, ignoring: ${v}`) : ok(t);
+};
+/** Timeout-style seconds: 0 means "off" (infinity), with a key-specific message. */
+export function pTimeout(msg: (v: string, key: string) => string): Parser<number> {
+  return (v, key) => {
+    const t = parseTimespan(v);
+    if (t === null) return bad(msg(v, key));
+    return ok(t === 0 ? Infinity : t);
+  };
+}
+export const pNsec: Parser<number> = (v) => {
+  const t = parseNsec(v);
+  return t === null ? bad(`Failed to parse nsec value, ignoring: ${v}`) : ok(t);
+};
+export const pUnsigned: Parser<number> = (v) => {
+  const n = parseUnsigned(v);
+  return n === null ? bad(`Failed to parse unsigned value, ignoring: ${v}`) : ok(n);
+};
+export const pInt: Parser<number> = (v) => {
+  const n = parseInt32(v);
+  return n === null ? bad(`Failed to parse int value, ignoring: ${v}`) : ok(n);
+};
+export const pLong: Parser<number> = (v) => {
+  const n = parseInt32(v);
+  return n === null ? bad(`Failed to parse long value, ignoring: ${v}`) : ok(n);
+};
+export const pMode: Parser<number> = (v) => {
+  const n = parseMode(v);
+  return n === null ? bad(`Failed to parse mode value, ignoring: ${v}`) : ok(n);
+};
+export const pSignal: Parser<number> = (v) => {
+  const n = parseSignal(v);
+  return n === null ? bad(`Failed to parse signal name, ignoring: ${v}`) : ok(n);
+};
+export const pSize: Parser<number> = (v) => {
+  const n = parseSize(v, 1024);
+  return n === null ? bad(`Failed to parse size value '${v}', ignoring: Invalid argument`) : ok(n);
+};
+export function pEnum<T extends string>(values: readonly T[], what: string): Parser<T> {
+  return (v) => (values as readonly string[]).includes(v) ? ok(v as T) : bad(`Failed to parse ${what}, ignoring: ${v}`);
+}
+/** Boolean or one of extra words (ProtectSystem=strict, ProtectHome=read-only...). */
+export function pBoolOr(extra: readonly string[], what: string): Parser<string> {
+  return (v) => {
+    const b = parseBoolean(v);
+    if (b !== null) return ok(b ? 'yes' : 'no');
+    return extra.includes(v) ? ok(v) : bad(`Failed to parse ${what}, ignoring: ${v}`);
+  };
+}
+/** Absolute path (config_parse_unit_path_printf / path_simplify_and_warn). */
+export function pPath(fatal = false): Parser<string> {
+  return (v, key) => {
+    if (!v.startsWith('/')) return fatal ? bad(`${key}= path is not absolute: ${v}`, true) : bad(`${key}= path is not absolute, ignoring: ${v}`);
+    return ok(v);
+  };
+}
+/** Path words with optional '-'/'+' prefixes (ReadWritePaths= & co). */
+export const pPathWord: Parser<string> = (v, key) => {
+  const p = v.replace(/^[-+]+/, '');
+  return p.startsWith('/') ? ok(v) : bad(`${key}= path is not absolute, ignoring: ${p}`);
+};
+export const pMessage = (message: (v: string) => string, test: (v: string) => boolean): Parser<string> =>
+  (v) => test(v) ? ok(v) : bad(message(v));

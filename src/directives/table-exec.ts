@@ -1,0 +1,169 @@
+// Shared exec settings (systemd.exec(5)) that tsysd enforces, for [Service] and [Socket], plus the Exec*=
+// command rows. Sandboxing/scheduling settings tsysd only validates live in table-sandbox.ts.
+// Invariants: list settings reset on an empty value; Exec lines with a fatal error mark the unit bad-setting.
+import type { ExecCommand, RLimit, StdInput, StdOutput, UnitConfig } from './types';
+import {
+  custom, pBool, pEnum, pMode, scalar, words, type ApplyCtx, type Row, type SectionName, type Parsed,
+} from './row';
+import { parseExecLine, parseEnvironmentLine, mergeEnv, envNameIsValid } from './values-exec';
+import { parseInt32, parseSize, parseTimespan, parseUnsigned, cUnescape, parseBoolean } from './values';
+
+const SS: SectionName[] = ['Service', 'Socket'];
+
+/** An Exec*= row: appends parsed commands; a fatal parse error marks the unit bad-setting. */
+export function execRow(key: string, sections: SectionName[], get: (c: UnitConfig) => ExecCommand[] | null,
+  set: (c: UnitConfig, v: ExecCommand[]) => void): Row {
+  return custom(key, sections, true, (v: string, ctx: ApplyCtx) => {
+    const r = parseExecLine(v, ctx.file, ctx.line, ctx.expand);
+    for (const i of r.issues) { if (i.fatal) ctx.fatal(i.message); else ctx.warn(i.message); }
+    const list = get(ctx.cfg);
+    if (list) set(ctx.cfg, [...list, ...r.commands]);
+  }, (c) => { if (get(c)) set(c, []); });
+}
+
+export const RLIMITS = ['CPU', 'FSIZE', 'DATA', 'STACK', 'CORE', 'RSS', 'NOFILE', 'AS', 'NPROC', 'MEMLOCK', 'LOCKS',
+  'SIGPENDING', 'MSGQUEUE', 'NICE', 'RTPRIO', 'RTTIME'] as const;
+const SIZE_LIMITS = new Set(['FSIZE', 'DATA', 'STACK', 'CORE', 'RSS', 'AS', 'MEMLOCK', 'MSGQUEUE']);
+
+function rlimitValue(res: string, s: string): number | null {
+  if (s === 'infinity') return Infinity;
+  if (res === 'CPU') { const t = parseTimespan(s); return t === null ? null : (t === Infinity ? Infinity : Math.ceil(t / 1e6)); }
+  if (res === 'RTTIME') { const t = parseTimespan(s + (/^[0-9]+$/.test(s) ? 'us' : '')); return t; }
+  if (SIZE_LIMITS.has(res)) return parseSize(s, 1024);
+  if (res === 'NICE') {
+    if (/^[+-]/.test(s)) { const n = parseInt32(s); return n === null || n < -20 || n > 19 ? null : 20 - n; }
+    const n = parseUnsigned(s); return n === null || n > 40 ? null : n;
+  }
+  return parseUnsigned(s, Number.MAX_SAFE_INTEGER);
+}
+
+/** rlimit_parse(): "soft:hard" or a single value for both. */
+export function parseRlimit(res: string, v: string): RLimit | null {
+  const parts = v.split(':');
+  if (parts.length > 2) return null;
+  const soft = rlimitValue(res, parts[0]!);
+  const hard = parts.length === 2 ? rlimitValue(res, parts[1]!) : soft;
+  if (soft === null || hard === null || soft > hard) return null;
+  return { soft, hard };
+}
+
+const STD_IN = ['null', 'tty', 'tty-force', 'tty-fail', 'data', 'socket'];
+const STD_OUT = ['inherit', 'null', 'tty', 'journal', 'kmsg', 'journal+console', 'kmsg+console', 'syslog', 'syslog+console', 'socket'];
+const pStdIn = (v: string): Parsed<StdInput> => {
+  if (STD_IN.includes(v) || /^(file:\/|fd:)/.test(v)) return { ok: true, value: v as StdInput };
+  return { ok: false, message: `Failed to parse input specifier, ignoring: ${v}` };
+};
+const pStdOut = (v: string): Parsed<StdOutput> => {
+  if (STD_OUT.includes(v) || /^((file|append|truncate):\/|fd:)/.test(v)) return { ok: true, value: v as StdOutput };
+  return { ok: false, message: `Failed to parse output specifier, ignoring: ${v}` };
+};
+
+type DirField = 'runtimeDirectory' | 'stateDirectory' | 'cacheDirectory' | 'logsDirectory' | 'configurationDirectory';
+type ModeField = 'runtimeDirectoryMode' | 'stateDirectoryMode' | 'cacheDirectoryMode' | 'logsDirectoryMode' | 'configurationDirectoryMode';
+function dirRows(key: string, field: DirField, modeField: ModeField): Row[] {
+  return [
+    words(key, SS, (w) => ({ ok: true, value: w }), (c, v) => { for (const d of v) if (!c.exec[field].includes(d)) c.exec[field].push(d); },
+      (c) => { c.exec[field] = []; }),
+    scalar(`${key}Mode`, SS, pMode, (c, v) => { c.exec[modeField] = v; }),
+  ];
+}
+
+function capRow(key: string, set: (c: UnitConfig, caps: string[] | null) => void, get: (c: UnitConfig) => string[] | null): Row {
+  return custom(key, SS, true, (v, ctx) => {
+    const ws = v.split(/[ \t\n\r]+/).filter((x) => x !== '');
+    const cur = get(ctx.cfg) ?? [];
+    const add = ws.map((w, i) => (i === 0 && w.startsWith('~') ? w : w));
+    set(ctx.cfg, [...cur, ...add]);
+  }, (c) => set(c, null), { specifiers: false });
+}
+
+export const EXEC_ROWS: Row[] = [
+  custom('WorkingDirectory', SS, false, (v, ctx) => {
+    const optional = v.startsWith('-');
+    const p = optional ? v.slice(1) : v;
+    if (p === '~') { ctx.cfg.exec.workingDirectory = { path: '~', optional }; return; }
+    const e = ctx.expand(p);
+    if (!e.ok) { ctx.fatal(`Failed to resolve unit specifiers in working directory path '${p}': ${e.error}`); return; }
+    if (!e.value.startsWith('/')) { ctx.fatal(`WorkingDirectory= path is not absolute: ${e.value}`); return; }
+    ctx.cfg.exec.workingDirectory = { path: e.value, optional };
+  }, (c) => { c.exec.workingDirectory = null; }, { empty: 'reset' }),
+  scalar('RootDirectory', SS, (v, k) => v.startsWith('/') ? { ok: true, value: v } : { ok: false, message: `${k}= path is not absolute: ${v}`, fatal: true },
+    (c, v) => { c.exec.rootDirectory = v; }, { specifiers: true, empty: 'reset', reset: (c) => { c.exec.rootDirectory = ''; } }),
+  scalar('User', SS, (v) => ({ ok: true, value: v }), (c, v) => { c.exec.user = v; }, { specifiers: true, empty: 'reset', reset: (c) => { c.exec.user = ''; } }),
+  scalar('Group', SS, (v) => ({ ok: true, value: v }), (c, v) => { c.exec.group = v; }, { specifiers: true, empty: 'reset', reset: (c) => { c.exec.group = ''; } }),
+  words('SupplementaryGroups', SS, (w) => ({ ok: true, value: w }), (c, v) => { c.exec.supplementaryGroups.push(...v); }, (c) => { c.exec.supplementaryGroups = []; }),
+  scalar('DynamicUser', SS, (v) => { const b = parseBoolean(v); return b === null ? { ok: false, message: `Failed to parse boolean value: ${v}`, fatal: true } : { ok: true, value: b }; },
+    (c, v) => { c.exec.dynamicUser = v; }, { enforced: false }),
+  scalar('UMask', SS, pMode, (c, v) => { c.exec.umask = v; }),
+  scalar('Nice', SS, (v) => {
+    const n = parseInt32(v);
+    if (n === null) return { ok: false, message: `Failed to parse nice priority '${v}', ignoring: Invalid argument` };
+    if (n < -20 || n > 19) return { ok: false, message: `Nice priority out of range, ignoring: ${v}` };
+    return { ok: true, value: n };
+  }, (c, v) => { c.exec.nice = v; }, { empty: 'reset', reset: (c) => { c.exec.nice = null; } }),
+  scalar('OOMScoreAdjust', SS, (v) => {
+    const n = parseInt32(v);
+    if (n === null) return { ok: false, message: `Failed to parse the OOM score adjust value '${v}', ignoring: Invalid argument` };
+    if (n < -1000 || n > 1000) return { ok: false, message: `OOM score adjust value out of range, ignoring: ${v}` };
+    return { ok: true, value: n };
+  }, (c, v) => { c.exec.oomScoreAdjust = v; }, { empty: 'reset', reset: (c) => { c.exec.oomScoreAdjust = null; } }),
+  ...RLIMITS.map((res) => scalar(`Limit${res}`, SS, (v) => {
+    const r = parseRlimit(res, v);
+    return r ? { ok: true, value: r } : { ok: false, message: `Failed to parse resource value, ignoring: ${v}` };
+  }, (c, v) => { c.exec.limits[res] = v; })),
+  custom('Environment', SS, true, (v, ctx) => {
+    const r = parseEnvironmentLine(v, ctx.expand);
+    for (const i of r.issues) ctx.warn(i.message);
+    ctx.cfg.exec.environment = mergeEnv(ctx.cfg.exec.environment, r.assignments);
+  }, (c) => { c.exec.environment = []; }),
+  custom('EnvironmentFile', SS, true, (v, ctx) => {
+    const optional = v.startsWith('-');
+    const e = ctx.expand(optional ? v.slice(1) : v);
+    if (!e.ok) { ctx.warn(`Failed to resolve unit specifiers in '${v}', ignoring: ${e.error}`); return; }
+    if (!e.value.startsWith('/')) { ctx.warn(`EnvironmentFile= path is not absolute, ignoring: ${e.value}`); return; }
+    ctx.cfg.exec.environmentFiles.push({ path: e.value, optional });
+  }, (c) => { c.exec.environmentFiles = []; }),
+  words('PassEnvironment', SS, (w, k) => envNameIsValid(w) ? { ok: true, value: w } : { ok: false, message: `Invalid environment name in ${k}=, ignoring: ${w}` },
+    (c, v) => { for (const n of v) if (!c.exec.passEnvironment.includes(n)) c.exec.passEnvironment.push(n); }, (c) => { c.exec.passEnvironment = []; }),
+  words('UnsetEnvironment', SS, (w, k) => (envNameIsValid(w) || envNameIsValid(w.split('=')[0] ?? '')) ? { ok: true, value: w } : { ok: false, message: `Invalid environment name or assignment ${k}=, ignoring: ${w}` },
+    (c, v) => { for (const n of v) if (!c.exec.unsetEnvironment.includes(n)) c.exec.unsetEnvironment.push(n); }, (c) => { c.exec.unsetEnvironment = []; }),
+  scalar('StandardInput', SS, pStdIn, (c, v) => { c.exec.standardInput = v; }, { specifiers: true }),
+  scalar('StandardOutput', SS, pStdOut, (c, v) => { c.exec.standardOutput = v; }, { specifiers: true }),
+  scalar('StandardError', SS, pStdOut, (c, v) => { c.exec.standardError = v; }, { specifiers: true }),
+  custom('StandardInputText', SS, true, (v, ctx) => {
+    const e = ctx.expand(v);
+    const t = cUnescape(e.ok ? e.value : v);
+    if (t === null) { ctx.warn(`Failed to decode C escaped text '${v}', ignoring: Invalid argument`); return; }
+    ctx.cfg.exec.standardInputData += t + '\n';
+  }, (c) => { c.exec.standardInputData = ''; }),
+  custom('StandardInputData', SS, true, (v, ctx) => {
+    const s = v.replace(/[ \t\n\r]/g, '');
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 !== 0) { ctx.warn(`Failed to decode base64 data, ignoring: ${v}`); return; }
+    ctx.cfg.exec.standardInputData += Buffer.from(s, 'base64').toString('latin1');
+  }, (c) => { c.exec.standardInputData = ''; }),
+  scalar('TTYPath', SS, (v, k) => v.startsWith('/') ? { ok: true, value: v } : { ok: false, message: `${k}= path is not absolute, ignoring: ${v}` },
+    (c, v) => { c.exec.ttyPath = v; }, { specifiers: true }),
+  scalar('SyslogIdentifier', SS, (v) => ({ ok: true, value: v }), (c, v) => { c.exec.syslogIdentifier = v; }, { specifiers: true }),
+  ...dirRows('RuntimeDirectory', 'runtimeDirectory', 'runtimeDirectoryMode'),
+  ...dirRows('StateDirectory', 'stateDirectory', 'stateDirectoryMode'),
+  ...dirRows('CacheDirectory', 'cacheDirectory', 'cacheDirectoryMode'),
+  ...dirRows('LogsDirectory', 'logsDirectory', 'logsDirectoryMode'),
+  ...dirRows('ConfigurationDirectory', 'configurationDirectory', 'configurationDirectoryMode'),
+  scalar('RuntimeDirectoryPreserve', SS, (v) => {
+    const b = parseBoolean(v);
+    if (b !== null) return { ok: true, value: b ? 'yes' as const : 'no' as const };
+    return v === 'restart' ? { ok: true, value: 'restart' as const } : { ok: false, message: `Failed to parse runtime directory preserve mode, ignoring: ${v}` };
+  }, (c, v) => { c.exec.runtimeDirectoryPreserve = v; }),
+  scalar('PrivateTmp', SS, pBool, (c, v) => { c.exec.privateTmp = v; }, { enforced: false }),
+  scalar('NoNewPrivileges', SS, pBool, (c, v) => { c.exec.noNewPrivileges = v; }),
+  capRow('CapabilityBoundingSet', (c, v) => { c.exec.capabilityBoundingSet = v; }, (c) => c.exec.capabilityBoundingSet),
+  capRow('AmbientCapabilities', (c, v) => { c.exec.ambientCapabilities = v ?? []; }, (c) => c.exec.ambientCapabilities),
+  scalar('PAMName', SS, (v) => ({ ok: true, value: v }), (c, v) => { c.exec.pamName = v; }, { specifiers: true, enforced: false }),
+  scalar('IgnoreSIGPIPE', SS, pBool, () => undefined, { enforced: false }),
+  scalar('RemoveIPC', SS, pBool, () => undefined, { enforced: false }),
+  scalar('SyslogLevelPrefix', SS, pBool, () => undefined, { enforced: false }),
+  scalar('SyslogFacility', SS, pEnum(['kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp',
+    'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7'] as const, 'log facility'), () => undefined, { enforced: false }),
+  scalar('SyslogLevel', SS, pEnum(['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'] as const, 'log level'), () => undefined, { enforced: false }),
+  scalar('LogLevelMax', SS, pEnum(['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'] as const, 'log level'), () => undefined, { enforced: false }),
+];

@@ -1,0 +1,15 @@
+// Kill settings (systemd.kill(5)) shared by [Service] and [Socket].
+// Invariant: signals are stored as numbers; RestartKillSignal= defaults to KillSignal= (resolved in compile).
+import { pBool, pEnum, pSignal, scalar, type Row, type SectionName } from './row';
+
+const SS: SectionName[] = ['Service', 'Socket'];
+
+export const KILL_ROWS: Row[] = [
+  scalar('SendSIGKILL', SS, pBool, (c, v) => { c.kill.sendSIGKILL = v; }),
+  scalar('SendSIGHUP', SS, pBool, (c, v) => { c.kill.sendSIGHUP = v; }),
+  scalar('KillMode', SS, pEnum(['control-group', 'mixed', 'process', 'none'] as const, 'kill mode specification'), (c, v) => { c.kill.killMode = v; }),
+  scalar('KillSignal', SS, pSignal, (c, v) => { c.kill.killSignal = v; }),
+  scalar('RestartKillSignal', SS, pSignal, (c, v) => { c.kill.restartKillSignal = v; }),
+  scalar('FinalKillSignal', SS, pSignal, (c, v) => { c.kill.finalKillSignal = v; }),
+  scalar('WatchdogSignal', SS, pSignal, (c, v) => { c.kill.watchdogSignal = v; }),
+];

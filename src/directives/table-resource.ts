@@ -1,0 +1,98 @@
+// Resource-control settings (systemd.resource-control(5), systemd 252) for [Service] and [Socket]: parsed and
+// validated with systemd's messages, not enforced by tsysd (no cgroup limits are applied).
+// Invariant: never changes UnitConfig except cfg.raw (filled by compile); deprecated keys warn as 252 does.
+import { custom, pBool, pEnum, unenforced, type Row, type SectionName, type Parsed } from './row';
+import { parseSize, parseTimespan, parseBoolean } from './values';
+import { cpuSetWords } from './table-sandbox';
+
+const SS: SectionName[] = ['Service', 'Socket'];
+const ok = (v: string): Parsed<string> => ({ ok: true, value: v });
+const bad = (message: string): Parsed<string> => ({ ok: false, message });
+
+const isPercent = (v: string): boolean => /^[0-9]+(\.[0-9]+)?%$/.test(v) && Number(v.slice(0, -1)) <= 100;
+const inRange = (v: string, lo: number, hi: number): boolean => /^[0-9]+$/.test(v) && Number(v) >= lo && Number(v) <= hi;
+
+/** A deprecated setting: warns on every use (even empty), then validates. */
+function deprecated(key: string, instead: string, check: (v: string) => string | null): Row {
+  return custom(key, SS, false, (v, ctx) => {
+    ctx.warn(`Unit uses ${key}=; please use ${instead} instead. Support for ${key}= will be removed soon.`);
+    if (v === '') return;
+    const m = check(v);
+    if (m) ctx.warn(m);
+  }, () => undefined, { enforced: false, empty: 'parse' });
+}
+
+const memory = (v: string): string | null =>
+  (v === 'infinity' || isPercent(v) || parseSize(v, 1024) !== null) ? null : `Invalid memory limit '${v}', ignoring: Invalid argument`;
+function devicePair(v: string, check: (val: string) => string | null, missing: string): string | null {
+  const [path, val, extra] = v.split(/\s+/);
+  if (!path || val === undefined || extra !== undefined) return missing;
+  return check(val);
+}
+const ioLimit = (v: string): string | null => devicePair(v, (x) => (x === 'infinity' || parseSize(x, 1000) !== null) ? null : `Invalid IO limit '${x}', ignoring.`,
+  `Failed to extract device node and bandwidth from '${v}', ignoring.`);
+const CONTROLLERS = ['cpu', 'cpuacct', 'cpuset', 'io', 'blkio', 'memory', 'devices', 'pids', 'bpf-firewall', 'bpf-devices',
+  'bpf-foreign', 'bpf-socket-bind', 'bpf-restrict-network-interfaces'];
+const IP_WORD = /^(any|localhost|link-local|multicast|[0-9]{1,3}(\.[0-9]{1,3}){3}(\/[0-9]{1,2})?|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*(\/[0-9]{1,3})?)$/;
+
+const check = (key: string, f: (v: string) => string | null): Row =>
+  unenforced(key, SS, (v) => { const m = f(v); return m ? bad(m) : ok(v); }, false, { empty: 'reset' });
+
+export const RESOURCE_ROWS: Row[] = [
+  unenforced('Slice', SS, (v) => {
+    if (!/^[A-Za-z0-9:_.\\-]+\.slice$/.test(v)) return bad(`Failed to load slice unit ${v}, ignoring: Unit name ${v} is not valid.`);
+    return ok(v);
+  }, false, { specifiers: true }),
+  unenforced('AllowedCPUs', SS, (v) => { const w = cpuSetWords(v); return w === null ? ok(v) : bad(`Failed to parse CPU affinity '${w}'`); }, false, { empty: 'reset' }),
+  unenforced('StartupAllowedCPUs', SS, (v) => { const w = cpuSetWords(v); return w === null ? ok(v) : bad(`Failed to parse CPU affinity '${w}'`); }, false, { empty: 'reset' }),
+  unenforced('AllowedMemoryNodes', SS, (v) => { const w = cpuSetWords(v); return w === null ? ok(v) : bad(`Failed to parse CPU affinity '${w}'`); }, false, { empty: 'reset' }),
+  unenforced('StartupAllowedMemoryNodes', SS, (v) => { const w = cpuSetWords(v); return w === null ? ok(v) : bad(`Failed to parse CPU affinity '${w}'`); }, false, { empty: 'reset' }),
+  ...['CPUAccounting', 'MemoryAccounting', 'IOAccounting', 'BlockIOAccounting', 'TasksAccounting', 'IPAccounting'].map((k) => unenforced(k, SS, pBool)),
+  check('CPUWeight', (v) => (v === 'idle' || inRange(v, 1, 10000)) ? null : `Invalid CPU weight, ignoring: ${v}`),
+  check('StartupCPUWeight', (v) => (v === 'idle' || inRange(v, 1, 10000)) ? null : `Invalid CPU weight, ignoring: ${v}`),
+  deprecated('CPUShares', 'CPUWeight=', (v) => inRange(v, 2, 262144) ? null : `Invalid CPU shares, ignoring: ${v}`),
+  deprecated('StartupCPUShares', 'CPUWeight=', (v) => inRange(v, 2, 262144) ? null : `Invalid CPU shares, ignoring: ${v}`),
+  check('CPUQuota', (v) => /^[0-9]+(\.[0-9]+)?%$/.test(v) && Number(v.slice(0, -1)) > 0 ? null : `Invalid CPU quota '${v}', ignoring.`),
+  check('CPUQuotaPeriodSec', (v) => parseTimespan(v) !== null ? null : `Failed to parse sec_def_infinity value, ignoring: ${v}`),
+  ...['MemoryMin', 'DefaultMemoryMin', 'DefaultMemoryLow', 'MemoryLow', 'MemoryHigh', 'MemoryMax', 'MemorySwapMax'].map((k) => check(k, memory)),
+  deprecated('MemoryLimit', 'MemoryMax=', memory),
+  custom('DeviceAllow', SS, true, (v, ctx) => {
+    const [path, rights] = v.split(/\s+/);
+    if (!path || !(path.startsWith('/dev/') || path.startsWith('char-') || path.startsWith('block-'))) { ctx.warn(`Invalid device node path '${path ?? ''}', ignoring.`); return; }
+    if (rights !== undefined && !/^[rwm]*$/.test(rights)) ctx.warn(`Invalid device rights '${rights}', ignoring.`);
+  }, () => undefined, { enforced: false }),
+  unenforced('DevicePolicy', SS, pEnum(['auto', 'closed', 'strict'] as const, 'device policy')),
+  check('IOWeight', (v) => inRange(v, 1, 10000) ? null : `Invalid weight, ignoring: ${v}`),
+  check('StartupIOWeight', (v) => inRange(v, 1, 10000) ? null : `Invalid weight, ignoring: ${v}`),
+  check('IODeviceWeight', (v) => devicePair(v, (x) => inRange(x, 1, 10000) ? null : `IO weight '${x}' invalid, ignoring: Invalid argument`,
+    `Failed to extract device path and weight from '${v}', ignoring.`)),
+  ...['IOReadBandwidthMax', 'IOWriteBandwidthMax', 'IOReadIOPSMax', 'IOWriteIOPSMax'].map((k) => check(k, ioLimit)),
+  check('IODeviceLatencyTargetSec', (v) => devicePair(v, (x) => parseTimespan(x) !== null ? null : `Failed to parse timer value, ignoring: ${x}`,
+    `Failed to extract device path and latency from '${v}', ignoring.`)),
+  check('BlockIOWeight', (v) => inRange(v, 10, 1000) ? null : `Invalid block IO weight, ignoring: ${v}`),
+  check('StartupBlockIOWeight', (v) => inRange(v, 10, 1000) ? null : `Invalid block IO weight, ignoring: ${v}`),
+  deprecated('BlockIODeviceWeight', 'IO*= settings', (v) => devicePair(v, (x) => inRange(x, 10, 1000) ? null : `Invalid block IO weight '${x}', ignoring: Invalid argument`,
+    `Failed to extract device node and weight from '${v}', ignoring.`)),
+  deprecated('BlockIOReadBandwidth', 'IO*= settings', (v) => devicePair(v, (x) => parseSize(x, 1000) !== null ? null : `Invalid Block IO Bandwidth '${x}', ignoring.`,
+    `Failed to extract device node and bandwidth from '${v}', ignoring.`)),
+  deprecated('BlockIOWriteBandwidth', 'IO*= settings', (v) => devicePair(v, (x) => parseSize(x, 1000) !== null ? null : `Invalid Block IO Bandwidth '${x}', ignoring.`,
+    `Failed to extract device node and bandwidth from '${v}', ignoring.`)),
+  check('TasksMax', (v) => (v === 'infinity' || isPercent(v) || /^[0-9]+$/.test(v)) ? null : `Invalid maximum tasks value '${v}', ignoring: Invalid argument`),
+  custom('Delegate', SS, false, (v, ctx) => {
+    if (parseBoolean(v) !== null) return;
+    for (const w of v.split(/\s+/).filter((x) => x !== '')) if (!CONTROLLERS.includes(w)) ctx.warn(`Invalid controller name '${w}', ignoring`);
+  }, () => undefined, { enforced: false, empty: 'reset' }),
+  check('DisableControllers', (v) => v.split(/\s+/).every((w) => CONTROLLERS.includes(w)) ? null : `Invalid cgroup string: ${v}, ignoring`),
+  unenforced('IPAddressAllow', SS, (w) => IP_WORD.test(w) ? ok(w) : bad(`Address prefix is invalid, ignoring assignment: ${w}`), true),
+  unenforced('IPAddressDeny', SS, (w) => IP_WORD.test(w) ? ok(w) : bad(`Address prefix is invalid, ignoring assignment: ${w}`), true),
+  unenforced('IPIngressFilterPath', SS, (v, k) => v.startsWith('/') ? ok(v) : bad(`${k}= path is not absolute, ignoring: ${v}`), false, { empty: 'reset' }),
+  unenforced('IPEgressFilterPath', SS, (v, k) => v.startsWith('/') ? ok(v) : bad(`${k}= path is not absolute, ignoring: ${v}`), false, { empty: 'reset' }),
+  check('ManagedOOMSwap', (v) => ['auto', 'kill'].includes(v) ? null : `Invalid syntax, ignoring: ${v}`),
+  check('ManagedOOMMemoryPressure', (v) => ['auto', 'kill'].includes(v) ? null : `Invalid syntax, ignoring: ${v}`),
+  check('ManagedOOMMemoryPressureLimit', (v) => isPercent(v) ? null : `Failed to parse memory pressure limit value, ignoring: ${v}`),
+  unenforced('ManagedOOMPreference', SS, (v) => ['none', 'avoid', 'omit'].includes(v) ? ok(v) : bad(`Failed to parse ManagedOOMPreference=, ignoring: ${v}`)),
+  check('BPFProgram', (v) => /^[a-z_]+:\/.+$/.test(v) ? null : `Invalid syntax in BPFProgram=, ignoring: ${v}`),
+  check('SocketBindAllow', (v) => /^((ipv4|ipv6):)?((tcp|udp):)?(any|[0-9]+(-[0-9]+)?)$/.test(v) ? null : `Unable to parse SocketBindAllow= assignment, ignoring: ${v}`),
+  check('SocketBindDeny', (v) => /^((ipv4|ipv6):)?((tcp|udp):)?(any|[0-9]+(-[0-9]+)?)$/.test(v) ? null : `Unable to parse SocketBindDeny= assignment, ignoring: ${v}`),
+  unenforced('RestrictNetworkInterfaces', SS, ok),
+];

@@ -1,0 +1,139 @@
+// [Socket] directive table (systemd.socket(5), systemd 252). Listen*= lines keep file order (= fd order);
+// an empty Listen*= value resets all listeners. Invariant: only .socket units reach these rows.
+import type { ListenKind, UnitConfig } from './types';
+import {
+  custom, pBool, pEnum, pInt, pLong, pMode, pSec, pSize, pTimeout, pUnsigned, scalar, unenforced, type Row, type SectionName, type Parsed,
+} from './row';
+import { execRow } from './table-exec';
+import { unitNameIsValid } from './table-unit';
+
+const K: SectionName[] = ['Socket'];
+
+function sock(c: UnitConfig): NonNullable<UnitConfig['socket']> {
+  if (!c.socket) throw new Error('socket section on a non-socket unit');
+  return c.socket;
+}
+
+/** socket_address_parse(): port, ip:port, [ip6]:port, /path, @abstract, vsock:cid:port. */
+export function socketAddressIsValid(a: string): boolean {
+  if (a.startsWith('/')) return a.length < 108;
+  if (a.startsWith('@')) return a.length > 1 && a.length < 108;
+  const port = (p: string): boolean => /^[0-9]+$/.test(p) && Number(p) >= 1 && Number(p) <= 65535;
+  if (port(a)) return true;
+  let m = /^vsock:([0-9]*):([0-9]+)$/.exec(a);
+  if (m) return true;
+  m = /^\[([0-9A-Fa-f:.]+)\](?:%[A-Za-z0-9_.-]+)?:([0-9]+)$/.exec(a);
+  if (m) return port(m[2]!);
+  m = /^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})(?:%[A-Za-z0-9_.-]+)?:([0-9]+)$/.exec(a);
+  if (m) return [m[1], m[2], m[3], m[4]].every((x) => Number(x) <= 255) && port(m[5]!);
+  return false;
+}
+
+const NETLINK_FAMILIES = ['route', 'firewall', 'inet-diag', 'nflog', 'xfrm', 'selinux', 'iscsi', 'audit', 'fib-lookup',
+  'connector', 'netfilter', 'ip6-fw', 'dnrtmsg', 'kobject-uevent', 'generic', 'scsitransport', 'ecryptfs', 'rdma', 'crypto', 'smc'];
+
+function listenRow(key: string, kind: ListenKind, pathOnly: boolean): Row {
+  return custom(key, K, true, (v, ctx) => {
+    const e = ctx.expand(v);
+    if (!e.ok) { ctx.warn(`Failed to resolve unit specifiers in '${v}', ignoring: ${e.error}`); return; }
+    const a = e.value;
+    if (pathOnly) {
+      if (!a.startsWith('/')) { ctx.warn(`${key}= path is not absolute, ignoring: ${a}`); return; }
+    } else if (kind === 'netlink') {
+      const [fam, grp, extra] = a.split(/[ \t]+/);
+      if (!fam || !(NETLINK_FAMILIES.includes(fam) || /^[0-9]+$/.test(fam)) || (grp !== undefined && !/^[0-9]+$/.test(grp)) || extra !== undefined) {
+        ctx.warn(`Failed to parse address value in '${a}', ignoring: Invalid argument`); return;
+      }
+    } else if (!socketAddressIsValid(a)) {
+      ctx.warn(`Failed to parse address value in '${a}', ignoring: Invalid argument`); return;
+    } else if (kind === 'seqpacket' && !a.startsWith('/') && !a.startsWith('@') && !a.startsWith('vsock:')) {
+      ctx.warn(`Address family not supported, ignoring: ${a}`); return;
+    }
+    sock(ctx.cfg).listen.push({ kind, address: a, file: ctx.file, line: ctx.line });
+  }, (c) => { sock(c).listen = []; });
+}
+
+const pIfname = (v: string): Parsed<string> => (v.length > 0 && v.length < 16 && !/[/:\s]/.test(v) && v !== '.' && v !== '..')
+  ? { ok: true, value: v } : { ok: false, message: `Invalid interface name, ignoring: ${v}` };
+
+export const SOCKET_ROWS: Row[] = [
+  listenRow('ListenStream', 'stream', false),
+  listenRow('ListenDatagram', 'datagram', false),
+  listenRow('ListenSequentialPacket', 'seqpacket', false),
+  listenRow('ListenFIFO', 'fifo', true),
+  listenRow('ListenNetlink', 'netlink', false),
+  listenRow('ListenSpecial', 'special', true),
+  listenRow('ListenMessageQueue', 'mqueue', true),
+  { ...listenRow('ListenUSBFunction', 'special', true), enforced: false },
+  unenforced('SocketProtocol', K, pEnum(['udplite', 'sctp'] as const, 'socket protocol')),
+  scalar('BindIPv6Only', K, pEnum(['default', 'both', 'ipv6-only'] as const, 'bind IPv6 only value'), (c, v) => { sock(c).bindIPv6Only = v; }),
+  scalar('Backlog', K, pUnsigned, (c, v) => { sock(c).backlog = v; }),
+  scalar('BindToDevice', K, pIfname, (c, v) => { sock(c).bindToDevice = v; }, { specifiers: true, empty: 'reset', reset: (c) => { sock(c).bindToDevice = ''; } }),
+  execRow('ExecStartPre', K, (c) => c.socket?.execStartPre ?? null, (c, v) => { sock(c).execStartPre = v; }),
+  execRow('ExecStartPost', K, (c) => c.socket?.execStartPost ?? null, (c, v) => { sock(c).execStartPost = v; }),
+  execRow('ExecStopPre', K, (c) => c.socket?.execStopPre ?? null, (c, v) => { sock(c).execStopPre = v; }),
+  execRow('ExecStopPost', K, (c) => c.socket?.execStopPost ?? null, (c, v) => { sock(c).execStopPost = v; }),
+  scalar('TimeoutSec', K, pTimeout((v, k) => `Failed to parse ${k}= parameter, ignoring: ${v}`), (c, v) => { sock(c).timeoutUs = v; }),
+  scalar('SocketUser', K, (v) => ({ ok: true, value: v }), (c, v) => { sock(c).socketUser = v; }, { specifiers: true }),
+  scalar('SocketGroup', K, (v) => ({ ok: true, value: v }), (c, v) => { sock(c).socketGroup = v; }, { specifiers: true }),
+  scalar('SocketMode', K, pMode, (c, v) => { sock(c).socketMode = v; }),
+  scalar('DirectoryMode', K, pMode, (c, v) => { sock(c).directoryMode = v; }),
+  scalar('Accept', K, pBool, (c, v) => { sock(c).accept = v; }),
+  unenforced('FlushPending', K, pBool),
+  scalar('Writable', K, pBool, (c, v) => { sock(c).writable = v; }),
+  scalar('MaxConnections', K, pUnsigned, (c, v) => { sock(c).maxConnections = v; }),
+  scalar('MaxConnectionsPerSource', K, pUnsigned, (c, v) => { sock(c).maxConnectionsPerSource = v; }),
+  scalar('KeepAlive', K, pBool, (c, v) => { sock(c).keepAlive = v; }),
+  scalar('KeepAliveTimeSec', K, pSec, (c, v) => { sock(c).keepAliveTimeUs = v; }),
+  scalar('KeepAliveIntervalSec', K, pSec, (c, v) => { sock(c).keepAliveIntervalUs = v; }),
+  scalar('KeepAliveProbes', K, pUnsigned, (c, v) => { sock(c).keepAliveProbes = v; }),
+  unenforced('DeferAcceptSec', K, pSec),
+  scalar('NoDelay', K, pBool, (c, v) => { sock(c).noDelay = v; }),
+  unenforced('Priority', K, pInt),
+  scalar('ReceiveBuffer', K, pSize, (c, v) => { sock(c).receiveBuffer = v; }),
+  scalar('SendBuffer', K, pSize, (c, v) => { sock(c).sendBuffer = v; }),
+  unenforced('IPTOS', K, (v) => (['low-delay', 'throughput', 'reliability', 'low-cost'].includes(v) || /^[0-9]+$/.test(v))
+    ? { ok: true, value: v } : { ok: false, message: `Failed to parse IP TOS value, ignoring: ${v}` }),
+  unenforced('IPTTL', K, pInt),
+  unenforced('Mark', K, pInt),
+  unenforced('PipeSize', K, pSize),
+  scalar('FreeBind', K, pBool, (c, v) => { sock(c).freeBind = v; }),
+  scalar('Transparent', K, pBool, (c, v) => { sock(c).transparent = v; }),
+  unenforced('Broadcast', K, pBool),
+  scalar('PassCredentials', K, pBool, (c, v) => { sock(c).passCredentials = v; }),
+  scalar('PassSecurity', K, pBool, (c, v) => { sock(c).passSecurity = v; }),
+  unenforced('PassPacketInfo', K, pBool),
+  scalar('Timestamping', K, (v) => {
+    if (['off'].includes(v)) return { ok: true, value: 'off' as const };
+    if (['us', 'usec', 'μs', 'µs'].includes(v)) return { ok: true, value: 'us' as const };
+    if (['ns', 'nsec'].includes(v)) return { ok: true, value: 'ns' as const };
+    return { ok: false, message: `Failed to parse timestamping precision, ignoring: ${v}` };
+  }, (c, v) => { sock(c).timestamping = v; }),
+  unenforced('TCPCongestion', K, (v) => ({ ok: true, value: v })),
+  scalar('ReusePort', K, pBool, (c, v) => { sock(c).reusePort = v; }),
+  unenforced('MessageQueueMaxMessages', K, pLong),
+  unenforced('MessageQueueMessageSize', K, pLong),
+  scalar('RemoveOnStop', K, pBool, (c, v) => { sock(c).removeOnStop = v; }),
+  custom('Symlinks', K, true, (v, ctx) => {
+    for (const w of v.split(/[ \t\n\r]+/).filter((x) => x !== '')) {
+      const e = ctx.expand(w);
+      const p = e.ok ? e.value : w;
+      if (!p.startsWith('/')) { ctx.warn(`Symlinks= path is not absolute, ignoring: ${p}`); continue; }
+      sock(ctx.cfg).symlinks.push(p);
+    }
+  }, (c) => { sock(c).symlinks = []; }),
+  scalar('FileDescriptorName', K, (v) => (v.length <= 255 && /^[\x21-\x7e]*$/.test(v) && !v.includes(':'))
+    ? { ok: true, value: v } : { ok: false, message: `Invalid file descriptor name, ignoring: ${v}` },
+  (c, v) => { sock(c).fileDescriptorName = v; }, { specifiers: true }),
+  scalar('Service', K, (v) => {
+    if (!v.endsWith('.service')) return { ok: false, message: `Unit must be of type service, ignoring: ${v}` };
+    if (!unitNameIsValid(v)) return { ok: false, message: `Failed to load unit ${v}, ignoring: Invalid argument` };
+    return { ok: true, value: v };
+  }, (c, v) => { sock(c).service = v; }, { specifiers: true }),
+  scalar('TriggerLimitIntervalSec', K, pSec, (c, v) => { sock(c).triggerLimitIntervalUs = v; }),
+  scalar('TriggerLimitBurst', K, pUnsigned, (c, v) => { sock(c).triggerLimitBurst = v; }),
+  unenforced('SmackLabel', K, (v) => ({ ok: true, value: v })),
+  unenforced('SmackLabelIPIn', K, (v) => ({ ok: true, value: v })),
+  unenforced('SmackLabelIPOut', K, (v) => ({ ok: true, value: v })),
+  unenforced('SELinuxContextFromNet', K, pBool),
+];

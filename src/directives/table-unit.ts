@@ -1,0 +1,144 @@
+// [Unit] directive table (systemd.unit(5), systemd 252): description, dependencies, ordering, job and
+// start-limit settings, emergency actions, conditions and asserts.
+// Invariants: dependency keys never reset (an empty value is silently ignored); invalid names are skipped one
+// by one with systemd's message; self-dependencies are dropped; lists keep order without duplicates.
+import type { DepKind, EmergencyAction, UnitConfig } from './types';
+import {
+  custom, pBool, pEnum, pSec, pTimeout, pUnsigned, scalar, unenforced, type ApplyCtx, type Row, type SectionName,
+} from './row';
+import { parseExitStatus } from './values';
+
+const U: SectionName[] = ['Unit'];
+const UNIT_SUFFIXES = ['service', 'socket', 'target', 'device', 'mount', 'automount', 'swap', 'timer', 'path', 'slice', 'scope'];
+
+/** unit_name_is_valid(name, PLAIN|INSTANCE): `prefix[@instance].type`, ≤255 chars, no template. */
+export function unitNameIsValid(n: string, allowTemplate = false): boolean {
+  if (n.length === 0 || n.length > 255) return false;
+  const dot = n.lastIndexOf('.');
+  if (dot <= 0) return false;
+  if (!UNIT_SUFFIXES.includes(n.slice(dot + 1))) return false;
+  const base = n.slice(0, dot);
+  if (!/^[A-Za-z0-9:_.\\@-]+$/.test(base)) return false;
+  const at = base.indexOf('@');
+  if (at === 0) return false;
+  if (at > 0 && at === base.length - 1 && !allowTemplate) return false;
+  return true;
+}
+
+function addUnique(list: string[], items: string[]): void {
+  for (const i of items) if (!list.includes(i)) list.push(i);
+}
+
+/** config_parse_unit_deps(): words, specifiers, name check, self-dependency dropped. */
+function depRow(key: string, kind: DepKind | null, obsolete?: string): Row {
+  return custom(key, U, true, (v: string, ctx: ApplyCtx) => {
+    if (obsolete) ctx.warn(`Unit dependency type ${key}= is obsolete, replacing by ${obsolete}=, please update your unit file`);
+    const names: string[] = [];
+    for (const w of v.split(/[ \t\n\r]+/).filter((x) => x !== '')) {
+      const e = ctx.expand(w);
+      if (!e.ok) { ctx.warn(`Failed to resolve unit specifiers in '${w}', ignoring: ${e.error}`); continue; }
+      if (!unitNameIsValid(e.value)) { ctx.warn(`Failed to add dependency on ${e.value}, ignoring: Invalid argument`); continue; }
+      if (ctx.cfg.names.includes(e.value) || e.value === ctx.cfg.id) continue;
+      names.push(e.value);
+    }
+    if (kind) addUnique(ctx.cfg.unit.deps[kind], names);
+  }, () => undefined, { empty: 'ignore', enforced: kind !== null, aliasOf: obsolete ?? undefined });
+}
+
+const ACTIONS: EmergencyAction[] = ['none', 'reboot', 'reboot-force', 'reboot-immediate', 'poweroff', 'poweroff-force',
+  'poweroff-immediate', 'exit', 'exit-force', 'halt', 'halt-force', 'halt-immediate', 'kexec', 'kexec-force'];
+const pAction = (key: string) => pEnumMsg(ACTIONS, (v) => `Failed to parse ${key}=, ignoring: ${v}`);
+function pEnumMsg<T extends string>(values: readonly T[], msg: (v: string) => string) {
+  return (v: string) => (values as readonly string[]).includes(v)
+    ? { ok: true as const, value: v as T } : { ok: false as const, message: msg(v) };
+}
+const JOB_MODES = ['fail', 'replace', 'replace-irreversibly', 'isolate', 'flush', 'ignore-dependencies', 'ignore-requirements'] as const;
+
+function exitStatusRow(key: string, set: (c: UnitConfig, n: number) => void): Row {
+  return scalar(key, U, (v) => {
+    if (v === '') return { ok: true, value: -1 };
+    const n = parseExitStatus(v);
+    return n === null ? { ok: false, message: `Failed to parse exit status '${v}', ignoring: Invalid argument` } : { ok: true, value: n };
+  }, set);
+}
+
+const URL_RE = /^(https?:\/\/[^\s]+|file:\/?[^\s]+|info:[^\s]+|man:[^\s]+)$/;
+
+export const CONDITION_KINDS = [
+  'PathExists', 'PathExistsGlob', 'PathIsDirectory', 'PathIsSymbolicLink', 'PathIsMountPoint', 'PathIsReadWrite',
+  'PathIsEncrypted', 'DirectoryNotEmpty', 'FileNotEmpty', 'FileIsExecutable', 'NeedsUpdate', 'FirstBoot',
+  'Architecture', 'Firmware', 'Virtualization', 'Host', 'KernelCommandLine', 'KernelVersion', 'Credential', 'Security',
+  'Capability', 'ACPower', 'Memory', 'CPUFeature', 'CPUs', 'Environment', 'User', 'Group', 'ControlGroupController',
+  'OSRelease', 'MemoryPressure', 'CPUPressure', 'IOPressure',
+] as const;
+const PATH_CONDITIONS = new Set(['PathExists', 'PathExistsGlob', 'PathIsDirectory', 'PathIsSymbolicLink', 'PathIsMountPoint',
+  'PathIsReadWrite', 'PathIsEncrypted', 'DirectoryNotEmpty', 'FileNotEmpty', 'FileIsExecutable', 'NeedsUpdate']);
+
+function conditionRow(kind: string, assert: boolean): Row {
+  const key = (assert ? 'Assert' : 'Condition') + kind;
+  return custom(key, U, true, (v, ctx) => {
+    let p = v;
+    let trigger = false; let negate = false;
+    if (p.startsWith('|')) { trigger = true; p = p.slice(1).replace(/^[ \t]+/, ''); }
+    if (p.startsWith('!')) { negate = true; p = p.slice(1).replace(/^[ \t]+/, ''); }
+    const e = ctx.expand(p);
+    if (!e.ok) { ctx.warn(`Failed to resolve unit specifiers in ${p}, ignoring: ${e.error}`); return; }
+    if (PATH_CONDITIONS.has(kind) && !e.value.startsWith('/')) { ctx.warn(`Path in condition not absolute, ignoring: ${e.value}`); return; }
+    ctx.cfg.unit.conditions.push({ kind, assert, trigger, negate, value: e.value, file: ctx.file, line: ctx.line });
+  }, (cfg) => { cfg.unit.conditions = cfg.unit.conditions.filter((c) => c.assert !== assert); });
+}
+
+export const UNIT_ROWS: Row[] = [
+  scalar('Description', U, (v) => ({ ok: true, value: v }), (c, v) => { c.unit.description = v; }, { specifiers: true, empty: 'parse' }),
+  custom('Documentation', U, true, (v, ctx) => {
+    for (const w of v.split(/[ \t\n\r]+/).filter((x) => x !== '')) {
+      const e = ctx.expand(w);
+      const u = e.ok ? e.value : w;
+      if (!URL_RE.test(u)) { ctx.warn(`Invalid URL, ignoring: ${u}`); continue; }
+      if (!ctx.cfg.unit.documentation.includes(u)) ctx.cfg.unit.documentation.push(u);
+    }
+  }, (c) => { c.unit.documentation = []; }),
+  scalar('SourcePath', U, (v) => v.startsWith('/') ? { ok: true, value: v } : { ok: false, message: `SourcePath= path is not absolute, ignoring: ${v}` },
+    (c, v) => { c.unit.sourcePath = v; }, { specifiers: true }),
+  depRow('Requires', 'Requires'), depRow('Requisite', 'Requisite'), depRow('Wants', 'Wants'),
+  depRow('BindsTo', 'BindsTo'), depRow('BindTo', 'BindsTo'), depRow('Upholds', 'Upholds'),
+  depRow('Conflicts', 'Conflicts'), depRow('Before', 'Before'), depRow('After', 'After'),
+  depRow('OnSuccess', 'OnSuccess'), depRow('OnFailure', 'OnFailure'),
+  depRow('PropagatesReloadTo', 'PropagatesReloadTo'), depRow('PropagateReloadTo', 'PropagatesReloadTo'),
+  depRow('ReloadPropagatedFrom', 'ReloadPropagatedFrom'), depRow('PropagateReloadFrom', 'ReloadPropagatedFrom'),
+  depRow('PropagatesStopTo', null), depRow('StopPropagatedFrom', null),
+  depRow('PartOf', 'PartOf'), depRow('JoinsNamespaceOf', 'JoinsNamespaceOf'),
+  depRow('RequiresOverridable', 'Requires', 'Requires'), depRow('RequisiteOverridable', 'Requisite', 'Requisite'),
+  unenforced('RequiresMountsFor', U, (v, key) => v.startsWith('/') ? { ok: true, value: v } : { ok: false, message: `${key}= path is not absolute, ignoring: ${v}` }, true, { specifiers: true }),
+  scalar('StopWhenUnneeded', U, pBool, (c, v) => { c.unit.stopWhenUnneeded = v; }),
+  scalar('RefuseManualStart', U, pBool, (c, v) => { c.unit.refuseManualStart = v; }),
+  scalar('RefuseManualStop', U, pBool, (c, v) => { c.unit.refuseManualStop = v; }),
+  scalar('AllowIsolate', U, pBool, (c, v) => { c.unit.allowIsolate = v; }),
+  scalar('DefaultDependencies', U, pBool, (c, v) => { c.unit.defaultDependencies = v; }),
+  unenforced('OnSuccessJobMode', U, pEnum(JOB_MODES, 'job mode')),
+  scalar('OnFailureJobMode', U, pEnum(JOB_MODES, 'job mode'), (c, v) => { c.unit.onFailureJobMode = v; }),
+  scalar('OnFailureIsolate', U, (v) => { const b = pBool(v, ''); return b.ok ? b : { ok: false, message: `Failed to parse boolean, ignoring: ${v}` }; },
+    (c, v) => { if (v) c.unit.onFailureJobMode = 'isolate'; }),
+  scalar('IgnoreOnIsolate', U, pBool, (c, v) => { c.unit.ignoreOnIsolate = v; }),
+  scalar('JobTimeoutSec', U, pTimeout((v, k) => `Failed to parse ${k}= parameter, ignoring: ${v}`), (c, v) => { c.unit.jobTimeoutUs = v; }),
+  unenforced('JobRunningTimeoutSec', U, pTimeout((v, k) => `Failed to parse ${k}= parameter, ignoring: ${v}`)),
+  scalar('JobTimeoutAction', U, pAction('JobTimeoutAction'), (c, v) => { c.unit.jobTimeoutAction = v; }),
+  unenforced('JobTimeoutRebootArgument', U, (v) => ({ ok: true, value: v })),
+  scalar('StartLimitIntervalSec', U, pSec, (c, v) => { c.unit.startLimitIntervalUs = v; }),
+  scalar('StartLimitInterval', U, pSec, (c, v) => { c.unit.startLimitIntervalUs = v; }, { aliasOf: 'StartLimitIntervalSec' }),
+  scalar('StartLimitBurst', U, pUnsigned, (c, v) => { c.unit.startLimitBurst = v; }),
+  scalar('StartLimitAction', U, pAction('StartLimitAction'), (c, v) => { c.unit.startLimitAction = v; }),
+  scalar('FailureAction', U, pAction('FailureAction'), (c, v) => { c.unit.failureAction = v; }),
+  scalar('SuccessAction', U, pAction('SuccessAction'), (c, v) => { c.unit.successAction = v; }),
+  exitStatusRow('FailureActionExitStatus', (c, n) => { c.unit.failureActionExitStatus = n; }),
+  exitStatusRow('SuccessActionExitStatus', (c, n) => { c.unit.successActionExitStatus = n; }),
+  unenforced('RebootArgument', U, (v) => ({ ok: true, value: v })),
+  scalar('CollectMode', U, pEnum(['inactive', 'inactive-or-failed'] as const, 'garbage collection mode'), (c, v) => { c.unit.collectMode = v; }),
+  ...CONDITION_KINDS.map((k) => conditionRow(k, false)),
+  ...CONDITION_KINDS.map((k) => conditionRow(k, true)),
+];
+
+/** The [Service] copies of StartLimitInterval, StartLimitBurst, StartLimitAction, FailureAction, RebootArgument (deprecated locations). */
+export const SERVICE_COMPAT_UNIT_ROWS: Row[] = UNIT_ROWS
+  .filter((r) => ['StartLimitInterval', 'StartLimitBurst', 'StartLimitAction', 'FailureAction', 'RebootArgument'].includes(r.key))
+  .map((r) => ({ ...r, sections: ['Service'] }));

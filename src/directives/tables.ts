@@ -1,0 +1,46 @@
+// Index over all directive tables: (section, key) → row. The single place compile/verify/show look rows up.
+// Invariant: each (section, key) pair maps to exactly one row (checked at module load).
+import type { Row, SectionName } from './row';
+import { UNIT_ROWS, SERVICE_COMPAT_UNIT_ROWS } from './table-unit';
+import { INSTALL_ROWS } from './table-install';
+import { SERVICE_ROWS } from './table-service';
+import { SOCKET_ROWS } from './table-socket';
+import { EXEC_ROWS } from './table-exec';
+import { KILL_ROWS } from './table-kill';
+import { SANDBOX_ROWS } from './table-sandbox';
+import { RESOURCE_ROWS } from './table-resource';
+import type { UnitType } from './types';
+
+export const ALL_ROWS: Row[] = [
+  ...UNIT_ROWS, ...INSTALL_ROWS, ...SERVICE_ROWS, ...SERVICE_COMPAT_UNIT_ROWS, ...SOCKET_ROWS, ...EXEC_ROWS, ...KILL_ROWS,
+  ...SANDBOX_ROWS, ...RESOURCE_ROWS,
+];
+
+const INDEX = new Map<string, Row>();
+for (const r of ALL_ROWS) {
+  for (const s of r.sections) {
+    const k = `${s}.${r.key}`;
+    if (INDEX.has(k)) throw new Error(`duplicate directive row ${k}`);
+    INDEX.set(k, r);
+  }
+}
+
+export function findRow(section: string, key: string): Row | undefined {
+  return INDEX.get(`${section}.${key}`);
+}
+
+/** The type-specific section a unit type parses with tables ('' when tsysd has no table for it). */
+export function typeSection(type: UnitType): SectionName | '' {
+  if (type === 'service') return 'Service';
+  if (type === 'socket') return 'Socket';
+  return '';
+}
+
+/** Section names systemd knows for a unit type (others warn "Unknown section"). */
+export function knownSections(type: UnitType): string[] {
+  const own: Record<UnitType, string> = {
+    service: 'Service', socket: 'Socket', target: '', mount: 'Mount', device: '', timer: 'Timer', path: 'Path',
+    slice: 'Slice', scope: 'Scope', swap: 'Swap', automount: 'Automount',
+  };
+  return ['Unit', 'Install', own[type]].filter((s) => s !== '');
+}

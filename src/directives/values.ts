@@ -1,0 +1,400 @@
+// Value grammar of systemd unit files (systemd 252): booleans, time spans, sizes, signals, exit-status sets,
+// octal modes, C-style unescaping and extract_first_word() word splitting, plus the formatters `show` uses.
+// Invariants: every parser is pure and total (returns null / an error object, never throws); times are
+// microseconds as numbers with Infinity for "infinity"; signal numbers are Linux x86-64 numbers.
+
+// ---------- booleans ----------
+const TRUE_WORDS = new Set(['1', 'yes', 'y', 'true', 't', 'on']);
+const FALSE_WORDS = new Set(['0', 'no', 'n', 'false', 'f', 'off']);
+
+/** parse_boolean(): case-insensitive; null when not a boolean. */
+export function parseBoolean(s: string): boolean | null {
+  const l = s.toLowerCase();
+  if (TRUE_WORDS.has(l)) return true;
+  if (FALSE_WORDS.has(l)) return false;
+  return null;
+}
+
+// ---------- time spans ----------
+export const USEC_PER_SEC = 1_000_000;
+const USEC_PER_MINUTE = 60 * USEC_PER_SEC;
+const USEC_PER_HOUR = 60 * USEC_PER_MINUTE;
+const USEC_PER_DAY = 24 * USEC_PER_HOUR;
+const USEC_PER_WEEK = 7 * USEC_PER_DAY;
+const USEC_PER_MONTH = 2_629_800 * USEC_PER_SEC;
+const USEC_PER_YEAR = 31_557_600 * USEC_PER_SEC;
+
+// Order matters: longest match first among suffixes sharing a prefix (systemd's table order).
+const TIME_UNITS: [string, number][] = [
+  ['seconds', USEC_PER_SEC], ['second', USEC_PER_SEC], ['sec', USEC_PER_SEC], ['s', USEC_PER_SEC],
+  ['minutes', USEC_PER_MINUTE], ['minute', USEC_PER_MINUTE], ['min', USEC_PER_MINUTE],
+  ['months', USEC_PER_MONTH], ['month', USEC_PER_MONTH], ['M', USEC_PER_MONTH],
+  ['msec', 1000], ['ms', 1000], ['m', USEC_PER_MINUTE],
+  ['hours', USEC_PER_HOUR], ['hour', USEC_PER_HOUR], ['hr', USEC_PER_HOUR], ['h', USEC_PER_HOUR],
+  ['days', USEC_PER_DAY], ['day', USEC_PER_DAY], ['d', USEC_PER_DAY],
+  ['weeks', USEC_PER_WEEK], ['week', USEC_PER_WEEK], ['w', USEC_PER_WEEK],
+  ['years', USEC_PER_YEAR], ['year', USEC_PER_YEAR], ['y', USEC_PER_YEAR],
+  ['usec', 1], ['us', 1], ['μs', 1], ['µs', 1],
+];
+const NSEC_UNITS: [string, number][] = [
+  ...TIME_UNITS.map(([s, u]): [string, number] => [s, u * 1000]),
+  ['nsec', 1], ['ns', 1],
+];
+const WS = ' \t\n\r';
+const isWs = (c: string | undefined): boolean => c !== undefined && WS.includes(c);
+const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+
+function parseSpan(t: string, defaultUnit: number, units: [string, number][]): number | null {
+  let p = 0;
+  while (isWs(t[p])) p++;
+  if (t.startsWith('infinity', p)) {
+    let q = p + 8;
+    while (isWs(t[q])) q++;
+    return q === t.length ? Infinity : null;
+  }
+  let total = 0;
+  let something = false;
+  for (;;) {
+    while (isWs(t[p])) p++;
+    if (p >= t.length) return something ? total : null;
+    if (t[p] === '-') return null;
+    let q = p;
+    if (t[q] === '+') q++;
+    const intStart = q;
+    while (isDigit(t[q])) q++;
+    const intPart = t.slice(intStart, q);
+    let frac = '';
+    if (t[q] === '.') {
+      q++;
+      const fs = q;
+      while (isDigit(t[q])) q++;
+      frac = t.slice(fs, q);
+    } else if (intPart === '') return null;
+    let s = q;
+    while (isWs(t[s])) s++;
+    let mult = defaultUnit;
+    let matched = '';
+    for (const [suf, m] of units) {
+      if (t.startsWith(suf, s)) { mult = m; matched = suf; break; }
+    }
+    const end = matched ? s + matched.length : s;
+    if (end === q && q < t.length && !matched) return null;   // '12.34.56', '5x'
+    total += Number(intPart || '0') * mult;
+    let k = mult / 10;
+    for (const ch of frac) { total += Math.floor((ch.charCodeAt(0) - 48) * k); k /= 10; }
+    total = Math.floor(total);
+    something = true;
+    p = end;
+  }
+}
+
+/** parse_sec(): time span in µs; a bare number is seconds; Infinity for "infinity"; null on error. */
+export function parseTimespan(s: string): number | null { return parseSpan(s, USEC_PER_SEC, TIME_UNITS); }
+/** parse_time() with a custom default unit (µs multiplier). */
+export function parseTimespanUnit(s: string, defaultUnitUs: number): number | null { return parseSpan(s, defaultUnitUs, TIME_UNITS); }
+/** parse_nsec(): nanoseconds, bare number = ns. */
+export function parseNsec(s: string): number | null { return parseSpan(s, 1, NSEC_UNITS); }
+
+const FMT_UNITS: [string, number][] = [
+  ['y', USEC_PER_YEAR], ['month', USEC_PER_MONTH], ['w', USEC_PER_WEEK], ['d', USEC_PER_DAY],
+  ['h', USEC_PER_HOUR], ['min', USEC_PER_MINUTE], ['s', USEC_PER_SEC], ['ms', 1000], ['us', 1],
+];
+
+/** format_timespan(t, accuracy=0) as systemctl show prints *USec properties: `1min 30s`, `1.500000s`, `infinity`, `0`. */
+export function formatTimespan(us: number): string {
+  if (us === Infinity || us >= 18446744073709551615) return 'infinity';
+  if (us <= 0) return '0';
+  let t = Math.floor(us);
+  const parts: string[] = [];
+  for (const [suffix, unit] of FMT_UNITS) {
+    if (t <= 0) break;
+    if (t < unit) continue;
+    const a = Math.floor(t / unit);
+    const b = t % unit;
+    if (t < USEC_PER_MINUTE && b > 0) {
+      let j = 0;
+      for (let cc = unit; cc > 1; cc /= 10) j++;
+      if (j > 0) {
+        parts.push(`${a}.${String(b).padStart(j, '0')}${suffix}`);
+        t = 0;
+        break;
+      }
+    }
+    parts.push(`${a}${suffix}`);
+    t = b;
+  }
+  return parts.join(' ');
+}
+
+// ---------- sizes ----------
+const SIZE_SUFFIXES = ['E', 'P', 'T', 'G', 'M', 'K', 'B', ''];
+
+/** parse_size(): "1G 512M", "1.5K"; base 1024 or 1000; null on error. */
+export function parseSize(t: string, base: 1024 | 1000 = 1024): number | null {
+  const mults = [6, 5, 4, 3, 2, 1, 0, 0].map((e) => base ** e);
+  let p = 0;
+  let total = 0;
+  let start = 0;
+  do {
+    while (isWs(t[p])) p++;
+    if (t[p] === '-') return null;
+    let q = p;
+    while (isDigit(t[q])) q++;
+    const intPart = t.slice(p, q);
+    let frac = '';
+    if (t[q] === '.') {
+      q++;
+      const fs = q;
+      while (isDigit(t[q])) q++;
+      frac = t.slice(fs, q);
+    }
+    if (intPart === '' && frac === '') return null;
+    while (isWs(t[q])) q++;
+    let i = start;
+    for (; i < SIZE_SUFFIXES.length; i++) if (t.startsWith(SIZE_SUFFIXES[i]!, q)) break;
+    if (i >= SIZE_SUFFIXES.length) return null;
+    const m = mults[i]!;
+    total += Number(intPart || '0') * m + Math.floor(Number('0.' + (frac || '0')) * m);
+    p = q + SIZE_SUFFIXES[i]!.length;
+    start = i + 1;
+  } while (p < t.length);
+  return total;
+}
+
+// ---------- signals ----------
+export const SIGNALS: Record<string, number> = {
+  HUP: 1, INT: 2, QUIT: 3, ILL: 4, TRAP: 5, ABRT: 6, IOT: 6, BUS: 7, FPE: 8, KILL: 9, USR1: 10, SEGV: 11, USR2: 12,
+  PIPE: 13, ALRM: 14, TERM: 15, STKFLT: 16, CHLD: 17, CONT: 18, STOP: 19, TSTP: 20, TTIN: 21, TTOU: 22, URG: 23,
+  XCPU: 24, XFSZ: 25, VTALRM: 26, PROF: 27, WINCH: 28, IO: 29, POLL: 29, PWR: 30, SYS: 31,
+};
+export const SIGRTMIN = 34;
+export const SIGRTMAX = 64;
+
+/** signal_from_string(): HUP / SIGHUP / 1 / RTMIN+3 / SIGRTMIN+3 / RTMAX-1; null when invalid. */
+export function parseSignal(s: string): number | null {
+  if (/^[0-9]+$/.test(s)) {
+    const n = Number(s);
+    return n >= 1 && n <= SIGRTMAX ? n : null;
+  }
+  const name = s.startsWith('SIG') ? s.slice(3) : s;
+  const direct = SIGNALS[name];
+  if (direct !== undefined && Object.prototype.hasOwnProperty.call(SIGNALS, name)) return direct;
+  let m = /^RTMIN(?:\+([0-9]+))?$/.exec(name);
+  if (m) {
+    const off = m[1] === undefined ? 0 : Number(m[1]);
+    return off <= SIGRTMAX - SIGRTMIN ? SIGRTMIN + off : null;
+  }
+  m = /^RTMAX(?:-([0-9]+))?$/.exec(name);
+  if (m) {
+    const off = m[1] === undefined ? 0 : Number(m[1]);
+    return off <= SIGRTMAX - SIGRTMIN ? SIGRTMAX - off : null;
+  }
+  return null;
+}
+
+/** signal_to_string(): "TERM" style name without SIG, or RTMIN+n. */
+export function signalName(n: number): string {
+  for (const [k, v] of Object.entries(SIGNALS)) if (v === n && k !== 'IOT' && k !== 'POLL') return k;
+  if (n >= SIGRTMIN && n <= SIGRTMAX) return n === SIGRTMIN ? 'RTMIN' : `RTMIN+${n - SIGRTMIN}`;
+  return String(n);
+}
+
+// ---------- exit statuses ----------
+export const EXIT_STATUS_NAMES: Record<string, number> = {
+  SUCCESS: 0, FAILURE: 1, INVALIDARGUMENT: 2, NOTIMPLEMENTED: 3, NOPERMISSION: 4, NOTINSTALLED: 5, NOTCONFIGURED: 6,
+  NOTRUNNING: 7, USAGE: 64, DATAERR: 65, NOINPUT: 66, NOUSER: 67, NOHOST: 68, UNAVAILABLE: 69, SOFTWARE: 70,
+  OSERR: 71, OSFILE: 72, CANTCREAT: 73, IOERR: 74, TEMPFAIL: 75, PROTOCOL: 76, NOPERM: 77, CONFIG: 78,
+  CHDIR: 200, NICE: 201, FDS: 202, EXEC: 203, MEMORY: 204, LIMITS: 205, OOM_ADJUST: 206, SIGNAL_MASK: 207,
+  STDIN: 208, STDOUT: 209, CHROOT: 210, IOPRIO: 211, TIMERSLACK: 212, SECUREBITS: 213, SETSCHEDULER: 214,
+  CPUAFFINITY: 215, GROUP: 216, USER: 217, CAPABILITIES: 218, CGROUP: 219, SETSID: 220, CONFIRM: 221, STDERR: 222,
+  PAM: 224, NETWORK: 225, NAMESPACE: 226, NO_NEW_PRIVILEGES: 227, SECCOMP: 228, SELINUX_CONTEXT: 229,
+  PERSONALITY: 230, APPARMOR: 231, ADDRESS_FAMILIES: 232, RUNTIME_DIRECTORY: 233, CHOWN: 235,
+  SMACK_PROCESS_LABEL: 236, KEYRING: 237, STATE_DIRECTORY: 238, CACHE_DIRECTORY: 239, LOGS_DIRECTORY: 240,
+  CONFIGURATION_DIRECTORY: 241, NUMA_POLICY: 242, CREDENTIALS: 243, BPF: 244, EXCEPTION: 255,
+};
+
+/** exit_status_from_string(): name or 0..255; null when invalid. */
+export function parseExitStatus(s: string): number | null {
+  if (Object.prototype.hasOwnProperty.call(EXIT_STATUS_NAMES, s)) return EXIT_STATUS_NAMES[s]!;
+  if (/^[0-9]+$/.test(s)) { const n = Number(s); return n <= 255 ? n : null; }
+  return null;
+}
+
+/** config_parse_set_status(): words are exit statuses first, then signals; bad words are reported one by one. */
+export function parseExitStatusSet(s: string): { statuses: number[]; signals: number[]; bad: string[] } {
+  const statuses: number[] = []; const signals: number[] = []; const bad: string[] = [];
+  for (const w of s.split(/[ \t\n\r]+/).filter((x) => x !== '')) {
+    const st = parseExitStatus(w);
+    if (st !== null) { if (!statuses.includes(st)) statuses.push(st); continue; }
+    const sg = parseSignal(w);
+    if (sg !== null) { if (!signals.includes(sg)) signals.push(sg); continue; }
+    bad.push(w);
+  }
+  return { statuses, signals, bad };
+}
+
+// ---------- integers / modes ----------
+/** parse_mode(): octal 0..07777. */
+export function parseMode(s: string): number | null {
+  const t = s.trim();
+  if (!/^[+]?[0-7]+$/.test(t)) return null;
+  const n = parseInt(t, 8);
+  return n <= 0o7777 ? n : null;
+}
+
+/** safe_atou(): unsigned 32-bit decimal (leading whitespace allowed, no sign). */
+export function parseUnsigned(s: string, max = 0xffffffff): number | null {
+  const t = s.replace(/^[ \t\n\r]+/, '');
+  if (!/^[+]?[0-9]+$/.test(t)) return null;
+  const n = Number(t);
+  return n <= max ? n : null;
+}
+
+/** safe_atoi(): signed 32-bit decimal. */
+export function parseInt32(s: string): number | null {
+  const t = s.replace(/^[ \t\n\r]+/, '');
+  if (!/^[+-]?[0-9]+$/.test(t)) return null;
+  const n = Number(t);
+  return n >= -2147483648 && n <= 2147483647 ? n : null;
+}
+
+// ---------- C unescaping ----------
+/** cunescape_one(): returns [decoded text, consumed length after the backslash] or null when invalid. */
+function cunescapeOne(s: string, i: number): [string, number] | null {
+  const c = s[i];
+  switch (c) {
+    case 'a': return ['\x07', 1];
+    case 'b': return ['\b', 1];
+    case 'f': return ['\f', 1];
+    case 'n': return ['\n', 1];
+    case 'r': return ['\r', 1];
+    case 't': return ['\t', 1];
+    case 'v': return ['\v', 1];
+    case '\\': return ['\\', 1];
+    case '"': return ['"', 1];
+    case '\'': return ['\'', 1];
+    case 's': return [' ', 1];
+    case 'x': {
+      const h = s.slice(i + 1, i + 3);
+      if (!/^[0-9a-fA-F]{2}$/.test(h)) return null;
+      const v = parseInt(h, 16);
+      return v === 0 ? null : [String.fromCharCode(v), 3];
+    }
+    case 'u': case 'U': {
+      const len = c === 'u' ? 4 : 8;
+      const h = s.slice(i + 1, i + 1 + len);
+      if (h.length !== len || !/^[0-9a-fA-F]+$/.test(h)) return null;
+      const v = parseInt(h, 16);
+      if (v === 0 || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) return null;
+      return [String.fromCodePoint(v), 1 + len];
+    }
+    default: {
+      if (c !== undefined && c >= '0' && c <= '7') {
+        const o = s.slice(i, i + 3);
+        if (!/^[0-7]{3}$/.test(o)) return null;
+        const v = parseInt(o, 8);
+        return v === 0 || v > 255 ? null : [String.fromCharCode(v), 3];
+      }
+      return null;
+    }
+  }
+}
+
+/** cunescape(): decode all C escapes; null on an invalid one (or relaxed: keep it literally). */
+export function cUnescape(s: string, relax = false): string | null {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    if (ch !== '\\') { out += ch; continue; }
+    const r = cunescapeOne(s, i + 1);
+    if (!r) {
+      if (!relax) return null;
+      out += ch;
+      continue;
+    }
+    out += r[0];
+    i += r[1];
+  }
+  return out;
+}
+
+// ---------- extract_first_word ----------
+export interface ExtractFlags { unquote?: boolean; cunescape?: boolean; relax?: boolean; cunescapeRelax?: boolean; separators?: string }
+export type ExtractResult = { ok: true; word: string | null; rest: string } | { ok: false; reason: 'escape' | 'quote' };
+
+/** extract_first_word(): one word from the front of s. word null = nothing left. */
+export function extractFirstWord(s: string, f: ExtractFlags): ExtractResult {
+  const seps = f.separators ?? WS;
+  let i = 0;
+  while (i < s.length && seps.includes(s[i]!)) i++;
+  if (i >= s.length) return { ok: true, word: null, rest: '' };
+  let word = '';
+  let quote: '' | '"' | '\'' = '';
+  for (; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '\\') {
+      if (i + 1 >= s.length) {
+        if (f.relax) { word += '\\'; continue; }
+        return { ok: false, reason: 'escape' };
+      }
+      if (f.cunescape) {
+        const r = cunescapeOne(s, i + 1);
+        if (!r) {
+          if (!f.cunescapeRelax) return { ok: false, reason: 'escape' };
+          word += '\\' + s[i + 1];
+          i += 1;
+          continue;
+        }
+        word += r[0];
+        i += r[1];
+      } else {
+        word += s[i + 1];
+        i += 1;
+      }
+      continue;
+    }
+    if (quote) {
+      if (c === quote) { quote = ''; continue; }
+      word += c;
+      continue;
+    }
+    if (f.unquote && (c === '"' || c === '\'')) { quote = c; continue; }
+    if (seps.includes(c)) {
+      let j = i + 1;
+      while (j < s.length && seps.includes(s[j]!)) j++;
+      return { ok: true, word, rest: s.slice(j) };
+    }
+    word += c;
+  }
+  if (quote) {
+    if (f.relax) return { ok: true, word, rest: '' };
+    return { ok: false, reason: 'quote' };
+  }
+  return { ok: true, word, rest: '' };
+}
+
+/** extract_first_word_and_warn(): retries with relaxed unescaping; returns the word and an optional warning/error. */
+export function extractWordWarn(s: string, f: ExtractFlags, rvalue: string):
+  { ok: true; word: string | null; rest: string; warning?: string } | { ok: false; error: string } {
+  const r = extractFirstWord(s, f);
+  if (r.ok) return r;
+  if (!f.cunescapeRelax) {
+    const r2 = extractFirstWord(s, { ...f, cunescapeRelax: true });
+    if (r2.ok) return { ...r2, warning: `Ignoring unknown escape sequences: "${r2.word ?? ''}"` };
+    return { ok: false, error: `Unbalanced quoting, ignoring: "${rvalue}"` };
+  }
+  return { ok: false, error: `Unable to decode word "${rvalue}", ignoring: Invalid argument` };
+}
+
+/** Split a whole value into words (systemd strv_split_full with UNQUOTE|CUNESCAPE); null on bad quoting/escape. */
+export function splitWords(s: string, f: ExtractFlags = { unquote: true, cunescape: true }): string[] | null {
+  const out: string[] = [];
+  let rest = s;
+  for (;;) {
+    const r = extractFirstWord(rest, f);
+    if (!r.ok) return null;
+    if (r.word === null) return out;
+    out.push(r.word);
+    rest = r.rest;
+  }
+}
