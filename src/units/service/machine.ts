@@ -778,7 +778,8 @@ export class ServiceMachine implements UnitMachine {
           this.enterStopPost('protocol'); return;
         }
         if (this.svc.exitType === 'cgroup' && this.mainPidGood() <= 0) { this.enterStopPost('success'); return; }
-      // falls through
+        if (this.svc.pidFile && this.mainPidGood() === 0 && !this.controlPidGood()) this.enterStopPost('protocol');
+        return;
       case 'start-post':
         if (this.svc.pidFile && this.mainPidGood() === 0 && !this.controlPidGood()) this.enterStopPost('protocol');
         return;

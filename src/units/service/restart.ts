@@ -35,5 +35,5 @@ export function restartDelayUs(svc: ServiceSection, nRestartsNext: number): numb
   const base = svc.restartUs, max = svc.restartMaxDelayUs, steps = svc.restartSteps;
   if (nRestartsNext <= 1 || steps === 0 || base === 0 || max === Infinity || base >= max) return base;
   if (nRestartsNext > steps) return max;
-  return Math.floor(base * Math.pow(max / base, (nRestartsNext - 1) / steps));
+  return Math.round(base * Math.pow(max / base, (nRestartsNext - 1) / steps));
 }
