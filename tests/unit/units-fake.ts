@@ -143,7 +143,7 @@ export class FakeHost implements ServiceHost {
     return { pid };
   }
   signal(pid: number, sig: number): boolean {
-    if (!this.alive.has(pid) && !this.outside.has(pid)) return false;
+    if (!this.alive.has(pid) && !this.outside.has(pid) && !this.others.has(pid)) return false;
     this.signals.push([pid, sig]);
     return true;
   }

@@ -77,7 +77,6 @@ export class ServiceMachine implements UnitMachine {
   mainExec: ExecStatus = { path: '', argv: [], ignoreFailure: false, pid: 0, start: NO_TIMESTAMP, exit: NO_TIMESTAMP, code: 0, status: 0 };
   execStatus: Record<ExecListKey, ExecStatus[]>;
   fdStore: FdStoreEntry[] = [];
-  private keepFdStore = 0;
   private willAutoRestart = false;
 
   constructor(readonly cfg: UnitConfig, readonly host: ServiceHost) {
@@ -142,9 +141,8 @@ export class ServiceMachine implements UnitMachine {
       case 'final-watchdog': case 'final-sigterm': case 'final-sigkill':
         return 'stopping';
       case 'auto-restart':
-        if (this.restartStop) this.keepFdStore++;
         this.setState('dead');
-        if (this.restartStop) this.keepFdStore--;
+        if (!this.restartStop) this.releaseFdStore();
         return 'stopping';
       case 'condition': case 'start-pre': case 'start': case 'start-post': case 'reload': case 'reload-signal':
       case 'reload-notify': case 'stop-watchdog':
@@ -191,7 +189,6 @@ export class ServiceMachine implements UnitMachine {
     if (ns !== 'start') this.execFdHot = false;
     if (!WATCHDOG_STATES.has(ns)) this.stopWatchdog();
     const na = this.activeState();
-    if ((ns === 'dead' || ns === 'failed') && !this.willAutoRestart && this.keepFdStore === 0) this.releaseFdStore();
     this.base.notifyStateChange(oa, na, os, ns, this.res, {
       reloadFailure: this.reloadResult !== 'success',
       willAutoRestart: this.willAutoRestart,
@@ -575,14 +572,14 @@ export class ServiceMachine implements UnitMachine {
     }
     const end: ServiceSubState = this.res === 'success' || this.res === 'exec-condition' ? 'dead' : 'failed';
     this.willAutoRestart = restart;
-    this.keepFdStore++;
     this.setState(end);
     this.willAutoRestart = false;
     if (restart) {
       this.armTimerRelative(Math.max(restartDelayUs(this.svc, this.nRestarts + 1), 1));
       this.setState('auto-restart');
     } else this.flushNRestarts = true;
-    this.keepFdStore--;
+    // The fd store survives auto-restarts and restart jobs; it is dropped when the unit fully stops.
+    if (!restart && !this.restartStop) this.releaseFdStore();
     if (!restart && this.svc.pidFile) this.host.removePidFile(this.svc.pidFile);
   }
 
