@@ -57,7 +57,7 @@ static struct {
   int nsupp;
   const char *rlimits[MAX_LIST];
   int nrlimits;
-  int chdir_optional, set_sid, listen_fds, exec_pid, no_new_privs, umask_set, nice_set, oom_set;
+  int chdir_optional, set_sid, listen_fds, exec_pid, watchdog_pid, no_new_privs, umask_set, nice_set, oom_set;
   int has_bset, has_ambient;
   unsigned long long bset, ambient;
   int umask_v, nice_v, oom_v;
@@ -166,6 +166,7 @@ int main(int argc, char **argv) {
       fcntl(status_fd, F_SETFD, FD_CLOEXEC);
     } else if ((v = OPT("listen-fds"))) ctx.listen_fds = atoi(v);
     else if (!strcmp(a, "--exec-pid")) ctx.exec_pid = 1;
+    else if (!strcmp(a, "--watchdog-pid")) ctx.watchdog_pid = 1;
     else if (!strcmp(a, "--setsid")) ctx.set_sid = 1;
     else if ((v = OPT("umask"))) ctx.umask_set = 1, ctx.umask_v = (int)strtol(v, NULL, 8);
     else if ((v = OPT("nice"))) ctx.nice_set = 1, ctx.nice_v = atoi(v);
@@ -200,6 +201,10 @@ int main(int argc, char **argv) {
   if (ctx.listen_fds > 0) {
     snprintf(num, sizeof(num), "%d", (int)getpid());
     if (setenv("LISTEN_PID", num, 1) < 0) fail(EXIT_MEMORY, errno);
+  }
+  if (ctx.watchdog_pid) {
+    snprintf(num, sizeof(num), "%d", (int)getpid());
+    if (setenv("WATCHDOG_PID", num, 1) < 0) fail(EXIT_MEMORY, errno);
   }
   if (ctx.exec_pid) {
     snprintf(num, sizeof(num), "%d", (int)getpid());

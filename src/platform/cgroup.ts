@@ -86,8 +86,8 @@ export function cgroupIsEmpty(dir: string): boolean {
 }
 
 /** Signal every process of the cgroup; repeats until no new pid shows up (like systemd's cg_kill). */
-export function cgroupKill(dir: string, signal: number, kill: (pid: number, sig: number) => number): number[] {
-  const done = new Set<number>();
+export function cgroupKill(dir: string, signal: number, kill: (pid: number, sig: number) => number, exclude: readonly number[] = []): number[] {
+  const done = new Set<number>(exclude);
   if (signal === 9 && fs.existsSync(path.join(dir, 'cgroup.kill'))) {
     const pids = cgroupPids(dir);
     try { fs.writeFileSync(path.join(dir, 'cgroup.kill'), '1'); return pids; } catch { /* fall through */ }
@@ -102,6 +102,7 @@ export function cgroupKill(dir: string, signal: number, kill: (pid: number, sig:
     }
     if (fresh === 0) break;
   }
+  for (const x of exclude) done.delete(x);
   return [...done];
 }
 

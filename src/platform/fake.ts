@@ -108,8 +108,8 @@ export class FakePlatform implements Platform {
     return { path: p };
   }
   cgroupPids(path: string): number[] { return [...(this.cgroups.get(path) ?? [])]; }
-  cgroupKill(path: string, signal: number): number[] {
-    const pids = this.cgroupPids(path);
+  cgroupKill(path: string, signal: number, exclude: readonly number[] = []): number[] {
+    const pids = this.cgroupPids(path).filter((x) => !exclude.includes(x));
     this.kills.push({ pid: 0, signal, cgroup: path });
     for (const p of pids) this.kill(p, signal);
     return pids;

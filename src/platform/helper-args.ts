@@ -12,6 +12,7 @@ export function helperArgv(helper: string, req: SpawnRequest): { argv: string[];
   if (req.cgroup) a.push(`--cgroup=${req.cgroup}`);
   if (req.listenFds.length > 0) a.push(`--listen-fds=${req.listenFds.length}`);
   if (req.setExecPid) a.push('--exec-pid');
+  if (req.setWatchdogPid) a.push('--watchdog-pid');
   if (req.user) a.push(`--user=${req.user}`);
   if (req.group) a.push(`--group=${req.group}`);
   for (const g of req.supplementaryGroups) a.push(`--supp=${g}`);

@@ -129,7 +129,9 @@ export class RealPlatform implements Platform {
     return { path: p };
   }
   cgroupPids(path: string): number[] { return cgroupPids(path); }
-  cgroupKill(path: string, signal: number): number[] { return cgroupKill(path, signal, (p, s) => this.n.kill(p, s)); }
+  cgroupKill(path: string, signal: number, exclude: readonly number[] = []): number[] {
+    return cgroupKill(path, signal, (p, s) => this.n.kill(p, s), exclude);
+  }
   cgroupIsEmpty(path: string): boolean { return cgroupIsEmpty(path); }
   cgroupRemove(path: string): number { return cgroupRemove(path); }
 

@@ -50,6 +50,7 @@ export interface SpawnRequest {
   stderr: number;
   listenFds: number[];          // placed at 3, 4, ... in order (LISTEN_PID is set when non-empty)
   setExecPid: boolean;          // SYSTEMD_EXEC_PID=<own pid>
+  setWatchdogPid?: boolean;     // WATCHDOG_PID=<own pid> (main process with WatchdogSec=)
   searchPath: string;           // systemd's fixed PATH for bare names
   user: string;                 // '' = unchanged
   group: string;
@@ -154,7 +155,7 @@ export interface Platform {
   cgroupCreate(unitName: string): { path: string } | { errno: number; message: string };
   cgroupPids(path: string): number[];
   /** Signal every process in the cgroup (SIGKILL uses cgroup.kill when present). Returns pids signalled. */
-  cgroupKill(path: string, signal: number): number[];
+  cgroupKill(path: string, signal: number, exclude?: readonly number[]): number[];
   cgroupIsEmpty(path: string): boolean;
   /** rmdir (must be empty); 0 or -errno. */
   cgroupRemove(path: string): number;

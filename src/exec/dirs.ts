@@ -1,0 +1,63 @@
+// RuntimeDirectory=/StateDirectory=/CacheDirectory=/LogsDirectory=/ConfigurationDirectory=: creation with
+// their *Mode=, ownership by User=/Group=, the *_DIRECTORY environment variables, and removal of runtime
+// directories on stop honouring RuntimeDirectoryPreserve=.
+// Invariants: all OS access goes through Platform; only the LAST component gets the mode/owner (parents
+// are created 0755 root-owned like systemd); names are relative (validated by the directive tables).
+import type { ExecContext } from '../directives/types';
+import type { Platform } from '../platform/types';
+import type { DirRoots, ExecRuntime } from './types';
+
+const KINDS = [
+  { key: 'runtime', list: 'runtimeDirectory', mode: 'runtimeDirectoryMode', env: 'RUNTIME_DIRECTORY' },
+  { key: 'state', list: 'stateDirectory', mode: 'stateDirectoryMode', env: 'STATE_DIRECTORY' },
+  { key: 'cache', list: 'cacheDirectory', mode: 'cacheDirectoryMode', env: 'CACHE_DIRECTORY' },
+  { key: 'logs', list: 'logsDirectory', mode: 'logsDirectoryMode', env: 'LOGS_DIRECTORY' },
+  { key: 'configuration', list: 'configurationDirectory', mode: 'configurationDirectoryMode', env: 'CONFIGURATION_DIRECTORY' },
+] as const;
+
+export function dirRoots(rt: Pick<ExecRuntime, 'userMode' | 'dirRoots'>, home: string, env: Record<string, string | undefined> = process.env): DirRoots {
+  const base: DirRoots = rt.userMode
+    ? {
+      runtime: env['XDG_RUNTIME_DIR'] || `/run/user/${process.getuid?.() ?? 0}`,
+      state: env['XDG_STATE_HOME'] || `${home}/.local/state`,
+      cache: env['XDG_CACHE_HOME'] || `${home}/.cache`,
+      logs: `${env['XDG_STATE_HOME'] || `${home}/.local/state`}/log`,
+      configuration: env['XDG_CONFIG_HOME'] || `${home}/.config`,
+    }
+    : { runtime: '/run', state: '/var/lib', cache: '/var/cache', logs: '/var/log', configuration: '/etc' };
+  return { ...base, ...rt.dirRoots };
+}
+
+/** Creates the directories; returns the env assignments or an error (systemd exit 233/238..241 stage). */
+export function setupDirectories(p: Platform, ex: ExecContext, roots: DirRoots, uid: number | undefined, gid: number | undefined):
+  { env: string[] } | { errno: number; message: string; exitCode: number } {
+  const env: string[] = [];
+  const codes: Record<string, number> = { runtime: 233, state: 238, cache: 239, logs: 240, configuration: 241 };
+  for (const k of KINDS) {
+    const names = ex[k.list];
+    if (names.length === 0) continue;
+    const paths: string[] = [];
+    for (const name of names) {
+      const full = `${roots[k.key]}/${name}`;
+      const parent = full.slice(0, full.lastIndexOf('/'));
+      if (parent && !p.exists(parent)) {
+        const rp = p.mkdirp(parent, 0o755);
+        if (rp < 0) return { errno: -rp, message: `Failed to set up ${k.key} directory ${full}: ${p.strerror(-rp)}`, exitCode: codes[k.key] ?? 233 };
+      }
+      // ConfigurationDirectory= is not chowned by systemd; the others are owned by User=/Group=.
+      const own = k.key === 'configuration' ? {} : { uid, gid };
+      const r = p.mkdirp(full, ex[k.mode], own.uid, own.gid);
+      if (r < 0) return { errno: -r, message: `Failed to set up ${k.key} directory ${full}: ${p.strerror(-r)}`, exitCode: codes[k.key] ?? 233 };
+      paths.push(full);
+    }
+    env.push(`${k.env}=${paths.join(':')}`);
+  }
+  return { env };
+}
+
+/** Remove RuntimeDirectory= entries at stop: preserve=no always, preserve=restart unless restarting. */
+export function removeRuntimeDirectories(p: Platform, ex: ExecContext, roots: DirRoots, restarting: boolean): void {
+  if (ex.runtimeDirectoryPreserve === 'yes') return;
+  if (ex.runtimeDirectoryPreserve === 'restart' && restarting) return;
+  for (const name of ex.runtimeDirectory) p.removeTree(`${roots.runtime}/${name}`);
+}

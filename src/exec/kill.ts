@@ -1,0 +1,93 @@
+// Process tracking and killing for KillMode=control-group|mixed|process|none (systemd.kill(5)).
+// Tracking: every service process is spawned in its own session (setsid), and, when cgroup v2 is
+// writable, in the unit's own cgroup below the manager's cgroup. With a cgroup, "all processes of the
+// unit" is exact: forked, double-forked and setsid()'d descendants stay in it. Without one (fallback),
+// "all processes" = main pid + control pid + every process whose session id is one of the unit's known
+// sessions (each spawned process leads its own session; a Type=forking main pid adds its session) and
+// their process groups; a daemon that double-forks AND calls setsid() into a session we never saw escapes
+// the fallback (documented difference from systemd).
+// Invariant: only pids of this unit are signalled; pid <= 1 is never signalled.
+import type { KillContext, KillMode } from '../directives/types';
+import type { Platform } from '../platform/types';
+
+export const SIGHUP = 1;
+export const SIGKILL = 9;
+export const SIGTERM = 15;
+export const SIGCONT = 18;
+
+export interface UnitProcesses {
+  mainPid: number | null;
+  controlPid: number | null;
+  /** cgroup directory ('' when cgroups are not available). */
+  cgroup: string;
+  /** Session ids known to belong to the unit (fallback tracking): spawned pids and the main pid. */
+  sessions: number[];
+}
+
+/** All live pids of the unit (cgroup membership, or the session fallback), main/control included. */
+export function unitPids(p: Platform, u: UnitProcesses): number[] {
+  const set = new Set<number>();
+  if (u.cgroup) for (const pid of p.cgroupPids(u.cgroup)) set.add(pid);
+  else for (const sid of u.sessions) for (const pid of p.sessionPids(sid)) set.add(pid);
+  for (const pid of [u.mainPid, u.controlPid]) if (pid && pid > 1 && p.parentPid(pid) !== 0) set.add(pid);
+  set.delete(p.pid());
+  return [...set].filter((x) => x > 1);
+}
+
+function signalOne(p: Platform, pid: number, sig: number, sendSighup: boolean, done: Set<number>): void {
+  if (pid <= 1 || done.has(pid)) return;
+  done.add(pid);
+  p.kill(pid, sig);
+  if (sig !== SIGCONT && sig !== SIGKILL) p.kill(pid, SIGCONT);
+  if (sendSighup && sig !== SIGKILL && sig !== SIGHUP) p.kill(pid, SIGHUP);
+}
+
+function signalRest(p: Platform, u: UnitProcesses, sig: number, sendSighup: boolean, done: Set<number>): void {
+  if (u.cgroup) {
+    const pids = p.cgroupKill(u.cgroup, sig, [...done]).filter((x) => !done.has(x));
+    for (const x of pids) done.add(x);
+    if (sig !== SIGCONT && sig !== SIGKILL) for (const x of pids) p.kill(x, SIGCONT);
+    if (sendSighup && sig !== SIGKILL && sig !== SIGHUP) for (const x of pids) p.kill(x, SIGHUP);
+    return;
+  }
+  // Fallback: a few rounds over the known sessions, catching processes forked meanwhile.
+  for (let round = 0; round < 4; round++) {
+    let fresh = 0;
+    for (const pid of unitPids(p, u)) {
+      if (done.has(pid)) continue;
+      fresh++;
+      signalOne(p, pid, sig, sendSighup, done);
+    }
+    if (fresh === 0) break;
+  }
+}
+
+/**
+ * The kill step of a stop (systemd's unit_kill_context). `step`: 'term' = KillSignal (or
+ * RestartKillSignal when restarting), 'final' = FinalKillSignal (SIGKILL) step, 'watchdog' = WatchdogSignal.
+ * KillMode=mixed: the main process gets the signal of the step, the rest of the unit only in the final step.
+ * Returns the pids signalled (empty: nothing left to wait for).
+ */
+export function killUnitStep(p: Platform, kc: KillContext, u: UnitProcesses, step: 'term' | 'final' | 'watchdog', restarting = false): number[] {
+  const mode: KillMode = kc.killMode;
+  if (mode === 'none') return [];
+  const sig = step === 'final' ? kc.finalKillSignal : step === 'watchdog' ? kc.watchdogSignal : restarting ? kc.restartKillSignal : kc.killSignal;
+  const hup = step === 'term' && kc.sendSIGHUP;
+  const done = new Set<number>();
+  if (u.mainPid) signalOne(p, u.mainPid, sig, hup, done);
+  if (u.controlPid) signalOne(p, u.controlPid, sig, hup, done);
+  if (mode === 'control-group' || (mode === 'mixed' && step === 'final')) signalRest(p, u, sig, hup, done);
+  return [...done];
+}
+
+/** `tsysctl kill [--kill-whom=main|control|all] [--signal]`. */
+export function killUnit(p: Platform, u: UnitProcesses, whom: 'main' | 'control' | 'all', sig: number): number[] {
+  const done = new Set<number>();
+  if ((whom === 'main' || whom === 'all') && u.mainPid) { done.add(u.mainPid); p.kill(u.mainPid, sig); }
+  if ((whom === 'control' || whom === 'all') && u.controlPid) { done.add(u.controlPid); p.kill(u.controlPid, sig); }
+  if (whom === 'all') {
+    if (u.cgroup) for (const x of p.cgroupKill(u.cgroup, sig)) done.add(x);
+    else for (const pid of unitPids(p, u)) if (!done.has(pid)) { done.add(pid); p.kill(pid, sig); }
+  }
+  return [...done];
+}
