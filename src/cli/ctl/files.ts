@@ -1,0 +1,80 @@
+// tsysctl unit-file verbs through the manager: enable/disable/reenable (--now), mask/unmask (--runtime),
+// preset/preset-all (--preset-mode=), get-default/set-default. Change lines go to stderr like systemctl's
+// log_info: `Created symlink A → B.` / `Removed "A".`; -q silences them. Owner: H6.
+import type { RpcClient } from '../../rpc/client';
+import type { PresetMode, UnitFileChange } from '../../rpc/protocol';
+import type { CtlOptions } from './args';
+import { EXIT, exitCodeFor, isRpcError, mangle, type Out } from './common';
+
+export const NO_INSTALL_INFO = `The unit files have no installation config (WantedBy=, RequiredBy=, Also=,
+Alias= settings in the [Install] section, and DefaultInstance= for template
+units). This means they are not meant to be enabled using systemctl.
+ 
+Possible reasons for having this kind of units are:
+• A unit may be statically enabled by being symlinked from another unit's
+  .wants/ or .requires/ directory.
+• A unit's purpose may be to act as a helper for some other unit which has
+  a requirement dependency on it.
+• A unit may be started when needed via activation (socket, path, timer,
+  D-Bus, udev, scripted systemctl call, ...).
+• In case of template units, the unit is meant to be enabled with some
+  instance name specified.`;
+
+export function printChanges(changes: UnitFileChange[], o: CtlOptions, out: Out): void {
+  if (o.quiet) return;
+  for (const ch of changes) {
+    if (ch.type === 'symlink') out.error(`Created symlink ${ch.path} → ${ch.source}.`);
+    else out.error(`Removed "${ch.path}".`);
+  }
+}
+
+const PRESET_MODES = ['full', 'enable-only', 'disable-only'];
+
+export async function runUnitFileVerb(c: RpcClient, o: CtlOptions, out: Out): Promise<number> {
+  const verb = o.verb;
+  if (verb === 'get-default') {
+    try { out.line((await c.call('get-default', {})).unit); return EXIT.OK; } catch (e) {
+      if (!isRpcError(e)) throw e;
+      out.error(`Failed to get default target: ${e.message}`); return EXIT.FAILURE;
+    }
+  }
+  if (verb === 'set-default') {
+    if (o.args.length !== 1) { out.error(o.args.length ? 'Too many arguments.' : 'Too few arguments.'); return EXIT.INVALIDARGUMENT; }
+    const a = o.args[0] as string;
+    const unit = /\.[a-z]+$/.test(a) ? a : `${a}.target`;
+    try { printChanges((await c.call('set-default', { unit, ...(o.force ? { force: true } : {}) })).changes, o, out); return EXIT.OK; } catch (e) {
+      if (!isRpcError(e)) throw e;
+      out.error(`Failed to set default target: ${e.message}`); return exitCodeFor(e.code);
+    }
+  }
+  if ((verb === 'preset' || verb === 'preset-all') && o.presetMode && !PRESET_MODES.includes(o.presetMode)) {
+    out.error(`Failed to parse preset mode: ${o.presetMode}.`); return EXIT.INVALIDARGUMENT;
+  }
+  const mode = o.presetMode ? { mode: o.presetMode as PresetMode } : {};
+  const flags = { ...(o.runtime ? { runtime: true } : {}), ...(o.force ? { force: true } : {}) };
+  if (verb === 'preset-all') {
+    try { printChanges((await c.call('preset-all', { ...flags, ...mode })).changes, o, out); return EXIT.OK; } catch (e) {
+      if (!isRpcError(e)) throw e;
+      out.error(`Failed to preset all units: ${e.message}`); return exitCodeFor(e.code);
+    }
+  }
+  if (o.args.length === 0) { out.error('Too few arguments.'); return EXIT.INVALIDARGUMENT; }
+  const units = o.args.map((a) => mangle(a));
+  const method = verb as 'enable' | 'disable' | 'reenable' | 'mask' | 'unmask' | 'preset';
+  try {
+    const r = verb === 'preset' ? await c.call('preset', { units, ...flags, ...mode }) : await c.call(method as 'enable', { units, ...flags });
+    printChanges(r.changes, o, out);
+    if ((verb === 'enable' || verb === 'reenable') && r.carriesInstallInfo === false && !o.quiet) out.error(NO_INSTALL_INFO);
+  } catch (e) {
+    if (!isRpcError(e)) throw e;
+    const what = verb === 'mask' || verb === 'unmask' ? verb : verb;
+    out.error(`Failed to ${what} unit: ${e.message}`);
+    return exitCodeFor(e.code) === EXIT.NOTINSTALLED ? EXIT.FAILURE : exitCodeFor(e.code);
+  }
+  if (o.now && (verb === 'enable' || verb === 'disable' || verb === 'reenable' || verb === 'mask')) {
+    const { runJobVerb } = require('./jobs') as typeof import('./jobs');
+    const jobVerb = verb === 'enable' ? 'start' : verb === 'reenable' ? 'restart' : 'stop';
+    return runJobVerb(c, { ...o, verb: jobVerb, args: units }, out);
+  }
+  return EXIT.OK;
+}

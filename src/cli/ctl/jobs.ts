@@ -1,0 +1,118 @@
+// tsysctl job verbs: start stop restart try-restart reload reload-or-restart try-reload-or-restart
+// isolate (wait for the job like systemctl unless --no-block), kill, reset-failed, cancel.
+// Owner: H6. Messages and exit codes follow systemctl 252 (bus-wait-for-jobs.c, systemctl-start-unit.c).
+import type { RpcClient } from '../../rpc/client';
+import type { JobMode, MethodName } from '../../rpc/protocol';
+import type { CtlOptions } from './args';
+import { EXIT, exitCodeFor, isRpcError, mangle, parseSignal, type Out } from './common';
+
+const PHRASES: Record<string, string> = {
+  'resources': 'of unavailable resources or another system error',
+  'protocol': 'the service did not take the steps required by its unit configuration',
+  'timeout': 'a timeout was exceeded',
+  'exit-code': 'the control process exited with error code',
+  'signal': 'a fatal signal was delivered to the control process',
+  'core-dump': 'a fatal signal was delivered causing the control process to dump core',
+  'watchdog': 'the service failed to send watchdog ping',
+  'start-limit-hit': 'start of the service was attempted too often',
+  'oom-kill': 'of an out-of-memory (OOM) condition',
+};
+
+const JOB_MODES = ['replace', 'fail', 'isolate', 'ignore-dependencies', 'ignore-requirements', 'flush', 'replace-irreversibly'];
+
+/** The text systemctl prints for a finished job with a bad result ('' for done/skipped). */
+export function jobFailureText(prog: string, unit: string, result: string, unitResult: string | undefined): string {
+  switch (result) {
+    case 'done': case 'skipped': return '';
+    case 'canceled': return `Job for ${unit} canceled.`;
+    case 'timeout': return `Job for ${unit} timed out.`;
+    case 'dependency': return `A dependency job for ${unit} failed. See 'journalctl -xe' for details.`;
+    case 'invalid': return `${unit} is not active, cannot reload.`;
+    case 'assert': return `Assertion failed on job for ${unit}.`;
+    case 'unsupported': return `Operation on or unit type of ${unit} not supported on this system.`;
+    case 'collected': return `Queued job for ${unit} was garbage collected.`;
+    case 'once': return `Unit ${unit} was started already once and can't be started again.`;
+    default: {
+      const phrase = unitResult ? PHRASES[unitResult] : undefined;
+      const see = `See "${prog} status ${unit}" and "journalctl -xeu ${unit}" for details.`;
+      return phrase ? `Job for ${unit} failed because ${phrase}.\n${see}` : `Job for ${unit} failed.\n${see}`;
+    }
+  }
+}
+
+export async function runJobVerb(c: RpcClient, o: CtlOptions, out: Out): Promise<number> {
+  const verb = o.verb === 'condrestart' ? 'try-restart' : o.verb === 'force-reload' ? 'try-reload-or-restart'
+    : o.verb === 'reload-or-try-restart' ? 'try-reload-or-restart' : o.verb;
+  if (!JOB_MODES.includes(o.jobMode)) { out.error(`Unknown value for --job-mode=: ${o.jobMode}`); return EXIT.INVALIDARGUMENT; }
+  if (o.args.length === 0) { out.error(`Too few arguments.`); return EXIT.INVALIDARGUMENT; }
+  const isolate = verb === 'isolate';
+  if (isolate && o.args.length > 1) { out.error('Too many arguments.'); return EXIT.INVALIDARGUMENT; }
+  const units = o.args.map((a) => (isolate && !/\.[a-z]+$/.test(a) ? `${a}.target` : mangle(a)));
+  const mode = (isolate ? 'isolate' : o.jobMode) as JobMode;
+  const text = isolate ? 'start' : verb;
+  let rc: number = EXIT.OK;
+  const results = await Promise.allSettled(units.map((unit) => c.call(verb as MethodName & 'start', { unit, mode, wait: !o.noBlock })));
+  results.forEach((r, i) => {
+    const unit = units[i] as string;
+    if (r.status === 'fulfilled') return;
+    const e = r.reason;
+    if (!isRpcError(e)) { out.error(`Failed to ${text} ${unit}: ${(e as Error).message}`); rc = EXIT.FAILURE; return; }
+    if (e.code === 3) {   // JOB_FAILED
+      const msg = jobFailureText(o.prog, e.data.unit ?? unit, e.data.result ?? 'failed', e.data.unitResult);
+      if (msg && !o.quiet) out.error(msg);
+      rc = EXIT.FAILURE;
+      return;
+    }
+    if (e.code === 9) { out.error(`${unit} is not active, cannot reload.`); rc = EXIT.FAILURE; return; }
+    out.error(`Failed to ${text} ${unit}: ${e.message}`);
+    const code = exitCodeFor(e.code);
+    if (rc === EXIT.OK || code !== EXIT.FAILURE) rc = code;
+  });
+  return rc;
+}
+
+export async function runKill(c: RpcClient, o: CtlOptions, out: Out): Promise<number> {
+  if (o.args.length === 0) { out.error('Too few arguments.'); return EXIT.INVALIDARGUMENT; }
+  const signal = o.signal ? parseSignal(o.signal) : 15;
+  if (signal === null) { out.error(`Failed to parse signal string ${o.signal}.`); return EXIT.INVALIDARGUMENT; }
+  const whom = o.killWhom || 'all';
+  if (whom !== 'all' && whom !== 'main' && whom !== 'control') { out.error(`Unknown --kill-whom= value: ${whom}`); return EXIT.INVALIDARGUMENT; }
+  let rc: number = EXIT.OK;
+  for (const a of o.args) {
+    const unit = mangle(a);
+    try { await c.call('kill', { unit, signal, whom }); } catch (e) {
+      if (!isRpcError(e)) throw e;
+      out.error(`Failed to kill unit ${unit}: ${e.message}`);
+      rc = exitCodeFor(e.code);
+    }
+  }
+  return rc;
+}
+
+export async function runResetFailed(c: RpcClient, o: CtlOptions, out: Out): Promise<number> {
+  const units = o.args.length ? o.args.map((a) => mangle(a)) : [undefined];
+  let rc: number = EXIT.OK;
+  for (const unit of units) {
+    try { await c.call('reset-failed', unit ? { unit } : {}); } catch (e) {
+      if (!isRpcError(e)) throw e;
+      out.error(`Failed to reset failed state of unit ${unit ?? ''}: ${e.message}`);
+      rc = exitCodeFor(e.code);
+    }
+  }
+  return rc;
+}
+
+export async function runCancel(c: RpcClient, o: CtlOptions, out: Out): Promise<number> {
+  let ids = o.args.map(Number);
+  if (ids.some((n) => !Number.isInteger(n) || n <= 0)) { out.error(`Failed to parse job id "${o.args.find((a) => !/^\d+$/.test(a))}"`); return EXIT.INVALIDARGUMENT; }
+  if (ids.length === 0) ids = (await c.call('list-jobs', {})).map((j) => j.id);
+  let rc: number = EXIT.OK;
+  for (const job of ids) {
+    try { await c.call('cancel', { job }); } catch (e) {
+      if (!isRpcError(e)) throw e;
+      out.error(`Failed to cancel job ${job}: ${e.message}`);
+      rc = exitCodeFor(e.code);
+    }
+  }
+  return rc;
+}

@@ -1,0 +1,131 @@
+// tsysctl status: systemctl 252's layout (print_status_info): bullet line, Loaded (unit file state,
+// preset), Drop-In, Active (since/ago), Condition, TriggeredBy/Triggers, Docs, Listen, Process lines,
+// Main PID, Status, Tasks, Memory, CGroup/processes, then the last log lines. Exit: 0 active/reloading,
+// 3 otherwise, 4 when a unit could not be found. Owner: H6.
+import * as os from 'node:os';
+import type { RpcClient } from '../../rpc/client';
+import type { ActiveState, LogLine, StatusReply } from '../../rpc/protocol';
+import type { CtlOptions } from './args';
+import { EXIT, exitStatusText, formatAgo, formatShortTs, formatTimestamp, isRpcError, mangle, type Out } from './common';
+
+export function bullet(a: ActiveState | string): string {
+  if (a === 'active') return '●';
+  if (a === 'reloading') return '↻';
+  if (a === 'failed') return '×';
+  if (a === 'activating' || a === 'deactivating') return '●';
+  return '○';
+}
+
+const label = (l: string): string => `${l.padStart(11)}: `;
+const INDENT = ' '.repeat(13);
+
+function since(ts: number, now: number): string {
+  return ts ? ` since ${formatTimestamp(ts)}; ${formatAgo(ts, now)}` : '';
+}
+
+export function formatLogLine(l: LogLine, host: string): string {
+  const who = l.pid ? `${l.ident}[${l.pid}]` : l.ident;
+  return `${formatShortTs(l.ts)} ${host} ${who}: ${l.message}`;
+}
+
+export function renderStatus(s: StatusReply, nowUs: number, host: string): string[] {
+  const out: string[] = [];
+  out.push(`${bullet(s.activeState)} ${s.id}${s.description && s.description !== s.id ? ` - ${s.description}` : ''}`);
+  // Loaded
+  if (s.loadState !== 'loaded' && s.loadError) out.push(`${label('Loaded')}${s.loadState} (Reason: ${s.loadError})`);
+  else {
+    const parts: string[] = [];
+    if (s.fragmentPath) parts.push(s.fragmentPath);
+    if (s.unitFileState) parts.push(s.unitFileState);
+    if (s.unitFileState && s.unitFilePreset) parts.push(`preset: ${s.unitFilePreset}`);
+    out.push(`${label('Loaded')}${s.loadState}${parts.length ? ` (${parts.join('; ')})` : ''}`);
+  }
+  // Drop-In, grouped by directory
+  const byDir = new Map<string, string[]>();
+  for (const p of s.dropInPaths) {
+    const i = p.lastIndexOf('/');
+    const dir = p.slice(0, i);
+    byDir.set(dir, [...(byDir.get(dir) ?? []), p.slice(i + 1)]);
+  }
+  let firstDir = true;
+  for (const [dir, files] of byDir) {
+    out.push(`${firstDir ? label('Drop-In') : INDENT}${dir}`);
+    out.push(`${INDENT}└─${files.join(', ')}`);
+    firstDir = false;
+  }
+  // Active
+  const ts = s.activeState === 'active' || s.activeState === 'reloading' ? s.activeEnterTs
+    : s.activeState === 'inactive' || s.activeState === 'failed' ? s.inactiveEnterTs
+      : s.activeState === 'activating' ? s.inactiveExitTs : s.activeExitTs;
+  const showResult = (s.activeState === 'failed' || s.subState === 'auto-restart') && s.result && s.result !== 'success';
+  out.push(`${label('Active')}${s.activeState} (${s.subState})${showResult ? ` (Result: ${s.result})` : ''}${since(ts, nowUs)}`);
+  if (s.needDaemonReload) out.push(`${INDENT}Warning: The unit file, source configuration file or drop-ins of ${s.id} changed on disk. Run 'systemctl daemon-reload' to reload units.`);
+  if (!s.conditionResult && s.conditionTs) {
+    out.push(`${label('Condition')}start condition failed at ${formatTimestamp(s.conditionTs)}; ${formatAgo(s.conditionTs, nowUs)}`);
+    if (s.failedCondition) out.push(`${INDENT}└─ ${s.failedCondition} was not met`);
+  }
+  s.triggeredBy.forEach((t, i) => out.push(`${i ? INDENT : label('TriggeredBy')}${bullet(t.activeState)} ${t.unit}`));
+  s.documentation.forEach((d, i) => out.push(`${i ? INDENT : label('Docs')}${d}`));
+  s.listen.forEach((l, i) => out.push(`${i ? INDENT : label('Listen')}${l.address} (${l.type})`));
+  s.triggers.forEach((t, i) => out.push(`${i ? INDENT : label('Triggers')}${bullet(t.activeState)} ${t.unit}`));
+  for (const e of s.execs) {
+    if (e.pid === s.mainPid && s.mainPid) continue;
+    const res = e.code ? ` (code=${e.code}, ${exitStatusText(e.code, e.status)})` : '';
+    out.push(`${label('Process')}${e.pid} ${e.kind}=${e.argv.join(' ')}${res}`);
+  }
+  if (s.mainPid > 0) out.push(`${label('Main PID')}${s.mainPid}${s.mainComm ? ` (${s.mainComm})` : ''}`);
+  else if (s.execMainPid > 0 && s.execMainCode) out.push(`${label('Main PID')}${s.execMainPid} (code=${s.execMainCode}, ${exitStatusText(s.execMainCode, s.execMainStatus)})`);
+  if (s.controlPid > 0) out.push(`${label('Cntrl PID')}${s.controlPid}${s.controlComm ? ` (${s.controlComm})` : ''}`);
+  if (s.statusText) out.push(`${label('Status')}"${s.statusText}"`);
+  if (s.tasks !== null && s.tasks !== undefined) out.push(`${label('Tasks')}${s.tasks}${s.tasksMax !== null && s.tasksMax !== undefined ? ` (limit: ${s.tasksMax})` : ''}`);
+  if (s.memoryBytes !== null && s.memoryBytes !== undefined) out.push(`${label('Memory')}${formatBytes(s.memoryBytes)}`);
+  if (s.cgroup || s.processes.length) {
+    out.push(`${label('CGroup')}${s.cgroup || `/${s.id}`}`);
+    s.processes.forEach((p, i) => out.push(`${INDENT}${i === s.processes.length - 1 ? '└─' : '├─'}${p.pid} ${p.cmdline}`));
+  }
+  if (s.logs.length) {
+    out.push('');
+    for (const l of s.logs) out.push(formatLogLine(l, host));
+  }
+  return out;
+}
+
+function formatBytes(n: number): string {
+  const units = ['B', 'K', 'M', 'G', 'T'];
+  let v = n; let i = 0;
+  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  return i === 0 ? `${n}B` : `${v < 10 ? v.toFixed(1) : Math.round(v)}${units[i]}`;
+}
+
+export async function runStatus(c: RpcClient, o: CtlOptions, out: Out): Promise<number> {
+  const host = os.hostname();
+  const lines = o.lines ?? 10;
+  if (o.args.length === 0) {
+    const [{ state }, units, jobs] = await Promise.all([c.call('is-system-running', {}), c.call('list-units', { all: true }), c.call('list-jobs', {})]);
+    const failed = units.filter((u) => u.activeState === 'failed').length;
+    out.line(`${state === 'running' ? '●' : '×'} ${host}`);
+    out.line(`${label('State').slice(2)}${state}`);
+    out.line(`${label('Units').slice(2)}${units.length} loaded`);
+    out.line(`${label('Jobs').slice(2)}${jobs.length} queued`);
+    out.line(`${label('Failed').slice(2)}${failed} units`);
+    return EXIT.OK;
+  }
+  let rc: number = EXIT.OK;
+  let anyInactive = false;
+  let first = true;
+  for (const a of o.args) {
+    const unit = mangle(a);
+    let s: StatusReply;
+    try { s = await c.call('status', { unit, lines }); } catch (e) {
+      if (!isRpcError(e)) throw e;
+      if (e.code === 1) { out.error(`Unit ${unit} could not be found.`); rc = EXIT.NOPERMISSION; continue; }
+      out.error(`Failed to get status of ${unit}: ${e.message}`); rc = EXIT.FAILURE; continue;
+    }
+    if (!first) out.line();
+    first = false;
+    for (const l of renderStatus(s, Date.now() * 1000, host)) out.line(l);
+    if (s.activeState !== 'active' && s.activeState !== 'reloading') anyInactive = true;
+  }
+  if (rc) return rc;
+  return anyInactive ? EXIT.PROGRAM_NOT_RUNNING : EXIT.OK;
+}

@@ -1,0 +1,117 @@
+// `tsysctl`: the systemctl-compatible client. Invoked as `systemctl` (argv[1] basename, e.g. a symlink)
+// it says 'systemctl' in its messages; invoked as `journalctl` it answers `journalctl -u UNIT [-n N] [-f]`.
+// Owner: H6. Invariants: the startup path imports only ./ctl/args statically; every verb module (and
+// node:net through src/rpc/client) is loaded lazily, so `tsysctl is-active` costs about one bare `node`.
+// Exit codes follow systemctl (see ctl/common.ts EXIT and systemd-semantics.md §7).
+import { parseArgs, type CtlOptions } from './ctl/args';
+
+type Runner = (c: import('../rpc/client').RpcClient, o: CtlOptions, out: import('./ctl/common').Out) => Promise<number>;
+
+const JOB_VERBS = ['start', 'stop', 'restart', 'try-restart', 'condrestart', 'reload', 'reload-or-restart', 'try-reload-or-restart',
+  'force-reload', 'reload-or-try-restart', 'isolate'];
+const FILE_VERBS = ['enable', 'disable', 'reenable', 'mask', 'unmask', 'preset', 'preset-all', 'get-default', 'set-default'];
+const MANAGER_VERBS = ['daemon-reload', 'daemon-reexec', 'show-environment', 'set-environment', 'unset-environment', 'poweroff', 'halt', 'reboot', 'exit'];
+/** Verbs that work offline with --root= (unit files only, no daemon). */
+const OFFLINE_VERBS = ['enable', 'disable', 'reenable', 'is-enabled', 'list-unit-files', 'mask', 'unmask', 'preset', 'get-default', 'set-default'];
+
+async function runner(verb: string): Promise<Runner | null> {
+  if (JOB_VERBS.includes(verb)) return (require('./ctl/jobs') as typeof import('./ctl/jobs')).runJobVerb;
+  if (FILE_VERBS.includes(verb)) return (require('./ctl/files') as typeof import('./ctl/files')).runUnitFileVerb;
+  if (MANAGER_VERBS.includes(verb)) return (require('./ctl/misc') as typeof import('./ctl/misc')).runManagerVerb;
+  switch (verb) {
+    case 'kill': return (require('./ctl/jobs') as typeof import('./ctl/jobs')).runKill;
+    case 'reset-failed': return (require('./ctl/jobs') as typeof import('./ctl/jobs')).runResetFailed;
+    case 'cancel': return (require('./ctl/jobs') as typeof import('./ctl/jobs')).runCancel;
+    case 'is-active': case 'is-failed': return (require('./ctl/query') as typeof import('./ctl/query')).runIsActive;
+    case 'is-enabled': return (require('./ctl/query') as typeof import('./ctl/query')).runIsEnabled;
+    case 'is-system-running': return (require('./ctl/query') as typeof import('./ctl/query')).runIsSystemRunning;
+    case 'show': return (require('./ctl/show') as typeof import('./ctl/show')).runShow;
+    case 'cat': return (require('./ctl/show') as typeof import('./ctl/show')).runCat;
+    case 'status': return (require('./ctl/status') as typeof import('./ctl/status')).runStatus;
+    case 'list-units': return (require('./ctl/list') as typeof import('./ctl/list')).runListUnits;
+    case 'list-unit-files': return (require('./ctl/list') as typeof import('./ctl/list')).runListUnitFiles;
+    case 'list-sockets': return (require('./ctl/list') as typeof import('./ctl/list')).runListSockets;
+    case 'list-jobs': return (require('./ctl/list') as typeof import('./ctl/list')).runListJobs;
+    case 'list-dependencies': return (require('./ctl/list') as typeof import('./ctl/list')).runListDependencies;
+    case 'logs': return (require('./ctl/misc') as typeof import('./ctl/misc')).runLogs;
+    default: return null;
+  }
+}
+
+export function progName(argv1: string | undefined): string {
+  const base = (argv1 ?? '').split('/').pop() ?? '';
+  const name = base.replace(/\.js$/, '');
+  return name === 'systemctl' || name === 'journalctl' ? name : 'tsysctl';
+}
+
+function usage(prog: string): string {
+  return `${prog} [OPTIONS...] COMMAND ...
+
+Query or send control commands to the tsysd manager (systemctl-compatible).
+
+Unit commands: list-units list-sockets list-jobs list-dependencies is-active is-failed status show cat
+  start stop reload restart try-restart reload-or-restart try-reload-or-restart isolate kill reset-failed cancel
+Unit file commands: list-unit-files enable disable reenable preset preset-all is-enabled mask unmask
+  get-default set-default
+Manager commands: daemon-reload daemon-reexec show-environment set-environment unset-environment
+  is-system-running poweroff halt reboot exit logs
+
+Options: -t --type= --state= -p --property= -P --value -a --all -q --quiet --no-block --job-mode=
+  --no-pager --no-legend --plain --root= --user --system --now --runtime -f --force --preset-mode=
+  -s --signal= --kill-whom= --wait -n --lines= --since= -u --unit= --socket=PATH
+The control socket: --socket, else $TSYSD_SOCKET, else /run/tsysd/control.sock
+(or $XDG_RUNTIME_DIR/tsysd/control.sock with --user).
+`;
+}
+
+export async function main(argv: string[], prog: string): Promise<number> {
+  const parsed = parseArgs(argv, prog);
+  if (!parsed.ok) { process.stderr.write(`${prog}: ${parsed.error}\n`); return 1; }
+  const o = parsed.opts;
+  if (o.help) { process.stdout.write(usage(prog)); return 0; }
+  if (o.version) {
+    process.stdout.write(prog === 'tsysctl' ? 'tsysctl 0.1.0 (tsysd, systemd 252 compatible)\n' : 'systemd 252 (tsysd 0.1.0)\n');
+    return 0;
+  }
+  if (o.remote) {
+    process.stderr.write(`${prog}: remote operation (${o.remote}) is not supported: tsysd is managed through its local control socket only.\n`);
+    return 1;
+  }
+  const { CtlExit, Out } = require('./ctl/common') as typeof import('./ctl/common');
+  const out = new Out();
+  try {
+    if (o.root) {
+      if (!OFFLINE_VERBS.includes(o.verb)) { process.stderr.write(`${prog}: --root= is supported only for ${OFFLINE_VERBS.join(', ')}.\n`); return 1; }
+      const { runOffline } = require('./ctl/offline') as typeof import('./ctl/offline');
+      const rc = await runOffline(o, out);
+      out.flush();
+      return rc;
+    }
+    const run = await runner(o.verb);
+    if (!run) { process.stderr.write(`Unknown command verb '${o.verb}'.\n`); return 1; }
+    const { connect } = require('./ctl/common') as typeof import('./ctl/common');
+    const c = await connect(o);
+    try {
+      const rc = await run(c, o, out);
+      out.flush();
+      return rc;
+    } finally { c.close(); }
+  } catch (e) {
+    out.flush();
+    if (e instanceof CtlExit) return e.code;
+    const { isRpcError } = require('./ctl/common') as typeof import('./ctl/common');
+    if (isRpcError(e)) { process.stderr.write(`Failed to ${o.verb}: ${e.message}\n`); return (require('./ctl/common') as typeof import('./ctl/common')).exitCodeFor(e.code); }
+    process.stderr.write(`${prog}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module || /(^|\/)(tsysctl|systemctl|journalctl)(\.js)?$/.test(process.argv[1] ?? '')) {
+  const prog = progName(process.argv[1]);
+  main(process.argv.slice(2), prog).then((code) => {
+    process.exitCode = code;
+  }, (err: unknown) => {
+    process.stderr.write(`${prog}: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  });
+}
