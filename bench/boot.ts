@@ -4,7 +4,8 @@
 // table per N with start/stop times, manager and supervision-tree RSS, and ratios against the C floor and
 // s6. Never asserts speed. Service dirs and state on tmpfs (/dev/shm); every supervisor runs in its own PID
 // namespace and is killed by pid at the end (see baselines/harness.ts).
-//   node dist/bench/boot.js [--n 100,1000] [--only s6,runit,tsysd-...] [--timeout 120] [--json]
+//   node dist/bench/boot.js [--n 100,1000] [--only s6,runit,tsysd,...] [--repeat R] [--timeout 120] [--json]
+// With --repeat R each cell is the median of R runs (RSS from the last run).
 import * as fs from 'node:fs';
 import { buildBins, runOne, type RunResult, type SystemDef } from './baselines/harness';
 import { BASELINES } from './baselines/systems';
@@ -31,10 +32,24 @@ function table(rows: RunResult[]): string {
   return all.map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(w[i] ?? 0))).join('  ').trimEnd()).join('\n');
 }
 
+function median(xs: Array<number | null>): number | null {
+  const v = xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const m = Math.floor(v.length / 2);
+  return v.length % 2 ? (v[m] as number) : ((v[m - 1] as number) + (v[m] as number)) / 2;
+}
+
+// Figures from issue #8 measured on this kind of machine with tools that are not packaged here (s6-rc,
+// pm2): printed as an anchor, never as a result of this run.
+const REFERENCE_1000 = 'reference, 1000 services, issue #8 (not measured by this run): s6-rc 10-layer DAG ' +
+  'start 5.6 s / stop 3.8 s; pm2 8.6 s / 24 s; target for tsysd: flat start < s6, dag10 start < 5.6 s, ' +
+  'stop < s6, manager RSS < 80 MB';
+
 async function main(): Promise<void> {
   const sizes = (arg('--n') ?? '100,1000').split(',').map(Number).filter((x) => x > 0);
   const only = arg('--only')?.split(',');
   const timeoutS = Number(arg('--timeout') ?? '120');
+  const repeat = Math.max(1, Number(arg('--repeat') ?? '1'));
   const systems: SystemDef[] = [...BASELINES, ...TSYSD_VARIANTS]
     .filter((s) => !only || only.some((o) => s.name === o || s.name.startsWith(o)));
   const bins = buildBins();
@@ -45,7 +60,13 @@ async function main(): Promise<void> {
     for (const n of sizes) {
       const rows: RunResult[] = [];
       for (const s of systems) {
-        const r = await runOne(s, bins, n, timeoutS);
+        const runs: RunResult[] = [];
+        for (let k = 0; k < repeat; k++) runs.push(await runOne(s, bins, n, timeoutS));
+        const r = { ...(runs[runs.length - 1] as RunResult) };
+        r.startS = median(runs.map((x) => x.startS));
+        r.readyS = median(runs.map((x) => x.readyS));
+        r.stopS = median(runs.map((x) => x.stopS));
+        r.note = [...new Set(runs.map((x) => x.note).filter(Boolean))].join('; ');
         rows.push(r);
         process.stderr.write(`  ${n} ${s.name}/${s.variant}: start ${f(r.startS)} s, stop ${f(r.stopS)} s ${r.note}\n`);
       }
@@ -53,6 +74,7 @@ async function main(): Promise<void> {
       process.stdout.write(`\nN = ${n}  (start: exec → all N services running; ready: exec → manager reports ` +
         `running; stop: request → all stopped and manager exited; start/s6 uses ready when there is one)\n`);
       process.stdout.write(table(rows) + '\n');
+      if (n === 1000) process.stdout.write(REFERENCE_1000 + '\n');
     }
     if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(results, null, 1) + '\n');
   } finally {
