@@ -149,13 +149,11 @@ export class Graph {
 
   /** Drain the load queue, then apply the target default-ordering rule to every unit loaded now. */
   private dispatch(): void {
-    const loadedNow: Unit[] = [];
-    while (this.pending.length) {
-      const batch = this.pending;
-      this.pending = [];
-      for (const u of batch) { this.addConfigEdges(u); loadedNow.push(u); }
-    }
-    for (const u of loadedNow) this.addTargetDefaults(u);
+    // Load queue and target-deps queue are LIFO, as systemd's LIST_PREPEND/LIST_POP queues.
+    // The target-deps queue is then processed in load order (observed on 252).
+    const loaded: Unit[] = [];
+    for (let u = this.pending.pop(); u; u = this.pending.pop()) { this.addConfigEdges(u); loaded.push(u); }
+    for (const u of loaded) this.addTargetDefaults(u);
   }
 
   private addConfigEdges(u: Unit): void {
@@ -224,10 +222,7 @@ export class Graph {
    * units it pulls in, when both are loaded with DefaultDependencies=yes and no reverse ordering exists. */
   private addTargetDefaults(u: Unit): void {
     if (u.loadState !== 'loaded' || !u.defaultDependencies) return;
-    if (u.type === 'target') {
-      for (const k of ['Requires', 'Requisite', 'Wants', 'BindsTo', 'Upholds'] as const) for (const o of [...u.get(k)]) this.targetAfter(u, o);
-    }
-    for (const k of ['RequiredBy', 'RequisiteOf', 'WantedBy', 'BoundBy', 'UpheldBy'] as const) for (const t of [...u.get(k)]) if (t.type === 'target') this.targetAfter(t, u);
+    for (const k of ['RequiredBy', 'RequisiteOf', 'WantedBy', 'BoundBy', 'UpheldBy', 'ConsistsOf'] as const) for (const t of [...u.get(k)]) if (t.type === 'target') this.targetAfter(t, u);
   }
 
   private targetAfter(t: Unit, o: Unit): void {

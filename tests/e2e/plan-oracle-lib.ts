@@ -1,0 +1,175 @@
+// Helpers for the plan differential test (tests/e2e/plan-oracle.test.ts) and bench/engine.ts: a seeded
+// random unit-set generator, the systemd oracle runner (`systemd --test` as nobody) and its dump parser,
+// and the comparison of job sets + Before/After pairs (restricted to service/socket/target units).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import type { PlanResult } from '../../src/engine';
+
+export function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 0x100000000; };
+}
+
+export interface GenCase { dir: string; anchor: string; files: Record<string, string>; tags: Set<string> }
+
+const KINDS = ['Wants', 'Requires', 'Requisite', 'BindsTo', 'PartOf', 'Conflicts', 'Before', 'After', 'Upholds'] as const;
+const WEIGHTS = [6, 5, 1, 2, 2, 1, 5, 6, 1];
+
+export function makeTempDir(prefix: string): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.chmodSync(d, 0o755);
+  return d;
+}
+
+export function writeUnits(dir: string, files: Record<string, string>): void {
+  for (const [rel, content] of Object.entries(files)) {
+    const p = path.join(dir, rel);
+    fs.mkdirSync(path.dirname(p), { recursive: true, mode: 0o755 });
+    if (content.startsWith('->')) fs.symlinkSync(content.slice(2), p);
+    else fs.writeFileSync(p, content, { mode: 0o644 });
+  }
+  // make every directory traversable for the unprivileged oracle
+  const walk = (d: string): void => { fs.chmodSync(d, 0o755); for (const e of fs.readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) walk(path.join(d, e.name)); };
+  walk(dir);
+}
+
+/** Generate one random unit set (seeded) into a fresh temp dir. */
+export function generateCase(seed: number): GenCase {
+  const r = rng(seed * 2654435761 + 7);
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)]!;
+  const tags = new Set<string>();
+  const nSvc = 2 + Math.floor(r() * 7), nSock = Math.floor(r() * 3), nTgt = 1 + Math.floor(r() * 3);
+  const names: string[] = [];
+  for (let i = 0; i < nSvc; i++) names.push(`s${i}.service`);
+  for (let i = 0; i < nSock; i++) names.push(`k${i}.socket`);
+  for (let i = 0; i < nTgt; i++) names.push(`t${i}.target`);
+  const useTpl = r() < 0.3;
+  if (useTpl) names.push('tpl@a.service', 'tpl@b.service');
+  const refs = [...names];
+  if (r() < 0.35) { refs.push('missing0.service'); tags.add('missing'); }
+  if (r() < 0.2) refs.push('missing1.target');
+  const files: Record<string, string> = {
+    'sysinit.target': '[Unit]\nDescription=sysinit\nDefaultDependencies=no\n',
+    'basic.target': '[Unit]\nRequires=sysinit.target\nWants=sockets.target\nAfter=sysinit.target sockets.target\n',
+    'sockets.target': '[Unit]\nDescription=sockets\n',
+    'shutdown.target': '[Unit]\nDefaultDependencies=no\nRefuseManualStart=yes\n',
+  };
+  const section: Record<string, string[]> = {};
+  const add = (u: string, line: string): void => { (section[u] ??= []).push(line); };
+  const unitNames = names.filter((n) => !n.startsWith('tpl@')).concat(useTpl ? ['tpl@.service'] : []);
+  for (const u of unitNames) {
+    if (r() < 0.2) { add(u, 'DefaultDependencies=no'); tags.add('nodefault'); }
+    const nDeps = Math.floor(r() * 4.2);
+    for (let d = 0; d < nDeps; d++) {
+      let x = r() * WEIGHTS.reduce((a, b) => a + b, 0);
+      let k = 0;
+      while (x >= WEIGHTS[k]!) { x -= WEIGHTS[k]!; k++; }
+      const kind = KINDS[k]!;
+      let other = pick(refs);
+      if (u === 'tpl@.service' && r() < 0.3) other = 's%i.service'.replace('%i', '0');
+      if (other === u) continue;
+      if (kind === 'Conflicts') tags.add('conflicts');
+      if (kind === 'Requisite') tags.add('requisite');
+      if (kind === 'Upholds') tags.add('upholds');
+      add(u, `${kind}=${other}`);
+    }
+  }
+  for (const u of unitNames) {
+    const lines = section[u] ?? [];
+    // move some lines to a drop-in
+    const main: string[] = [], drop: string[] = [];
+    for (const l of lines) (r() < 0.25 && !l.startsWith('DefaultDependencies') ? drop : main).push(l);
+    let body = `[Unit]\nDescription=${u}\n${main.join('\n')}\n`;
+    if (u.endsWith('.service')) body += `[Service]\nExecStart=/bin/sleep 1\n${r() < 0.1 ? 'Type=oneshot\nRemainAfterExit=yes\n' : ''}`;
+    if (u.endsWith('.socket')) {
+      body += `[Socket]\nListenStream=/run/tsysd-gen-${seed}-${u}.sock\n`;
+      if (r() < 0.3) body += `Service=s0.service\n`;
+    }
+    files[u] = body;
+    if (drop.length) { files[`${u}.d/50-gen.conf`] = `[Unit]\n${drop.join('\n')}\n`; tags.add('dropin'); }
+  }
+  // .wants/.requires dirs
+  const nWants = Math.floor(r() * 3);
+  for (let i = 0; i < nWants; i++) {
+    const t = pick(names.filter((n) => n.endsWith('.target')));
+    const o = pick(refs.filter((n) => n !== t));
+    const kind = r() < 0.75 ? 'wants' : 'requires';
+    files[`${t}.${kind}/${o}`] = `->../${o.includes('@') ? 'tpl@.service' : o}`;
+    tags.add('wantsdir');
+  }
+  // a deliberate ordering cycle sometimes
+  if (r() < 0.25 && nSvc >= 3) {
+    const a = 's0.service', b = 's1.service', c = 's2.service';
+    files[`${a}.d/90-cycle.conf`] = `[Unit]\nAfter=${b}\nWants=${b}\n`;
+    files[`${b}.d/90-cycle.conf`] = `[Unit]\nAfter=${c}\nWants=${c}\n`;
+    files[`${c}.d/90-cycle.conf`] = `[Unit]\nAfter=${a}\n${r() < 0.5 ? 'Requires' : 'Wants'}=${a}\n`;
+    tags.add('cycle');
+  }
+  const anchorPool = names.filter((n) => !n.startsWith('tpl@') || true);
+  const anchor = r() < 0.5 ? pick(names.filter((n) => n.endsWith('.target'))) : pick(anchorPool);
+  const dir = makeTempDir('tsysd-plan-');
+  writeUnits(dir, files);
+  return { dir, anchor, files, tags };
+}
+
+export interface OracleResult { ok: boolean; error: string; jobs: Map<string, string>; order: Set<string>; stderr: string }
+
+const NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups'];
+
+/** Run systemd's own transaction computation for `unit` over `dir` (or the default path when null). */
+export function runOracle(dir: string | null, unit: string, timeoutMs = 30000): OracleResult {
+  const env = dir ? ['env', `SYSTEMD_UNIT_PATH=${dir}`] : ['env'];
+  const r = spawnSync('setpriv', [...NOBODY, ...env, '/lib/systemd/systemd', '--test', '--system', `--unit=${unit}`, '--no-pager'],
+    { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 512 << 20, cwd: '/' });
+  const out = r.stdout ?? '', err = r.stderr ?? '';
+  const jobs = new Map<string, string>();
+  for (const m of out.matchAll(/^\t+Action: (\S+) -> (\S+)$/gm)) jobs.set(m[1]!, m[2]!);
+  const order = new Set<string>();
+  let cur = '';
+  for (const line of out.split('\n')) {
+    const u = /^\t-> Unit (.+):$/.exec(line);
+    if (u) { cur = u[1]!; continue; }
+    if (!cur || !jobs.has(cur)) continue;
+    const d = /^\t\t(Before|After): (\S+) \(/.exec(line);
+    if (!d || !jobs.has(d[2]!)) continue;
+    order.add(d[1] === 'After' ? `${d[2]} < ${cur}` : `${cur} < ${d[2]}`);
+  }
+  const em = /Failed to start default target: (.*)$/m.exec(err);
+  return { ok: r.status === 0, error: em ? em[1]! : (r.status === 0 ? '' : err.trim().split('\n').pop() ?? ''), jobs, order, stderr: err };
+}
+
+export const COMPARED = /\.(service|socket|target)$/;
+
+export interface Compared { jobs: string[]; order: string[]; ok: boolean; error: string }
+
+export function normOracle(o: OracleResult): Compared {
+  const jobs = [...o.jobs].filter(([u]) => COMPARED.test(u)).map(([u, t]) => `${u}/${t}`).sort();
+  const keep = new Set([...o.jobs.keys()].filter((u) => COMPARED.test(u)));
+  const order = [...o.order].filter((p) => { const [a, , b] = p.split(' '); return keep.has(a!) && keep.has(b!); }).sort();
+  return { jobs: o.ok ? jobs : [], order: o.ok ? order : [], ok: o.ok, error: o.ok ? '' : o.error };
+}
+
+export function normPlan(p: PlanResult): Compared {
+  const jobs = Object.entries(p.jobs).filter(([u]) => COMPARED.test(u)).map(([u, t]) => `${u}/${t}`).sort();
+  const keep = new Set(Object.keys(p.jobs).filter((u) => COMPARED.test(u)));
+  const order = p.order.filter(([a, b]) => keep.has(a) && keep.has(b)).map(([a, b]) => `${a} < ${b}`).sort();
+  return { jobs, order, ok: p.ok, error: p.error ?? '' };
+}
+
+export function sameResult(a: Compared, b: Compared): boolean {
+  return a.ok === b.ok && a.error === b.error && a.jobs.join('|') === b.jobs.join('|') && a.order.join('|') === b.order.join('|');
+}
+
+export function diffResult(mine: Compared, theirs: Compared): string[] {
+  const out: string[] = [];
+  if (mine.ok !== theirs.ok || mine.error !== theirs.error) out.push(`result: tsysd ${mine.ok ? 'ok' : `error "${mine.error}"`} vs systemd ${theirs.ok ? 'ok' : `error "${theirs.error}"`}`);
+  const sa = new Set(mine.jobs), sb = new Set(theirs.jobs);
+  for (const j of mine.jobs) if (!sb.has(j)) out.push(`job only in tsysd: ${j}`);
+  for (const j of theirs.jobs) if (!sa.has(j)) out.push(`job only in systemd: ${j}`);
+  const oa = new Set(mine.order), ob = new Set(theirs.order);
+  for (const j of mine.order) if (!ob.has(j)) out.push(`order only in tsysd: ${j}`);
+  for (const j of theirs.order) if (!oa.has(j)) out.push(`order only in systemd: ${j}`);
+  return out;
+}

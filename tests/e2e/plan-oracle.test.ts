@@ -1,0 +1,62 @@
+// Differential test: `tsysd plan` vs systemd 252's own transaction (`systemd --test --system --unit=X`
+// run as nobody over a temp unit dir). Generated unit sets (seed TSYSD_PLAN_SEED, default fixed; count
+// TSYSD_PLAN_CASES, default 300): job sets and Before/After pairs among jobs must agree exactly. Where
+// systemd's hash order matters (conflicts, cycles, failing requirements), the oracle is re-run several
+// times and any outcome it produced is accepted; tsysd itself must be deterministic.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { computePlan } from '../../src/cli/plan';
+import { generateCase, runOracle, normOracle, normPlan, sameResult, diffResult } from './plan-oracle-lib';
+
+const SEED = Number(process.env['TSYSD_PLAN_SEED'] ?? 20261122);
+const CASES = Number(process.env['TSYSD_PLAN_CASES'] ?? 300);
+const RETRIES = 12;
+
+test(`plan agrees with systemd --test on ${CASES} generated unit sets (seed ${SEED})`, { timeout: 600_000 }, () => {
+  const failures: string[] = [];
+  let retried = 0;
+  for (let i = 0; i < CASES; i++) {
+    const c = generateCase(SEED + i);
+    try {
+      const plan = computePlan({ unitPaths: [c.dir], user: false, mode: 'replace', json: true, type: 'start', units: [c.anchor] });
+      const again = computePlan({ unitPaths: [c.dir], user: false, mode: 'replace', json: true, type: 'start', units: [c.anchor] });
+      assert.deepEqual(again, plan, 'tsysd plan must be deterministic');
+      const mine = normPlan(plan);
+      let theirs = normOracle(runOracle(c.dir, c.anchor));
+      let matched = sameResult(mine, theirs);
+      for (let k = 0; !matched && k < RETRIES; k++) {
+        retried++;
+        if (process.env['TSYSD_PLAN_VERBOSE']) process.stdout.write(`# retry seed=${SEED + i} tags=[${[...c.tags].join(',')}]: ${diffResult(mine, theirs).join('; ')}\n`);
+        theirs = normOracle(runOracle(c.dir, c.anchor));
+        matched = sameResult(mine, theirs);
+      }
+      if (!matched) failures.push(`case seed=${SEED + i} anchor=${c.anchor} tags=[${[...c.tags].join(',')}] dir kept at ${c.dir}\n  ${diffResult(mine, theirs).join('\n  ')}`);
+    } finally {
+      if (!failures.some((f) => f.includes(c.dir))) fs.rmSync(c.dir, { recursive: true, force: true });
+    }
+  }
+  if (failures.length) {
+    // keep the failing dirs for inspection only when asked
+    if (!process.env['TSYSD_PLAN_KEEP']) for (const f of failures) { const m = / dir kept at (\S+)/.exec(f); if (m) fs.rmSync(m[1]!, { recursive: true, force: true }); }
+  }
+  process.stdout.write(`# plan-oracle: ${CASES - failures.length}/${CASES} agree (oracle re-runs: ${retried})\n`);
+  assert.equal(failures.length, 0, failures.slice(0, 10).join('\n'));
+});
+
+test('tsysd plan --json CLI prints the documented object', () => {
+  const c = generateCase(SEED);
+  try {
+    const js = path.join(__dirname, '..', '..', 'src', 'cli', 'plan.js');
+    const r = spawnSync(process.execPath, [js, '--unit-path', c.dir, '--json', c.anchor], { encoding: 'utf8' });
+    const p = JSON.parse(r.stdout) as Record<string, unknown>;
+    for (const k of ['ok', 'jobs', 'order', 'waves', 'units', 'cycles']) assert.ok(k in p, `missing key ${k}`);
+    assert.equal(r.status, p['ok'] ? 0 : 1);
+    const units = p['units'] as Record<string, { load_state: string; deps: Record<string, string[]> }>;
+    const a = units[c.anchor];
+    assert.ok(a, 'anchor listed in units');
+    assert.deepEqual(Object.keys(a.deps).sort(), ['After', 'Before', 'BindsTo', 'Conflicts', 'PartOf', 'Requires', 'Requisite', 'TriggeredBy', 'Triggers', 'Wants']);
+  } finally { fs.rmSync(c.dir, { recursive: true, force: true }); }
+});
