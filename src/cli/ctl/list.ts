@@ -29,10 +29,10 @@ export function renderListUnits(all: UnitListEntry[], o: CtlOptions, prog: strin
   const rows: string[][] = [];
   const row = (glyph: string, cells: string[]): string[] => (o.plain ? cells : [glyph, ...cells]);
   const head = ['UNIT', 'LOAD', 'ACTIVE', 'SUB', ...(hasJob ? ['JOB'] : []), 'DESCRIPTION'];
-  if (!o.noLegend) rows.push(row('', head));
+  if (!o.noLegend) rows.push(row(' ', head));
   for (const u of list) {
     const marked = MARKED.has(u.loadState) || MARKED.has(u.activeState);
-    rows.push(row(marked ? '●' : '', [u.unit, u.loadState, u.activeState, u.subState, ...(hasJob ? [u.job ? u.job.type : ''] : []), u.description]));
+    rows.push(row(marked ? '●' : ' ', [u.unit, u.loadState, u.activeState, u.subState, ...(hasJob ? [u.job ? u.job.type : ''] : []), u.description]));
   }
   const out = columns(rows);
   if (!o.noLegend) {

@@ -57,8 +57,9 @@ export function renderStatus(s: StatusReply, nowUs: number, host: string): strin
   const ts = s.activeState === 'active' || s.activeState === 'reloading' ? s.activeEnterTs
     : s.activeState === 'inactive' || s.activeState === 'failed' ? s.inactiveEnterTs
       : s.activeState === 'activating' ? s.inactiveExitTs : s.activeExitTs;
-  const showResult = (s.activeState === 'failed' || s.subState === 'auto-restart') && s.result && s.result !== 'success';
-  out.push(`${label('Active')}${s.activeState} (${s.subState})${showResult ? ` (Result: ${s.result})` : ''}${since(ts, nowUs)}`);
+  const showResult = s.result && s.result !== 'success';
+  const sub = s.subState && s.subState !== s.activeState ? ` (${s.subState})` : '';
+  out.push(`${label('Active')}${s.activeState}${sub}${showResult ? ` (Result: ${s.result})` : ''}${since(ts, nowUs)}`);
   if (s.needDaemonReload) out.push(`${INDENT}Warning: The unit file, source configuration file or drop-ins of ${s.id} changed on disk. Run 'systemctl daemon-reload' to reload units.`);
   if (!s.conditionResult && s.conditionTs) {
     out.push(`${label('Condition')}start condition failed at ${formatTimestamp(s.conditionTs)}; ${formatAgo(s.conditionTs, nowUs)}`);
