@@ -66,6 +66,8 @@ export class Unit {
 export class Graph {
   private readonly byName = new Map<string, Unit>();
   private readonly all: Unit[] = [];
+  /** Units whose config edges have been added (systemd: load_state left STUB). */
+  private readonly processed = new Set<Unit>();
   private pending: Unit[] = [];
   private loader: UnitLoader;
   readonly userMode: boolean;
@@ -88,6 +90,7 @@ export class Graph {
     if (loader) this.loader = loader;
     const known = [...this.all];
     for (const u of known) u.deps.clear();
+    this.processed.clear();
     for (const u of known) {
       u.config = this.load(u.id);
       for (const n of u.config.names) if (!this.byName.has(n)) { this.byName.set(n, u); u.names.add(n); }
@@ -157,6 +160,17 @@ export class Graph {
   }
 
   private addConfigEdges(u: Unit): void {
+    this.processed.add(u);
+    this.addConfigEdgesInner(u);
+    // target_add_default_dependencies at the target's own load: only pulled-in units loaded already.
+    if (u.type === 'target' && u.loadState === 'loaded' && u.defaultDependencies) {
+      for (const k of ['Requires', 'Requisite', 'Wants', 'BindsTo', 'PartOf', 'Upholds'] as const) {
+        for (const o of [...u.get(k)]) if (this.processed.has(o)) this.targetAfter(u, o);
+      }
+    }
+  }
+
+  private addConfigEdgesInner(u: Unit): void {
     const c = u.config;
     if (c.type === 'slice') this.addSliceEdges(u);
     if (c.loadState !== 'loaded') return;
@@ -222,7 +236,7 @@ export class Graph {
    * units it pulls in, when both are loaded with DefaultDependencies=yes and no reverse ordering exists. */
   private addTargetDefaults(u: Unit): void {
     if (u.loadState !== 'loaded' || !u.defaultDependencies) return;
-    for (const k of ['RequiredBy', 'RequisiteOf', 'WantedBy', 'BoundBy', 'UpheldBy', 'ConsistsOf'] as const) for (const t of [...u.get(k)]) if (t.type === 'target') this.targetAfter(t, u);
+    for (const k of ['RequiredBy', 'RequisiteOf', 'WantedBy', 'BoundBy', 'UpheldBy'] as const) for (const t of [...u.get(k)]) if (t.type === 'target') this.targetAfter(t, u);
   }
 
   private targetAfter(t: Unit, o: Unit): void {
