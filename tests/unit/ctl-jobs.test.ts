@@ -118,7 +118,7 @@ test('is-system-running: running rc 0, degraded rc 1; no manager → offline rc 
     assert.deepEqual([r.code, r.stdout], [0, 'running\n']);
     m.systemState = 'degraded';
     r = await run(['is-system-running']);
-    assert.deepEqual([r.code, r.stdout], [1, 'degraded\n']);
+    assert.deepEqual([r.code, r.stdout, r.stderr], [1, 'degraded\n', '']);
     r = await run(['is-system-running', '--socket', `${h.dir}/nothing.sock`]);
     assert.deepEqual([r.code, r.stdout], [3, 'offline\n']);
     r = await run(['is-active', 'a', '--socket', `${h.dir}/nothing.sock`]);
@@ -134,7 +134,7 @@ test('is-system-running --wait waits while starting', async () => {
     setTimeout(() => { m.systemState = 'running'; m.emit({ type: 'manager', what: 'reloaded', ts: 0 }); }, 300);
     const t0 = Date.now();
     const r = await run(['is-system-running', '--wait']);
-    assert.deepEqual([r.code, r.stdout], [0, 'running\n']);
+    assert.deepEqual([r.code, r.stdout, r.stderr], [0, 'running\n', '']);
     assert.ok(Date.now() - t0 >= 250);
   });
 });
