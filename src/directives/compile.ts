@@ -10,6 +10,7 @@ import { findRow, knownSections, typeSection } from './tables';
 import type { ApplyCtx, SectionName } from './row';
 import { expandSpecifiersAdapter } from './specifiers-adapter';
 import type { Expand } from './values-exec';
+import { parseTimespan } from './values';
 
 const FATAL_SUMMARY = 'Unit configuration has fatal error, unit will not be started.';
 
@@ -134,7 +135,8 @@ function finishService(cfg: UnitConfig, raw: Record<string, string[]>, diag: Dia
   if (usbD && !usbS) diag('', 0, 'warning', false, 'Service has USBFunctionDescriptors= setting, but no USBFunctionStrings=. Ignoring.');
   if (!usbD && usbS) diag('', 0, 'warning', false, 'Service has USBFunctionStrings= setting, but no USBFunctionDescriptors=. Ignoring.');
   if (s.runtimeMaxUs !== Infinity && s.type === 'oneshot') diag('', 0, 'warning', false, 'RuntimeMaxSec= has no effect in combination with Type=oneshot. Ignoring.');
-  if (s.runtimeMaxUs === Infinity && set('RuntimeRandomizedExtraSec')) diag('', 0, 'warning', false, 'Service has RuntimeRandomizedExtraSec= setting, but no RuntimeMaxSec=. Ignoring.');
+  const extra = raw['Service.RuntimeRandomizedExtraSec']?.at(-1);
+  if (s.runtimeMaxUs === Infinity && extra !== undefined && (parseTimespan(extra) ?? 0) > 0) diag('', 0, 'warning', false, 'Service has RuntimeRandomizedExtraSec= setting, but no RuntimeMaxSec=. Ignoring.');
 }
 
 /** socket_verify() of systemd 252. */

@@ -142,7 +142,7 @@ export const pSignal: Parser<number> = (v) => {
 };
 export const pSize: Parser<number> = (v) => {
   const n = parseSize(v, 1024);
-  return n === null ? bad(`Failed to parse size value '${v}', ignoring: Invalid argument`) : ok(n);
+  return n === null ? bad(`Failed to parse size value '${v}', ignoring: ${/^\s*-/.test(v) ? 'Numerical result out of range' : 'Invalid argument'}`) : ok(n);
 };
 export function pEnum<T extends string>(values: readonly T[], what: string): Parser<T> {
   return (v) => (values as readonly string[]).includes(v) ? ok(v as T) : bad(`Failed to parse ${what}, ignoring: ${v}`);

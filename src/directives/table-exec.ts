@@ -10,6 +10,14 @@ import { parseInt32, parseSize, parseTimespan, parseUnsigned, cUnescape, parseBo
 
 const SS: SectionName[] = ['Service', 'Socket'];
 
+/** valid_user_group_name(RELAX|ALLOW_NUMERIC) of 252: fatal when invalid. */
+export const pUserGroup = (v: string): Parsed<string> => {
+  // eslint-disable-next-line no-control-regex
+  const bad = v === '' || v.startsWith('-') || /[/:\x00-\x1f\x7f]/.test(v) || v === '.' || v === '..' || /^\s|\s$/.test(v)
+    || (/^[0-9]+$/.test(v) && Number(v) >= 4294967295);
+  return bad ? { ok: false, message: `Invalid user/group name or numeric ID: ${v}`, fatal: true } : { ok: true, value: v };
+};
+
 /** An Exec*= row: appends parsed commands; a fatal parse error marks the unit bad-setting. */
 export function execRow(key: string, sections: SectionName[], get: (c: UnitConfig) => ExecCommand[] | null,
   set: (c: UnitConfig, v: ExecCommand[]) => void): Row {
@@ -19,6 +27,10 @@ export function execRow(key: string, sections: SectionName[], get: (c: UnitConfi
     const list = get(ctx.cfg);
     if (list) set(ctx.cfg, [...list, ...r.commands]);
   }, (c) => { if (get(c)) set(c, []); });
+}
+
+function pEnumOrNum<T extends string>(values: readonly T[], what: string): (v: string) => Parsed<string> {
+  return (v) => ((values as readonly string[]).includes(v) || /^[0-9]+$/.test(v)) ? { ok: true, value: v } : { ok: false, message: `Failed to parse ${what}, ignoring: ${v}` };
 }
 
 export const RLIMITS = ['CPU', 'FSIZE', 'DATA', 'STACK', 'CORE', 'RSS', 'NOFILE', 'AS', 'NPROC', 'MEMLOCK', 'LOCKS',
@@ -62,7 +74,7 @@ type DirField = 'runtimeDirectory' | 'stateDirectory' | 'cacheDirectory' | 'logs
 type ModeField = 'runtimeDirectoryMode' | 'stateDirectoryMode' | 'cacheDirectoryMode' | 'logsDirectoryMode' | 'configurationDirectoryMode';
 function dirRows(key: string, field: DirField, modeField: ModeField): Row[] {
   return [
-    words(key, SS, (w) => ({ ok: true, value: w }), (c, v) => { for (const d of v) if (!c.exec[field].includes(d)) c.exec[field].push(d); },
+    words(key, SS, (w, k) => (w.startsWith('/') ? { ok: false, message: `${k}= path is absolute, ignoring: ${w}` } : { ok: true, value: w }), (c, v) => { for (const d of v) if (!c.exec[field].includes(d)) c.exec[field].push(d); },
       (c) => { c.exec[field] = []; }),
     scalar(`${key}Mode`, SS, pMode, (c, v) => { c.exec[modeField] = v; }),
   ];
@@ -84,14 +96,23 @@ export const EXEC_ROWS: Row[] = [
     if (p === '~') { ctx.cfg.exec.workingDirectory = { path: '~', optional }; return; }
     const e = ctx.expand(p);
     if (!e.ok) { ctx.fatal(`Failed to resolve unit specifiers in working directory path '${p}': ${e.error}`); return; }
-    if (!e.value.startsWith('/')) { ctx.fatal(`WorkingDirectory= path is not absolute: ${e.value}`); return; }
+    if (!e.value.startsWith('/')) {
+      if (optional) ctx.warn(`WorkingDirectory= path is not absolute, ignoring: ${e.value}`); else ctx.fatal(`WorkingDirectory= path is not absolute: ${e.value}`);
+      return;
+    }
     ctx.cfg.exec.workingDirectory = { path: e.value, optional };
   }, (c) => { c.exec.workingDirectory = null; }, { empty: 'reset' }),
   scalar('RootDirectory', SS, (v, k) => v.startsWith('/') ? { ok: true, value: v } : { ok: false, message: `${k}= path is not absolute: ${v}`, fatal: true },
     (c, v) => { c.exec.rootDirectory = v; }, { specifiers: true, empty: 'reset', reset: (c) => { c.exec.rootDirectory = ''; } }),
-  scalar('User', SS, (v) => ({ ok: true, value: v }), (c, v) => { c.exec.user = v; }, { specifiers: true, empty: 'reset', reset: (c) => { c.exec.user = ''; } }),
-  scalar('Group', SS, (v) => ({ ok: true, value: v }), (c, v) => { c.exec.group = v; }, { specifiers: true, empty: 'reset', reset: (c) => { c.exec.group = ''; } }),
-  words('SupplementaryGroups', SS, (w) => ({ ok: true, value: w }), (c, v) => { c.exec.supplementaryGroups.push(...v); }, (c) => { c.exec.supplementaryGroups = []; }),
+  scalar('User', SS, pUserGroup, (c, v) => { c.exec.user = v; }, { specifiers: true, empty: 'reset', reset: (c) => { c.exec.user = ''; } }),
+  scalar('Group', SS, pUserGroup, (c, v) => { c.exec.group = v; }, { specifiers: true, empty: 'reset', reset: (c) => { c.exec.group = ''; } }),
+  custom('SupplementaryGroups', SS, true, (v, ctx) => {
+    for (const w of v.split(/[ \t\n\r]+/).filter((x) => x !== '')) {
+      const r = pUserGroup(w);
+      if (!r.ok) { ctx.fatal(r.message); return; }
+      ctx.cfg.exec.supplementaryGroups.push(w);
+    }
+  }, (c) => { c.exec.supplementaryGroups = []; }, { specifiers: true }),
   scalar('DynamicUser', SS, (v) => { const b = parseBoolean(v); return b === null ? { ok: false, message: `Failed to parse boolean value: ${v}`, fatal: true } : { ok: true, value: b }; },
     (c, v) => { c.exec.dynamicUser = v; }, { enforced: false }),
   scalar('UMask', SS, pMode, (c, v) => { c.exec.umask = v; }),
@@ -123,9 +144,9 @@ export const EXEC_ROWS: Row[] = [
     if (!e.value.startsWith('/')) { ctx.warn(`EnvironmentFile= path is not absolute, ignoring: ${e.value}`); return; }
     ctx.cfg.exec.environmentFiles.push({ path: e.value, optional });
   }, (c) => { c.exec.environmentFiles = []; }),
-  words('PassEnvironment', SS, (w, k) => envNameIsValid(w) ? { ok: true, value: w } : { ok: false, message: `Invalid environment name in ${k}=, ignoring: ${w}` },
+  words('PassEnvironment', SS, (w, k) => envNameIsValid(w) ? { ok: true, value: w } : { ok: false, message: `Invalid environment name for ${k}, ignoring: ${w}` },
     (c, v) => { for (const n of v) if (!c.exec.passEnvironment.includes(n)) c.exec.passEnvironment.push(n); }, (c) => { c.exec.passEnvironment = []; }),
-  words('UnsetEnvironment', SS, (w, k) => (envNameIsValid(w) || envNameIsValid(w.split('=')[0] ?? '')) ? { ok: true, value: w } : { ok: false, message: `Invalid environment name or assignment ${k}=, ignoring: ${w}` },
+  words('UnsetEnvironment', SS, (w, k) => (envNameIsValid(w) || envNameIsValid(w.split('=')[0] ?? '')) ? { ok: true, value: w } : { ok: false, message: `Invalid environment name or assignment ${k}, ignoring: ${w}` },
     (c, v) => { for (const n of v) if (!c.exec.unsetEnvironment.includes(n)) c.exec.unsetEnvironment.push(n); }, (c) => { c.exec.unsetEnvironment = []; }),
   scalar('StandardInput', SS, pStdIn, (c, v) => { c.exec.standardInput = v; }, { specifiers: true }),
   scalar('StandardOutput', SS, pStdOut, (c, v) => { c.exec.standardOutput = v; }, { specifiers: true }),
@@ -142,7 +163,7 @@ export const EXEC_ROWS: Row[] = [
     ctx.cfg.exec.standardInputData += Buffer.from(s, 'base64').toString('latin1');
   }, (c) => { c.exec.standardInputData = ''; }),
   scalar('TTYPath', SS, (v, k) => v.startsWith('/') ? { ok: true, value: v } : { ok: false, message: `${k}= path is not absolute, ignoring: ${v}` },
-    (c, v) => { c.exec.ttyPath = v; }, { specifiers: true }),
+    (c, v) => { c.exec.ttyPath = v; }, { specifiers: true, empty: 'reset', reset: (c) => { c.exec.ttyPath = ''; } }),
   scalar('SyslogIdentifier', SS, (v) => ({ ok: true, value: v }), (c, v) => { c.exec.syslogIdentifier = v; }, { specifiers: true }),
   ...dirRows('RuntimeDirectory', 'runtimeDirectory', 'runtimeDirectoryMode'),
   ...dirRows('StateDirectory', 'stateDirectory', 'stateDirectoryMode'),
@@ -162,8 +183,8 @@ export const EXEC_ROWS: Row[] = [
   scalar('IgnoreSIGPIPE', SS, pBool, () => undefined, { enforced: false }),
   scalar('RemoveIPC', SS, pBool, () => undefined, { enforced: false }),
   scalar('SyslogLevelPrefix', SS, pBool, () => undefined, { enforced: false }),
-  scalar('SyslogFacility', SS, pEnum(['kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp',
+  scalar('SyslogFacility', SS, pEnumOrNum(['kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp',
     'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7'] as const, 'log facility'), () => undefined, { enforced: false }),
-  scalar('SyslogLevel', SS, pEnum(['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'] as const, 'log level'), () => undefined, { enforced: false }),
-  scalar('LogLevelMax', SS, pEnum(['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'] as const, 'log level'), () => undefined, { enforced: false }),
+  scalar('SyslogLevel', SS, pEnumOrNum(['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'] as const, 'log level'), () => undefined, { enforced: false }),
+  scalar('LogLevelMax', SS, pEnumOrNum(['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'] as const, 'log level'), () => undefined, { enforced: false }),
 ];

@@ -7,7 +7,7 @@ const SS: SectionName[] = ['Service', 'Socket'];
 export const KILL_ROWS: Row[] = [
   scalar('SendSIGKILL', SS, pBool, (c, v) => { c.kill.sendSIGKILL = v; }),
   scalar('SendSIGHUP', SS, pBool, (c, v) => { c.kill.sendSIGHUP = v; }),
-  scalar('KillMode', SS, pEnum(['control-group', 'mixed', 'process', 'none'] as const, 'kill mode specification'), (c, v) => { c.kill.killMode = v; }),
+  scalar('KillMode', SS, pEnum(['control-group', 'mixed', 'process', 'none'] as const, 'kill mode specification'), (c, v) => { c.kill.killMode = v; }, { empty: 'reset', reset: (c) => { c.kill.killMode = 'control-group'; } }),
   scalar('KillSignal', SS, pSignal, (c, v) => { c.kill.killSignal = v; }),
   scalar('RestartKillSignal', SS, pSignal, (c, v) => { c.kill.restartKillSignal = v; }),
   scalar('FinalKillSignal', SS, pSignal, (c, v) => { c.kill.finalKillSignal = v; }),

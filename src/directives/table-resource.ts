@@ -23,14 +23,16 @@ function deprecated(key: string, instead: string, check: (v: string) => string |
 }
 
 const memory = (v: string): string | null =>
-  (v === 'infinity' || isPercent(v) || parseSize(v, 1024) !== null) ? null : `Invalid memory limit '${v}', ignoring: Invalid argument`;
+  (v === 'infinity' || isPercent(v) || parseSize(v, 1024) !== null) ? null
+    : `Invalid memory limit '${v}', ignoring: ${v.startsWith('-') ? 'Numerical result out of range' : 'Invalid argument'}`;
+const memoryNonZero = (v: string): string | null => (/^0+$/.test(v) ? `Memory limit '${v}' out of range, ignoring.` : memory(v));
 function devicePair(v: string, check: (val: string) => string | null, missing: string): string | null {
   const [path, val, extra] = v.split(/\s+/);
   if (!path || val === undefined || extra !== undefined) return missing;
   return check(val);
 }
 const ioLimit = (v: string): string | null => devicePair(v, (x) => (x === 'infinity' || parseSize(x, 1000) !== null) ? null : `Invalid IO limit '${x}', ignoring.`,
-  `Failed to extract device node and bandwidth from '${v}', ignoring.`);
+  `Invalid device node or bandwidth specified in '${v}', ignoring.`);
 const CONTROLLERS = ['cpu', 'cpuacct', 'cpuset', 'io', 'blkio', 'memory', 'devices', 'pids', 'bpf-firewall', 'bpf-devices',
   'bpf-foreign', 'bpf-socket-bind', 'bpf-restrict-network-interfaces'];
 const IP_WORD = /^(any|localhost|link-local|multicast|[0-9]{1,3}(\.[0-9]{1,3}){3}(\/[0-9]{1,2})?|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*(\/[0-9]{1,3})?)$/;
@@ -39,10 +41,10 @@ const check = (key: string, f: (v: string) => string | null): Row =>
   unenforced(key, SS, (v) => { const m = f(v); return m ? bad(m) : ok(v); }, false, { empty: 'reset' });
 
 export const RESOURCE_ROWS: Row[] = [
-  unenforced('Slice', SS, (v) => {
-    if (!/^[A-Za-z0-9:_.\\-]+\.slice$/.test(v)) return bad(`Failed to load slice unit ${v}, ignoring: Unit name ${v} is not valid.`);
-    return ok(v);
-  }, false, { specifiers: true }),
+  custom('Slice', SS, false, (v, ctx) => {
+    if (!/^[A-Za-z0-9:_.\\@-]+\.[a-z]+$/.test(v)) { ctx.warn(`Failed to load slice unit ${v}, ignoring: Unit name ${v} is not valid.`); return; }
+    if (!v.endsWith('.slice')) ctx.warn(`Failed to assign slice ${v} to unit ${ctx.cfg.id}, ignoring: Invalid argument`);
+  }, () => undefined, { enforced: false, specifiers: true, empty: 'parse' }),
   unenforced('AllowedCPUs', SS, (v) => { const w = cpuSetWords(v); return w === null ? ok(v) : bad(`Failed to parse CPU affinity '${w}'`); }, false, { empty: 'reset' }),
   unenforced('StartupAllowedCPUs', SS, (v) => { const w = cpuSetWords(v); return w === null ? ok(v) : bad(`Failed to parse CPU affinity '${w}'`); }, false, { empty: 'reset' }),
   unenforced('AllowedMemoryNodes', SS, (v) => { const w = cpuSetWords(v); return w === null ? ok(v) : bad(`Failed to parse CPU affinity '${w}'`); }, false, { empty: 'reset' }),
@@ -54,8 +56,13 @@ export const RESOURCE_ROWS: Row[] = [
   deprecated('StartupCPUShares', 'CPUWeight=', (v) => inRange(v, 2, 262144) ? null : `Invalid CPU shares, ignoring: ${v}`),
   check('CPUQuota', (v) => /^[0-9]+(\.[0-9]+)?%$/.test(v) && Number(v.slice(0, -1)) > 0 ? null : `Invalid CPU quota '${v}', ignoring.`),
   check('CPUQuotaPeriodSec', (v) => parseTimespan(v) !== null ? null : `Failed to parse sec_def_infinity value, ignoring: ${v}`),
-  ...['MemoryMin', 'DefaultMemoryMin', 'DefaultMemoryLow', 'MemoryLow', 'MemoryHigh', 'MemoryMax', 'MemorySwapMax'].map((k) => check(k, memory)),
-  deprecated('MemoryLimit', 'MemoryMax=', memory),
+  ...['MemoryMin', 'DefaultMemoryMin', 'DefaultMemoryLow', 'MemoryLow', 'MemorySwapMax'].map((k) => check(k, memory)),
+  ...['MemoryHigh', 'MemoryMax'].map((k) => check(k, memoryNonZero)),
+  custom('MemoryLimit', SS, false, (v, ctx) => {
+    const m = v === '' ? null : memoryNonZero(v);
+    if (m) { ctx.warn(m); return; }
+    ctx.warn('Unit uses MemoryLimit=; please use MemoryMax= instead. Support for MemoryLimit= will be removed soon.');
+  }, () => undefined, { enforced: false, empty: 'parse' }),
   custom('DeviceAllow', SS, true, (v, ctx) => {
     const [path, rights] = v.split(/\s+/);
     if (!path || !(path.startsWith('/dev/') || path.startsWith('char-') || path.startsWith('block-'))) { ctx.warn(`Invalid device node path '${path ?? ''}', ignoring.`); return; }
@@ -65,23 +72,25 @@ export const RESOURCE_ROWS: Row[] = [
   check('IOWeight', (v) => inRange(v, 1, 10000) ? null : `Invalid weight, ignoring: ${v}`),
   check('StartupIOWeight', (v) => inRange(v, 1, 10000) ? null : `Invalid weight, ignoring: ${v}`),
   check('IODeviceWeight', (v) => devicePair(v, (x) => inRange(x, 1, 10000) ? null : `IO weight '${x}' invalid, ignoring: Invalid argument`,
-    `Failed to extract device path and weight from '${v}', ignoring.`)),
+    `Invalid device path or weight specified in '${v}', ignoring.`)),
   ...['IOReadBandwidthMax', 'IOWriteBandwidthMax', 'IOReadIOPSMax', 'IOWriteIOPSMax'].map((k) => check(k, ioLimit)),
   check('IODeviceLatencyTargetSec', (v) => devicePair(v, (x) => parseTimespan(x) !== null ? null : `Failed to parse timer value, ignoring: ${x}`,
-    `Failed to extract device path and latency from '${v}', ignoring.`)),
+    `Invalid device path or latency specified in '${v}', ignoring.`)),
   check('BlockIOWeight', (v) => inRange(v, 10, 1000) ? null : `Invalid block IO weight, ignoring: ${v}`),
   check('StartupBlockIOWeight', (v) => inRange(v, 10, 1000) ? null : `Invalid block IO weight, ignoring: ${v}`),
   deprecated('BlockIODeviceWeight', 'IO*= settings', (v) => devicePair(v, (x) => inRange(x, 10, 1000) ? null : `Invalid block IO weight '${x}', ignoring: Invalid argument`,
-    `Failed to extract device node and weight from '${v}', ignoring.`)),
+    `Invalid device node or weight specified in '${v}', ignoring.`)),
   deprecated('BlockIOReadBandwidth', 'IO*= settings', (v) => devicePair(v, (x) => parseSize(x, 1000) !== null ? null : `Invalid Block IO Bandwidth '${x}', ignoring.`,
-    `Failed to extract device node and bandwidth from '${v}', ignoring.`)),
+    `Invalid device node or bandwidth specified in '${v}', ignoring.`)),
   deprecated('BlockIOWriteBandwidth', 'IO*= settings', (v) => devicePair(v, (x) => parseSize(x, 1000) !== null ? null : `Invalid Block IO Bandwidth '${x}', ignoring.`,
-    `Failed to extract device node and bandwidth from '${v}', ignoring.`)),
-  check('TasksMax', (v) => (v === 'infinity' || isPercent(v) || /^[0-9]+$/.test(v)) ? null : `Invalid maximum tasks value '${v}', ignoring: Invalid argument`),
+    `Invalid device node or bandwidth specified in '${v}', ignoring.`)),
+  check('TasksMax', (v) => (/^0+$/.test(v) ? `Maximum tasks value '${v}' out of range, ignoring.` : (v === 'infinity' || isPercent(v) || /^[0-9]+$/.test(v)) ? null
+    : `Invalid maximum tasks value '${v}', ignoring: ${v.startsWith('-') ? 'Numerical result out of range' : 'Invalid argument'}`)),
   custom('Delegate', SS, false, (v, ctx) => {
+    if (ctx.cfg.type !== 'service') { ctx.warn('Delegate= setting not supported for this unit type, ignoring.'); return; }
     if (parseBoolean(v) !== null) return;
     for (const w of v.split(/\s+/).filter((x) => x !== '')) if (!CONTROLLERS.includes(w)) ctx.warn(`Invalid controller name '${w}', ignoring`);
-  }, () => undefined, { enforced: false, empty: 'reset' }),
+  }, () => undefined, { enforced: false, empty: 'parse' }),
   check('DisableControllers', (v) => v.split(/\s+/).every((w) => CONTROLLERS.includes(w)) ? null : `Invalid cgroup string: ${v}, ignoring`),
   unenforced('IPAddressAllow', SS, (w) => IP_WORD.test(w) ? ok(w) : bad(`Address prefix is invalid, ignoring assignment: ${w}`), true),
   unenforced('IPAddressDeny', SS, (w) => IP_WORD.test(w) ? ok(w) : bad(`Address prefix is invalid, ignoring assignment: ${w}`), true),
@@ -92,7 +101,10 @@ export const RESOURCE_ROWS: Row[] = [
   check('ManagedOOMMemoryPressureLimit', (v) => isPercent(v) ? null : `Failed to parse memory pressure limit value, ignoring: ${v}`),
   unenforced('ManagedOOMPreference', SS, (v) => ['none', 'avoid', 'omit'].includes(v) ? ok(v) : bad(`Failed to parse ManagedOOMPreference=, ignoring: ${v}`)),
   check('BPFProgram', (v) => /^[a-z_]+:\/.+$/.test(v) ? null : `Invalid syntax in BPFProgram=, ignoring: ${v}`),
-  check('SocketBindAllow', (v) => /^((ipv4|ipv6):)?((tcp|udp):)?(any|[0-9]+(-[0-9]+)?)$/.test(v) ? null : `Unable to parse SocketBindAllow= assignment, ignoring: ${v}`),
-  check('SocketBindDeny', (v) => /^((ipv4|ipv6):)?((tcp|udp):)?(any|[0-9]+(-[0-9]+)?)$/.test(v) ? null : `Unable to parse SocketBindDeny= assignment, ignoring: ${v}`),
-  unenforced('RestrictNetworkInterfaces', SS, ok),
+  check('SocketBindAllow', (v) => /^((ipv4|ipv6):)?((tcp|udp):)?(any|[1-9][0-9]*(-[1-9][0-9]*)?)$/.test(v) ? null : `Unable to parse SocketBindAllow= assignment, ignoring: ${v}`),
+  check('SocketBindDeny', (v) => /^((ipv4|ipv6):)?((tcp|udp):)?(any|[1-9][0-9]*(-[1-9][0-9]*)?)$/.test(v) ? null : `Unable to parse SocketBindDeny= assignment, ignoring: ${v}`),
+  unenforced('RestrictNetworkInterfaces', SS, (w) => {
+    const n = w.replace(/^~/, '');
+    return (n.length > 0 && n.length < 16 && !/[/:]/.test(n) && !/^[0-9]+$/.test(n)) ? ok(w) : bad(`Invalid interface name, ignoring: ${n}`);
+  }, true),
 ];

@@ -36,8 +36,8 @@ const BOOLS = ['CPUSchedulingResetOnFork', 'TTYReset', 'TTYVHangup', 'TTYVTDisal
 const PATH_LISTS = ['ExtensionDirectories', 'ExtensionImages', 'MountImages', 'ReadWriteDirectories', 'ReadOnlyDirectories',
   'InaccessibleDirectories', 'ReadWritePaths', 'ReadOnlyPaths', 'InaccessiblePaths', 'ExecPaths', 'NoExecPaths',
   'BindPaths', 'BindReadOnlyPaths', 'TemporaryFileSystem'];
-const ANY = ['RootImageOptions', 'SecureBits', 'RestrictFileSystems', 'LoadCredential', 'LoadCredentialEncrypted',
-  'UtmpIdentifier', 'SELinuxContext', 'AppArmorProfile', 'SmackProcessLabel', 'ExecSearchPath'];
+const ANY = ['RootImageOptions', 'SecureBits', 'RestrictFileSystems',
+  'UtmpIdentifier', 'SELinuxContext', 'AppArmorProfile', 'SmackProcessLabel'];
 const COREDUMP = ['private-anonymous', 'shared-anonymous', 'private-file-backed', 'shared-file-backed', 'elf-headers',
   'private-huge', 'shared-huge', 'private-dax', 'shared-dax', 'default', 'all'];
 const ARCHS = ['native', 'x86', 'x86-64', 'x32', 'arm', 'arm64', 'ia64', 'loongarch64', 'mips', 'mips-le', 'mips64', 'mips64-le',
@@ -49,24 +49,33 @@ export const SANDBOX_ROWS: Row[] = [
   unenforced('RootHash', SS, (v) => (v.startsWith('/') || /^[0-9a-fA-F]{32,}$/.test(v)) ? ok(v) : bad(`Failed to decode RootHash=, ignoring: ${v}`), false, { empty: 'reset' }),
   unenforced('RootHashSignature', SS, (v) => (v.startsWith('/') || v.startsWith('base64:')) ? ok(v)
     : bad(`Failed to decode RootHashSignature=, not a path but doesn't start with 'base64:', ignoring: ${v}`), false, { empty: 'reset' }),
-  ...BOOLS.map((k) => unenforced(k, SS, pBool)),
-  ...PATH_LISTS.map((k) => unenforced(k, SS, (w, key) => pPathWord(w.split(':')[0] ?? w, key), true)),
+  ...BOOLS.map((k) => unenforced(k, SS, pBool, false, { empty: k === 'MountAPIVFS' ? 'reset' : 'parse' })),
+  ...PATH_LISTS.map((k) => unenforced(k, SS, (w, key) => {
+    if (key === 'TemporaryFileSystem') return w.startsWith('/') ? ok(w) : bad(`${key}= path is not absolute, ignoring: ${w.split(':')[0]}`);
+    if (key === 'MountImages' && !w.replace(/^-/, '').includes(':')) return w.replace(/^-/, '').startsWith('/') ? bad(`Missing destination in MountImages, ignoring: ${w}`) : pPathWord(w, key);
+    return pPathWord(w.split(':')[0] ?? w, key);
+  }, true)),
   ...ANY.map((k) => unenforced(k, SS, ok)),
   unenforced('CoredumpFilter', SS, (v) => v.split(/\s+/).every((w) => COREDUMP.includes(w) || /^(0x)?[0-9a-fA-F]+$/.test(w))
-    ? ok(v) : bad(`Failed to parse the CoredumpFilter=${v}, ignoring: Invalid argument`), false, { empty: 'reset' }),
+    ? ok(v) : bad(`Failed to parse the CoredumpFilter=${v}, ignoring: ${v.startsWith('-') ? 'Numerical result out of range' : 'Invalid argument'}`), false, { empty: 'reset' }),
   unenforced('IOSchedulingClass', SS, (v) => ['realtime', 'best-effort', 'idle', 'none', '0', '1', '2', '3'].includes(v) ? ok(v) : bad(`Failed to parse IO scheduling class, ignoring: ${v}`), false, { empty: 'reset' }),
   unenforced('IOSchedulingPriority', SS, (v) => /^[0-7]$/.test(v) ? ok(v) : bad(`Failed to parse IO priority, ignoring: ${v}`), false, { empty: 'reset' }),
-  unenforced('CPUSchedulingPolicy', SS, pEnum(['other', 'batch', 'idle', 'fifo', 'rr'] as const, 'CPU scheduling policy'), false, { empty: 'reset' }),
-  unenforced('CPUSchedulingPriority', SS, (v) => /^[0-9]+$/.test(v) && Number(v) <= 99 ? ok(v) : bad(`Failed to parse CPU scheduling priority, ignoring: ${v}`)),
+  unenforced('CPUSchedulingPolicy', SS, (v) => (['other', 'batch', 'idle', 'fifo', 'rr'].includes(v) || /^[0-9]+$/.test(v)) ? ok(v) : bad(`Failed to parse CPU scheduling policy, ignoring: ${v}`), false, { empty: 'reset' }),
+  unenforced('ExecSearchPath', SS, (v, k) => v.split(':').every((p) => p.startsWith('/')) ? ok(v) : bad(`${k}= path is not absolute, ignoring: ${v}`), false, { empty: 'reset' }),
+  unenforced('CPUSchedulingPriority', SS, (v) => /^[0-9]+$/.test(v) && Number(v) <= 99 ? ok(v)
+    : bad(/^[+-]?[0-9]+$/.test(v) ? `CPU scheduling priority is out of range, ignoring: ${v}` : `Failed to parse CPU scheduling priority, ignoring: ${v}`)),
   unenforced('CPUAffinity', SS, pCpuSet, false, { empty: 'reset' }),
   unenforced('NUMAPolicy', SS, (v) => ['default', 'preferred', 'bind', 'interleave', 'local'].includes(v) ? ok(v) : bad(`Invalid NUMA policy type, ignoring: ${v}`), false, { empty: 'reset' }),
-  unenforced('NUMAMask', SS, pCpuSet, false, { empty: 'reset' }),
+  custom('NUMAMask', SS, false, (v, ctx) => {
+    const r = pCpuSet(v);
+    if (!r.ok) { ctx.warn(r.message); ctx.warn(`Failed to parse NUMA node mask, ignoring: ${v}`); }
+  }, () => undefined, { enforced: false, empty: 'reset' }),
   unenforced('TTYRows', SS, pUnsigned, false, { empty: 'reset' }),
   unenforced('TTYColumns', SS, pUnsigned, false, { empty: 'reset' }),
   unenforced('LogRateLimitIntervalSec', SS, pSec),
   unenforced('LogRateLimitBurst', SS, pUnsigned),
   unenforced('LogExtraFields', SS, (w) => w.includes('=') ? ok(w) : bad(`Log field lacks '=' character, ignoring: ${w}`), true),
-  unenforced('LogNamespace', SS, (v) => /^[A-Za-z0-9_-]{1,64}$/.test(v) ? ok(v) : bad(`Specified log namespace name is not valid, ignoring: ${v}`), false, { empty: 'reset' }),
+  unenforced('LogNamespace', SS, (v) => /^[A-Za-z0-9_.-]{1,64}$/.test(v) ? ok(v) : bad(`Specified log namespace name is not valid, ignoring: ${v}`), false, { empty: 'reset' }),
   unenforced('TimerSlackNSec', SS, pNsec),
   unenforced('KeyringMode', SS, pEnum(['inherit', 'private', 'shared'] as const, 'keyring mode')),
   unenforced('ProtectProc', SS, pEnum(['noaccess', 'invisible', 'ptraceable', 'default'] as const, '/proc/ protection mode')),
@@ -75,7 +84,12 @@ export const SANDBOX_ROWS: Row[] = [
   unenforced('SystemCallLog', SS, (v) => ok(v), false, { empty: 'reset' }),
   unenforced('SystemCallArchitectures', SS, (w) => ARCHS.includes(w) ? ok(w)
     : bad(`Failed to parse system call architecture "${w}", ignoring: Invalid argument`), true),
-  unenforced('SystemCallErrorNumber', SS, (v) => /^(E[A-Z0-9]+|[0-9]+|kill|log)$/.test(v) ? ok(v) : bad(`Failed to parse error number, ignoring: ${v}`), false, { empty: 'reset' }),
+  unenforced('SystemCallErrorNumber', SS, (v) => /^(E[A-Z0-9]+|kill|log)$/.test(v) ? ok(v)
+    : /^[0-9]+$/.test(v) ? (Number(v) >= 1 && Number(v) <= 4095 ? ok(v) : bad(`Invalid error number, ignoring: ${v}`)) : bad(`Failed to parse error number, ignoring: ${v}`), false, { empty: 'reset' }),
+  ...['LoadCredential', 'LoadCredentialEncrypted'].map((k) => unenforced(k, SS, (v) => {
+    const name = v.split(':')[0] ?? '';
+    return (name === '' || name.includes('/') || name === '.' || name === '..' || name.length > 255) ? bad(`Credential name "${name}" not valid, ignoring.`) : ok(v);
+  }, false, { empty: 'reset' })),
   unenforced('RestrictNamespaces', SS, (v) => {
     if (pBool(v, '').ok) return ok(v);
     const ws = v.replace(/^~/, '').split(/\s+/).filter((x) => x !== '');

@@ -86,7 +86,7 @@ export const SERVICE_ROWS: Row[] = [
       for (const k of ['Wants', 'After'] as const) if (!ctx.cfg.unit.deps[k].includes(e.value)) ctx.cfg.unit.deps[k].push(e.value);
     }
   }, () => undefined, { empty: 'ignore' }),
-  unenforced('USBFunctionDescriptors', S, (v, k) => v.startsWith('/') ? { ok: true, value: v } : { ok: false, message: `${k}= path is not absolute, ignoring: ${v}` }),
-  unenforced('USBFunctionStrings', S, (v, k) => v.startsWith('/') ? { ok: true, value: v } : { ok: false, message: `${k}= path is not absolute, ignoring: ${v}` }),
+  unenforced('USBFunctionDescriptors', S, (v, k) => v.startsWith('/') ? { ok: true, value: v } : { ok: false, message: `${k}= path is not absolute, ignoring: ${v}` }, false, { empty: 'reset' }),
+  unenforced('USBFunctionStrings', S, (v, k) => v.startsWith('/') ? { ok: true, value: v } : { ok: false, message: `${k}= path is not absolute, ignoring: ${v}` }, false, { empty: 'reset' }),
   unenforced('OOMPolicy', S, pEnum(['continue', 'stop', 'kill'] as const, 'OOM policy')),
 ];

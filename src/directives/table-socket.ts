@@ -4,8 +4,9 @@ import type { ListenKind, UnitConfig } from './types';
 import {
   custom, pBool, pEnum, pInt, pLong, pMode, pSec, pSize, pTimeout, pUnsigned, scalar, unenforced, type Row, type SectionName, type Parsed,
 } from './row';
-import { execRow } from './table-exec';
+import { execRow, pUserGroup } from './table-exec';
 import { unitNameIsValid } from './table-unit';
+import { parseBoolean } from './values';
 
 const K: SectionName[] = ['Socket'];
 
@@ -45,7 +46,7 @@ function listenRow(key: string, kind: ListenKind, pathOnly: boolean): Row {
         ctx.warn(`Failed to parse address value in '${a}', ignoring: Invalid argument`); return;
       }
     } else if (!socketAddressIsValid(a)) {
-      ctx.warn(`Failed to parse address value in '${a}', ignoring: Invalid argument`); return;
+      ctx.warn(`Failed to parse address value in '${a}', ignoring: ${/^-[0-9]+$/.test(a) ? 'Numerical result out of range' : 'Invalid argument'}`); return;
     } else if (kind === 'seqpacket' && !a.startsWith('/') && !a.startsWith('@') && !a.startsWith('vsock:')) {
       ctx.warn(`Address family not supported, ignoring: ${a}`); return;
     }
@@ -53,7 +54,7 @@ function listenRow(key: string, kind: ListenKind, pathOnly: boolean): Row {
   }, (c) => { sock(c).listen = []; });
 }
 
-const pIfname = (v: string): Parsed<string> => (v.length > 0 && v.length < 16 && !/[/:\s]/.test(v) && v !== '.' && v !== '..')
+export const pIfname = (v: string): Parsed<string> => (v.length > 0 && v.length < 16 && !/[/:\s]/.test(v) && v !== '.' && v !== '..' && !/^[0-9]+$/.test(v))
   ? { ok: true, value: v } : { ok: false, message: `Invalid interface name, ignoring: ${v}` };
 
 export const SOCKET_ROWS: Row[] = [
@@ -66,16 +67,20 @@ export const SOCKET_ROWS: Row[] = [
   listenRow('ListenMessageQueue', 'mqueue', true),
   { ...listenRow('ListenUSBFunction', 'special', true), enforced: false },
   unenforced('SocketProtocol', K, pEnum(['udplite', 'sctp'] as const, 'socket protocol')),
-  scalar('BindIPv6Only', K, pEnum(['default', 'both', 'ipv6-only'] as const, 'bind IPv6 only value'), (c, v) => { sock(c).bindIPv6Only = v; }),
+  scalar('BindIPv6Only', K, (v) => {
+    const b = parseBoolean(v);
+    if (b !== null) return { ok: true, value: b ? 'ipv6-only' as const : 'both' as const };
+    return pEnum(['default', 'both', 'ipv6-only'] as const, 'bind IPv6 only value')(v, 'BindIPv6Only');
+  }, (c, v) => { sock(c).bindIPv6Only = v; }),
   scalar('Backlog', K, pUnsigned, (c, v) => { sock(c).backlog = v; }),
   scalar('BindToDevice', K, pIfname, (c, v) => { sock(c).bindToDevice = v; }, { specifiers: true, empty: 'reset', reset: (c) => { sock(c).bindToDevice = ''; } }),
   execRow('ExecStartPre', K, (c) => c.socket?.execStartPre ?? null, (c, v) => { sock(c).execStartPre = v; }),
   execRow('ExecStartPost', K, (c) => c.socket?.execStartPost ?? null, (c, v) => { sock(c).execStartPost = v; }),
   execRow('ExecStopPre', K, (c) => c.socket?.execStopPre ?? null, (c, v) => { sock(c).execStopPre = v; }),
   execRow('ExecStopPost', K, (c) => c.socket?.execStopPost ?? null, (c, v) => { sock(c).execStopPost = v; }),
-  scalar('TimeoutSec', K, pTimeout((v, k) => `Failed to parse ${k}= parameter, ignoring: ${v}`), (c, v) => { sock(c).timeoutUs = v; }),
-  scalar('SocketUser', K, (v) => ({ ok: true, value: v }), (c, v) => { sock(c).socketUser = v; }, { specifiers: true }),
-  scalar('SocketGroup', K, (v) => ({ ok: true, value: v }), (c, v) => { sock(c).socketGroup = v; }, { specifiers: true }),
+  scalar('TimeoutSec', K, pTimeout((v) => `Failed to parse time value, ignoring: ${v}`), (c, v) => { sock(c).timeoutUs = v; }),
+  scalar('SocketUser', K, pUserGroup, (c, v) => { sock(c).socketUser = v; }, { specifiers: true, empty: 'reset', reset: (c) => { sock(c).socketUser = ''; } }),
+  scalar('SocketGroup', K, pUserGroup, (c, v) => { sock(c).socketGroup = v; }, { specifiers: true, empty: 'reset', reset: (c) => { sock(c).socketGroup = ''; } }),
   scalar('SocketMode', K, pMode, (c, v) => { sock(c).socketMode = v; }),
   scalar('DirectoryMode', K, pMode, (c, v) => { sock(c).directoryMode = v; }),
   scalar('Accept', K, pBool, (c, v) => { sock(c).accept = v; }),
@@ -93,7 +98,7 @@ export const SOCKET_ROWS: Row[] = [
   scalar('ReceiveBuffer', K, pSize, (c, v) => { sock(c).receiveBuffer = v; }),
   scalar('SendBuffer', K, pSize, (c, v) => { sock(c).sendBuffer = v; }),
   unenforced('IPTOS', K, (v) => (['low-delay', 'throughput', 'reliability', 'low-cost'].includes(v) || /^[0-9]+$/.test(v))
-    ? { ok: true, value: v } : { ok: false, message: `Failed to parse IP TOS value, ignoring: ${v}` }),
+    ? { ok: true, value: v } : { ok: false, message: `Failed to parse IP TOS value, ignoring: ${v}` }, false, { empty: 'reset' }),
   unenforced('IPTTL', K, pInt),
   unenforced('Mark', K, pInt),
   unenforced('PipeSize', K, pSize),
@@ -104,6 +109,8 @@ export const SOCKET_ROWS: Row[] = [
   scalar('PassSecurity', K, pBool, (c, v) => { sock(c).passSecurity = v; }),
   unenforced('PassPacketInfo', K, pBool),
   scalar('Timestamping', K, (v) => {
+    const b = parseBoolean(v);
+    if (b !== null) return { ok: true, value: b ? 'us' as const : 'off' as const };
     if (['off'].includes(v)) return { ok: true, value: 'off' as const };
     if (['us', 'usec', 'μs', 'µs'].includes(v)) return { ok: true, value: 'us' as const };
     if (['ns', 'nsec'].includes(v)) return { ok: true, value: 'ns' as const };
@@ -118,11 +125,11 @@ export const SOCKET_ROWS: Row[] = [
     for (const w of v.split(/[ \t\n\r]+/).filter((x) => x !== '')) {
       const e = ctx.expand(w);
       const p = e.ok ? e.value : w;
-      if (!p.startsWith('/')) { ctx.warn(`Symlinks= path is not absolute, ignoring: ${p}`); continue; }
+      if (!p.startsWith('/')) { ctx.warn(`Symlinks= path is not absolute, ignoring: ${p}`); return; }
       sock(ctx.cfg).symlinks.push(p);
     }
   }, (c) => { sock(c).symlinks = []; }),
-  scalar('FileDescriptorName', K, (v) => (v.length <= 255 && /^[\x21-\x7e]*$/.test(v) && !v.includes(':'))
+  scalar('FileDescriptorName', K, (v) => (v.length <= 255 && /^[\x20-\x7e]*$/.test(v) && !v.includes(':'))
     ? { ok: true, value: v } : { ok: false, message: `Invalid file descriptor name, ignoring: ${v}` },
   (c, v) => { sock(c).fileDescriptorName = v; }, { specifiers: true }),
   scalar('Service', K, (v) => {

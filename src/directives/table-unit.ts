@@ -42,7 +42,7 @@ function depRow(key: string, kind: DepKind | null, obsolete?: string): Row {
       names.push(e.value);
     }
     if (kind) addUnique(ctx.cfg.unit.deps[kind], names);
-  }, () => undefined, { empty: 'ignore', enforced: kind !== null, aliasOf: obsolete ?? undefined });
+  }, () => undefined, { empty: obsolete ? 'parse' : 'ignore', enforced: kind !== null, aliasOf: obsolete ?? undefined });
 }
 
 const ACTIONS: EmergencyAction[] = ['none', 'reboot', 'reboot-force', 'reboot-immediate', 'poweroff', 'poweroff-force',
@@ -58,7 +58,9 @@ function exitStatusRow(key: string, set: (c: UnitConfig, n: number) => void): Ro
   return scalar(key, U, (v) => {
     if (v === '') return { ok: true, value: -1 };
     const n = parseExitStatus(v);
-    return n === null ? { ok: false, message: `Failed to parse exit status '${v}', ignoring: Invalid argument` } : { ok: true, value: n };
+    if (n !== null) return { ok: true, value: n };
+    const why = /^[+-]?[0-9]+$/.test(v.trim()) ? 'Numerical result out of range' : 'Invalid argument';
+    return { ok: false, message: `Failed to parse exit status '${v}', ignoring: ${why}` };
   }, set);
 }
 
@@ -83,7 +85,7 @@ function conditionRow(kind: string, assert: boolean): Row {
     if (p.startsWith('!')) { negate = true; p = p.slice(1).replace(/^[ \t]+/, ''); }
     const e = ctx.expand(p);
     if (!e.ok) { ctx.warn(`Failed to resolve unit specifiers in ${p}, ignoring: ${e.error}`); return; }
-    if (PATH_CONDITIONS.has(kind) && !e.value.startsWith('/')) { ctx.warn(`Path in condition not absolute, ignoring: ${e.value}`); return; }
+    if (PATH_CONDITIONS.has(kind) && !e.value.startsWith('/')) { ctx.warn(`${key}= path is not absolute, ignoring: ${e.value}`); return; }
     ctx.cfg.unit.conditions.push({ kind, assert, trigger, negate, value: e.value, file: ctx.file, line: ctx.line });
   }, (cfg) => { cfg.unit.conditions = cfg.unit.conditions.filter((c) => c.assert !== assert); });
 }
@@ -99,7 +101,7 @@ export const UNIT_ROWS: Row[] = [
     }
   }, (c) => { c.unit.documentation = []; }),
   scalar('SourcePath', U, (v) => v.startsWith('/') ? { ok: true, value: v } : { ok: false, message: `SourcePath= path is not absolute, ignoring: ${v}` },
-    (c, v) => { c.unit.sourcePath = v; }, { specifiers: true }),
+    (c, v) => { c.unit.sourcePath = v; }, { specifiers: true, empty: 'reset', reset: (c) => { c.unit.sourcePath = ''; } }),
   depRow('Requires', 'Requires'), depRow('Requisite', 'Requisite'), depRow('Wants', 'Wants'),
   depRow('BindsTo', 'BindsTo'), depRow('BindTo', 'BindsTo'), depRow('Upholds', 'Upholds'),
   depRow('Conflicts', 'Conflicts'), depRow('Before', 'Before'), depRow('After', 'After'),

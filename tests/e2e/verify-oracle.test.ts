@@ -1,0 +1,136 @@
+// Differential test: tsysd verify (collectVerify) against `systemd-analyze verify` (systemd 252) on
+// (1) every .service/.socket/.target in /lib/systemd/system and the packages redis-server, nginx,
+// openssh-server, cron, postgresql, dbus; (2) a generated corpus: every directive systemd 252 knows, set to a
+// few bad and good values, one file each. Prints the agreement figures. Bounded: systemd-analyze runs in
+// batches of a few hundred files.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { collectVerify, renderMessage } from '../../src/cli/verify';
+import { findRow } from '../../src/directives/tables';
+
+const PKGS = ['redis-server', 'nginx', 'openssh-server', 'cron', 'postgresql', 'dbus'];
+const haveAnalyze = spawnSync('systemd-analyze', ['--version']).status === 0;
+
+function realFiles(): string[] {
+  const out = new Set<string>();
+  for (const f of fs.readdirSync('/lib/systemd/system')) if (/\.(service|socket|target)$/.test(f)) out.add(`/lib/systemd/system/${f}`);
+  for (const p of PKGS) {
+    const r = spawnSync('dpkg', ['-L', p], { encoding: 'utf8' });
+    for (const l of (r.stdout ?? '').split('\n')) if (/\.(service|socket|target)$/.test(l) && fs.existsSync(l)) out.add(l);
+  }
+  return [...out].sort();
+}
+
+/** systemd-analyze messages, batched. Drops the summary lines that carry no location. */
+function analyze(files: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < files.length; i += 400) {
+    const r = spawnSync('systemd-analyze', ['verify', '--man=no', ...files.slice(i, i + 400)], { encoding: 'utf8', timeout: 120_000 });
+    for (const l of `${r.stdout ?? ''}\n${r.stderr ?? ''}`.split('\n')) {
+      if (!l.trim() || /^Unit \S+ has a bad unit file setting\.$/.test(l) || /failed to load properly/.test(l)) continue;
+      out.push(l.trim());
+    }
+  }
+  return out;
+}
+
+interface Cmp { systemd: number; matched: number; missing: string[]; falseErrors: string[]; extra: string[] }
+
+function compare(files: string[]): Cmp {
+  const names = new Set(files.map((f) => path.basename(f).replace(/^([^@]+)@(\.[a-z]+)$/, '$1@i$2')));
+  const fileSet = new Set(files);
+  const inScope = (l: string): boolean => {
+    const m = /^(\/[^:]+):\d+: /.exec(l);
+    if (m) return fileSet.has(m[1]!);
+    const u = /^([^\s:]+): /.exec(l);
+    if (u) return names.has(u[1]!);
+    const b = /^Unit (\S+) /.exec(l);
+    return b ? names.has(b[1]!) : false;
+  };
+  const sd = [...new Set(analyze(files).filter(inScope))];
+  const r = collectVerify(files, { unitPaths: [], userMode: false });
+  const ours = r.messages.filter((m) => m.level !== 'info' && !m.message.startsWith('tsysd:'));
+  const oursText = new Set(ours.map((m) => renderMessage(m).trim()));
+  const sdSet = new Set(sd);
+  const missing = sd.filter((l) => !oursText.has(l));
+  const falseErrors = ours.filter((m) => (m.level === 'error' || m.fatal) && !sdSet.has(renderMessage(m).trim())).map(renderMessage);
+  const extra = [...oursText].filter((l) => !sdSet.has(l));
+  return { systemd: sd.length, matched: sd.length - missing.length, missing, falseErrors, extra };
+}
+
+test('verify agrees with systemd-analyze verify on the real unit files', { skip: !haveAnalyze && 'systemd-analyze not installed' }, () => {
+  const files = realFiles();
+  assert.ok(files.length > 150, `expected the Debian unit set, got ${files.length}`);
+  const c = compare(files);
+  console.log(`real units: ${files.length} files; systemd-analyze messages ${c.systemd}, tsysd reports ${c.matched} of them `
+    + `(${c.systemd ? ((100 * c.matched) / c.systemd).toFixed(1) : '100.0'}%), false errors ${c.falseErrors.length}, extra warnings ${c.extra.length}`);
+  assert.deepEqual(c.missing, [], 'systemd messages tsysd does not give');
+  assert.deepEqual(c.falseErrors, [], 'errors tsysd gives that systemd does not');
+});
+
+/** Every [Unit]/[Service]/[Socket] key systemd 252 knows (from its own --dump-configuration-items). */
+function systemdKeys(): { section: string; key: string }[] {
+  const r = spawnSync('/lib/systemd/systemd', ['--dump-configuration-items'], { encoding: 'utf8' });
+  const out: { section: string; key: string }[] = [];
+  let sec = '';
+  for (const l of (r.stdout ?? '').split('\n')) {
+    const h = /^\[(\w+)\]$/.exec(l);
+    if (h) { sec = h[1]!; continue; }
+    const k = /^([A-Za-z0-9]+)=/.exec(l);
+    if (k && ['Unit', 'Service', 'Socket'].includes(sec)) out.push({ section: sec, key: k[1]! });
+  }
+  return out;
+}
+
+test('verify agrees with systemd-analyze on a generated corpus of bad and good values', { skip: !haveAnalyze && 'systemd-analyze not installed' }, () => {
+  const keys = systemdKeys();
+  assert.ok(keys.length > 400);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsysd-verify-oracle-'));
+  try {
+    const values = ['zzbogus zz', '', '0', '/x/y z', 'yes', '5s', 'foo.service', '-1'];
+    const files: string[] = [];
+    let n = 0;
+    for (const { section, key } of keys) {
+      if (/^(Condition|Assert)/.test(key) && !['ConditionPathExists', 'AssertPathExists', 'ConditionUser'].includes(key)) continue;
+      for (const v of values) {
+        const type = section === 'Socket' ? 'socket' : 'service';
+        const f = path.join(dir, `g${n++}.${type}`);
+        const base = type === 'socket' ? '[Socket]\nListenStream=/run/tsysd-oracle.sock\n' : '[Service]\nExecStart=/bin/true\n';
+        const body = section === 'Unit' ? `[Unit]\n${key}=${v}\n${base}` : `${base}${key}=${v}\n`;
+        fs.writeFileSync(f, body);
+        if (type === 'socket') fs.writeFileSync(f.replace(/\.socket$/, '.service'), '[Service]\nExecStart=/bin/true\n');
+        files.push(f);
+      }
+    }
+    const c = compare(files);
+    const known = (l: string): boolean => {
+      const m = /^(\/[^:]+):(\d+): /.exec(l);
+      if (!m) return true;
+      const lines = fs.readFileSync(m[1]!, 'utf8').split('\n');
+      const line = lines[Number(m[2]) - 1] ?? '';
+      const k = line.split('=')[0] ?? '';
+      const sec = m[1]!.endsWith('.socket') ? 'Socket' : 'Service';
+      return !!(findRow('Unit', k) ?? findRow(sec, k));
+    };
+    const missingKnown = c.missing.filter(known);
+    const pct = c.systemd ? (100 * c.matched) / c.systemd : 100;
+    console.log(`generated corpus: ${files.length} files; systemd-analyze messages ${c.systemd}, tsysd reports ${c.matched} `
+      + `(${pct.toFixed(1)}%), false errors ${c.falseErrors.length}, extra warnings ${c.extra.length}`);
+    const limit = Number(process.env.TSYSD_ORACLE_SHOW ?? 40);
+    const withLine = (l: string): string => {
+      const m = /^(\/[^:]+):(\d+): /.exec(l);
+      return m ? `${l}   [${fs.readFileSync(m[1]!, 'utf8').split('\n')[Number(m[2]) - 1]}]` : l;
+    };
+    for (const m of missingKnown.slice(0, limit)) console.log(`  missing: ${withLine(m)}`);
+    for (const m of c.falseErrors.slice(0, limit)) console.log(`  false error: ${withLine(m)}`);
+    for (const m of c.extra.slice(0, limit)) console.log(`  extra: ${withLine(m)}`);
+    assert.ok(pct >= 90, `agreement ${pct.toFixed(1)}% below 90%`);
+    assert.deepEqual(c.falseErrors, [], 'errors tsysd gives that systemd does not');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
