@@ -95,3 +95,48 @@ export interface ServiceHost extends ProcessHost {
   /** A RELOADING=1 notification started a reload: propagate it (PropagatesReloadTo=). */
   propagateReload(): void;
 }
+
+/** The peer of an accepted connection (Accept=yes). */
+export interface PeerInfo {
+  family: 'inet' | 'inet6' | 'unix' | 'vsock';
+  localAddress: string;    // '127.0.0.1', '::1', '::ffff:1.2.3.4'; vsock: CID as decimal
+  localPort: number;
+  remoteAddress: string;
+  remotePort: number;
+  /** unix peers (SO_PEERCRED); null when unknown (other pid/uid namespace). */
+  pid: number | null;
+  uid: number | null;
+}
+
+export type AcceptResult = { fd: number; peer: PeerInfo } | 'again' | { error: string };
+
+/** What a socket machine needs to know about its service (Accept=no) from the manager. */
+export interface TriggeredServiceInfo {
+  loaded: boolean;
+  /** Service sub-state ('dead', 'running', 'auto-restart', ...). */
+  subState: string;
+  /** The service unit's active state or pending job would start it anyway (unit_active_or_pending). */
+  activeOrPending: boolean;
+}
+
+export interface SocketHost extends ProcessHost {
+  /** Create and bind every Listen*= in file order (host keeps the fds). Error text names address and errno. */
+  openListeners(): { ok: true } | { error: string };
+  /** Close the listeners (RemoveOnStop=yes: also unlink socket nodes/FIFOs and Symlinks=). */
+  closeListeners(removeOnStop: boolean): void;
+  /** SocketUser=/SocketGroup=: chown the nodes; a pid means a control process to wait for (start-chown). */
+  chownListeners(): { done: true } | { pid: number } | { error: string };
+  /** Poll the listening fds for readability (Accept=no: without accepting); report as onReadable(i, ok). */
+  setPolling(on: boolean): void;
+  /** Accept one connection on listener `index`. */
+  accept(index: number): AcceptResult;
+  closeFd(fd: number): void;
+  /** Accept=no: the service this socket triggers (null when Accept=yes). */
+  serviceInfo(): TriggeredServiceInfo | null;
+  /** Queue a start job (mode replace) for the triggered service. false: refused (logged by the host). */
+  requestServiceStart(): boolean;
+  /** Accept=yes: create instance `name` (from the template) owning connection `fd`, and queue its start. */
+  startInstance(name: string, fd: number, peer: PeerInfo): boolean;
+  /** A stop job is pending for this socket unit. */
+  hasStopJob(): boolean;
+}

@@ -188,3 +188,32 @@ export class FakeHost implements ServiceHost {
   signalsTo(pid: number): number[] { return this.signals.filter(([p]) => p === pid).map(([, s]) => s); }
   subStates(): string[] { return this.states.map(s => s.newSub); }
 }
+
+import type { AcceptResult, PeerInfo, SocketHost, TriggeredServiceInfo } from '../../src/units/host';
+
+export class FakeSocketHost extends FakeHost implements SocketHost {
+  openError: string | null = null;
+  listenersOpen = false;
+  removed = 0;
+  polling = false;
+  chown: { done: true } | { pid: number } | { error: string } = { done: true };
+  acceptQueue: AcceptResult[] = [];
+  service: TriggeredServiceInfo | null = { loaded: true, subState: 'dead', activeOrPending: false };
+  serviceStarts = 0;
+  instances: { name: string; fd: number; peer: PeerInfo }[] = [];
+  openListeners(): { ok: true } | { error: string } {
+    if (this.openError) return { error: this.openError };
+    this.listenersOpen = true;
+    return { ok: true };
+  }
+  closeListeners(removeOnStop: boolean): void { this.listenersOpen = false; if (removeOnStop) this.removed++; }
+  chownListeners(): { done: true } | { pid: number } | { error: string } {
+    if ('pid' in this.chown) this.alive.add(this.chown.pid);
+    return this.chown;
+  }
+  setPolling(on: boolean): void { this.polling = on; }
+  accept(): AcceptResult { return this.acceptQueue.shift() ?? 'again'; }
+  serviceInfo(): TriggeredServiceInfo | null { return this.service; }
+  requestServiceStart(): boolean { this.serviceStarts++; return true; }
+  startInstance(name: string, fd: number, peer: PeerInfo): boolean { this.instances.push({ name, fd, peer }); return true; }
+}
