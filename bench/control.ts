@@ -1,0 +1,70 @@
+// Control-plane benchmark: JSON-RPC `status` round trips/s over 1 and 50 concurrent connections against
+// the real control server (fake manager behind it, in a separate process), and the wall time of
+// `tsysctl is-active` next to bare `node -e 0` and `systemctl --version`, all measured in this run.
+// Prints figures and ratios; asserts nothing. Owner: H6. Usage: node dist/bench/control.js [seconds]
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { RpcClient } from '../src/rpc/client';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const TSYSCTL = path.join(ROOT, 'dist', 'src', 'cli', 'tsysctl.js');
+const HELPERS = path.join(ROOT, 'dist', 'tests', 'unit', 'rpc-helpers.js');
+
+async function startServer(): Promise<{ sock: string; stop: () => void }> {
+  const script = `require(${JSON.stringify(HELPERS)}).harness().then((h) => { process.stdout.write(h.sock + '\\n'); process.on('SIGTERM', () => h.close().then(() => process.exit(0))); });`;
+  const p = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const sock = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    p.stdout.on('data', (d: Buffer) => { buf += d.toString(); if (buf.includes('\n')) resolve(buf.trim()); });
+    p.on('exit', (c) => reject(new Error(`server exited ${c}`)));
+  });
+  return { sock, stop: () => { if (p.pid) process.kill(p.pid, 'SIGTERM'); } };
+}
+
+async function roundTrips(sock: string, conns: number, seconds: number): Promise<number> {
+  const clients = await Promise.all(Array.from({ length: conns }, () => RpcClient.connect(sock)));
+  const end = Date.now() + seconds * 1000;
+  let n = 0;
+  const t0 = process.hrtime.bigint();
+  await Promise.all(clients.map(async (c) => {
+    while (Date.now() < end) { await c.call('status', { unit: 'a.service' }); n++; }
+  }));
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  for (const c of clients) c.close();
+  return n / secs;
+}
+
+function wall(cmd: string, args: string[], runs: number): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    if (r.error) throw r.error;
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] ?? NaN;
+}
+
+async function main(): Promise<void> {
+  const seconds = Number(process.argv[2] ?? 3);
+  if (!fs.existsSync(TSYSCTL) || !fs.existsSync(HELPERS)) throw new Error('build first: npx tsc -p .');
+  const srv = await startServer();
+  try {
+    const one = await roundTrips(srv.sock, 1, seconds);
+    const fifty = await roundTrips(srv.sock, 50, seconds);
+    console.log(`status round trips/s, 1 connection:    ${one.toFixed(0)}`);
+    console.log(`status round trips/s, 50 connections:  ${fifty.toFixed(0)}`);
+    const runs = 15;
+    const isActive = wall(process.execPath, [TSYSCTL, '--socket', srv.sock, 'is-active', 'a.service'], runs);
+    const bare = wall(process.execPath, ['-e', '0'], runs);
+    const sysctl = fs.existsSync('/usr/bin/systemctl') || fs.existsSync('/bin/systemctl') ? wall('systemctl', ['--version'], runs) : NaN;
+    console.log(`tsysctl is-active (median of ${runs}):  ${isActive.toFixed(1)} ms`);
+    console.log(`node -e 0 (median of ${runs}):          ${bare.toFixed(1)} ms`);
+    console.log(`systemctl --version (median of ${runs}): ${sysctl.toFixed(1)} ms`);
+    console.log(`ratio tsysctl is-active / node -e 0:     ${(isActive / bare).toFixed(2)}x (target <= 1.20x)`);
+  } finally { srv.stop(); }
+}
+
+main().catch((e: unknown) => { console.error(e); process.exitCode = 1; });
