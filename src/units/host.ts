@@ -55,6 +55,8 @@ export interface SpawnRequest {
   wantExecOutcome: boolean;
   /** Type=idle: delay the exec until the job queue is empty (at most ~5 s). */
   idle: boolean;
+  /** INVOCATION_ID of the current activation ('' when none). */
+  invocationId?: string;
 }
 
 /** A spawn either gives a pid (failures after fork show up as exit codes 200..243) or fails at once. */

@@ -178,6 +178,15 @@ export class ServiceMachine implements UnitMachine {
     this.base.resetStartLimit();
   }
 
+  /** `systemctl kill --kill-whom=main|control|all -s SIG`: false when nothing was signalled. */
+  kill(whom: 'main' | 'control' | 'all', sig: number): boolean {
+    let any = false;
+    if ((whom === 'main' || whom === 'all') && this.mainPid > 0) any = this.host.signal(this.mainPid, sig, false) || any;
+    if ((whom === 'control' || whom === 'all') && this.controlPid > 0) any = this.host.signal(this.controlPid, sig, false) || any;
+    if (whom === 'all') any = this.host.signalOthers(sig, [this.mainPid, this.controlPid].filter(p => p > 0), false) > 0 || any;
+    return any;
+  }
+
   // ---- the state choke point -----------------------------------------------------------------------------
   setState(ns: ServiceSubState): void {
     const os = this.state;
@@ -328,6 +337,7 @@ export class ServiceMachine implements UnitMachine {
       watchdogPid: isMainStart && wd > 0 && Number.isFinite(wd),
       wantExecOutcome: isMainStart && this.svc.type === 'exec',
       idle: isMainStart && this.svc.type === 'idle',
+      invocationId: this.base.invocationId,
     });
     if ('error' in r) {
       this.log('warning', `Failed to spawn '${LIST_NAME[list]}' task: ${r.error}`);

@@ -19,9 +19,9 @@ const ACTIVE_OF: Record<ServiceSubState, ActiveState> = {
   'final-sigkill': 'deactivating', 'failed': 'failed', 'auto-restart': 'activating', 'cleaning': 'maintenance',
 };
 
-/** Type=idle counts as active from start-pre on (state_translation_table_idle). */
+/** Type=idle counts as active from condition/start-pre on (state_translation_table_idle). */
 export function activeOf(s: ServiceSubState, idle: boolean): ActiveState {
-  if (idle && (s === 'start-pre' || s === 'start' || s === 'start-post')) return 'active';
+  if (idle && (s === 'condition' || s === 'start-pre' || s === 'start' || s === 'start-post')) return 'active';
   return ACTIVE_OF[s];
 }
 
