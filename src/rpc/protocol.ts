@@ -229,7 +229,8 @@ export interface UnitListEntry {
 }
 
 export interface ListUnitFilesParams { states?: string[]; types?: string[]; patterns?: string[] }
-export interface UnitFileEntry { path: string; unit: string; state: UnitFileStateName; preset: 'enabled' | 'disabled' | '' }
+/** preset: '' when systemctl prints '-' (alias, static, generated, transient). Order: systemctl's (install.ts listUnitFiles). */
+export interface UnitFileEntry { path: string; unit: string; state: UnitFileStateName; preset: 'enabled' | 'disabled' | 'ignored' | '' }
 
 export interface SocketEntry { listen: string; type: string; unit: string; activates: string[] }
 

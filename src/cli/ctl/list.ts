@@ -77,8 +77,7 @@ export function renderUnitFiles(files: Array<{ unit: string; state: string; pres
   const pats = patternsOf(o);
   const list = files.filter((f) => (!o.types.length || o.types.includes(typeOf(f.unit)))
     && (!o.states.length || o.states.includes(f.state))
-    && (!pats.length || pats.some((p) => globMatch(p, f.unit))))
-    .sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0));
+    && (!pats.length || pats.some((p) => globMatch(p, f.unit))));   // manager's / install.ts's order (systemctl's)
   const rows: string[][] = [];
   if (!o.noLegend) rows.push(['UNIT FILE', 'STATE', 'PRESET']);
   for (const f of list) rows.push([f.unit, f.state, f.preset || '-']);
