@@ -1,0 +1,644 @@
+// [Install] verbs as `systemctl [--root=DIR]` performs them offline (systemd 252 install.c semantics,
+// reimplemented): enable, disable, reenable, link, mask, unmask, is-enabled, preset, preset-all,
+// list-unit-files, get-default, set-default. Each verb returns the change list plus the exact lines
+// systemctl prints (stdout / stderr) and its exit code, so tsysctl can print them verbatim.
+// Invariants: only touches the config dir (and its runtime twin); never throws.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  makeLookup, InstallContext, traverse, unitFileSearch, skipRoot, inSearchPath, isGeneratorPath, isTransientPath,
+  isRuntimePath, resolveLinkTarget, readdirRaw, chaseAll, pathStartsWithAny, installPrintf, nullOrEmpty, hasRules,
+  type InstallLookup, type InstallLookupOptions, type InstallInfo, type Errno,
+} from './install-lookup';
+import { parseUnitName, unitNameIsValid, instantiate, templateOf } from './names';
+import { readPresets, queryPreset, globMatch, type PresetRule } from './preset';
+import { validateAlias } from './load';
+
+export type { InstallLookupOptions } from './install-lookup';
+
+export interface InstallChange { type: 'symlink' | 'unlink' | 'masked' | 'dangling' | 'destination-not-present' | 'auxiliary-failed' | Errno; path: string; source: string }
+export interface InstallResult { changes: InstallChange[]; stdout: string[]; stderr: string[]; exitCode: number; carriesInstallInfo?: number }
+export interface InstallOptions extends InstallLookupOptions { runtime?: boolean; force?: boolean; presetMode?: 'full' | 'enable-only' | 'disable-only'; quiet?: boolean }
+
+export type UnitFileState = 'enabled' | 'enabled-runtime' | 'linked' | 'linked-runtime' | 'alias' | 'masked' | 'masked-runtime'
+  | 'static' | 'disabled' | 'indirect' | 'generated' | 'transient' | 'bad';
+
+const NO_INSTALL_INFO = `The unit files have no installation config (WantedBy=, RequiredBy=, Also=,
+Alias= settings in the [Install] section, and DefaultInstance= for template
+units). This means they are not meant to be enabled using systemctl.
+ 
+Possible reasons for having this kind of units are:
+• A unit may be statically enabled by being symlinked from another unit's
+  .wants/ or .requires/ directory.
+• A unit's purpose may be to act as a helper for some other unit which has
+  a requirement dependency on it.
+• A unit may be started when needed via activation (socket, path, timer,
+  D-Bus, udev, scripted systemctl call, ...).
+• In case of template units, the unit is meant to be enabled with some
+  instance name specified.`;
+
+class Changes {
+  list: InstallChange[] = [];
+  add(type: InstallChange['type'], p: string, source = ''): InstallChange['type'] { this.list.push({ type, path: p, source }); return type; }
+  hasModification(): boolean { return this.list.some((c) => c.type === 'symlink' || c.type === 'unlink'); }
+}
+
+const ERRMSG: Partial<Record<Errno, string>> = { ENOENT: 'No such file or directory', EINVAL: 'Invalid argument', ELOOP: 'Too many levels of symbolic links', EISDIR: 'Is a directory', EACCES: 'Permission denied' };
+
+/** install_changes_dump(): the messages systemctl prints for a change list. */
+export function dumpChanges(verb: string, changes: InstallChange[], quiet = false): { stderr: string[]; failed: boolean } {
+  const out: string[] = [];
+  let failed = false;
+  for (const c of changes) {
+    switch (c.type) {
+      case 'symlink': if (!quiet) out.push(`Created symlink ${c.path} \u2192 ${c.source}.`); break;
+      case 'unlink': if (!quiet) out.push(`Removed "${c.path}".`); break;
+      case 'masked': if (!quiet) out.push(`Unit ${c.path} is masked, ignoring.`); break;
+      case 'dangling': if (!quiet) out.push(`Unit ${c.path} is an alias to a unit that is not present, ignoring.`); break;
+      case 'destination-not-present': if (!quiet) out.push(`Unit ${c.source} is added as a dependency to a non-existent unit ${c.path}.`); break;
+      case 'auxiliary-failed': if (!quiet) out.push(`Failed to enable auxiliary unit ${c.path}, ignoring.`); break;
+      default: {
+        failed = true;
+        switch (c.type) {
+          case 'EEXIST': out.push(c.source ? `Failed to ${verb} unit, file "${c.path}" already exists and is a symlink to "${c.source}".` : `Failed to ${verb} unit, file "${c.path}" already exists.`); break;
+          case 'ERFKILL': out.push(`Failed to ${verb} unit, unit ${c.path} is masked.`); break;
+          case 'EADDRNOTAVAIL': out.push(`Failed to ${verb} unit, unit ${c.path} is transient or generated.`); break;
+          case 'ETXTBSY': out.push(`Failed to ${verb} unit, file ${c.path} is under the systemd unit hierarchy already.`); break;
+          case 'EBADSLT': out.push(`Failed to ${verb} unit, invalid specifier in "${c.path}".`); break;
+          case 'EIDRM': out.push(`Failed to ${verb} ${c.source}, destination unit ${c.path} is a non-template unit.`); break;
+          case 'EUCLEAN': out.push(`Failed to ${verb} unit, "${c.path}" is not a valid unit name.`); break;
+          case 'ELOOP': out.push(`Failed to ${verb} unit, refusing to operate on linked unit file ${c.path}.`); break;
+          case 'EXDEV': out.push(c.source ? `Failed to ${verb} unit, cannot alias ${c.source} as ${c.path}.` : `Failed to ${verb} unit, invalid unit reference "${c.path}".`); break;
+          case 'ENOENT': out.push(`Failed to ${verb} unit, unit ${c.path} does not exist.`); break;
+          default: out.push(`Failed to ${verb} unit, file "${c.path}": ${ERRMSG[c.type as Errno] ?? c.type}`);
+        }
+      }
+    }
+  }
+  return { stderr: out, failed };
+}
+
+function mkdirParents(p: string): void { try { fs.mkdirSync(path.dirname(p), { recursive: true }); } catch { /* reported by symlink */ } }
+
+/** create_symlink(): oldPath is root-prefixed (printed without the root). Returns 1, or an errno. */
+function createSymlink(lp: InstallLookup, oldPathRooted: string, newPath: string, force: boolean, ch: Changes): number | Errno {
+  const oldPath = oldPathRooted === '/dev/null' ? oldPathRooted : skipRoot(lp, oldPathRooted);
+  mkdirParents(newPath);
+  try { fs.symlinkSync(oldPath, newPath); ch.add('symlink', newPath, oldPath); return 1; } catch (e) {
+    const c = (e as NodeJS.ErrnoException).code;
+    if (c !== 'EEXIST') return ch.add((c as Errno) ?? 'EIO', newPath) as Errno;
+  }
+  let dest: string;
+  try { dest = fs.readlinkSync(newPath); } catch { return ch.add('EEXIST', newPath) as Errno; }
+  if (symlinksEquivalent(lp, newPath, dest, oldPath)) return 1;
+  if (!force) return ch.add('EEXIST', newPath, dest) as Errno;
+  try { fs.unlinkSync(newPath); fs.symlinkSync(oldPath, newPath); } catch (e) { return ch.add(((e as NodeJS.ErrnoException).code as Errno) ?? 'EIO', newPath) as Errno; }
+  ch.add('unlink', newPath);
+  ch.add('symlink', newPath, oldPath);
+  return 1;
+}
+
+function symlinksEquivalent(lp: InstallLookup, src: string, a: string, b: string): boolean {
+  const abs = (t: string): string => (t.startsWith('/') ? (lp.root || '') + t : path.join(path.dirname(src), t));
+  const A = path.normalize(abs(a)), B = path.normalize(abs(b));
+  if (A === B) return true;
+  try { const sa = fs.statSync(A), sb = fs.statSync(B); if (sa.ino === sb.ino && sa.dev === sb.dev) return true; } catch { /* not same */ }
+  return path.basename(A) === path.basename(B) && pathStartsWithAny(A, lp.searchPath) !== null && pathStartsWithAny(B, lp.searchPath) !== null;
+}
+
+function unitFileExists(lp: InstallLookup, name: string): boolean {
+  if (!unitNameIsValid(name)) return false;
+  const ctx = new InstallContext(lp);
+  const i = ctx.add(name, '', false);
+  if (typeof i === 'string') return false;
+  const r = traverse(ctx, i, { load: false, followConfigSymlinks: false });
+  return r !== 'ENOENT';
+}
+
+function symlinkWants(lp: InstallLookup, info: InstallInfo, configPath: string, list: string[], suffix: string, ch: Changes, ignoreAux: boolean): number | Errno {
+  if (!list.length) return 0;
+  const p = parseUnitName(info.name);
+  let n = info.name;
+  let validInstanceOnly = false;
+  if (p && !p.isTemplate) n = info.name;
+  else if (info.defaultInstance) {
+    n = instantiate(info.name, info.defaultInstance) ?? info.name;
+    const c2 = new InstallContext(lp);
+    const ii = c2.add(n, '', false);
+    if (typeof ii !== 'string') {
+      const r = unitFileSearch(c2, ii, { load: false, followConfigSymlinks: true });
+      if (typeof r === 'string') return r;
+      if (ii.mode === 'masked') return ch.add('ERFKILL', ii.path) as Errno;
+    }
+  } else validInstanceOnly = true;
+  let r: number | Errno = 0;
+  for (const s of list) {
+    const dst = installPrintf(lp, info, s);
+    if (dst === null) { if (typeof r === 'number') r = 'EBADSLT'; ch.add('EBADSLT', s); continue; }
+    const dp = parseUnitName(dst);
+    const ok = validInstanceOnly ? !!dp && (dp.isInstance || dp.isTemplate) : !!dp;
+    if (!ok) {
+      if (ignoreAux) continue;
+      if (dp) ch.add('EIDRM', dst, n); else ch.add('EUCLEAN', dst); // reported, but 252 still exits 0
+      continue;
+    }
+    const q = createSymlink(lp, info.path, path.join(configPath, `${dst}${suffix}`, n), true, ch);
+    if ((typeof q === 'string' && typeof r === 'number') || r === 0) r = q;
+    if (!unitFileExists(lp, dst)) ch.add('destination-not-present', dst, info.path);
+  }
+  return r;
+}
+
+function symlinkAliases(lp: InstallLookup, info: InstallInfo, configPath: string, force: boolean, ch: Changes): number | Errno {
+  let r: number | Errno = 0;
+  for (const s of info.aliases) {
+    const dst = installPrintf(lp, info, s);
+    if (dst === null) { ch.add('EBADSLT', s); if (typeof r === 'number') r = 'EBADSLT'; continue; }
+    let dstName = dst;
+    if (dst.includes('/')) {
+      // legacy Alias= creating .wants/.requires links
+      const dir = path.dirname(dst);
+      if (!/\.(wants|requires)$/.test(dir)) { ch.add('EXDEV', dst); if (typeof r === 'number') r = 'EXDEV'; continue; }
+    } else {
+      const dp = parseUnitName(dst);
+      const ip = parseUnitName(info.name);
+      if (dp?.isTemplate && ip?.isInstance) dstName = instantiate(dst, ip.instance) ?? dst;
+      if (dstName === info.name) continue; // self-alias: quietly ignored
+      if (validateAlias(dstName, info.name)) { ch.add('EXDEV', dstName, info.name); if (typeof r === 'number') r = 'EXDEV'; continue; }
+    }
+    const aliasPath = path.join(configPath, dstName);
+    const chased = chaseAll(lp, aliasPath);
+    const broken = typeof chased === 'string' && !fs.existsSync(chased);
+    const q = createSymlink(lp, info.path, aliasPath, force || broken, ch);
+    if (typeof r === 'number') r = q;
+  }
+  return r;
+}
+
+function applyInfo(lp: InstallLookup, info: InstallInfo, configPath: string, force: boolean, ignoreAux: boolean, ch: Changes): number | Errno {
+  if (info.mode !== 'regular') return 0;
+  if (!inSearchPath(lp, info.path)) {
+    const q = createSymlink(lp, info.path, path.join(configPath, info.name), force, ch);
+    if (typeof q === 'string') return q;
+  }
+  let r = symlinkAliases(lp, info, configPath, force, ch);
+  for (const [list, suffix] of [[info.wantedBy, '.wants'], [info.requiredBy, '.requires'], [info.upheldBy, '.upholds']] as const) {
+    const q = symlinkWants(lp, info, configPath, list, suffix, ch, ignoreAux);
+    if (r === 0) r = q;
+  }
+  return r;
+}
+
+function contextApply(ctx: InstallContext, configPath: string, force: boolean, ignoreAux: boolean, ch: Changes): number | Errno {
+  let r: number | Errno = 0;
+  for (;;) {
+    const first = ctx.willProcess.values().next();
+    if (first.done) break;
+    const i = first.value;
+    ctx.willProcess.delete(i.name);
+    ctx.haveProcessed.set(i.name, i);
+    const t = traverse(ctx, i, { load: true, followConfigSymlinks: false });
+    if (typeof t === 'string') {
+      if (i.auxiliary) { ch.add('auxiliary-failed', i.name); continue; }
+      return ch.add(t, i.name) as Errno;
+    }
+    if (i.mode === 'masked') { ch.add('masked', i.path); if (typeof r === 'number') r += 1; continue; }
+    if (i.mode !== 'regular') continue;
+    const q = applyInfo(ctx.lp, i, configPath, force, ignoreAux, ch);
+    if (typeof r === 'number') r = typeof q === 'string' ? q : r + q;
+  }
+  return r;
+}
+
+function mayProcess(lp: InstallLookup, i: InstallInfo, ch: Changes): Errno | null {
+  if (i.mode === 'masked') return ch.add('ERFKILL', i.path) as Errno;
+  if (isGeneratorPath(lp, i.path) || isTransientPath(lp, i.path)) return ch.add('EADDRNOTAVAIL', i.path) as Errno;
+  return null;
+}
+
+function discoverAndCheck(ctx: InstallContext, nameOrPath: string, ch: Changes, load = true): InstallInfo | Errno {
+  const a = ctx.addAuto(nameOrPath);
+  const t = typeof a === 'string' ? a : traverse(ctx, a, { load, followConfigSymlinks: true });
+  if (typeof t === 'string') return ch.add(t, nameOrPath) as Errno;
+  return mayProcess(ctx.lp, t, ch) ?? t;
+}
+
+function markForRemoval(ctx: InstallContext, marks: Set<string>, ch: Changes): void {
+  for (;;) {
+    const first = ctx.willProcess.values().next();
+    if (first.done) break;
+    const i = first.value;
+    ctx.willProcess.delete(i.name);
+    ctx.haveProcessed.set(i.name, i);
+    const t = traverse(ctx, i, { load: true, followConfigSymlinks: true });
+    if (t === 'ENOLINK') ch.add('dangling', i.path || i.name);
+    else if (t === 'ENOENT') { if (!i.auxiliary) ch.add('ENOENT', i.path || i.name); }
+    else if (typeof t === 'string') ch.add(t, i.path || i.name);
+    else if (i.mode === 'masked') { ch.add('masked', i.path || i.name); continue; }
+    else if (i.mode !== 'regular') continue;
+    marks.add(i.name);
+  }
+}
+
+function hiddenOrBackup(n: string): boolean {
+  return n.startsWith('.') || /~$|\.(rpmnew|rpmsave|rpmorig|dpkg-old|dpkg-new|dpkg-tmp|dpkg-dist|dpkg-bak|dpkg-backup|dpkg-remove|ucf-new|ucf-old|ucf-dist|swp|bak|old|new)$/.test(n);
+}
+
+function removeMarkedFd(lp: InstallLookup, marks: Set<string>, dir: string, configPath: string, ch: Changes): boolean {
+  let restart = false;
+  let ents: fs.Dirent[];
+  try { ents = readdirRaw(dir); } catch { return false; }
+  for (const de of ents) {
+    if (hiddenOrBackup(de.name)) continue;
+    const p = path.join(dir, de.name);
+    if (de.isDirectory()) { if (removeMarkedFd(lp, marks, p, configPath, ch)) restart = true; continue; }
+    if (!de.isSymbolicLink() || !unitNameIsValid(de.name)) continue;
+    let found = marks.has(de.name);
+    if (!found) { const t = templateOf(de.name); if (t) found = marks.has(t); }
+    if (!found) {
+      const dest = chaseAll(lp, p);
+      if (dest === 'ENOENT') continue;
+      if (typeof dest === 'string' && dest.startsWith('/')) found = marks.has(skipRoot(lp, dest)) || marks.has(path.basename(dest));
+    }
+    if (!found) continue;
+    try { fs.unlinkSync(p); } catch (e) { ch.add(((e as NodeJS.ErrnoException).code as Errno) ?? 'EIO', p); continue; }
+    for (let d = path.dirname(p); d !== configPath && d.startsWith(configPath + '/'); d = path.dirname(d)) {
+      try { fs.rmdirSync(d); } catch { break; }
+    }
+    ch.add('unlink', p);
+    const rp = skipRoot(lp, p);
+    if (!marks.has(rp)) { marks.add(rp); restart = true; }
+  }
+  return restart;
+}
+
+function removeMarked(lp: InstallLookup, marks: Set<string>, configPath: string, ch: Changes): void {
+  if (!marks.size) return;
+  for (let n = 0; n < 64 && removeMarkedFd(lp, marks, configPath, configPath, ch); n++) { /* restart */ }
+}
+
+let currentLookup: InstallLookup | null = null;
+function lookupFor(o: InstallOptions): InstallLookup { currentLookup = makeLookup(o); return currentLookup; }
+
+function finish(verb: string, ch: Changes, stdout: string[] = [], extra: string[] = [], quiet = false, rcOverride?: number): InstallResult {
+  const d = dumpChanges(verb, ch.list, quiet);
+  const warnings = currentLookup?.warnings ?? [];
+  return { changes: ch.list, stdout, stderr: [...extra, ...warnings, ...d.stderr], exitCode: rcOverride ?? (d.failed ? 1 : 0) };
+}
+
+function configPathOf(lp: InstallLookup, o: InstallOptions): string { return o.runtime ? lp.runtimeConfig : lp.persistentConfig; }
+
+function doEnable(lp: InstallLookup, names: string[], configPath: string, o: InstallOptions, ch: Changes): number | Errno {
+  const ctx = new InstallContext(lp);
+  for (const n of names) {
+    const r = discoverAndCheck(ctx, n, ch);
+    if (typeof r === 'string') return r;
+  }
+  return contextApply(ctx, configPath, !!o.force, false, ch);
+}
+
+export function enableUnits(names: string[], o: InstallOptions = {}): InstallResult {
+  const lp = lookupFor(o);
+  const ch = new Changes();
+  const r = doEnable(lp, names, configPathOf(lp, o), o, ch);
+  const res = finish('enable', ch, [], [], o.quiet, typeof r === 'string' ? 1 : 0);
+  if (typeof r === 'number' && r === 0 && !o.quiet) res.stderr.push(NO_INSTALL_INFO);
+  res.carriesInstallInfo = typeof r === 'number' ? r : 0;
+  return res;
+}
+
+function doDisable(lp: InstallLookup, names: string[], configPath: string, ch: Changes): { r: number | Errno; hasInfo: boolean } {
+  const ctx = new InstallContext(lp);
+  let hasInfo = false;
+  for (const n of names) {
+    if (!unitNameIsValid(n)) return { r: ch.add('EUCLEAN', n) as Errno, hasInfo };
+    const a = ctx.add(n, '', false);
+    const t = typeof a === 'string' ? a : traverse(ctx, a, { load: true, followConfigSymlinks: true });
+    if (typeof t === 'string') { ch.add(t, n); return { r: 0, hasInfo }; }
+    if (typeof a !== 'string') hasInfo = hasInfo || hasRules(a) || a.also.length > 0;
+  }
+  const marks = new Set<string>();
+  markForRemoval(ctx, marks, ch);
+  removeMarked(lp, marks, configPath, ch);
+  return { r: 0, hasInfo };
+}
+
+export function disableUnits(names: string[], o: InstallOptions = {}): InstallResult {
+  const lp = lookupFor(o);
+  const ch = new Changes();
+  const { r } = doDisable(lp, names, configPathOf(lp, o), ch);
+  const res = finish('disable', ch, [], [], o.quiet, typeof r === 'string' ? 1 : 0);
+  return res;
+}
+
+export function reenableUnits(names: string[], o: InstallOptions = {}): InstallResult {
+  const lp = lookupFor(o);
+  const ch = new Changes();
+  const cp = configPathOf(lp, o);
+  const base = names.map((n) => path.basename(n));
+  const d = doDisable(lp, base, cp, ch);
+  if (typeof d.r === 'string') return finish('reenable', ch, [], [], o.quiet, 1);
+  const r = doEnable(lp, names, cp, o, ch);
+  return finish('reenable', ch, [], [], o.quiet, typeof r === 'string' ? 1 : 0);
+}
+
+export function linkUnits(files: string[], o: InstallOptions = {}): InstallResult {
+  const lp = lookupFor(o);
+  const ch = new Changes();
+  const cp = configPathOf(lp, o);
+  for (const f of files) {
+    if (!f.startsWith('/')) { ch.add('EINVAL', f); return finish('link', ch); }
+    if (!unitNameIsValid(path.basename(f))) { ch.add('EUCLEAN', f); return finish('link', ch); }
+    const full = lp.root + f;
+    let st: fs.Stats;
+    try { st = fs.lstatSync(full); } catch (e) { ch.add(((e as NodeJS.ErrnoException).code as Errno) ?? 'EIO', f); return finish('link', ch); }
+    if (!st.isFile()) { ch.add('EINVAL', f); return finish('link', ch); }
+    if (inSearchPath(lp, full)) continue;
+    if (pathStartsWithAny(full, lp.searchPath)) { ch.add('ETXTBSY', f); return finish('link', ch); }
+    createSymlink(lp, full, path.join(cp, path.basename(f)), !!o.force, ch);
+  }
+  return finish('link', ch);
+}
+
+export function maskUnits(names: string[], o: InstallOptions = {}): InstallResult {
+  const lp = lookupFor(o);
+  const ch = new Changes();
+  const cp = configPathOf(lp, o);
+  let bad = false;
+  for (const n of names) {
+    if (!unitNameIsValid(n)) { bad = true; continue; }
+    createSymlink(lp, '/dev/null', path.join(cp, n), !!o.force, ch);
+  }
+  const res = finish('mask', ch, [], [], o.quiet);
+  if (bad) res.exitCode = 1;
+  return res;
+}
+
+export function unmaskUnits(names: string[], o: InstallOptions = {}): InstallResult {
+  const lp = lookupFor(o);
+  const ch = new Changes();
+  const cp = configPathOf(lp, o);
+  const todo: string[] = [];
+  for (const n of names) {
+    if (!unitNameIsValid(n)) return finish('unmask', ch, [], [`Failed to unmask: Invalid argument.`], o.quiet, 1);
+    const p = path.join(cp, n);
+    let st: fs.Stats;
+    try { st = fs.statSync(p); } catch { continue; }
+    if (nullOrEmpty(st) && !todo.includes(n)) todo.push(n);
+  }
+  const marks = new Set<string>();
+  for (const n of todo) {
+    const p = path.join(cp, n);
+    try { fs.unlinkSync(p); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ENOENT') ch.add(((e as NodeJS.ErrnoException).code as Errno) ?? 'EIO', p); continue; }
+    ch.add('unlink', p);
+    marks.add(skipRoot(lp, p));
+  }
+  removeMarked(lp, marks, cp, ch);
+  return finish('unmask', ch, [], [], o.quiet);
+}
+
+// ---- state ----
+
+function isSymlinkWithKnownName(i: InstallInfo, name: string): boolean {
+  if (name === i.name || i.aliases.includes(name)) return true;
+  if (i.defaultInstance && parseUnitName(i.name)?.isTemplate) return instantiate(i.name, i.defaultInstance) === name;
+  return false;
+}
+
+function findSymlinksInDir(lp: InstallLookup, dir: string, info: InstallInfo, ignoreDest: boolean, matchName: boolean, ignoreSameName: boolean,
+  configPath: string, sameName: { v: boolean }): boolean {
+  let ents: fs.Dirent[];
+  try { ents = readdirRaw(dir); } catch { return false; }
+  for (const de of ents) {
+    if (hiddenOrBackup(de.name) || !de.isSymbolicLink()) continue;
+    let foundPath = false, foundDest = false, b = false;
+    if (!ignoreDest) {
+      let dest: string;
+      try { dest = fs.readlinkSync(path.join(dir, de.name)); } catch { continue; }
+      if (!dest.startsWith('/')) dest = path.join(dir, dest);
+      foundDest = path.basename(dest) === info.name;
+    }
+    if (ignoreDest || !ignoreSameName) foundPath = de.name === info.name;
+    if (!foundPath && ignoreDest) { const t = templateOf(de.name); if (t) foundDest = t === info.name; }
+    if (foundPath && foundDest) b = path.join(dir, de.name) === path.join(configPath, info.name);
+    if (b) sameName.v = true;
+    else if (foundPath || foundDest) {
+      if (!matchName) return true;
+      if (isSymlinkWithKnownName(info, de.name)) return true;
+    }
+  }
+  return false;
+}
+
+function findSymlinks(lp: InstallLookup, info: InstallInfo, matchName: boolean, ignoreSameName: boolean, configPath: string, sameName: { v: boolean }): boolean {
+  let ents: fs.Dirent[];
+  try { ents = readdirRaw(configPath); } catch { return false; }
+  for (const de of ents) {
+    if (!de.isDirectory() || hiddenOrBackup(de.name)) continue;
+    if (!/\.(wants|requires|upholds)$/.test(de.name)) continue;
+    if (findSymlinksInDir(lp, path.join(configPath, de.name), info, true, matchName, ignoreSameName, configPath, sameName)) return true;
+  }
+  return findSymlinksInDir(lp, configPath, info, false, matchName, ignoreSameName, configPath, sameName);
+}
+
+function findSymlinksInScope(lp: InstallLookup, info: InstallInfo, matchName: boolean): UnitFileState | null {
+  let sameConfig = false, sameRuntime = false, enabledRuntime = false, enabledAtAll = false, ignoreSame = false;
+  for (const p of lp.searchPath) {
+    const sn = { v: false };
+    if (findSymlinks(lp, info, matchName, ignoreSame, p, sn)) {
+      if (p === lp.persistentConfig) return 'enabled';
+      if (isRuntimePath(lp, p, false)) enabledRuntime = true; else enabledAtAll = true;
+    } else if (sn.v) {
+      if (p === lp.persistentConfig) sameConfig = true;
+      else if (isRuntimePath(lp, p, false)) sameRuntime = true;
+    }
+    if (!ignoreSame && (info.path === p || info.path.startsWith(p + '/'))) ignoreSame = true;
+  }
+  if (enabledRuntime) return 'enabled-runtime';
+  if (enabledAtAll && parseUnitName(info.name)?.isInstance) return 'static';
+  if (sameConfig) return 'linked';
+  if (sameRuntime) return 'linked-runtime';
+  return null;
+}
+
+/** unit_file_lookup_state(); null + errno when the unit file does not exist. */
+export function unitFileState(name: string, lpOrOpts: InstallLookup | InstallOptions = {}): { state: UnitFileState } | { error: Errno; warnings: string[] } {
+  const lp = 'searchPath' in lpOrOpts ? lpOrOpts : makeLookup(lpOrOpts);
+  if (!unitNameIsValid(name)) return { error: 'EINVAL', warnings: [] };
+  const ctx = new InstallContext(lp);
+  const a = ctx.add(name, '', false);
+  const info = typeof a === 'string' ? a : traverse(ctx, a, { load: true, followConfigSymlinks: true });
+  if (typeof info === 'string') return { error: info, warnings: [] };
+  if (info.mode === 'masked') return { state: isRuntimePath(lp, info.path, true) ? 'masked-runtime' : 'masked' };
+  if (name !== path.basename(info.path) && !parseUnitName(info.name)?.isInstance) return { state: 'alias' };
+  if (isGeneratorPath(lp, info.path)) return { state: 'generated' };
+  if (isTransientPath(lp, info.path)) return { state: 'transient' };
+  const s = findSymlinksInScope(lp, info, true);
+  if (s) return { state: s };
+  if (findSymlinksInScope(lp, info, false)) return { state: 'indirect' };
+  if (hasRules(info)) return { state: 'disabled' };
+  if (info.also.length) return { state: 'indirect' };
+  return { state: 'static' };
+}
+
+const ENABLED_LIKE = new Set<UnitFileState>(['enabled', 'enabled-runtime', 'static', 'alias', 'indirect', 'generated', 'transient']);
+
+export function isEnabled(names: string[], o: InstallOptions = {}): InstallResult {
+  const lp = lookupFor(o);
+  const stdout: string[] = [];
+  let enabled = false;
+  for (const n of names) {
+    const r = unitFileState(n, lp);
+    if ('error' in r) {
+      return { changes: [], stdout, stderr: [...lp.warnings, `Failed to get unit file state for ${n}: ${ERRMSG[r.error] ?? r.error}`], exitCode: 1 };
+    }
+    if (ENABLED_LIKE.has(r.state)) enabled = true;
+    if (!o.quiet) stdout.push(r.state);
+  }
+  return { changes: [], stdout, stderr: [...lp.warnings], exitCode: enabled ? 0 : 1 };
+}
+
+// ---- presets ----
+
+function presetPrepareOne(lp: InstallLookup, plus: InstallContext, minus: InstallContext, name: string, rules: PresetRule[], ch: Changes): number | Errno {
+  if (plus.find(name) || minus.find(name)) return 0;
+  const tmp = new InstallContext(lp);
+  const a = tmp.add(name, '', false);
+  const info = typeof a === 'string' ? a : traverse(tmp, a, { load: false, followConfigSymlinks: true });
+  if (typeof info === 'string') return ch.add(info, name) as Errno;
+  if (name !== info.name) return 0;
+  const q = queryPreset(name, rules);
+  if (q.action === 'enable') {
+    for (const n of q.instances ?? [name]) {
+      const r = discoverAndCheck(plus, n, ch);
+      if (typeof r === 'string') return r;
+    }
+  } else if (q.action === 'disable') {
+    const d = minus.add(name, '', false);
+    if (typeof d !== 'string') {
+      const t = traverse(minus, d, { load: false, followConfigSymlinks: true });
+      if (typeof t === 'string') return ch.add(t, name) as Errno;
+    }
+  }
+  return 0;
+}
+
+function executePreset(lp: InstallLookup, plus: InstallContext, minus: InstallContext, cp: string, mode: InstallOptions['presetMode'], ch: Changes): void {
+  if (mode !== 'enable-only') {
+    const marks = new Set<string>();
+    markForRemoval(minus, marks, ch);
+    removeMarked(lp, marks, cp, ch);
+  }
+  if (mode !== 'disable-only') contextApply(plus, cp, false, true, ch);
+}
+
+export function presetUnits(names: string[], o: InstallOptions = {}): InstallResult {
+  const lp = lookupFor(o);
+  const ch = new Changes();
+  const rules = readPresets(lp.presetDirs);
+  const plus = new InstallContext(lp), minus = new InstallContext(lp);
+  for (const n of names) {
+    const r = presetPrepareOne(lp, plus, minus, n, rules.rules, ch);
+    if (typeof r === 'string') return finish('preset', ch, [], rules.warnings, o.quiet, 1);
+  }
+  executePreset(lp, plus, minus, configPathOf(lp, o), o.presetMode ?? 'full', ch);
+  return finish('preset', ch, [], rules.warnings, o.quiet);
+}
+
+const PRESET_ALL_IGNORED = new Set(['EEXIST', 'ERFKILL', 'EADDRNOTAVAIL', 'EBADSLT', 'EIDRM', 'EUCLEAN', 'ELOOP', 'ENOENT', 'EUNATCH', 'EXDEV', 'EINVAL', 'ENOLINK']);
+
+export function presetAllUnits(o: InstallOptions = {}): InstallResult {
+  const lp = lookupFor(o);
+  const ch = new Changes();
+  const rules = readPresets(lp.presetDirs);
+  const plus = new InstallContext(lp), minus = new InstallContext(lp);
+  for (const d of lp.searchPath) {
+    let ents: fs.Dirent[];
+    try { ents = readdirRaw(d); } catch { continue; }
+    for (const de of ents) {
+      if (!unitNameIsValid(de.name) || !(de.isSymbolicLink() || de.isFile())) continue;
+      const before = ch.list.length;
+      const r = presetPrepareOne(lp, plus, minus, de.name, rules.rules, ch);
+      if (typeof r === 'string' && PRESET_ALL_IGNORED.has(r)) ch.list.length = before; // ignored like systemd
+    }
+  }
+  executePreset(lp, plus, minus, configPathOf(lp, o), o.presetMode ?? 'full', ch);
+  return finish('preset', ch, [], rules.warnings, o.quiet);
+}
+
+// ---- listing and default target ----
+
+export interface UnitFileListEntry { name: string; path: string; state: UnitFileState; preset: 'enabled' | 'disabled' | null }
+
+export function listUnitFiles(o: InstallOptions & { patterns?: string[]; states?: string[] } = {}, warnings: string[] = []): UnitFileListEntry[] {
+  const lp = lookupFor(o);
+  let presets: ReturnType<typeof readPresets> | null = null;
+  const rulesNow = (): ReturnType<typeof readPresets> => (presets ??= readPresets(lp.presetDirs));
+  const seen = new Map<string, UnitFileListEntry>();
+  for (const d of lp.searchPath) {
+    let ents: fs.Dirent[];
+    try { ents = readdirRaw(d); } catch { continue; }
+    for (const de of ents) {
+      if (!unitNameIsValid(de.name) || seen.has(de.name)) continue;
+      if (o.patterns?.length && !o.patterns.some((p) => globMatch(p, de.name))) continue;
+      if (!(de.isSymbolicLink() || de.isFile())) continue;
+      const st = unitFileState(de.name, lp);
+      const state: UnitFileState = 'state' in st ? st.state : 'bad';
+      if (o.states?.length && !o.states.includes(state)) continue;
+      const showPreset = !['alias', 'static', 'generated', 'transient'].includes(state);
+      seen.set(de.name, { name: de.name, path: path.join(d, de.name), state, preset: showPreset ? 'enabled' : null });
+    }
+  }
+  warnings.push(...lp.warnings);
+  for (const e of seen.values()) {
+    if (e.preset === null) continue;
+    e.preset = queryPreset(e.name, rulesNow().rules, false).action === 'enable' ? 'enabled' : 'disabled';
+  }
+  if (presets) warnings.push(...(presets as ReturnType<typeof readPresets>).warnings);
+  const suffix = (n: string): string => n.slice(n.lastIndexOf('.')).toLowerCase();
+  return [...seen.values()].sort((a, b) => {
+    const s = suffix(a.name).localeCompare(suffix(b.name));
+    if (s) return s;
+    const x = a.name.toLowerCase(), y = b.name.toLowerCase();
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+}
+
+/** `systemctl list-unit-files [PATTERN...]` as a command result (table on stdout, warnings on stderr). */
+export function listUnitFilesCommand(o: InstallOptions & { patterns?: string[]; states?: string[] } = {}, legend = true): InstallResult {
+  const warnings: string[] = [];
+  const list = listUnitFiles(o, warnings);
+  return { changes: [], stdout: [renderUnitFileList(list, legend).replace(/\n$/, '')], stderr: warnings, exitCode: 0 };
+}
+
+/** The table `systemctl list-unit-files --no-pager` prints (no colors). */
+export function renderUnitFileList(list: UnitFileListEntry[], legend = true): string {
+  const w1 = Math.max(9, ...list.map((e) => e.name.length));
+  const w2 = Math.max(5, ...list.map((e) => e.state.length));
+  const lines = [`${'UNIT FILE'.padEnd(w1)} ${'STATE'.padEnd(w2)} PRESET`];
+  for (const e of list) lines.push(`${e.name.padEnd(w1)} ${e.state.padEnd(w2)} ${e.preset ?? '-'}`);
+  if (legend) lines.push('', `${list.length} unit files listed.`);
+  return lines.join('\n') + '\n';
+}
+
+export function getDefault(o: InstallOptions = {}): InstallResult {
+  const lp = lookupFor(o);
+  const ctx = new InstallContext(lp);
+  const a = ctx.add('default.target', '', false);
+  const t = typeof a === 'string' ? a : traverse(ctx, a, { load: false, followConfigSymlinks: true });
+  if (typeof t === 'string') return { changes: [], stdout: [], stderr: [`Failed to get default target: ${ERRMSG[t] ?? t}`], exitCode: 1 };
+  return { changes: [], stdout: [t.name], stderr: [], exitCode: 0 };
+}
+
+export function setDefault(name: string, o: InstallOptions = {}): InstallResult {
+  const lp = lookupFor(o);
+  const ch = new Changes();
+  const p = parseUnitName(name);
+  if (!p || p.type !== 'target' || name === 'default.target') return { changes: [], stdout: [], stderr: ['Failed to set default: Invalid argument.'], exitCode: 1 };
+  const ctx = new InstallContext(lp);
+  const info = discoverAndCheck(ctx, name, ch, false);
+  if (typeof info !== 'string') createSymlink(lp, info.path, path.join(lp.persistentConfig, 'default.target'), true, ch);
+  return finish('set default', ch, [], [], o.quiet);
+}
+
+export { resolveLinkTarget, globMatch };
