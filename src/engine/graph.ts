@@ -195,8 +195,15 @@ export class Graph {
     }
     if (c.type === 'service' || c.type === 'socket') {
       // Exec dependencies (unit_add_exec_dependencies), system manager only.
-      if (sys && (JOURNALISH.has(c.exec.standardOutput) || JOURNALISH.has(c.exec.standardError))) this.add(u, 'After', SPECIAL.journaldSocket, 'file');
-      if (sys && c.exec.privateTmp) this.add(u, 'After', SPECIAL.tmpfilesSetup, 'file');
+      // 'inherit' stdout means the manager default (DefaultStandardOutput=journal) unless stdin is a tty;
+      // 'inherit' stderr means whatever stdout is.
+      const ttyIn = c.exec.standardInput.startsWith('tty');
+      const out = c.exec.standardOutput === 'inherit' ? (ttyIn ? 'tty' : 'journal') : c.exec.standardOutput;
+      const err = c.exec.standardError === 'inherit' ? out : c.exec.standardError;
+      if (sys && c.type === 'service' && (JOURNALISH.has(out) || JOURNALISH.has(err))) this.add(u, 'After', SPECIAL.journaldSocket, 'file');
+      // State/Cache/LogsDirectory= need a writable /var: ordered after systemd-remount-fs.service.
+      if (sys && (c.exec.stateDirectory.length || c.exec.cacheDirectory.length || c.exec.logsDirectory.length)) this.add(u, 'After', 'systemd-remount-fs.service', 'file');
+      if (sys && c.exec.privateTmp) { this.add(u, 'After', 'tmp.mount', 'file'); this.add(u, 'After', SPECIAL.tmpfilesSetup, 'file'); }
       // Default slice (unit_set_default_slice).
       const { prefix, instance } = splitName(u.id);
       const base = sys ? 'system' : 'app';

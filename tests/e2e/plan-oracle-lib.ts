@@ -173,3 +173,15 @@ export function diffResult(mine: Compared, theirs: Compared): string[] {
   for (const j of theirs.order) if (!oa.has(j)) out.push(`order only in systemd: ${j}`);
   return out;
 }
+
+/** Run systemd's generators (as nobody) into a temp dir: { root, normal, early, late }. */
+export function runGenerators(): { root: string; normal: string; early: string; late: string } {
+  const root = makeTempDir('tsysd-gen-');
+  fs.chmodSync(root, 0o777);
+  const dirs = { root, normal: path.join(root, 'normal'), early: path.join(root, 'early'), late: path.join(root, 'late') };
+  const gdir = '/lib/systemd/system-generators';
+  for (const g of fs.existsSync(gdir) ? fs.readdirSync(gdir).sort() : []) {
+    spawnSync('setpriv', [...NOBODY, 'env', 'SYSTEMD_LOG_LEVEL=err', path.join(gdir, g), dirs.normal, dirs.early, dirs.late], { timeout: 20000, stdio: 'ignore' });
+  }
+  return dirs;
+}
