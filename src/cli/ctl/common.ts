@@ -77,24 +77,7 @@ export function mangle(name: string, glob = false): string {
   return hasUnitSuffix(name) ? name : `${name}.service`;
 }
 
-/** fnmatch(3) subset: * ? [...] */
-export function globMatch(pattern: string, s: string): boolean {
-  let re = '^';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i] as string;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const close = pattern.indexOf(']', i + 2);
-      if (close < 0) { re += '\\['; continue; }
-      let body = pattern.slice(i + 1, close);
-      if (body.startsWith('!')) body = '^' + body.slice(1);
-      re += '[' + body.replace(/\\/g, '\\\\') + ']';
-      i = close;
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(re + '$').test(s);
-}
+export { globMatch } from '../../rpc/util';
 
 // ----------------------------------------------------------------- time formatting (time-util.c)
 

@@ -4,6 +4,7 @@
 import type { RpcClient } from '../../rpc/client';
 import type { UnitListEntry } from '../../rpc/protocol';
 import type { CtlOptions } from './args';
+import { matchesListUnits } from '../../rpc/util';
 import { columns, EXIT, globMatch, mangle, type Out } from './common';
 
 const MARKED = new Set(['failed', 'not-found', 'bad-setting', 'error', 'masked']);
@@ -12,15 +13,8 @@ const patternsOf = (o: CtlOptions): string[] => o.args.map((a) => mangle(a, true
 
 export function filterUnits(list: UnitListEntry[], o: CtlOptions): UnitListEntry[] {
   const pats = patternsOf(o);
-  return list.filter((u) => {
-    if (o.types.length && !o.types.includes(typeOf(u.unit))) return false;
-    if (pats.length && !pats.some((p) => globMatch(p, u.unit))) return false;
-    if (o.states.length && !o.states.some((s) => s === u.loadState || s === u.activeState || s === u.subState)) return false;
-    if (o.all) return true;
-    if (u.following) return false;
-    if (o.states.length) return true;
-    return u.job !== null || u.activeState !== 'inactive';
-  }).sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0));
+  const p = { all: o.all, types: o.types, states: o.states, patterns: pats };
+  return list.filter((u) => matchesListUnits(u, p)).sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0));
 }
 
 export function renderListUnits(all: UnitListEntry[], o: CtlOptions, prog: string): string[] {
