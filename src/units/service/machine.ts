@@ -449,7 +449,12 @@ export class ServiceMachine implements UnitMachine {
       else if (this.notifyState === 'stopping') this.enterStopByNotify();
       else {
         this.setState('running');
-        this.armTimerRelative(this.svc.runtimeMaxUs);
+        // RuntimeMaxSec= counts from ActiveEnterTimestamp (not restarted by reloads).
+        const max = this.svc.runtimeMaxUs;
+        if (Number.isFinite(max) && max > 0) {
+          this.timerAt = this.base.activeEnterTs.monotonic + max;
+          this.host.armTimer('timeout', this.timerAt);
+        } else this.clearTimer();
       }
     } else if (this.svc.remainAfterExit) this.setState('exited');
     else this.enterStop('success');
