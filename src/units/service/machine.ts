@@ -7,12 +7,11 @@
 //  * `result` only moves away from 'success' (first failure wins) until the next start.
 //  * Every enter*() either starts its effect and sets the matching state, or falls through to the next
 //    step; spawn failures end in the kill path with result 'resources'.
-// Notify messages, the fd store and show properties live in notify.ts / props.ts (functions over this class).
+// Split by concern (functions over this class): notify.ts (sd_notify), timeouts.ts (timer dispatch),
+// exits.ts (process exits, cgroup empty), mainpid.ts (PIDFile/guess/BusName), props.ts (show).
 import type { ExecCommand, ServiceSection, UnitConfig } from '../../directives/types';
 import { UnitBase } from '../base';
-import {
-  cldCode, cldCodeName, describeExit, exitStatusNumber, isCleanExit, signalName, SIGKILL, SIGCONT,
-} from '../exit-status';
+import { cldCodeName, signalName, SIGKILL, SIGCONT } from '../exit-status';
 import type { ExecListName, ServiceHost, SpawnKind } from '../host';
 import {
   NO_TIMESTAMP,
@@ -21,10 +20,13 @@ import {
 } from '../types';
 import type { NotifyMessage } from '../../notify/parse';
 import { handleServiceNotify, type NotifySender } from './notify';
+import { serviceOnTimer } from './timeouts';
+import { serviceOnExecOutcome, serviceOnChildExit, serviceOnMainExit, serviceRunNextMain, serviceOnControlExit, serviceOnUnitEmpty } from './exits';
+import { serviceLoadPidFile, serviceDemandPidFile, serviceRetryPidFile, serviceSearchMainPid, serviceOnBusNameOwner } from './mainpid';
 import { serviceProperties } from './props';
 import { restartDelayUs, shallRestart } from './restart';
 import {
-  activeOf, CONTROL_STATES, MAIN_STATES, RELOADING, STOPPING, TIMER_STATES, WATCHDOG_STATES,
+  activeOf, CONTROL_STATES, MAIN_STATES, STOPPING, TIMER_STATES, WATCHDOG_STATES,
   type ServiceResult, type ServiceSubState,
 } from './states';
 
@@ -205,7 +207,7 @@ export class ServiceMachine implements UnitMachine {
     }, () => this.exitStatusForAction());
   }
 
-  private exitStatusForAction(): number | null {
+  exitStatusForAction(): number | null {
     if (this.mainExec.pid <= 0 || this.mainExec.exit.monotonic === 0) return null;
     return this.mainExec.code === 1 ? this.mainExec.status : 255;
   }
@@ -231,84 +233,7 @@ export class ServiceMachine implements UnitMachine {
     if (this.watchdogAt !== null) { this.watchdogAt = null; this.host.clearTimer('watchdog'); }
   }
 
-  onTimer(key: string): void {
-    if (key === 'watchdog') {
-      if (this.watchdogAt === null) return;
-      this.watchdogAt = null;
-      this.log('error', `Watchdog timeout (limit ${Math.round(this.watchdogUs() / 1000)}ms)!`);
-      this.enterSignal('stop-watchdog', 'watchdog');
-      return;
-    }
-    if (key === 'pidfile') { this.retryPidFile(); return; }
-    if (key !== 'timeout' || this.timerAt === null) return;
-    this.timerAt = null;
-    const sk = this.cfg.kill.sendSIGKILL;
-    const startMode = this.svc.timeoutStartFailureMode, stopMode = this.svc.timeoutStopFailureMode;
-    switch (this.state) {
-      case 'condition': case 'start-pre': case 'start': case 'start-post':
-        this.log('warning', `${this.state} operation timed out. ${startMode === 'terminate' ? 'Terminating' : startMode === 'abort' ? 'Aborting' : sk ? 'Killing' : 'Skipping SIGKILL'}.`);
-        if (startMode === 'terminate') this.enterSignal('stop-sigterm', 'timeout');
-        else if (startMode === 'abort') this.enterSignal('stop-watchdog', 'timeout');
-        else if (sk) this.enterSignal('stop-sigkill', 'timeout');
-        else this.enterStopPost('timeout');
-        return;
-      case 'running':
-        this.log('warning', 'Service reached runtime time limit. Stopping.');
-        this.enterStop('timeout');
-        return;
-      case 'reload': case 'reload-signal': case 'reload-notify':
-        this.log('warning', 'Reload operation timed out. Killing reload process.');
-        if (this.controlPid > 0) this.host.signal(this.controlPid, SIGKILL, false);
-        this.reloadResult = 'timeout';
-        this.enterRunning('success');
-        return;
-      case 'stop':
-        this.log('warning', `stop operation timed out. ${stopMode === 'terminate' ? 'Terminating' : stopMode === 'abort' ? 'Aborting' : 'Killing'}.`);
-        if (stopMode === 'terminate') this.enterSignal('stop-sigterm', 'timeout');
-        else if (stopMode === 'abort') this.enterSignal('stop-watchdog', 'timeout');
-        else if (sk) this.enterSignal('stop-sigkill', 'timeout');
-        else this.enterStopPost('timeout');
-        return;
-      case 'stop-watchdog':
-        this.log('warning', `State 'stop-watchdog' timed out. ${sk ? 'Killing' : 'Skipping SIGKILL'}.`);
-        if (sk) this.enterSignal('stop-sigkill', 'timeout'); else this.enterStopPost('timeout');
-        return;
-      case 'stop-sigterm':
-        if (stopMode === 'abort') { this.log('warning', "State 'stop-sigterm' timed out. Aborting."); this.enterSignal('stop-watchdog', 'timeout'); }
-        else if (sk) { this.log('warning', "State 'stop-sigterm' timed out. Killing."); this.enterSignal('stop-sigkill', 'timeout'); }
-        else { this.log('warning', "State 'stop-sigterm' timed out. Skipping SIGKILL."); this.enterStopPost('timeout'); }
-        return;
-      case 'stop-sigkill':
-        this.log('warning', 'Processes still around after SIGKILL. Ignoring.');
-        this.enterStopPost('timeout');
-        return;
-      case 'stop-post':
-        this.log('warning', 'stop-post operation timed out.');
-        if (stopMode === 'terminate') this.enterSignal('final-sigterm', 'timeout');
-        else if (stopMode === 'abort') this.enterSignal('final-watchdog', 'timeout');
-        else if (sk) this.enterSignal('final-sigkill', 'timeout');
-        else this.enterDead('timeout', true);
-        return;
-      case 'final-watchdog':
-        if (sk) this.enterSignal('final-sigkill', 'timeout'); else this.enterDead('timeout', true);
-        return;
-      case 'final-sigterm':
-        if (stopMode === 'abort') this.enterSignal('final-watchdog', 'timeout');
-        else if (sk) this.enterSignal('final-sigkill', 'timeout');
-        else this.enterDead('timeout', true);
-        return;
-      case 'final-sigkill':
-        this.log('warning', 'Processes still around after final SIGKILL. Entering failed mode.');
-        this.enterDead('timeout', true);
-        return;
-      case 'auto-restart':
-        this.log('info', this.svc.restartUs > 0 ? 'Service RestartSec expired, scheduling restart.' : 'Service has no hold-off time (RestartSec=0), scheduling restart.');
-        this.enterRestart();
-        return;
-      default:
-        return;
-    }
-  }
+  onTimer(key: string): void { serviceOnTimer(this, key); }
 
   // ---- spawning -----------------------------------------------------------------------------------------
   /** service_spawn(): arms the state timer, returns the pid or null (logged) on failure. */
@@ -512,7 +437,7 @@ export class ServiceMachine implements UnitMachine {
     this.setState('stop-sigterm');
   }
 
-  private killOp(state: ServiceSubState): KillOp {
+  killOp(state: ServiceSubState): KillOp {
     if (state === 'stop-watchdog' || state === 'final-watchdog') return 'watchdog';
     if (state === 'stop-sigkill' || state === 'final-sigkill') return 'kill';
     if (state === 'stop-sigterm' && this.restartStop) return 'restart';
@@ -607,260 +532,31 @@ export class ServiceMachine implements UnitMachine {
   }
 
   // ---- process events -----------------------------------------------------------------------------------
-  onExecOutcome(pid: number, o: ExecOutcome): void {
-    if (pid !== this.mainPid) return;
-    if (!o.ok) {
-      this.lastExecFailure = { stage: o.stage, errno: o.errno };
-      this.log('error', `Failed at step ${o.stage} spawning ${this.mainExec.path}: errno ${o.errno}`);
-      this.execFdHot = false;
-      return;
-    }
-    if (this.execFdHot) {
-      this.execFdHot = false;
-      if (this.state === 'start') this.enterStartPost();
-    }
-  }
+  onExecOutcome(pid: number, o: ExecOutcome): void { serviceOnExecOutcome(this, pid, o); }
 
-  onChildExit(pid: number, e: ExitInfo): void {
-    if (pid <= 0) return;
-    let f: ServiceResult = isCleanExit(e, this.svc.type !== 'oneshot', this.svc.successExitStatus) ? 'success'
-      : e.signal === 0 ? 'exit-code' : e.core ? 'core-dump' : 'signal';
-    if (pid === this.mainPid) this.onMainExit(pid, e, f);
-    else if (pid === this.controlPid) {
-      this.controlPid = 0;
-      if (f === 'exit-code' && this.state === 'condition' && e.code < 255) f = 'exec-condition';
-      this.onControlExit(pid, e, f);
-    }
-  }
+  onChildExit(pid: number, e: ExitInfo): void { serviceOnChildExit(this, pid, e); }
 
-  private onMainExit(pid: number, e: ExitInfo, f0: ServiceResult): void {
-    let f = f0;
-    if (this.svc.pidFile && this.svc.type === 'forking') {
-      const p = this.host.readPidFile(this.svc.pidFile);
-      if (p !== null && p !== pid && p !== this.controlPid && this.host.pidAlive(p)) {
-        this.log('debug', `Main PID changed to ${p} via PID file.`);
-        this.setMainPid(p);
-        this.host.watchPid(p);
-        return;
-      }
-    }
-    this.mainPid = 0;
-    this.mainExec.exit = this.base.ts();
-    this.mainExec.code = cldCode(e);
-    this.mainExec.status = exitStatusNumber(e);
-    const mc = this.mainCommand;
-    const mcmd = mc ? this.svc[mc.list][mc.index] : undefined;
-    if (mc) {
-      const st = this.execStatus[mc.list][mc.index];
-      if (st) { st.exit = this.mainExec.exit; st.code = this.mainExec.code; st.status = this.mainExec.status; }
-      if (mcmd?.ignoreFailure) f = 'success';
-    } else if (this.svc.execStart[0]?.ignoreFailure) f = 'success';
-    this.log(f === 'success' ? 'debug' : 'notice', `Main process exited, ${describeExit(e)}`);
-    if (this.res === 'success') this.res = f;
-    if (mc && this.svc.type === 'oneshot' && f === 'success' && mc.index + 1 < this.svc[mc.list].length) {
-      this.runNextMain(); return;
-    }
-    this.mainCommand = null;
-    if (this.svc.exitType !== 'main' && this.host.hasProcesses()) return;
-    switch (this.state) {
-      case 'start-post': case 'reload': case 'reload-signal': case 'reload-notify':
-        if (!this.controlPidGood()) this.enterStop(f);
-        return;
-      case 'stop':
-        return;
-      case 'start':
-        if (this.svc.type === 'oneshot') {
-          if (f === 'success') this.enterStartPost(); else this.enterSignal('stop-sigterm', f);
-          return;
-        }
-        if (this.svc.type === 'notify' || this.svc.type === 'notify-reload') {
-          if (f !== 'success') this.enterSignal('stop-sigterm', f);
-          else if (!this.svc.remainAfterExit || this.svc.notifyAccess === 'main') this.enterSignal('stop-sigterm', 'protocol');
-          return;
-        }
-        this.enterRunning(f);
-        return;
-      case 'running':
-        this.enterRunning(f);
-        return;
-      case 'stop-watchdog': case 'stop-sigterm': case 'stop-sigkill':
-        if (!this.controlPidGood()) this.enterStopPost(f);
-        return;
-      case 'stop-post':
-        if (!this.controlPidGood()) this.enterSignal('final-sigterm', f);
-        return;
-      case 'final-watchdog': case 'final-sigterm': case 'final-sigkill':
-        if (this.mainPidGood() <= 0) this.enterDead(f, true);
-        return;
-      default:
-        return;
-    }
-  }
+  onMainExit(pid: number, e: ExitInfo, f0: ServiceResult): void { serviceOnMainExit(this, pid, e, f0); }
 
-  private runNextMain(): void {
-    const mc = this.mainCommand;
-    if (!mc) return;
-    mc.index++;
-    const pid = this.spawn('main', mc.list, mc.index, this.svc.timeoutStartUs, false);
-    if (pid === null) { this.enterSignal('stop-sigterm', 'resources'); return; }
-    this.setMainPid(pid);
-    this.host.watchPid(pid);
-  }
+  runNextMain(): void { serviceRunNextMain(this); }
 
-  private onControlExit(pid: number, e: ExitInfo, f0: ServiceResult): void {
-    let f = f0;
-    const cc = this.controlCommand;
-    const ccmd = cc ? this.svc[cc.list][cc.index] : undefined;
-    if (cc) {
-      const st = this.execStatus[cc.list][cc.index];
-      if (st) { st.exit = this.base.ts(); st.code = cldCode(e); st.status = exitStatusNumber(e); }
-      if (ccmd?.ignoreFailure) f = 'success';
-    }
-    this.log(f === 'success' ? 'debug' : 'notice', `Control process exited, ${describeExit(e)}`);
-    if (!RELOADING.has(this.state) && this.res === 'success') this.res = f;
-    if (cc && f === 'success' && cc.index + 1 < this.svc[cc.list].length) {
-      cc.index++;
-      const timeout = STOPPING.has(this.state) ? this.svc.timeoutStopUs : this.svc.timeoutStartUs;
-      const npid = this.spawn('control', cc.list, cc.index, timeout, cc.list === 'execStop' || cc.list === 'execStopPost');
-      if (npid === null) {
-        if (STOPPING.has(this.state)) this.enterSignal('final-sigterm', 'resources');
-        else this.enterSignal('stop-sigterm', 'resources');
-        return;
-      }
-      this.controlPid = npid;
-      return;
-    }
-    this.controlCommand = null;
-    switch (this.state) {
-      case 'condition':
-        if (f === 'success') this.enterStartPre(); else this.enterSignal('stop-sigterm', f);
-        return;
-      case 'start-pre':
-        if (f === 'success') this.enterStart(); else this.enterSignal('stop-sigterm', f);
-        return;
-      case 'start':
-        if (this.svc.type !== 'forking') return;
-        if (f !== 'success') { this.enterSignal('stop-sigterm', f); return; }
-        if (this.svc.pidFile) {
-          const hasPost = this.svc.execStartPost.length > 0;
-          const ok = this.loadPidFile();
-          if (!hasPost && !ok) { this.demandPidFile(); return; }
-        } else this.searchMainPid();
-        this.enterStartPost();
-        return;
-      case 'start-post':
-        if (f !== 'success') { this.enterSignal('stop-sigterm', f); return; }
-        if (this.svc.pidFile) {
-          if (!this.loadPidFile()) { this.demandPidFile(); return; }
-        } else this.searchMainPid();
-        this.enterRunning('success');
-        return;
-      case 'reload': case 'reload-signal': case 'reload-notify':
-        if (f === 'success' && this.svc.pidFile) { if (!this.loadPidFile()) this.searchMainPid(); }
-        this.reloadResult = f;
-        if (this.svc.type === 'notify-reload' && f === 'success' && this.state === 'reload' && this.notifyState !== 'ready') {
-          // ExecReload done, but the service still owes its READY=1 after the reload signal.
-          this.setState('reload-signal');
-          return;
-        }
-        this.enterRunning('success');
-        return;
-      case 'stop':
-        this.enterSignal('stop-sigterm', f);
-        return;
-      case 'stop-watchdog': case 'stop-sigterm': case 'stop-sigkill':
-        if (this.mainPidGood() <= 0) this.enterStopPost(f);
-        return;
-      case 'stop-post':
-        if (this.mainPidGood() <= 0) this.enterSignal('final-sigterm', f);
-        return;
-      case 'final-watchdog': case 'final-sigterm': case 'final-sigkill':
-        if (this.mainPidGood() <= 0) this.enterDead(f, true);
-        return;
-      default:
-        return;
-    }
-  }
+  onControlExit(pid: number, e: ExitInfo, f0: ServiceResult): void { serviceOnControlExit(this, pid, e, f0); }
 
   /** The unit's processes are all gone (cgroup empty): service_notify_cgroup_empty_event(). */
-  onUnitEmpty(): void {
-    switch (this.state) {
-      case 'start':
-        if ((this.svc.type === 'notify' || this.svc.type === 'notify-reload') && this.mainPidGood() === 0 && !this.controlPidGood()) {
-          this.enterStopPost('protocol'); return;
-        }
-        if (this.svc.exitType === 'cgroup' && this.mainPidGood() <= 0) { this.enterStopPost('success'); return; }
-        if (this.svc.pidFile && this.mainPidGood() === 0 && !this.controlPidGood()) this.enterStopPost('protocol');
-        return;
-      case 'start-post':
-        if (this.svc.pidFile && this.mainPidGood() === 0 && !this.controlPidGood()) this.enterStopPost('protocol');
-        return;
-      case 'running':
-        this.enterRunning('success');
-        return;
-      case 'stop-watchdog': case 'stop-sigterm': case 'stop-sigkill':
-        if (this.mainPidGood() <= 0 && !this.controlPidGood()) this.enterStopPost('success');
-        return;
-      case 'stop-post': case 'final-watchdog': case 'final-sigterm': case 'final-sigkill':
-        if (this.mainPidGood() <= 0 && !this.controlPidGood()) this.enterDead('success', true);
-        return;
-      default:
-        return;
-    }
-  }
+  onUnitEmpty(): void { serviceOnUnitEmpty(this); }
 
   // ---- forking: PID file / guessing ----------------------------------------------------------------------
   /** service_load_pid_file(): true when a live main pid was taken from PIDFile=. */
-  loadPidFile(): boolean {
-    const p = this.host.readPidFile(this.svc.pidFile);
-    if (p === null) return false;
-    if (this.mainPidKnown && p === this.mainPid) return true;
-    if (p === this.controlPid || !this.host.pidAlive(p)) {
-      this.log('warning', `New main PID ${p} ${p === this.controlPid ? 'is the control process' : "doesn't exist"}, refusing.`);
-      return false;
-    }
-    this.setMainPid(p);
-    this.host.watchPid(p);
-    return true;
-  }
+  loadPidFile(): boolean { return serviceLoadPidFile(this); }
 
-  private demandPidFile(): void {
-    if (!this.host.hasProcesses()) { this.enterSignal('stop-sigterm', 'protocol'); return; }
-    this.log('debug', `PID file ${this.svc.pidFile} not there yet, waiting.`);
-    this.host.armTimer('pidfile', this.host.now() + 50_000);
-  }
+  demandPidFile(): void { serviceDemandPidFile(this); }
 
-  private retryPidFile(): void {
-    if (this.state !== 'start' && this.state !== 'start-post') return;
-    if (this.mainPidKnown && this.mainPid > 0) return;
-    if (this.controlPidGood()) return;
-    if (this.loadPidFile()) {
-      if (this.state === 'start') this.enterStartPost(); else this.enterRunning('success');
-      return;
-    }
-    this.demandPidFile();
-  }
+  retryPidFile(): void { serviceRetryPidFile(this); }
 
-  searchMainPid(): void {
-    if (!this.svc.guessMainPID || (this.mainPidKnown && this.mainPid > 0)) return;
-    const p = this.host.guessMainPid();
-    if (p === null) return;
-    this.setMainPid(p);
-    this.host.watchPid(p);
-  }
+  searchMainPid(): void { serviceSearchMainPid(this); }
 
   // ---- Type=dbus ----------------------------------------------------------------------------------------
-  onBusNameOwner(hasOwner: boolean, ownerPid: number | null): void {
-    this.busNameGood = hasOwner;
-    if (this.svc.type === 'dbus') {
-      if (this.state === 'running') this.enterRunning('success');
-      else if (this.state === 'start' && hasOwner) this.enterStartPost();
-    } else if (hasOwner && ownerPid !== null && this.mainPid <= 0
-      && (this.state === 'start' || this.state === 'start-post' || this.state === 'running' || RELOADING.has(this.state))) {
-      this.setMainPid(ownerPid);
-      this.host.watchPid(ownerPid);
-    }
-  }
+  onBusNameOwner(hasOwner: boolean, ownerPid: number | null): void { serviceOnBusNameOwner(this, hasOwner, ownerPid); }
 
   // ---- fd store (FDSTORE=1) ------------------------------------------------------------------------------
   releaseFdStore(): void {
