@@ -3,9 +3,9 @@
 // writable, in the unit's own cgroup below the manager's cgroup. With a cgroup, "all processes of the
 // unit" is exact: forked, double-forked and setsid()'d descendants stay in it. Without one (fallback),
 // "all processes" = main pid + control pid + every process whose session id is one of the unit's known
-// sessions (each spawned process leads its own session; a Type=forking main pid adds its session) and
-// their process groups; a daemon that double-forks AND calls setsid() into a session we never saw escapes
-// the fallback (documented difference from systemd).
+// sessions (each spawned process leads its own session; a Type=forking main pid adds its session) + all
+// their descendants by parent pid. A process that calls setsid() AND whose parent already exited (so it
+// was re-parented to the manager/init) is invisible to the fallback (documented difference from systemd).
 // Invariant: only pids of this unit are signalled; pid <= 1 is never signalled.
 import type { KillContext, KillMode } from '../directives/types';
 import type { Platform } from '../platform/types';
@@ -24,12 +24,27 @@ export interface UnitProcesses {
   sessions: number[];
 }
 
-/** All live pids of the unit (cgroup membership, or the session fallback), main/control included. */
+/** All live pids of the unit (cgroup membership, or the fallback: members of the unit's sessions, main
+ *  and control pid, and all their descendants by parent pid), main/control included. */
 export function unitPids(p: Platform, u: UnitProcesses): number[] {
   const set = new Set<number>();
-  if (u.cgroup) for (const pid of p.cgroupPids(u.cgroup)) set.add(pid);
-  else for (const sid of u.sessions) for (const pid of p.sessionPids(sid)) set.add(pid);
-  for (const pid of [u.mainPid, u.controlPid]) if (pid && pid > 1 && p.parentPid(pid) !== 0) set.add(pid);
+  if (u.cgroup) {
+    for (const pid of p.cgroupPids(u.cgroup)) set.add(pid);
+    for (const pid of [u.mainPid, u.controlPid]) if (pid && pid > 1 && p.parentPid(pid) !== 0) set.add(pid);
+  } else {
+    const procs = p.processes();
+    const sids = new Set(u.sessions.filter((s) => s > 1));
+    for (const pr of procs) if (sids.has(pr.sid)) set.add(pr.pid);
+    for (const pid of [u.mainPid, u.controlPid]) if (pid && procs.some((x) => x.pid === pid)) set.add(pid);
+    // descendants (catches children that called setsid() while their parent still lives)
+    const kids = new Map<number, number[]>();
+    for (const pr of procs) { const l = kids.get(pr.ppid); if (l) l.push(pr.pid); else kids.set(pr.ppid, [pr.pid]); }
+    const stack = [...set];
+    while (stack.length) {
+      const x = stack.pop() as number;
+      for (const c of kids.get(x) ?? []) if (!set.has(c)) { set.add(c); stack.push(c); }
+    }
+  }
   set.delete(p.pid());
   return [...set].filter((x) => x > 1);
 }
@@ -42,7 +57,7 @@ function signalOne(p: Platform, pid: number, sig: number, sendSighup: boolean, d
   if (sendSighup && sig !== SIGKILL && sig !== SIGHUP) p.kill(pid, SIGHUP);
 }
 
-function signalRest(p: Platform, u: UnitProcesses, sig: number, sendSighup: boolean, done: Set<number>): void {
+function signalRest(p: Platform, u: UnitProcesses, sig: number, sendSighup: boolean, done: Set<number>, snapshot: number[]): void {
   if (u.cgroup) {
     const pids = p.cgroupKill(u.cgroup, sig, [...done]).filter((x) => !done.has(x));
     for (const x of pids) done.add(x);
@@ -50,7 +65,9 @@ function signalRest(p: Platform, u: UnitProcesses, sig: number, sendSighup: bool
     if (sendSighup && sig !== SIGKILL && sig !== SIGHUP) for (const x of pids) p.kill(x, SIGHUP);
     return;
   }
-  // Fallback: a few rounds over the known sessions, catching processes forked meanwhile.
+  // Fallback: the snapshot taken before the main pid was signalled (its children are still its
+  // descendants there), then a few rounds over the known sessions, catching processes forked meanwhile.
+  for (const pid of snapshot) signalOne(p, pid, sig, sendSighup, done);
   for (let round = 0; round < 4; round++) {
     let fresh = 0;
     for (const pid of unitPids(p, u)) {
@@ -74,20 +91,23 @@ export function killUnitStep(p: Platform, kc: KillContext, u: UnitProcesses, ste
   const sig = step === 'final' ? kc.finalKillSignal : step === 'watchdog' ? kc.watchdogSignal : restarting ? kc.restartKillSignal : kc.killSignal;
   const hup = step === 'term' && kc.sendSIGHUP;
   const done = new Set<number>();
+  const rest = mode === 'control-group' || (mode === 'mixed' && step === 'final');
+  const snapshot = rest && !u.cgroup ? unitPids(p, u) : [];
   if (u.mainPid) signalOne(p, u.mainPid, sig, hup, done);
   if (u.controlPid) signalOne(p, u.controlPid, sig, hup, done);
-  if (mode === 'control-group' || (mode === 'mixed' && step === 'final')) signalRest(p, u, sig, hup, done);
+  if (rest) signalRest(p, u, sig, hup, done, snapshot);
   return [...done];
 }
 
 /** `tsysctl kill [--kill-whom=main|control|all] [--signal]`. */
 export function killUnit(p: Platform, u: UnitProcesses, whom: 'main' | 'control' | 'all', sig: number): number[] {
   const done = new Set<number>();
+  const snapshot = whom === 'all' && !u.cgroup ? unitPids(p, u) : [];
   if ((whom === 'main' || whom === 'all') && u.mainPid) { done.add(u.mainPid); p.kill(u.mainPid, sig); }
   if ((whom === 'control' || whom === 'all') && u.controlPid) { done.add(u.controlPid); p.kill(u.controlPid, sig); }
   if (whom === 'all') {
-    if (u.cgroup) for (const x of p.cgroupKill(u.cgroup, sig)) done.add(x);
-    else for (const pid of unitPids(p, u)) if (!done.has(pid)) { done.add(pid); p.kill(pid, sig); }
+    if (u.cgroup) for (const x of p.cgroupKill(u.cgroup, sig, [...done])) done.add(x);
+    else for (const pid of snapshot) if (!done.has(pid)) { done.add(pid); p.kill(pid, sig); }
   }
   return [...done];
 }

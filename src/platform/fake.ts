@@ -4,7 +4,7 @@
 // (ties in creation order) during advance(); kill() calls are recorded and do not end processes unless
 // `killEnds` is set.
 import type {
-  CgroupSupport, ChildExit, ExecOutcome, FdResult, ListenOptions, NotifyDatagram, PeerCred, Platform,
+  CgroupSupport, ChildExit, ExecOutcome, FdResult, ListenOptions, NotifyDatagram, PeerCred, Platform, ProcInfo,
   SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId,
 } from './types';
 
@@ -96,6 +96,7 @@ export class FakePlatform implements Platform {
   pid(): number { return 1; }
   sessionPids(sid: number): number[] { return this.spawns.some((s) => s.pid === sid && s.alive) ? [sid] : []; }
   parentPid(): number { return 1; }
+  processes(): ProcInfo[] { return this.spawns.filter((s) => s.alive).map((s) => ({ pid: s.pid, ppid: 1, pgid: s.pid, sid: s.pid })); }
 
   cgroupSupport(): CgroupSupport {
     return this.cgroupsAvailable ? { available: true, mount: '/sys/fs/cgroup', base: '/sys/fs/cgroup/tsysd', reason: '' }

@@ -10,7 +10,7 @@ import { helperArgv, decodeOutcome } from './helper-args';
 import { openListen } from './socket';
 import { detectCgroups, cgroupPids, cgroupIsEmpty, cgroupKill, cgroupRemove } from './cgroup';
 import type {
-  CgroupSupport, ChildExit, ExecOutcome, FdResult, ListenOptions, NotifyDatagram, PeerCred, Platform,
+  CgroupSupport, ChildExit, ExecOutcome, FdResult, ListenOptions, NotifyDatagram, PeerCred, Platform, ProcInfo,
   SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId,
 } from './types';
 
@@ -102,6 +102,17 @@ export class RealPlatform implements Platform {
       if (!/^\d+$/.test(e)) continue;
       const st = procStat(Number(e));
       if (st && Number(st[3]) === sid && st[0] !== 'Z') out.push(Number(e));
+    }
+    return out;
+  }
+  processes(): ProcInfo[] {
+    const out: ProcInfo[] = [];
+    let ents: string[] = [];
+    try { ents = fs.readdirSync('/proc'); } catch { return out; }
+    for (const e of ents) {
+      if (!/^\d+$/.test(e)) continue;
+      const st = procStat(Number(e));
+      if (st && st[0] !== 'Z') out.push({ pid: Number(e), ppid: Number(st[1]), pgid: Number(st[2]), sid: Number(st[3]) });
     }
     return out;
   }

@@ -109,6 +109,8 @@ export interface NotifyDatagram {
   fds: number[];                // SCM_RIGHTS, O_CLOEXEC; the receiver must close what it does not keep
 }
 
+export interface ProcInfo { pid: number; ppid: number; pgid: number; sid: number }
+
 export interface PeerCred { pid: number; uid: number; gid: number }
 
 export interface UserInfo { name: string; uid: number; gid: number; home: string; shell: string }
@@ -146,6 +148,8 @@ export interface Platform {
   pid(): number;
   /** Pids of processes in session `sid` (from /proc; fallback process tracking). */
   sessionPids(sid: number): number[];
+  /** Live (non-zombie) processes from /proc: pid, parent, process group, session. */
+  processes(): ProcInfo[];
   /** Parent pid of `pid` from /proc, or 0 if gone. */
   parentPid(pid: number): number;
 
