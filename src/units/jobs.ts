@@ -16,6 +16,7 @@ export function startJobOutcome(o: StartOutcome): JobOutcome {
     case 'condition-failed': return 'done';          // unit stays inactive, ConditionResult=no
     case 'assert-failed': return { result: 'assert' };
     case 'start-limit-hit': return { result: 'failed' };
+    case 'refused': return { result: 'failed' };
     case 'unsupported': return { result: 'unsupported' };
   }
 }

@@ -42,8 +42,9 @@ export interface ExecStatus {
  *  assert-failed     an Assert*= failed: job result assert
  *  start-limit-hit   start rate limit hit: unit entered failed; job result failed
  *  unsupported       the unit cannot be started (e.g. no start command for its type)
+ *  refused           refused for now (socket whose service is already active / not loaded): job result failed
  */
-export type StartOutcome = 'started' | 'noop' | 'again' | 'condition-failed' | 'assert-failed' | 'start-limit-hit' | 'unsupported';
+export type StartOutcome = 'started' | 'noop' | 'again' | 'condition-failed' | 'assert-failed' | 'start-limit-hit' | 'unsupported' | 'refused';
 /** stopping: job waits for inactive/failed. noop: already inactive (job done). again: retry later. */
 export type StopOutcome = 'stopping' | 'noop' | 'again';
 /** reloading: job waits for active (a reload failure is flagged in the state report). */

@@ -71,9 +71,10 @@ test('Accept=no: no new start job when the service is already active or pending'
 test('refuses to start while its service is running; service not loaded refuses', () => {
   const r = srig();
   r.h.service = { loaded: true, subState: 'running', activeOrPending: true };
-  assert.equal(r.m.start(), 'unsupported');
+  assert.equal(r.m.start(), 'refused');
   r.h.service = { loaded: false, subState: 'dead', activeOrPending: false };
-  assert.equal(r.m.start(), 'unsupported');
+  assert.equal(r.m.start(), 'refused');
+  assert.equal(r.st(), 'inactive/dead');
 });
 
 test('service start limit hit → service-start-limit-hit, socket fails and closes', () => {

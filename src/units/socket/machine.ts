@@ -85,8 +85,8 @@ export class SocketMachine implements UnitMachine {
     if (this.state === 'start-pre' || this.state === 'start-chown' || this.state === 'start-post') return 'started';
     const svc = this.host.serviceInfo();
     if (svc !== null) {
-      if (!svc.loaded) { this.log('error', 'Socket service not loaded, refusing.'); return 'unsupported'; }
-      if (!['dead', 'failed', 'auto-restart'].includes(svc.subState)) { this.log('error', 'Socket service already active, refusing.'); return 'unsupported'; }
+      if (!svc.loaded) { this.log('error', 'Socket service not loaded, refusing.'); return 'refused'; }
+      if (!['dead', 'failed', 'auto-restart'].includes(svc.subState)) { this.log('error', 'Socket service already active, refusing.'); return 'refused'; }
     }
     this.base.invocationId = this.host.newInvocationId();
     this.res = 'success';
