@@ -77,6 +77,8 @@ export const LIMITS = {
   maxInFlightPerConnection: 64,    // queued + running requests per connection; more → OVERLOADED for the extra ones
   maxOutputBufferBytes: 4 << 20,   // unread responses/events per connection; more → connection dropped
   maxConnections: 1024,            // more → new connections are closed at once
+  maxTotalInputBytes: 64 << 20,    // unprocessed input over all connections; a connection holding >64 KiB that
+                                   // would exceed it gets INVALID_REQUEST and is closed
   maxSubscriptionsPerConnection: 16,
 } as const;
 

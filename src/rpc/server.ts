@@ -10,7 +10,8 @@
 //    backpressure) until the queue drains;
 //  * bounded output: unread responses/events above maxOutputBufferBytes → the connection is destroyed
 //    (a client that never reads cannot grow our memory);
-//  * connection cap: above maxConnections new connections are closed at once;
+//  * connection cap: above maxConnections new connections are closed at once; unprocessed input over all
+//    connections is bounded by maxTotalInputBytes;
 //  * authorisation: SO_PEERCRED (injected PeerCredFn); write methods need a privileged peer;
 //  * subscribe/unsubscribe and `wait: true` for jobs are served here from ManagerApi.onEvent.
 // Invariants: every request line gets exactly one response line (unless it is a notification or the
@@ -167,8 +168,16 @@ export class ControlServer {
     }
     c.buf += data.slice(start);
     if (c.buf.length > this.limits.maxRequestBytes) { this.tooLarge(c); return; }
+    if (c.buf.length + c.queueBytes > 65536 && this.totalInput() > this.limits.maxTotalInputBytes) { this.tooLarge(c); return; }
     this.pump(c);
     if (!c.paused && c.queueBytes + c.buf.length > this.limits.maxRequestBytes) { c.paused = true; c.sock.pause(); }
+  }
+
+  /** Unprocessed input held over all connections (computed only when one connection holds a lot). */
+  private totalInput(): number {
+    let n = 0;
+    for (const c of this.conns) n += c.buf.length + c.queueBytes;
+    return n;
   }
 
   private tooLarge(c: Conn): void {
@@ -197,11 +206,13 @@ export class ControlServer {
     try { text = JSON.stringify(msg) + '\n'; } catch (e) {
       text = JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: ErrorCode.INTERNAL_ERROR, message: (e as Error).message } }) + '\n';
     }
-    c.sock.write(text);
+    // Checked before writing: one large reply is fine, an accumulation of unread output is not.
     if (c.sock.writableLength > this.limits.maxOutputBufferBytes) {
       debug('dropping connection uid=%d pid=%d: %d bytes unread', c.caller.uid, c.caller.pid, c.sock.writableLength);
       this.drop(c);
+      return;
     }
+    c.sock.write(text);
   }
 
   // ------------------------------------------------------------------ dispatch

@@ -112,3 +112,21 @@ test('pipelined requests beyond the in-flight bound are queued, not refused', as
     c.close();
   } finally { await h.close(); }
 });
+
+test('total unprocessed input over all connections is bounded; a single reply larger than the output bound is delivered', async () => {
+  const big = 'y'.repeat(300 * 1024);
+  const mgr = new FakeManager([unit('a.service', { activeState: 'active', description: big })]);
+  const h = await harness({ mgr, limits: { maxRequestBytes: 200 * 1024, maxTotalInputBytes: 256 * 1024, maxOutputBufferBytes: 64 * 1024 } });
+  try {
+    const cs = await Promise.all([0, 1, 2].map(() => LineClient.connect(h.sock)));
+    const partial = '{"jsonrpc":"2.0","id":1,"method":"show","params":{"unit":"' + 'x'.repeat(150 * 1024);
+    for (const c of cs) { c.send(partial); await new Promise((r) => setTimeout(r, 50)); }
+    const closed = await Promise.all(cs.map((c) => c.waitClosed(1000)));
+    assert.ok(closed.filter(Boolean).length >= 1, 'at least one connection over the global budget was closed');
+    assert.ok(closed.filter((x) => !x).length >= 1, 'connections within the budget stay open');
+    for (const c of cs) c.close();
+    const ok = await RpcClient.connect(h.sock);
+    assert.equal((await ok.call('status', { unit: 'a.service' })).description.length, big.length);
+    ok.close();
+  } finally { await h.close(); }
+});
