@@ -74,7 +74,7 @@ export function makeLookup(opts: InstallLookupOptions = {}): InstallLookup {
     generator: ['/run/systemd/generator', '/run/systemd/generator.early', '/run/systemd/generator.late'].map(R),
     transient: R('/run/systemd/transient'),
     presetDirs: ['/etc/systemd/system-preset', '/run/systemd/system-preset', '/usr/local/lib/systemd/system-preset',
-      '/lib/systemd/system-preset', '/usr/lib/systemd/system-preset'].map(R),
+      '/usr/lib/systemd/system-preset', '/lib/systemd/system-preset'].map(R),
     userMode, specifiers, warnings: [],
   };
 }
@@ -247,7 +247,16 @@ const MAY_ALIAS = (t: string): boolean => !['device', 'mount', 'swap', 'scope'].
 function parseInstallFile(ctx: InstallContext, info: InstallInfo, file: string, buf: Buffer): boolean {
   const pr = parseUnitBytes(buf, file, info.name);
   const warn = (m: string): void => { info.warnings.push(m); ctx.lp.warnings.push(m); };
-  for (const d of pr.diagnostics) warn(d.line ? `${d.file}:${d.line}: ${d.message}` : d.message);
+  // Only [Install] is parsed: lines inside other (ignored) sections produce no warnings at all.
+  const sectionAt = (line: number): string | null => {
+    let cur: string | null = null;
+    for (const h of pr.sections) { if (h.line > line) break; cur = h.name; }
+    return cur;
+  };
+  for (const d of pr.diagnostics) {
+    const sec = sectionAt(d.line);
+    if (d.fatal || sec === null || sec === 'Install') warn(d.line ? `${d.file}:${d.line}: ${d.message}` : d.message);
+  }
   if (pr.fatal) return false;
   const p = parseUnitName(info.name);
   for (const sec of pr.sections) {

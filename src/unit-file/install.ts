@@ -139,7 +139,8 @@ function symlinkWants(lp: InstallLookup, info: InstallInfo, configPath: string, 
     const ok = validInstanceOnly ? !!dp && (dp.isInstance || dp.isTemplate) : !!dp;
     if (!ok) {
       if (ignoreAux) continue;
-      if (dp) ch.add('EIDRM', dst, n); else ch.add('EUCLEAN', dst); // reported, but 252 still exits 0
+      const e = dp ? ch.add('EIDRM', dst, n) : ch.add('EUCLEAN', dst);
+      if (typeof r === 'number') r = e as Errno; // ignored by applyInfo when an Alias= link was made (252)
       continue;
     }
     const q = createSymlink(lp, info.path, path.join(configPath, `${dst}${suffix}`, n), true, ch);
@@ -335,10 +336,19 @@ export function reenableUnits(names: string[], o: InstallOptions = {}): InstallR
   const lp = lookupFor(o);
   const ch = new Changes();
   const cp = configPathOf(lp, o);
+  // normalize_linked_files(): disable by name, enable by the file's path (so linked units stay linked)
   const base = names.map((n) => path.basename(n));
+  const files = names.map((a) => {
+    const n = path.basename(a);
+    if (a.includes('/') || parseUnitName(n)?.isInstance) return a;
+    const ctx = new InstallContext(lp);
+    const i = ctx.add(n, '', false);
+    const t = typeof i === 'string' ? i : traverse(ctx, i, { load: true, followConfigSymlinks: true });
+    return typeof t !== 'string' && t.path ? skipRoot(lp, t.path) : a;
+  });
   const d = doDisable(lp, base, cp, ch);
   if (typeof d.r === 'string') return finish('reenable', ch, [], [], o.quiet, 1);
-  const r = doEnable(lp, names, cp, o, ch);
+  const r = doEnable(lp, files, cp, o, ch);
   return finish('reenable', ch, [], [], o.quiet, typeof r === 'string' ? 1 : 0);
 }
 

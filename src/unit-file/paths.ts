@@ -85,5 +85,5 @@ export function unitSearchPath(opts: SearchPathOptions): string[] {
 export function defaultPresetDirs(userMode: boolean): string[] {
   return userMode
     ? ['/etc/systemd/user-preset', '/run/systemd/user-preset', '/usr/local/lib/systemd/user-preset', '/usr/lib/systemd/user-preset']
-    : ['/etc/systemd/system-preset', '/run/systemd/system-preset', '/usr/local/lib/systemd/system-preset', '/lib/systemd/system-preset', '/usr/lib/systemd/system-preset'];
+    : ['/etc/systemd/system-preset', '/run/systemd/system-preset', '/usr/local/lib/systemd/system-preset', '/usr/lib/systemd/system-preset', '/lib/systemd/system-preset'];
 }
