@@ -40,6 +40,8 @@ export interface CtlOptions {
   help: boolean;
   version: boolean;
   remote: string;               // -H/-M value: refused
+  output: string;               // journalctl -o (short, cat, ...)
+  noHostname: boolean;
 }
 
 export function defaults(prog: string): CtlOptions {
@@ -48,7 +50,7 @@ export function defaults(prog: string): CtlOptions {
     noBlock: false, jobMode: 'replace', noPager: false, noLegend: false, plain: false, full: false, root: '',
     user: false, now: false, runtime: false, force: false, presetMode: '', signal: '', killWhom: '', wait: false,
     lines: null, follow: false, since: '', units: [], socket: '', reverse: false, before: false, after: false,
-    showTypes: false, help: false, version: false, remote: '',
+    showTypes: false, help: false, version: false, remote: '', output: 'short', noHostname: false,
   };
 }
 
@@ -72,7 +74,7 @@ const WITH_VALUE: Record<string, Setter> = {
   '--socket': (o, v) => { o.socket = v; },
   '--host': (o, v) => { o.remote = `-H ${v}`; }, '-H': (o, v) => { o.remote = `-H ${v}`; },
   '--machine': (o, v) => { o.remote = `-M ${v}`; }, '-M': (o, v) => { o.remote = `-M ${v}`; },
-  '--output': () => undefined, '-o': () => undefined,
+  '--output': (o, v) => { o.output = v; }, '-o': (o, v) => { o.output = v; },
 };
 
 function setLines(o: CtlOptions, v: string): string | void {
@@ -100,6 +102,9 @@ const FLAGS: Record<string, (o: CtlOptions) => void> = {
   '--reverse': (o) => { o.reverse = true; }, '-r': (o) => { o.reverse = true; },
   '--before': (o) => { o.before = true; }, '--after': (o) => { o.after = true; },
   '--show-types': (o) => { o.showTypes = true; },
+  '--failed': (o) => { o.states.push('failed'); },
+  '--no-hostname': (o) => { o.noHostname = true; },
+  '-b': () => undefined, '--boot': () => undefined, '--no-full': () => undefined, '--merge': () => undefined,
   '--help': (o) => { o.help = true; }, '-h': (o) => { o.help = true; },
   '--version': (o) => { o.version = true; },
   '--no-ask-password': () => undefined, '--no-reload': () => undefined, '--no-wall': () => undefined,

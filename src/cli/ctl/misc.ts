@@ -59,6 +59,7 @@ export async function runManagerVerb(c: RpcClient, o: CtlOptions, out: Out): Pro
 /** logs / journalctl: print matching lines; with -f keep following until interrupted. */
 export async function runLogs(c: RpcClient, o: CtlOptions, out: Out): Promise<number> {
   const host = os.hostname();
+  const fmt = (l: LogLine): string => (o.output === 'cat' ? l.message : o.noHostname ? formatLogLine(l, '').replace(/^(\S+ \S+ \S+) /, '$1') : formatLogLine(l, host));
   const units = [...o.units, ...(o.prog === 'journalctl' ? [] : o.args)].map((u) => mangle(u));
   let since: number | undefined;
   if (o.since) {
@@ -81,11 +82,11 @@ export async function runLogs(c: RpcClient, o: CtlOptions, out: Out): Promise<nu
   if (lines !== undefined) got = got.slice(-lines);
   if (!got.length && !o.follow && !o.quiet) out.line('-- No entries --');
   let lastSeq = 0;
-  for (const l of got) { out.line(formatLogLine(l, host)); lastSeq = Math.max(lastSeq, l.seq); }
+  for (const l of got) { out.line(fmt(l)); lastSeq = Math.max(lastSeq, l.seq); }
   if (!o.follow) return EXIT.OK;
   out.flush();
-  for (const l of buffered) if (l.seq > lastSeq) { process.stdout.write(formatLogLine(l, host) + '\n'); lastSeq = l.seq; }
-  live = (l) => { if (l.seq > lastSeq) { lastSeq = l.seq; process.stdout.write(formatLogLine(l, host) + '\n'); } };
+  for (const l of buffered) if (l.seq > lastSeq) { process.stdout.write(fmt(l) + '\n'); lastSeq = l.seq; }
+  live = (l) => { if (l.seq > lastSeq) { lastSeq = l.seq; process.stdout.write(fmt(l) + '\n'); } };
   process.stdout.on('error', () => process.exit(0));
   return new Promise<number>((resolve) => {
     const done = (): void => resolve(EXIT.OK);
