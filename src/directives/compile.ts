@@ -94,6 +94,7 @@ export function compileUnit(src: UnitSource, ctx: SpecifierContext): UnitConfig 
     if (!row.enforced) cfg.notEnforced.push({ key: rawKey, file: a.file, line: a.line });
   }
 
+  sortDiagnostics(cfg);
   if (fatal) {
     diag('', 0, 'error', true, FATAL_SUMMARY);
     cfg.loadState = 'bad-setting';
@@ -107,6 +108,16 @@ export function compileUnit(src: UnitSource, ctx: SpecifierContext): UnitConfig 
     cfg.loadError = cfg.diagnostics.find((d) => d.fatal)?.message ?? FATAL_SUMMARY;
   }
   return cfg;
+}
+
+/** Located diagnostics in parse order (fragment, then drop-ins; by line), unit-level ones after, stable. */
+function sortDiagnostics(cfg: UnitConfig): void {
+  const files = [cfg.fragmentPath, ...cfg.dropInPaths];
+  const rank = (f: string): number => { const i = files.indexOf(f); return i < 0 ? files.length : i; };
+  const located = cfg.diagnostics.filter((d) => d.file && d.line > 0);
+  const rest = cfg.diagnostics.filter((d) => !(d.file && d.line > 0));
+  located.sort((a, b) => rank(a.file) - rank(b.file) || a.line - b.line);
+  cfg.diagnostics = [...located, ...rest];
 }
 
 type Diag = (file: string, line: number, level: Diagnostic['level'], fatal: boolean, message: string) => void;
