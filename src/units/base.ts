@@ -14,7 +14,7 @@ import {
 export class RateLimit {
   private begin = 0;
   private num = 0;
-  constructor(readonly intervalUs: number, readonly burst: number) {}
+  constructor(public intervalUs: number, public burst: number) {}
   below(now: number): boolean {
     if (this.intervalUs === 0 || this.burst === 0) return true;
     if (this.begin === 0 || now - this.begin > this.intervalUs) { this.begin = now; this.num = 0; }
@@ -27,6 +27,7 @@ export class RateLimit {
 
 export class UnitBase {
   readonly startLimit: RateLimit;
+  cfg: UnitConfig;
   stateChangeTs: DualTimestamp = NO_TIMESTAMP;
   inactiveExitTs: DualTimestamp = NO_TIMESTAMP;
   activeEnterTs: DualTimestamp = NO_TIMESTAMP;
@@ -39,11 +40,19 @@ export class UnitBase {
   startLimitHit = false;
   invocationId = '';
 
-  constructor(readonly cfg: UnitConfig, private readonly h: UnitHost) {
+  constructor(cfg: UnitConfig, private readonly h: UnitHost) {
+    this.cfg = cfg;
     this.startLimit = new RateLimit(cfg.unit.startLimitIntervalUs, cfg.unit.startLimitBurst);
   }
 
   ts(): DualTimestamp { return { realtime: this.h.realtime(), monotonic: this.h.now() }; }
+
+  /** daemon-reload: new configuration, runtime state (counters, timestamps) kept. */
+  reconfigure(cfg: UnitConfig): void {
+    this.cfg = cfg;
+    this.startLimit.intervalUs = cfg.unit.startLimitIntervalUs;
+    this.startLimit.burst = cfg.unit.startLimitBurst;
+  }
 
   /** unit_test_condition(); records ConditionResult/ConditionTimestamp. */
   testConditions(): boolean {

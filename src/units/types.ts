@@ -2,7 +2,7 @@
 // runtime properties `show`/`status` print. Pure types, no Node imports.
 // Invariants: times are microseconds (monotonic for timers, realtime+monotonic pairs for timestamps,
 // 0 = unset); exit info follows waitpid (signal 0 means the process exited with `code`).
-import type { UnitType } from '../directives/types';
+import type { UnitConfig, UnitType } from '../directives/types';
 
 export type ActiveState = 'active' | 'reloading' | 'inactive' | 'failed' | 'activating' | 'deactivating' | 'maintenance';
 
@@ -86,6 +86,8 @@ export interface UnitMachine {
   resetFailed(): void;
   onChildExit(pid: number, exit: ExitInfo): void;
   onTimer(key: string): void;
+  /** daemon-reload: adopt a new configuration, keeping the runtime state (pids, counters, state). */
+  reconfigure?(cfg: UnitConfig): void;
   /** Runtime properties for show/status, keyed by systemd's property names. */
   properties(): Record<string, PropValue>;
 }

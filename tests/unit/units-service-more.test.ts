@@ -163,3 +163,39 @@ test('restart after a clean exit with Restart=always: stop job of the restart ke
   assert.equal(r.m.subState(), 'start-pre');
   assert.equal(r.h.states.filter(s => s.newSub === 'start-pre').length, 2);
 });
+
+test('reconfigure (daemon-reload) keeps the running state and applies new settings to later steps', () => {
+  const r = rig({ restart: 'no' }, { startLimitBurst: 5 });
+  r.m.start();
+  const main = r.m.mainPid;
+  const cfg = structuredClone(r.m.cfg);
+  cfg.service!.restart = 'always';
+  cfg.service!.execStop = [cmd('/bin/new-stop')];
+  r.m.reconfigure(cfg);
+  assert.equal(r.state(), 'active/running');
+  assert.equal(r.m.mainPid, main);
+  assert.equal((r.m.properties()['ExecStart'] as { pid: number }[])[0]?.pid, main, 'exec status of the same command kept');
+  r.m.stop();
+  assert.equal(r.h.last().req.command.path, '/bin/new-stop');
+  r.exit(r.h.lastPid(), 0);
+  r.exit(main, 1);
+  assert.equal(r.state(), 'failed/failed', 'explicit stop never restarts, even with the new Restart=always');
+  r.m.start();
+  r.exit(r.m.mainPid, 1);
+  assert.equal(r.state(), 'activating/auto-restart', 'the new Restart= applies');
+});
+
+test('OOM kill: OOMPolicy=stop stops with result oom-kill; continue ignores it', () => {
+  let r = rig({ execStop: [cmd('/bin/stop')] });
+  r.m.start();
+  r.m.onOomKill('stop');
+  assert.equal(r.m.subState(), 'stop');
+  assert.equal(r.m.result(), 'oom-kill');
+  r = rig();
+  r.m.start();
+  r.m.onOomKill('continue');
+  assert.equal(r.state(), 'active/running');
+  r.m.onOomKill('kill');
+  assert.equal(r.m.subState(), 'stop-sigkill');
+  assert.deepEqual(r.h.signalsTo(r.m.mainPid), [9]);
+});

@@ -48,7 +48,8 @@ function newExecStatus(c: ExecCommand): ExecStatus {
 export class ServiceMachine implements UnitMachine {
   readonly id: string;
   readonly unitType = 'service' as const;
-  readonly svc: ServiceSection;
+  svc: ServiceSection;
+  cfg: UnitConfig;
   readonly base: UnitBase;
 
   state: ServiceSubState = 'dead';
@@ -81,8 +82,9 @@ export class ServiceMachine implements UnitMachine {
   fdStore: FdStoreEntry[] = [];
   private willAutoRestart = false;
 
-  constructor(readonly cfg: UnitConfig, readonly host: ServiceHost) {
+  constructor(cfg: UnitConfig, readonly host: ServiceHost) {
     if (!cfg.service) throw new Error(`${cfg.id}: not a service unit`);
+    this.cfg = cfg;
     this.id = cfg.id;
     this.svc = cfg.service;
     this.base = new UnitBase(cfg, host);
@@ -178,6 +180,50 @@ export class ServiceMachine implements UnitMachine {
     this.nRestarts = 0;
     this.flushNRestarts = false;
     this.base.resetStartLimit();
+  }
+
+  /**
+   * daemon-reload: adopt new settings (Restart=, timeouts, Exec*= for the next steps...). A command list
+   * that shrank below a running command's index just ends that list when the command exits.
+   */
+  reconfigure(cfg: UnitConfig): void {
+    if (!cfg.service) return;
+    const old = this.execStatus;
+    this.cfg = cfg;
+    this.svc = cfg.service;
+    this.base.reconfigure(cfg);
+    this.execStatus = {} as Record<ExecListKey, ExecStatus[]>;
+    for (const k of EXEC_LISTS) {
+      this.execStatus[k] = this.svc[k].map((c, i) => {
+        const prev = old[k][i];
+        return prev && prev.path === c.path ? { ...prev, argv: c.argv, ignoreFailure: c.ignoreFailure } : newExecStatus(c);
+      });
+    }
+  }
+
+  /** The kernel OOM-killed a process of the unit (memory.events oom_kill); OOMPolicy= stop|kill|continue. */
+  onOomKill(policy: 'stop' | 'kill' | 'continue' = 'stop'): void {
+    if (policy === 'continue') return;
+    this.log('warning', 'A process of this unit has been killed by the OOM killer.');
+    switch (this.state) {
+      case 'condition': case 'start-pre': case 'start': case 'start-post': case 'stop':
+        this.enterSignal(policy === 'stop' ? 'stop-sigterm' : 'stop-sigkill', 'oom-kill');
+        return;
+      case 'exited': case 'running':
+        if (policy === 'stop') this.enterStop('oom-kill'); else this.enterSignal('stop-sigkill', 'oom-kill');
+        return;
+      case 'stop-watchdog': case 'stop-sigterm':
+        this.enterSignal('stop-sigkill', 'oom-kill');
+        return;
+      case 'stop-sigkill': case 'final-sigkill':
+        if (this.res === 'success') this.res = 'oom-kill';
+        return;
+      case 'stop-post': case 'final-sigterm':
+        this.enterSignal('final-sigkill', 'oom-kill');
+        return;
+      default:
+        return;
+    }
   }
 
   /** `systemctl kill --kill-whom=main|control|all -s SIG`: false when nothing was signalled. */

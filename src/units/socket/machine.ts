@@ -37,7 +37,8 @@ const LIST_NAME = { execStartPre: 'ExecStartPre', execStartPost: 'ExecStartPost'
 export class SocketMachine implements UnitMachine {
   readonly id: string;
   readonly unitType = 'socket' as const;
-  readonly sock: SocketSection;
+  sock: SocketSection;
+  cfg: UnitConfig;
   readonly base: UnitBase;
   state: SocketSubState = 'dead';
   res: SocketResult = 'success';
@@ -53,8 +54,9 @@ export class SocketMachine implements UnitMachine {
   private readonly triggerLimit: RateLimit;
   execStatus: Record<ListKey, ExecStatus[]>;
 
-  constructor(readonly cfg: UnitConfig, readonly host: SocketHost) {
+  constructor(cfg: UnitConfig, readonly host: SocketHost) {
     if (!cfg.socket) throw new Error(`${cfg.id}: not a socket unit`);
+    this.cfg = cfg;
     this.id = cfg.id;
     this.sock = cfg.socket;
     this.base = new UnitBase(cfg, host);
@@ -65,6 +67,16 @@ export class SocketMachine implements UnitMachine {
   private freshStatus(): Record<ListKey, ExecStatus[]> {
     const f = (k: ListKey): ExecStatus[] => this.sock[k].map(c => ({ path: c.path, argv: c.argv, ignoreFailure: c.ignoreFailure, pid: 0, start: NO_TIMESTAMP, exit: NO_TIMESTAMP, code: 0, status: 0 }));
     return { execStartPre: f('execStartPre'), execStartPost: f('execStartPost'), execStopPre: f('execStopPre'), execStopPost: f('execStopPost') };
+  }
+
+  /** daemon-reload: new settings apply to later steps; open listeners are kept as they are. */
+  reconfigure(cfg: UnitConfig): void {
+    if (!cfg.socket) return;
+    this.cfg = cfg;
+    this.sock = cfg.socket;
+    this.base.reconfigure(cfg);
+    this.triggerLimit.intervalUs = this.sock.triggerLimitIntervalUs;
+    this.triggerLimit.burst = this.sock.triggerLimitBurst;
   }
 
   activeState(): ActiveState { return ACTIVE_OF[this.state]; }

@@ -14,7 +14,10 @@ export class TargetMachine implements UnitMachine {
   readonly base: UnitBase;
   state: TargetSubState = 'dead';
 
-  constructor(readonly cfg: UnitConfig, readonly host: UnitHost) {
+  cfg: UnitConfig;
+
+  constructor(cfg: UnitConfig, readonly host: UnitHost) {
+    this.cfg = cfg;
     this.id = cfg.id;
     this.base = new UnitBase(cfg, host);
   }
@@ -40,6 +43,7 @@ export class TargetMachine implements UnitMachine {
     return 'stopping';
   }
 
+  reconfigure(cfg: UnitConfig): void { this.cfg = cfg; this.base.reconfigure(cfg); }
   resetFailed(): void { /* targets never fail */ }
   onChildExit(): void { /* targets have no processes */ }
   onTimer(): void { /* no timers */ }
