@@ -154,6 +154,15 @@ export function realConditionEnv(managerEnv: Record<string, string | undefined> 
       }
       return r;
     },
+    cpuFlags() {
+      const m = /^(?:flags|Features)\s*:\s*(.*)$/m.exec(read('/proc/cpuinfo') ?? '');
+      return m?.[1]?.trim().split(/\s+/) ?? [];
+    },
+    firmware: kind => (kind === 'uefi' ? fs.existsSync('/sys/firmware/efi') : fs.existsSync('/proc/device-tree')),
+    hasCredential(name) {
+      const dirs = [env['CREDENTIALS_DIRECTORY'], '/run/credentials/@system', '/run/credstore', '/etc/credstore'].filter((d): d is string => !!d);
+      return dirs.some(d => fs.existsSync(path.join(d, name)));
+    },
     kernelModuleLoaded: name => fs.existsSync(`/sys/module/${name.replace(/-/g, '_')}`),
     acPower() {
       let dirs: string[];

@@ -41,6 +41,12 @@ export interface ConditionEnv {
   osRelease(): Record<string, string>;
   kernelModuleLoaded(name: string): boolean;
   acPower(): boolean;
+  /** CPU feature flags (/proc/cpuinfo "flags"); optional: absent → ConditionCPUFeature unsupported. */
+  cpuFlags?(): string[];
+  /** 'uefi' / 'device-tree' availability; optional. */
+  firmware?(kind: string): boolean;
+  /** A system credential by name is present; optional. */
+  hasCredential?(name: string): boolean;
 }
 
 export type EntryResult = 'pass' | 'fail' | 'error' | 'unsupported';
@@ -50,6 +56,7 @@ export const SUPPORTED_KINDS = new Set([
   'DirectoryNotEmpty', 'FileNotEmpty', 'FileIsExecutable', 'Virtualization', 'Host', 'KernelCommandLine',
   'Environment', 'User', 'Group', 'Architecture', 'FirstBoot', 'ControlGroupController', 'CapabilityBoundingSet',
   'Security', 'CPUs', 'Memory', 'KernelVersion', 'OSRelease', 'KernelModuleLoaded', 'ACPower', 'NeedsUpdate',
+  'CPUFeature', 'Firmware', 'Credential',
 ]);
 
 export function isSupportedCondition(kind: string): boolean { return SUPPORTED_KINDS.has(kind); }
@@ -218,6 +225,17 @@ export function checkCondition(kind: string, v: string, env: ConditionEnv): 'pas
     }
     case 'KernelModuleLoaded': return b(env.kernelModuleLoaded(v));
     case 'ACPower': { const x = parseBool(v); return x === null ? 'error' : b(env.acPower() === x); }
+    case 'CPUFeature': {
+      if (!env.cpuFlags) return 'unsupported';
+      const want = v.toLowerCase().replace(/-/g, '_');
+      return b(env.cpuFlags().includes(want));
+    }
+    case 'Firmware': {
+      if (!env.firmware) return 'unsupported';
+      if (v !== 'uefi' && v !== 'device-tree') return 'unsupported';
+      return b(env.firmware(v));
+    }
+    case 'Credential': return env.hasCredential ? b(env.hasCredential(v)) : 'unsupported';
     case 'NeedsUpdate': return 'fail';   // no /usr update tracking: systemd says false unless /usr is newer
     default: return 'unsupported';
   }

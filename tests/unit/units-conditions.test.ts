@@ -177,3 +177,16 @@ test('real env: paths in a temp dir, container via container= env, user, cpus', 
     fs.rmSync(d, { recursive: true, force: true });
   }
 });
+
+test('CPUFeature/Firmware/Credential: evaluated when the env provides them, unsupported otherwise', () => {
+  const e = fakeEnv({ cpuFlags: () => ['sse4_2', 'avx'], firmware: k => k === 'uefi', hasCredential: n => n === 'token' });
+  assert.equal(checkCondition('CPUFeature', 'sse4-2', e), 'pass');
+  assert.equal(checkCondition('CPUFeature', 'avx512f', e), 'fail');
+  assert.equal(checkCondition('Firmware', 'uefi', e), 'pass');
+  assert.equal(checkCondition('Firmware', 'device-tree', e), 'fail');
+  assert.equal(checkCondition('Credential', 'token', e), 'pass');
+  assert.equal(checkCondition('Credential', 'other', e), 'fail');
+  assert.equal(checkCondition('CPUFeature', 'avx', fakeEnv()), 'unsupported');
+  const real = realConditionEnv({});
+  assert.equal(checkCondition('CPUFeature', 'definitely_not_a_flag', real), 'fail');
+});
