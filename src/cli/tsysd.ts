@@ -4,9 +4,9 @@ import { DAEMON_USAGE, parseDaemonArgs } from '../manager/options';
 
 async function main(argv: string[]): Promise<number> {
   const sub = argv[0];
-  if (sub === 'verify') return (await import('./verify')).runVerify(argv.slice(1));
-  if (sub === 'plan') return (await import('./plan')).runPlan(argv.slice(1));
-  if (sub === 'dump' || sub === 'cat') return (await import('./dump')).runDump(argv.slice(1));
+  if (sub === 'verify') return (require('./verify') as typeof import('./verify')).runVerify(argv.slice(1));
+  if (sub === 'plan') return (require('./plan') as typeof import('./plan')).runPlan(argv.slice(1));
+  if (sub === 'dump' || sub === 'cat') return (require('./dump') as typeof import('./dump')).runDump(argv.slice(1));
   if (sub === '--version' || sub === 'version') {
     process.stdout.write(`tsysd ${require('../../../package.json').version as string} (systemd 252 compatible)\n`);
     return 0;
@@ -20,7 +20,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(DAEMON_USAGE);
     return 0;
   }
-  const { runDaemon } = await import('../manager/daemon');
+  const { runDaemon } = require('../manager/daemon') as typeof import('../manager/daemon');
   return runDaemon(parsed.options);
 }
 

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 export type LogStream = 'stdout' | 'stderr' | 'manager';
 
 export interface LogLine {
+  seq: number;         // cursor, strictly increasing per store (assigned by append)
   ts: number;          // realtime, microseconds since the epoch
   unit: string;        // '' for manager-wide lines
   pid: number;         // 0 for manager lines
@@ -66,7 +67,11 @@ export class LogStore {
     if (opts.dir) fs.mkdirSync(opts.dir, { recursive: true });
   }
 
-  append(line: LogLine): void {
+  private seq = 0;
+
+  /** Store a line (its `seq` is assigned here) and fan it out; returns the stored line. */
+  append(input: Omit<LogLine, 'seq'>): LogLine {
+    const line: LogLine = { ...input, seq: ++this.seq };
     let r = this.rings.get(line.unit);
     if (!r) { r = new Ring(this.perUnit); this.rings.set(line.unit, r); }
     r.push(line);
@@ -76,6 +81,13 @@ export class LogStore {
     for (const s of this.subs) {
       try { s(line); } catch { this.subs.delete(s); }
     }
+    return line;
+  }
+
+  /** Lines after cursor `afterSeq` (all units when unit is null). */
+  after(unit: string | null, afterSeq: number): LogLine[] {
+    const src = unit === null ? this.all : this.rings.get(unit);
+    return src ? src.lines().filter((l) => l.seq > afterSeq) : [];
   }
 
   /** Last `n` lines of a unit (all units when unit is ''), optionally only those at or after sinceUs. */

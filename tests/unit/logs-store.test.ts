@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { LineSplitter, LogStore, formatShort, type LogLine } from '../../src/logs/store';
 
 function line(unit: string, text: string, ts = Date.now() * 1000): LogLine {
-  return { ts, unit, pid: 42, stream: 'stdout', priority: 6, ident: 'sh', text };
+  return { seq: 0, ts, unit, pid: 42, stream: 'stdout', priority: 6, ident: 'sh', text };
 }
 
 test('ring buffer keeps only the last perUnit lines per unit', () => {
@@ -21,6 +21,9 @@ test('ring buffer keeps only the last perUnit lines per unit', () => {
   assert.deepEqual(s.tail('a.service', 2).map((l) => l.text), ['a23', 'a24']);
   assert.deepEqual(s.tail('b.service', 5).map((l) => l.text), ['b0']);
   assert.deepEqual(s.tail('missing.service', 5), []);
+  const last = s.tail('a.service', 1)[0];
+  assert.ok(last && last.seq === 25, 'seq counts every appended line');
+  assert.deepEqual(s.after('a.service', 23).map((l) => l.text), ['a23', 'a24']);
 });
 
 test('tail honours since and subscribers see every line; a throwing subscriber is dropped', () => {

@@ -1,0 +1,96 @@
+// `tsysd` as a running manager: wires the platform (native addon), the log store, the Manager, the
+// notify socket, the JSON-RPC control server and signal handling; boots the target; on shutdown stops
+// everything in order, sweeps leftovers only when PID 1 of its own PID namespace, and exits with the
+// manager's exit code (see README "Exit codes").
+// Signals (documented choice, see README): SIGTERM and SIGINT → orderly poweroff (systemd's PID 1 would
+// re-exec on SIGTERM; a container runtime means "stop"), SIGRTMIN+3/+4/+5 → halt/poweroff/reboot (= orderly
+// stop in a container), SIGRTMIN+13..+16 → immediate exit, SIGHUP → daemon-reload, a second
+// SIGTERM/SIGINT during shutdown → remaining units are killed at once.
+import * as fs from 'node:fs';
+import { LogStore, type LogLine } from '../logs/store';
+import { createRealPlatform } from '../platform/real';
+import { startControlServer } from '../rpc/server';
+import { ManagerApiImpl } from './api';
+import { Manager } from './manager';
+import type { DaemonOptions } from './options';
+import { claimControlSocket, detectContainer } from './runtime-dir';
+
+export async function runDaemon(opts: DaemonOptions): Promise<number> {
+  const isPid1 = process.pid === 1;
+  const container = detectContainer(process.env) || (isPid1 ? 'tsysd' : '');
+  const out = (line: string): void => { process.stdout.write(`${line}\n`); };
+  const forward = opts.forwardOutput ?? true;
+
+  fs.mkdirSync(opts.runtimeDir, { recursive: true, mode: 0o755 });
+  const claim = await claimControlSocket(opts.controlSocket);
+  if (!claim.ok) { process.stderr.write(`tsysd: ${claim.error}\n`); return 1; }
+
+  const platform = createRealPlatform();
+  if (!isPid1) platform.setSubreaper(true);
+
+  const logs = new LogStore({
+    dir: opts.logDir || undefined,
+    forward: forward ? (l: LogLine) => { if (l.stream !== 'manager') out(`${l.unit}[${l.pid}]: ${l.text}`); } : undefined,
+  });
+  const mgr = new Manager({ options: opts, platform, logs, console: out, isPid1, container });
+  platform.onChildExit((e) => mgr.onChildExit(e.pid, e.code, e.status));
+
+  const notifyErr = mgr.openNotifySocket(`${opts.runtimeDir}/notify`);
+  if (notifyErr) out(`tsysd: ${notifyErr}; sd_notify is unavailable`);
+
+  const api = new ManagerApiImpl(mgr);
+  const server = await startControlServer({ api, path: opts.controlSocket, userMode: opts.userMode, managerUid: process.getuid?.() ?? 0 });
+
+  let health: { close(): Promise<void> } | null = null;
+  if (opts.healthListen) {
+    const { startHealthServer } = require('./health') as typeof import('./health');
+    health = await startHealthServer(opts.healthListen, () => ({ state: mgr.systemState, failed: mgr.failedUnits() }));
+  }
+
+  // Signals. Node's handlers cover the classic ones; real-time signals come through the native watch.
+  const term = (why: string): void => mgr.shutdown(why, mgr.exitCode);
+  process.on('SIGTERM', () => term('SIGTERM received'));
+  process.on('SIGINT', () => term('SIGINT received'));
+  process.on('SIGHUP', () => { out('tsysd: SIGHUP: reloading unit files.'); mgr.reload(); });
+  process.on('SIGUSR1', () => { /* systemd reconnects to D-Bus; nothing to do */ });
+  process.on('SIGUSR2', () => {
+    for (const rt of mgr.runtimes.values()) out(`tsysd: ${rt.id}: ${rt.machine.activeState()} (${rt.machine.subState()})`);
+  });
+  process.on('SIGPIPE', () => { /* ignore */ });
+  const rtmin = platform.sigrtmin();
+  const rt = (n: number, fn: () => void): void => { platform.watchSignal(rtmin + n, fn); };
+  rt(0, () => out('tsysd: SIGRTMIN+0 (isolate default.target) is not supported; ignored.'));
+  rt(3, () => term('SIGRTMIN+3 (halt)'));
+  rt(4, () => term('SIGRTMIN+4 (poweroff)'));
+  rt(5, () => term('SIGRTMIN+5 (reboot)'));
+  rt(6, () => term('SIGRTMIN+6 (kexec)'));
+  for (const n of [13, 14, 15, 16]) rt(n, () => { out(`tsysd: SIGRTMIN+${n}: immediate exit.`); mgr.finalExit(mgr.exitCode); });
+
+  out(`tsysd: ${opts.userMode ? 'user' : 'system'} manager started (pid ${process.pid}${isPid1 ? ', PID 1' : ''}${container ? `, container ${container}` : ''}); control socket ${opts.controlSocket}`);
+  mgr.boot();
+
+  const code = await mgr.exited;
+  await server.close().catch(() => undefined);
+  if (health) await health.close().catch(() => undefined);
+  try { fs.unlinkSync(opts.controlSocket); } catch { /* gone */ }
+  if (isPid1) await finalSweep(platform);
+  logs.close();
+  out(`tsysd: exiting with status ${code}.`);
+  process.exit(code);
+}
+
+/** PID 1 of its own namespace only: SIGTERM, then SIGKILL, every process that is still around. */
+async function finalSweep(platform: ReturnType<typeof createRealPlatform>): Promise<void> {
+  const others = (): number[] => fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((p) => p !== 1 && p !== process.pid);
+  let left = others();
+  if (left.length === 0) return;
+  for (const p of left) platform.kill(p, 15);
+  const deadline = Date.now() + 3000;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    left = others();
+    if (left.length === 0) return;
+  }
+  for (const p of left) platform.kill(p, 9);
+  await new Promise((r) => setTimeout(r, 100));
+}

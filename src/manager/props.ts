@@ -1,0 +1,210 @@
+// What `show` and `status` print for a unit: the configuration properties from the directive tables
+// (src/directives/show.ts) overlaid with the live state of the unit's machine, the engine's effective
+// dependencies and the manager's own facts (Names, UnitFileState, NeedDaemonReload, Job).
+// Invariant: read-only over the manager; property names/formats are systemctl's (timestamps
+// `Sun 2026-11-22 01:34:40 UTC`, pids 0 when none, yes/no booleans, µs spans as systemctl prints them).
+import * as fs from 'node:fs';
+import { formatExecCommand, showProperties, type Runtime } from '../directives/show';
+import { formatTimespan } from '../directives/values';
+import type { ExecCommand } from '../directives/types';
+import type { ShowReply, StatusReply, UnitFileStateName, ExecRecord } from '../rpc/protocol';
+import { unitFileState } from '../unit-file/install';
+import type { DualTimestamp, ExecStatus, PropValue } from '../units/types';
+import type { Manager } from './manager';
+import { SocketUnitHost } from './socket-host';
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+function tzName(d: Date): string {
+  try {
+    const part = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName');
+    const n = part?.value ?? 'UTC';
+    return n === 'GMT' ? 'UTC' : n;
+  } catch { return 'UTC'; }
+}
+
+/** systemd's FORMAT_TIMESTAMP: `Sun 2026-11-22 01:34:40 UTC`; '' for 0. */
+export function formatTimestamp(us: number): string {
+  if (!us) return '';
+  const d = new Date(Math.floor(us / 1000));
+  const p2 = (n: number): string => String(n).padStart(2, '0');
+  return `${DAYS[d.getDay()] ?? 'Sun'} ${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())} ${tzName(d)}`;
+}
+
+function isDual(v: PropValue): v is DualTimestamp {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'realtime' in v;
+}
+
+const EXEC_LISTS = ['ExecCondition', 'ExecStartPre', 'ExecStart', 'ExecStartPost', 'ExecReload', 'ExecStop', 'ExecStopPost'];
+
+function execStatusString(s: ExecStatus): string {
+  const code = s.code === 1 ? 'exited' : s.code === 2 ? 'killed' : s.code === 3 ? 'dumped' : '(null)';
+  const st = s.start.realtime ? `[${formatTimestamp(s.start.realtime)}]` : '[n/a]';
+  const et = s.exit.realtime ? `[${formatTimestamp(s.exit.realtime)}]` : '[n/a]';
+  return `{ path=${s.path} ; argv[]=${s.argv.join(' ')} ; ignore_errors=${s.ignoreFailure ? 'yes' : 'no'} ; start_time=${st} ; stop_time=${et} ; pid=${s.pid} ; code=${code} ; status=${s.status}/${s.code === 1 ? statusName(s.status) : signalName(s.status)} }`;
+}
+
+const STATUS_NAMES: Record<number, string> = { 0: 'SUCCESS', 1: 'FAILURE', 2: 'INVALIDARGUMENT', 3: 'NOTIMPLEMENTED', 4: 'NOPERMISSION', 5: 'NOTINSTALLED', 6: 'NOTCONFIGURED', 7: 'NOTRUNNING', 200: 'CHDIR', 203: 'EXEC', 216: 'GROUP', 217: 'USER' };
+export function statusName(n: number): string { return STATUS_NAMES[n] ?? String(n); }
+const SIGNALS = ['0', 'HUP', 'INT', 'QUIT', 'ILL', 'TRAP', 'ABRT', 'BUS', 'FPE', 'KILL', 'USR1', 'SEGV', 'USR2', 'PIPE', 'ALRM', 'TERM', 'STKFLT', 'CHLD', 'CONT', 'STOP', 'TSTP', 'TTIN', 'TTOU', 'URG', 'XCPU', 'XFSZ', 'VTALRM', 'PROF', 'WINCH', 'IO', 'PWR', 'SYS'];
+export function signalName(n: number): string { return SIGNALS[n] ?? String(n); }
+
+/** Machine properties → `show` strings (timestamps get their Monotonic twin). */
+function runtimeStrings(props: Record<string, PropValue>): { rt: Runtime; exec: Map<string, ExecStatus[]> } {
+  const rt: Runtime = {};
+  const exec = new Map<string, ExecStatus[]>();
+  for (const [k, v] of Object.entries(props)) {
+    if (isDual(v)) { rt[k] = formatTimestamp(v.realtime); rt[`${k}Monotonic`] = String(v.monotonic); continue; }
+    if (Array.isArray(v)) {
+      if (EXEC_LISTS.includes(k)) { exec.set(k, v as ExecStatus[]); continue; }
+      rt[k] = (v as string[]).join(' ');
+      continue;
+    }
+    if (typeof v === 'boolean') { rt[k] = v ? 'yes' : 'no'; continue; }
+    if (k.endsWith('USec') && typeof v === 'number') { rt[k] = formatTimespan(v); continue; }
+    rt[k] = String(v);
+  }
+  return { rt, exec };
+}
+
+export function unitFileStateOf(mgr: Manager, id: string): UnitFileStateName | '' {
+  try {
+    const r = unitFileState(id, { unitPaths: mgr.opts.unitPaths.length ? mgr.opts.unitPaths : undefined, userMode: mgr.userMode });
+    return 'state' in r ? r.state : '';
+  } catch { return ''; }
+}
+
+const DEP_PROPS = ['Requires', 'Requisite', 'Wants', 'BindsTo', 'PartOf', 'Upholds', 'RequiredBy', 'RequisiteOf', 'WantedBy',
+  'BoundBy', 'UpheldBy', 'ConsistsOf', 'Conflicts', 'ConflictedBy', 'Before', 'After', 'OnSuccess', 'OnSuccessOf', 'OnFailure',
+  'OnFailureOf', 'Triggers', 'TriggeredBy', 'PropagatesReloadTo', 'ReloadPropagatedFrom', 'JoinsNamespaceOf'] as const;
+
+/** The full ordered property list of a unit, as `systemctl show --all` prints it. */
+export function unitProperties(mgr: Manager, name: string): [string, string][] {
+  const u = mgr.engine.graph.unit(name);
+  const rtm = mgr.peekRuntime(u.id);
+  const { rt, exec } = rtm ? runtimeStrings(rtm.machine.properties()) : { rt: {} as Runtime, exec: new Map<string, ExecStatus[]>() };
+  const deps = mgr.engine.graph.effectiveDeps(u, [...DEP_PROPS]);
+  for (const k of DEP_PROPS) rt[k] = (deps[k] ?? []).join(' ');
+  rt.Id = u.id;
+  rt.Names = [...u.names].sort().join(' ');
+  rt.LoadState = u.loadState;
+  rt.ActiveState = rtm ? rtm.machine.activeState() : 'inactive';
+  rt.SubState = rtm ? rtm.machine.subState() : (u.loadState === 'loaded' ? 'dead' : 'dead');
+  rt.CanReload = u.canReload ? 'yes' : 'no';
+  rt.CanStart = u.canStart ? 'yes' : 'no';
+  rt.CanStop = u.canStop ? 'yes' : 'no';
+  if (u.loadState === 'loaded') rt.UnitFileState = unitFileStateOf(mgr, u.id);
+  rt.NeedDaemonReload = mgr.needsReload(u.id) ? 'yes' : 'no';
+  if (u.config.loadError) rt.LoadError = u.config.loadError;
+  const job = u.job;
+  rt.Job = job ? `${job.id}` : '';
+  if (rtm && rtm.host instanceof SocketUnitHost) {
+    const m = rtm.machine.properties();
+    for (const k of ['NAccepted', 'NConnections', 'NRefused']) if (m[k] !== undefined) rt[k] = String(m[k]);
+  }
+  const props = showProperties(u.config, rt);
+  // Exec*= lines carry the status of their last run.
+  const seen = new Map<string, number>();
+  return props.map(([k, v]) => {
+    const list = exec.get(k);
+    if (!list || v === '') return [k, v];
+    const i = seen.get(k) ?? 0;
+    seen.set(k, i + 1);
+    const st = list[i];
+    return st ? [k, execStatusString(st)] : [k, v];
+  });
+}
+
+export function showUnit(mgr: Manager, name: string, wanted: string[] | undefined, all: boolean): ShowReply {
+  const u = mgr.engine.graph.unit(name);
+  const props = unitProperties(mgr, name);
+  let out: [string, string][];
+  if (wanted && wanted.length) {
+    const set = new Set(wanted);
+    out = props.filter(([k]) => set.has(k));
+    // Asked-for properties print even when the manager does not know them (systemctl prints them empty? no:
+    // unknown names are silently skipped) — keep only known ones.
+  } else out = all ? props : props.filter(([, v]) => v !== '');
+  return { unit: u.id, properties: out };
+}
+
+function comm(pid: number): string {
+  try { return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); } catch { return ''; }
+}
+function cmdline(pid: number): string {
+  try { return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((x) => x).join(' '); } catch { return ''; }
+}
+
+export function statusOf(mgr: Manager, name: string, lines: number): StatusReply {
+  const u = mgr.engine.graph.unit(name);
+  const rtm = mgr.peekRuntime(u.id);
+  const p = rtm ? rtm.machine.properties() : {};
+  const num = (k: string): number => (typeof p[k] === 'number' ? p[k] as number : 0);
+  const ts = (k: string): number => { const v = p[k]; return v && isDual(v) ? v.realtime : 0; };
+  const mainPid = num('MainPID');
+  const controlPid = num('ControlPID');
+  const code = num('ExecMainCode');
+  const execs: ExecRecord[] = [];
+  for (const k of EXEC_LISTS) {
+    if (k === 'ExecStart' && u.config.service?.type !== 'oneshot') continue;
+    const v = p[k];
+    if (!Array.isArray(v)) continue;
+    for (const s of v as ExecStatus[]) {
+      if (!s.pid || s.pid === mainPid) continue;
+      execs.push({ kind: k, pid: s.pid, argv: s.argv, path: s.path, code: s.code === 1 ? 'exited' : s.code === 2 ? 'killed' : s.code === 3 ? 'dumped' : '', status: s.status, startTs: s.start.realtime, exitTs: s.exit.realtime });
+    }
+  }
+  const processes = rtm ? rtm.host.pids().sort((a, b) => (a === mainPid ? -1 : b === mainPid ? 1 : a - b)).map((pid) => ({ pid, cmdline: cmdline(pid) })) : [];
+  const job = u.job;
+  const triggers = (kind: 'Triggers' | 'TriggeredBy'): { unit: string; activeState: import('../rpc/protocol').ActiveState }[] =>
+    [...u.get(kind)].map((o) => ({ unit: o.id, activeState: mgr.peekRuntime(o.id)?.machine.activeState() ?? 'inactive' }));
+  const failedCond = u.config.unit.conditions.find((c) => !c.assert);
+  const logLines = mgr.logs.tail(u.id, lines).map((l) => ({ seq: l.seq, ts: l.ts, unit: l.unit, pid: l.pid, ident: l.ident, stream: l.stream, priority: l.priority, message: l.text }));
+  return {
+    id: u.id,
+    names: [...u.names].sort(),
+    description: u.config.unit.description || u.id,
+    loadState: u.loadState,
+    loadError: u.config.loadError,
+    fragmentPath: u.config.fragmentPath,
+    dropInPaths: u.config.dropInPaths,
+    unitFileState: u.loadState === 'loaded' ? unitFileStateOf(mgr, u.id) : '',
+    unitFilePreset: '',
+    activeState: rtm ? rtm.machine.activeState() : 'inactive',
+    subState: rtm ? rtm.machine.subState() : 'dead',
+    result: rtm ? rtm.machine.result() : 'success',
+    stateChangeTs: ts('StateChangeTimestamp'),
+    activeEnterTs: ts('ActiveEnterTimestamp'),
+    activeExitTs: ts('ActiveExitTimestamp'),
+    inactiveEnterTs: ts('InactiveEnterTimestamp'),
+    inactiveExitTs: ts('InactiveExitTimestamp'),
+    conditionResult: p.ConditionResult !== false || ts('ConditionTimestamp') === 0,
+    conditionTs: ts('ConditionTimestamp'),
+    failedCondition: p.ConditionResult === false && failedCond ? `Condition${failedCond.kind}=${failedCond.negate ? '!' : ''}${failedCond.value}` : '',
+    documentation: u.config.unit.documentation,
+    triggeredBy: triggers('TriggeredBy'),
+    triggers: triggers('Triggers'),
+    listen: rtm && rtm.host instanceof SocketUnitHost ? rtm.host.listenDescriptions() : (u.config.socket?.listen ?? []).map((l) => ({ type: l.kind, address: l.address })),
+    mainPid,
+    mainComm: mainPid ? comm(mainPid) : '',
+    execMainPid: num('ExecMainPID'),
+    execMainCode: code === 1 ? 'exited' : code === 2 ? 'killed' : code === 3 ? 'dumped' : '',
+    execMainStatus: num('ExecMainStatus'),
+    controlPid,
+    controlComm: controlPid ? comm(controlPid) : '',
+    statusText: typeof p.StatusText === 'string' ? p.StatusText : '',
+    statusErrno: num('StatusErrno'),
+    tasks: rtm ? processes.length : null,
+    tasksMax: null,
+    memoryBytes: null,
+    cgroup: rtm?.host.procs.cgroup ?? '',
+    processes,
+    execs,
+    job: job ? { id: job.id, unit: u.id, type: job.type === 'try-reload' ? 'reload' : job.type, state: job.state } : null,
+    needDaemonReload: mgr.needsReload(u.id),
+    invocationId: typeof p.InvocationID === 'string' ? p.InvocationID : '',
+    logs: logLines,
+  };
+}
+
+export function execCommandString(c: ExecCommand): string { return formatExecCommand(c); }

@@ -1,0 +1,149 @@
+// The real host of a socket unit: binds its listeners (in file order) through the platform, polls them
+// without accepting (Accept=no) or accepts (Accept=yes), hands fds to the triggered service, creates
+// Accept=yes instances, and removes socket nodes with RemoveOnStop=.
+// Invariants: listener fds live from openListeners() to closeListeners() and are owned here only; a bind
+// failure closes what was already bound and names the address and errno; poll watches exist only while
+// the machine asks for them.
+import * as fs from 'node:fs';
+import type { ListenSpec, UnitConfig } from '../directives/types';
+import { POLL_READABLE, type SockAddr } from '../platform/types';
+import type { AcceptResult, PeerInfo, SocketHost, TriggeredServiceInfo } from '../units/host';
+import type { SocketMachine } from '../units/socket/machine';
+import { UnitHost, type HostManager } from './unit-host';
+
+export interface SocketManager extends HostManager {
+  /** Service for an Accept=no socket, or null for Accept=yes. */
+  socketServiceInfo(socket: string, service: string): TriggeredServiceInfo;
+  startService(socket: string, service: string): boolean;
+  startAcceptInstance(socket: string, name: string, fd: number, peer: PeerInfo, env: string[]): boolean;
+}
+
+interface Listener { spec: ListenSpec; fd: number; watch: number }
+
+const LABEL: Record<string, string> = { stream: 'Stream', datagram: 'Datagram', seqpacket: 'SequentialPacket', fifo: 'FIFO', special: 'Special', netlink: 'Netlink', mqueue: 'MessageQueue' };
+
+export class SocketUnitHost extends UnitHost implements SocketHost {
+  private listeners: Listener[] = [];
+
+  constructor(readonly smgr: SocketManager, cfg: UnitConfig) { super(smgr, cfg); }
+
+  private get sm(): SocketMachine | null { return this.machine as SocketMachine | null; }
+
+  /** Listen= entries as systemctl shows them. */
+  listenDescriptions(): { type: string; address: string }[] {
+    return (this.cfg.socket?.listen ?? []).map((l) => ({ type: LABEL[l.kind] ?? l.kind, address: l.address }));
+  }
+
+  openListeners(): { ok: true } | { error: string } {
+    const s = this.cfg.socket;
+    if (!s) return { error: 'not a socket unit' };
+    this.closeListeners(false);
+    for (const spec of s.listen) {
+      if (spec.kind === 'netlink' || spec.kind === 'mqueue') {
+        this.closeListeners(false);
+        return { error: `${LABEL[spec.kind]} listeners (${spec.address}) are not supported by tsysd` };
+      }
+      const r = this.mgr.platform.openListen({
+        kind: spec.kind, address: spec.address, backlog: s.backlog, bindIPv6Only: s.bindIPv6Only, bindToDevice: s.bindToDevice,
+        reusePort: s.reusePort, freeBind: s.freeBind, transparent: s.transparent, keepAlive: s.keepAlive,
+        keepAliveTimeUs: s.keepAliveTimeUs, keepAliveIntervalUs: s.keepAliveIntervalUs, keepAliveProbes: s.keepAliveProbes,
+        noDelay: s.noDelay, receiveBuffer: s.receiveBuffer, sendBuffer: s.sendBuffer, passCredentials: s.passCredentials,
+        socketMode: s.socketMode, directoryMode: s.directoryMode, socketUser: s.socketUser, socketGroup: s.socketGroup,
+      });
+      if ('errno' in r) {
+        this.closeListeners(false);
+        return { error: `Failed to create listening socket (${spec.address}): ${r.message}` };
+      }
+      this.listeners.push({ spec, fd: r.fd, watch: -1 });
+    }
+    for (const link of s.symlinks) {
+      const target = this.listeners.find((l) => l.spec.address.startsWith('/'))?.spec.address;
+      if (!target) break;
+      try { fs.rmSync(link, { force: true }); fs.symlinkSync(target, link); } catch (e) { this.log('warning', `Failed to create symlink ${link}: ${(e as Error).message}`); }
+    }
+    return { ok: true };
+  }
+
+  closeListeners(removeOnStop: boolean): void {
+    this.setPolling(false);
+    for (const l of this.listeners) {
+      this.mgr.platform.close(l.fd);
+      if (removeOnStop && (l.spec.kind !== 'special') && l.spec.address.startsWith('/')) {
+        try { fs.unlinkSync(l.spec.address); } catch { /* gone */ }
+      }
+    }
+    if (removeOnStop) for (const link of this.cfg.socket?.symlinks ?? []) { try { fs.unlinkSync(link); } catch { /* gone */ } }
+    this.listeners = [];
+  }
+
+  chownListeners(): { done: true } | { pid: number } | { error: string } {
+    const s = this.cfg.socket;
+    if (!s) return { done: true };
+    const u = s.socketUser ? this.mgr.platform.getUser(s.socketUser) : null;
+    const g = s.socketGroup ? this.mgr.platform.getGroup(s.socketGroup) : null;
+    if (s.socketUser && !u) return { error: `Failed to resolve user ${s.socketUser}` };
+    if (s.socketGroup && !g) return { error: `Failed to resolve group ${s.socketGroup}` };
+    for (const l of this.listeners) {
+      if (!l.spec.address.startsWith('/')) continue;
+      try { fs.chownSync(l.spec.address, u ? u.uid : -1, g ? g.gid : (u ? u.gid : -1)); } catch (e) { return { error: (e as Error).message }; }
+    }
+    return { done: true };
+  }
+
+  setPolling(on: boolean): void {
+    const p = this.mgr.platform;
+    this.listeners.forEach((l, i) => {
+      if (!on && l.watch >= 0) { p.unpollFd(l.watch); l.watch = -1; }
+      if (on && l.watch < 0) {
+        l.watch = p.pollFd(l.fd, POLL_READABLE, (status) => this.sm?.onReadable(i, status >= 0));
+      }
+    });
+  }
+
+  accept(index: number): AcceptResult {
+    const l = this.listeners[index];
+    if (!l) return { error: 'no such listener' };
+    const p = this.mgr.platform;
+    const fd = p.accept(l.fd, false);
+    if (fd === -11) return 'again';
+    if (fd < 0) return { error: p.strerror(-fd) };
+    return { fd, peer: peerInfo(p.sockName(fd), p.peerName(fd), p.peerCred(fd)) };
+  }
+
+  /** The listening fds handed to the triggered service (Accept=no), with their LISTEN_FDNAMES names. */
+  listenFds(): { fds: number[]; names: string[] } {
+    const name = this.cfg.socket?.fileDescriptorName || this.id;
+    return { fds: this.listeners.map((l) => l.fd), names: this.listeners.map(() => name) };
+  }
+
+  private serviceName(): string {
+    const s = this.cfg.socket;
+    if (s?.service) return s.service;
+    return this.id.replace(/\.socket$/, '.service');
+  }
+
+  serviceInfo(): TriggeredServiceInfo | null {
+    if (this.cfg.socket?.accept) return null;
+    return this.smgr.socketServiceInfo(this.id, this.serviceName());
+  }
+
+  requestServiceStart(): boolean { return this.smgr.startService(this.id, this.serviceName()); }
+
+  startInstance(name: string, fd: number, peer: PeerInfo): boolean {
+    const env: string[] = [];
+    if (peer.family === 'inet' || peer.family === 'inet6') env.push(`REMOTE_ADDR=${peer.remoteAddress}`, `REMOTE_PORT=${peer.remotePort}`);
+    return this.smgr.startAcceptInstance(this.id, name, fd, peer, env);
+  }
+
+  override dispose(): void {
+    this.setPolling(false);
+    super.dispose();
+  }
+}
+
+function peerInfo(local: SockAddr | null, remote: SockAddr | null, cred: { pid: number; uid: number } | null): PeerInfo {
+  if (local && local.family !== 'unix' && remote && remote.family !== 'unix') {
+    return { family: local.family, localAddress: local.host, localPort: local.port, remoteAddress: remote.host, remotePort: remote.port, pid: null, uid: null };
+  }
+  return { family: 'unix', localAddress: '', localPort: 0, remoteAddress: '', remotePort: 0, pid: cred ? cred.pid : null, uid: cred ? cred.uid : null };
+}

@@ -1,0 +1,345 @@
+// The real host behind one unit's state machine (src/units/host.ts): timers, spawning its commands through
+// the exec layer and the exec helper, signalling its processes, process tracking (cgroup or sessions),
+// PID files, and the reports back to the manager. One instance per unit runtime.
+// Invariants: only pids of this unit are signalled (tracked in `procs`); every machine callback is
+// delivered from the event loop (timers, exits) — never from inside a call the machine made.
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import type { Condition, EmergencyAction, UnitConfig } from '../directives/types';
+import type { ExecKind, ExecRuntime } from '../exec/types';
+import { prepareExec } from '../exec/prepare';
+import { unitPids, type UnitProcesses } from '../exec/kill';
+import { POLL_READABLE, type ExecOutcome as PlatformOutcome, type Platform } from '../platform/types';
+import { evaluateConditionList, type ConditionEnv } from '../units/conditions';
+import type { ConditionEval, ExecListName, LogLevel, ServiceHost, SpawnRequest, SpawnResult } from '../units/host';
+import type { ExecOutcome, StateChange, UnitMachine } from '../units/types';
+import { closeChildEnds, planStdio, readCapture } from './stdio';
+
+const KIND: Record<ExecListName, ExecKind> = {
+  ExecCondition: 'condition', ExecStartPre: 'start-pre', ExecStart: 'start', ExecStartPost: 'start-post',
+  ExecReload: 'reload', ExecStop: 'stop', ExecStopPost: 'stop-post', ExecStopPre: 'socket-stop-pre',
+};
+
+/** What a unit host needs from the manager (kept narrow so hosts are testable). */
+export interface HostManager {
+  readonly platform: Platform;
+  readonly conditionEnv: ConditionEnv;
+  readonly userMode: boolean;
+  readonly privileged: boolean;
+  readonly notifySocketPath: string;
+  readonly maxLogLine: number;
+  managerEnvironment(): string[];
+  /** Socket fds (and names) handed to this service's ExecStart (Accept=no sockets + fd store appended by caller). */
+  listenFdsFor(unit: string): { fds: number[]; names: string[] };
+  /** Accept=yes instance connection (fd, REMOTE_* env) or null. */
+  connectionFor(unit: string): { fd: number; env: string[] } | null;
+  registerPid(pid: number, host: UnitHost): void;
+  unitLog(unit: string, level: LogLevel, text: string, pid?: number): void;
+  serviceOutput(unit: string, pid: number, ident: string, text: string): void;
+  stateChanged(host: UnitHost, change: StateChange): void;
+  emergencyAction(unit: string, action: EmergencyAction, exitStatus: number | null, reason: string): void;
+  requestJob(unit: string, type: 'restart' | 'try-reload' | 'start', reason: string): void;
+  hasStopJob(unit: string): boolean;
+  jobQueueIdle(): boolean;
+  propagateReload(unit: string): void;
+  /** Deliver a machine callback from the event loop, after the current call stack. */
+  defer(fn: () => void): void;
+}
+
+/** Machines implement these optional event entry points (service machine does). */
+interface MachineEvents extends UnitMachine {
+  onExecOutcome?(pid: number, o: ExecOutcome): void;
+  onUnitEmpty?(): void;
+  onFdStoreHangup?(fd: number): void;
+  base?: { invocationId: string };
+}
+
+export class UnitHost implements ServiceHost {
+  machine: MachineEvents | null = null;
+  readonly procs: UnitProcesses;
+  private readonly timers = new Map<string, number>();
+  private readonly fdPolls = new Map<number, number>();
+  /** Type=exec: exits that arrived before their exec outcome are held back until it comes. */
+  private readonly waitingOutcome = new Map<number, { exit: { code: number; signal: number; core: boolean } | null }>();
+  /** Pids of this unit the manager is waiting on (spawned, or watched main pids). */
+  readonly livePids = new Set<number>();
+  lastExecFailure: { pid: number; stage: string; errno: number; message: string; path: string } | null = null;
+
+  constructor(readonly mgr: HostManager, public cfg: UnitConfig) {
+    const cg = mgr.platform.cgroupSupport();
+    let cgroup = '';
+    if (cg.available) {
+      const r = mgr.platform.cgroupCreate(cfg.id);
+      if ('path' in r) cgroup = r.path;
+    }
+    this.procs = { mainPid: null, controlPid: null, cgroup, sessions: [] };
+  }
+
+  get id(): string { return this.cfg.id; }
+
+  // ---- UnitHost -----------------------------------------------------------------------------------
+  now(): number { return this.mgr.platform.monotonicUs(); }
+  realtime(): number { return this.mgr.platform.realtimeUs(); }
+
+  armTimer(key: string, at: number): void {
+    this.clearTimer(key);
+    const delay = Math.max(0, at - this.now());
+    if (!Number.isFinite(delay)) return;
+    const h = this.mgr.platform.setTimer(delay, () => {
+      this.timers.delete(key);
+      this.machine?.onTimer(key);
+    });
+    this.timers.set(key, h);
+  }
+
+  clearTimer(key: string): void {
+    const h = this.timers.get(key);
+    if (h !== undefined) { this.mgr.platform.clearTimer(h); this.timers.delete(key); }
+  }
+
+  log(level: LogLevel, text: string): void {
+    const prefix = `${this.id}: `;
+    this.mgr.unitLog(this.id, level, text.startsWith(prefix) ? text.slice(prefix.length) : text);
+  }
+
+  stateChanged(change: StateChange): void { this.mgr.stateChanged(this, change); }
+
+  evaluateConditions(list: Condition[]): ConditionEval {
+    const r = evaluateConditionList(list, this.mgr.conditionEnv);
+    return { ok: r.ok, failed: r.failed };
+  }
+
+  emergencyAction(action: EmergencyAction, exitStatus: number | null, reason: string): void {
+    this.mgr.emergencyAction(this.id, action, exitStatus, reason);
+  }
+
+  newInvocationId(): string { return randomBytes(16).toString('hex'); }
+
+  // ---- ProcessHost --------------------------------------------------------------------------------
+  spawn(req: SpawnRequest): SpawnResult {
+    const p = this.mgr.platform;
+    const conn = this.mgr.connectionFor(this.id);
+    const stdio = planStdio(p, this.cfg, { connectionFd: conn ? conn.fd : -1, consoleFd: 1 });
+    if ('error' in stdio) return { error: stdio.error, errno: stdio.errno };
+    const kind = KIND[req.list];
+    let listenFds: number[] = [];
+    let listenFdNames: string[] = [];
+    if (req.passFds) {
+      // Accept=yes instances whose stdin is not the socket get the connection as LISTEN_FDS=1.
+      if (conn && this.cfg.exec.standardInput !== 'socket') { listenFds = [conn.fd]; listenFdNames = ['connection']; }
+      else if (!conn) { const l = this.mgr.listenFdsFor(this.id); listenFds = l.fds; listenFdNames = l.names; }
+      for (const e of req.fdStore) { listenFds.push(e.fd); listenFdNames.push(e.name); }
+    }
+    const extra: string[] = [];
+    let watchdogUs = 0;
+    for (const [k, v] of Object.entries(req.env)) {
+      if (k === 'WATCHDOG_USEC') { watchdogUs = Number(v) || 0; continue; }
+      extra.push(`${k}=${v}`);
+    }
+    if (!req.watchdogPid) watchdogUs = 0;
+    if (conn) extra.push(...conn.env);
+    const notifyAccess = this.cfg.service?.notifyAccess ?? 'none';
+    const rt: ExecRuntime = {
+      kind,
+      unitName: this.id,
+      invocationId: this.machine?.base?.invocationId ?? '',
+      listenFds,
+      listenFdNames,
+      notifySocket: notifyAccess !== 'none' ? this.mgr.notifySocketPath : '',
+      mainPid: null,
+      watchdogUs,
+      stdin: stdio.stdin,
+      stdout: stdio.stdout,
+      stderr: stdio.stderr,
+      userMode: this.mgr.userMode,
+      managerEnvironment: this.mgr.managerEnvironment(),
+      managerPid: p.pid(),
+      cgroup: this.procs.cgroup,
+      extraEnvironment: extra,
+      privileged: this.mgr.privileged,
+    };
+    const prep = prepareExec(p, req.command, this.cfg, rt);
+    for (const w of prep.warnings) this.log('warning', w);
+    if (!prep.ok) {
+      closeChildEnds(p, stdio);
+      if (stdio.captureRead >= 0) p.close(stdio.captureRead);
+      this.log('error', prep.error.message);
+      return { error: prep.error.message, errno: prep.error.errno };
+    }
+    const path = req.command.path;
+    let pidBox = 0;
+    const onOutcome = (o: PlatformOutcome): void => {
+      const pid = pidBox;
+      if (!o.ok) {
+        this.lastExecFailure = { pid, stage: o.stage, errno: o.errno, message: o.message, path };
+        this.log('error', `Failed to execute ${path}: ${o.message}`);
+        this.log('error', `Failed at step ${o.stage} spawning ${path}: ${o.message}`);
+      }
+      const w = this.waitingOutcome.get(pid);
+      if (!w) return;
+      this.waitingOutcome.delete(pid);
+      this.mgr.defer(() => {
+        this.machine?.onExecOutcome?.(pid, o.ok ? { ok: true } : { ok: false, stage: o.stage, errno: o.errno });
+        if (w.exit) this.deliverExit(pid, w.exit);
+      });
+    };
+    const res = p.spawn(prep.req, onOutcome);
+    closeChildEnds(p, stdio);
+    if ('errno' in res) {
+      if (stdio.captureRead >= 0) p.close(stdio.captureRead);
+      this.log('error', `Failed to spawn ${path}: ${res.message}`);
+      return { error: res.message, errno: res.errno };
+    }
+    pidBox = res.pid;
+    if (req.wantExecOutcome) this.waitingOutcome.set(res.pid, { exit: null });
+    if (stdio.captureRead >= 0) {
+      const ident = this.cfg.exec.syslogIdentifier || basename(req.command.argv[0] ?? path);
+      const pid = res.pid;
+      readCapture(stdio.captureRead, this.mgr.maxLogLine, (text) => this.mgr.serviceOutput(this.id, pid, ident, text));
+    }
+    this.track(res.pid, true);
+    if (req.kind === 'main') this.procs.mainPid = res.pid; else this.procs.controlPid = res.pid;
+    return { pid: res.pid };
+  }
+
+  /** Child exit routed here by the manager. */
+  childExited(pid: number, exit: { code: number; signal: number; core: boolean }): void {
+    this.livePids.delete(pid);
+    const w = this.waitingOutcome.get(pid);
+    if (w) { w.exit = exit; return; }   // deliver after the exec outcome
+    this.deliverExit(pid, exit);
+  }
+
+  private deliverExit(pid: number, exit: { code: number; signal: number; core: boolean }): void {
+    if (this.procs.mainPid === pid) this.procs.mainPid = null;
+    if (this.procs.controlPid === pid) this.procs.controlPid = null;
+    this.machine?.onChildExit(pid, exit);
+    if (this.machine?.onUnitEmpty && !this.hasProcesses()) this.machine.onUnitEmpty();
+  }
+
+  private track(pid: number, spawned: boolean): void {
+    this.livePids.add(pid);
+    this.mgr.registerPid(pid, this);
+    // Each spawned process leads its own session (setsid in the helper): its session id is its pid.
+    const sid = spawned ? pid : this.sessionOf(pid);
+    if (sid > 1 && !this.procs.sessions.includes(sid)) this.procs.sessions.push(sid);
+  }
+
+  private sessionOf(pid: number): number {
+    try {
+      const t = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = t.slice(t.lastIndexOf(')') + 2).split(' ');
+      return Number(f[3] ?? 0);
+    } catch { return 0; }
+  }
+
+  signal(pid: number, sig: number, sigcont: boolean): boolean {
+    if (pid <= 1) return false;
+    const r = this.mgr.platform.kill(pid, sig);
+    if (r === 0 && sigcont && sig !== 9 && sig !== 18) this.mgr.platform.kill(pid, 18);
+    return r === 0;
+  }
+
+  signalOthers(sig: number, exclude: number[], sigcont: boolean): number {
+    const p = this.mgr.platform;
+    const skip = new Set(exclude);
+    let n = 0;
+    if (this.procs.cgroup) {
+      const pids = p.cgroupKill(this.procs.cgroup, sig, exclude);
+      if (sigcont && sig !== 9 && sig !== 18) for (const x of pids) p.kill(x, 18);
+      return pids.length;
+    }
+    for (let round = 0; round < 3; round++) {
+      let fresh = 0;
+      for (const pid of this.pids()) {
+        if (skip.has(pid)) continue;
+        skip.add(pid);
+        fresh++;
+        if (p.kill(pid, sig) === 0) { n++; if (sigcont && sig !== 9 && sig !== 18) p.kill(pid, 18); }
+      }
+      if (fresh === 0) break;
+    }
+    return n;
+  }
+
+  /** All live processes of the unit (cgroup, or the session fallback). */
+  pids(): number[] {
+    return unitPids(this.mgr.platform, this.procs).filter((pid) => !isZombie(pid));
+  }
+
+  hasProcesses(): boolean { return this.pids().length > 0; }
+
+  pidAlive(pid: number): boolean { return pid > 0 && this.mgr.platform.parentPid(pid) !== 0 && !isZombie(pid); }
+
+  pidInUnit(pid: number): boolean {
+    if (pid <= 1) return false;
+    if (this.procs.cgroup) return this.mgr.platform.cgroupPids(this.procs.cgroup).includes(pid);
+    return this.procs.sessions.includes(this.sessionOf(pid)) || pid === this.procs.mainPid || pid === this.procs.controlPid;
+  }
+
+  watchPid(pid: number): void {
+    if (pid <= 1) return;
+    this.procs.mainPid = pid;
+    this.track(pid, false);
+    // Not our child and already gone (or never reaped by us): report its disappearance.
+    if (!this.pidAlive(pid)) this.mgr.defer(() => { if (this.livePids.has(pid)) this.childExited(pid, { code: 0, signal: 0, core: false }); });
+  }
+
+  // ---- ServiceHost --------------------------------------------------------------------------------
+  readPidFile(path: string): number | null {
+    const t = this.mgr.platform.readFile(path);
+    if (t === null) return null;
+    const n = Number(t.trim().split(/\s+/)[0]);
+    return Number.isInteger(n) && n > 1 ? n : null;
+  }
+
+  removePidFile(path: string): void { try { fs.unlinkSync(path); } catch { /* already gone */ } }
+
+  guessMainPid(): number | null {
+    const c = this.procs.controlPid;
+    const left = this.pids().filter((x) => x !== c && this.mgr.platform.parentPid(x) === this.mgr.platform.pid());
+    return left.length === 1 ? (left[0] ?? null) : null;
+  }
+
+  watchBusName(name: string): void {
+    this.log('warning', `Type=dbus: watching bus name ${name} is not supported by tsysd yet; the start will time out unless the service notifies readiness.`);
+  }
+
+  requestRestart(): void { this.mgr.requestJob(this.id, 'restart', 'auto-restart'); }
+  hasStopJob(): boolean { return this.mgr.hasStopJob(this.id); }
+  closeFd(fd: number): void { this.mgr.platform.close(fd); }
+
+  pollStoredFd(fd: number, on: boolean): void {
+    const p = this.mgr.platform;
+    const cur = this.fdPolls.get(fd);
+    if (cur !== undefined) { p.unpollFd(cur); this.fdPolls.delete(fd); }
+    if (!on) return;
+    // FDPOLL: an error/hangup on the stored fd drops it (readability alone is not a hangup).
+    const id = p.pollFd(fd, POLL_READABLE, (status) => {
+      if (status < 0) {
+        const w = this.fdPolls.get(fd);
+        if (w !== undefined) { p.unpollFd(w); this.fdPolls.delete(fd); }
+        this.machine?.onFdStoreHangup?.(fd);
+      }
+    });
+    this.fdPolls.set(fd, id);
+  }
+
+  propagateReload(): void { this.mgr.propagateReload(this.id); }
+
+  /** Release timers and polls (the runtime is being dropped). */
+  dispose(): void {
+    for (const k of [...this.timers.keys()]) this.clearTimer(k);
+    for (const [fd, id] of this.fdPolls) { this.mgr.platform.unpollFd(id); this.fdPolls.delete(fd); }
+    if (this.procs.cgroup && this.mgr.platform.cgroupIsEmpty(this.procs.cgroup)) this.mgr.platform.cgroupRemove(this.procs.cgroup);
+  }
+}
+
+function basename(p: string): string { const i = p.lastIndexOf('/'); return i >= 0 ? p.slice(i + 1) : p; }
+
+function isZombie(pid: number): boolean {
+  try {
+    const t = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return t.slice(t.lastIndexOf(')') + 2, t.lastIndexOf(')') + 3) === 'Z';
+  } catch { return false; }
+}
