@@ -123,6 +123,8 @@ export class Graph {
     try { c = this.loader(name); } catch { c = null; }
     if (!c) c = synthesizeUnit(name, 'not-found');
     // Slices need no file (systemd synthesizes them); -.slice and system.slice are perpetual.
+    // Device units need no file either (udev provides them); they load and just never start by us.
+    if (c.type === 'device' && c.loadState === 'not-found') c = { ...synthesizeUnit(name, 'loaded'), unit: { ...c.unit, defaultDependencies: false } };
     if (c.type === 'slice' && c.loadState === 'not-found') {
       c = { ...synthesizeUnit(name, 'loaded'), unit: { ...c.unit, defaultDependencies: !(name === SPECIAL.rootSlice || name === SPECIAL.systemSlice) } };
     }
@@ -223,6 +225,17 @@ export class Graph {
         if (sys) { this.add(u, 'Requires', SPECIAL.sysinit, 'default'); this.add(u, 'After', SPECIAL.sysinit, 'default'); }
         this.add(u, 'Conflicts', SPECIAL.shutdown, 'default'); this.add(u, 'Before', SPECIAL.shutdown, 'default');
         break;
+      case 'timer':
+      case 'path': {
+        // Unsupported at run time, but their edges shape transactions (timers.target, paths.target).
+        const { prefix, instance } = splitName(u.id);
+        const svc = `${prefix}${instance ? '@' + instance : ''}.service`;
+        this.add(u, 'Before', svc, 'implicit'); this.add(u, 'Triggers', svc, 'implicit');
+        this.add(u, 'Before', c.type === 'timer' ? 'timers.target' : 'paths.target', 'default');
+        if (sys) { this.add(u, 'Requires', SPECIAL.sysinit, 'default'); this.add(u, 'After', SPECIAL.sysinit, 'default'); }
+        this.add(u, 'Conflicts', SPECIAL.shutdown, 'default'); this.add(u, 'Before', SPECIAL.shutdown, 'default');
+        break;
+      }
       case 'target':
       case 'slice':
         if (u.id !== SPECIAL.shutdown) { this.add(u, 'Conflicts', SPECIAL.shutdown, 'default'); this.add(u, 'Before', SPECIAL.shutdown, 'default'); }

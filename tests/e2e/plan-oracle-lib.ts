@@ -137,6 +137,10 @@ export function runOracle(dir: string | null, unit: string, timeoutMs = 30000): 
     order.add(d[1] === 'After' ? `${d[2]} < ${cur}` : `${cur} < ${d[2]}`);
   }
   const em = /Failed to start default target: (.*)$/m.exec(err);
+  // A unit that cannot be loaded (masked, not-found) makes systemd fall back to rescue.target: that is
+  // the refusal `systemctl start` would print.
+  const fb = /^(.*)\nFalling back to /m.exec(err);
+  if (fb) return { ok: false, error: fb[1]!, jobs: new Map(), order: new Set(), stderr: err };
   return { ok: r.status === 0, error: em ? em[1]! : (r.status === 0 ? '' : err.trim().split('\n').pop() ?? ''), jobs, order, stderr: err };
 }
 

@@ -78,3 +78,21 @@ test('plan agrees with systemd --test on the real unit tree for multi-user.targe
     assert.deepEqual(diffResult(mine, theirs), []);
   } finally { fs.rmSync(gen.root, { recursive: true, force: true }); }
 });
+
+test('plan agrees with systemd --test for units of the real tree (sample; TSYSD_PLAN_ALL=1 for all)', { timeout: 600_000 }, () => {
+  const gen = runGenerators();
+  try {
+    const paths = systemDefaultPaths().map((p) => p === '/run/systemd/generator' ? gen.normal : p === '/run/systemd/generator.early' ? gen.early : p === '/run/systemd/generator.late' ? gen.late : p);
+    const all = fs.readdirSync('/lib/systemd/system').filter((f) => /\.(target|service|socket)$/.test(f) && !f.includes('@')).sort();
+    const units = process.env['TSYSD_PLAN_ALL'] ? all : all.filter((_, i) => i % 8 === 0);
+    const failures: string[] = [];
+    for (const u of units) {
+      const mine = normPlan(computePlan({ unitPaths: paths, user: false, mode: 'replace', json: true, type: 'start', units: [u] }));
+      let theirs = normOracle(runOracle(null, u));
+      for (let k = 0; k < 4 && !sameResult(mine, theirs); k++) theirs = normOracle(runOracle(null, u));
+      if (!sameResult(mine, theirs)) failures.push(`${u}:\n  ${diffResult(mine, theirs).slice(0, 10).join('\n  ')}`);
+    }
+    process.stdout.write(`# real tree units: ${units.length - failures.length}/${units.length} agree\n`);
+    assert.deepEqual(failures, []);
+  } finally { fs.rmSync(gen.root, { recursive: true, force: true }); }
+});
