@@ -32,7 +32,33 @@ function findCompiler(): Compile | null {
 export function makeFileLoader(searchPath: string[], userMode: boolean): UnitLoader {
   const ctx = hostSpecifierContext(userMode);
   const compile = findCompiler() ?? adapterCompile;
-  return (name: string) => compile(loadUnitSource(name, searchPath), ctx);
+  return (name: string) => {
+    const src = loadUnitSource(name, searchPath);
+    const c = compile(src, ctx);
+    if (c.loadState === 'loaded') c.depOrder = depOrder(src, c, ctx);
+    return c;
+  };
+}
+
+/** The [Unit] dependency assignments in file order, restricted to names the compiler accepted. */
+function depOrder(src: UnitSource, c: UnitConfig, ctx: SpecifierContext): { kind: DepKind; name: string }[] {
+  const su = { id: src.id, prefix: src.prefix, instance: src.instance, type: src.type, fragmentPath: src.fragmentPath };
+  const out: { kind: DepKind; name: string }[] = [];
+  const seen = new Set<string>();
+  for (const a of src.assignments) {
+    if (a.section !== 'Unit' || !(DEP_KINDS as readonly string[]).includes(a.key)) continue;
+    const kind = a.key as DepKind;
+    for (const w of a.value.split(/\s+/).filter(Boolean)) {
+      const r = expandSpecifiers(w, su, ctx);
+      const n = r.ok ? r.value : w;
+      const k = `${kind}\0${n}`;
+      if (seen.has(k) || !c.unit.deps[kind].includes(n)) continue;
+      seen.add(k);
+      out.push({ kind, name: n });
+    }
+  }
+  for (const kind of DEP_KINDS) for (const n of c.unit.deps[kind]) if (!seen.has(`${kind}\0${n}`)) out.push({ kind, name: n });
+  return out;
 }
 
 // ---- ADAPTER (engine-owned, minimal): used only until src/directives/compile.ts exists -----------------

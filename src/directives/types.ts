@@ -250,4 +250,8 @@ export interface UnitConfig {
   raw?: Record<string, string[]>;
   /** Directive keys ('Section.Key') set in this unit that tsysd parses but does not enforce (filled by compileUnit). */
   notEnforced?: { key: string; file: string; line: number }[];
+  /** [Unit] dependency assignments across kinds in file order (fragment, then drop-ins), names as in
+   *  unit.deps. Optional (added by the engine's file loader): lets the engine add edges, and so load
+   *  units, in systemd's order. */
+  depOrder?: { kind: DepKind; name: string }[];
 }

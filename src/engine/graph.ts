@@ -176,9 +176,8 @@ export class Graph {
     const c = u.config;
     if (c.type === 'slice') this.addSliceEdges(u);
     if (c.loadState !== 'loaded') return;
-    for (const k of Object.keys(c.unit.deps) as DepKind[]) {
-      for (const n of c.unit.deps[k]) this.add(u, k, n, 'file');
-    }
+    if (c.depOrder) for (const d of c.depOrder) this.add(u, d.kind, d.name, 'file');
+    else for (const k of Object.keys(c.unit.deps) as DepKind[]) for (const n of c.unit.deps[k]) this.add(u, k, n, 'file');
     for (const n of c.wantsFromDirs) this.add(u, 'Wants', n, 'dirs');
     for (const n of c.requiresFromDirs) this.add(u, 'Requires', n, 'dirs');
     const sys = !this.userMode;
