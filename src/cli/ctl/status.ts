@@ -122,6 +122,9 @@ export async function runStatus(c: RpcClient, o: CtlOptions, out: Out): Promise<
       if (e.code === 1) { out.error(`Unit ${unit} could not be found.`); rc = EXIT.NOPERMISSION; continue; }
       out.error(`Failed to get status of ${unit}: ${e.message}`); rc = EXIT.FAILURE; continue;
     }
+    if (s.loadState === 'not-found' && s.activeState === 'inactive') {   // systemctl: show_one() → rc 4
+      out.error(`Unit ${unit} could not be found.`); rc = EXIT.NOPERMISSION; continue;
+    }
     if (!first) out.line();
     first = false;
     for (const l of renderStatus(s, Date.now() * 1000, host)) out.line(l);

@@ -1,0 +1,115 @@
+// tsysctl against a live tsysd (PID-namespaced, tests/helpers/daemon.ts): stdout, stderr and exit codes
+// as systemd 252's systemctl prints them for the same situations (systemd-semantics.md §7), including
+// the `systemctl`/`journalctl` personalities and SO_PEERCRED read-only access for uid 65534.
+import { test, before, after } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startDaemon, waitFor, TSYSCTL, type Daemon, type CtlResult } from '../helpers/daemon';
+
+const UNITS: Record<string, string> = {
+  'sleeper.service': '[Unit]\nDescription=Sleeper test\n[Service]\nExecStart=/bin/sleep 1000\n',
+  'oneshot-ok.service': '[Service]\nType=oneshot\nExecStart=/bin/true\nRemainAfterExit=yes\n',
+  'oneshot-fail.service': '[Service]\nType=oneshot\nExecStart=/bin/false\n',
+  'talker.service': '[Service]\nType=oneshot\nExecStart=/bin/sh -c "echo hello from talker"\n',
+  'static.service': '[Service]\nExecStart=/bin/sleep 1000\n',
+  'inst.service': '[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=multi-user.target\n',
+  'multi-user.target': '[Unit]\nDescription=Multi-User System\n',
+};
+
+let d: Daemon;
+let sysctl = '';
+let journal = '';
+
+before(async () => {
+  d = await startDaemon({ units: UNITS, symlinks: { 'masked.service': '/dev/null' } });
+  fs.chmodSync(d.dir, 0o755);
+  sysctl = path.join(d.dir, 'systemctl');
+  journal = path.join(d.dir, 'journalctl');
+  fs.symlinkSync(TSYSCTL, sysctl);
+  fs.symlinkSync(TSYSCTL, journal);
+});
+after(async () => { if (d) await d.stop(); });
+
+const same = (r: CtlResult, code: number, stdout: string, stderr = ''): void => {
+  assert.deepEqual({ code: r.code, stdout: r.stdout, stderr: r.stderr }, { code, stdout, stderr });
+};
+
+test('start / is-active / stop of a simple service', async () => {
+  same(await d.ctl(['start', 'sleeper.service']), 0, '');
+  same(await d.ctl(['is-active', 'sleeper']), 0, 'active\n');
+  same(await d.ctl(['show', '-p', 'ActiveState,SubState', 'sleeper.service']), 0, 'ActiveState=active\nSubState=running\n');
+  const pid = Number((await d.ctl(['show', '-P', 'MainPID', 'sleeper.service'])).stdout.trim());
+  assert.ok(pid > 0);
+  same(await d.ctl(['stop', 'sleeper.service']), 0, '');
+  same(await d.ctl(['is-active', 'sleeper.service']), 3, 'inactive\n');
+});
+
+test('a failing oneshot: systemctl\'s message, rc 1; is-failed; status rc 3; reset-failed', async () => {
+  same(await d.ctl(['start', 'oneshot-fail.service']), 1, '',
+    'Job for oneshot-fail.service failed because the control process exited with error code.\n'
+    + 'See "tsysctl status oneshot-fail.service" and "journalctl -xeu oneshot-fail.service" for details.\n');
+  same(await d.ctl(['is-failed', 'oneshot-fail.service']), 0, 'failed\n');
+  same(await d.ctl(['show', '-p', 'Result', '--value', 'oneshot-fail.service']), 0, 'exit-code\n');
+  const st = await d.ctl(['status', 'oneshot-fail.service']);
+  assert.equal(st.code, 3);
+  assert.match(st.stdout, /^× oneshot-fail\.service\n {5}Loaded: loaded \(.*oneshot-fail\.service; static\)\n {5}Active: failed \(Result: exit-code\) since .*; .* ago\n/);
+  same(await d.ctl(['reset-failed', 'oneshot-fail.service']), 0, '');
+  same(await d.ctl(['is-failed', 'oneshot-fail.service']), 1, 'inactive\n');
+  const r = await d.ctl(['start', 'oneshot-fail.service'], { argv0: sysctl });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /See "systemctl status oneshot-fail\.service"/);
+});
+
+test('missing, masked and not-loaded units', async () => {
+  same(await d.ctl(['start', 'nope.service']), 5, '', 'Failed to start nope.service: Unit nope.service not found.\n');
+  same(await d.ctl(['stop', 'nope.service']), 5, '', 'Failed to stop nope.service: Unit nope.service not loaded.\n');
+  same(await d.ctl(['start', 'masked.service']), 1, '', 'Failed to start masked.service: Unit masked.service is masked.\n');
+  same(await d.ctl(['status', 'nope.service']), 4, '', 'Unit nope.service could not be found.\n');
+  same(await d.ctl(['is-active', 'nope.service']), 3, 'inactive\n');
+  same(await d.ctl(['show', '-p', 'LoadState,ActiveState,SubState', 'nope.service']), 0, 'LoadState=not-found\nActiveState=inactive\nSubState=dead\n');
+});
+
+test('oneshot with RemainAfterExit: active (exited); list-units shows it', async () => {
+  same(await d.ctl(['start', 'oneshot-ok']), 0, '');
+  same(await d.ctl(['show', '-p', 'ActiveState', '-p', 'SubState', 'oneshot-ok.service']), 0, 'ActiveState=active\nSubState=exited\n');
+  const l = await d.ctl(['list-units', '--no-legend', 'oneshot-ok.service']);
+  assert.equal(l.code, 0);
+  assert.match(l.stdout, /^ {2}oneshot-ok\.service loaded active exited oneshot-ok\.service\n$/);
+});
+
+test('is-enabled and enable/disable through the manager', async () => {
+  same(await d.ctl(['is-enabled', 'static.service']), 0, 'static\n');
+  same(await d.ctl(['is-enabled', 'inst.service']), 1, 'disabled\n');
+  const e = await d.ctl(['enable', 'inst.service']);
+  assert.equal(e.code, 0, e.stderr);
+  assert.match(e.stderr, /^Created symlink .*multi-user\.target\.wants\/inst\.service → .*inst\.service\.\n$/);
+  same(await d.ctl(['is-enabled', 'inst.service']), 0, 'enabled\n');
+  const x = await d.ctl(['disable', 'inst.service']);
+  assert.match(x.stderr, /^Removed ".*multi-user\.target\.wants\/inst\.service"\.\n$/);
+});
+
+test('logs / journalctl -u show the service output', async () => {
+  same(await d.ctl(['start', 'talker.service']), 0, '');
+  assert.ok(await waitFor(async () => (await d.ctl(['logs', '-u', 'talker.service'])).stdout.includes('hello from talker'), 5000));
+  const j = await d.ctl(['-u', 'talker.service', '--no-pager'], { argv0: journal });
+  assert.equal(j.code, 0);
+  assert.match(j.stdout, /hello from talker\n/);
+});
+
+test('environment, is-system-running', async () => {
+  const env = await d.ctl(['show-environment']);
+  assert.equal(env.code, 0);
+  assert.match(env.stdout, /^PATH=/m);
+  same(await d.ctl(['set-environment', 'TSYSD_TEST_X=1']), 0, '');
+  assert.match((await d.ctl(['show-environment'])).stdout, /^TSYSD_TEST_X=1$/m);
+  same(await d.ctl(['unset-environment', 'TSYSD_TEST_X']), 0, '');
+  const r = await d.ctl(['is-system-running']);
+  assert.ok(r.stdout === 'running\n' || r.stdout === 'degraded\n', r.stdout);
+});
+
+test('uid 65534 may read state but gets "Access denied" (rc 4) for changes', async () => {
+  same(await d.ctl(['is-active', 'oneshot-ok.service'], { uid: 65534 }), 0, 'active\n');
+  same(await d.ctl(['stop', 'oneshot-ok.service'], { uid: 65534 }), 4, '', 'Failed to stop oneshot-ok.service: Access denied\n');
+  same(await d.ctl(['is-active', 'oneshot-ok.service']), 0, 'active\n');
+});
