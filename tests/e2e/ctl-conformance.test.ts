@@ -113,3 +113,46 @@ test('uid 65534 may read state but gets "Access denied" (rc 4) for changes', asy
   same(await d.ctl(['stop', 'oneshot-ok.service'], { uid: 65534 }), 4, '', 'Failed to stop oneshot-ok.service: Access denied\n');
   same(await d.ctl(['is-active', 'oneshot-ok.service']), 0, 'active\n');
 });
+
+test('status of a running service, reload not applicable (rc 3), kill, list-jobs, cat', async () => {
+  same(await d.ctl(['start', 'sleeper']), 0, '');
+  const st = await d.ctl(['status', 'sleeper'], { argv0: sysctl });
+  assert.equal(st.code, 0, st.stderr);
+  const pid = (await d.ctl(['show', '-P', 'MainPID', 'sleeper'])).stdout.trim();
+  assert.match(st.stdout, new RegExp(`^● sleeper\\.service - Sleeper test\\n {5}Loaded: loaded \\(${d.unitDir}/sleeper\\.service; static\\)\\n {5}Active: active \\(running\\) since \\w{3} \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\w+; .+ ago\\n(.*\\n)* {3}Main PID: ${pid} \\(sleep\\)\\n`));
+  same(await d.ctl(['reload', 'sleeper']), 3, '', 'Failed to reload sleeper.service: Job type reload is not applicable for unit sleeper.service.\n');
+  same(await d.ctl(['list-jobs']), 0, 'No jobs running.\n');
+  same(await d.ctl(['cat', 'sleeper']), 0, `# ${d.unitDir}/sleeper.service\n${UNITS['sleeper.service']}`);
+  same(await d.ctl(['kill', '-s', 'TERM', 'sleeper']), 0, '');
+  assert.ok(await waitFor(async () => (await d.ctl(['is-active', 'sleeper'])).code === 3, 5000));
+  same(await d.ctl(['show', '-p', 'Result', '-p', 'MainPID', 'sleeper']), 0, 'MainPID=0\nResult=success\n');
+});
+
+test('list-units --all with a pattern: exact table and footer', async () => {
+  // (units never loaded, like static.service, are not listed: systemd lists units in memory only)
+  const r = await d.ctl(['list-units', '--all', 'static.service', 'oneshot-ok.service', 'oneshot-fail.service']);
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout, [
+    '  UNIT                 LOAD   ACTIVE SUB    DESCRIPTION',
+    '● oneshot-fail.service loaded failed failed oneshot-fail.service',
+    '  oneshot-ok.service   loaded active exited oneshot-ok.service',
+    '',
+    'LOAD   = Reflects whether the unit definition was properly loaded.',
+    'ACTIVE = The high-level unit activation state, i.e. generalization of SUB.',
+    'SUB    = The low-level unit activation state, values depend on unit type.',
+    '2 loaded units listed.',
+    "To show all installed unit files use 'tsysctl list-unit-files'.",
+    '',
+  ].join('\n'));
+});
+
+test('daemon-reload picks up a new unit; enable --now starts it', async () => {
+  fs.writeFileSync(path.join(d.unitDir, 'late.service'), '[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=multi-user.target\n');
+  same(await d.ctl(['daemon-reload']), 0, '');
+  const r = await d.ctl(['enable', '--now', 'late.service']);
+  assert.equal(r.code, 0, r.stderr);
+  same(await d.ctl(['is-active', 'late.service']), 0, 'active\n');
+  same(await d.ctl(['is-enabled', 'late.service']), 0, 'enabled\n');
+  same(await d.ctl(['disable', '--now', '-q', 'late.service']), 0, '');
+  same(await d.ctl(['is-active', 'late.service']), 3, 'inactive\n');
+});
