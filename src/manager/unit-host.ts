@@ -63,6 +63,8 @@ export class UnitHost implements ServiceHost {
   private readonly waitingOutcome = new Map<number, { exit: { code: number; signal: number; core: boolean } | null }>();
   /** Pids of this unit the manager is waiting on (spawned, or watched main pids). */
   readonly livePids = new Set<number>();
+  /** Pids spawned by this host whose exit the reaper has not delivered yet. */
+  private readonly spawned = new Set<number>();
   lastExecFailure: { pid: number; stage: string; errno: number; message: string; path: string } | null = null;
 
   constructor(readonly mgr: HostManager, public cfg: UnitConfig) {
@@ -197,6 +199,7 @@ export class UnitHost implements ServiceHost {
       const pid = res.pid;
       readCapture(stdio.captureRead, this.mgr.maxLogLine, (text) => this.mgr.serviceOutput(this.id, pid, ident, text));
     }
+    this.spawned.add(res.pid);
     this.track(res.pid, true);
     if (req.kind === 'main') this.procs.mainPid = res.pid; else this.procs.controlPid = res.pid;
     return { pid: res.pid };
@@ -205,6 +208,7 @@ export class UnitHost implements ServiceHost {
   /** Child exit routed here by the manager. */
   childExited(pid: number, exit: { code: number; signal: number; core: boolean }): void {
     this.livePids.delete(pid);
+    this.spawned.delete(pid);
     const w = this.waitingOutcome.get(pid);
     if (w) { w.exit = exit; return; }   // deliver after the exec outcome
     this.deliverExit(pid, exit);
@@ -280,9 +284,11 @@ export class UnitHost implements ServiceHost {
   watchPid(pid: number): void {
     if (pid <= 1) return;
     this.procs.mainPid = pid;
+    const ours = this.spawned.has(pid);
     this.track(pid, false);
-    // Not our child and already gone (or never reaped by us): report its disappearance.
-    if (!this.pidAlive(pid)) this.mgr.defer(() => { if (this.livePids.has(pid)) this.childExited(pid, { code: 0, signal: 0, core: false }); });
+    // Not our child and already gone (or never reaped by us): report its disappearance. A process this host
+    // spawned is reported by the reaper with its real status (a fast `exit 3` must not become a success).
+    if (!ours && !this.pidAlive(pid)) this.mgr.defer(() => { if (this.livePids.has(pid)) this.childExited(pid, { code: 0, signal: 0, core: false }); });
   }
 
   // ---- ServiceHost --------------------------------------------------------------------------------
