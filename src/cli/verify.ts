@@ -110,9 +110,13 @@ export function collectVerify(targets: string[], opts: VerifyOptions): VerifyRes
       const prob = executableProblem(c.path);
       if (prob) push({ file: c.file, line: c.line, unit: cfg.id, level: c.ignoreFailure ? 'info' : 'warning', fatal: false, message: `tsysd: command ${c.path} is not executable: ${prob}` });
     }
+    if (cfg.socket && cfg.socket.accept && !cfg.id.includes('@')) {
+      const svc = `${cfg.prefix}@internal.service`;
+      if (!exists(svc)) push({ file: '', line: 0, unit: cfg.id, level: 'error', fatal: false, message: `service ${svc} not loaded, socket cannot be started.` });
+    }
     if (cfg.socket && !cfg.socket.accept) {
       const svc = cfg.socket.service || cfg.id.replace(/\.socket$/, '.service');
-      if (!svc.endsWith('@.service') && !exists(svc)) push({ file: '', line: 0, unit: cfg.id, level: 'error', fatal: false, message: `service ${svc} not loaded, socket cannot be started.` });
+      if (!exists(svc)) push({ file: '', line: 0, unit: cfg.id, level: 'error', fatal: false, message: `service ${svc} not loaded, socket cannot be started.` });
     }
     for (const f of cfg.exec.environmentFiles) {
       if (f.optional || f.path.includes('*')) continue;

@@ -96,9 +96,15 @@ export const RESOURCE_ROWS: Row[] = [
   unenforced('IPAddressDeny', SS, (w) => IP_WORD.test(w) ? ok(w) : bad(`Address prefix is invalid, ignoring assignment: ${w}`), true),
   unenforced('IPIngressFilterPath', SS, (v, k) => v.startsWith('/') ? ok(v) : bad(`${k}= path is not absolute, ignoring: ${v}`), false, { empty: 'reset' }),
   unenforced('IPEgressFilterPath', SS, (v, k) => v.startsWith('/') ? ok(v) : bad(`${k}= path is not absolute, ignoring: ${v}`), false, { empty: 'reset' }),
-  check('ManagedOOMSwap', (v) => ['auto', 'kill'].includes(v) ? null : `Invalid syntax, ignoring: ${v}`),
-  check('ManagedOOMMemoryPressure', (v) => ['auto', 'kill'].includes(v) ? null : `Invalid syntax, ignoring: ${v}`),
-  check('ManagedOOMMemoryPressureLimit', (v) => isPercent(v) ? null : `Failed to parse memory pressure limit value, ignoring: ${v}`),
+  ...([['ManagedOOMSwap', (v: string) => ['auto', 'kill'].includes(v) ? null : `Invalid syntax, ignoring: ${v}`],
+    ['ManagedOOMMemoryPressure', (v: string) => ['auto', 'kill'].includes(v) ? null : `Invalid syntax, ignoring: ${v}`],
+    ['ManagedOOMMemoryPressureLimit', (v: string) => isPercent(v) ? null : `Failed to parse memory pressure limit value, ignoring: ${v}`]] as const)
+    .map(([k, f]) => custom(k, SS, false, (v, ctx) => {
+      if (ctx.cfg.type !== 'service') { ctx.warn(`${k}= is not supported for this unit type, ignoring.`); return; }
+      if (v === '') return;
+      const m = f(v);
+      if (m) ctx.warn(m);
+    }, () => undefined, { enforced: false, empty: 'parse' })),
   unenforced('ManagedOOMPreference', SS, (v) => ['none', 'avoid', 'omit'].includes(v) ? ok(v) : bad(`Failed to parse ManagedOOMPreference=, ignoring: ${v}`)),
   check('BPFProgram', (v) => /^[a-z_]+:\/.+$/.test(v) ? null : `Invalid syntax in BPFProgram=, ignoring: ${v}`),
   check('SocketBindAllow', (v) => /^((ipv4|ipv6):)?((tcp|udp):)?(any|[1-9][0-9]*(-[1-9][0-9]*)?)$/.test(v) ? null : `Unable to parse SocketBindAllow= assignment, ignoring: ${v}`),

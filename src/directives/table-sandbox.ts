@@ -1,6 +1,7 @@
 // Sandboxing, scheduling, logging and credential settings of systemd.exec(5) that tsysd parses and validates
 // (with systemd 252's messages) but does not enforce. `verify` reports each as "not enforced by tsysd".
 // Invariant: these rows never change UnitConfig except cfg.raw (filled by compile).
+import { SYSCALL_GROUPS, SYSCALL_NAMES } from './syscalls';
 import {
   custom, pBool, pBoolOr, pEnum, pNsec, pSec, pUnsigned, pPathWord, unenforced, type Row, type SectionName, type Parsed,
 } from './row';
@@ -80,8 +81,14 @@ export const SANDBOX_ROWS: Row[] = [
   unenforced('KeyringMode', SS, pEnum(['inherit', 'private', 'shared'] as const, 'keyring mode')),
   unenforced('ProtectProc', SS, pEnum(['noaccess', 'invisible', 'ptraceable', 'default'] as const, '/proc/ protection mode')),
   unenforced('ProcSubset', SS, pEnum(['all', 'pid'] as const, '/proc/ subset mode')),
-  unenforced('SystemCallFilter', SS, (v) => ok(v), false, { empty: 'reset' }),
-  unenforced('SystemCallLog', SS, (v) => ok(v), false, { empty: 'reset' }),
+  ...['SystemCallFilter', 'SystemCallLog'].map((k) => custom(k, SS, true, (v, ctx) => {
+    const ws = v.split(/[ \t\n\r]+/).filter((x) => x !== '');
+    if (ws[0] === '~') ws.shift();
+    ws.forEach((w, i) => {
+      const name = (i === 0 ? w.replace(/^~/, '') : w).split(':')[0] ?? '';
+      if (!(SYSCALL_GROUPS.has(name) || SYSCALL_NAMES.has(name))) ctx.warn(`Failed to parse system call, ignoring: ${name}`);
+    });
+  }, () => undefined, { enforced: false })),
   unenforced('SystemCallArchitectures', SS, (w) => ARCHS.includes(w) ? ok(w)
     : bad(`Failed to parse system call architecture "${w}", ignoring: Invalid argument`), true),
   unenforced('SystemCallErrorNumber', SS, (v) => /^(E[A-Z0-9]+|kill|log)$/.test(v) ? ok(v)
