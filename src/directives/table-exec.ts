@@ -175,7 +175,7 @@ export const EXEC_ROWS: Row[] = [
     if (b !== null) return { ok: true, value: b ? 'yes' as const : 'no' as const };
     return v === 'restart' ? { ok: true, value: 'restart' as const } : { ok: false, message: `Failed to parse runtime directory preserve mode, ignoring: ${v}` };
   }, (c, v) => { c.exec.runtimeDirectoryPreserve = v; }),
-  scalar('PrivateTmp', SS, pBool, (c, v) => { c.exec.privateTmp = v; }, { enforced: false }),
+  scalar('PrivateTmp', SS, pBool, (c, v) => { c.exec.privateTmp = v; }),
   scalar('NoNewPrivileges', SS, pBool, (c, v) => { c.exec.noNewPrivileges = v; }),
   capRow('CapabilityBoundingSet', (c, v) => { c.exec.capabilityBoundingSet = v; }, (c) => c.exec.capabilityBoundingSet),
   capRow('AmbientCapabilities', (c, v) => { c.exec.ambientCapabilities = v ?? []; }, (c) => c.exec.ambientCapabilities),

@@ -85,7 +85,7 @@ export const SOCKET_ROWS: Row[] = [
   scalar('DirectoryMode', K, pMode, (c, v) => { sock(c).directoryMode = v; }),
   scalar('Accept', K, pBool, (c, v) => { sock(c).accept = v; }),
   unenforced('FlushPending', K, pBool),
-  scalar('Writable', K, pBool, (c, v) => { sock(c).writable = v; }),
+  scalar('Writable', K, pBool, (c, v) => { sock(c).writable = v; }, { enforced: false }),
   scalar('MaxConnections', K, pUnsigned, (c, v) => { sock(c).maxConnections = v; }),
   scalar('MaxConnectionsPerSource', K, pUnsigned, (c, v) => { sock(c).maxConnectionsPerSource = v; }),
   scalar('KeepAlive', K, pBool, (c, v) => { sock(c).keepAlive = v; }),
@@ -115,7 +115,7 @@ export const SOCKET_ROWS: Row[] = [
     if (['us', 'usec', 'μs', 'µs'].includes(v)) return { ok: true, value: 'us' as const };
     if (['ns', 'nsec'].includes(v)) return { ok: true, value: 'ns' as const };
     return { ok: false, message: `Failed to parse timestamping precision, ignoring: ${v}` };
-  }, (c, v) => { sock(c).timestamping = v; }),
+  }, (c, v) => { sock(c).timestamping = v; }, { enforced: false }),
   unenforced('TCPCongestion', K, (v) => ({ ok: true, value: v })),
   scalar('ReusePort', K, pBool, (c, v) => { sock(c).reusePort = v; }),
   unenforced('MessageQueueMaxMessages', K, pLong),

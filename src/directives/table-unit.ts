@@ -135,7 +135,7 @@ export const UNIT_ROWS: Row[] = [
   exitStatusRow('FailureActionExitStatus', (c, n) => { c.unit.failureActionExitStatus = n; }),
   exitStatusRow('SuccessActionExitStatus', (c, n) => { c.unit.successActionExitStatus = n; }),
   unenforced('RebootArgument', U, (v) => ({ ok: true, value: v })),
-  scalar('CollectMode', U, pEnum(['inactive', 'inactive-or-failed'] as const, 'garbage collection mode'), (c, v) => { c.unit.collectMode = v; }),
+  scalar('CollectMode', U, pEnum(['inactive', 'inactive-or-failed'] as const, 'garbage collection mode'), (c, v) => { c.unit.collectMode = v; }, { enforced: false }),
   ...CONDITION_KINDS.map((k) => conditionRow(k, false)),
   ...CONDITION_KINDS.map((k) => conditionRow(k, true)),
 ];
