@@ -15,6 +15,7 @@ const UNITS: Record<string, string> = {
   'static.service': '[Service]\nExecStart=/bin/sleep 1000\n',
   'inst.service': '[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=multi-user.target\n',
   'multi-user.target': '[Unit]\nDescription=Multi-User System\n',
+  'app.target': '[Unit]\nDescription=App\nWants=static.service oneshot-ok.service\n',
 };
 
 let d: Daemon;
@@ -155,4 +156,10 @@ test('daemon-reload picks up a new unit; enable --now starts it', async () => {
   same(await d.ctl(['is-enabled', 'late.service']), 0, 'enabled\n');
   same(await d.ctl(['disable', '--now', '-q', 'late.service']), 0, '');
   same(await d.ctl(['is-active', 'late.service']), 3, 'inactive\n');
+});
+
+test('list-dependencies renders the manager graph like systemctl', async () => {
+  same(await d.ctl(['start', 'oneshot-ok.service']), 0, '');
+  same(await d.ctl(['list-dependencies', 'app.target']), 0, 'app.target\n● ├─oneshot-ok.service\n○ └─static.service\n');
+  same(await d.ctl(['list-dependencies', '--plain', 'app.target']), 0, 'app.target\n  oneshot-ok.service\n  static.service\n');
 });

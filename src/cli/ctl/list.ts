@@ -114,6 +114,7 @@ export async function runListDependencies(c: RpcClient, o: CtlOptions, out: Out)
     unit, ...(o.reverse ? { reverse: true } : {}), ...(o.after ? { order: 'after' as const } : o.before ? { order: 'before' as const } : {}),
   });
   const { renderDependencyTree } = require('./deptree') as typeof import('./deptree');
-  for (const l of renderDependencyTree(graph, { all: o.all, plain: o.plain })) out.line(l);
+  const columns = process.stdout.isTTY ? process.stdout.columns : Number(process.env.COLUMNS) || 80;
+  for (const l of renderDependencyTree(graph, { all: o.all, plain: o.plain, full: o.full, columns })) out.line(l);
   return EXIT.OK;
 }
