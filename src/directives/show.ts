@@ -1,7 +1,7 @@
 // showProperties: the configuration properties of `systemctl show` (systemd 252 names, D-Bus vtable order,
 // value formats) for a UnitConfig. Order: type interface (Service/Socket), exec, kill, then Unit — as
 // `systemctl show` prints them. Runtime properties (MainPID, ActiveState, ...) appear at their systemd
-// positions with "unit at rest" values; the manager passes `runtime` to override them.
+// positions with "unit at rest" values; the manager passes `runtime` to override any single-valued property.
 // Invariants: pure; every property is returned (empty ones too) — the caller hides empty values unless
 // --all / -p; repeated keys (ExecStart=, Listen=) are one tuple per entry, as systemctl prints them.
 import type { ExecCommand, ListenKind, UnitConfig } from './types';
@@ -198,5 +198,14 @@ function unitProps(cfg: UnitConfig, r: Runtime): Props {
 export function showProperties(cfg: UnitConfig, runtime: Runtime = {}): [string, string][] {
   const hasExec = cfg.type === 'service' || cfg.type === 'socket';
   const own = cfg.type === 'service' ? serviceProps(cfg, runtime) : cfg.type === 'socket' ? socketProps(cfg, runtime) : [];
-  return [...own, ...(hasExec ? execContextProps(cfg) : []), ...unitProps(cfg, runtime)];
+  const props = [...own, ...(hasExec ? execContextProps(cfg) : []), ...unitProps(cfg, runtime)];
+  // Any property the manager knows better (runtime state, effective dependencies, Names...) overrides the
+  // configured value; keys printed once per entry (ExecStart=, Listen=) are left alone.
+  const count = new Map<string, number>();
+  for (const [k] of props) count.set(k, (count.get(k) ?? 0) + 1);
+  return props.map(([k, v]): [string, string] => {
+    const o = runtime[k];
+    const perEntry = k === 'Listen' || /^Exec(Condition|StartPre|Start|StartPost|Reload|Stop|StopPost|StopPre)(Ex)?$/.test(k);
+    return o !== undefined && count.get(k) === 1 && !perEntry ? [k, o] : [k, v];
+  });
 }

@@ -42,6 +42,10 @@ test('service properties: names, formats and systemctl order', () => {
   assert.deepEqual(get(p, 'UMask'), ['0077']);
   assert.deepEqual(get(p, 'MainPID'), ['4242']);
   assert.deepEqual(get(p, 'ActiveState'), ['active']);
+  const o = showProperties(cfg, { Wants: 'a.service z.service', Names: 'sleeper.service alias.service', ExecStart: 'x' });
+  assert.deepEqual(get(o, 'Wants'), ['a.service z.service']);
+  assert.deepEqual(get(o, 'Names'), ['sleeper.service alias.service']);
+  assert.equal(get(o, 'ExecStart')[0], get(p, 'ExecStart')[0]);
   assert.deepEqual(get(p, 'ExecStart'), ['{ path=/bin/sleep ; argv[]=/bin/sleep 1000 ; ignore_errors=no ; start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }']);
   assert.deepEqual(get(p, 'After'), ['a.service b.target']);
   assert.deepEqual(get(p, 'Description'), ['Sleeper test']);
