@@ -1,11 +1,13 @@
 // Control-plane benchmark: JSON-RPC `status` round trips/s over 1 and 50 concurrent connections against
-// the real control server (fake manager behind it, in a separate process), and the wall time of
+// the real control server, first with the fake manager behind it (API layer alone, separate process), then
+// against a live tsysd (PID-namespaced, status of a running service); and the wall time of
 // `tsysctl is-active` next to bare `node -e 0` and `systemctl --version`, all measured in this run.
 // Prints figures and ratios; asserts nothing. Owner: H6. Usage: node dist/bench/control.js [seconds]
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RpcClient } from '../src/rpc/client';
+import { hasUnshare, startDaemon } from '../tests/helpers/daemon';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TSYSCTL = path.join(ROOT, 'dist', 'src', 'cli', 'tsysctl.js');
@@ -22,13 +24,13 @@ async function startServer(): Promise<{ sock: string; stop: () => void }> {
   return { sock, stop: () => { if (p.pid) process.kill(p.pid, 'SIGTERM'); } };
 }
 
-async function roundTrips(sock: string, conns: number, seconds: number): Promise<number> {
+async function roundTrips(sock: string, conns: number, seconds: number, unit = 'a.service'): Promise<number> {
   const clients = await Promise.all(Array.from({ length: conns }, () => RpcClient.connect(sock)));
   const end = Date.now() + seconds * 1000;
   let n = 0;
   const t0 = process.hrtime.bigint();
   await Promise.all(clients.map(async (c) => {
-    while (Date.now() < end) { await c.call('status', { unit: 'a.service' }); n++; }
+    while (Date.now() < end) { await c.call('status', { unit }); n++; }
   }));
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   for (const c of clients) c.close();
@@ -65,6 +67,17 @@ async function main(): Promise<void> {
     console.log(`systemctl --version (median of ${runs}): ${sysctl.toFixed(1)} ms`);
     console.log(`ratio tsysctl is-active / node -e 0:     ${(isActive / bare).toFixed(2)}x (target <= 1.20x)`);
   } finally { srv.stop(); }
+  if (!hasUnshare()) { console.log('live tsysd: skipped (unshare --pid unavailable)'); return; }
+  const d = await startDaemon({ units: { 'sleeper.service': '[Service]\nExecStart=/bin/sleep 1000\n' } });
+  try {
+    await d.ctl(['start', 'sleeper.service']);
+    const one = await roundTrips(d.sock, 1, seconds, 'sleeper.service');
+    const fifty = await roundTrips(d.sock, 50, seconds, 'sleeper.service');
+    console.log(`live tsysd status round trips/s, 1 connection:   ${one.toFixed(0)}`);
+    console.log(`live tsysd status round trips/s, 50 connections: ${fifty.toFixed(0)}`);
+    const live = wall(process.execPath, [TSYSCTL, '--socket', d.sock, 'is-active', 'sleeper.service'], 15);
+    console.log(`live tsysd: tsysctl is-active (median of 15): ${live.toFixed(1)} ms`);
+  } finally { await d.stop(); }
 }
 
 main().catch((e: unknown) => { console.error(e); process.exitCode = 1; });
