@@ -277,6 +277,9 @@ export class UnitHost implements ServiceHost {
 
   pidInUnit(pid: number): boolean {
     if (pid <= 1) return false;
+    // Our own not-yet-reaped child belongs to the unit even once it left the cgroup (a fast-exiting zombie is
+    // no longer listed in cgroup.procs; treating it as alien made a 203/EXEC main look like a clean stop).
+    if (this.spawned.has(pid)) return true;
     if (this.procs.cgroup) return this.mgr.platform.cgroupPids(this.procs.cgroup).includes(pid);
     return this.procs.sessions.includes(this.sessionOf(pid)) || pid === this.procs.mainPid || pid === this.procs.controlPid;
   }
