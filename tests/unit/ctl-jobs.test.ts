@@ -2,7 +2,12 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { FakeManager, unit } from './rpc-fake-manager';
-import { withCtl } from './ctl-helpers';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { TSYSCTL, withCtl } from './ctl-helpers';
+import { harness } from './rpc-helpers';
 import { errors } from '../../src/rpc/errors';
 
 const mk = (): FakeManager => new FakeManager([
@@ -185,4 +190,26 @@ test('access denied from the manager maps to rc 4', async () => {
     const r = await run(['start', 'b']);
     assert.deepEqual([r.code, r.stderr], [4, 'Failed to start b.service: Access denied\n']);
   });
+});
+
+test('socket discovery: $TSYSD_SOCKET; a non-root user without --system falls back to the user manager socket', async () => {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'tsysctl-xdg-'));
+  fs.chmodSync(base, 0o755);
+  fs.mkdirSync(path.join(base, 'tsysd'), { mode: 0o755 });
+  const sock = path.join(base, 'tsysd', 'control.sock');
+  const h = await harness({ mgr: mk(), path: sock });
+  try {
+    const run = (cmd: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string }> => new Promise((resolve) => {
+      const p = spawn(cmd, args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env } });
+      let stdout = '';
+      p.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+      p.on('close', (code) => resolve({ code: code ?? 128, stdout }));
+    });
+    let r = await run(process.execPath, [TSYSCTL, 'is-active', 'a'], { TSYSD_SOCKET: sock });
+    assert.deepEqual(r, { code: 0, stdout: 'active\n' });
+    r = await run('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, TSYSCTL, 'is-active', 'a'], { XDG_RUNTIME_DIR: base });
+    assert.deepEqual(r, { code: 0, stdout: 'active\n' });
+    r = await run(process.execPath, [TSYSCTL, '--user', 'is-active', 'a'], { XDG_RUNTIME_DIR: base });
+    assert.deepEqual(r, { code: 0, stdout: 'active\n' });
+  } finally { await h.close(); fs.rmSync(base, { recursive: true, force: true }); }
 });

@@ -21,6 +21,7 @@ export interface CtlOptions {
   full: boolean;
   root: string;
   user: boolean;
+  systemExplicit: boolean;
   now: boolean;
   runtime: boolean;
   force: boolean;
@@ -48,7 +49,7 @@ export function defaults(prog: string): CtlOptions {
   return {
     prog, verb: '', args: [], types: [], states: [], properties: [], value: false, all: false, quiet: false,
     noBlock: false, jobMode: 'replace', noPager: false, noLegend: false, plain: false, full: false, root: '',
-    user: false, now: false, runtime: false, force: false, presetMode: '', signal: '', killWhom: '', wait: false,
+    user: false, systemExplicit: false, now: false, runtime: false, force: false, presetMode: '', signal: '', killWhom: '', wait: false,
     lines: null, follow: false, since: '', units: [], socket: '', reverse: false, before: false, after: false,
     showTypes: false, help: false, version: false, remote: '', output: 'short', noHostname: false,
   };
@@ -93,7 +94,7 @@ const FLAGS: Record<string, (o: CtlOptions) => void> = {
   '--no-legend': (o) => { o.noLegend = true; },
   '--plain': (o) => { o.plain = true; },
   '--full': (o) => { o.full = true; }, '-l': (o) => { o.full = true; },
-  '--user': (o) => { o.user = true; }, '--system': (o) => { o.user = false; },
+  '--user': (o) => { o.user = true; }, '--system': (o) => { o.user = false; o.systemExplicit = true; },
   '--now': (o) => { o.now = true; },
   '--runtime': (o) => { o.runtime = true; },
   '--force': (o) => { o.force = true; },

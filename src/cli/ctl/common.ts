@@ -35,11 +35,14 @@ export class Out {
 export function socketPath(o: CtlOptions, env: NodeJS.ProcessEnv = process.env): string {
   if (o.socket) return o.socket;
   if (env.TSYSD_SOCKET) return env.TSYSD_SOCKET;
-  if (o.user) {
-    const rt = env.XDG_RUNTIME_DIR || `/run/user/${process.getuid ? process.getuid() : 0}`;
-    return `${rt}/tsysd/control.sock`;
-  }
+  if (o.user) return userSocketPath(env);
   return '/run/tsysd/control.sock';
+}
+
+/** The user manager's default socket, as tsysd computes it (src/manager/options.ts userRuntimeBase). */
+export function userSocketPath(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_RUNTIME_DIR && env.XDG_RUNTIME_DIR.startsWith('/') ? env.XDG_RUNTIME_DIR : `/tmp/tsysd-${process.getuid ? process.getuid() : 0}`;
+  return `${base}/tsysd/control.sock`;
 }
 
 /** Connect or explain like systemctl does when the manager is unreachable. Throws CtlExit on failure. */
@@ -47,7 +50,13 @@ export async function connect(o: CtlOptions): Promise<RpcClient> {
   const p = socketPath(o);
   try {
     return await RpcClient.connect(p);
-  } catch (e) {
+  } catch (e0) {
+    let e = e0;
+    // Not root, no explicit socket or --system: tsysd runs as a user manager by default for non-root
+    // users, so try its socket before giving up.
+    if (!o.socket && !process.env.TSYSD_SOCKET && !o.user && !o.systemExplicit && process.getuid && process.getuid() !== 0) {
+      try { return await RpcClient.connect(userSocketPath()); } catch { e = e0; }
+    }
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' || code === 'ECONNREFUSED' ? 'No such file or directory' : code === 'EACCES' ? 'Permission denied' : (e as Error).message;
     if (o.verb === 'is-system-running') {
