@@ -85,7 +85,13 @@ export class Engine {
   enqueue(name: string, requested: RequestedJobType, mode: JobMode = 'replace', opts: EnqueueOptions = {}): EnqueueResult {
     const cycles: CycleInfo[] = [];
     try {
+      const known = this.graph.peek(name) !== undefined;
       const unit = this.graph.unit(name);
+      // D-Bus StopUnit & co. look the unit up without loading it: "Unit X not loaded."
+      if (opts.manual && !known && requested !== 'start' && requested !== 'restart' && requested !== 'reload-or-start'
+        && requested !== 'reload-or-restart' && requested !== 'verify-active' && unit.loadState !== 'loaded') {
+        throw new EngineError('not-loaded', `Unit ${unit.id} not loaded.`);
+      }
       const r = this.addJob(unit, requested, mode, opts, cycles);
       if (!opts.dryRun) this.dispatch();
       return r;
