@@ -10,10 +10,20 @@ import { parseInt32, parseSize, parseTimespan, parseUnsigned, cUnescape, parseBo
 
 const SS: SectionName[] = ['Service', 'Socket'];
 
+/** User=/Group=: invalid names are fatal; "nobody"/"nogroup" are accepted with systemd's warning. */
+function userGroupRow(key: string, set: (c: UnitConfig, v: string) => void): Row {
+  return custom(key, ['Service', 'Socket'], false, (v, ctx) => {
+    const r = pUserGroup(v);
+    if (!r.ok) { ctx.fatal(r.message); return; }
+    if (v === 'nobody' || v === 'nogroup') ctx.warn(`Special user ${v} configured, this is not safe!`);
+    set(ctx.cfg, v);
+  }, (c) => set(c, ''), { specifiers: true, empty: 'reset' });
+}
+
 /** valid_user_group_name(RELAX|ALLOW_NUMERIC) of 252: fatal when invalid. */
 export const pUserGroup = (v: string): Parsed<string> => {
   // eslint-disable-next-line no-control-regex
-  const bad = v === '' || v.startsWith('-') || /[/:\x00-\x1f\x7f]/.test(v) || v === '.' || v === '..' || /^\s|\s$/.test(v)
+  const bad = v === '' || /^-[0-9]*$/.test(v) || /[/:\x00-\x1f\x7f]/.test(v) || v === '.' || v === '..' || /^\s|\s$/.test(v)
     || (/^[0-9]+$/.test(v) && Number(v) >= 4294967295);
   return bad ? { ok: false, message: `Invalid user/group name or numeric ID: ${v}`, fatal: true } : { ok: true, value: v };
 };
@@ -55,18 +65,21 @@ export function parseRlimit(res: string, v: string): RLimit | null {
   if (parts.length > 2) return null;
   const soft = rlimitValue(res, parts[0]!);
   const hard = parts.length === 2 ? rlimitValue(res, parts[1]!) : soft;
-  if (soft === null || hard === null || soft > hard) return null;
+  if (soft === null || hard === null) return null;
   return { soft, hard };
 }
 
 const STD_IN = ['null', 'tty', 'tty-force', 'tty-fail', 'data', 'socket'];
 const STD_OUT = ['inherit', 'null', 'tty', 'journal', 'kmsg', 'journal+console', 'kmsg+console', 'syslog', 'syslog+console', 'socket'];
-const pStdIn = (v: string): Parsed<StdInput> => {
+const pStdIn = (v: string, key: string): Parsed<StdInput> => {
   if (STD_IN.includes(v) || /^(file:\/|fd:)/.test(v)) return { ok: true, value: v as StdInput };
+  if (v.startsWith('file:')) return { ok: false, message: `${key}= path is not absolute: ${v.slice(5)}` };
   return { ok: false, message: `Failed to parse input specifier, ignoring: ${v}` };
 };
-const pStdOut = (v: string): Parsed<StdOutput> => {
+const pStdOut = (v: string, key: string): Parsed<StdOutput> => {
   if (STD_OUT.includes(v) || /^((file|append|truncate):\/|fd:)/.test(v)) return { ok: true, value: v as StdOutput };
+  const m = /^(file|append|truncate):(.*)$/.exec(v);
+  if (m) return { ok: false, message: `${key}= path is not absolute: ${m[2]}` };
   return { ok: false, message: `Failed to parse output specifier, ignoring: ${v}` };
 };
 
@@ -104,8 +117,8 @@ export const EXEC_ROWS: Row[] = [
   }, (c) => { c.exec.workingDirectory = null; }, { empty: 'reset' }),
   scalar('RootDirectory', SS, (v, k) => v.startsWith('/') ? { ok: true, value: v } : { ok: false, message: `${k}= path is not absolute: ${v}`, fatal: true },
     (c, v) => { c.exec.rootDirectory = v; }, { specifiers: true, empty: 'reset', reset: (c) => { c.exec.rootDirectory = ''; } }),
-  scalar('User', SS, pUserGroup, (c, v) => { c.exec.user = v; }, { specifiers: true, empty: 'reset', reset: (c) => { c.exec.user = ''; } }),
-  scalar('Group', SS, pUserGroup, (c, v) => { c.exec.group = v; }, { specifiers: true, empty: 'reset', reset: (c) => { c.exec.group = ''; } }),
+  userGroupRow('User', (c, v) => { c.exec.user = v; }),
+  userGroupRow('Group', (c, v) => { c.exec.group = v; }),
   custom('SupplementaryGroups', SS, true, (v, ctx) => {
     for (const w of v.split(/[ \t\n\r]+/).filter((x) => x !== '')) {
       const r = pUserGroup(w);
@@ -130,6 +143,7 @@ export const EXEC_ROWS: Row[] = [
   }, (c, v) => { c.exec.oomScoreAdjust = v; }, { empty: 'reset', reset: (c) => { c.exec.oomScoreAdjust = null; } }),
   ...RLIMITS.map((res) => scalar(`Limit${res}`, SS, (v) => {
     const r = parseRlimit(res, v);
+    if (r && r.soft > r.hard) return { ok: false, message: `Soft resource limit chosen higher than hard limit, ignoring: ${v}` };
     return r ? { ok: true, value: r } : { ok: false, message: `Failed to parse resource value, ignoring: ${v}` };
   }, (c, v) => { c.exec.limits[res] = v; })),
   custom('Environment', SS, true, (v, ctx) => {

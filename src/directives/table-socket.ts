@@ -46,7 +46,7 @@ function listenRow(key: string, kind: ListenKind, pathOnly: boolean): Row {
         ctx.warn(`Failed to parse address value in '${a}', ignoring: Invalid argument`); return;
       }
     } else if (!socketAddressIsValid(a)) {
-      ctx.warn(`Failed to parse address value in '${a}', ignoring: ${/^-[0-9]+$/.test(a) ? 'Numerical result out of range' : 'Invalid argument'}`); return;
+      ctx.warn(`Failed to parse address value in '${a}', ignoring: ${/^-[0-9]+$/.test(a) || (/^[0-9]+$/.test(a) && Number(a) > 65535) ? 'Numerical result out of range' : 'Invalid argument'}`); return;
     } else if (kind === 'seqpacket' && !a.startsWith('/') && !a.startsWith('@') && !a.startsWith('vsock:')) {
       ctx.warn(`Address family not supported, ignoring: ${a}`); return;
     }

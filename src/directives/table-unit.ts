@@ -37,7 +37,7 @@ function depRow(key: string, kind: DepKind | null, obsolete?: string): Row {
     for (const w of v.split(/[ \t\n\r]+/).filter((x) => x !== '')) {
       const e = ctx.expand(w);
       if (!e.ok) { ctx.warn(`Failed to resolve unit specifiers in '${w}', ignoring: ${e.error}`); continue; }
-      if (!unitNameIsValid(e.value)) { ctx.warn(`Failed to add dependency on ${e.value}, ignoring: Invalid argument`); continue; }
+      if (!unitNameIsValid(e.value, true)) { ctx.warn(`Failed to add dependency on ${e.value}, ignoring: Invalid argument`); continue; }
       if (ctx.cfg.names.includes(e.value) || e.value === ctx.cfg.id) continue;
       names.push(e.value);
     }
