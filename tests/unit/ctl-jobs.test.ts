@@ -69,7 +69,7 @@ test('--no-block returns after queueing; --job-mode is passed; bad job mode is r
     assert.deepEqual([r.code, r.stderr], [0, '']);
     assert.deepEqual(m.calls.find((c) => c.method === 'start')?.params, { unit: 'bad.service', mode: 'fail', wait: false });
     const b = await run(['start', '--job-mode=bogus', 'b']);
-    assert.equal(b.code, 2);
+    assert.equal(b.code, 1);
     assert.match(b.stderr, /--job-mode/);
   });
 });
@@ -154,7 +154,7 @@ test('kill --signal/-s and --kill-whom are passed as numbers; bad signal refused
     const kills = m.calls.filter((c) => c.method === 'kill').map((c) => c.params);
     assert.deepEqual(kills, [{ unit: 'a.service', signal: 1, whom: 'all' }, { unit: 'a.service', signal: 10, whom: 'main' }]);
     r = await run(['kill', '-s', 'NOPE', 'a']);
-    assert.equal(r.code, 2);
+    assert.equal(r.code, 1);
     r = await run(['kill', 'nope.service']);
     assert.deepEqual([r.code, r.stderr], [5, 'Failed to kill unit nope.service: Unit nope.service not found.\n']);
   });

@@ -39,7 +39,7 @@ export async function runUnitFileVerb(c: RpcClient, o: CtlOptions, out: Out): Pr
     }
   }
   if (verb === 'set-default') {
-    if (o.args.length !== 1) { out.error(o.args.length ? 'Too many arguments.' : 'Too few arguments.'); return EXIT.INVALIDARGUMENT; }
+    if (o.args.length !== 1) { out.error(o.args.length ? 'Too many arguments.' : 'Too few arguments.'); return EXIT.FAILURE; }
     const a = o.args[0] as string;
     const unit = /\.[a-z]+$/.test(a) ? a : `${a}.target`;
     try { printChanges((await c.call('set-default', { unit, ...(o.force ? { force: true } : {}) })).changes, o, out); return EXIT.OK; } catch (e) {
@@ -48,7 +48,7 @@ export async function runUnitFileVerb(c: RpcClient, o: CtlOptions, out: Out): Pr
     }
   }
   if ((verb === 'preset' || verb === 'preset-all') && o.presetMode && !PRESET_MODES.includes(o.presetMode)) {
-    out.error(`Failed to parse preset mode: ${o.presetMode}.`); return EXIT.INVALIDARGUMENT;
+    out.error(`Failed to parse preset mode: ${o.presetMode}.`); return EXIT.FAILURE;
   }
   const mode = o.presetMode ? { mode: o.presetMode as PresetMode } : {};
   const flags = { ...(o.runtime ? { runtime: true } : {}), ...(o.force ? { force: true } : {}) };
@@ -58,7 +58,7 @@ export async function runUnitFileVerb(c: RpcClient, o: CtlOptions, out: Out): Pr
       out.error(`Failed to preset all units: ${e.message}`); return exitCodeFor(e.code);
     }
   }
-  if (o.args.length === 0) { out.error('Too few arguments.'); return EXIT.INVALIDARGUMENT; }
+  if (o.args.length === 0) { out.error('Too few arguments.'); return EXIT.FAILURE; }
   const units = o.args.map((a) => mangle(a));
   const method = verb as 'enable' | 'disable' | 'reenable' | 'mask' | 'unmask' | 'preset';
   try {

@@ -43,10 +43,10 @@ export function jobFailureText(prog: string, unit: string, result: string, unitR
 export async function runJobVerb(c: RpcClient, o: CtlOptions, out: Out): Promise<number> {
   const verb = o.verb === 'condrestart' ? 'try-restart' : o.verb === 'force-reload' ? 'try-reload-or-restart'
     : o.verb === 'reload-or-try-restart' ? 'try-reload-or-restart' : o.verb;
-  if (!JOB_MODES.includes(o.jobMode)) { out.error(`Unknown value for --job-mode=: ${o.jobMode}`); return EXIT.INVALIDARGUMENT; }
-  if (o.args.length === 0) { out.error(`Too few arguments.`); return EXIT.INVALIDARGUMENT; }
+  if (!JOB_MODES.includes(o.jobMode)) { out.error(`Unknown value for --job-mode=: ${o.jobMode}`); return EXIT.FAILURE; }
+  if (o.args.length === 0) { out.error(`Too few arguments.`); return EXIT.FAILURE; }
   const isolate = verb === 'isolate';
-  if (isolate && o.args.length > 1) { out.error('Too many arguments.'); return EXIT.INVALIDARGUMENT; }
+  if (isolate && o.args.length > 1) { out.error('Too many arguments.'); return EXIT.FAILURE; }
   const units = o.args.map((a) => (isolate && !/\.[a-z]+$/.test(a) ? `${a}.target` : mangle(a)));
   const mode = (isolate ? 'isolate' : o.jobMode) as JobMode;
   const text = isolate ? 'start' : verb;
@@ -72,11 +72,11 @@ export async function runJobVerb(c: RpcClient, o: CtlOptions, out: Out): Promise
 }
 
 export async function runKill(c: RpcClient, o: CtlOptions, out: Out): Promise<number> {
-  if (o.args.length === 0) { out.error('Too few arguments.'); return EXIT.INVALIDARGUMENT; }
+  if (o.args.length === 0) { out.error('Too few arguments.'); return EXIT.FAILURE; }
   const signal = o.signal ? parseSignal(o.signal) : 15;
-  if (signal === null) { out.error(`Failed to parse signal string ${o.signal}.`); return EXIT.INVALIDARGUMENT; }
+  if (signal === null) { out.error(`Failed to parse signal string ${o.signal}.`); return EXIT.FAILURE; }
   const whom = o.killWhom || 'all';
-  if (whom !== 'all' && whom !== 'main' && whom !== 'control') { out.error(`Unknown --kill-whom= value: ${whom}`); return EXIT.INVALIDARGUMENT; }
+  if (whom !== 'all' && whom !== 'main' && whom !== 'control') { out.error(`Unknown --kill-whom= value: ${whom}`); return EXIT.FAILURE; }
   let rc: number = EXIT.OK;
   for (const a of o.args) {
     const unit = mangle(a);
@@ -104,7 +104,7 @@ export async function runResetFailed(c: RpcClient, o: CtlOptions, out: Out): Pro
 
 export async function runCancel(c: RpcClient, o: CtlOptions, out: Out): Promise<number> {
   let ids = o.args.map(Number);
-  if (ids.some((n) => !Number.isInteger(n) || n <= 0)) { out.error(`Failed to parse job id "${o.args.find((a) => !/^\d+$/.test(a))}"`); return EXIT.INVALIDARGUMENT; }
+  if (ids.some((n) => !Number.isInteger(n) || n <= 0)) { out.error(`Failed to parse job id "${o.args.find((a) => !/^\d+$/.test(a))}"`); return EXIT.FAILURE; }
   if (ids.length === 0) ids = (await c.call('list-jobs', {})).map((j) => j.id);
   let rc: number = EXIT.OK;
   for (const job of ids) {

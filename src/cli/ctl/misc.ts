@@ -28,7 +28,7 @@ export async function runManagerVerb(c: RpcClient, o: CtlOptions, out: Out): Pro
       return EXIT.OK;
     }
     case 'set-environment': {
-      if (!o.args.length) { out.error('Too few arguments.'); return EXIT.INVALIDARGUMENT; }
+      if (!o.args.length) { out.error('Too few arguments.'); return EXIT.FAILURE; }
       for (const a of o.args) {
         const eq = a.indexOf('=');
         if (eq <= 0 || !VALID_NAME.test(a.slice(0, eq))) { out.error(`Not a valid environment variable assignment: ${a}`); return EXIT.FAILURE; }
@@ -36,7 +36,7 @@ export async function runManagerVerb(c: RpcClient, o: CtlOptions, out: Out): Pro
       return simple(c, o, out, () => c.call('set-environment', { assignments: o.args }), 'set environment');
     }
     case 'unset-environment': {
-      if (!o.args.length) { out.error('Too few arguments.'); return EXIT.INVALIDARGUMENT; }
+      if (!o.args.length) { out.error('Too few arguments.'); return EXIT.FAILURE; }
       for (const a of o.args) if (!VALID_NAME.test(a.split('=')[0] ?? '')) { out.error(`Not a valid environment variable name: ${a}`); return EXIT.FAILURE; }
       return simple(c, o, out, () => c.call('unset-environment', { names: o.args.map((a) => a.split('=')[0] as string) }), 'unset environment');
     }
@@ -48,11 +48,11 @@ export async function runManagerVerb(c: RpcClient, o: CtlOptions, out: Out): Pro
       let code = 0;
       if (o.args.length) {
         code = Number(o.args[0]);
-        if (!Number.isInteger(code) || code < 0 || code > 255) { out.error(`Invalid exit code: ${o.args[0]}`); return EXIT.INVALIDARGUMENT; }
+        if (!Number.isInteger(code) || code < 0 || code > 255) { out.error(`Invalid exit code: ${o.args[0]}`); return EXIT.FAILURE; }
       }
       return simple(c, o, out, () => c.call('exit', { code }), 'start exit.target');
     }
-    default: return EXIT.INVALIDARGUMENT;
+    default: return EXIT.FAILURE;
   }
 }
 

@@ -14,7 +14,7 @@ export async function runOffline(o: CtlOptions, out: Out): Promise<number> {
   const inst = require('../../unit-file/install') as Install;
   const presetMode = o.presetMode ? o.presetMode as 'full' | 'enable-only' | 'disable-only' : undefined;
   if (o.presetMode && !['full', 'enable-only', 'disable-only'].includes(o.presetMode)) {
-    out.error(`Failed to parse preset mode: ${o.presetMode}.`); return EXIT.INVALIDARGUMENT;
+    out.error(`Failed to parse preset mode: ${o.presetMode}.`); return EXIT.FAILURE;
   }
   const opts = {
     root: o.root, userMode: o.user, ...(o.runtime ? { runtime: true } : {}), ...(o.force ? { force: true } : {}),
@@ -22,7 +22,7 @@ export async function runOffline(o: CtlOptions, out: Out): Promise<number> {
   };
   const units = o.args.map((a) => mangle(a));
   const needUnits = ['enable', 'disable', 'reenable', 'is-enabled', 'mask', 'unmask', 'preset'];
-  if (needUnits.includes(o.verb) && units.length === 0) { out.error('Too few arguments.'); return EXIT.INVALIDARGUMENT; }
+  if (needUnits.includes(o.verb) && units.length === 0) { out.error('Too few arguments.'); return EXIT.FAILURE; }
   let r: Result;
   switch (o.verb) {
     case 'enable': r = inst.enableUnits(units, opts); break;
@@ -35,7 +35,7 @@ export async function runOffline(o: CtlOptions, out: Out): Promise<number> {
     case 'is-enabled': r = inst.isEnabled(units, opts); break;
     case 'get-default': r = inst.getDefault(opts); break;
     case 'set-default': {
-      if (o.args.length !== 1) { out.error(o.args.length ? 'Too many arguments.' : 'Too few arguments.'); return EXIT.INVALIDARGUMENT; }
+      if (o.args.length !== 1) { out.error(o.args.length ? 'Too many arguments.' : 'Too few arguments.'); return EXIT.FAILURE; }
       const a = o.args[0] as string;
       r = inst.setDefault(/\.[a-z]+$/.test(a) ? a : `${a}.target`, opts);
       break;

@@ -5,7 +5,7 @@ import type { CtlOptions } from './args';
 import { EXIT, isRpcError, mangle, type Out } from './common';
 
 export async function runIsActive(c: RpcClient, o: CtlOptions, out: Out): Promise<number> {
-  if (o.args.length === 0) { out.error('Too few arguments.'); return EXIT.INVALIDARGUMENT; }
+  if (o.args.length === 0) { out.error('Too few arguments.'); return EXIT.FAILURE; }
   const states = await c.call('unit-states', { units: o.args.map((a) => mangle(a)) });
   const failed = o.verb === 'is-failed';
   let hit = false;
@@ -20,7 +20,7 @@ export async function runIsActive(c: RpcClient, o: CtlOptions, out: Out): Promis
 const ENABLED_OK = new Set(['enabled', 'enabled-runtime', 'static', 'alias', 'indirect', 'generated', 'transient']);
 
 export async function runIsEnabled(c: RpcClient, o: CtlOptions, out: Out): Promise<number> {
-  if (o.args.length === 0) { out.error('Too few arguments.'); return EXIT.INVALIDARGUMENT; }
+  if (o.args.length === 0) { out.error('Too few arguments.'); return EXIT.FAILURE; }
   let ok = false;
   let rc: number = EXIT.OK;
   for (const a of o.args) {

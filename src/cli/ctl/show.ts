@@ -31,7 +31,7 @@ export async function runShow(c: RpcClient, o: CtlOptions, out: Out): Promise<nu
 }
 
 export async function runCat(c: RpcClient, o: CtlOptions, out: Out): Promise<number> {
-  if (o.args.length === 0) { out.error('Too few arguments.'); return EXIT.INVALIDARGUMENT; }
+  if (o.args.length === 0) { out.error('Too few arguments.'); return EXIT.FAILURE; }
   let rc: number = EXIT.OK;
   let firstUnit = true;
   for (const a of o.args) {
