@@ -254,8 +254,18 @@ int main(int argc, char **argv) {
   if (ctx.ptmp || ctx.pvartmp) {
     if (unshare(CLONE_NEWNS) < 0) fail(EXIT_NAMESPACE, errno);
     if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0) fail(EXIT_NAMESPACE, errno);
-    if (ctx.ptmp) bind_private(ctx.ptmp, "/tmp");
-    if (ctx.pvartmp) bind_private(ctx.pvartmp, "/var/tmp");
+    /* Pin both sources first: the second source may live below the first target (/tmp). */
+    char src1[64] = "", src2[64] = "";
+    int f1 = ctx.ptmp ? open(ctx.ptmp, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (ctx.ptmp && f1 < 0) fail(EXIT_NAMESPACE, errno);
+    int f2 = ctx.pvartmp ? open(ctx.pvartmp, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (ctx.pvartmp && f2 < 0) fail(EXIT_NAMESPACE, errno);
+    snprintf(src1, sizeof(src1), "/proc/self/fd/%d", f1);
+    snprintf(src2, sizeof(src2), "/proc/self/fd/%d", f2);
+    if (ctx.ptmp) bind_private(src1, "/tmp");
+    if (ctx.pvartmp) bind_private(src2, "/var/tmp");
+    if (f1 >= 0) close(f1);
+    if (f2 >= 0) close(f2);
   }
   if (ctx.root) {
     if (chroot(ctx.root) < 0) fail(EXIT_CHROOT, errno);
