@@ -66,6 +66,9 @@ export interface ErrorData {
   field?: string;
   /** UNIT_FILE_ERROR: the path concerned. */
   path?: string;
+  /** UNIT_FILE_ERROR: the exact lines systemctl prints on stderr (install.ts InstallResult.stderr);
+   *  tsysctl prints them verbatim instead of "Failed to <verb> unit: <message>". */
+  lines?: string[];
 }
 
 export interface RpcErrorObject { code: number; message: string; data?: ErrorData }
@@ -257,7 +260,14 @@ export interface PresetAllParams { mode?: PresetMode; runtime?: boolean; force?:
 /** One file-system change, printed by tsysctl as systemctl does:
  *  symlink → `Created symlink <path> → <source>.`; unlink → `Removed "<path>".` */
 export interface UnitFileChange { type: 'symlink' | 'unlink'; path: string; source: string }
-export interface UnitFileChangesReply { changes: UnitFileChange[]; carriesInstallInfo?: boolean }
+export interface UnitFileChangesReply {
+  changes: UnitFileChange[];
+  carriesInstallInfo?: boolean;
+  /** Optional: the exact stderr lines systemctl prints for this operation (install.ts InstallResult.stderr,
+   *  warnings and change lines included). When present tsysctl prints these (unless -q) instead of
+   *  rendering `changes` itself. */
+  lines?: string[];
+}
 export interface UnitFileStateReply { unit: string; state: UnitFileStateName }
 export interface DefaultTargetReply { unit: string }
 export interface SetDefaultParams { unit: string; force?: boolean }

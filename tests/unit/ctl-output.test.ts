@@ -10,7 +10,8 @@ import { formatAgo, formatTimestamp, globMatch, parseSignal } from '../../src/cl
 import { renderDependencyTree } from '../../src/cli/ctl/deptree';
 import { renderListUnits, renderUnitFiles } from '../../src/cli/ctl/list';
 import { renderStatus } from '../../src/cli/ctl/status';
-import type { StatusReply, UnitListEntry } from '../../src/rpc/protocol';
+import { ErrorCode, type StatusReply, type UnitListEntry } from '../../src/rpc/protocol';
+import { RpcError } from '../../src/rpc/errors';
 import { FakeManager, logLine, T0, unit } from './rpc-fake-manager';
 import { spawn } from 'node:child_process';
 import { TSYSCTL, withCtl } from './ctl-helpers';
@@ -310,5 +311,22 @@ test('logs -u -n, journalctl -u, -- No entries --, follow prints new lines', asy
     await new Promise((x) => p.on('close', x));
     assert.match(out, /: three\n.*: four\n$/);
     assert.ok(!out.includes('not mine'));
+  });
+});
+
+test('unit-file verbs print the manager\'s exact lines when it sends them', async () => {
+  const m = mk();
+  m.enable = async () => ({ changes: [], lines: ['Unit a.service is masked, ignoring.'] });
+  m.disable = async () => { throw new RpcError(ErrorCode.UNIT_FILE_ERROR, 'Failed to disable unit, unit nope.service does not exist.'); };
+  m.mask = async () => { throw new RpcError(ErrorCode.UNIT_FILE_ERROR, 'x', { lines: ['warning line', 'Failed to mask unit: File /etc/x exists.'] }); };
+  await withCtl(m, async (run) => {
+    let r = await run(['enable', 'a']);
+    assert.deepEqual([r.code, r.stderr], [0, 'Unit a.service is masked, ignoring.\n']);
+    r = await run(['enable', '-q', 'a']);
+    assert.deepEqual([r.code, r.stderr], [0, '']);
+    r = await run(['disable', 'nope']);
+    assert.deepEqual([r.code, r.stderr], [1, 'Failed to disable unit, unit nope.service does not exist.\n']);
+    r = await run(['mask', 'a']);
+    assert.deepEqual([r.code, r.stderr], [1, 'warning line\nFailed to mask unit: File /etc/x exists.\n']);
   });
 });

@@ -2,7 +2,7 @@
 // preset/preset-all (--preset-mode=), get-default/set-default. Change lines go to stderr like systemctl's
 // log_info: `Created symlink A → B.` / `Removed "A".`; -q silences them. Owner: H6.
 import type { RpcClient } from '../../rpc/client';
-import type { PresetMode, UnitFileChange } from '../../rpc/protocol';
+import type { PresetMode, UnitFileChange, UnitFileChangesReply } from '../../rpc/protocol';
 import type { CtlOptions } from './args';
 import { EXIT, exitCodeFor, isRpcError, mangle, type Out } from './common';
 
@@ -19,6 +19,12 @@ Possible reasons for having this kind of units are:
   D-Bus, udev, scripted systemctl call, ...).
 • In case of template units, the unit is meant to be enabled with some
   instance name specified.`;
+
+/** Exact lines from the manager when it sent them, else systemctl's rendering of the change list. */
+function printReply(r: UnitFileChangesReply, o: CtlOptions, out: Out): void {
+  if (r.lines) { if (!o.quiet) for (const l of r.lines) out.error(l); return; }
+  printChanges(r.changes, o, out);
+}
 
 export function printChanges(changes: UnitFileChange[], o: CtlOptions, out: Out): void {
   if (o.quiet) return;
@@ -42,9 +48,11 @@ export async function runUnitFileVerb(c: RpcClient, o: CtlOptions, out: Out): Pr
     if (o.args.length !== 1) { out.error(o.args.length ? 'Too many arguments.' : 'Too few arguments.'); return EXIT.FAILURE; }
     const a = o.args[0] as string;
     const unit = /\.[a-z]+$/.test(a) ? a : `${a}.target`;
-    try { printChanges((await c.call('set-default', { unit, ...(o.force ? { force: true } : {}) })).changes, o, out); return EXIT.OK; } catch (e) {
+    try { printReply(await c.call('set-default', { unit, ...(o.force ? { force: true } : {}) }), o, out); return EXIT.OK; } catch (e) {
       if (!isRpcError(e)) throw e;
-      out.error(`Failed to set default target: ${e.message}`); return exitCodeFor(e.code);
+      if (e.data.lines?.length) for (const l of e.data.lines) out.error(l);
+      else out.error(e.message.startsWith('Failed to ') ? e.message : `Failed to set default target: ${e.message}`);
+      return exitCodeFor(e.code);
     }
   }
   if ((verb === 'preset' || verb === 'preset-all') && o.presetMode && !PRESET_MODES.includes(o.presetMode)) {
@@ -53,7 +61,7 @@ export async function runUnitFileVerb(c: RpcClient, o: CtlOptions, out: Out): Pr
   const mode = o.presetMode ? { mode: o.presetMode as PresetMode } : {};
   const flags = { ...(o.runtime ? { runtime: true } : {}), ...(o.force ? { force: true } : {}) };
   if (verb === 'preset-all') {
-    try { printChanges((await c.call('preset-all', { ...flags, ...mode })).changes, o, out); return EXIT.OK; } catch (e) {
+    try { printReply(await c.call('preset-all', { ...flags, ...mode }), o, out); return EXIT.OK; } catch (e) {
       if (!isRpcError(e)) throw e;
       out.error(`Failed to preset all units: ${e.message}`); return exitCodeFor(e.code);
     }
@@ -63,12 +71,15 @@ export async function runUnitFileVerb(c: RpcClient, o: CtlOptions, out: Out): Pr
   const method = verb as 'enable' | 'disable' | 'reenable' | 'mask' | 'unmask' | 'preset';
   try {
     const r = verb === 'preset' ? await c.call('preset', { units, ...flags, ...mode }) : await c.call(method as 'enable', { units, ...flags });
-    printChanges(r.changes, o, out);
-    if ((verb === 'enable' || verb === 'reenable') && r.carriesInstallInfo === false && !o.quiet) out.error(NO_INSTALL_INFO);
+    if (r.lines) { if (!o.quiet) for (const l of r.lines) out.error(l); } else {
+      printChanges(r.changes, o, out);
+      if ((verb === 'enable' || verb === 'reenable') && r.carriesInstallInfo === false && !o.quiet) out.error(NO_INSTALL_INFO);
+    }
   } catch (e) {
     if (!isRpcError(e)) throw e;
-    const what = verb === 'mask' || verb === 'unmask' ? verb : verb;
-    out.error(`Failed to ${what} unit: ${e.message}`);
+    if (e.data.lines?.length) for (const l of e.data.lines) out.error(l);
+    else if (e.message.startsWith('Failed to ')) out.error(e.message);
+    else out.error(`Failed to ${verb} unit: ${e.message}`);
     return exitCodeFor(e.code) === EXIT.NOTINSTALLED ? EXIT.FAILURE : exitCodeFor(e.code);
   }
   if (o.now && (verb === 'enable' || verb === 'disable' || verb === 'reenable' || verb === 'mask')) {
