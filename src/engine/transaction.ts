@@ -192,29 +192,27 @@ export class Transaction {
     }
   }
 
+  /** Redundancy depends only on unit state and installed jobs, and deleting without dependencies
+   * changes neither, so one pass finds what systemd's restart-after-each-deletion loop finds. */
   private dropRedundant(): void {
-    for (;;) {
-      let again = false;
-      for (const [u, list] of this.jobs) {
-        const keep = list.some((k) => this.anchor === k || !isRedundant(k.type, u.activeState) || (!!u.job && isConflictingSafe(k.type, u.job.type)));
-        if (!keep) { this.deleteJob(list[0]!, false); again = true; break; }
-      }
-      if (!again) return;
+    for (const [u, list] of [...this.jobs]) {
+      const keep = list.some((k) => this.anchor === k || !isRedundant(k.type, u.activeState) || (!!u.job && isConflictingSafe(k.type, u.job.type)));
+      if (!keep) for (const j of [...list]) this.deleteJob(j, false);
     }
   }
 
+  /** Drop jobs nothing pulls in, to a fixpoint (order-independent: what survives is what the anchor
+   * reaches through links). Passes are linear, so large transactions never go quadratic. */
   private collectGarbage(): void {
-    for (;;) {
-      let again = false;
-      for (const list of this.jobs.values()) {
-        const j = list[0]!;
-        if (this.anchor === j) continue;
-        if (j.objects.length === 0) {
-          this.log({ level: 'debug', unit: j.unit.id, message: `Garbage collecting job ${j.name}` });
-          this.deleteJob(j, true); again = true; break;
-        }
+    for (let again = true; again;) {
+      again = false;
+      for (const list of [...this.jobs.values()]) {
+        const j = list[0];
+        if (!j || j.deleted || this.anchor === j || j.objects.length) continue;
+        this.log({ level: 'debug', unit: j.unit.id, message: `Garbage collecting job ${j.name}` });
+        this.deleteJob(j, true);
+        again = true;
       }
-      if (!again) return;
     }
   }
 
@@ -355,10 +353,14 @@ export function applicable(u: Unit, t: JobType): boolean {
   }
 }
 
-function depsOf(u: Unit, kinds: readonly DepType[]): Unit[] {
+function depsOf(u: Unit, kinds: readonly DepType[]): Iterable<Unit> {
+  if (kinds.length === 1) return [...u.get(kinds[0]!)];
   const out: Unit[] = [];
-  const seen = new Set<Unit>();
-  for (const k of kinds) for (const d of u.get(k)) if (!seen.has(d)) { seen.add(d); out.push(d); }
+  let seen: Set<Unit> | null = null;
+  for (const k of kinds) for (const d of u.get(k)) {
+    if (out.length && (seen ??= new Set(out)).has(d)) continue;
+    out.push(d); seen?.add(d);
+  }
   return out;
 }
 
