@@ -15,6 +15,8 @@ const UNITS: Record<string, string> = {
   'static.service': '[Service]\nExecStart=/bin/sleep 1000\n',
   'inst.service': '[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=multi-user.target\n',
   'multi-user.target': '[Unit]\nDescription=Multi-User System\n',
+  'trig.socket': `[Socket]\nListenStream=@tsysd-ctl-conformance-${process.pid}\n`,
+  'trig.service': '[Service]\nExecStart=/bin/sleep 1000\n',
   'app.target': '[Unit]\nDescription=App\nWants=static.service oneshot-ok.service\n',
 };
 
@@ -94,7 +96,7 @@ test('logs / journalctl -u show the service output', async () => {
   same(await d.ctl(['start', 'talker.service']), 0, '');
   assert.ok(await waitFor(async () => (await d.ctl(['logs', '-u', 'talker.service'])).stdout.includes('hello from talker'), 5000));
   const j = await d.ctl(['-u', 'talker.service', '--no-pager'], { argv0: journal });
-  assert.equal(j.code, 0);
+  assert.equal(j.code, 0, j.stderr);
   assert.match(j.stdout, /hello from talker\n/);
 });
 
@@ -162,4 +164,14 @@ test('list-dependencies renders the manager graph like systemctl', async () => {
   same(await d.ctl(['start', 'oneshot-ok.service']), 0, '');
   same(await d.ctl(['list-dependencies', 'app.target']), 0, 'app.target\n● ├─oneshot-ok.service\n○ └─static.service\n');
   same(await d.ctl(['list-dependencies', '--plain', 'app.target']), 0, 'app.target\n  oneshot-ok.service\n  static.service\n');
+});
+
+test('list-sockets; stopping a socket-activated service warns that the socket can still activate it', async () => {
+  same(await d.ctl(['start', 'trig.socket']), 0, '');
+  const addr = `@tsysd-ctl-conformance-${process.pid}`;
+  same(await d.ctl(['list-sockets', 'trig.socket']), 0,
+    `${'LISTEN'.padEnd(addr.length)} UNIT        ACTIVATES\n${addr} trig.socket trig.service\n\n1 sockets listed.\nPass --all to see loaded but inactive sockets, too.\n`);
+  same(await d.ctl(['start', 'trig.service']), 0, '');
+  same(await d.ctl(['stop', 'trig.service']), 0, '', 'Warning: Stopping trig.service, but it can still be activated by:\n  trig.socket\n');
+  same(await d.ctl(['stop', 'trig.socket']), 0, '');
 });

@@ -68,7 +68,25 @@ export async function runJobVerb(c: RpcClient, o: CtlOptions, out: Out): Promise
     const code = exitCodeFor(e.code);
     if (rc === EXIT.OK || code !== EXIT.FAILURE) rc = code;
   });
+  if (verb === 'stop' && !o.quiet) {
+    const ok = units.filter((_, i) => results[i]?.status === 'fulfilled');
+    for (const u of ok) await warnTriggering(c, u, out);
+  }
   return rc;
+}
+
+/** systemctl's warn_triggering_units(): after stopping X, name the active units that can start it again. */
+async function warnTriggering(c: RpcClient, unit: string, out: Out): Promise<void> {
+  try {
+    const { properties } = await c.call('show', { unit, properties: ['TriggeredBy'] });
+    const by = (properties.find(([k]) => k === 'TriggeredBy')?.[1] ?? '').split(' ').filter(Boolean);
+    if (!by.length) return;
+    const states = await c.call('unit-states', { units: by });
+    const active = states.filter((s) => s.activeState === 'active' || s.activeState === 'reloading').map((s) => s.unit);
+    if (!active.length) return;
+    out.error(`Warning: Stopping ${unit}, but it can still be activated by:`);
+    for (const a of active) out.error(`  ${a}`);
+  } catch { /* best effort, like systemctl */ }
 }
 
 export async function runKill(c: RpcClient, o: CtlOptions, out: Out): Promise<number> {
