@@ -1,0 +1,87 @@
+// E2E (H8, issue #6): TimeoutStartSec (main and ExecStartPre), TimeoutStopSec with a SIGTERM-ignoring
+// program (SIGKILL after the timeout), RuntimeMaxSec, EXTEND_TIMEOUT_USEC. Generous upper bounds: the
+// CI machine has 2 cores and other suites run beside this one.
+import { after, before, describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { type Daemon, startDaemon, waitFor } from '../helpers/daemon';
+import { fixture } from '../fixtures/build';
+import { nsProcs, show, STD_PROPS, tail, timed, waitState } from '../fixtures/svc-helpers';
+
+const NOTIFY = fixture('notify-svc');
+const SN = fixture('svc-notify');
+const IGN = fixture('sigterm-ignorer');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'h8-timeouts-'));
+const f = (n: string): string => path.join(tmp, n);
+
+const units: Record<string, string> = {
+  'start-timeout.service': `[Service]\nType=notify\nExecStart=${NOTIFY} --no-ready\nTimeoutStartSec=1.5\nTimeoutStopSec=2\nExecStopPost=/bin/sh -c 'echo $SERVICE_RESULT > ${f('start-timeout.post')}'\n`,
+  'pre-timeout.service': `[Service]\nExecStartPre=/bin/sleep 100\nExecStart=/bin/sh -c 'touch ${f('pre-timeout.ran')}; exec sleep 1000'\nTimeoutStartSec=1\nTimeoutStopSec=2\n`,
+  'stop-timeout.service': `[Service]\nExecStart=${IGN} --children 2\nTimeoutStopSec=2\n`,
+  'runtime-max.service': `[Service]\nExecStart=/bin/sleep 1000\nRuntimeMaxSec=1.5\n`,
+  'extend.service': `[Service]\nType=notify\nExecStart=${SN} send:EXTEND_TIMEOUT_USEC=4000000 sleep:2500 send:READY=1 pause\nTimeoutStartSec=1.5\nTimeoutStopSec=2\n`,
+};
+
+describe('service timeouts', { concurrency: true }, () => {
+  let d: Daemon;
+  before(async () => { d = await startDaemon({ units }); });
+  after(async () => {
+    if (d) await d.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('TimeoutStartSec=1.5 with no READY=1: start rc 1 after ~1.5 s, Result=timeout, ExecStopPost sees it', async () => {
+    const r = await timed(d, ['start', 'start-timeout.service']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /failed because a timeout was exceeded/);
+    assert.ok(r.ms >= 1400 && r.ms < 12000, `start took ${r.ms} ms`);
+    const p = await show(d, 'start-timeout.service', STD_PROPS);
+    assert.deepEqual([p['ActiveState'], p['SubState'], p['Result'], p['MainPID']], ['failed', 'failed', 'timeout', '0']);
+    assert.ok(await waitFor(() => fs.existsSync(f('start-timeout.post')), 3000));
+    assert.equal(fs.readFileSync(f('start-timeout.post'), 'utf8'), 'timeout\n');
+    assert.deepEqual(nsProcs(d, /notify-svc --no-ready/), []);
+  });
+
+  it('TimeoutStartSec covers ExecStartPre: a hanging pre command times out, ExecStart never runs', async () => {
+    const r = await timed(d, ['start', 'pre-timeout.service']);
+    assert.equal(r.code, 1);
+    assert.ok(r.ms >= 900 && r.ms < 12000, `start took ${r.ms} ms`);
+    const p = await show(d, 'pre-timeout.service', STD_PROPS);
+    assert.deepEqual([p['ActiveState'], p['Result']], ['failed', 'timeout']);
+    assert.equal(fs.existsSync(f('pre-timeout.ran')), false);
+    assert.deepEqual(nsProcs(d, /sleep 100$/), []);
+  });
+
+  it('TimeoutStopSec=2 with a SIGTERM-ignoring program and children: SIGKILL after ~2 s, stop rc 0, Result=timeout, nothing left', async () => {
+    assert.equal((await d.ctl(['start', 'stop-timeout.service'])).code, 0);
+    assert.ok(await waitFor(() => nsProcs(d, /sigterm-ignorer/).length === 3, 5000), 'main + 2 children not seen');
+    const r = await timed(d, ['stop', 'stop-timeout.service']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.ms >= 1800 && r.ms < 12000, `stop took ${r.ms} ms (TimeoutStopSec=2)`);
+    const p = await show(d, 'stop-timeout.service', STD_PROPS);
+    assert.deepEqual([p['ActiveState'], p['SubState'], p['Result']], ['failed', 'failed', 'timeout']);
+    assert.equal(p['ExecMainStatus'], '9');
+    assert.deepEqual(nsProcs(d, /sigterm-ignorer/), []);
+  });
+
+  it('RuntimeMaxSec=1.5: the running service is stopped with Result=timeout', async () => {
+    const t0 = Date.now();
+    assert.equal((await d.ctl(['start', 'runtime-max.service'])).code, 0);
+    assert.equal((await show(d, 'runtime-max.service', ['ActiveState']))['ActiveState'], 'active');
+    const p = await waitState(d, 'runtime-max.service', 'failed', undefined, 12000);
+    const ms = Date.now() - t0;
+    assert.equal(p['Result'], 'timeout', JSON.stringify(p) + tail(d));
+    assert.ok(ms >= 1400, `failed after ${ms} ms`);
+  });
+
+  it('EXTEND_TIMEOUT_USEC=4 s lets a notify service become ready after 2.5 s despite TimeoutStartSec=1.5', async () => {
+    const r = await timed(d, ['start', 'extend.service']);
+    assert.equal(r.code, 0, r.stderr + tail(d));
+    assert.ok(r.ms >= 2300, `start returned after ${r.ms} ms`);
+    const p = await show(d, 'extend.service', STD_PROPS);
+    assert.deepEqual([p['ActiveState'], p['SubState'], p['Result']], ['active', 'running', 'success']);
+    assert.equal((await d.ctl(['stop', 'extend.service'])).code, 0);
+  });
+});
