@@ -99,6 +99,8 @@ export function prepareExec(p: Platform, cmd: ExecCommand, cfg: UnitConfig, rt: 
     listenFds: isMain ? rt.listenFds : [],
     setExecPid: true,
     setWatchdogPid: isMain && rt.watchdogUs > 0,
+    ignoreSigpipe: true,   // IgnoreSIGPIPE= defaults to yes (the directive is not modelled in ExecContext)
+    controllingTty: /^tty/.test(ex.standardInput),
     searchPath: SYSTEMD_EXEC_PATH,
     user: applyUser ? ex.user : '',
     group: applyUser ? ex.group : '',

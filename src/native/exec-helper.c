@@ -4,7 +4,7 @@
  *
  *   tsysd-exec --status-fd=N [--opt=value...] -- PATH ARGV0 ARGV1...
  *
- * It applies the context in this order: setsid, cgroup attach, LISTEN_PID/SYSTEMD_EXEC_PID, user/group
+ * It applies the context in this order: setsid, controlling tty (--tty), SIGPIPE ignore, cgroup attach, LISTEN_PID/SYSTEMD_EXEC_PID, user/group
  * resolution, UMask, Nice, OOMScoreAdjust, rlimits, PrivateTmp (mount namespace, bind mounts),
  * RootDirectory, WorkingDirectory, groups (initgroups + SupplementaryGroups), Group, bounding set, User,
  * ambient capabilities, NoNewPrivileges, then execve (bare names searched in the fixed --search-path).
@@ -23,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -32,7 +34,7 @@
 
 enum {
   EXIT_CHDIR = 200, EXIT_NICE = 201, EXIT_FDS = 202, EXIT_EXEC = 203, EXIT_MEMORY = 204,
-  EXIT_LIMITS = 205, EXIT_OOM_ADJUST = 206, EXIT_CHROOT = 210, EXIT_GROUP = 216, EXIT_USER = 217,
+  EXIT_LIMITS = 205, EXIT_OOM_ADJUST = 206, EXIT_STDIN = 208, EXIT_CHROOT = 210, EXIT_GROUP = 216, EXIT_USER = 217,
   EXIT_CAPABILITIES = 218, EXIT_CGROUP = 219, EXIT_SETSID = 220, EXIT_NAMESPACE = 226,
   EXIT_NO_NEW_PRIVILEGES = 227,
 };
@@ -57,7 +59,7 @@ static struct {
   int nsupp;
   const char *rlimits[MAX_LIST];
   int nrlimits;
-  int chdir_optional, set_sid, listen_fds, exec_pid, watchdog_pid, no_new_privs, umask_set, nice_set, oom_set;
+  int chdir_optional, set_sid, listen_fds, exec_pid, watchdog_pid, ignore_sigpipe, ctty, no_new_privs, umask_set, nice_set, oom_set;
   int has_bset, has_ambient;
   unsigned long long bset, ambient;
   int umask_v, nice_v, oom_v;
@@ -167,6 +169,8 @@ int main(int argc, char **argv) {
     } else if ((v = OPT("listen-fds"))) ctx.listen_fds = atoi(v);
     else if (!strcmp(a, "--exec-pid")) ctx.exec_pid = 1;
     else if (!strcmp(a, "--watchdog-pid")) ctx.watchdog_pid = 1;
+    else if (!strcmp(a, "--ignore-sigpipe")) ctx.ignore_sigpipe = 1;
+    else if (!strcmp(a, "--tty")) ctx.ctty = 1;
     else if (!strcmp(a, "--setsid")) ctx.set_sid = 1;
     else if ((v = OPT("umask"))) ctx.umask_set = 1, ctx.umask_v = (int)strtol(v, NULL, 8);
     else if ((v = OPT("nice"))) ctx.nice_set = 1, ctx.nice_v = atoi(v);
@@ -192,6 +196,8 @@ int main(int argc, char **argv) {
   char **cargv = argv + i + 1;
 
   if (ctx.set_sid && getsid(0) != getpid() && setsid() < 0) fail(EXIT_SETSID, errno);
+  if (ctx.ctty && ioctl(0, TIOCSCTTY, 0) < 0) fail(EXIT_STDIN, errno);
+  if (ctx.ignore_sigpipe) signal(SIGPIPE, SIG_IGN);
   if (ctx.cgroup) {
     char p[4096];
     snprintf(p, sizeof(p), "%s/cgroup.procs", ctx.cgroup);

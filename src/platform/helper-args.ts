@@ -13,6 +13,8 @@ export function helperArgv(helper: string, req: SpawnRequest): { argv: string[];
   if (req.listenFds.length > 0) a.push(`--listen-fds=${req.listenFds.length}`);
   if (req.setExecPid) a.push('--exec-pid');
   if (req.setWatchdogPid) a.push('--watchdog-pid');
+  if (req.ignoreSigpipe) a.push('--ignore-sigpipe');
+  if (req.controllingTty) a.push('--tty');
   if (req.user) a.push(`--user=${req.user}`);
   if (req.group) a.push(`--group=${req.group}`);
   for (const g of req.supplementaryGroups) a.push(`--supp=${g}`);

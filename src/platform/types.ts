@@ -51,6 +51,8 @@ export interface SpawnRequest {
   listenFds: number[];          // placed at 3, 4, ... in order (LISTEN_PID is set when non-empty)
   setExecPid: boolean;          // SYSTEMD_EXEC_PID=<own pid>
   setWatchdogPid?: boolean;     // WATCHDOG_PID=<own pid> (main process with WatchdogSec=)
+  ignoreSigpipe?: boolean;      // IgnoreSIGPIPE= (systemd default: yes)
+  controllingTty?: boolean;     // make stdin (a tty) the controlling terminal (StandardInput=tty*)
   searchPath: string;           // systemd's fixed PATH for bare names
   user: string;                 // '' = unchanged
   group: string;

@@ -19,6 +19,16 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tsysd-sock-'));
 const h = new Harness(p, tmp);
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
+/** A port that is free right now (bound and released by the kernel's choice). */
+function freePort(host: string): number {
+  const n = (p as unknown as { native: import('../../src/platform/native').NativeAddon }).native;
+  const fd = n.socket(host.includes(':') ? 'inet6' : 'inet', 'stream', true);
+  n.bind(fd, { family: host.includes(':') ? 'inet6' : 'inet', host, port: 0 });
+  const a = n.getsockname(fd) as { port: number };
+  n.close(fd);
+  return a.port;
+}
+
 function listenOpts(address: string, over: Partial<ListenOptions> = {}): ListenOptions {
   return { kind: 'stream', address, backlog: 128, bindIPv6Only: 'default', bindToDevice: '', reusePort: false, freeBind: false,
     transparent: false, keepAlive: false, keepAliveTimeUs: 0, keepAliveIntervalUs: 0, keepAliveProbes: 0, noDelay: false,
@@ -104,15 +114,16 @@ test('poll a listening socket without accepting; the service accepts the queued 
 });
 
 test('accept() returns -EAGAIN on an empty backlog and a connection fd otherwise; socket names', async () => {
-  const l = p.openListen(listenOpts('127.0.0.1:47391', { reusePort: true, noDelay: true, keepAlive: true }));
+  const port = freePort('127.0.0.1');
+  const l = p.openListen(listenOpts(`127.0.0.1:${port}`, { reusePort: true, noDelay: true, keepAlive: true }));
   assert.ok('fd' in l, JSON.stringify(l));
   assert.equal(p.accept(l.fd, true), -11);
-  const c = net.connect(47391, '127.0.0.1');
+  const c = net.connect(port, '127.0.0.1');
   await new Promise<void>((res) => c.on('connect', () => res()));
   let fd = -11;
   await waitFor(() => (fd = p.accept(l.fd, false)) >= 0);
   assert.ok(fd >= 0);
-  assert.deepEqual(p.sockName(fd), { family: 'inet', host: '127.0.0.1', port: 47391 });
+  assert.deepEqual(p.sockName(fd), { family: 'inet', host: '127.0.0.1', port });
   const peer = p.peerName(fd);
   assert.equal(peer?.family, 'inet');
   assert.equal((peer as { port: number }).port, c.localPort);
@@ -120,9 +131,10 @@ test('accept() returns -EAGAIN on an empty backlog and a connection fd otherwise
   p.close(fd);
   p.close(l.fd);
   // IPv6 dual-stack "port only" and ipv6-only.
-  const l6 = p.openListen(listenOpts('47392', { bindIPv6Only: 'both' }));
+  const port6 = freePort('::');
+  const l6 = p.openListen(listenOpts(String(port6), { bindIPv6Only: 'both' }));
   assert.ok('fd' in l6);
-  assert.deepEqual(p.sockName(l6.fd), { family: 'inet6', host: '::', port: 47392 });
+  assert.deepEqual(p.sockName(l6.fd), { family: 'inet6', host: '::', port: port6 });
   p.close(l6.fd);
   const bad = p.openListen(listenOpts('vsock:1:2'));
   assert.ok('errno' in bad);

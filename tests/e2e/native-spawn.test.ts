@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRealPlatform } from '../../src/platform/real';
@@ -107,4 +108,26 @@ test('signals and exit codes are reported', async () => {
   const d = await run({ path: '/bin/sh', argv: ['sh', '-c', 'ulimit -c unlimited 2>/dev/null; kill -SEGV $$'] });
   assert.equal(d.exit.status, 11);
   assert.ok(d.exit.code === 'killed' || d.exit.code === 'dumped');
+});
+
+test('stdout/stderr through a pipe read by a net.Socket (log capture plumbing); SIGPIPE default vs ignored', async () => {
+  const pr = p.pipe(true, false);
+  assert.ok(Array.isArray(pr));
+  const [rfd, wfd] = pr;
+  const reader = new net.Socket({ fd: rfd, readable: true, writable: false });
+  const chunks: Buffer[] = [];
+  reader.on('data', (b) => chunks.push(b));
+  const ended = new Promise<void>((res) => reader.on('end', () => res()));
+  const r = p.spawn(makeSpawnRequest('/bin/sh', ['sh', '-c', 'echo out; echo err >&2'], { stdout: wfd, stderr: wfd }));
+  p.close(wfd);   // the manager keeps only the read end
+  assert.ok('pid' in r);
+  const [ex] = await Promise.all([waitExit(r.pid), ended]);
+  assert.equal(ex.status, 0);
+  assert.equal(Buffer.concat(chunks).toString(), 'out\nerr\n');
+  // IgnoreSIGPIPE=yes: writing to a closed pipe gives EPIPE instead of death by SIGPIPE.
+  const grep = (ign: boolean) => run({ path: '/bin/sh', argv: ['sh', '-c', 'grep SigIgn /proc/self/status'], ignoreSigpipe: ign });
+  const on = await grep(true), off = await grep(false);
+  const mask = (s: string): bigint => BigInt('0x' + (/SigIgn:\s+([0-9a-f]+)/.exec(s)?.[1] ?? '0'));
+  assert.equal(mask(on.out) & (1n << 12n), 1n << 12n);
+  assert.equal(mask(off.out) & (1n << 12n), 0n);
 });
