@@ -104,9 +104,9 @@ export async function runStatus(c: RpcClient, o: CtlOptions, out: Out): Promise<
   if (o.args.length === 0) {
     const [{ state }, units, jobs] = await Promise.all([c.call('is-system-running', {}), c.call('list-units', { all: true }), c.call('list-jobs', {})]);
     const failed = units.filter((u) => u.activeState === 'failed').length;
-    out.line(`${state === 'running' ? '●' : '×'} ${host}`);
+    out.line(`● ${host}`);
     out.line(`${label('State').slice(2)}${state}`);
-    out.line(`${label('Units').slice(2)}${units.length} loaded`);
+    out.line(`${label('Units').slice(2)}${units.length} loaded (incl. loaded aliases)`);
     out.line(`${label('Jobs').slice(2)}${jobs.length} queued`);
     out.line(`${label('Failed').slice(2)}${failed} units`);
     return EXIT.OK;
