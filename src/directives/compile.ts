@@ -102,7 +102,7 @@ export function compileUnit(src: UnitSource, ctx: SpecifierContext): UnitConfig 
     return cfg;
   }
   finishService(cfg, raw, diag);
-  finishSocket(cfg, diag);
+  finishSocket(cfg, raw, diag);
   if (cfg.diagnostics.some((d) => d.fatal)) {
     cfg.loadState = 'bad-setting';
     cfg.loadError = cfg.diagnostics.find((d) => d.fatal)?.message ?? FATAL_SUMMARY;
@@ -131,7 +131,10 @@ function finishService(cfg: UnitConfig, raw: Record<string, string[]>, diag: Dia
   if (s.type === 'oneshot' && !set('TimeoutSec') && !set('TimeoutStartSec')) s.timeoutStartUs = Infinity;
   if (!set('TimeoutAbortSec')) s.timeoutAbortUs = s.timeoutStopUs;
   if (!set('RestartKillSignal')) cfg.kill.restartKillSignal = cfg.kill.killSignal;
-  if (!set('NotifyAccess') && (s.type === 'notify' || s.type === 'notify-reload' || s.watchdogUs > 0)) s.notifyAccess = 'main';
+  const wd = raw['Service.WatchdogSec']?.at(-1);
+  const watchdogSet = s.watchdogUs > 0 || (wd !== undefined && (parseTimespan(wd) ?? 0) > 0);   // infinity: no pings needed, still main
+  // service_add_extras(): NotifyAccess=none (default or explicit) becomes main for notify types or a watchdog.
+  if (s.notifyAccess === 'none' && (s.type === 'notify' || s.type === 'notify-reload' || watchdogSet)) s.notifyAccess = 'main';
   const err = (m: string): void => diag('', 0, 'error', true, m);
   const noAction = cfg.unit.successAction === 'none';
   if (!s.execStart.length && !s.execStop.length && noAction) return err('Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.');
@@ -151,9 +154,10 @@ function finishService(cfg: UnitConfig, raw: Record<string, string[]>, diag: Dia
 }
 
 /** socket_verify() of systemd 252. */
-function finishSocket(cfg: UnitConfig, diag: Diag): void {
+function finishSocket(cfg: UnitConfig, raw: Record<string, string[]>, diag: Diag): void {
   const k = cfg.socket;
   if (!k) return;
+  if (k.accept && !(raw['Socket.TriggerLimitBurst']?.length)) k.triggerLimitBurst = 200;
   const err = (m: string): void => diag('', 0, 'error', true, m);
   if (!k.listen.length) return err('Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.');
   const accepting = (kind: string): boolean => kind === 'stream' || kind === 'seqpacket';

@@ -100,20 +100,23 @@ const FMT_UNITS: [string, number][] = [
   ['h', USEC_PER_HOUR], ['min', USEC_PER_MINUTE], ['s', USEC_PER_SEC], ['ms', 1000], ['us', 1],
 ];
 
-/** format_timespan(t, accuracy=0) as systemctl show prints *USec properties: `1min 30s`, `1.500000s`, `infinity`, `0`. */
-export function formatTimespan(us: number): string {
+/** format_timespan(t, accuracy) — accuracy 0 (default) is how systemctl show prints *USec properties
+ *  (`1min 30s`, `1.500000s`, `infinity`, `0`); the unit dump uses accuracy 1 s (`1s`). */
+export function formatTimespan(us: number, accuracy = 0): string {
   if (us === Infinity || us >= 18446744073709551615) return 'infinity';
   if (us <= 0) return '0';
   let t = Math.floor(us);
   const parts: string[] = [];
   for (const [suffix, unit] of FMT_UNITS) {
     if (t <= 0) break;
+    if (t < accuracy && parts.length) break;
     if (t < unit) continue;
     const a = Math.floor(t / unit);
-    const b = t % unit;
+    let b = t % unit;
     if (t < USEC_PER_MINUTE && b > 0) {
       let j = 0;
       for (let cc = unit; cc > 1; cc /= 10) j++;
+      for (let cc = accuracy; cc > 1; cc /= 10) { b = Math.floor(b / 10); j--; }
       if (j > 0) {
         parts.push(`${a}.${String(b).padStart(j, '0')}${suffix}`);
         t = 0;
@@ -195,7 +198,7 @@ export function parseSignal(s: string): number | null {
 /** signal_to_string(): "TERM" style name without SIG, or RTMIN+n. */
 export function signalName(n: number): string {
   for (const [k, v] of Object.entries(SIGNALS)) if (v === n && k !== 'IOT' && k !== 'POLL') return k;
-  if (n >= SIGRTMIN && n <= SIGRTMAX) return n === SIGRTMIN ? 'RTMIN' : `RTMIN+${n - SIGRTMIN}`;
+  if (n >= SIGRTMIN && n <= SIGRTMAX) return `RTMIN+${n - SIGRTMIN}`;
   return String(n);
 }
 

@@ -118,6 +118,7 @@ test('type defaults: simple, dbus with BusName, oneshot without ExecStart; onesh
   assert.equal(compileUnit(src('a.service', '[Service]\nExecStart=/bin/true\nWatchdogSec=5'), ctx).service!.notifyAccess, 'main');
   assert.equal(compileUnit(src('a.service', '[Service]\nExecStart=/bin/true'), ctx).service!.notifyAccess, 'none');
   assert.equal(compileUnit(src('a.service', '[Service]\nType=notify\nNotifyAccess=all\nExecStart=/bin/true'), ctx).service!.notifyAccess, 'all');
+  assert.equal(compileUnit(src('a.service', '[Service]\nType=notify\nNotifyAccess=none\nExecStart=/bin/true'), ctx).service!.notifyAccess, 'main');
   const t = compileUnit(src('a.service', '[Service]\nExecStart=/bin/true\nTimeoutSec=0\nKillSignal=SIGINT'), ctx);
   assert.equal(t.service!.timeoutStartUs, Infinity);
   assert.equal(t.service!.timeoutStopUs, Infinity);

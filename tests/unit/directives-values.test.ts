@@ -38,6 +38,9 @@ test('formatTimespan prints like systemctl show (format_timespan accuracy 0)', (
     [86_400_000_001, '1d 1us'], [0, '0'], [Infinity, 'infinity'], [1_234_567, '1.234567s'],
   ];
   for (const [us, s] of cases) assert.equal(formatTimespan(us), s, String(us));
+  // accuracy 1 s, as the unit dump (`systemd --test`) prints them
+  assert.equal(formatTimespan(1_500_000, 1_000_000), '1s');
+  assert.equal(formatTimespan(90_500_000, 1_000_000), '1min 30s');
 });
 
 test('sizes: base 1024 suffixes, combinations, decimals, base 1000', () => {
@@ -63,6 +66,7 @@ test('signals by name, with or without SIG, by number, SIGRTMIN+n', () => {
   for (const bad of ['SIGFOO', '0', '65', '', 'zzbogus zz', 'sigterm', 'RTMIN+31']) assert.equal(parseSignal(bad), null, bad);
   assert.equal(signalName(15), 'TERM');
   assert.equal(signalName(37), 'RTMIN+3');
+  assert.equal(signalName(34), 'RTMIN+0');
 });
 
 test('exit statuses: numbers 0..255 and systemd-analyze exit-status names; sets mix statuses and signals', () => {

@@ -1,0 +1,217 @@
+// Differential test of compileUnit's VALUES (not just its messages): every .service/.socket of
+// /lib/systemd/system and the named packages is loaded by systemd 252 itself (`systemd --test --system`,
+// run as nobody, one run for all units through a generated target that Wants= them) and the dumped
+// settings are compared field by field with tsysd's UnitConfig. Prints the agreement figure.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import type { UnitConfig } from '../../src/directives/types';
+import { compileUnit } from '../../src/directives/compile';
+import { formatTimespan, signalName } from '../../src/directives/values';
+import { loadUnitSource } from '../../src/unit-file/load';
+import { hostSpecifierContext } from '../../src/unit-file/specifiers';
+
+const PKGS = ['redis-server', 'nginx', 'openssh-server', 'cron', 'postgresql', 'dbus'];
+const canRun = fs.existsSync('/lib/systemd/systemd') && spawnSync('setpriv', ['--version']).status === 0 && process.getuid?.() === 0;
+
+function unitNames(): string[] {
+  const out = new Set<string>();
+  for (const f of fs.readdirSync('/lib/systemd/system')) if (/^[^@]+\.(service|socket)$/.test(f)) out.add(f);
+  for (const p of PKGS) {
+    const r = spawnSync('dpkg', ['-L', p], { encoding: 'utf8' });
+    for (const l of (r.stdout ?? '').split('\n')) if (/\/[^@/]+\.(service|socket)$/.test(l) && fs.existsSync(l)) out.add(path.basename(l));
+  }
+  return [...out].sort();
+}
+
+/** unit name → key → values, from the `-> Unit X:` blocks of the dump. */
+function parseDump(text: string): Map<string, Map<string, string[]>> {
+  const units = new Map<string, Map<string, string[]>>();
+  let cur: Map<string, string[]> | null = null;
+  let exec = '';
+  for (const line of text.split('\n')) {
+    const u = /^\t-> Unit (.+):$/.exec(line);
+    if (u) { cur = new Map(); units.set(u[1]!, cur); exec = ''; continue; }
+    if (!cur) continue;
+    const e = /^\t\t-> (Exec\w+):$/.exec(line);
+    if (e) { exec = e[1]!; continue; }
+    const c = /^\t\t\tCommand Line: (.*)$/.exec(line);
+    if (c && exec) { const l = cur.get(exec) ?? []; l.push(c[1]!); cur.set(exec, l); continue; }
+    const kv = /^\t\t([A-Za-z][A-Za-z ]*): ?(.*)$/.exec(line);
+    if (kv) { exec = ''; const l = cur.get(kv[1]!) ?? []; l.push(kv[2]!); cur.set(kv[1]!, l); }
+  }
+  return units;
+}
+
+const sig = (n: number): string => `SIG${signalName(n)}`;
+/** The unit dump formats spans with 1 s accuracy. */
+const fs1 = (us: number): string => formatTimespan(us, 1_000_000);
+/** systemd 252's dump prints real-time signal names from one shared buffer: with two or more of them in
+ *  KillSignal/RestartKillSignal/FinalKillSignal all show the same text, so those are not comparable. */
+const rtClash = (c: UnitConfig): boolean => [c.kill.killSignal, c.kill.restartKillSignal, c.kill.finalKillSignal].filter((n) => n >= 34).length >= 2;
+const yn = (b: boolean): string => (b ? 'yes' : 'no');
+const norm = (s: string): string => s.replace(/["\\]/g, '');
+
+type Field = (c: UnitConfig) => string[] | null;   // null: not comparable for this unit
+const SERVICE_FIELDS: Record<string, Field> = {
+  Type: (c) => [c.service!.type], Restart: (c) => [c.service!.restart], NotifyAccess: (c) => [c.service!.notifyAccess],
+  RestartSec: (c) => [fs1(c.service!.restartUs)], TimeoutStartSec: (c) => [fs1(c.service!.timeoutStartUs)],
+  TimeoutStopSec: (c) => [fs1(c.service!.timeoutStopUs)], RuntimeMaxSec: (c) => [fs1(c.service!.runtimeMaxUs)],
+  // tsysd stores WatchdogSec=infinity as 0 (never fires, no WATCHDOG_USEC); systemd keeps infinity.
+  WatchdogSec: (c) => [/^\s*infinity\s*$/.test(c.raw?.['Service.WatchdogSec']?.at(-1) ?? '') ? 'infinity' : fs1(c.service!.watchdogUs)], RemainAfterExit: (c) => [yn(c.service!.remainAfterExit)],
+  GuessMainPID: (c) => [yn(c.service!.guessMainPID)],
+  PIDFile: (c) => (c.service!.pidFile ? [c.service!.pidFile] : null), BusName: (c) => (c.service!.busName ? [c.service!.busName] : null),
+  ExecCondition: (c) => cmd(c.service!.execCondition), ExecStartPre: (c) => cmd(c.service!.execStartPre), ExecStart: (c) => cmd(c.service!.execStart),
+  ExecStartPost: (c) => cmd(c.service!.execStartPost), ExecReload: (c) => cmd(c.service!.execReload), ExecStop: (c) => cmd(c.service!.execStop),
+  ExecStopPost: (c) => cmd(c.service!.execStopPost),
+};
+const SOCKET_FIELDS: Record<string, Field> = {
+  ListenStream: (c) => listen(c, 'stream'), ListenDatagram: (c) => listen(c, 'datagram'), ListenSequentialPacket: (c) => listen(c, 'seqpacket'),
+  ListenFIFO: (c) => listen(c, 'fifo'), ListenSpecial: (c) => listen(c, 'special'), ListenNetlink: (c) => listen(c, 'netlink'),
+  SocketMode: (c) => [c.socket!.socketMode.toString(8).padStart(4, '0')],
+  DirectoryMode: (c) => [c.socket!.directoryMode.toString(8).padStart(4, '0')], TimeoutSec: (c) => [fs1(c.socket!.timeoutUs)],
+  TriggerLimitBurst: (c) => [String(c.socket!.triggerLimitBurst)], TriggerLimitIntervalSec: (c) => [fs1(c.socket!.triggerLimitIntervalUs)],
+  PassCredentials: (c) => [yn(c.socket!.passCredentials)], PassSecurity: (c) => [yn(c.socket!.passSecurity)],
+  RemoveOnStop: (c) => [yn(c.socket!.removeOnStop)], FreeBind: (c) => [yn(c.socket!.freeBind)], Symlinks: (c) => (c.socket!.symlinks.length ? [c.socket!.symlinks.join(' ')] : null),
+  ExecStartPre: (c) => cmd(c.socket!.execStartPre), ExecStartPost: (c) => cmd(c.socket!.execStartPost),
+  ExecStopPre: (c) => cmd(c.socket!.execStopPre), ExecStopPost: (c) => cmd(c.socket!.execStopPost),
+};
+const EXEC_FIELDS: Record<string, Field> = {
+  KillMode: (c) => [c.kill.killMode], KillSignal: (c) => (rtClash(c) ? null : [sig(c.kill.killSignal)]),
+  RestartKillSignal: (c) => (rtClash(c) ? null : [sig(c.kill.restartKillSignal)]), FinalKillSignal: (c) => (rtClash(c) ? null : [sig(c.kill.finalKillSignal)]), SendSIGKILL: (c) => [yn(c.kill.sendSIGKILL)], SendSIGHUP: (c) => [yn(c.kill.sendSIGHUP)],
+  UMask: (c) => [c.exec.umask.toString(8).padStart(4, '0')], Environment: (c) => (c.exec.environment.length ? c.exec.environment : null),
+  EnvironmentFile: (c) => (c.exec.environmentFiles.length ? c.exec.environmentFiles.map((f) => `${f.optional ? '-' : ''}${f.path}`) : null),
+  User: (c) => (c.exec.user ? [c.exec.user] : null), Group: (c) => (c.exec.group ? [c.exec.group] : null),
+  DynamicUser: (c) => [yn(c.exec.dynamicUser)], PrivateTmp: (c) => [yn(c.exec.privateTmp)],
+  StandardInput: (c) => [c.exec.standardInput], StandardError: (c) => [c.exec.standardError],
+  RuntimeDirectory: (c) => (c.exec.runtimeDirectory.length ? [...c.exec.runtimeDirectory].sort() : null),
+  StateDirectory: (c) => (c.exec.stateDirectory.length ? [...c.exec.stateDirectory].sort() : null),
+  RuntimeDirectoryMode: (c) => [c.exec.runtimeDirectoryMode.toString(8).padStart(4, '0')],
+  RuntimeDirectoryPreserve: (c) => [c.exec.runtimeDirectoryPreserve],
+  WorkingDirectory: (c) => (c.exec.workingDirectory && c.exec.workingDirectory.path !== '~' ? [c.exec.workingDirectory.path] : null),
+  LimitNOFILE: (c) => lim(c, 'NOFILE', 'hard'), LimitNOFILESoft: (c) => lim(c, 'NOFILE', 'soft'),
+  LimitNPROC: (c) => lim(c, 'NPROC', 'hard'), LimitCORE: (c) => lim(c, 'CORE', 'hard'),
+};
+function cmd(list: { argv: string[] }[]): string[] | null { return list.length ? list.map((x) => norm(x.argv.join(' '))) : null; }
+function listen(c: UnitConfig, kind: string): string[] | null {
+  // systemd prints a bare port as the dual-stack address it binds.
+  const l = c.socket!.listen.filter((x) => x.kind === kind).map((x) => (/^[0-9]+$/.test(x.address) ? `[::]:${x.address}` : x.address));
+  return l.length ? l : null;
+}
+function lim(c: UnitConfig, r: string, which: 'soft' | 'hard'): string[] | null {
+  const l = c.exec.limits[r];
+  if (!l) return null;
+  const v = l[which];
+  return [v === Infinity ? '18446744073709551615' : String(v)];
+}
+
+function compareWithDump(names: string[], unitDir: string | null, label: string): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsysd-compile-oracle-'));
+  try {
+    fs.chmodSync(dir, 0o755);
+    fs.writeFileSync(path.join(dir, 'tsysd-oracle-all.target'), `[Unit]\nWants=${names.join(' ')}\n`, { mode: 0o644 });
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'env', `SYSTEMD_UNIT_PATH=${unitDir ? `${dir}:${unitDir}` : dir}:`,
+      '/lib/systemd/systemd', '--test', '--system', '--unit=tsysd-oracle-all.target', '--no-pager'],
+    { encoding: 'utf8', timeout: 120_000, maxBuffer: 256 << 20, env: { ...process.env, SYSTEMD_UNIT_PATH: unitDir ? `${dir}:${unitDir}:` : `${dir}:` } });
+    const dump = parseDump(r.stdout ?? '');
+    assert.ok(dump.size > 100, `systemd dumped ${dump.size} units`);
+    const ctx = hostSpecifierContext(false);
+    const sp = [...(unitDir ? [unitDir] : []), '/etc/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system'];
+    let compared = 0; let agreed = 0; let units = 0;
+    const mismatches: string[] = [];
+    for (const n of names) {
+      const d = dump.get(n);
+      if (!d || d.get('Unit Load State')?.[0] !== 'loaded') continue;
+      const cfg = compileUnit(loadUnitSource(n, sp), ctx);
+      if (cfg.loadState !== 'loaded') { mismatches.push(`${n}: tsysd loadState ${cfg.loadState}`); continue; }
+      units++;
+      const fields = { ...(cfg.type === 'service' ? SERVICE_FIELDS : SOCKET_FIELDS), ...EXEC_FIELDS };
+      for (const [k, f] of Object.entries(fields)) {
+        const ours = f(cfg);
+        const theirs = d.get(k);
+        if (ours === null && theirs === undefined) continue;
+        if (ours === null) continue;   // systemd prints manager defaults tsysd does not model (e.g. LimitNOFILE)
+        compared++;
+        const t = (theirs ?? []).map((x) => (k.startsWith('Exec') ? norm(x) : x));
+        if (JSON.stringify(ours) === JSON.stringify(t)) agreed++;
+        else mismatches.push(`${n} ${k}: tsysd ${JSON.stringify(ours)} systemd ${JSON.stringify(t)}`);
+      }
+    }
+    console.log(`compile oracle (${label}): ${units} units, ${compared} field values compared, ${agreed} agree (${((100 * agreed) / Math.max(1, compared)).toFixed(2)}%)`);
+    for (const m of mismatches.slice(0, 40)) console.log(`  ${m}`);
+    assert.ok(units >= Math.min(80, names.length * 0.9), `only ${units} units compared`);
+    assert.deepEqual(mismatches, []);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('compiled values agree with systemd 252 --test dump for every real service and socket', { skip: !canRun && 'needs root, setpriv and /lib/systemd/systemd' }, () => {
+  compareWithDump(unitNames(), null, 'real units');
+});
+
+/** Deterministic PRNG (mulberry32) so the generated corpus is the same in every run. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test('compiled values agree with systemd 252 on 300 generated services (fixed seed)', { skip: !canRun && 'needs root, setpriv and /lib/systemd/systemd' }, () => {
+  const r = rng(20261122);
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)]!;
+  const SPANS = ['1', '1.5', '500ms', '1min 30s', '2h', '1d', 'infinity', '0', '1 2', '90s', '3us', '2.25min', '1w', '100 ms', '1y 1M'];
+  const SIGS = ['SIGTERM', 'INT', '9', 'RTMIN+3', 'SIGRTMIN+5', 'RTMAX-2', 'HUP', 'USR1', 'SIGQUIT', '15'];
+  const EXECS = ['/bin/echo "a b" c', "/bin/echo 'x y'z", '/bin/echo a\\x20b', '-/bin/true', '@/bin/echo argv0 x', '/bin/echo %n %p %i',
+    '/bin/echo \\; x', '/bin/echo a"b c"d', '+/bin/true', '/bin/echo $FOO ${BAR}', 'echo hi', '!/bin/true x', ':/bin/echo $X', '/bin/echo \\101\\s\\u00e9'];
+  const ENVS = ['A=1', '"B=2 3"', "C='x y' D=z", 'E="q"r', 'F=%n', 'G=', 'H=a\\x41'];
+  const BOOLS = ['yes', 'no', '1', '0', 'on', 'off', 'true', 'FALSE'];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsysd-compile-gen-'));
+  try {
+    fs.chmodSync(dir, 0o755);
+    const names: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const type = pick(['simple', 'exec', 'forking', 'notify', 'oneshot', 'idle']);
+      const lines = ['[Service]', `Type=${type}`];
+      const nExec = type === 'oneshot' ? 1 + Math.floor(r() * 3) : 1;
+      for (let k = 0; k < nExec; k++) lines.push(`ExecStart=${pick(EXECS)}`);
+      if (r() < 0.5) lines.push(`ExecStartPre=${pick(EXECS)}`, `ExecStopPost=${pick(EXECS)}`);
+      if (r() < 0.7) lines.push(`RestartSec=${pick(SPANS)}`);
+      if (r() < 0.5) lines.push(`TimeoutStartSec=${pick(SPANS)}`);
+      if (r() < 0.5) lines.push(`TimeoutStopSec=${pick(SPANS)}`);
+      if (r() < 0.3) lines.push(`TimeoutSec=${pick(SPANS)}`);
+      if (r() < 0.3 && type !== 'oneshot') lines.push(`RuntimeMaxSec=${pick(SPANS)}`);
+      if (r() < 0.3) lines.push(`WatchdogSec=${pick(SPANS)}`);
+      if (r() < 0.6) lines.push(`KillSignal=${pick(SIGS)}`);
+      if (r() < 0.3) lines.push(`RestartKillSignal=${pick(SIGS)}`, `FinalKillSignal=${pick(SIGS)}`);
+      if (r() < 0.5) lines.push(`KillMode=${pick(['control-group', 'mixed', 'process', 'none'])}`);
+      if (r() < 0.5) lines.push(`SendSIGKILL=${pick(BOOLS)}`, `SendSIGHUP=${pick(BOOLS)}`);
+      if (r() < 0.5) lines.push(`RemainAfterExit=${pick(BOOLS)}`, `GuessMainPID=${pick(BOOLS)}`);
+      if (r() < 0.5) lines.push(`Restart=${pick(type === 'oneshot' ? ['no', 'on-failure', 'on-abnormal', 'on-abort', 'on-watchdog'] : ['no', 'always', 'on-success', 'on-failure', 'on-abnormal', 'on-abort', 'on-watchdog'])}`);
+      if (r() < 0.4) lines.push(`NotifyAccess=${pick(['none', 'main', 'exec', 'all'])}`);
+      for (let k = 0; k < Math.floor(r() * 3); k++) lines.push(`Environment=${pick(ENVS)} ${pick(ENVS)}`);
+      if (r() < 0.2) lines.push('Environment=');
+      if (r() < 0.4) lines.push(`UMask=${pick(['0022', '077', '0777', '7', '0027'])}`);
+      if (r() < 0.4) lines.push(`LimitNOFILE=${pick(['1024', '1024:4096', 'infinity', '512:infinity', '4K'])}`);
+      if (r() < 0.3) lines.push(`WorkingDirectory=${pick(['/tmp', '-/nonexistent', '/var/lib'])}`);
+      if (r() < 0.3) lines.push(`EnvironmentFile=${pick(['/etc/x', '-/etc/y', '/etc/z'])}`);
+      if (r() < 0.3) lines.push(`StandardInput=${pick(['null', 'tty', 'tty-force', 'data'])}`, `StandardError=${pick(['inherit', 'null', 'journal', 'kmsg'])}`);
+      if (r() < 0.3) lines.push(`RuntimeDirectory=${pick(['a', 'a b', 'x/y'])}`, `RuntimeDirectoryMode=${pick(['0700', '755'])}`, `RuntimeDirectoryPreserve=${pick(['yes', 'no', 'restart'])}`);
+      if (r() < 0.2) lines.push(`PIDFile=${pick(['/run/x.pid', 'y.pid'])}`);
+      const name = `tsysd-gen-${i}.service`;
+      fs.writeFileSync(path.join(dir, name), lines.join('\n') + '\n', { mode: 0o644 });
+      names.push(name);
+    }
+    compareWithDump(names, dir, 'generated services');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
