@@ -62,6 +62,19 @@ static napi_value SetSockOptInt(napi_env env, napi_callback_info info) {
   return tsysd_int(env, 0);
 }
 
+/* getsockoptInt(fd, level, name) -> value | -errno (verification in tests) */
+static napi_value GetSockOptInt(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 3);
+  int64_t fd, level, name;
+  if (argc < 3 || tsysd_get_int(env, argv[0], &fd) || tsysd_get_int(env, argv[1], &level) ||
+      tsysd_get_int(env, argv[2], &name))
+    return NULL;
+  int v = 0;
+  socklen_t len = sizeof(v);
+  if (getsockopt((int)fd, (int)level, (int)name, &v, &len) < 0) return tsysd_int(env, -errno);
+  return tsysd_int(env, v);
+}
+
 /* setsockoptString(fd, level, name, string) -> 0 | -errno (SO_BINDTODEVICE) */
 static napi_value SetSockOptString(napi_env env, napi_callback_info info) {
   GET_ARGS(env, info, 4);
@@ -531,6 +544,7 @@ void tsysd_init_sock(napi_env env, napi_value exports) {
   tsysd_export(env, exports, "socket", Socket);
   tsysd_export(env, exports, "setsockoptInt", SetSockOptInt);
   tsysd_export(env, exports, "setsockoptString", SetSockOptString);
+  tsysd_export(env, exports, "getsockoptInt", GetSockOptInt);
   tsysd_export(env, exports, "bind", Bind);
   tsysd_export(env, exports, "connect", Connect);
   tsysd_export(env, exports, "listen", Listen);

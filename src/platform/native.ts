@@ -18,6 +18,7 @@ export interface NativeAddon {
   sigrtmin(): number;
   socket(family: 'inet' | 'inet6' | 'unix', type: 'stream' | 'dgram' | 'seqpacket', nonblock: boolean): number;
   setsockoptInt(fd: number, level: number, name: number, value: number): number;
+  getsockoptInt(fd: number, level: number, name: number): number;
   setsockoptString(fd: number, level: number, name: number, value: string): number;
   bind(fd: number, addr: SockAddr): number;
   connect(fd: number, addr: SockAddr): number;

@@ -168,6 +168,42 @@ test('signal watches on SIGRTMIN+n', async () => {
   p.unwatchSignal(id);
 });
 
+test('socket options are applied before bind (ReusePort, KeepAlive*, NoDelay, buffers, PassCredentials, IPV6_V6ONLY)', () => {
+  const n = (p as unknown as { native: import('../../src/platform/native').NativeAddon }).native;
+  const K = n.constants;
+  const get = (fd: number, level: string, name: string): number => n.getsockoptInt(fd, K[level] as number, K[name] as number);
+  const l = p.openListen(listenOpts(`127.0.0.1:${freePort('127.0.0.1')}`, { reusePort: true, keepAlive: true, keepAliveTimeUs: 30e6,
+    keepAliveIntervalUs: 5e6, keepAliveProbes: 4, noDelay: true, receiveBuffer: 262144, sendBuffer: 131072, passCredentials: true }));
+  assert.ok('fd' in l);
+  assert.equal(get(l.fd, 'SOL_SOCKET', 'SO_REUSEPORT'), 1);
+  assert.equal(get(l.fd, 'SOL_SOCKET', 'SO_REUSEADDR'), 1);
+  assert.equal(get(l.fd, 'SOL_SOCKET', 'SO_KEEPALIVE'), 1);
+  assert.equal(get(l.fd, 'IPPROTO_TCP', 'TCP_KEEPIDLE'), 30);
+  assert.equal(get(l.fd, 'IPPROTO_TCP', 'TCP_KEEPINTVL'), 5);
+  assert.equal(get(l.fd, 'IPPROTO_TCP', 'TCP_KEEPCNT'), 4);
+  assert.equal(get(l.fd, 'IPPROTO_TCP', 'TCP_NODELAY'), 1);
+  assert.equal(get(l.fd, 'SOL_SOCKET', 'SO_RCVBUF'), 262144 * 2);   // the kernel doubles the request
+  assert.equal(get(l.fd, 'SOL_SOCKET', 'SO_SNDBUF'), 131072 * 2);
+  p.close(l.fd);
+  const u = p.openListen(listenOpts(path.join(tmp, 'cred.sock'), { passCredentials: true }));   // unix only on Linux 6.x
+  assert.ok('fd' in u);
+  assert.equal(get(u.fd, 'SOL_SOCKET', 'SO_PASSCRED'), 1);
+  p.close(u.fd);
+  for (const [mode, want] of [['ipv6-only', 1], ['both', 0]] as const) {
+    const s = p.openListen(listenOpts(`[::1]:${freePort('::1')}`, { bindIPv6Only: mode }));
+    assert.ok('fd' in s);
+    assert.equal(get(s.fd, 'IPPROTO_IPV6', 'IPV6_V6ONLY'), want);
+    p.close(s.fd);
+  }
+  const fb = p.openListen(listenOpts('192.0.2.77:8099', { freeBind: true }));   // non-local address: needs IP_FREEBIND
+  assert.ok('fd' in fb, JSON.stringify(fb));
+  assert.equal(get(fb.fd, 'IPPROTO_IP', 'IP_FREEBIND'), 1);
+  p.close(fb.fd);
+  const nofb = p.openListen(listenOpts('192.0.2.77:8099'));
+  assert.ok('errno' in nofb);
+  assert.equal(nofb.errno, 99);   // EADDRNOTAVAIL
+});
+
 test('datagram and seqpacket sockets, abstract names, FIFOs', () => {
   const d = p.openListen(listenOpts('@tsysd-test-' + process.pid, { kind: 'datagram' }));
   assert.ok('fd' in d);
