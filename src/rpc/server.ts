@@ -64,6 +64,8 @@ export class ControlServer {
   readonly limits: Limits;
   private srv: net.Server;
   private conns = new Set<Conn>();
+  /** Connections with at least one subscription (event fan-out walks only these). */
+  private subscribers = new Set<Conn>();
   private rpc: jayson.Server;
   private offEvent: () => void;
   private nextSub = 1;
@@ -142,6 +144,7 @@ export class ControlServer {
     if (c.closed) return;
     c.closed = true;
     this.conns.delete(c);
+    this.subscribers.delete(c);
     c.subs.clear();
     for (const cancel of [...c.waiters]) cancel();
     c.waiters.clear();
@@ -227,6 +230,7 @@ export class ControlServer {
     if (name === 'unsubscribe') {
       const id = p.subscription as number;
       if (!c.subs.delete(id)) throw new RpcError(ErrorCode.INVALID_ARGUMENT, `No subscription ${id}`);
+      if (c.subs.size === 0) this.subscribers.delete(c);
       return {};
     }
     const apiName = API_METHOD[name];
@@ -236,11 +240,13 @@ export class ControlServer {
   }
 
   private subscribe(c: Conn, p: Record<string, unknown>): { subscription: number } {
+    if (c.closed) throw new RpcError(ErrorCode.INTERNAL_ERROR, 'connection closed');
     if (c.subs.size >= this.limits.maxSubscriptionsPerConnection) throw new RpcError(ErrorCode.OVERLOADED, 'Too many subscriptions on this connection');
     const id = this.nextSub++;
     const events = Array.isArray(p.events) ? new Set(p.events as EventType[]) : null;
     const units = Array.isArray(p.units) ? new Set(p.units as string[]) : null;
     c.subs.set(id, { id, events, units });
+    this.subscribers.add(c);
     return { subscription: id };
   }
 
@@ -291,7 +297,7 @@ export class ControlServer {
       if (ws) { this.jobWaiters.delete(e.job.id); for (const w of ws) w(e); }
     }
     const unit = e.type === 'unit' ? e.unit : e.type === 'job' ? e.job.unit : e.type === 'log' ? e.line.unit : '';
-    for (const c of this.conns) {
+    for (const c of [...this.subscribers]) {
       for (const s of c.subs.values()) {
         if (s.events && !s.events.has(e.type)) continue;
         if (s.units && e.type !== 'manager' && !s.units.has(unit)) continue;
