@@ -130,3 +130,36 @@ test('total unprocessed input over all connections is bounded; a single reply la
     ok.close();
   } finally { await h.close(); }
 });
+
+test('a subscriber that never reads its events is dropped; a reading subscriber keeps receiving', async () => {
+  const h = await harness({ limits: { maxOutputBufferBytes: 256 * 1024 } });
+  try {
+    const slow = await LineClient.connect(h.sock);
+    slow.send(req(1, 'subscribe', { events: ['log'] }));
+    await slow.waitLines(1);
+    slow.sock.pause();
+    const fast = await RpcClient.connect(h.sock);
+    let got = 0;
+    fast.onEvent(() => { got++; });
+    await fast.call('subscribe', { events: ['log'] });
+    const msg = 'z'.repeat(1024);
+    let seq = 0;
+    const end = Date.now() + 10000;
+    // (the paused client cannot see the close itself: EOF waits behind its unread data; watch the server)
+    while (h.server.connectionCount > 1 && Date.now() < end) {
+      for (let i = 0; i < 100; i++) h.mgr.emit({ type: 'log', line: { seq: ++seq, ts: 0, unit: 'a.service', pid: 1, ident: 'x', stream: 'stdout', priority: 6, message: msg } });
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    assert.equal(h.server.connectionCount, 1, `slow subscriber not dropped after ${seq} events`);
+    assert.ok(seq * 1024 < 4 * 256 * 1024, `dropped only after ${seq} events`);
+    slow.close();
+    await new Promise((r) => setTimeout(r, 100));
+    assert.ok(got > 0 && got <= seq);
+    const before = got;
+    h.mgr.emit({ type: 'log', line: { seq: ++seq, ts: 0, unit: 'a.service', pid: 1, ident: 'x', stream: 'stdout', priority: 6, message: 'last' } });
+    const until = Date.now() + 3000;
+    while (got === before && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(got, before + 1);
+    fast.close();
+  } finally { await h.close(); }
+});
