@@ -114,7 +114,14 @@ export class UnitFileIndex {
     for (const dir of this.searchPath) {
       const entries = this.readDir(dir);
       for (const [name, kind] of entries) {
-        if (kind !== 'file' && kind !== 'link') continue;
+        if (kind !== 'file' && kind !== 'link') {
+          // systemd only considers regular files and symlinks; say why such a name is not a unit file
+          if (!this.ids.has(name) && !name.endsWith('.d') && unitNameIsValid(name)) {
+            this.indexDiagnostics.push({ file: path.join(dir, name), line: 0, unit: name, level: 'info', fatal: false,
+              message: `${path.join(dir, name)} is ${kind === 'dir' ? 'a directory' : 'not a regular file'}, ignoring.` });
+          }
+          continue;
+        }
         if (!unitNameIsValid(name)) continue;
         if (this.ids.has(name)) continue;
         const full = path.join(dir, name);
@@ -312,6 +319,7 @@ export class UnitFileIndex {
       }
     }
     src.names = names;
+    for (const d of this.indexDiagnostics) if (d.unit === name) src.diagnostics.push(d);
     if (!fragment) {
       src.loadState = 'not-found';
       return src;
