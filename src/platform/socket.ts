@@ -44,7 +44,7 @@ export function openListen(n: NativeAddon, o: ListenOptions, lookupUid: (s: stri
   const K = n.constants;
   const k = (name: string): number => K[name] ?? -1;
   if (o.kind === 'fifo') {
-    fs.mkdirSync(path.dirname(o.address), { recursive: true, mode: o.directoryMode });
+    mkdirParents(o.address, o.directoryMode);
     const fd = n.mkfifo(o.address, o.socketMode);
     if (fd < 0) return err(n, fd);
     chownNode(o.address, o, lookupUid, lookupGid);
@@ -89,7 +89,7 @@ export function openListen(n: NativeAddon, o: ListenOptions, lookupUid: (s: stri
   if (o.sendBuffer > 0 && set('SOL_SOCKET', 'SO_SNDBUFFORCE', o.sendBuffer) < 0) set('SOL_SOCKET', 'SO_SNDBUF', o.sendBuffer);
   if (o.passCredentials) set('SOL_SOCKET', 'SO_PASSCRED', 1);
   if (addr.family === 'unix' && !addr.abstract) {
-    fs.mkdirSync(path.dirname(addr.path), { recursive: true, mode: o.directoryMode });
+    mkdirParents(addr.path, o.directoryMode);
     const old = process.umask(~o.socketMode & 0o777);
     r = n.bind(fd, addr);
     process.umask(old);
@@ -106,6 +106,21 @@ export function openListen(n: NativeAddon, o: ListenOptions, lookupUid: (s: stri
   }
   if (type !== 'dgram' && (r = n.listen(fd, o.backlog)) < 0) return fail(r);
   return { fd };
+}
+
+/** systemd's (void) mkdir_parents_label(): create missing parent directories one level at a time, ignoring
+ * errors (the bind/mkfifo that follows reports the real errno). Not fs.mkdirSync({recursive}): under /proc
+ * Node 20 loops forever on it (mkdir keeps failing with ENOENT), and it throws on a file in the path. */
+function mkdirParents(p: string, mode: number): void {
+  const parts = path.dirname(p).split('/').filter(Boolean);
+  let cur = '';
+  for (const part of parts) {
+    cur += '/' + part;
+    try { fs.mkdirSync(cur, { mode }); } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') return;
+    }
+  }
 }
 
 function chownNode(p: string, o: ListenOptions, lookupUid: (s: string) => number, lookupGid: (s: string) => number): void {
