@@ -100,7 +100,7 @@ export async function main(argv: string[], prog: string): Promise<number> {
     out.flush();
     if (e instanceof CtlExit) return e.code;
     const { isRpcError } = require('./ctl/common') as typeof import('./ctl/common');
-    if (isRpcError(e)) { process.stderr.write(`Failed to ${o.verb}: ${e.message}\n`); return (require('./ctl/common') as typeof import('./ctl/common')).exitCodeFor(e.code); }
+    if (isRpcError(e)) { process.stderr.write(`Failed to ${o.verb}: ${e.message}\n`); return 1; }
     process.stderr.write(`${prog}: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }

@@ -156,7 +156,7 @@ test('kill --signal/-s and --kill-whom are passed as numbers; bad signal refused
     r = await run(['kill', '-s', 'NOPE', 'a']);
     assert.equal(r.code, 1);
     r = await run(['kill', 'nope.service']);
-    assert.deepEqual([r.code, r.stderr], [5, 'Failed to kill unit nope.service: Unit nope.service not found.\n']);
+    assert.deepEqual([r.code, r.stderr], [1, 'Failed to kill unit nope.service: Unit nope.service not found.\n']);
   });
 });
 

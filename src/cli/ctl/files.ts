@@ -4,7 +4,7 @@
 import type { RpcClient } from '../../rpc/client';
 import type { PresetMode, UnitFileChange, UnitFileChangesReply } from '../../rpc/protocol';
 import type { CtlOptions } from './args';
-import { EXIT, exitCodeFor, isRpcError, mangle, type Out } from './common';
+import { EXIT, isRpcError, mangle, type Out } from './common';
 
 export const NO_INSTALL_INFO = `The unit files have no installation config (WantedBy=, RequiredBy=, Also=,
 Alias= settings in the [Install] section, and DefaultInstance= for template
@@ -52,7 +52,7 @@ export async function runUnitFileVerb(c: RpcClient, o: CtlOptions, out: Out): Pr
       if (!isRpcError(e)) throw e;
       if (e.data.lines?.length) for (const l of e.data.lines) out.error(l);
       else out.error(e.message.startsWith('Failed to ') ? e.message : `Failed to set default target: ${e.message}`);
-      return exitCodeFor(e.code);
+      return EXIT.FAILURE;
     }
   }
   if ((verb === 'preset' || verb === 'preset-all') && o.presetMode && !PRESET_MODES.includes(o.presetMode)) {
@@ -63,7 +63,7 @@ export async function runUnitFileVerb(c: RpcClient, o: CtlOptions, out: Out): Pr
   if (verb === 'preset-all') {
     try { printReply(await c.call('preset-all', { ...flags, ...mode }), o, out); return EXIT.OK; } catch (e) {
       if (!isRpcError(e)) throw e;
-      out.error(`Failed to preset all units: ${e.message}`); return exitCodeFor(e.code);
+      out.error(`Failed to preset all units: ${e.message}`); return EXIT.FAILURE;
     }
   }
   if (o.args.length === 0) { out.error('Too few arguments.'); return EXIT.FAILURE; }
@@ -80,7 +80,7 @@ export async function runUnitFileVerb(c: RpcClient, o: CtlOptions, out: Out): Pr
     if (e.data.lines?.length) for (const l of e.data.lines) out.error(l);
     else if (e.message.startsWith('Failed to ')) out.error(e.message);
     else out.error(`Failed to ${verb} unit: ${e.message}`);
-    return exitCodeFor(e.code) === EXIT.NOTINSTALLED ? EXIT.FAILURE : exitCodeFor(e.code);
+    return EXIT.FAILURE;
   }
   if (o.now && (verb === 'enable' || verb === 'disable' || verb === 'reenable' || verb === 'mask')) {
     const { runJobVerb } = require('./jobs') as typeof import('./jobs');

@@ -101,7 +101,7 @@ export async function runKill(c: RpcClient, o: CtlOptions, out: Out): Promise<nu
     try { await c.call('kill', { unit, signal, whom }); } catch (e) {
       if (!isRpcError(e)) throw e;
       out.error(`Failed to kill unit ${unit}: ${e.message}`);
-      rc = exitCodeFor(e.code);
+      rc = EXIT.FAILURE;
     }
   }
   return rc;
@@ -114,7 +114,7 @@ export async function runResetFailed(c: RpcClient, o: CtlOptions, out: Out): Pro
     try { await c.call('reset-failed', unit ? { unit } : {}); } catch (e) {
       if (!isRpcError(e)) throw e;
       out.error(`Failed to reset failed state of unit ${unit ?? ''}: ${e.message}`);
-      rc = exitCodeFor(e.code);
+      rc = EXIT.FAILURE;
     }
   }
   return rc;
@@ -129,7 +129,7 @@ export async function runCancel(c: RpcClient, o: CtlOptions, out: Out): Promise<
     try { await c.call('cancel', { job }); } catch (e) {
       if (!isRpcError(e)) throw e;
       out.error(`Failed to cancel job ${job}: ${e.message}`);
-      rc = exitCodeFor(e.code);
+      rc = EXIT.FAILURE;
     }
   }
   return rc;

@@ -5,14 +5,14 @@ import * as os from 'node:os';
 import type { RpcClient } from '../../rpc/client';
 import type { LogLine } from '../../rpc/protocol';
 import type { CtlOptions } from './args';
-import { EXIT, exitCodeFor, isRpcError, mangle, parseSince, type Out } from './common';
+import { EXIT, isRpcError, mangle, parseSince, type Out } from './common';
 import { formatLogLine } from './status';
 
 async function simple(c: RpcClient, o: CtlOptions, out: Out, fn: () => Promise<unknown>, what: string): Promise<number> {
   try { await fn(); return EXIT.OK; } catch (e) {
     if (!isRpcError(e)) throw e;
     out.error(`Failed to ${what}: ${e.message}`);
-    return exitCodeFor(e.code);
+    return EXIT.FAILURE;   // systemctl: log_error_errno() → EXIT_FAILURE (only job verbs translate bus errors)
   }
 }
 
