@@ -29,9 +29,9 @@ export class SocketUnitHost extends UnitHost implements SocketHost {
 
   private get sm(): SocketMachine | null { return this.machine as SocketMachine | null; }
 
-  /** Listen= entries as systemctl shows them. */
+  /** Listen= entries as systemctl shows them (socket_address_print: a bare port is `[::]:PORT`). */
   listenDescriptions(): { type: string; address: string }[] {
-    return (this.cfg.socket?.listen ?? []).map((l) => ({ type: LABEL[l.kind] ?? l.kind, address: l.address }));
+    return (this.cfg.socket?.listen ?? []).map((l) => ({ type: LABEL[l.kind] ?? l.kind, address: printAddress(l.kind, l.address) }));
   }
 
   openListeners(): { ok: true } | { error: string } {
@@ -139,6 +139,14 @@ export class SocketUnitHost extends UnitHost implements SocketHost {
     this.setPolling(false);
     super.dispose();
   }
+}
+
+function printAddress(kind: string, address: string): string {
+  const a = address.trim();
+  if ((kind === 'stream' || kind === 'datagram') && /^\d+$/.test(a)) {
+    return fs.existsSync('/proc/net/if_inet6') ? `[::]:${a}` : `0.0.0.0:${a}`;
+  }
+  return a;
 }
 
 function peerInfo(local: SockAddr | null, remote: SockAddr | null, cred: { pid: number; uid: number } | null): PeerInfo {
