@@ -90,7 +90,7 @@ export class Engine {
       // D-Bus StopUnit & co. look the unit up without loading it: "Unit X not loaded."
       if (opts.manual && !known && requested !== 'start' && requested !== 'restart' && requested !== 'reload-or-start'
         && requested !== 'reload-or-restart' && requested !== 'verify-active' && unit.loadState !== 'loaded') {
-        throw new EngineError('not-loaded', `Unit ${unit.id} not loaded.`);
+        throw new EngineError('not-found', `Unit ${unit.id} not loaded.`);
       }
       const r = this.addJob(unit, requested, mode, opts, cycles);
       if (!opts.dryRun) this.dispatch();

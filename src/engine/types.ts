@@ -83,8 +83,7 @@ export type DepOrigin = 'file' | 'implicit' | 'default' | 'dirs';
 
 /** Stable error codes of a refused request, with systemd's D-Bus error names. */
 export type EngineErrorCode =
-  | 'not-found'           // org.freedesktop.systemd1.NoSuchUnit  "Unit X not found."
-  | 'not-loaded'          // NoSuchUnit (stop & co. of a unit nobody references) "Unit X not loaded."
+  | 'not-found'           // org.freedesktop.systemd1.NoSuchUnit  "Unit X not found." / stop of an unknown unit: "Unit X not loaded."
   | 'masked'              // UnitMasked                            "Unit X is masked."
   | 'bad-setting'         // LoadFailed                            "Unit X has a bad unit file setting."
   | 'load-error'          // LoadFailed                            "Unit X failed to load properly..."
@@ -98,7 +97,6 @@ export type EngineErrorCode =
 
 export const DBUS_ERROR: Record<EngineErrorCode, string> = {
   'not-found': 'org.freedesktop.systemd1.NoSuchUnit',
-  'not-loaded': 'org.freedesktop.systemd1.NoSuchUnit',
   'masked': 'org.freedesktop.systemd1.UnitMasked',
   'bad-setting': 'org.freedesktop.systemd1.LoadFailed',
   'load-error': 'org.freedesktop.systemd1.LoadFailed',

@@ -18,7 +18,7 @@ test('refusals: not-found, masked, bad-setting, refuse-manual-start, not-loaded,
   assert.deepEqual(r.ok ? null : [r.code, r.message], ['only-by-dependency', 'Operation refused, unit r.service may be requested by dependency only (it is configured to refuse manual start/stop).']);
   assert.ok(h.engine.enqueue('r.service', 'start').ok, 'allowed when not manual');
   const nl = h.engine.enqueue('ghost.service', 'stop', 'replace', { manual: true });
-  assert.deepEqual(nl.ok ? null : [nl.code, nl.message], ['not-loaded', 'Unit ghost.service not loaded.']);
+  assert.deepEqual(nl.ok ? null : [nl.code, nl.message], ['not-found', 'Unit ghost.service not loaded.']);
   const rl = h.engine.enqueue('a.service', 'reload');
   assert.deepEqual(rl.ok ? null : [rl.code, rl.message], ['not-applicable', 'Job type reload is not applicable for unit a.service.']);
   const iso = h.engine.enqueue('a.service', 'start', 'isolate');
