@@ -57,9 +57,13 @@ export function compileUnit(src: UnitSource, ctx: SpecifierContext): UnitConfig 
     }
   }
 
+  // A fatal error in the fragment stops loading (bad-setting). In a drop-in it only stops parsing that file:
+  // systemd logs it and goes on with the next drop-in [obs].
   let fatal = false;
+  const abortedDropIns = new Set<string>();
   for (const a of src.assignments) {
     if (fatal) break;
+    if (abortedDropIns.has(a.file)) continue;
     const rawKey = `${a.section}.${a.key}`;
     if (a.section.startsWith('X-') || a.key.startsWith('X-')) { (raw[rawKey] ??= []).push(a.value); continue; }
     if (!known.includes(a.section)) continue;
@@ -70,7 +74,10 @@ export function compileUnit(src: UnitSource, ctx: SpecifierContext): UnitConfig 
     const actx: ApplyCtx = {
       cfg, file: a.file, line: a.line, key: a.key, section: a.section as SectionName, expand, issues: [],
       warn: (m) => diag(a.file, a.line, 'warning', false, m),
-      fatal: (m) => { diag(a.file, a.line, 'error', true, m); fatal = true; },
+      fatal: (m) => {
+        if (a.file !== src.fragmentPath && src.dropInPaths.includes(a.file)) { diag(a.file, a.line, 'error', false, m); abortedDropIns.add(a.file); return; }
+        diag(a.file, a.line, 'error', true, m); fatal = true;
+      },
     };
     let value = a.value;
     if (value === '' && row.empty !== 'parse') {

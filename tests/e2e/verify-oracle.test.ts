@@ -43,9 +43,10 @@ interface Cmp { systemd: number; matched: number; missing: string[]; falseErrors
 function compare(files: string[]): Cmp {
   const names = new Set(files.map((f) => path.basename(f).replace(/^([^@]+)@(\.[a-z]+)$/, '$1@i$2')));
   const fileSet = new Set(files);
+  const dropInDirs = files.map((f) => `${f}.d/`);
   const inScope = (l: string): boolean => {
     const m = /^(\/[^:]+):\d+: /.exec(l);
-    if (m) return fileSet.has(m[1]!);
+    if (m) return fileSet.has(m[1]!) || dropInDirs.some((d) => m[1]!.startsWith(d));
     const u = /^([^\s:]+): /.exec(l);
     if (u) return names.has(u[1]!);
     const b = /^Unit (\S+) /.exec(l);
@@ -191,6 +192,17 @@ test('verify agrees with systemd-analyze on hand-written value and syntax cases'
       if (type === 'socket') fs.writeFileSync(f.replace(/\.socket$/, '.service'), '[Service]\nExecStart=/bin/true\n');
       return f;
     });
+    // Drop-ins: applied after the fragment in file-name order; messages carry the drop-in's path and line.
+    const d = path.join(dir, 'dropin.service');
+    fs.writeFileSync(d, '[Service]\nExecStart=/bin/true\nType=simple\n');
+    fs.mkdirSync(`${d}.d`);
+    fs.writeFileSync(`${d}.d/20-b.conf`, '[Service]\nRestartSec=bogus\nFoo=1\n[Unit]\nAfter=bad..name\n');
+    fs.writeFileSync(`${d}.d/10-a.conf`, '[Service]\nExecStart=\nExecStart=/bin/echo "x\nKillSignal=NOPE\n');
+    const d2 = path.join(dir, 'dropin2.service');
+    fs.writeFileSync(d2, '[Service]\nExecStart=/bin/true\n');
+    fs.mkdirSync(`${d2}.d`);
+    fs.writeFileSync(`${d2}.d/a.conf`, '[Service]\nExecStart=/bin/false\nTimeoutSec=x\n[Bogus]\nA=1\n');
+    files.push(d, d2);
     const c = compare(files);
     const pct = c.systemd ? (100 * c.matched) / c.systemd : 100;
     console.log(`hand-written cases: ${files.length} files; systemd-analyze messages ${c.systemd}, tsysd reports ${c.matched} (${pct.toFixed(1)}%), `
