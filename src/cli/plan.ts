@@ -40,8 +40,9 @@ export function makeFileLoader(searchPath: string[], userMode: boolean): UnitLoa
   };
 }
 
-/** The [Unit] dependency assignments in file order, restricted to names the compiler accepted. */
-function depOrder(src: UnitSource, c: UnitConfig, ctx: SpecifierContext): { kind: DepKind; name: string }[] {
+/** The [Unit] dependency assignments in file order, restricted to names the compiler accepted. Loaders
+ * should set `cfg.depOrder = depOrder(src, cfg, ctx)` so the engine adds edges in systemd's order. */
+export function depOrder(src: UnitSource, c: UnitConfig, ctx: SpecifierContext): { kind: DepKind; name: string }[] {
   const su = { id: src.id, prefix: src.prefix, instance: src.instance, type: src.type, fragmentPath: src.fragmentPath };
   const out: { kind: DepKind; name: string }[] = [];
   const seen = new Set<string>();

@@ -15,8 +15,10 @@ import { ATOM, EngineError, isActiveOrActivating, isActiveOrReloading, isInactiv
 import { allowsLateMerge, collapse, isSuperset, jobCompare, mergeAndCollapse, requestedToJobType } from './jobtype';
 import type { EmergencyAction } from '../directives/types';
 
-/** What the executor answers when asked to run a job: finished now, wait for a state report, or a result. */
-export type RunJobOutcome = 'done' | 'wait' | { result: JobResult };
+/** What the executor answers when asked to run a job: finished now ('done'), in progress until a state
+ * report completes it ('wait'), not possible yet — rerun on this unit's next state change ('again',
+ * systemd's -EAGAIN, e.g. start while still stopping), or finished with a result. */
+export type RunJobOutcome = 'done' | 'wait' | 'again' | { result: JobResult };
 
 export interface EngineHost {
   /** Perform start/stop/restart(stop phase)/reload on the unit. Not called for verify-active/nop, for
@@ -289,6 +291,7 @@ export class Engine {
     }
     if (!j.installed) return;   // finished re-entrantly through unitStateChanged
     if (outcome === 'wait') return;
+    if (outcome === 'again') { j.state = 'waiting'; return; }
     this.finish(j, outcome === 'done' ? 'done' : outcome.result, true, outcome === 'done');
   }
 

@@ -15,13 +15,21 @@
 //   (+ reload-or-restart, try-reload-or-restart as systemctl maps them); modes replace fail isolate
 //   ignore-dependencies ignore-requirements flush replace-irreversibly triggering.
 // Run queue (engine.ts): installed jobs run when nothing they are ordered after is pending (stop first).
-//   host.runJob(job) → 'done' | 'wait' | { result }; the manager then reports
+//   host.runJob(job) → 'done' | 'wait' | 'again' | { result }  ('again' = not now, rerun on the unit's
+//   next state change). runJob gets start/stop/reload and 'restart' for the stop phase of a restart
+//   (the engine turns it into a start once the unit is inactive). verify-active, nop, starts of active
+//   units, stops of inactive ones, BindsTo checks and slices are handled by the engine itself. The
+//   manager then reports
 //   engine.unitStateChanged(name, oldActive, newActive, { reloadFailure?, willAutoRestart? }) and the
 //   engine completes jobs and applies run-time propagation (BindsTo, PartOf/Requires via transactions,
 //   StopWhenUnneeded, Upholds, OnFailure/OnSuccess, start-failure → 'dependency').
 //   host.jobFinished(job, result); engine.whenFinished(id, cb); engine.listJobs(); engine.cancelJob(id)
 //   JobTimeoutSec= through host.setTimer/clearTimer (microseconds).
+//   PropagatesReloadTo= is applied inside the reload transaction (try-reload jobs); callers must not
+//   re-propagate. OnFailure/OnSuccess, Upholds, StopWhenUnneeded, BindsTo stops are enqueued by the engine.
 // Plan (plan.ts): planTransaction(engine, units, type, mode) → PlanResult (the `tsysd plan --json` object).
+// Loaders: set UnitConfig.depOrder (src/cli/plan.ts depOrder(src, cfg, ctx)) so [Unit] edges are added in
+//   file order as systemd does; without it edges are added kind by kind (only rare orderings differ).
 export { Engine } from './engine';
 export type { EngineHost, EngineOptions, EnqueueResult, EnqueueOptions, RunJobOutcome, StateChangeInfo } from './engine';
 export { Graph, Unit, SPECIAL } from './graph';

@@ -233,3 +233,19 @@ test('cancelJob cancels a waiting job with result canceled', () => {
   assert.ok(h.engine.cancelJob(r.job.id));
   assert.equal(h.result('a.service'), 'canceled');
 });
+
+test("runJob 'again' puts the job back to waiting; it reruns on the unit's next state change", () => {
+  const h = harness({ 'a.service': {} });
+  let first = true;
+  const host = (h.engine as unknown as { host: { runJob: (j: { unit: string; type: string }) => unknown } }).host;
+  const orig = host.runJob;
+  host.runJob = (j) => { if (first) { first = false; h.calls.push(`${j.unit}/${j.type}(again)`); return 'again'; } return orig(j); };
+  h.set('a.service', 'deactivating');
+  const r = h.engine.enqueue('a.service', 'start');
+  assert.ok(r.ok);
+  assert.deepEqual(h.engine.listJobs().map((j) => j.state), ['waiting']);
+  h.set('a.service', 'inactive');
+  assert.deepEqual(h.calls, ['a.service/start(again)', 'a.service/start']);
+  h.set('a.service', 'active');
+  assert.equal(h.result('a.service'), 'done');
+});
