@@ -90,6 +90,8 @@ function systemdKeys(): { section: string; key: string }[] {
 test('verify agrees with systemd-analyze on a generated corpus of bad and good values', { skip: !haveAnalyze && 'systemd-analyze not installed' }, () => {
   const keys = systemdKeys();
   assert.ok(keys.length > 400);
+  assert.deepEqual(keys.filter(({ section, key }) => !findRow(section, key)).map(({ section, key }) => `${section}.${key}`), [],
+    'every directive systemd 252 knows has a row');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsysd-verify-oracle-'));
   try {
     const values = ['zzbogus zz', '', '0', '/x/y z', 'yes', '5s', 'foo.service', '-1'];
