@@ -144,7 +144,10 @@ export function computePlan(a: PlanArgs, logs?: string[]): PlanResult {
     loader: makeFileLoader(searchPath, a.user), userMode: a.user,
     host: { runJob: () => 'wait', log: (l) => { if (logs && l.level !== 'debug') logs.push(`${l.unit}: ${l.message}`); } },
   });
-  return planTransaction(engine, a.units, a.type, a.mode);
+  // start: the transaction on an idle system. stop/restart: what-if on a running system (everything
+  // reachable from default.target loaded and active), so propagation to dependents shows.
+  const whatIf = a.type !== 'start';
+  return planTransaction(engine, a.units, a.type, a.mode, whatIf ? { preload: ['default.target'], assumeActive: true } : {});
 }
 
 export function renderPlanText(p: PlanResult, logs: string[]): string {

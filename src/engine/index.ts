@@ -40,4 +40,4 @@ export * from './types';
 export * from './jobtype';
 export { synthesizeUnit } from './synth';
 export { planTransaction } from './plan';
-export type { PlanResult } from './plan';
+export type { PlanResult, PlanOptions } from './plan';

@@ -18,8 +18,18 @@ export interface PlanResult {
   cycles: { members: string[]; deleted_job: string | null }[];
 }
 
-export function planTransaction(engine: Engine, names: string[], type: RequestedJobType = 'start', mode: JobMode = 'replace'): PlanResult {
+export interface PlanOptions {
+  /** Load these first (a running manager has default.target's closure loaded: reverse edges known). */
+  preload?: string[];
+  /** What-if on a running system: every loaded unit counts as active (for --stop/--restart). */
+  assumeActive?: boolean;
+}
+
+export function planTransaction(engine: Engine, names: string[], type: RequestedJobType = 'start', mode: JobMode = 'replace', opts: PlanOptions = {}): PlanResult {
   engine.hold = true;
+  for (const p of opts.preload ?? []) engine.graph.unit(p);
+  for (const n of names) engine.graph.unit(n);
+  if (opts.assumeActive) for (const u of engine.graph.units()) if (u.loadState === 'loaded') u.activeState = 'active';
   const res: PlanResult = { ok: true, jobs: {}, order: [], waves: [], units: {}, cycles: [] };
   const jobs = new Map<Unit, { type: JobType; ignoreOrder: boolean }>();
   for (const n of names) {

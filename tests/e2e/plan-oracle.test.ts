@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { computePlan } from '../../src/cli/plan';
-import { generateCase, runOracle, normOracle, normPlan, sameResult, diffResult, runGenerators } from './plan-oracle-lib';
+import { generateCase, runOracle, normOracle, normPlan, sameResult, diffResult, runGenerators, makeTempDir, writeUnits } from './plan-oracle-lib';
 import { systemDefaultPaths } from '../../src/unit-file/paths';
 
 const SEED = Number(process.env['TSYSD_PLAN_SEED'] ?? 20261122);
@@ -95,4 +95,27 @@ test('plan agrees with systemd --test for units of the real tree (sample; TSYSD_
     process.stdout.write(`# real tree units: ${units.length - failures.length}/${units.length} agree\n`);
     assert.deepEqual(failures, []);
   } finally { fs.rmSync(gen.root, { recursive: true, force: true }); }
+});
+
+test('tsysd plan --stop: what would stop if a unit stops (running system assumed)', () => {
+  const dir = makeTempDir('tsysd-plan-stop-');
+  try {
+    writeUnits(dir, {
+      'default.target': '[Unit]\nWants=app.service side.service\n',
+      'db.service': '[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/sleep 1\n',
+      'app.service': '[Unit]\nDefaultDependencies=no\nRequires=db.service\nAfter=db.service\n[Service]\nExecStart=/bin/sleep 1\n',
+      'bound.service': '[Unit]\nDefaultDependencies=no\nBindsTo=app.service\nAfter=app.service\n[Service]\nExecStart=/bin/sleep 1\n',
+      'part.service': '[Unit]\nDefaultDependencies=no\nPartOf=db.service\n[Service]\nExecStart=/bin/sleep 1\n',
+      'side.service': '[Unit]\nDefaultDependencies=no\nWants=db.service bound.service part.service\n[Service]\nExecStart=/bin/sleep 1\n',
+    });
+    const p = computePlan({ unitPaths: [dir], user: false, mode: 'replace', json: true, type: 'stop', units: ['db.service'] });
+    assert.ok(p.ok);
+    assert.deepEqual(p.jobs, { 'app.service': 'stop', 'bound.service': 'stop', 'db.service': 'stop', 'part.service': 'stop' });
+    // stops run in reverse start order: bound before app before db
+    assert.deepEqual(p.waves, [['bound.service', 'part.service'], ['app.service'], ['db.service']]);
+    assert.ok(p.order.some(([a, b]) => a === 'bound.service' && b === 'app.service'));
+    assert.ok(p.order.some(([a, b]) => a === 'app.service' && b === 'db.service'));
+    const r = computePlan({ unitPaths: [dir], user: false, mode: 'replace', json: true, type: 'restart', units: ['db.service'] });
+    assert.deepEqual(r.jobs, { 'app.service': 'restart', 'bound.service': 'restart', 'db.service': 'restart', 'part.service': 'restart' });
+  } finally { fs.rmSync(dir, { recursive: true, force: true }); }
 });
