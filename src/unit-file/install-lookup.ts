@@ -33,6 +33,7 @@ export interface InstallLookupOptions {
   userMode?: boolean;
   unitPaths?: string[];   // explicit dirs: replace the defaults; the first is the config dir; presets from DIR-preset
   configDir?: string;     // override of the persistent config dir (root-prefixed automatically)
+  global?: boolean;       // systemctl --global: the user units' system-wide config (/etc/systemd/user)
   env?: Record<string, string | undefined>;
 }
 
@@ -48,6 +49,15 @@ export function makeLookup(opts: InstallLookupOptions = {}): InstallLookup {
     return {
       root: '', searchPath: dirs, persistentConfig: opts.configDir ?? first, runtimeConfig: opts.configDir ?? first,
       generator: [], transient: '', presetDirs: dirs.map((d) => `${d}-preset`), userMode, specifiers, warnings: [],
+    };
+  }
+  if (opts.global) {
+    return {
+      root, searchPath: ['/etc/systemd/user', '/run/systemd/user', '/usr/local/share/systemd/user', '/usr/share/systemd/user',
+        '/usr/local/lib/systemd/user', '/usr/lib/systemd/user'].map(R),
+      persistentConfig: R(opts.configDir ?? '/etc/systemd/user'), runtimeConfig: R('/run/systemd/user'), generator: [], transient: '',
+      presetDirs: ['/etc/systemd/user-preset', '/run/systemd/user-preset', '/usr/local/lib/systemd/user-preset', '/usr/lib/systemd/user-preset'].map(R),
+      userMode: true, specifiers, warnings: [],
     };
   }
   if (userMode) {

@@ -60,6 +60,7 @@ function ours(R: string, cmd: string[]): { stdout: string; stderr: string; rc: n
   const args: string[] = [];
   for (const a of cmd) {
     if (a === '--force') o.force = true;
+    else if (a === '--global') o.global = true;
     else if (a === '--runtime') o.runtime = true;
     else if (a.startsWith('--preset-mode=')) o.presetMode = a.split('=')[1] as I.InstallOptions['presetMode'];
     else args.push(a);
@@ -127,6 +128,15 @@ differential('presets', (R) => {
 }, [
   'preset foo.service other.service tp@.service static.service alsoonly.service', 'list-unit-files', 'preset-all', 'list-unit-files',
   'preset --preset-mode=enable-only up.service', 'preset tp@.service', 'preset-all --preset-mode=disable-only', 'list-unit-files',
+].map(c));
+
+differential('global-user-units', (R) => {
+  w(`${R}/usr/lib/systemd/user/u.service`, `${SVC}[Install]\nWantedBy=default.target\nAlias=u2.service\n`);
+  w(`${R}/usr/lib/systemd/user/default.target`, '[Unit]\nDescription=d\n');
+  w(`${R}/usr/lib/systemd/user-preset/90.preset`, 'disable u.service\n');
+}, [
+  '--global enable u.service', '--global is-enabled u.service u2.service', '--global list-unit-files', '--global disable u.service',
+  '--global mask u.service', '--global unmask u.service', '--global preset u.service', '--global is-enabled u.service',
 ].map(c));
 
 test('install: renderUnitFileList and unitFileState API', () => {
