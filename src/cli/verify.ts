@@ -143,7 +143,7 @@ export function collectVerify(targets: string[], opts: VerifyOptions): VerifyRes
     ];
     for (const [key, list, level] of check) {
       for (const d of list) {
-        if (exists(d)) continue;
+        if (!fileBacked(d) || exists(d)) continue;
         push({ ...findLine(src, key, (v) => v.includes(d)), unit: cfg.id, level, fatal: false, message: `tsysd: ${key}=${d} refers to a unit that does not exist` });
       }
     }
@@ -153,6 +153,9 @@ export function collectVerify(targets: string[], opts: VerifyOptions): VerifyRes
       push({ file: ne.file, line: ne.line, unit: cfg.id, level: 'info', fatal: false, message: `${ne.key.split('.')[1]}= is parsed but not enforced by tsysd` });
     }
   }
+  // Unit-level messages name the unit's fragment in `file` (JSON consumers); rendering stays `unit: message`.
+  const fragments = new Map(units.map((u) => [u.id, u.fragmentPath]));
+  for (const m of messages) if (!m.file && m.unit && fragments.get(m.unit)) m.file = fragments.get(m.unit)!;
   for (const cyc of orderingCycles(units)) {
     push({ file: '', line: 0, unit: cyc[0] ?? '', level: 'warning', fatal: false, message: `tsysd: ordering cycle among the given units: ${cyc.join(' → ')}` });
   }
