@@ -158,11 +158,17 @@ export class Engine {
 
   private install(j: Job): Job {
     const u = j.unit;
+    if (j.type === 'nop') {   // systemd keeps nop jobs in a slot of their own (unit->nop_job)
+      j.installed = true;
+      this.installed.set(j.id, j);
+      this.host.jobInstalled?.(j.info());
+      return j;
+    }
     const uj = u.job;
     if (uj) {
       if (isConflictingSafe(uj.type, j.type)) this.finish(uj, 'canceled', false, false);
       else {
-        const t = uj.type === 'nop' ? j.type : mergeAndCollapse(uj.type, j.type, u.activeState) ?? uj.type;
+        const t = mergeAndCollapse(uj.type, j.type, u.activeState) ?? uj.type;
         const late = allowsLateMerge(j.type) && isSuperset(uj.type, j.type);
         uj.type = t;
         uj.irreversible ||= j.irreversible;

@@ -181,3 +181,16 @@ test('aliases resolve to one unit; daemon-reload rebuilds edges and keeps state'
   assert.deepEqual(h.engine.graph.effectiveDeps(h.engine.graph.unit('a.service'))['Wants'], ['b.service']);
   assert.equal(h.state('a.service'), 'active');
 });
+
+test('try-restart of an inactive unit is a nop job that finishes done, even while another job is queued', () => {
+  const h = harness({ 'a.service': {}, 'b.service': { After: ['a.service'] } });
+  h.engine.enqueue('a.service', 'start');
+  const r = h.engine.enqueue('a.service', 'try-restart');
+  assert.ok(r.ok);
+  assert.equal(r.job.type, 'nop');
+  assert.ok(h.finished.includes('a.service/nop=done'));
+  assert.deepEqual(h.engine.listJobs().map((j) => `${j.unit}/${j.type}`), ['a.service/start']);
+  const t = h.engine.enqueue('b.service', 'try-restart');
+  assert.ok(t.ok);
+  assert.ok(h.finished.includes('b.service/nop=done'));
+});
