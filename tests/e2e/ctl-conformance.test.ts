@@ -175,3 +175,18 @@ test('list-sockets; stopping a socket-activated service warns that the socket ca
   same(await d.ctl(['stop', 'trig.service']), 0, '', 'Warning: Stopping trig.service, but it can still be activated by:\n  trig.socket\n');
   same(await d.ctl(['stop', 'trig.socket']), 0, '');
 });
+
+test('a unit file changed on disk: NeedDaemonReload=yes and systemctl\'s warning on start/status', async () => {
+  fs.writeFileSync(path.join(d.unitDir, 'changing.service'), '[Service]\nExecStart=/bin/sleep 1000\n');
+  same(await d.ctl(['daemon-reload']), 0, '');
+  assert.equal((await d.ctl(['start', 'changing.service'])).code, 0);
+  await new Promise((r) => setTimeout(r, 1100));   // a new mtime second
+  fs.writeFileSync(path.join(d.unitDir, 'changing.service'), '[Service]\nExecStart=/bin/sleep 999\n');
+  same(await d.ctl(['show', '-p', 'NeedDaemonReload', 'changing.service']), 0, 'NeedDaemonReload=yes\n');
+  const warn = "Warning: The unit file, source configuration file or drop-ins of changing.service changed on disk. Run 'systemctl daemon-reload' to reload units.\n";
+  same(await d.ctl(['restart', 'changing.service'], { argv0: sysctl }), 0, '', warn);
+  const st = await d.ctl(['status', 'changing.service'], { argv0: sysctl });
+  assert.equal(st.stderr, warn);
+  same(await d.ctl(['daemon-reload']), 0, '');
+  assert.equal((await d.ctl(['stop', 'changing.service'])).code, 0);
+});

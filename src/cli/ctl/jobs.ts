@@ -51,7 +51,14 @@ export async function runJobVerb(c: RpcClient, o: CtlOptions, out: Out): Promise
   const mode = (isolate ? 'isolate' : o.jobMode) as JobMode;
   const text = isolate ? 'start' : verb;
   let rc: number = EXIT.OK;
+  const reloadChecks = units.map((unit) => c.call('show', { unit, properties: ['NeedDaemonReload'] })
+    .then((r) => r.properties.some(([k, v]) => k === 'NeedDaemonReload' && v === 'yes'), () => false));
   const results = await Promise.allSettled(units.map((unit) => c.call(verb as MethodName & 'start', { unit, mode, wait: !o.noBlock })));
+  const needReload = await Promise.all(reloadChecks);
+  if (!o.quiet) {
+    const { unitFileChangedWarning } = require('./status') as typeof import('./status');
+    units.forEach((u, i) => { if (needReload[i]) out.error(unitFileChangedWarning(u, o)); });
+  }
   results.forEach((r, i) => {
     const unit = units[i] as string;
     if (r.status === 'fulfilled') return;

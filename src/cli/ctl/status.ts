@@ -23,6 +23,11 @@ function since(ts: number, now: number): string {
   return ts ? ` since ${formatTimestamp(ts)}; ${formatAgo(ts, now)}` : '';
 }
 
+/** systemctl's warn_unit_file_changed() (stderr). */
+export function unitFileChangedWarning(unit: string, o: CtlOptions): string {
+  return `Warning: The unit file, source configuration file or drop-ins of ${unit} changed on disk. Run '${o.prog === 'tsysctl' ? 'tsysctl' : 'systemctl'}${o.user ? ' --user' : ''} daemon-reload' to reload units.`;
+}
+
 export function formatLogLine(l: LogLine, host: string): string {
   const who = l.pid ? `${l.ident}[${l.pid}]` : l.ident;
   return `${formatShortTs(l.ts)} ${host} ${who}: ${l.message}`;
@@ -60,7 +65,6 @@ export function renderStatus(s: StatusReply, nowUs: number, host: string): strin
   const showResult = s.result && s.result !== 'success';
   const sub = s.subState && s.subState !== s.activeState ? ` (${s.subState})` : '';
   out.push(`${label('Active')}${s.activeState}${sub}${showResult ? ` (Result: ${s.result})` : ''}${since(ts, nowUs)}`);
-  if (s.needDaemonReload) out.push(`${INDENT}Warning: The unit file, source configuration file or drop-ins of ${s.id} changed on disk. Run 'systemctl daemon-reload' to reload units.`);
   if (!s.conditionResult && s.conditionTs) {
     out.push(`${label('Condition')}start condition failed at ${formatTimestamp(s.conditionTs)}; ${formatAgo(s.conditionTs, nowUs)}`);
     if (s.failedCondition) out.push(`${INDENT}└─ ${s.failedCondition} was not met`);
@@ -128,6 +132,7 @@ export async function runStatus(c: RpcClient, o: CtlOptions, out: Out): Promise<
     if (!first) out.line();
     first = false;
     for (const l of renderStatus(s, Date.now() * 1000, host)) out.line(l);
+    if (s.needDaemonReload) out.error(unitFileChangedWarning(s.id, o));
     if (s.activeState !== 'active' && s.activeState !== 'reloading') anyInactive = true;
   }
   if (rc) return rc;
