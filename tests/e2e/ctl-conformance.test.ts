@@ -190,3 +190,9 @@ test('a unit file changed on disk: NeedDaemonReload=yes and systemctl\'s warning
   same(await d.ctl(['daemon-reload']), 0, '');
   assert.equal((await d.ctl(['stop', 'changing.service'])).code, 0);
 });
+
+// Must stay last: it ends the manager.
+test('exit CODE: orderly shutdown, tsysd exits with the code (container semantics)', async () => {
+  same(await d.ctl(['exit', '7']), 0, '');
+  assert.equal(await d.waitExit(30000), 7);
+});
