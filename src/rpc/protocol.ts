@@ -29,7 +29,8 @@ export const ErrorCode = {
   METHOD_NOT_FOUND: -32601,
   INVALID_PARAMS: -32602,     // data.field = offending key
   INTERNAL_ERROR: -32603,
-  // tsysd application codes (stable; tsysctl maps them to systemctl exit codes, see ctl/errors.ts)
+  // tsysd application codes (stable). For job verbs tsysctl maps them to systemctl's exit codes as noted
+  // (translate_bus_error_to_exit_status, src/cli/ctl/common.ts exitCodeFor); other verbs exit 1 on any error.
   NO_SUCH_UNIT: 1,            // "Unit X not found."                                  → rc 5
   UNIT_MASKED: 2,             // "Unit X is masked."                                  → rc 1
   JOB_FAILED: 3,              // only with wait:true; data.result = job result (failed, dependency, timeout, canceled...),
