@@ -95,6 +95,45 @@ const EXEC_FIELDS: Record<string, Field> = {
   LimitNOFILE: (c) => lim(c, 'NOFILE', 'hard'), LimitNOFILESoft: (c) => lim(c, 'NOFILE', 'soft'),
   LimitNPROC: (c) => lim(c, 'NPROC', 'hard'), LimitCORE: (c) => lim(c, 'CORE', 'hard'),
 };
+/** Dependencies systemd records with origin-file, minus the ones it adds implicitly from the same file
+ *  (slice, journald socket for journal logging, dbus.socket for Type=dbus) which the engine adds in tsysd. */
+const IMPLICIT = new Set(['-.mount', 'system.slice', 'systemd-journald.socket', 'dbus.socket', 'sysinit.target', 'tmp.mount',
+  'systemd-tmpfiles-setup.service', 'systemd-remount-fs.service']);
+function depSet(lines: string[], c: UnitConfig): string[] {
+  const all = Object.values(c.unit.deps).flat();
+  return lines.map((l) => /^(\S+) \(([^)]*)\)$/.exec(l)).filter((m): m is RegExpExecArray => !!m && m[2]!.split(' ').includes('origin-file'))
+    .map((m) => m[1]!)
+    .filter((n) => !IMPLICIT.has(n) || all.includes(n))
+    .filter((n) => !/\.slice$/.test(n))
+    .sort();
+}
+/** systemd merges an alias (a symlink such as default.target) into its target; resolve like the engine does. */
+function resolveAlias(n: string): string {
+  for (const d of ['/etc/systemd/system', '/lib/systemd/system']) {
+    try {
+      const t = fs.readlinkSync(path.join(d, n));
+      return t === '/dev/null' ? n : path.basename(t);
+    } catch { /* not a symlink here */ }
+  }
+  return n;
+}
+const dep = (k: keyof UnitConfig['unit']['deps']): Field => (c) => {
+  const l = c.unit.deps[k].filter((n) => !/\.slice$/.test(n)).map(resolveAlias);
+  return l.length ? [...new Set(l)].sort() : null;
+};
+const DEP_FIELDS: Record<string, Field> = {
+  Requires: dep('Requires'), Requisite: dep('Requisite'), Wants: dep('Wants'), BindsTo: dep('BindsTo'), PartOf: dep('PartOf'),
+  Conflicts: dep('Conflicts'), Before: dep('Before'), After: dep('After'), OnFailure: dep('OnFailure'),
+};
+const COND_FIELDS: Record<string, Field> = {
+  ConditionPathExists: (c) => cond(c, 'PathExists', false), ConditionDirectoryNotEmpty: (c) => cond(c, 'DirectoryNotEmpty', false),
+  ConditionKernelCommandLine: (c) => cond(c, 'KernelCommandLine', false), ConditionVirtualization: (c) => cond(c, 'Virtualization', false),
+  AssertPathExists: (c) => cond(c, 'PathExists', true),
+};
+function cond(c: UnitConfig, kind: string, assert: boolean): string[] | null {
+  const l = c.unit.conditions.filter((x) => x.kind === kind && x.assert === assert).map((x) => `${x.trigger ? '|' : ''}${x.negate ? '!' : ''}${x.value}`);
+  return l.length ? l.sort() : null;   // order-insensitive: systemd prepends conditions, tsysd keeps file order
+}
 function cmd(list: { argv: string[] }[]): string[] | null { return list.length ? list.map((x) => norm(x.argv.join(' '))) : null; }
 function listen(c: UnitConfig, kind: string): string[] | null {
   // systemd prints a bare port as the dual-stack address it binds.
@@ -128,14 +167,16 @@ function compareWithDump(names: string[], unitDir: string | null, label: string)
       const cfg = compileUnit(loadUnitSource(n, sp), ctx);
       if (cfg.loadState !== 'loaded') { mismatches.push(`${n}: tsysd loadState ${cfg.loadState}`); continue; }
       units++;
-      const fields = { ...(cfg.type === 'service' ? SERVICE_FIELDS : SOCKET_FIELDS), ...EXEC_FIELDS };
+      const fields: Record<string, Field> = { ...(cfg.type === 'service' ? SERVICE_FIELDS : SOCKET_FIELDS), ...EXEC_FIELDS, ...DEP_FIELDS, ...COND_FIELDS };
       for (const [k, f] of Object.entries(fields)) {
         const ours = f(cfg);
         const theirs = d.get(k);
         if (ours === null && theirs === undefined) continue;
         if (ours === null) continue;   // systemd prints manager defaults tsysd does not model (e.g. LimitNOFILE)
         compared++;
-        const t = (theirs ?? []).map((x) => (k.startsWith('Exec') ? norm(x) : x));
+        let t = (theirs ?? []).map((x) => (k.startsWith('Exec') ? norm(x) : x));
+        if (k in DEP_FIELDS) t = depSet(t, cfg);
+        if (k.startsWith('Condition') || k.startsWith('Assert')) t = t.map((x) => x.replace(/ (untested|succeeded|failed)$/, '')).sort();
         if (JSON.stringify(ours) === JSON.stringify(t)) agreed++;
         else mismatches.push(`${n} ${k}: tsysd ${JSON.stringify(ours)} systemd ${JSON.stringify(t)}`);
       }
