@@ -108,6 +108,8 @@ export async function main(argv: string[], prog: string): Promise<number> {
 
 if (require.main === module || /(^|\/)(tsysctl|systemctl|journalctl)(\.js)?$/.test(process.argv[1] ?? '')) {
   const prog = progName(process.argv[1]);
+  // `tsysctl list-units | head -1`: a closed pipe ends us quietly, like systemctl.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); });
   main(process.argv.slice(2), prog).then((code) => {
     process.exitCode = code;
   }, (err: unknown) => {
