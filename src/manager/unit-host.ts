@@ -5,15 +5,19 @@
 // delivered from the event loop (timers, exits) — never from inside a call the machine made.
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import type { Condition, EmergencyAction, UnitConfig } from '../directives/types';
 import type { ExecKind, ExecRuntime } from '../exec/types';
-import { prepareExec } from '../exec/prepare';
+import { prepareExec, privateTmpDirs } from '../exec/prepare';
+import { dirRoots, removeRuntimeDirectories } from '../exec/dirs';
 import { unitPids, type UnitProcesses } from '../exec/kill';
 import { POLL_READABLE, type ExecOutcome as PlatformOutcome, type Platform } from '../platform/types';
 import { evaluateConditionList, type ConditionEnv } from '../units/conditions';
 import type { ConditionEval, ExecListName, LogLevel, ServiceHost, SpawnRequest, SpawnResult } from '../units/host';
 import type { ExecOutcome, StateChange, UnitMachine } from '../units/types';
 import { closeChildEnds, planStdio, readCapture } from './stdio';
+
+const DEAD_SUBS = new Set(['dead', 'failed', 'auto-restart']);
 
 const KIND: Record<ExecListName, ExecKind> = {
   ExecCondition: 'condition', ExecStartPre: 'start-pre', ExecStart: 'start', ExecStartPost: 'start-post',
@@ -104,7 +108,23 @@ export class UnitHost implements ServiceHost {
     this.mgr.unitLog(this.id, level, text.startsWith(prefix) ? text.slice(prefix.length) : text);
   }
 
-  stateChanged(change: StateChange): void { this.mgr.stateChanged(this, change); }
+  stateChanged(change: StateChange): void {
+    // service_enter_dead(): once dead/failed/auto-restart, drop RuntimeDirectory= (per RuntimeDirectoryPreserve=)
+    // and this activation's PrivateTmp= directories, so each start gets fresh ones and nothing is left behind.
+    if (this.cfg.type === 'service' && DEAD_SUBS.has(change.newSub) && !DEAD_SUBS.has(change.oldSub)) this.destroyRuntimeData(change.newSub === 'auto-restart');
+    this.mgr.stateChanged(this, change);
+  }
+
+  private destroyRuntimeData(restarting: boolean): void {
+    const p = this.mgr.platform;
+    const ex = this.cfg.exec;
+    if (ex.runtimeDirectory.length > 0) removeRuntimeDirectories(p, ex, dirRoots({ userMode: this.mgr.userMode }, os.homedir()), restarting);
+    if (ex.privateTmp) {
+      const d = privateTmpDirs({ invocationId: this.machine?.base?.invocationId ?? '', unitName: this.id } as ExecRuntime);
+      p.removeTree(d.tmp);
+      p.removeTree(d.varTmp);
+    }
+  }
 
   evaluateConditions(list: Condition[]): ConditionEval {
     const r = evaluateConditionList(list, this.mgr.conditionEnv);
