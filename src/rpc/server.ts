@@ -70,6 +70,7 @@ export class ControlServer {
   private offEvent: () => void;
   private nextSub = 1;
   private peerCred: PeerCredFn;
+  private fallbackMode: number | null = null;
   /** job id → resolvers of `wait: true` requests. */
   private jobWaiters = new Map<number, Array<(e: JobEvent) => void>>();
   /** While a job method call is in progress, removed-job events are kept here (the job may finish inside the call). */
@@ -78,7 +79,13 @@ export class ControlServer {
 
   constructor(private readonly opts: ServerOptions) {
     this.limits = { ...LIMITS, ...(opts.limits ?? {}) } as Limits;
-    this.peerCred = opts.peerCred ?? nativePeerCred() ?? socketModePeerCred(opts.path);
+    const native = opts.peerCred ? null : nativePeerCred();
+    if (!opts.peerCred && !native) {
+      // No SO_PEERCRED available: restrict the socket to its owner and trust its permissions instead.
+      debug('native peer credentials unavailable: control socket restricted to its owner (0600)');
+      this.fallbackMode = 0o600;
+    }
+    this.peerCred = opts.peerCred ?? native ?? socketModePeerCred(opts.path);
     const methods: Record<string, jayson.Method> = {};
     for (const name of Object.keys(METHODS) as MethodName[]) {
       methods[name] = new jayson.Method({
@@ -101,7 +108,7 @@ export class ControlServer {
       this.srv.once('error', reject);
       this.srv.listen({ path: this.opts.path, backlog: 1024 }, () => {
         this.srv.off('error', reject);
-        try { fs.chmodSync(this.opts.path, this.opts.socketMode ?? 0o666); } catch { /* best effort */ }
+        try { fs.chmodSync(this.opts.path, this.fallbackMode ?? this.opts.socketMode ?? 0o666); } catch { /* best effort */ }
         debug('listening on %s', this.opts.path);
         resolve();
       });

@@ -56,3 +56,29 @@ test('uid 65534 (setpriv) reads state but is denied state changes; root is allow
   } finally { await h.close(); }
 });
 
+
+test('without the native addon the socket is restricted to its owner (0600) and the owner is trusted', async () => {
+  const script = `
+    const fs = require('fs');
+    const { harness } = require(${JSON.stringify(require.resolve('./rpc-helpers'))});
+    const { RpcClient } = require(${JSON.stringify(require.resolve('../../src/rpc/client'))});
+    harness({ peerCred: undefined }).then(async (h) => {
+      const mode = fs.statSync(h.sock).mode & 0o777;
+      const c = await RpcClient.connect(h.sock);
+      const r = await c.call('start', { unit: 'b.service', wait: true });
+      c.close();
+      process.stdout.write(JSON.stringify({ mode, result: r.result, caller: h.mgr.calls.find((x) => x.method === 'start').caller }));
+      await h.close();
+    });`;
+  const { spawn } = require('node:child_process') as typeof import('node:child_process');
+  const out = await new Promise<string>((resolve) => {
+    const p = spawn(process.execPath, ['-e', script], { env: { ...process.env, TSYSD_NATIVE_DIR: '/nonexistent-tsysd-native' } });
+    let s = '';
+    p.stdout.on('data', (d: Buffer) => { s += d; });
+    p.on('close', () => resolve(s));
+  });
+  const r = JSON.parse(out) as { mode: number; result: string; caller: { uid: number; privileged: boolean } };
+  assert.equal(r.mode, 0o600);
+  assert.equal(r.result, 'done');
+  assert.deepEqual([r.caller.uid, r.caller.privileged], [0, true]);
+});
