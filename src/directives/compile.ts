@@ -108,6 +108,8 @@ export function compileUnit(src: UnitSource, ctx: SpecifierContext): UnitConfig 
     cfg.loadError = FATAL_SUMMARY;
     return cfg;
   }
+  // RestartKillSignal= defaults to KillSignal= (any unit with a kill context).
+  if (!(raw['Service.RestartKillSignal']?.length || raw['Socket.RestartKillSignal']?.length)) cfg.kill.restartKillSignal = cfg.kill.killSignal;
   finishService(cfg, raw, diag);
   finishSocket(cfg, raw, diag);
   if (cfg.diagnostics.some((d) => d.fatal)) {
@@ -137,7 +139,6 @@ function finishService(cfg: UnitConfig, raw: Record<string, string[]>, diag: Dia
   if (!set('Type')) s.type = s.busName ? 'dbus' : s.execStart.length ? 'simple' : 'oneshot';
   if (s.type === 'oneshot' && !set('TimeoutSec') && !set('TimeoutStartSec')) s.timeoutStartUs = Infinity;
   if (!set('TimeoutAbortSec')) s.timeoutAbortUs = s.timeoutStopUs;
-  if (!set('RestartKillSignal')) cfg.kill.restartKillSignal = cfg.kill.killSignal;
   const wd = raw['Service.WatchdogSec']?.at(-1);
   const watchdogSet = s.watchdogUs > 0 || (wd !== undefined && (parseTimespan(wd) ?? 0) > 0);   // infinity: no pings needed, still main
   // service_add_extras(): NotifyAccess=none (default or explicit) becomes main for notify types or a watchdog.

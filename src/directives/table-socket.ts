@@ -50,7 +50,9 @@ function listenRow(key: string, kind: ListenKind, pathOnly: boolean): Row {
     } else if (kind === 'seqpacket' && !a.startsWith('/') && !a.startsWith('@') && !a.startsWith('vsock:')) {
       ctx.warn(`Address family not supported, ignoring: ${a}`); return;
     }
-    sock(ctx.cfg).listen.push({ kind, address: a, file: ctx.file, line: ctx.line });
+    // Netlink addresses are stored as "family group" (group 0 when omitted), as systemd does.
+    const address = kind === 'netlink' ? (a.trim().split(/[ \t]+/).length === 1 ? `${a.trim()} 0` : a.trim().split(/[ \t]+/).join(' ')) : a;
+    sock(ctx.cfg).listen.push({ kind, address, file: ctx.file, line: ctx.line });
   }, (c) => { sock(c).listen = []; });
 }
 
