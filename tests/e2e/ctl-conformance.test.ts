@@ -17,6 +17,9 @@ const UNITS: Record<string, string> = {
   'multi-user.target': '[Unit]\nDescription=Multi-User System\n',
   'trig.socket': `[Socket]\nListenStream=@tsysd-ctl-conformance-${process.pid}\n`,
   'trig.service': '[Service]\nExecStart=/bin/sleep 1000\n',
+  'dropped.service': '[Unit]\nDescription=Dropped\n[Service]\nExecStart=/bin/sleep 1000\n',
+  'dropped.service.d/10-a.conf': '[Service]\nEnvironment=A=1\n',
+  'dropped.service.d/20-b.conf': '[Unit]\nDescription=Dropped twice\n',
   'app.target': '[Unit]\nDescription=App\nWants=static.service oneshot-ok.service\n',
 };
 
@@ -189,6 +192,24 @@ test('a unit file changed on disk: NeedDaemonReload=yes and systemctl\'s warning
   assert.equal(st.stderr, warn);
   same(await d.ctl(['daemon-reload']), 0, '');
   assert.equal((await d.ctl(['stop', 'changing.service'])).code, 0);
+});
+
+test('status shows drop-ins grouped by directory; logs -f follows new lines', async () => {
+  same(await d.ctl(['start', 'dropped.service']), 0, '');
+  const st = await d.ctl(['status', 'dropped.service']);
+  assert.equal(st.code, 0, st.stderr);
+  assert.match(st.stdout, new RegExp(`^● dropped\\.service - Dropped twice\\n {5}Loaded: loaded \\(${d.unitDir}/dropped\\.service; static\\)\\n {4}Drop-In: ${d.unitDir}/dropped\\.service\\.d\\n {13}└─10-a\\.conf, 20-b\\.conf\\n {5}Active: active \\(running\\)`));
+  same(await d.ctl(['stop', 'dropped.service']), 0, '');
+  // follow: a long-running tsysctl logs -f sees a line written after it started
+  const { spawn } = require('node:child_process') as typeof import('node:child_process');
+  const p = spawn(process.execPath, [TSYSCTL, '--socket', d.sock, 'logs', '-f', '-u', 'talker.service', '-n', '0']);
+  let out = '';
+  p.stdout.on('data', (b: Buffer) => { out += b.toString(); });
+  await new Promise((r) => setTimeout(r, 500));
+  same(await d.ctl(['start', 'talker.service']), 0, '');
+  assert.ok(await waitFor(() => /hello from talker\n/.test(out), 5000), out);
+  p.kill('SIGINT');
+  await new Promise((r) => p.on('close', r));
 });
 
 // Must stay last: it ends the manager.
