@@ -210,6 +210,7 @@ test('status shows drop-ins grouped by directory; logs -f follows new lines', as
   assert.ok(await waitFor(() => /hello from talker\n/.test(out), 5000), out);
   p.kill('SIGINT');
   await new Promise((r) => p.on('close', r));
+  assert.equal(out.split('hello from talker').length - 1, 1, `-n 0 printed old lines:\n${out}`);
 });
 
 // Must stay last: it ends the manager.

@@ -79,7 +79,7 @@ export async function runLogs(c: RpcClient, o: CtlOptions, out: Out): Promise<nu
   })).lines;
   let got: LogLine[] = units.length ? (await Promise.all(units.map(fetch))).flat() : await fetch(undefined);
   got.sort((a, b) => a.seq - b.seq);
-  if (lines !== undefined) got = got.slice(-lines);
+  if (lines !== undefined) got = lines === 0 ? [] : got.slice(-lines);
   if (!got.length && !o.follow && !o.quiet) out.line('-- No entries --');
   let lastSeq = 0;
   for (const l of got) { out.line(fmt(l)); lastSeq = Math.max(lastSeq, l.seq); }
