@@ -34,7 +34,7 @@ const BOOLS = ['CPUSchedulingResetOnFork', 'TTYReset', 'TTYVHangup', 'TTYVTDisal
   'RestrictRealtime', 'RestrictSUIDSGID', 'LockPersonality', 'PrivateDevices', 'ProtectKernelTunables',
   'ProtectKernelModules', 'ProtectKernelLogs', 'ProtectClock', 'ProtectControlGroups', 'PrivateNetwork', 'PrivateUsers',
   'PrivateMounts', 'PrivateIPC', 'ProtectHostname', 'MountAPIVFS'];
-const PATH_LISTS = ['ExtensionDirectories', 'ExtensionImages', 'MountImages', 'ReadWriteDirectories', 'ReadOnlyDirectories',
+const PATH_LISTS = ['ExtensionDirectories', 'ExtensionImages', 'ReadWriteDirectories', 'ReadOnlyDirectories',
   'InaccessibleDirectories', 'ReadWritePaths', 'ReadOnlyPaths', 'InaccessiblePaths', 'ExecPaths', 'NoExecPaths',
   'BindPaths', 'BindReadOnlyPaths', 'TemporaryFileSystem'];
 const ANY = ['RootImageOptions', 'SecureBits', 'RestrictFileSystems',
@@ -53,10 +53,16 @@ export const SANDBOX_ROWS: Row[] = [
   ...BOOLS.map((k) => unenforced(k, SS, pBool, false, { empty: k === 'MountAPIVFS' ? 'reset' : 'parse' })),
   ...PATH_LISTS.map((k) => unenforced(k, SS, (w, key) => {
     if (key === 'TemporaryFileSystem') return w.startsWith('/') ? ok(w) : bad(`${key}= path is not absolute, ignoring: ${w.split(':')[0]}`);
-    if (key === 'MountImages' && !w.replace(/^-/, '').includes(':')) return w.replace(/^-/, '').startsWith('/') ? bad(`Missing destination in MountImages, ignoring: ${w}`) : pPathWord(w, key);
     return pPathWord(w.split(':')[0] ?? w, key);
   }, true)),
   ...ANY.map((k) => unenforced(k, SS, ok)),
+  custom('MountImages', SS, true, (v, ctx) => {
+    for (const w of v.split(/[ \t\n\r]+/).filter((x) => x !== '')) {
+      const src = w.replace(/^-/, '').split(':')[0] ?? '';
+      if (!src.startsWith('/')) { ctx.warn(`MountImages= path is not absolute, ignoring: ${src}`); continue; }
+      if (!w.includes(':')) { ctx.warn(`Missing destination in MountImages, ignoring: ${v}`); return; }
+    }
+  }, () => undefined, { enforced: false }),
   unenforced('CoredumpFilter', SS, (v) => v.split(/\s+/).every((w) => COREDUMP.includes(w) || /^(0x)?[0-9a-fA-F]+$/.test(w))
     ? ok(v) : bad(`Failed to parse the CoredumpFilter=${v}, ignoring: ${v.startsWith('-') ? 'Numerical result out of range' : 'Invalid argument'}`), false, { empty: 'reset' }),
   unenforced('IOSchedulingClass', SS, (v) => ['realtime', 'best-effort', 'idle', 'none', '0', '1', '2', '3'].includes(v) ? ok(v) : bad(`Failed to parse IO scheduling class, ignoring: ${v}`), false, { empty: 'reset' }),

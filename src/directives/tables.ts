@@ -30,16 +30,17 @@ export function findRow(section: string, key: string): Row | undefined {
 }
 
 /** The type-specific section a unit type parses with tables ('' when tsysd has no table for it). */
-export function typeSection(type: UnitType): SectionName | '' {
+export function typeSection(type: UnitType): SectionName | 'Target' | '' {
   if (type === 'service') return 'Service';
   if (type === 'socket') return 'Socket';
+  if (type === 'target') return 'Target';   // a known section without any key
   return '';
 }
 
 /** Section names systemd knows for a unit type (others warn "Unknown section"). */
 export function knownSections(type: UnitType): string[] {
   const own: Record<UnitType, string> = {
-    service: 'Service', socket: 'Socket', target: '', mount: 'Mount', device: '', timer: 'Timer', path: 'Path',
+    service: 'Service', socket: 'Socket', target: 'Target', mount: 'Mount', device: '', timer: 'Timer', path: 'Path',
     slice: 'Slice', scope: 'Scope', swap: 'Swap', automount: 'Automount',
   };
   return ['Unit', 'Install', own[type]].filter((s) => s !== '');

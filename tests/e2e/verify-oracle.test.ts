@@ -183,6 +183,8 @@ const CASES: [string, string][] = [
   ['socket', '[Socket]\nListenStream=/run/s\nSocketMode=0600\nDirectoryMode=8\nBacklog=-5\nMaxConnections=0\nReceiveBuffer=1M\nSendBuffer=1X\nKeepAliveTimeSec=2h\n'],
   ['socket', '[Socket]\nListenStream=/run/s\nSymlinks=/run/a relative\nFileDescriptorName=a:b\nTriggerLimitBurst=x\nTimeoutSec=5\nExecStartPre=/bin/true "x\n'],
   ['target', '[Unit]\nDescription=T\nAfter=a.service\nFoo=1\n[Install]\nWantedBy=multi-user.target\nAlias=x.target\n[Service]\nExecStart=/bin/true\n'],
+  ['target', '[Target]\nFoo=1\n[Unit]\nDescription=x\n'],
+  ['socket', '[Socket]\nListenStream=/run/q.sock\n[Service]\nExecStart=/bin/true\n'],
 ];
 
 test('verify agrees with systemd-analyze on hand-written value and syntax cases', { skip: !haveAnalyze && 'systemd-analyze not installed' }, () => {

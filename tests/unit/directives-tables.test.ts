@@ -50,7 +50,7 @@ test('exec/kill/sandbox/resource rows exist in both [Service] and [Socket]; type
   assert.equal(findRow('Socket', 'Type'), undefined);
   assert.equal(findRow('Service', 'ListenStream'), undefined);
   assert.deepEqual(knownSections('service'), ['Unit', 'Install', 'Service']);
-  assert.deepEqual(knownSections('target'), ['Unit', 'Install']);
+  assert.deepEqual(knownSections('target'), ['Unit', 'Install', 'Target']);
   const seen = new Set<string>();
   for (const r of ALL_ROWS) for (const s of r.sections) { assert.ok(!seen.has(`${s}.${r.key}`)); seen.add(`${s}.${r.key}`); }
 });
