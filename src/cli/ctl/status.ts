@@ -126,6 +126,7 @@ export async function runStatus(c: RpcClient, o: CtlOptions, out: Out): Promise<
       if (e.code === 1) { out.error(`Unit ${unit} could not be found.`); rc = EXIT.NOPERMISSION; continue; }
       out.error(`Failed to get status of ${unit}: ${e.message}`); rc = EXIT.FAILURE; continue;
     }
+    s.logs = lines === 0 ? [] : s.logs.slice(-lines);
     if (s.loadState === 'not-found' && s.activeState === 'inactive') {   // systemctl: show_one() → rc 4
       out.error(`Unit ${unit} could not be found.`); rc = EXIT.NOPERMISSION; continue;
     }
