@@ -60,7 +60,7 @@ export const SANDBOX_ROWS: Row[] = [
     for (const w of v.split(/[ \t\n\r]+/).filter((x) => x !== '')) {
       const src = w.replace(/^-/, '').split(':')[0] ?? '';
       if (!src.startsWith('/')) { ctx.warn(`MountImages= path is not absolute, ignoring: ${src}`); continue; }
-      if (!w.includes(':')) { ctx.warn(`Missing destination in MountImages, ignoring: ${v}`); return; }
+      if (!w.includes(":")) { ctx.warn(`Missing destination in MountImages, ignoring: ${v}`); continue; }
     }
   }, () => undefined, { enforced: false }),
   unenforced('CoredumpFilter', SS, (v) => v.split(/\s+/).every((w) => COREDUMP.includes(w) || /^(0x)?[0-9a-fA-F]+$/.test(w))
