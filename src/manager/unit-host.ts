@@ -18,6 +18,8 @@ import type { ExecOutcome, StateChange, UnitMachine } from '../units/types';
 import { closeChildEnds, planStdio, readCapture } from './stdio';
 
 const DEAD_SUBS = new Set(['dead', 'failed', 'auto-restart']);
+/** Units whose not-enforced directives were already reported (once per unit per manager lifetime). */
+const NOT_ENFORCED_REPORTED = new Set<string>();
 
 const KIND: Record<ExecListName, ExecKind> = {
   ExecCondition: 'condition', ExecStartPre: 'start-pre', ExecStart: 'start', ExecStartPost: 'start-post',
@@ -140,6 +142,7 @@ export class UnitHost implements ServiceHost {
   // ---- ProcessHost --------------------------------------------------------------------------------
   spawn(req: SpawnRequest): SpawnResult {
     const p = this.mgr.platform;
+    this.reportNotEnforced();
     const conn = this.mgr.connectionFor(this.id);
     const stdio = planStdio(p, this.cfg, { connectionFd: conn ? conn.fd : -1, consoleFd: 1 });
     if ('error' in stdio) return { error: stdio.error, errno: stdio.errno };
@@ -223,6 +226,15 @@ export class UnitHost implements ServiceHost {
     this.track(res.pid, true);
     if (req.kind === 'main') this.procs.mainPid = res.pid; else this.procs.controlPid = res.pid;
     return { pid: res.pid };
+  }
+
+  /** Sandboxing and other directives tsysd parses but does not apply: one warning per unit, never fatal. */
+  private reportNotEnforced(): void {
+    const ne = this.cfg.notEnforced ?? [];
+    if (ne.length === 0 || NOT_ENFORCED_REPORTED.has(this.id)) return;
+    NOT_ENFORCED_REPORTED.add(this.id);
+    const keys = [...new Set(ne.map((x) => `${x.key.slice(x.key.indexOf('.') + 1)}=`))];
+    this.log('warning', `Not enforced by tsysd (accepted, ignored): ${keys.join(' ')}`);
   }
 
   /** Child exit routed here by the manager. */
