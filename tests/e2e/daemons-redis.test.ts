@@ -58,6 +58,21 @@ describe('real daemon: redis-server.service (Type=notify)', { skip: have ? false
     assert.equal((await d.ctl(['is-active', UNIT])).stdout.trim(), 'active');
   });
 
+  it('restart: a new redis (new MainPID) answers; unenforced sandboxing was reported once, not fatal', async () => {
+    const old = (await show(d, UNIT, ['MainPID']))['MainPID'];
+    const r = await d.ctl(['restart', UNIT], { timeoutMs: 60000 });
+    assert.equal(r.code, 0, r.stderr + tail(d));
+    const p = await show(d, UNIT, [...STD_PROPS, 'InvocationID']);
+    assert.equal(p['ActiveState'], 'active');
+    assert.notEqual(p['MainPID'], old);
+    invocation = p['InvocationID'] ?? '';
+    pids = [...new Set([...pids, ...nsProcs(d, /redis-server/)])];
+    assert.equal(inNetns(d, ['redis-cli', 'ping']).stdout.trim(), 'PONG');
+    const lines = d.output.split('\n').filter((l) => l.includes(`${UNIT}: Not enforced by tsysd`));
+    assert.equal(lines.length, 1, lines.join('\n'));
+    assert.match(lines[0] ?? '', /ProtectSystem=.*SystemCallFilter=/);
+  });
+
   it('stop: inactive/dead, no redis process left, RuntimeDirectory and PrivateTmp dirs removed', async () => {
     const r = await d.ctl(['stop', UNIT], { timeoutMs: 60000 });
     assert.equal(r.code, 0, r.stderr);
