@@ -12,6 +12,9 @@ import { collapse, isConflicting, isRedundant, jobCompare, mergeAndCollapse, isM
 
 export interface CycleInfo { members: string[]; deletedJob: string | null }
 
+interface Item { t: JobType; dep: Unit; mode: 'matters' | 'ignored' | 'reload'; conflicts: boolean }
+interface Frame { job: Job; items: Item[]; i: number }
+
 export class Transaction {
   readonly jobs = new Map<Unit, Job[]>();   // per unit, newest first
   anchor: Job | null = null;
@@ -40,55 +43,83 @@ export class Transaction {
     subject.subjects.push(l); object.objects.push(l);
   }
 
-  /** transaction_add_job_and_dependencies. Throws EngineError where systemd returns an error. */
-  addJobAndDependencies(type: JobType, unit: Unit, by: Job | null, matters: boolean, conflicts: boolean,
-    ignoreRequirements: boolean, ignoreOrder: boolean): Job {
+  /** Validate and add one job (+ its link); returns the job and whether its dependencies must be added. */
+  private addOne(type: JobType, unit: Unit, by: Job | null, matters: boolean, conflicts: boolean, ignoreOrder: boolean): { job: Job; isNew: boolean } {
     if (type !== 'stop') { const e = unit.loadStateError(); if (e) throw e; }
     if (!applicable(unit, type)) throw new EngineError('not-applicable', `Job type ${type} is not applicable for unit ${unit.id}.`);
-    const { job, isNew } = this.addOneJob(type, unit);
-    job.ignoreOrder = job.ignoreOrder || ignoreOrder;
-    if (by) this.link(by, job, matters, conflicts);
-    else this.anchor = job;
-    if (!isNew || ignoreRequirements || type === 'nop') return job;
-    const rec = (t: JobType, dep: Unit, m: boolean, c: boolean): void => { this.addJobAndDependencies(t, dep, job, m, c, false, ignoreOrder); };
-    const mattersAll = (kinds: readonly DepType[], t: JobType, c: boolean): void => {
-      for (const dep of depsOf(unit, kinds)) {
-        try { rec(t, dep, true, c); } catch (e) { if (!(e instanceof EngineError) || e.code !== 'not-applicable') throw e; }
-      }
-    };
-    const ignored = (kinds: readonly DepType[], t: JobType): void => {
-      for (const dep of depsOf(unit, kinds)) {
-        try { rec(t, dep, false, false); } catch (e) {
-          if (!(e instanceof EngineError)) throw e;
-          const quiet = e.code === 'masked' || e.code === 'not-applicable' || e.code === 'not-found';
-          this.log({ level: quiet ? 'debug' : 'warning', unit: dep.id, message: `Cannot add dependency job, ignoring: ${e.message}` });
-        }
-      }
+    const r = this.addOneJob(type, unit);
+    r.job.ignoreOrder = r.job.ignoreOrder || ignoreOrder;
+    if (by) this.link(by, r.job, matters, conflicts);
+    else this.anchor = r.job;
+    return r;
+  }
+
+  /** The dependency jobs a new job pulls in, in systemd's order (atoms, then edge order). */
+  private itemsFor(job: Job): Item[] {
+    const unit = job.unit, type = job.type;
+    const items: Item[] = [];
+    const push = (kinds: readonly DepType[], t: JobType, mode: Item['mode'], conflicts: boolean): void => {
+      for (const dep of depsOf(unit, kinds)) items.push({ t, dep, mode, conflicts });
     };
     if (type === 'start' || type === 'restart') {
-      mattersAll(ATOM.pullInStart, 'start', false);
-      ignored(ATOM.pullInStartIgnored, 'start');
-      mattersAll(ATOM.pullInVerify, 'verify-active', false);
-      mattersAll(ATOM.pullInStop, 'stop', true);
-      ignored(ATOM.pullInStopIgnored, 'stop');
+      push(ATOM.pullInStart, 'start', 'matters', false);
+      push(ATOM.pullInStartIgnored, 'start', 'ignored', false);
+      push(ATOM.pullInVerify, 'verify-active', 'matters', false);
+      push(ATOM.pullInStop, 'stop', 'matters', true);
+      push(ATOM.pullInStopIgnored, 'stop', 'ignored', false);
     }
     if (type === 'stop' || type === 'restart') {
       const restarted = new Set<Unit>();
-      if (type === 'restart') {
-        for (const dep of depsOf(unit, ATOM.propagateRestart)) {
-          restarted.add(dep);
-          const nt = collapse('try-restart', dep.activeState);
-          if (nt === 'nop') continue;
-          try { rec(nt, dep, true, false); } catch (e) { if (!(e instanceof EngineError) || e.code !== 'not-applicable') throw e; }
-        }
+      if (type === 'restart') for (const dep of depsOf(unit, ATOM.propagateRestart)) {
+        restarted.add(dep);
+        const nt = collapse('try-restart', dep.activeState);
+        if (nt !== 'nop') items.push({ t: nt, dep, mode: 'matters', conflicts: false });
       }
-      for (const dep of depsOf(unit, ATOM.propagateStop)) {
-        if (restarted.has(dep)) continue;
-        try { rec('stop', dep, true, false); } catch (e) { if (!(e instanceof EngineError) || e.code !== 'not-applicable') throw e; }
+      for (const dep of depsOf(unit, ATOM.propagateStop)) if (!restarted.has(dep)) items.push({ t: 'stop', dep, mode: 'matters', conflicts: false });
+    }
+    if (type === 'reload') for (const dep of depsOf(unit, ATOM.propagatesReloadTo)) {
+      const nt = collapse('try-reload', dep.activeState);
+      if (nt !== 'nop') items.push({ t: nt, dep, mode: 'reload', conflicts: false });
+    }
+    return items;
+  }
+
+  /** transaction_add_job_and_dependencies, iterative (deep requirement chains must not overflow the
+   * stack) with the recursive version's exact order and error propagation: an error aborts the unit's
+   * dependency list and travels up until a Wants-like edge (or reload propagation) absorbs it, and
+   * "not applicable" is ignored on requirement edges. Throws EngineError where systemd returns one. */
+  addJobAndDependencies(type: JobType, unit: Unit, by: Job | null, matters: boolean, conflicts: boolean,
+    ignoreRequirements: boolean, ignoreOrder: boolean): Job {
+    const root = this.addOne(type, unit, by, matters, conflicts, ignoreOrder);
+    if (!root.isNew || ignoreRequirements || type === 'nop') return root.job;
+    const stack: Frame[] = [{ job: root.job, items: this.itemsFor(root.job), i: 0 }];
+    while (stack.length) {
+      const f = stack[stack.length - 1]!;
+      const it = f.items[f.i++];
+      if (!it) { stack.pop(); continue; }
+      let err: EngineError | null = null;
+      try {
+        const r = this.addOne(it.t, it.dep, f.job, it.mode === 'matters', it.conflicts, ignoreOrder);
+        if (r.isNew && it.t !== 'nop') stack.push({ job: r.job, items: this.itemsFor(r.job), i: 0 });
+        continue;
+      } catch (e) { if (!(e instanceof EngineError)) throw e; err = e; }
+      // Unwind: the frame whose item failed handles the error, or fails itself and passes it up.
+      for (;;) {
+        const g = stack[stack.length - 1];
+        if (!g) throw err;
+        const cur = g.items[g.i - 1]!;
+        if (cur.mode === 'ignored') {
+          const quiet = err.code === 'masked' || err.code === 'not-applicable' || err.code === 'not-found';
+          this.log({ level: quiet ? 'debug' : 'warning', unit: cur.dep.id, message: `Cannot add dependency job, ignoring: ${err.message}` });
+          break;
+        }
+        if (cur.mode === 'reload') { this.log({ level: 'warning', unit: cur.dep.id, message: `Cannot add dependency reload job, ignoring: ${err.message}` }); break; }
+        if (err.code === 'not-applicable') break;
+        stack.pop();
+        if (!stack.length) throw err;
       }
     }
-    if (type === 'reload') this.addPropagateReloadJobs(unit, job, ignoreOrder);
-    return job;
+    return root.job;
   }
 
   addPropagateReloadJobs(unit: Unit, by: Job, ignoreOrder: boolean): void {
@@ -128,31 +159,32 @@ export class Transaction {
   }
 
   // ---- deletion -------------------------------------------------------------------------------------
-  private unlinkJob(j: Job, deleteDependencies: boolean): void {
-    const list = this.jobs.get(j.unit);
-    if (list) {
-      const i = list.indexOf(j);
-      if (i >= 0) list.splice(i, 1);
-      if (list.length === 0) this.jobs.delete(j.unit);
-    }
-    for (const l of j.subjects) removeFrom(l.object.objects, l);
-    j.subjects = [];
-    const objs = j.objects;
-    j.objects = [];
-    for (const l of objs) {
-      removeFrom(l.subject.subjects, l);
-      const other = l.matters ? l.subject : null;
-      if (other && deleteDependencies && !other.deleted) {
-        this.log({ level: 'debug', unit: other.unit.id, message: `Deleting job ${other.name} as dependency of job ${j.name}` });
-        this.deleteJob(other, true);
+  /** transaction_delete_job (+ unlink): with deleteDependencies, jobs that required this one (through a
+   * "matters" link) go too, transitively; done with a worklist so long chains cannot overflow the stack. */
+  private deleteJob(first: Job, deleteDependencies: boolean): void {
+    const work: Job[] = [first];
+    for (let j = work.pop(); j; j = work.pop()) {
+      if (j.deleted) continue;
+      j.deleted = true;
+      if (this.anchor === j) this.anchor = null;
+      const list = this.jobs.get(j.unit);
+      if (list) {
+        const i = list.indexOf(j);
+        if (i >= 0) list.splice(i, 1);
+        if (list.length === 0) this.jobs.delete(j.unit);
+      }
+      for (const l of j.subjects) removeFrom(l.object.objects, l);
+      j.subjects = [];
+      const objs = j.objects;
+      j.objects = [];
+      for (const l of objs) {
+        removeFrom(l.subject.subjects, l);
+        if (l.matters && deleteDependencies && !l.subject.deleted) {
+          this.log({ level: 'debug', unit: l.subject.unit.id, message: `Deleting job ${l.subject.name} as dependency of job ${j.name}` });
+          work.push(l.subject);
+        }
       }
     }
-  }
-  private deleteJob(j: Job, deleteDependencies: boolean): void {
-    if (j.deleted) return;
-    j.deleted = true;
-    this.unlinkJob(j, deleteDependencies);
-    if (this.anchor === j) this.anchor = null;
   }
   private deleteUnit(u: Unit): void {
     let list: Job[] | undefined;
@@ -218,40 +250,51 @@ export class Transaction {
 
   private unitMattersToAnchor(u: Unit): boolean { return (this.jobs.get(u) ?? []).some((j) => j.matters); }
 
-  /** One DFS from j over ordering edges, in execution direction. Returns 'again' after breaking a cycle. */
-  private verifyOrderOne(j: Job, from: Job | null, gen: number): 'ok' | 'again' {
-    if (j.generation === gen) {
-      if (!j.marker) return 'ok';
-      const path: Job[] = [];
-      let del: Job | null = null;
-      for (let k: Job | null = from; k; k = (k.generation === gen && k.marker !== k) ? k.marker : null) {
-        path.push(k);
-        if (!del && this.jobs.has(k.unit) && !this.unitMattersToAnchor(k.unit)) del = k;
-        if (k === j) break;
-      }
-      path.forEach((k, i) => this.log({ level: 'warning', unit: j.unit.id, message: `Found ${i === 0 ? 'ordering cycle' : 'dependency'} on ${k.name}` }));
-      const members = path.map((k) => k.unit.id);
-      if (del) {
-        this.log({ level: 'error', unit: j.unit.id, message: `Job ${del.name} deleted to break ordering cycle starting with ${j.name}`, console: `[ SKIP ] Ordering cycle found, skipping ${del.unit.config.unit.description || del.unit.id}` });
-        this.cycles.push({ members, deletedJob: del.name });
-        this.deleteUnit(del.unit);
-        return 'again';
-      }
-      this.log({ level: 'error', unit: j.unit.id, message: `Unable to break cycle starting with ${j.name}` });
-      this.cycles.push({ members, deletedJob: null });
-      throw new EngineError('cyclic', 'Transaction order is cyclic. See system logs for details.');
+  /** Met a job already marked in this generation: a cycle if it is still on the path (marker set). */
+  private onRevisit(j: Job, from: Job, gen: number): 'ok' | 'again' {
+    if (!j.marker) return 'ok';
+    const path: Job[] = [];
+    let del: Job | null = null;
+    for (let k: Job | null = from; k; k = (k.generation === gen && k.marker !== k) ? k.marker : null) {
+      path.push(k);
+      if (!del && this.jobs.has(k.unit) && !this.unitMattersToAnchor(k.unit)) del = k;
+      if (k === j) break;
     }
-    j.marker = from ?? j;
-    j.generation = gen;
-    for (const dir of ['before', 'after'] as const) {
-      for (const u of j.unit.get(dir === 'before' ? 'Before' : 'After')) {
-        const o = this.head(u) ?? u.job;
-        if (!o) continue;
-        if (jobCompare(j, o, dir) >= 0) continue;
-        if (this.verifyOrderOne(o, j, gen) === 'again') return 'again';
-      }
+    path.forEach((k, i) => this.log({ level: 'warning', unit: j.unit.id, message: `Found ${i === 0 ? 'ordering cycle' : 'dependency'} on ${k.name}` }));
+    const members = path.map((k) => k.unit.id);
+    if (del) {
+      this.log({ level: 'error', unit: j.unit.id, message: `Job ${del.name} deleted to break ordering cycle starting with ${j.name}`, console: `[ SKIP ] Ordering cycle found, skipping ${del.unit.config.unit.description || del.unit.id}` });
+      this.cycles.push({ members, deletedJob: del.name });
+      this.deleteUnit(del.unit);
+      return 'again';
     }
-    j.marker = null;
+    this.log({ level: 'error', unit: j.unit.id, message: `Unable to break cycle starting with ${j.name}` });
+    this.cycles.push({ members, deletedJob: null });
+    throw new EngineError('cyclic', 'Transaction order is cyclic. See system logs for details.');
+  }
+
+  /** transaction_verify_order_one as an explicit-stack DFS over ordering edges in execution direction
+   * (Before edges first, then After), markers pointing back along the path. */
+  private verifyOrderOne(start: Job, gen: number): 'ok' | 'again' {
+    if (start.generation === gen) return 'ok';   // fully explored from an earlier root (marker cleared)
+    interface F { j: Job; dir: 0 | 1; it: Iterator<Unit> }
+    const enter = (j: Job, from: Job | null): F => { j.marker = from ?? j; j.generation = gen; return { j, dir: 0, it: j.unit.get('Before')[Symbol.iterator]() }; };
+    const stack: F[] = [enter(start, null)];
+    while (stack.length) {
+      const f = stack[stack.length - 1]!;
+      const n = f.it.next();
+      if (n.done) {
+        if (f.dir === 0) { f.dir = 1; f.it = f.j.unit.get('After')[Symbol.iterator](); continue; }
+        f.j.marker = null;
+        stack.pop();
+        continue;
+      }
+      const o = this.head(n.value) ?? n.value.job;
+      if (!o) continue;
+      if (jobCompare(f.j, o, f.dir === 0 ? 'before' : 'after') >= 0) continue;
+      if (o.generation === gen) { if (this.onRevisit(o, f.j, gen) === 'again') return 'again'; continue; }
+      stack.push(enter(o, f.j));
+    }
     return 'ok';
   }
 
@@ -259,7 +302,7 @@ export class Transaction {
     for (const list of [...this.jobs.values()]) {
       const j = list[0];
       if (!j || j.deleted) continue;
-      if (this.verifyOrderOne(j, null, gen) === 'again') return 'again';
+      if (this.verifyOrderOne(j, gen) === 'again') return 'again';
     }
     return 'ok';
   }

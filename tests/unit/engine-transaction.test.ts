@@ -194,3 +194,18 @@ test('try-restart of an inactive unit is a nop job that finishes done, even whil
   assert.ok(t.ok);
   assert.ok(h.finished.includes('b.service/nop=done'));
 });
+
+test('a 20,000-unit Requires+After chain plans without recursion limits', () => {
+  const spec: Record<string, UnitSpec> = {};
+  const n = 20000;
+  for (let i = 0; i < n; i++) spec[`c${i}.service`] = i + 1 < n ? { Requires: [`c${i + 1}.service`], After: [`c${i + 1}.service`] } : {};
+  const h = harness(spec);
+  const r = h.engine.enqueue('c0.service', 'start', 'replace', { dryRun: true });
+  assert.ok(r.ok);
+  assert.equal(r.jobs.length, n);
+  // close the chain into a Requires cycle: unbreakable
+  spec[`c${n - 1}.service`] = { Requires: ['c0.service'], After: ['c0.service'] };
+  const h2 = harness(spec);
+  const r2 = h2.engine.enqueue('c0.service', 'start', 'replace', { dryRun: true });
+  assert.deepEqual(r2.ok ? null : r2.code, 'cyclic');
+});
