@@ -26,6 +26,10 @@ const units: Record<string, string> = {
   'multi.service': `[Service]\nType=notify\nExecStart=${SN} "send:X_PRIVATE=1\\nSTATUS=multi\\nREADY=1\\n" pause\n`,
   'watchdog.service': `[Service]\nType=notify\nExecStart=/bin/sh -c 'echo "$$WATCHDOG_USEC" >> ${f('watchdog')}; exec ${SN} send:READY=1 watchdog-until:${f('watchdog.stop')} pause'\nWatchdogSec=1\nTimeoutStopSec=2\n`,
   'watchdog-restart.service': `[Service]\nType=notify\nExecStart=/bin/sh -c 'echo run >> ${f('wdr')}; n=$$(wc -l < ${f('wdr')}); if [ $$n -ge 2 ]; then exec ${SN} send:READY=1 watchdog:0; fi; exec ${SN} send:READY=1 watchdog:2 pause'\nWatchdogSec=1\nRestart=on-watchdog\nRestartSec=100ms\nTimeoutStopSec=2\n`,
+  'wd-trigger.service': `[Service]\nType=notify\nExecStart=${SN} send:READY=1 sleep:500 send:WATCHDOG=trigger pause\nWatchdogSec=30\nTimeoutStopSec=2\n`,
+  'errno.service': `[Service]\nType=notify\nExecStart=${SN} "send:READY=1\\nSTATUS=failing soon\\nERRNO=5" pause\n`,
+  'reloading.service': `[Service]\nType=notify\nExecStart=${SN} send:READY=1 sleep:${'${'}RELOAD_AT} send:RELOADING=1 sleep:3000 send:READY=1 pause\nEnvironment=RELOAD_AT=300\nTimeoutStopSec=2\n`,
+  'stopping.service': `[Service]\nType=notify\nExecStart=${SN} send:READY=1 sleep:300 send:STOPPING=1 sleep:3000 exit:0\nTimeoutStopSec=5\n`,
   'fdstore.service': `[Service]\nNotifyAccess=main\nFileDescriptorStoreMax=4\nRestart=on-failure\nRestartSec=100ms\n` +
     `ExecStart=/bin/sh -c 'if [ -e ${f('fd.first')} ]; then exec ${SN} fds:${f('fd.out')} pause; fi; touch ${f('fd.first')}; exec ${SN} fdstore:mystore:7 sleep:500 exit:1'\n`,
 };
@@ -105,6 +109,36 @@ describe('service sd_notify and watchdog', { concurrency: true }, () => {
     const q = await show(d, 'watchdog-restart.service', STD_PROPS);
     assert.deepEqual([q['ActiveState'], q['NRestarts']], ['active', '1'], 'the pinging second run must stay up');
     assert.equal((await d.ctl(['stop', 'watchdog-restart.service'])).code, 0);
+  });
+
+  it('WATCHDOG=trigger fails the service at once with Result=watchdog (WatchdogSec=30 not waited for)', async () => {
+    const t0 = Date.now();
+    assert.equal((await d.ctl(['start', 'wd-trigger.service'])).code, 0);
+    const p = await waitState(d, 'wd-trigger.service', 'failed', undefined, 10000);
+    assert.equal(p['Result'], 'watchdog', JSON.stringify(p) + tail(d));
+    assert.ok(Date.now() - t0 < 15000);
+  });
+
+  it('ERRNO= is StatusErrno, next to STATUS=', async () => {
+    assert.equal((await d.ctl(['start', 'errno.service'])).code, 0);
+    const p = await show(d, 'errno.service', ['ActiveState', 'StatusText', 'StatusErrno']);
+    assert.deepEqual([p['ActiveState'], p['StatusText'], p['StatusErrno']], ['active', 'failing soon', '5']);
+  });
+
+  it('RELOADING=1 from the service: reloading until its next READY=1, then active again', async () => {
+    assert.equal((await d.ctl(['start', 'reloading.service'])).code, 0);
+    const seen = await waitFor(async () => (await show(d, 'reloading.service', ['ActiveState']))['ActiveState'] === 'reloading', 2500, 100);
+    assert.ok(seen, 'never seen reloading');
+    const p = await waitState(d, 'reloading.service', 'active', 'running', 5000);
+    assert.equal(p['ActiveState'], 'active');
+  });
+
+  it('STOPPING=1 from the service: deactivating, then inactive/success when it exits 0', async () => {
+    assert.equal((await d.ctl(['start', 'stopping.service'])).code, 0);
+    const seen = await waitFor(async () => (await show(d, 'stopping.service', ['ActiveState']))['ActiveState'] === 'deactivating', 2500, 100);
+    assert.ok(seen, 'never seen deactivating after STOPPING=1');
+    const p = await waitState(d, 'stopping.service', 'inactive', 'dead', 8000);
+    assert.equal(p['Result'], 'success', JSON.stringify(p));
   });
 
   it('FDSTORE=1: a stored eventfd comes back as LISTEN_FDS=1 with its FDNAME after an auto-restart', async () => {
