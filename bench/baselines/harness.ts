@@ -223,6 +223,12 @@ export async function runOne(sys: SystemDef, bins: Bins, n: number, timeoutS: nu
     void exited;
   } finally {
     abort.abort();
+    if (res.note && !res.note.startsWith('needs') && !res.note.startsWith('daemon not built')) {
+      try {
+        const log = fs.readFileSync(path.join(dir, 'supervisor.log'), 'utf8').trim().split('\n').slice(-8).join('\n    ');
+        process.stderr.write(`  ${sys.name}/${sys.variant} N=${n}: ${res.note}; last lines of its output:\n    ${log}\n`);
+      } catch { /* no log */ }
+    }
     if (nsInit > 0) { try { process.kill(nsInit, 'SIGKILL'); } catch { /* gone */ } }
     if (proc && proc.exitCode === null && proc.signalCode === null) {
       const p = proc;
