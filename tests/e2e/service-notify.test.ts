@@ -28,8 +28,8 @@ const units: Record<string, string> = {
   'watchdog-restart.service': `[Service]\nType=notify\nExecStart=/bin/sh -c 'echo run >> ${f('wdr')}; n=$$(wc -l < ${f('wdr')}); if [ $$n -ge 2 ]; then exec ${SN} send:READY=1 watchdog:0; fi; exec ${SN} send:READY=1 watchdog:2 pause'\nWatchdogSec=1\nRestart=on-watchdog\nRestartSec=100ms\nTimeoutStopSec=2\n`,
   'wd-trigger.service': `[Service]\nType=notify\nExecStart=${SN} send:READY=1 sleep:500 send:WATCHDOG=trigger pause\nWatchdogSec=30\nTimeoutStopSec=2\n`,
   'errno.service': `[Service]\nType=notify\nExecStart=${SN} "send:READY=1\\nSTATUS=failing soon\\nERRNO=5" pause\n`,
-  'reloading.service': `[Service]\nType=notify\nExecStart=${SN} send:READY=1 sleep:${'${'}RELOAD_AT} send:RELOADING=1 sleep:3000 send:READY=1 pause\nEnvironment=RELOAD_AT=300\nTimeoutStopSec=2\n`,
-  'stopping.service': `[Service]\nType=notify\nExecStart=${SN} send:READY=1 sleep:300 send:STOPPING=1 sleep:3000 exit:0\nTimeoutStopSec=5\n`,
+  'reloading.service': `[Service]\nType=notify\nExecStart=${SN} send:READY=1 sleep:${'${'}RELOAD_AT} send:RELOADING=1 wait:${f('rl.go')} send:READY=1 pause\nEnvironment=RELOAD_AT=300\nTimeoutStopSec=2\n`,
+  'stopping.service': `[Service]\nType=notify\nExecStart=${SN} send:READY=1 sleep:300 send:STOPPING=1 wait:${f('st.go')} exit:0\nTimeoutStopSec=5\n`,
   'fdstore.service': `[Service]\nNotifyAccess=main\nFileDescriptorStoreMax=4\nRestart=on-failure\nRestartSec=100ms\n` +
     `ExecStart=/bin/sh -c 'if [ -e ${f('fd.first')} ]; then exec ${SN} fds:${f('fd.out')} pause; fi; touch ${f('fd.first')}; exec ${SN} fdstore:mystore:7 sleep:500 exit:1'\n`,
 };
@@ -127,16 +127,18 @@ describe('service sd_notify and watchdog', { concurrency: true }, () => {
 
   it('RELOADING=1 from the service: reloading until its next READY=1, then active again', async () => {
     assert.equal((await d.ctl(['start', 'reloading.service'])).code, 0);
-    const seen = await waitFor(async () => (await show(d, 'reloading.service', ['ActiveState']))['ActiveState'] === 'reloading', 2500, 100);
+    const seen = await waitFor(async () => (await show(d, 'reloading.service', ['ActiveState']))['ActiveState'] === 'reloading', 15000, 100);
     assert.ok(seen, 'never seen reloading');
+    fs.writeFileSync(f('rl.go'), '');
     const p = await waitState(d, 'reloading.service', 'active', 'running', 5000);
     assert.equal(p['ActiveState'], 'active');
   });
 
   it('STOPPING=1 from the service: deactivating, then inactive/success when it exits 0', async () => {
     assert.equal((await d.ctl(['start', 'stopping.service'])).code, 0);
-    const seen = await waitFor(async () => (await show(d, 'stopping.service', ['ActiveState']))['ActiveState'] === 'deactivating', 2500, 100);
+    const seen = await waitFor(async () => (await show(d, 'stopping.service', ['ActiveState']))['ActiveState'] === 'deactivating', 15000, 100);
     assert.ok(seen, 'never seen deactivating after STOPPING=1');
+    fs.writeFileSync(f('st.go'), '');
     const p = await waitState(d, 'stopping.service', 'inactive', 'dead', 8000);
     assert.equal(p['Result'], 'success', JSON.stringify(p));
   });

@@ -24,6 +24,7 @@ const units: Record<string, string> = {
   'clean-no-restart.service': `[Service]\nExecStart=/bin/sh -c 'echo run >> ${f('clean')}; exit 0'\nRestart=on-failure\nRestartSec=100ms\n`,
   'abnormal.service': `[Service]\nExecStart=/bin/sh -c 'echo run >> ${f('abnormal')}; exit 1'\nRestart=on-abnormal\nRestartSec=100ms\n`,
   'abnormal-sig.service': `[Service]\nExecStart=/bin/sh -c 'echo run >> ${f('abnormal-sig')}; n=$$(wc -l < ${f('abnormal-sig')}); if [ $$n -ge 2 ]; then exec sleep 1000; fi; exec ${EXIT} 0 6'\nRestart=on-abnormal\nRestartSec=100ms\n`,
+  'backoff.service': `[Service]\nExecStart=/bin/sh -c 'date +%%s%%N >> ${f('backoff')}; n=$$(wc -l < ${f('backoff')}); if [ $$n -ge 3 ]; then exec sleep 1000; fi; exit 1'\nRestart=on-failure\nRestartSec=1\n`,
   'limit.service': `[Unit]\nStartLimitIntervalSec=60\nStartLimitBurst=3\n[Service]\nExecStart=${counter('limit', 99, 1)}\nRestart=always\nRestartSec=100ms\n`,
   'manual-limit.service': `[Unit]\nStartLimitIntervalSec=60\nStartLimitBurst=2\n[Service]\nExecStart=/bin/sleep 1000\n`,
 };
@@ -48,6 +49,21 @@ describe('service Restart= and start limits', { concurrency: true }, () => {
     // An explicit stop never restarts.
     await sleep(500);
     assert.equal((await show(d, 'on-failure.service', ['ActiveState']))['ActiveState'], 'inactive');
+  });
+
+  it('RestartSec=1: restarts are spaced by at least the delay (activating/auto-restart meanwhile)', async () => {
+    assert.equal((await d.ctl(['start', 'backoff.service'])).code, 0);
+    const sawAuto = await waitFor(async () => {
+      const p = await show(d, 'backoff.service', ['ActiveState', 'SubState']);
+      return p['ActiveState'] === 'activating' && p['SubState'] === 'auto-restart';
+    }, 3000, 100);
+    assert.ok(sawAuto, 'auto-restart state not observed');
+    assert.ok(await waitFor(() => runs('backoff') >= 3, 12000, 150), `only ${runs('backoff')} runs`);
+    const t = fs.readFileSync(f('backoff'), 'utf8').trim().split('\n').map((x) => Number(BigInt(x) / 1000000n));
+    for (let i = 1; i < t.length; i++) assert.ok((t[i] ?? 0) - (t[i - 1] ?? 0) >= 950, `runs ${i} and ${i + 1} only ${(t[i] ?? 0) - (t[i - 1] ?? 0)} ms apart`);
+    const p = await waitState(d, 'backoff.service', 'active', 'running');
+    assert.equal(p['NRestarts'], '2');
+    assert.equal((await d.ctl(['stop', 'backoff.service'])).code, 0);
   });
 
   it('RestartPreventExitStatus=3 with Restart=always: exit 3 is not restarted', async () => {

@@ -20,6 +20,7 @@ const units: Record<string, string> = {
   'start-timeout.service': `[Service]\nType=notify\nExecStart=${NOTIFY} --no-ready\nTimeoutStartSec=1.5\nTimeoutStopSec=2\nExecStopPost=/bin/sh -c 'echo $SERVICE_RESULT > ${f('start-timeout.post')}'\n`,
   'pre-timeout.service': `[Service]\nExecStartPre=/bin/sleep 100\nExecStart=/bin/sh -c 'touch ${f('pre-timeout.ran')}; exec sleep 1000'\nTimeoutStartSec=1\nTimeoutStopSec=2\n`,
   'stop-timeout.service': `[Service]\nExecStart=${IGN} --children 2\nTimeoutStopSec=2\n`,
+  'stop-hang.service': `[Service]\nExecStart=/bin/sleep 1000\nExecStop=/bin/sleep 101\nTimeoutStopSec=1.5\n`,
   'runtime-max.service': `[Service]\nExecStart=/bin/sleep 1000\nRuntimeMaxSec=1.5\n`,
   'extend.service': `[Service]\nType=notify\nExecStart=${SN} send:EXTEND_TIMEOUT_USEC=4000000 sleep:2500 send:READY=1 pause\nTimeoutStartSec=1.5\nTimeoutStopSec=2\n`,
 };
@@ -64,6 +65,16 @@ describe('service timeouts', { concurrency: true }, () => {
     assert.deepEqual([p['ActiveState'], p['SubState'], p['Result']], ['failed', 'failed', 'timeout']);
     assert.equal(p['ExecMainStatus'], '9');
     assert.deepEqual(nsProcs(d, /sigterm-ignorer/), []);
+  });
+
+  it('TimeoutStopSec=1.5 also bounds a hanging ExecStop: it is killed, the main process stopped, Result=timeout', async () => {
+    assert.equal((await d.ctl(['start', 'stop-hang.service'])).code, 0);
+    const r = await timed(d, ['stop', 'stop-hang.service']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.ms >= 1400 && r.ms < 15000, `stop took ${r.ms} ms`);
+    const p = await show(d, 'stop-hang.service', STD_PROPS);
+    assert.deepEqual([p['ActiveState'], p['Result'], p['MainPID']], ['failed', 'timeout', '0']);
+    assert.deepEqual(nsProcs(d, /sleep 10(1|00)$/), []);
   });
 
   it('RuntimeMaxSec=1.5: the running service is stopped with Result=timeout', async () => {

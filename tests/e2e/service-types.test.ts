@@ -26,9 +26,11 @@ const units: Record<string, string> = {
   'oneshot-rae.service': `[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sh -c 'echo one >> ${f('os1')}'\nExecStart=/bin/sh -c 'sleep 0.3; echo two >> ${f('os1')}'\nExecStart=/bin/sh -c 'echo three >> ${f('os1')}'\n`,
   'oneshot-plain.service': `[Service]\nType=oneshot\nExecStart=/bin/sh -c 'sleep 0.2; echo done >> ${f('os2')}'\n`,
   'oneshot-fail.service': `[Service]\nType=oneshot\nExecStart=/bin/true\nExecStart=/bin/sh -c 'exit 3'\nExecStart=/bin/sh -c 'echo never >> ${f('os3')}'\n`,
-  'notify-delay.service': `[Service]\nType=notify\nExecStart=${NOTIFY} --ready-delay-ms 3000\nTimeoutStopSec=3\n`,
+  'notify-delay.service': `[Service]\nType=notify\nExecStart=${SN} wait:${f('nd.go')} send:READY=1 pause\nTimeoutStopSec=3\n`,
   'notify-protocol.service': `[Service]\nType=notify\nExecStart=${NOTIFY} --no-ready --exit-after-ms 300\n`,
   'notify-reload.service': `[Service]\nType=notify-reload\nExecStart=${SN} send:READY=1 reload-loop:${f('reloads')}\nTimeoutStopSec=3\n`,
+  'notify-post.service': `[Service]\nType=notify\nExecStart=/bin/sh -c 'sleep 0.3; touch ${f('np.ready')}; exec ${SN} send:READY=1 pause'\n` +
+    `ExecStartPost=/bin/sh -c 'if [ -e ${f('np.ready')} ]; then echo after-ready; else echo before-ready; fi > ${f('np.post')}; while [ ! -e ${f('np.go')} ]; do sleep 0.05; done'\nTimeoutStopSec=3\n`,
   'idle.service': '[Service]\nType=idle\nExecStart=/bin/sleep 1000\n',
 };
 
@@ -131,20 +133,41 @@ describe('service types', { concurrency: true }, () => {
     assert.equal(fs.existsSync(f('os3')), false);
   });
 
-  it('notify: activating until READY=1 (3 s delay), then active; start waits for it', async () => {
-    const job = timed(d, ['start', 'notify-delay.service']);
-    // While the READY is pending, the unit is activating/start.
+  it('notify: activating/start until READY=1 (held by the test), start returns only then', async () => {
+    let done = false;
+    const job = d.ctl(['start', 'notify-delay.service']).then((r) => { done = true; return r; });
     const seen = await waitFor(async () => {
       const p = await show(d, 'notify-delay.service', ['ActiveState', 'SubState']);
       return p['ActiveState'] === 'activating' && p['SubState'] === 'start';
-    }, 2500, 100);
+    }, 15000, 100);
     assert.ok(seen, 'notify service never seen in activating/start');
+    await sleep(500);
+    assert.equal(done, false, 'start returned before READY=1');
+    assert.equal((await show(d, 'notify-delay.service', ['SubState']))['SubState'], 'start');
+    fs.writeFileSync(f('nd.go'), '');
     const r = await job;
     assert.equal(r.code, 0, r.stderr);
-    assert.ok(r.ms >= 2800, `start returned after ${r.ms} ms, before READY=1`);
     const p = await show(d, 'notify-delay.service', STD_PROPS);
     assert.deepEqual([p['ActiveState'], p['SubState']], ['active', 'running']);
     assert.equal((await d.ctl(['stop', 'notify-delay.service'])).code, 0);
+  });
+
+  it('notify + ExecStartPost: the post command runs after READY=1 (activating/start-post), active once it ends', async () => {
+    let done = false;
+    const job = d.ctl(['start', 'notify-post.service']).then((r) => { done = true; return r; });
+    const seen = await waitFor(async () => {
+      const p = await show(d, 'notify-post.service', ['ActiveState', 'SubState']);
+      return p['ActiveState'] === 'activating' && p['SubState'] === 'start-post';
+    }, 15000, 100);
+    assert.ok(seen, 'start-post never observed');
+    assert.ok(await waitFor(() => fs.existsSync(f('np.post')), 5000));
+    assert.equal(fs.readFileSync(f('np.post'), 'utf8'), 'after-ready\n');
+    assert.equal(done, false, 'start returned before ExecStartPost ended');
+    fs.writeFileSync(f('np.go'), '');
+    const r = await job;
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await show(d, 'notify-post.service', ['ActiveState']))['ActiveState'], 'active');
+    assert.equal((await d.ctl(['stop', 'notify-post.service'])).code, 0);
   });
 
   it('notify: main exits 0 before READY=1 → start fails, Result=protocol', async () => {
