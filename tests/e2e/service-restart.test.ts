@@ -25,6 +25,8 @@ const units: Record<string, string> = {
   'abnormal.service': `[Service]\nExecStart=/bin/sh -c 'echo run >> ${f('abnormal')}; exit 1'\nRestart=on-abnormal\nRestartSec=100ms\n`,
   'abnormal-sig.service': `[Service]\nExecStart=/bin/sh -c 'echo run >> ${f('abnormal-sig')}; n=$$(wc -l < ${f('abnormal-sig')}); if [ $$n -ge 2 ]; then exec sleep 1000; fi; exec ${EXIT} 0 6'\nRestart=on-abnormal\nRestartSec=100ms\n`,
   'backoff.service': `[Service]\nExecStart=/bin/sh -c 'date +%%s%%N >> ${f('backoff')}; n=$$(wc -l < ${f('backoff')}); if [ $$n -ge 3 ]; then exec sleep 1000; fi; exit 1'\nRestart=on-failure\nRestartSec=1\n`,
+  'stop-in-wait.service': `[Service]\nExecStart=/bin/sh -c 'echo run >> ${f('siw')}; exit 1'\nRestart=always\nRestartSec=3\n`,
+  'pre-restart.service': `[Service]\nExecStartPre=/bin/sh -c 'echo run >> ${f('pre')}; n=$$(wc -l < ${f('pre')}); [ $$n -ge 2 ]'\nExecStart=/bin/sleep 1000\nRestart=on-failure\nRestartSec=100ms\n`,
   'limit.service': `[Unit]\nStartLimitIntervalSec=60\nStartLimitBurst=3\n[Service]\nExecStart=${counter('limit', 99, 1)}\nRestart=always\nRestartSec=100ms\n`,
   'manual-limit.service': `[Unit]\nStartLimitIntervalSec=60\nStartLimitBurst=2\n[Service]\nExecStart=/bin/sleep 1000\n`,
 };
@@ -64,6 +66,27 @@ describe('service Restart= and start limits', { concurrency: true }, () => {
     const p = await waitState(d, 'backoff.service', 'active', 'running');
     assert.equal(p['NRestarts'], '2');
     assert.equal((await d.ctl(['stop', 'backoff.service'])).code, 0);
+  });
+
+  it('an explicit stop during the RestartSec wait (auto-restart) ends it: inactive, no further run', async () => {
+    assert.equal((await d.ctl(['start', 'stop-in-wait.service'])).code, 0);
+    const p = await waitState(d, 'stop-in-wait.service', 'activating', 'auto-restart', 5000);
+    assert.equal(p['SubState'], 'auto-restart', JSON.stringify(p));
+    assert.equal((await d.ctl(['stop', 'stop-in-wait.service'])).code, 0);
+    const q = await show(d, 'stop-in-wait.service', STD_PROPS);
+    assert.deepEqual([q['ActiveState'], q['SubState']], ['inactive', 'dead']);
+    await sleep(3500);
+    assert.equal(runs('siw'), 1, 'restarted after an explicit stop');
+    assert.equal((await show(d, 'stop-in-wait.service', ['ActiveState']))['ActiveState'], 'inactive');
+  });
+
+  it('an ExecStartPre failure is restartable under Restart=on-failure (start rc 1, then active after a restart)', async () => {
+    const r = await d.ctl(['start', 'pre-restart.service']);
+    assert.equal(r.code, 1, 'the first start job fails');
+    const p = await waitState(d, 'pre-restart.service', 'active', 'running', 8000);
+    assert.deepEqual([p['ActiveState'], p['NRestarts']], ['active', '1'], JSON.stringify(p));
+    assert.equal(runs('pre'), 2);
+    assert.equal((await d.ctl(['stop', 'pre-restart.service'])).code, 0);
   });
 
   it('RestartPreventExitStatus=3 with Restart=always: exit 3 is not restarted', async () => {

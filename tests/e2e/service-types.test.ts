@@ -23,6 +23,8 @@ const units: Record<string, string> = {
   'exec-ok.service': '[Service]\nType=exec\nExecStart=/bin/sleep 1000\n',
   'fork-pidfile.service': `[Service]\nType=forking\nPIDFile=${f('fork.pid')}\nExecStart=${DFORK} ${f('fork.pid')}\nTimeoutStopSec=3\n`,
   'fork-guess.service': `[Service]\nType=forking\nGuessMainPID=yes\nExecStart=${DFORK} ${f('guess.pid')}\nTimeoutStopSec=3\n`,
+  'fork-fail.service': `[Service]\nType=forking\nExecStart=/bin/sh -c 'exit 4'\n`,
+  'fork-nopid.service': `[Service]\nType=forking\nPIDFile=${f('never.pid')}\nExecStart=/bin/true\nTimeoutStartSec=20\n`,
   'oneshot-rae.service': `[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sh -c 'echo one >> ${f('os1')}'\nExecStart=/bin/sh -c 'sleep 0.3; echo two >> ${f('os1')}'\nExecStart=/bin/sh -c 'echo three >> ${f('os1')}'\n`,
   'oneshot-plain.service': `[Service]\nType=oneshot\nExecStart=/bin/sh -c 'sleep 0.2; echo done >> ${f('os2')}'\n`,
   'oneshot-fail.service': `[Service]\nType=oneshot\nExecStart=/bin/true\nExecStart=/bin/sh -c 'exit 3'\nExecStart=/bin/sh -c 'echo never >> ${f('os3')}'\n`,
@@ -104,6 +106,25 @@ describe('service types', { concurrency: true }, () => {
     assert.equal(Number(p['MainPID']), realPid, JSON.stringify(p));
     assert.equal((await d.ctl(['stop', 'fork-guess.service'])).code, 0);
     assert.equal(await d.ctl(['is-active', 'fork-guess.service']).then(x => x.stdout.trim()), 'inactive');
+  });
+
+  it('forking whose parent exits 4: start rc 1, failed/exit-code; is-active prints failed (rc 3), is-failed rc 0', async () => {
+    const r = await d.ctl(['start', 'fork-fail.service']);
+    assert.equal(r.code, 1);
+    const p = await show(d, 'fork-fail.service', STD_PROPS);
+    assert.deepEqual([p['ActiveState'], p['Result']], ['failed', 'exit-code']);
+    const ia = await d.ctl(['is-active', 'fork-fail.service']);
+    assert.deepEqual([ia.code, ia.stdout.trim()], [3, 'failed']);
+    assert.equal((await d.ctl(['is-failed', 'fork-fail.service'])).code, 0);
+    assert.equal((await d.ctl(['status', 'fork-fail.service'])).code, 3);
+  });
+
+  it('forking whose PIDFile never appears and whose processes are all gone: Result=protocol (no 20 s wait)', async () => {
+    const r = await timed(d, ['start', 'fork-nopid.service']);
+    assert.equal(r.code, 1);
+    assert.ok(r.ms < 15000, `took ${r.ms} ms`);
+    const p = await show(d, 'fork-nopid.service', STD_PROPS);
+    assert.deepEqual([p['ActiveState'], p['Result']], ['failed', 'protocol']);
   });
 
   it('oneshot with several ExecStart and RemainAfterExit=yes: all run in order before start returns, then active/exited', async () => {
