@@ -27,10 +27,27 @@ export const SPECIAL = {
 const SUPPORTED: ReadonlySet<UnitType> = new Set<UnitType>(['service', 'socket', 'target', 'slice']);
 const JOURNALISH = new Set(['journal', 'journal+console', 'kmsg', 'kmsg+console', 'syslog', 'syslog+console']);
 
+const NONE: readonly Unit[] = [];
+
+/** One adjacency list: small lists use linear search, large ones (hubs such as sysinit.target) an index. */
+export class Edges {
+  readonly list: Unit[] = [];
+  private readonly bits: number[] = [];
+  private index: Map<Unit, number> | null = null;
+  find(u: Unit): number { return this.index ? (this.index.get(u) ?? -1) : this.list.indexOf(u); }
+  add(u: Unit, bit: number): void {
+    const i = this.find(u);
+    if (i >= 0) { this.bits[i] = (this.bits[i] ?? 0) | bit; return; }
+    this.list.push(u); this.bits.push(bit);
+    if (this.index) this.index.set(u, this.list.length - 1);
+    else if (this.list.length > 16) this.index = new Map(this.list.map((x, k) => [x, k] as const));
+  }
+}
+
 export class Unit {
   readonly names = new Set<string>();
-  /** Effective edges: kind → other unit → origin bits. */
-  readonly deps = new Map<DepType, Map<Unit, number>>();
+  /** Effective edges: kind → other units (insertion order) with origin bits. */
+  readonly deps = new Map<DepType, Edges>();
   config: UnitConfig;
   perpetual = false;
   /** Run-time state, maintained by the engine from the manager's reports. */
@@ -48,8 +65,8 @@ export class Unit {
   get canReload(): boolean { return this.loadState === 'loaded' && this.config.type === 'service' && (this.config.service?.execReload.length ?? 0) > 0; }
   get defaultDependencies(): boolean { return this.config.unit.defaultDependencies; }
   /** Units this unit has an edge of `kind` to, in insertion order. */
-  get(kind: DepType): Iterable<Unit> { const m = this.deps.get(kind); return m ? m.keys() : []; }
-  has(kind: DepType, other: Unit): boolean { return this.deps.get(kind)?.has(other) ?? false; }
+  get(kind: DepType): readonly Unit[] { return this.deps.get(kind)?.list ?? NONE; }
+  has(kind: DepType, other: Unit): boolean { const e = this.deps.get(kind); return !!e && e.find(other) >= 0; }
   /** Error that refuses a non-stop job for this unit (bus_unit_validate_load_state), or null. */
   loadStateError(): EngineError | null {
     switch (this.loadState) {
@@ -110,12 +127,12 @@ export class Graph {
     if (a === b) return;
     const bit = ORIGIN_BIT[origin];
     let m = a.deps.get(kind);
-    if (!m) { m = new Map(); a.deps.set(kind, m); }
-    m.set(b, (m.get(b) ?? 0) | bit);
+    if (!m) { m = new Edges(); a.deps.set(kind, m); }
+    m.add(b, bit);
     const inv = INVERSE[kind];
     let mi = b.deps.get(inv);
-    if (!mi) { mi = new Map(); b.deps.set(inv, mi); }
-    mi.set(a, (mi.get(a) ?? 0) | bit | INVERSE_BIT);
+    if (!mi) { mi = new Edges(); b.deps.set(inv, mi); }
+    mi.add(a, bit | INVERSE_BIT);
   }
 
   private load(name: string): UnitConfig {
