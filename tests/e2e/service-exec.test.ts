@@ -31,6 +31,11 @@ const units: Record<string, string> = {
   'post-cleanexit.service': `[Service]\nExecStart=${EXIT} 0 0 200\nExecStop=/bin/sh -c 'echo "stop[$\${MAINPID-unset}]" > ${f('post-cleanexit.stop')}'\nExecStopPost=${REPORT('post-cleanexit')}\n`,
   'post-signal.service': `[Service]\nExecStart=${EXIT} 0 10 200\nExecStopPost=${REPORT('post-signal')}\n`,
   'post-clean.service': `[Service]\nExecStart=/bin/sleep 1000\nExecStopPost=${REPORT('post-clean')}\n`,
+  'stop-fail.service': `[Service]\nExecStart=/bin/sleep 1000\nExecStop=/bin/sh -c 'exit 6'\n`,
+  'post-fail.service': `[Service]\nExecStart=/bin/sleep 1000\nExecStartPost=/bin/sh -c 'exit 9'\nExecStopPost=${REPORT('post-fail')}\n`,
+  'sig-success.service': `[Service]\nExecStart=${EXIT} 0 10 100\nSuccessExitStatus=SIGUSR1 3\n`,
+  'cancel.service': `[Service]\nType=notify\nExecStart=${fixture('notify-svc')} --no-ready\nTimeoutStartSec=60\nTimeoutStopSec=3\n`,
+  'restart-manual.service': `[Service]\nExecStart=/bin/sleep 1000\n`,
   // Conditions and asserts
   'c-missing.service': `[Unit]\nConditionPathExists=${f('nope')}\n[Service]\nExecStart=/bin/sh -c 'touch ${f('c-missing.ran')}; exec sleep 1000'\n`,
   'c-negated.service': `[Unit]\nConditionPathExists=!${f('nope')}\nConditionPathIsDirectory=${tmp}\nConditionFileIsExecutable=/bin/sh\nConditionUser=root\nConditionArchitecture=native\n[Service]\nExecStart=/bin/sleep 1000\n`,
@@ -151,6 +156,50 @@ describe('service command lines, conditions, asserts', { concurrency: true }, ()
     const p = await show(d, 'post-clean.service', STD_PROPS);
     assert.deepEqual([p['ActiveState'], p['Result']], ['inactive', 'success']);
     assert.equal(read('post-clean'), 'success killed TERM mainpid=unset\n');
+  });
+
+  it('a failing ExecStop (no `-`): stop rc 0, the main process is still stopped, unit failed/exit-code', async () => {
+    assert.equal((await d.ctl(['start', 'stop-fail.service'])).code, 0);
+    assert.equal((await d.ctl(['stop', 'stop-fail.service'])).code, 0);
+    const p = await show(d, 'stop-fail.service', STD_PROPS);
+    assert.deepEqual([p['ActiveState'], p['Result'], p['MainPID']], ['failed', 'exit-code', '0']);
+  });
+
+  it('a failing ExecStartPost: start rc 1, main process stopped, ExecStopPost sees exit-code', async () => {
+    const r = await d.ctl(['start', 'post-fail.service']);
+    assert.equal(r.code, 1);
+    const p = await show(d, 'post-fail.service', STD_PROPS);
+    assert.deepEqual([p['ActiveState'], p['Result'], p['MainPID']], ['failed', 'exit-code', '0']);
+    assert.ok(await waitFor(() => fs.existsSync(f('post-fail')), 3000));
+    assert.match(read('post-fail'), /^exit-code /);
+  });
+
+  it('SuccessExitStatus=SIGUSR1: death by SIGUSR1 counts as clean (inactive/success)', async () => {
+    assert.equal((await d.ctl(['start', 'sig-success.service'])).code, 0);
+    const p = await waitState(d, 'sig-success.service', 'inactive', 'dead');
+    assert.deepEqual([p['Result'], p['ExecMainStatus']], ['success', '10']);
+  });
+
+  it('stop while the start job waits for READY=1: the start job is canceled (rc 1), unit inactive', async () => {
+    const job = d.ctl(['start', 'cancel.service']);
+    assert.ok(await waitFor(async () => (await show(d, 'cancel.service', ['SubState']))['SubState'] === 'start', 10000, 100));
+    const s = await d.ctl(['stop', 'cancel.service']);
+    assert.equal(s.code, 0, s.stderr);
+    const r = await job;
+    assert.equal(r.code, 1, 'the canceled start must not report success');
+    const p = await show(d, 'cancel.service', STD_PROPS);
+    assert.deepEqual([p['ActiveState'], p['SubState'], p['Result']], ['inactive', 'dead', 'success']);
+  });
+
+  it('restart of a running service: new MainPID, NRestarts stays 0 (only automatic restarts count)', async () => {
+    assert.equal((await d.ctl(['start', 'restart-manual.service'])).code, 0);
+    const a = await show(d, 'restart-manual.service', STD_PROPS);
+    assert.equal((await d.ctl(['restart', 'restart-manual.service'])).code, 0);
+    const b = await show(d, 'restart-manual.service', STD_PROPS);
+    assert.equal(b['ActiveState'], 'active');
+    assert.notEqual(b['MainPID'], a['MainPID']);
+    assert.equal(b['NRestarts'], '0');
+    assert.equal((await d.ctl(['stop', 'restart-manual.service'])).code, 0);
   });
 
   it('ConditionPathExists= on a missing path: start rc 0, stays inactive, ConditionResult=no, nothing runs', async () => {
