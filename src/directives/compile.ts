@@ -7,7 +7,7 @@ import type { SpecifierContext, UnitSource } from '../unit-file/types';
 import type { LoadState, UnitConfig } from './types';
 import { defaultConfig } from './defaults';
 import { findRow, knownSections, typeSection } from './tables';
-import type { ApplyCtx, SectionName } from './row';
+import { specError, type ApplyCtx, type SectionName } from './row';
 import { expandSpecifiersAdapter } from './specifiers-adapter';
 import type { Expand } from './values-exec';
 import { parseTimespan } from './values';
@@ -86,7 +86,11 @@ export function compileUnit(src: UnitSource, ctx: SpecifierContext): UnitConfig 
     }
     if (row.specifiers) {
       const e = expand(value);
-      if (!e.ok) { actx.warn(`Failed to resolve unit specifiers in '${value}', ignoring: ${e.error}`); continue; }
+      if (!e.ok) {
+        const se = specError(row.spec, value, e.error);
+        if (se.fatal) actx.fatal(se.message); else actx.warn(se.message);
+        continue;
+      }
       value = e.value;
     }
     const before = cfg.diagnostics.length;

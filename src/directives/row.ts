@@ -5,7 +5,7 @@
 import type { UnitConfig } from './types';
 import type { Expand, ValueIssue } from './values-exec';
 import {
-  parseBoolean, parseTimespan, parseUnsigned, parseInt32, parseMode, parseSignal, parseSize, parseNsec,
+  parseBoolean, parseTimespan, parseUnsigned, parseInt32, parseMode, parseSignal, parseSize, parseNsec, extractFirstWord,
 } from './values';
 
 export type SectionName = 'Unit' | 'Install' | 'Service' | 'Socket';
@@ -25,6 +25,41 @@ export interface ApplyCtx {
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; fatal?: boolean };
 export type Parser<T> = (v: string, key: string) => Parsed<T>;
 
+/** How systemd 252's parser for a key words a specifier failure (each parser has its own printf):
+ *  q: in '%x', ignoring   p: in %x, ignoring   dq: in "%x", ignoring   env: "Failed to resolve specifiers in %x, ignoring"
+ *  qF/pF: in '%x': / in %x: and the unit fails (bad-setting)   qN/pN: same wording, not fatal. */
+export type SpecStyle = 'q' | 'p' | 'dq' | 'env' | 'qF' | 'pF' | 'qN' | 'pN';
+
+export function specError(style: SpecStyle, w: string, err: string): { message: string; fatal: boolean } {
+  switch (style) {
+    case 'q': return { message: `Failed to resolve unit specifiers in '${w}', ignoring: ${err}`, fatal: false };
+    case 'p': return { message: `Failed to resolve unit specifiers in ${w}, ignoring: ${err}`, fatal: false };
+    case 'dq': return { message: `Failed to resolve unit specifiers in "${w}", ignoring: ${err}`, fatal: false };
+    case 'env': return { message: `Failed to resolve specifiers in ${w}, ignoring: ${err}`, fatal: false };
+    case 'qF': return { message: `Failed to resolve unit specifiers in '${w}': ${err}`, fatal: true };
+    case 'pF': return { message: `Failed to resolve unit specifiers in ${w}: ${err}`, fatal: true };
+    case 'qN': return { message: `Failed to resolve unit specifiers in '${w}': ${err}`, fatal: false };
+    case 'pN': return { message: `Failed to resolve unit specifiers in ${w}: ${err}`, fatal: false };
+  }
+}
+
+/** Word splitting of list values: plain whitespace, EXTRACT_UNQUOTE (quotes; a backslash escapes the next
+ *  character), or EXTRACT_UNQUOTE|EXTRACT_CUNESCAPE (C escapes; a bad one drops the line). */
+export type SplitMode = 'ws' | 'unquote' | 'cunescape' | 'escape' | 'retain';
+
+export function splitValue(v: string, mode: SplitMode): string[] | null {
+  if (mode === 'ws') return v.split(/[ \t\n\r]+/).filter((x) => x !== '');
+  const out: string[] = [];
+  let rest = v;
+  for (;;) {
+    const r = extractFirstWord(rest, mode === 'escape' ? {} : mode === 'retain' ? { unquote: true, retainEscape: true } : { unquote: true, cunescape: mode === 'cunescape' });
+    if (!r.ok) return null;
+    if (r.word === null) return out;
+    out.push(r.word);
+    rest = r.rest;
+  }
+}
+
 export interface Row {
   key: string;
   sections: SectionName[];
@@ -34,6 +69,8 @@ export interface Row {
   empty: 'reset' | 'ignore' | 'parse';
   /** Expand specifiers over the whole value before parsing (per-word parsers expand themselves). */
   specifiers: boolean;
+  /** Wording of a specifier failure (default 'q'). */
+  spec: SpecStyle;
   /** Parse and store. Returns nothing; warnings/fatal errors go through ctx. */
   apply(v: string, ctx: ApplyCtx): void;
   reset(cfg: UnitConfig): void;
@@ -43,14 +80,17 @@ export interface Row {
 
 const noop = (): void => undefined;
 
-export interface RowOpts { enforced?: boolean; empty?: 'reset' | 'ignore' | 'parse'; specifiers?: boolean; aliasOf?: string }
+export interface RowOpts {
+  enforced?: boolean; empty?: 'reset' | 'ignore' | 'parse'; specifiers?: boolean; aliasOf?: string;
+  spec?: SpecStyle; split?: SplitMode; syntaxMsg?: (v: string, key: string) => string;
+}
 
 /** A scalar row: parse, then set. An empty value goes to the parser unless `empty` says otherwise. */
 export function scalar<T>(key: string, sections: SectionName[], parse: Parser<T>, set: (cfg: UnitConfig, v: T) => void,
   opts: RowOpts & { reset?: (cfg: UnitConfig) => void } = {}): Row {
   return {
     key, sections, list: false, enforced: opts.enforced ?? true, empty: opts.empty ?? 'parse',
-    specifiers: opts.specifiers ?? false, aliasOf: opts.aliasOf,
+    specifiers: opts.specifiers ?? false, spec: opts.spec ?? 'q', aliasOf: opts.aliasOf,
     apply(v, ctx) {
       const r = parse(v, key);
       if (!r.ok) { if (r.fatal) ctx.fatal(r.message); else ctx.warn(r.message); return; }
@@ -65,10 +105,23 @@ export function words<T>(key: string, sections: SectionName[], parse: Parser<T>,
   reset: (cfg: UnitConfig) => void, opts: RowOpts = {}): Row {
   return {
     key, sections, list: true, enforced: opts.enforced ?? true, empty: opts.empty ?? 'reset',
-    specifiers: opts.specifiers ?? true, aliasOf: opts.aliasOf,
+    specifiers: false, spec: opts.spec ?? 'q', aliasOf: opts.aliasOf,
     apply(v, ctx) {
       const out: T[] = [];
-      for (const w of v.split(/[ \t\n\r]+/).filter((x) => x !== '')) {
+      const ws = splitValue(v, opts.split ?? 'unquote');
+      if (!ws) { ctx.warn(opts.syntaxMsg ? opts.syntaxMsg(v, key) : `Invalid syntax, ignoring: ${v}`); return; }
+      for (const raw of ws) {
+        let w = raw;
+        if (opts.specifiers ?? true) {
+          const e = ctx.expand(raw);
+          if (!e.ok) {
+            const se = specError(opts.spec ?? 'q', raw, e.error);
+            if (se.fatal) { ctx.fatal(se.message); return; }
+            ctx.warn(se.message);
+            continue;
+          }
+          w = e.value;
+        }
         const r = parse(w, key);
         if (!r.ok) { ctx.warn(r.message); continue; }
         out.push(r.value);
@@ -84,7 +137,7 @@ export function custom(key: string, sections: SectionName[], list: boolean, appl
   opts: RowOpts = {}): Row {
   return {
     key, sections, list, enforced: opts.enforced ?? true, empty: opts.empty ?? (list ? 'reset' : 'parse'),
-    specifiers: opts.specifiers ?? false, aliasOf: opts.aliasOf, apply, reset,
+    specifiers: opts.specifiers ?? false, spec: opts.spec ?? 'q', aliasOf: opts.aliasOf, apply, reset,
   };
 }
 
@@ -142,7 +195,7 @@ export const pSignal: Parser<number> = (v) => {
 };
 export const pSize: Parser<number> = (v) => {
   const n = parseSize(v, 1024);
-  return n === null ? bad(`Failed to parse size value '${v}', ignoring: ${/^\s*-/.test(v) ? 'Numerical result out of range' : 'Invalid argument'}`) : ok(n);
+  return n === null ? bad(`Failed to parse size value '${v}', ignoring: ${/^\s*-[0-9]/.test(v) ? 'Numerical result out of range' : 'Invalid argument'}`) : ok(n);
 };
 export function pEnum<T extends string>(values: readonly T[], what: string): Parser<T> {
   return (v) => (values as readonly string[]).includes(v) ? ok(v as T) : bad(`Failed to parse ${what}, ignoring: ${v}`);

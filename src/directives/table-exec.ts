@@ -3,7 +3,7 @@
 // Invariants: list settings reset on an empty value; Exec lines with a fatal error mark the unit bad-setting.
 import type { ExecCommand, RLimit, StdInput, StdOutput, UnitConfig } from './types';
 import {
-  custom, pBool, pEnum, pMode, scalar, words, type ApplyCtx, type Row, type SectionName, type Parsed,
+  custom, pBool, pEnum, pMode, scalar, words, specError, splitValue, type ApplyCtx, type Row, type SectionName, type Parsed,
 } from './row';
 import { parseExecLine, parseEnvironmentLine, mergeEnv, envNameIsValid } from './values-exec';
 import { parseInt32, parseSize, parseTimespan, parseUnsigned, cUnescape, parseBoolean } from './values';
@@ -17,7 +17,7 @@ function userGroupRow(key: string, set: (c: UnitConfig, v: string) => void): Row
     if (!r.ok) { ctx.fatal(r.message); return; }
     if (v === 'nobody' || v === 'nogroup') ctx.warn(`Special user ${v} configured, this is not safe!`);
     set(ctx.cfg, v);
-  }, (c) => set(c, ''), { specifiers: true, empty: 'reset' });
+  }, (c) => set(c, ''), { specifiers: true, spec: 'pF', empty: 'reset' });
 }
 
 /** valid_user_group_name(RELAX|ALLOW_NUMERIC) of 252: fatal when invalid. */
@@ -48,7 +48,7 @@ export const RLIMITS = ['CPU', 'FSIZE', 'DATA', 'STACK', 'CORE', 'RSS', 'NOFILE'
 const SIZE_LIMITS = new Set(['FSIZE', 'DATA', 'STACK', 'CORE', 'RSS', 'AS', 'MEMLOCK', 'MSGQUEUE']);
 
 function rlimitValue(res: string, s: string): number | null {
-  if (s === 'infinity') return Infinity;
+  if (s === 'infinity') return res === 'NICE' ? null : Infinity;
   if (res === 'CPU') { const t = parseTimespan(s); return t === null ? null : (t === Infinity ? Infinity : Math.ceil(t / 1e6)); }
   if (res === 'RTTIME') { const t = parseTimespan(s + (/^[0-9]+$/.test(s) ? 'us' : '')); return t; }
   if (SIZE_LIMITS.has(res)) return parseSize(s, 1024);
@@ -88,7 +88,7 @@ type ModeField = 'runtimeDirectoryMode' | 'stateDirectoryMode' | 'cacheDirectory
 function dirRows(key: string, field: DirField, modeField: ModeField): Row[] {
   return [
     words(key, SS, (w, k) => (w.startsWith('/') ? { ok: false, message: `${k}= path is absolute, ignoring: ${w}` } : { ok: true, value: w }), (c, v) => { for (const d of v) if (!c.exec[field].includes(d)) c.exec[field].push(d); },
-      (c) => { c.exec[field] = []; }),
+      (c) => { c.exec[field] = []; }, { spec: 'dq', split: 'cunescape', syntaxMsg: (v, k) => `Invalid syntax in ${k}=, ignoring: ${v}` }),
     scalar(`${key}Mode`, SS, pMode, (c, v) => { c.exec[modeField] = v; }),
   ];
 }
@@ -116,16 +116,16 @@ export const EXEC_ROWS: Row[] = [
     ctx.cfg.exec.workingDirectory = { path: e.value, optional };
   }, (c) => { c.exec.workingDirectory = null; }, { empty: 'reset' }),
   scalar('RootDirectory', SS, (v, k) => v.startsWith('/') ? { ok: true, value: v } : { ok: false, message: `${k}= path is not absolute: ${v}`, fatal: true },
-    (c, v) => { c.exec.rootDirectory = v; }, { specifiers: true, empty: 'reset', reset: (c) => { c.exec.rootDirectory = ''; } }),
+    (c, v) => { c.exec.rootDirectory = v; }, { specifiers: true, spec: 'qF', empty: 'reset', reset: (c) => { c.exec.rootDirectory = ''; } }),
   userGroupRow('User', (c, v) => { c.exec.user = v; }),
   userGroupRow('Group', (c, v) => { c.exec.group = v; }),
   custom('SupplementaryGroups', SS, true, (v, ctx) => {
-    for (const w of v.split(/[ \t\n\r]+/).filter((x) => x !== '')) {
+    for (const w of splitValue(v, 'unquote') ?? []) {
       const r = pUserGroup(w);
       if (!r.ok) { ctx.fatal(r.message); return; }
       ctx.cfg.exec.supplementaryGroups.push(w);
     }
-  }, (c) => { c.exec.supplementaryGroups = []; }, { specifiers: true }),
+  }, (c) => { c.exec.supplementaryGroups = []; }, { specifiers: true, spec: 'pF' }),
   scalar('DynamicUser', SS, (v) => { const b = parseBoolean(v); return b === null ? { ok: false, message: `Failed to parse boolean value: ${v}`, fatal: true } : { ok: true, value: b }; },
     (c, v) => { c.exec.dynamicUser = v; }, { enforced: false }),
   scalar('UMask', SS, pMode, (c, v) => { c.exec.umask = v; }),
@@ -159,15 +159,16 @@ export const EXEC_ROWS: Row[] = [
     ctx.cfg.exec.environmentFiles.push({ path: e.value, optional });
   }, (c) => { c.exec.environmentFiles = []; }),
   words('PassEnvironment', SS, (w, k) => envNameIsValid(w) ? { ok: true, value: w } : { ok: false, message: `Invalid environment name for ${k}, ignoring: ${w}` },
-    (c, v) => { for (const n of v) if (!c.exec.passEnvironment.includes(n)) c.exec.passEnvironment.push(n); }, (c) => { c.exec.passEnvironment = []; }),
+    (c, v) => { for (const n of v) if (!c.exec.passEnvironment.includes(n)) c.exec.passEnvironment.push(n); }, (c) => { c.exec.passEnvironment = []; }, { spec: 'env' }),
   words('UnsetEnvironment', SS, (w, k) => (envNameIsValid(w) || envNameIsValid(w.split('=')[0] ?? '')) ? { ok: true, value: w } : { ok: false, message: `Invalid environment name or assignment ${k}, ignoring: ${w}` },
-    (c, v) => { for (const n of v) if (!c.exec.unsetEnvironment.includes(n)) c.exec.unsetEnvironment.push(n); }, (c) => { c.exec.unsetEnvironment = []; }),
-  scalar('StandardInput', SS, pStdIn, (c, v) => { c.exec.standardInput = v; }, { specifiers: true }),
-  scalar('StandardOutput', SS, pStdOut, (c, v) => { c.exec.standardOutput = v; }, { specifiers: true }),
-  scalar('StandardError', SS, pStdOut, (c, v) => { c.exec.standardError = v; }, { specifiers: true }),
+    (c, v) => { for (const n of v) if (!c.exec.unsetEnvironment.includes(n)) c.exec.unsetEnvironment.push(n); }, (c) => { c.exec.unsetEnvironment = []; }, { spec: 'p', split: 'cunescape', syntaxMsg: (v, k) => `Trailing garbage in ${k}, ignoring: ${v}` }),
+  scalar('StandardInput', SS, pStdIn, (c, v) => { c.exec.standardInput = v; }),
+  scalar('StandardOutput', SS, pStdOut, (c, v) => { c.exec.standardOutput = v; }),
+  scalar('StandardError', SS, pStdOut, (c, v) => { c.exec.standardError = v; }),
   custom('StandardInputText', SS, true, (v, ctx) => {
     const e = ctx.expand(v);
-    const t = cUnescape(e.ok ? e.value : v);
+    if (!e.ok) { ctx.warn(specError('q', v, e.error).message); return; }
+    const t = cUnescape(e.value);
     if (t === null) { ctx.warn(`Failed to decode C escaped text '${v}', ignoring: Invalid argument`); return; }
     ctx.cfg.exec.standardInputData += t + '\n';
   }, (c) => { c.exec.standardInputData = ''; }),

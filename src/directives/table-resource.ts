@@ -1,7 +1,7 @@
 // Resource-control settings (systemd.resource-control(5), systemd 252) for [Service] and [Socket]: parsed and
 // validated with systemd's messages, not enforced by tsysd (no cgroup limits are applied).
 // Invariant: never changes UnitConfig except cfg.raw (filled by compile); deprecated keys warn as 252 does.
-import { custom, pBool, pEnum, unenforced, type Row, type SectionName, type Parsed } from './row';
+import { custom, pBool, pEnum, unenforced, specError, splitValue, type Row, type SectionName, type Parsed } from './row';
 import { parseSize, parseTimespan, parseBoolean } from './values';
 import { cpuSetWords } from './table-sandbox';
 
@@ -24,10 +24,10 @@ function deprecated(key: string, instead: string, check: (v: string) => string |
 
 const memory = (v: string): string | null =>
   (v === 'infinity' || isPercent(v) || parseSize(v, 1024) !== null) ? null
-    : `Invalid memory limit '${v}', ignoring: ${v.startsWith('-') ? 'Numerical result out of range' : 'Invalid argument'}`;
+    : `Invalid memory limit '${v}', ignoring: ${/^-[0-9]/.test(v) ? 'Numerical result out of range' : 'Invalid argument'}`;
 const memoryNonZero = (v: string): string | null => (/^0+$/.test(v) ? `Memory limit '${v}' out of range, ignoring.` : memory(v));
 function devicePair(v: string, check: (val: string) => string | null, missing: string): string | null {
-  const [path, val, extra] = v.split(/\s+/);
+  const [path, val, extra] = splitValue(v, 'unquote') ?? [];
   if (!path || val === undefined || extra !== undefined) return missing;
   return check(val);
 }
@@ -41,14 +41,17 @@ const check = (key: string, f: (v: string) => string | null): Row =>
   unenforced(key, SS, (v) => { const m = f(v); return m ? bad(m) : ok(v); }, false, { empty: 'reset' });
 
 export const RESOURCE_ROWS: Row[] = [
-  custom('Slice', SS, false, (v, ctx) => {
+  custom('Slice', SS, false, (raw, ctx) => {
+    const e = ctx.expand(raw);
+    if (!e.ok) { ctx.warn(specError('p', raw, e.error).message); return; }
+    const v = e.value;
     if (!/^[A-Za-z0-9:_.\\@-]+\.[a-z]+$/.test(v)) { ctx.warn(`Failed to load slice unit ${v}, ignoring: Unit name ${v} is not valid.`); return; }
     if (!v.endsWith('.slice')) ctx.warn(`Failed to assign slice ${v} to unit ${ctx.cfg.id}, ignoring: Invalid argument`);
-  }, () => undefined, { enforced: false, specifiers: true, empty: 'parse' }),
-  unenforced('AllowedCPUs', SS, (v) => { const w = cpuSetWords(v); return w === null ? ok(v) : bad(`Failed to parse CPU affinity '${w}'`); }, false, { empty: 'reset' }),
-  unenforced('StartupAllowedCPUs', SS, (v) => { const w = cpuSetWords(v); return w === null ? ok(v) : bad(`Failed to parse CPU affinity '${w}'`); }, false, { empty: 'reset' }),
-  unenforced('AllowedMemoryNodes', SS, (v) => { const w = cpuSetWords(v); return w === null ? ok(v) : bad(`Failed to parse CPU affinity '${w}'`); }, false, { empty: 'reset' }),
-  unenforced('StartupAllowedMemoryNodes', SS, (v) => { const w = cpuSetWords(v); return w === null ? ok(v) : bad(`Failed to parse CPU affinity '${w}'`); }, false, { empty: 'reset' }),
+  }, () => undefined, { enforced: false, empty: 'parse' }),
+  ...['AllowedCPUs', 'StartupAllowedCPUs', 'AllowedMemoryNodes', 'StartupAllowedMemoryNodes'].map((k) => unenforced(k, SS, (v) => {
+    const w = cpuSetWords(v);
+    return w === null ? ok(v) : bad(`Failed to parse CPU affinity '${w}'`);
+  }, false, { empty: 'reset', specifiers: true })),
   ...['CPUAccounting', 'MemoryAccounting', 'IOAccounting', 'BlockIOAccounting', 'TasksAccounting', 'IPAccounting'].map((k) => unenforced(k, SS, pBool)),
   check('CPUWeight', (v) => (v === 'idle' || inRange(v, 1, 10000)) ? null : `Invalid CPU weight, ignoring: ${v}`),
   check('StartupCPUWeight', (v) => (v === 'idle' || inRange(v, 1, 10000)) ? null : `Invalid CPU weight, ignoring: ${v}`),
@@ -64,7 +67,9 @@ export const RESOURCE_ROWS: Row[] = [
     ctx.warn('Unit uses MemoryLimit=; please use MemoryMax= instead. Support for MemoryLimit= will be removed soon.');
   }, () => undefined, { enforced: false, empty: 'parse' }),
   custom('DeviceAllow', SS, true, (v, ctx) => {
-    const [path, rights] = v.split(/\s+/);
+    const e = ctx.expand(v);
+    if (!e.ok) { ctx.warn(specError('q', v, e.error).message); return; }
+    const [path, rights] = splitValue(e.value, 'unquote') ?? [];
     if (!path || !(path.startsWith('/dev/') || path.startsWith('char-') || path.startsWith('block-'))) { ctx.warn(`Invalid device node path '${path ?? ''}', ignoring.`); return; }
     if (rights !== undefined && !/^[rwm]*$/.test(rights)) ctx.warn(`Invalid device rights '${rights}', ignoring.`);
   }, () => undefined, { enforced: false }),
@@ -85,17 +90,17 @@ export const RESOURCE_ROWS: Row[] = [
   deprecated('BlockIOWriteBandwidth', 'IO*= settings', (v) => devicePair(v, (x) => parseSize(x, 1000) !== null ? null : `Invalid Block IO Bandwidth '${x}', ignoring.`,
     `Invalid device node or bandwidth specified in '${v}', ignoring.`)),
   check('TasksMax', (v) => (/^0+$/.test(v) ? `Maximum tasks value '${v}' out of range, ignoring.` : (v === 'infinity' || isPercent(v) || /^[0-9]+$/.test(v)) ? null
-    : `Invalid maximum tasks value '${v}', ignoring: ${v.startsWith('-') ? 'Numerical result out of range' : 'Invalid argument'}`)),
+    : `Invalid maximum tasks value '${v}', ignoring: ${/^-[0-9]/.test(v) ? 'Numerical result out of range' : 'Invalid argument'}`)),
   custom('Delegate', SS, false, (v, ctx) => {
     if (ctx.cfg.type !== 'service') { ctx.warn('Delegate= setting not supported for this unit type, ignoring.'); return; }
     if (parseBoolean(v) !== null) return;
-    for (const w of v.split(/\s+/).filter((x) => x !== '')) if (!CONTROLLERS.includes(w)) ctx.warn(`Invalid controller name '${w}', ignoring`);
+    for (const w of splitValue(v, 'unquote') ?? []) if (!CONTROLLERS.includes(w)) ctx.warn(`Invalid controller name '${w}', ignoring`);
   }, () => undefined, { enforced: false, empty: 'parse' }),
   check('DisableControllers', (v) => v.split(/\s+/).every((w) => CONTROLLERS.includes(w)) ? null : `Invalid cgroup string: ${v}, ignoring`),
-  unenforced('IPAddressAllow', SS, (w) => IP_WORD.test(w) ? ok(w) : bad(`Address prefix is invalid, ignoring assignment: ${w}`), true),
-  unenforced('IPAddressDeny', SS, (w) => IP_WORD.test(w) ? ok(w) : bad(`Address prefix is invalid, ignoring assignment: ${w}`), true),
-  unenforced('IPIngressFilterPath', SS, (v, k) => v.startsWith('/') ? ok(v) : bad(`${k}= path is not absolute, ignoring: ${v}`), false, { empty: 'reset' }),
-  unenforced('IPEgressFilterPath', SS, (v, k) => v.startsWith('/') ? ok(v) : bad(`${k}= path is not absolute, ignoring: ${v}`), false, { empty: 'reset' }),
+  unenforced('IPAddressAllow', SS, (w) => IP_WORD.test(w) ? ok(w) : bad(`Address prefix is invalid, ignoring assignment: ${w}`), true, { specifiers: false, split: 'escape' }),
+  unenforced('IPAddressDeny', SS, (w) => IP_WORD.test(w) ? ok(w) : bad(`Address prefix is invalid, ignoring assignment: ${w}`), true, { specifiers: false, split: 'escape' }),
+  unenforced('IPIngressFilterPath', SS, (v, k) => v.startsWith('/') ? ok(v) : bad(`${k}= path is not absolute, ignoring: ${v}`), false, { empty: 'reset', specifiers: true }),
+  unenforced('IPEgressFilterPath', SS, (v, k) => v.startsWith('/') ? ok(v) : bad(`${k}= path is not absolute, ignoring: ${v}`), false, { empty: 'reset', specifiers: true }),
   ...([['ManagedOOMSwap', (v: string) => ['auto', 'kill'].includes(v) ? null : `Invalid syntax, ignoring: ${v}`],
     ['ManagedOOMMemoryPressure', (v: string) => ['auto', 'kill'].includes(v) ? null : `Invalid syntax, ignoring: ${v}`],
     ['ManagedOOMMemoryPressureLimit', (v: string) => isPercent(v) ? null : `Failed to parse memory pressure limit value, ignoring: ${v}`]] as const)
@@ -111,6 +116,7 @@ export const RESOURCE_ROWS: Row[] = [
   check('SocketBindDeny', (v) => /^((ipv4|ipv6):)?((tcp|udp):)?(any|[1-9][0-9]*(-[1-9][0-9]*)?)$/.test(v) ? null : `Unable to parse SocketBindDeny= assignment, ignoring: ${v}`),
   unenforced('RestrictNetworkInterfaces', SS, (w) => {
     const n = w.replace(/^~/, '');
-    return (n.length > 0 && n.length < 16 && !/[/:]/.test(n) && !/^[0-9]+$/.test(n)) ? ok(w) : bad(`Invalid interface name, ignoring: ${n}`);
-  }, true),
+    if (w === '~') return ok(w);
+    return (n.length > 0 && n.length < 16 && !/[/:%\s]/.test(n) && !/^[0-9]+$/.test(n)) ? ok(w) : bad(`Invalid interface name, ignoring: ${n}`);
+  }, true, { specifiers: false }),
 ];

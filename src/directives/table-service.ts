@@ -3,7 +3,7 @@
 // stop; Sockets= also adds Wants= and After= on each socket (as systemd does at parse time).
 import type { ExitStatusSet, UnitConfig } from './types';
 import {
-  custom, pBool, pEnum, pSec, pTimeout, pUnsigned, scalar, unenforced, type Row, type SectionName, type Parsed,
+  custom, pBool, pEnum, pSec, pTimeout, pUnsigned, scalar, unenforced, splitValue, type Row, type SectionName, type Parsed,
 } from './row';
 import { execRow } from './table-exec';
 import { parseExitStatusSet } from './values';
@@ -25,7 +25,7 @@ export function busNameIsValid(n: string): boolean {
 
 function statusRow(key: string, field: 'restartPreventExitStatus' | 'restartForceExitStatus' | 'successExitStatus'): Row {
   return custom(key, S, true, (v, ctx) => {
-    const r = parseExitStatusSet(v);
+    const r = parseExitStatusSet((splitValue(v, 'escape') ?? []).join(' '));
     for (const b of r.bad) ctx.warn(`Failed to parse value, ignoring: ${b}`);
     const cur: ExitStatusSet = svc(ctx.cfg)[field];
     for (const s of r.statuses) if (!cur.statuses.includes(s)) cur.statuses.push(s);
@@ -72,11 +72,11 @@ export const SERVICE_ROWS: Row[] = [
   statusRow('RestartForceExitStatus', 'restartForceExitStatus'),
   statusRow('SuccessExitStatus', 'successExitStatus'),
   unenforced('NonBlocking', S, pBool),
-  scalar('BusName', S, pBusName, (c, v) => { svc(c).busName = v; }, { specifiers: true }),
+  scalar('BusName', S, pBusName, (c, v) => { svc(c).busName = v; }, { specifiers: true, spec: 'p' }),
   scalar('FileDescriptorStoreMax', S, pUnsigned, (c, v) => { svc(c).fileDescriptorStoreMax = v; }),
   scalar('NotifyAccess', S, pEnum(['none', 'main', 'exec', 'all'] as const, 'notify access specifier'), (c, v) => { svc(c).notifyAccess = v; }),
   custom('Sockets', S, true, (v, ctx) => {
-    for (const w of v.split(/[ \t\n\r]+/).filter((x) => x !== '')) {
+    for (const w of splitValue(v, 'escape') ?? []) {
       const e = ctx.expand(w);
       if (!e.ok) { ctx.warn(`Failed to resolve unit specifiers in '${w}', ignoring: ${e.error}`); continue; }
       if (!e.value.endsWith('.socket')) { ctx.warn(`Unit must be of type socket, ignoring: ${e.value}`); continue; }
@@ -86,7 +86,7 @@ export const SERVICE_ROWS: Row[] = [
       for (const k of ['Wants', 'After'] as const) if (!ctx.cfg.unit.deps[k].includes(e.value)) ctx.cfg.unit.deps[k].push(e.value);
     }
   }, () => undefined, { empty: 'ignore' }),
-  unenforced('USBFunctionDescriptors', S, (v, k) => v.startsWith('/') ? { ok: true, value: v } : { ok: false, message: `${k}= path is not absolute, ignoring: ${v}` }, false, { empty: 'reset' }),
-  unenforced('USBFunctionStrings', S, (v, k) => v.startsWith('/') ? { ok: true, value: v } : { ok: false, message: `${k}= path is not absolute, ignoring: ${v}` }, false, { empty: 'reset' }),
+  unenforced('USBFunctionDescriptors', S, (v, k) => v.startsWith('/') ? { ok: true, value: v } : { ok: false, message: `${k}= path is not absolute, ignoring: ${v}` }, false, { empty: 'reset', specifiers: true }),
+  unenforced('USBFunctionStrings', S, (v, k) => v.startsWith('/') ? { ok: true, value: v } : { ok: false, message: `${k}= path is not absolute, ignoring: ${v}` }, false, { empty: 'reset', specifiers: true }),
   unenforced('OOMPolicy', S, pEnum(['continue', 'stop', 'kill'] as const, 'OOM policy')),
 ];

@@ -2,7 +2,8 @@
 // an empty Listen*= value resets all listeners. Invariant: only .socket units reach these rows.
 import type { ListenKind, UnitConfig } from './types';
 import {
-  custom, pBool, pEnum, pInt, pLong, pMode, pSec, pSize, pTimeout, pUnsigned, scalar, unenforced, type Row, type SectionName, type Parsed,
+  custom, pBool, pEnum, pInt, pLong, pMode, pSec, pSize, pTimeout, pUnsigned, scalar, unenforced, specError, splitValue,
+  type Row, type SectionName, type Parsed,
 } from './row';
 import { execRow, pUserGroup } from './table-exec';
 import { unitNameIsValid } from './table-unit';
@@ -56,7 +57,7 @@ function listenRow(key: string, kind: ListenKind, pathOnly: boolean): Row {
   }, (c) => { sock(c).listen = []; });
 }
 
-export const pIfname = (v: string): Parsed<string> => (v.length > 0 && v.length < 16 && !/[/:\s]/.test(v) && v !== '.' && v !== '..' && !/^[0-9]+$/.test(v))
+export const pIfname = (v: string): Parsed<string> => (v.length > 0 && v.length < 16 && !/[/:%\s]/.test(v) && v !== '.' && v !== '..' && !/^[0-9]+$/.test(v))
   ? { ok: true, value: v } : { ok: false, message: `Invalid interface name, ignoring: ${v}` };
 
 export const SOCKET_ROWS: Row[] = [
@@ -75,14 +76,14 @@ export const SOCKET_ROWS: Row[] = [
     return pEnum(['default', 'both', 'ipv6-only'] as const, 'bind IPv6 only value')(v, 'BindIPv6Only');
   }, (c, v) => { sock(c).bindIPv6Only = v; }),
   scalar('Backlog', K, pUnsigned, (c, v) => { sock(c).backlog = v; }),
-  scalar('BindToDevice', K, pIfname, (c, v) => { sock(c).bindToDevice = v; }, { specifiers: true, empty: 'reset', reset: (c) => { sock(c).bindToDevice = ''; } }),
+  scalar('BindToDevice', K, pIfname, (c, v) => { sock(c).bindToDevice = v; }, { empty: 'reset', reset: (c) => { sock(c).bindToDevice = ''; } }),
   execRow('ExecStartPre', K, (c) => c.socket?.execStartPre ?? null, (c, v) => { sock(c).execStartPre = v; }),
   execRow('ExecStartPost', K, (c) => c.socket?.execStartPost ?? null, (c, v) => { sock(c).execStartPost = v; }),
   execRow('ExecStopPre', K, (c) => c.socket?.execStopPre ?? null, (c, v) => { sock(c).execStopPre = v; }),
   execRow('ExecStopPost', K, (c) => c.socket?.execStopPost ?? null, (c, v) => { sock(c).execStopPost = v; }),
   scalar('TimeoutSec', K, pTimeout((v) => `Failed to parse time value, ignoring: ${v}`), (c, v) => { sock(c).timeoutUs = v; }),
-  scalar('SocketUser', K, pUserGroup, (c, v) => { sock(c).socketUser = v; }, { specifiers: true, empty: 'reset', reset: (c) => { sock(c).socketUser = ''; } }),
-  scalar('SocketGroup', K, pUserGroup, (c, v) => { sock(c).socketGroup = v; }, { specifiers: true, empty: 'reset', reset: (c) => { sock(c).socketGroup = ''; } }),
+  scalar('SocketUser', K, pUserGroup, (c, v) => { sock(c).socketUser = v; }, { specifiers: true, spec: 'pF', empty: 'reset', reset: (c) => { sock(c).socketUser = ''; } }),
+  scalar('SocketGroup', K, pUserGroup, (c, v) => { sock(c).socketGroup = v; }, { specifiers: true, spec: 'pF', empty: 'reset', reset: (c) => { sock(c).socketGroup = ''; } }),
   scalar('SocketMode', K, pMode, (c, v) => { sock(c).socketMode = v; }),
   scalar('DirectoryMode', K, pMode, (c, v) => { sock(c).directoryMode = v; }),
   scalar('Accept', K, pBool, (c, v) => { sock(c).accept = v; }),
@@ -124,9 +125,10 @@ export const SOCKET_ROWS: Row[] = [
   unenforced('MessageQueueMessageSize', K, pLong),
   scalar('RemoveOnStop', K, pBool, (c, v) => { sock(c).removeOnStop = v; }),
   custom('Symlinks', K, true, (v, ctx) => {
-    for (const w of v.split(/[ \t\n\r]+/).filter((x) => x !== '')) {
+    for (const w of splitValue(v, 'unquote') ?? []) {
       const e = ctx.expand(w);
-      const p = e.ok ? e.value : w;
+      if (!e.ok) { ctx.warn(specError('q', w, e.error).message); continue; }
+      const p = e.value;
       if (!p.startsWith('/')) { ctx.warn(`Symlinks= path is not absolute, ignoring: ${p}`); return; }
       sock(ctx.cfg).symlinks.push(p);
     }
@@ -138,11 +140,11 @@ export const SOCKET_ROWS: Row[] = [
     if (!v.endsWith('.service')) return { ok: false, message: `Unit must be of type service, ignoring: ${v}` };
     if (!unitNameIsValid(v)) return { ok: false, message: `Failed to load unit ${v}, ignoring: Invalid argument` };
     return { ok: true, value: v };
-  }, (c, v) => { sock(c).service = v; }, { specifiers: true }),
+  }, (c, v) => { sock(c).service = v; }, { specifiers: true, spec: 'p' }),
   scalar('TriggerLimitIntervalSec', K, pSec, (c, v) => { sock(c).triggerLimitIntervalUs = v; }),
   scalar('TriggerLimitBurst', K, pUnsigned, (c, v) => { sock(c).triggerLimitBurst = v; }),
-  unenforced('SmackLabel', K, (v) => ({ ok: true, value: v })),
-  unenforced('SmackLabelIPIn', K, (v) => ({ ok: true, value: v })),
-  unenforced('SmackLabelIPOut', K, (v) => ({ ok: true, value: v })),
+  unenforced('SmackLabel', K, (v) => ({ ok: true, value: v }), false, { specifiers: true }),
+  unenforced('SmackLabelIPIn', K, (v) => ({ ok: true, value: v }), false, { specifiers: true }),
+  unenforced('SmackLabelIPOut', K, (v) => ({ ok: true, value: v }), false, { specifiers: true }),
   unenforced('SELinuxContextFromNet', K, pBool),
 ];

@@ -4,7 +4,7 @@
 // by one with systemd's message; self-dependencies are dropped; lists keep order without duplicates.
 import type { DepKind, EmergencyAction, UnitConfig } from './types';
 import {
-  custom, pBool, pEnum, pSec, pTimeout, pUnsigned, scalar, unenforced, type ApplyCtx, type Row, type SectionName,
+  custom, pBool, pEnum, pSec, pTimeout, pUnsigned, scalar, unenforced, specError, splitValue, type ApplyCtx, type Row, type SectionName,
 } from './row';
 import { parseExitStatus } from './values';
 
@@ -84,7 +84,7 @@ function conditionRow(kind: string, assert: boolean): Row {
     if (p.startsWith('|')) { trigger = true; p = p.slice(1).replace(/^[ \t]+/, ''); }
     if (p.startsWith('!')) { negate = true; p = p.slice(1).replace(/^[ \t]+/, ''); }
     const e = ctx.expand(p);
-    if (!e.ok) { ctx.warn(`Failed to resolve unit specifiers in ${p}, ignoring: ${e.error}`); return; }
+    if (!e.ok) { ctx.warn(specError(PATH_CONDITIONS.has(kind) ? 'p' : 'q', p, e.error).message); return; }
     if (PATH_CONDITIONS.has(kind) && !e.value.startsWith('/')) { ctx.warn(`${key}= path is not absolute, ignoring: ${e.value}`); return; }
     ctx.cfg.unit.conditions.push({ kind, assert, trigger, negate, value: e.value, file: ctx.file, line: ctx.line });
   }, (cfg) => { cfg.unit.conditions = cfg.unit.conditions.filter((c) => c.assert !== assert); });
@@ -93,9 +93,10 @@ function conditionRow(kind: string, assert: boolean): Row {
 export const UNIT_ROWS: Row[] = [
   scalar('Description', U, (v) => ({ ok: true, value: v }), (c, v) => { c.unit.description = v; }, { specifiers: true, empty: 'parse' }),
   custom('Documentation', U, true, (v, ctx) => {
-    for (const w of v.split(/[ \t\n\r]+/).filter((x) => x !== '')) {
+    for (const w of splitValue(v, 'retain') ?? []) {
       const e = ctx.expand(w);
-      const u = e.ok ? e.value : w;
+      if (!e.ok) { ctx.warn(specError('q', w, e.error).message); continue; }
+      const u = e.value;
       if (!URL_RE.test(u)) { ctx.warn(`Invalid URL, ignoring: ${u}`); continue; }
       if (!ctx.cfg.unit.documentation.includes(u)) ctx.cfg.unit.documentation.push(u);
     }
@@ -125,7 +126,7 @@ export const UNIT_ROWS: Row[] = [
   scalar('JobTimeoutSec', U, pTimeout((v, k) => `Failed to parse ${k}= parameter, ignoring: ${v}`), (c, v) => { c.unit.jobTimeoutUs = v; }),
   unenforced('JobRunningTimeoutSec', U, pTimeout((v, k) => `Failed to parse ${k}= parameter, ignoring: ${v}`)),
   scalar('JobTimeoutAction', U, pAction('JobTimeoutAction'), (c, v) => { c.unit.jobTimeoutAction = v; }),
-  unenforced('JobTimeoutRebootArgument', U, (v) => ({ ok: true, value: v })),
+  unenforced('JobTimeoutRebootArgument', U, (v) => ({ ok: true, value: v }), false, { specifiers: true }),
   scalar('StartLimitIntervalSec', U, pSec, (c, v) => { c.unit.startLimitIntervalUs = v; }),
   scalar('StartLimitInterval', U, pSec, (c, v) => { c.unit.startLimitIntervalUs = v; }, { aliasOf: 'StartLimitIntervalSec' }),
   scalar('StartLimitBurst', U, pUnsigned, (c, v) => { c.unit.startLimitBurst = v; }),
@@ -134,7 +135,7 @@ export const UNIT_ROWS: Row[] = [
   scalar('SuccessAction', U, pAction('SuccessAction'), (c, v) => { c.unit.successAction = v; }),
   exitStatusRow('FailureActionExitStatus', (c, n) => { c.unit.failureActionExitStatus = n; }),
   exitStatusRow('SuccessActionExitStatus', (c, n) => { c.unit.successActionExitStatus = n; }),
-  unenforced('RebootArgument', U, (v) => ({ ok: true, value: v })),
+  unenforced('RebootArgument', U, (v) => ({ ok: true, value: v }), false, { specifiers: true }),
   scalar('CollectMode', U, pEnum(['inactive', 'inactive-or-failed'] as const, 'garbage collection mode'), (c, v) => { c.unit.collectMode = v; }, { enforced: false }),
   ...CONDITION_KINDS.map((k) => conditionRow(k, false)),
   ...CONDITION_KINDS.map((k) => conditionRow(k, true)),

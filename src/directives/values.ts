@@ -322,7 +322,7 @@ export function cUnescape(s: string, relax = false): string | null {
 }
 
 // ---------- extract_first_word ----------
-export interface ExtractFlags { unquote?: boolean; cunescape?: boolean; relax?: boolean; cunescapeRelax?: boolean; separators?: string }
+export interface ExtractFlags { unquote?: boolean; cunescape?: boolean; relax?: boolean; cunescapeRelax?: boolean; retainEscape?: boolean; separators?: string }
 export type ExtractResult = { ok: true; word: string | null; rest: string } | { ok: false; reason: 'escape' | 'quote' };
 
 /** extract_first_word(): one word from the front of s. word null = nothing left. */
@@ -339,6 +339,11 @@ export function extractFirstWord(s: string, f: ExtractFlags): ExtractResult {
       if (i + 1 >= s.length) {
         if (f.relax) { word += '\\'; continue; }
         return { ok: false, reason: 'escape' };
+      }
+      if (f.retainEscape) {
+        word += '\\' + s[i + 1];
+        i += 1;
+        continue;
       }
       if (f.cunescape) {
         const r = cunescapeOne(s, i + 1);

@@ -94,7 +94,7 @@ test('verify agrees with systemd-analyze on a generated corpus of bad and good v
     'every directive systemd 252 knows has a row');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsysd-verify-oracle-'));
   try {
-    const values = ['zzbogus zz', '', '0', '/x/y z', 'yes', '5s', 'foo.service', '-1'];
+    const values = ['zzbogus zz', '', '0', '/x/y z', 'yes', '5s', 'foo.service', '-1', 'infinity', '%Z', '"q w" e', 'a\\qb', '~', '-/opt/x'];
     const files: string[] = [];
     let n = 0;
     for (const { section, key } of keys) {
