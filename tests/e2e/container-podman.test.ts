@@ -47,13 +47,9 @@ async function logsUntil(pred: (logs: string) => boolean, timeoutMs: number): Pr
   return logs;
 }
 
-/** A line of output written by `unit` (e.g. "prepare") containing `msg`, with the unit named before it. */
+/** A line `<unit>.service[<pid>]: <msg>`: the service's own output, prefixed with its unit name. */
 function prefixed(logs: string, unit: string, msg: string): boolean {
-  return logs.split('\n').some((l) => {
-    const i = l.indexOf(msg);
-    const u = l.indexOf(unit);
-    return i > 0 && u >= 0 && u < i;
-  });
+  return logs.split('\n').some((l) => l.startsWith(`${unit}.service[`) && /^\S+\[\d+\]: /.test(l) && l.endsWith(msg));
 }
 
 describe('container image under podman', { timeout: 8 * 60 * 1000 }, () => {
@@ -79,10 +75,15 @@ describe('container image under podman', { timeout: 8 * 60 * 1000 }, () => {
   });
 
   test('the demo boots and tsysctl answers through podman exec', async () => {
-    const r = await podman(['run', '-d', '--name', NAME, ...RUN_OPTS, TAG]);
+    const r = await podman(['run', '-d', '--name', NAME, ...RUN_OPTS, '-e', 'TSYSD_HEALTH_LISTEN=127.0.0.1:8080', TAG]);
     assert.equal(r.code, 0, r.stderr);
     started = true;
-    const w = await podman(['exec', NAME, 'tsysctl', 'is-system-running', '--wait'], 90000);
+    // Right after `podman run` tsysd may not have bound its control socket yet ("offline"): retry.
+    let w = await podman(['exec', NAME, 'tsysctl', 'is-system-running', '--wait'], 90000);
+    for (let i = 0; i < 60 && /^(offline|unknown)?$/.test(w.stdout.trim()); i++) {
+      await sleep(250);
+      w = await podman(['exec', NAME, 'tsysctl', 'is-system-running', '--wait'], 90000);
+    }
     const logs = (await podman(['logs', NAME])).stdout;
     assert.match(w.stdout.trim(), /^(running|degraded)$/, `is-system-running: ${w.stdout}${w.stderr}\nlogs:\n${logs}`);
     const st = await podman(['exec', NAME, 'tsysctl', 'status']);
@@ -104,6 +105,24 @@ describe('container image under podman', { timeout: 8 * 60 * 1000 }, () => {
     assert.equal(r.stdout, 'ping-from-exec\n');
   });
 
+  test('the health endpoint reports the failed demo unit (flaky.service hits its start limit)', async () => {
+    const js = "require('http').get('http://127.0.0.1:8080/healthz',r=>{let b='';r.on('data',d=>b+=d);r.on('end',()=>{process.stdout.write(r.statusCode+' '+b)})}).on('error',e=>{console.error(e.message);process.exit(1)})";
+    let last = '';
+    const end = Date.now() + 40000;
+    while (Date.now() < end) {
+      const r = await podman(['exec', NAME, 'node', '-e', js]);
+      last = r.stdout + r.stderr;
+      if (last.startsWith('503 ') && last.includes('flaky.service')) break;
+      await sleep(1000);
+    }
+    assert.match(last, /^503 /, last);
+    const body = JSON.parse(last.slice(4)) as { state: string; failed: string[] };
+    assert.deepEqual(body, { state: 'degraded', failed: ['flaky.service'] });
+    const st = await podman(['exec', NAME, 'tsysctl', 'is-system-running']);
+    assert.equal(st.stdout.trim(), 'degraded');
+    assert.equal(st.code, 1);
+  });
+
   test('orphans of podman exec are reaped by tsysd (no zombies)', async () => {
     // Each exec leaves 20 background children that outlive their shell: they are re-parented to PID 1.
     const r = await podman(['exec', NAME, 'sh', '-c', 'for i in $(seq 20); do (sleep 0.3 &) ; done; exit 0']);
@@ -116,7 +135,7 @@ describe('container image under podman', { timeout: 8 * 60 * 1000 }, () => {
 
   test('podman logs shows every service output prefixed with its unit name', async () => {
     const want: Array<[string, string]> = [
-      ['prepare', 'prepared prepare for user'],
+      ['prepare', 'prepared prepare for user root'],
       ['prepare', 'second step of the oneshot'],
       ['hello-notify', 'warming up for 1s'],
       ['flaky', 'flaky: up, crashing in 2s'],
@@ -132,6 +151,11 @@ describe('container image under podman', { timeout: 8 * 60 * 1000 }, () => {
     const logs = (await podman(['logs', NAME])).stdout;
     assert.equal(code.stdout.trim(), '0', `exit code ${code.stdout.trim()} after stop (137 = SIGKILL after the grace period)\n${logs}`);
     assert.ok(s.ms < 25000, `stop took ${s.ms} ms`);
+    const after = logs.slice(logs.indexOf('SIGTERM'));
+    assert.ok(logs.includes('SIGTERM'), logs);
+    for (const u of ['hello-notify.service', 'prepare.service', 'echo.socket']) assert.match(after, new RegExp(`Stopped ${u.replace('.', '\\.')}`), after);
+    // Reverse dependency order: hello-notify (After=prepare) stops before prepare.
+    assert.ok(after.indexOf('Stopped hello-notify.service') < after.indexOf('Stopped prepare.service'), after);
     process.stderr.write(`# podman stop took ${s.ms} ms\n`);
   });
 });
