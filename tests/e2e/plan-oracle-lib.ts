@@ -46,10 +46,15 @@ export function generateCase(seed: number): GenCase {
   for (let i = 0; i < nSock; i++) names.push(`k${i}.socket`);
   for (let i = 0; i < nTgt; i++) names.push(`t${i}.target`);
   const useTpl = r() < 0.3;
-  if (useTpl) names.push('tpl@a.service', 'tpl@b.service');
+  if (useTpl) names.push('tpl@0.service', 'tpl@1.service');
   const refs = [...names];
   if (r() < 0.35) { refs.push('missing0.service'); tags.add('missing'); }
   if (r() < 0.2) refs.push('missing1.target');
+  // extras drawn after the base set so the first draws stay stable
+  const extra = r();
+  const masked = extra < 0.12, alias = extra >= 0.12 && extra < 0.24, acceptSock = extra >= 0.24 && extra < 0.32;
+  if (masked) { refs.push('masked0.service'); tags.add('masked'); }
+  if (alias) { refs.push('alias0.service'); tags.add('alias'); }
   const files: Record<string, string> = {
     'sysinit.target': '[Unit]\nDescription=sysinit\nDefaultDependencies=no\n',
     'basic.target': '[Unit]\nRequires=sysinit.target\nWants=sockets.target\nAfter=sysinit.target sockets.target\n',
@@ -68,7 +73,7 @@ export function generateCase(seed: number): GenCase {
       while (x >= WEIGHTS[k]!) { x -= WEIGHTS[k]!; k++; }
       const kind = KINDS[k]!;
       let other = pick(refs);
-      if (u === 'tpl@.service' && r() < 0.3) other = 's%i.service'.replace('%i', '0');
+      if (u === 'tpl@.service' && r() < 0.4) { other = 's%i.service'; tags.add('specifier'); }
       if (other === u) continue;
       if (kind === 'Conflicts') tags.add('conflicts');
       if (kind === 'Requisite') tags.add('requisite');
@@ -86,10 +91,13 @@ export function generateCase(seed: number): GenCase {
     if (u.endsWith('.socket')) {
       body += `[Socket]\nListenStream=/run/tsysd-gen-${seed}-${u}.sock\n`;
       if (r() < 0.3) body += `Service=s0.service\n`;
+      else if (acceptSock && u === 'k0.socket') { body += 'Accept=yes\n'; tags.add('accept'); }
     }
     files[u] = body;
     if (drop.length) { files[`${u}.d/50-gen.conf`] = `[Unit]\n${drop.join('\n')}\n`; tags.add('dropin'); }
   }
+  if (masked) files['masked0.service'] = '->/dev/null';
+  if (alias) files['alias0.service'] = '->s1.service';
   // .wants/.requires dirs
   const nWants = Math.floor(r() * 3);
   for (let i = 0; i < nWants; i++) {
