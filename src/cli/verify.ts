@@ -7,7 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from '../diag';
-import type { UnitConfig, ExecCommand } from '../directives/types';
+import type { UnitConfig } from '../directives/types';
+import { lintChecks, notEnforcedInfos, systemdVerifyChecks, type LintEnv } from '../directives/lint';
 import type { UnitSource } from '../unit-file/types';
 import { compileUnit } from '../directives/compile';
 import { loadUnitSource } from '../unit-file/load';
@@ -48,10 +49,6 @@ function verifyName(name: string): string {
   return m ? `${m[1]}@i${m[2]}` : name;
 }
 
-function findLine(src: UnitSource, key: string, pred: (v: string) => boolean = () => true): { file: string; line: number } {
-  const a = src.assignments.find((x) => x.key === key && pred(x.value));
-  return a ? { file: a.file, line: a.line } : { file: src.fragmentPath, line: 0 };
-}
 
 /** Load and check every target; pure data result (the CLI prints it). */
 export function collectVerify(targets: string[], opts: VerifyOptions): VerifyResult {
@@ -72,8 +69,14 @@ export function collectVerify(targets: string[], opts: VerifyOptions): VerifyRes
     }
   }
   const sp = [...extraDirs, ...baseSp.filter((d) => !extraDirs.includes(d))];
-  const exists = (name: string): boolean => {
-    try { const s = loadUnitSource(name, sp); return s.loadState !== 'not-found'; } catch { return false; }
+  const env: LintEnv = {
+    executableProblem,
+    fileExists: (p) => fs.existsSync(p),
+    userExists: (n) => users.has(n),
+    groupExists: (n) => groups.has(n),
+    unitExists: (name) => {
+      try { return loadUnitSource(name, sp).loadState !== 'not-found'; } catch { return false; }
+    },
   };
   for (const t of targets) {
     const name = verifyName(t.includes('/') || fs.existsSync(t) ? path.basename(t) : t);
@@ -93,65 +96,9 @@ export function collectVerify(targets: string[], opts: VerifyOptions): VerifyRes
       continue;
     }
     if (cfg.loadState !== 'loaded') continue;
-    // systemd-analyze verify: the first command of each Exec list (without '-') must be executable.
-    const lists: ExecCommand[][] = cfg.service
-      ? [cfg.service.execCondition, cfg.service.execStartPre, cfg.service.execStart, cfg.service.execStartPost,
-        cfg.service.execReload, cfg.service.execStop, cfg.service.execStopPost]
-      : cfg.socket ? [cfg.socket.execStartPre, cfg.socket.execStartPost, cfg.socket.execStopPre, cfg.socket.execStopPost] : [];
-    for (const l of lists) {
-      const first = l[0];
-      if (!first || first.ignoreFailure) continue;
-      const prob = executableProblem(first.path);
-      if (prob) push({ file: '', line: 0, unit: cfg.id, level: 'error', fatal: false, message: `Command ${first.path} is not executable: ${prob}` });
-    }
-    // Lint: every other command too (tsysd extra), at its line.
-    const allCmds = lists.flatMap((l) => l.slice(1));
-    for (const c of allCmds) {
-      const prob = executableProblem(c.path);
-      if (prob) push({ file: c.file, line: c.line, unit: cfg.id, level: c.ignoreFailure ? 'info' : 'warning', fatal: false, message: `tsysd: command ${c.path} is not executable: ${prob}` });
-    }
-    if (cfg.socket && cfg.socket.accept && !cfg.id.includes('@')) {
-      const svc = `${cfg.prefix}@internal.service`;
-      if (!exists(svc)) push({ file: '', line: 0, unit: cfg.id, level: 'error', fatal: false, message: `service ${svc} not loaded, socket cannot be started.` });
-    }
-    if (cfg.socket && !cfg.socket.accept) {
-      const svc = cfg.socket.service || cfg.id.replace(/\.socket$/, '.service');
-      if (!exists(svc)) push({ file: '', line: 0, unit: cfg.id, level: 'error', fatal: false, message: `service ${svc} not loaded, socket cannot be started.` });
-    }
-    for (const f of cfg.exec.environmentFiles) {
-      if (f.optional || f.path.includes('*')) continue;
-      if (!fs.existsSync(f.path)) {
-        const at = findLine(src, 'EnvironmentFile', (v) => v.includes(f.path));
-        push({ ...at, unit: cfg.id, level: 'warning', fatal: false, message: `tsysd: EnvironmentFile= ${f.path} does not exist (the start will fail)` });
-      }
-    }
-    if (!cfg.exec.dynamicUser) {
-      if (cfg.exec.user && !/^[0-9]+$/.test(cfg.exec.user) && !users.has(cfg.exec.user)) {
-        push({ ...findLine(src, 'User'), unit: cfg.id, level: 'warning', fatal: false, message: `tsysd: User=${cfg.exec.user} does not exist on this system` });
-      }
-      if (cfg.exec.group && !/^[0-9]+$/.test(cfg.exec.group) && !groups.has(cfg.exec.group)) {
-        push({ ...findLine(src, 'Group'), unit: cfg.id, level: 'warning', fatal: false, message: `tsysd: Group=${cfg.exec.group} does not exist on this system` });
-      }
-    }
-    const deps = cfg.unit.deps;
-    // systemd-analyze verify starts a job per unit: a missing hard requirement fails it.
-    const fileBacked = (d: string): boolean => /\.(service|socket|target|timer|path)$/.test(d);
-    const missingReq = [...deps.Requires, ...deps.BindsTo, ...deps.Requisite].find((d) => fileBacked(d) && !exists(d));
-    if (missingReq) push({ file: '', line: 0, unit: cfg.id, level: 'error', fatal: false, message: `Failed to create ${cfg.id}/start: Unit ${missingReq} not found.` });
-    const check: [string, string[], 'warning' | 'info'][] = [
-      ['OnFailure', deps.OnFailure, 'warning'], ['OnSuccess', deps.OnSuccess, 'warning'], ['Wants', deps.Wants, 'info'], ['Upholds', deps.Upholds, 'info'],
-    ];
-    for (const [key, list, level] of check) {
-      for (const d of list) {
-        if (!fileBacked(d) || exists(d)) continue;
-        push({ ...findLine(src, key, (v) => v.includes(d)), unit: cfg.id, level, fatal: false, message: `tsysd: ${key}=${d} refers to a unit that does not exist` });
-      }
-    }
-    for (const ne of cfg.notEnforced ?? []) {
-      if (notEnforcedSeen.has(ne.key)) continue;
-      notEnforcedSeen.add(ne.key);
-      push({ file: ne.file, line: ne.line, unit: cfg.id, level: 'info', fatal: false, message: `${ne.key.split('.')[1]}= is parsed but not enforced by tsysd` });
-    }
+    for (const d of systemdVerifyChecks(cfg, env)) push(d);
+    for (const d of lintChecks(cfg, src, env)) push(d);
+    for (const d of notEnforcedInfos(cfg, notEnforcedSeen)) push(d);
   }
   // Unit-level messages name the unit's fragment in `file` (JSON consumers); rendering stays `unit: message`.
   const fragments = new Map(units.map((u) => [u.id, u.fragmentPath]));
