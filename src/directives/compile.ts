@@ -2,6 +2,7 @@
 // tables, with systemd 252's diagnostics (wording, line, fatality). synthesizeUnit: configs for units that
 // did not load. Invariants: never throws on any input; the first fatal error stops parsing (as systemd stops
 // loading the unit) and yields loadState 'bad-setting'; X- sections/keys are kept silently in cfg.raw.
+import createDebug from 'debug';
 import type { Diagnostic } from '../diag';
 import type { SpecifierContext, UnitSource } from '../unit-file/types';
 import type { LoadState, UnitConfig } from './types';
@@ -13,6 +14,7 @@ import type { Expand } from './values-exec';
 import { parseTimespan } from './values';
 
 const FATAL_SUMMARY = 'Unit configuration has fatal error, unit will not be started.';
+const debug = createDebug('tsysd:directives');
 
 export function compileUnit(src: UnitSource, ctx: SpecifierContext): UnitConfig {
   const cfg = defaultConfig(src.id);
@@ -120,6 +122,7 @@ export function compileUnit(src: UnitSource, ctx: SpecifierContext): UnitConfig 
     cfg.loadState = 'bad-setting';
     cfg.loadError = cfg.diagnostics.find((d) => d.fatal)?.message ?? FATAL_SUMMARY;
   }
+  debug('%s: %d assignments, %d diagnostics, load state %s', id, src.assignments.length, cfg.diagnostics.length, cfg.loadState);
   return cfg;
 }
 
