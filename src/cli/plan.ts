@@ -1,40 +1,25 @@
 // `tsysd plan [--unit-path DIR]... [--user] [--mode MODE] [--json] [--stop|--restart] UNIT...`: prints the
 // transaction `start UNIT` (or stop/restart) would create on an idle system: jobs, the partial order, the
 // waves that could run in parallel, cycles broken. Also owns makeFileLoader(): unit files → UnitConfig for
-// offline tools (plan, list-dependencies), using src/directives/compile.ts when present and otherwise a
-// clearly-marked minimal adapter that reads only what the engine needs.
+// offline tools (plan, list-dependencies) through src/unit-file (H1) and src/directives/compile.ts (H2),
+// plus depOrder() so the engine adds [Unit] edges in file order.
 import * as path from 'node:path';
 import { loadUnitSource } from '../unit-file/load';
 import { unitSearchPath } from '../unit-file/paths';
 import { expandSpecifiers, hostSpecifierContext } from '../unit-file/specifiers';
-import { unitNameIsValid } from '../unit-file/names';
 import type { UnitSource, SpecifierContext } from '../unit-file/types';
-import type { UnitConfig, DepKind, ServiceType, StdOutput, ListenKind } from '../directives/types';
+import type { UnitConfig, DepKind } from '../directives/types';
 import { DEP_KINDS } from '../directives/types';
-import { Engine, planTransaction, synthesizeUnit } from '../engine';
+import { compileUnit } from '../directives/compile';
+import { Engine, planTransaction } from '../engine';
 import type { JobMode, PlanResult, UnitLoader } from '../engine';
-
-type Compile = (src: UnitSource, ctx: SpecifierContext) => UnitConfig;
-
-function findCompiler(): Compile | null {
-  if (process.env['TSYSD_PLAN_ADAPTER'] === '1') return null;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const m: unknown = require('../directives/compile');
-    if (m && typeof m === 'object' && 'compileUnit' in m && typeof (m as { compileUnit: unknown }).compileUnit === 'function') {
-      return (m as { compileUnit: Compile }).compileUnit;
-    }
-  } catch { /* not built yet */ }
-  return null;
-}
 
 /** A loader over a unit search path: name → UnitConfig (not-found/masked included). */
 export function makeFileLoader(searchPath: string[], userMode: boolean): UnitLoader {
   const ctx = hostSpecifierContext(userMode);
-  const compile = findCompiler() ?? adapterCompile;
   return (name: string) => {
     const src = loadUnitSource(name, searchPath);
-    const c = compile(src, ctx);
+    const c = compileUnit(src, ctx);
     if (c.loadState === 'loaded') c.depOrder = depOrder(src, c, ctx);
     return c;
   };
@@ -62,56 +47,6 @@ export function depOrder(src: UnitSource, c: UnitConfig, ctx: SpecifierContext):
   return out;
 }
 
-// ---- ADAPTER (engine-owned, minimal): used only until src/directives/compile.ts exists -----------------
-const BOOL_TRUE = new Set(['1', 'yes', 'y', 'true', 't', 'on']);
-const BOOL_FALSE = new Set(['0', 'no', 'n', 'false', 'f', 'off']);
-function adapterCompile(src: UnitSource, ctx: SpecifierContext): UnitConfig {
-  const c = synthesizeUnit(src.id, src.loadState === 'loaded' ? 'loaded' : src.loadState);
-  c.names = [...src.names]; c.fragmentPath = src.fragmentPath; c.dropInPaths = [...src.dropInPaths];
-  c.wantsFromDirs = [...src.wantsFromDirs]; c.requiresFromDirs = [...src.requiresFromDirs];
-  c.diagnostics = [...src.diagnostics];
-  if (src.loadState !== 'loaded') return c;
-  const su = { id: src.id, prefix: src.prefix, instance: src.instance, type: src.type, fragmentPath: src.fragmentPath };
-  const exp = (v: string): string => { const r = expandSpecifiers(v, su, ctx); return r.ok ? r.value : v; };
-  const bool = (v: string, d: boolean): boolean => BOOL_TRUE.has(v.toLowerCase()) ? true : BOOL_FALSE.has(v.toLowerCase()) ? false : d;
-  let hasExecStart = false;
-  for (const a of src.assignments) {
-    const v = a.value;
-    if (a.section === 'Unit') {
-      if ((DEP_KINDS as readonly string[]).includes(a.key)) {
-        const list = c.unit.deps[a.key as DepKind];
-        for (const w of v.split(/\s+/).filter(Boolean).map(exp)) if (unitNameIsValid(w) && w !== src.id && !list.includes(w)) list.push(w);
-      } else if (a.key === 'DefaultDependencies') c.unit.defaultDependencies = bool(v, true);
-      else if (a.key === 'StopWhenUnneeded') c.unit.stopWhenUnneeded = bool(v, false);
-      else if (a.key === 'RefuseManualStart') c.unit.refuseManualStart = bool(v, false);
-      else if (a.key === 'RefuseManualStop') c.unit.refuseManualStop = bool(v, false);
-      else if (a.key === 'AllowIsolate') c.unit.allowIsolate = bool(v, false);
-      else if (a.key === 'IgnoreOnIsolate') c.unit.ignoreOnIsolate = bool(v, false);
-      else if (a.key === 'Description') c.unit.description = exp(v);
-    } else if (a.section === 'Service' && c.service) {
-      if (a.key === 'Type') c.service.type = v as ServiceType;
-      else if (a.key === 'BusName') { c.service.busName = v; }
-      else if (a.key === 'Sockets') for (const w of v.split(/\s+/).filter(Boolean).map(exp)) c.service.sockets.push(w);
-      else if (a.key === 'ExecStart') hasExecStart = hasExecStart || v !== '';
-      else if (a.key === 'ExecReload' && v) c.service.execReload.push({ path: v, argv: [v], ignoreFailure: false, noEnvExpand: false, privileged: '', file: a.file, line: a.line });
-      else if (a.key === 'PrivateTmp') c.exec.privateTmp = bool(v, false);
-      else if (a.key === 'StandardOutput') c.exec.standardOutput = v as StdOutput;
-      else if (a.key === 'StandardError') c.exec.standardError = v as StdOutput;
-      else if (a.key === 'RemainAfterExit') c.service.remainAfterExit = bool(v, false);
-    } else if (a.section === 'Socket' && c.socket) {
-      const kinds: Record<string, ListenKind> = { ListenStream: 'stream', ListenDatagram: 'datagram', ListenSequentialPacket: 'seqpacket', ListenFIFO: 'fifo', ListenSpecial: 'special', ListenNetlink: 'netlink', ListenMessageQueue: 'mqueue' };
-      const k = kinds[a.key];
-      if (k && v) c.socket.listen.push({ kind: k, address: exp(v), file: a.file, line: a.line });
-      else if (a.key === 'Accept') c.socket.accept = bool(v, false);
-      else if (a.key === 'Service') c.socket.service = exp(v);
-    }
-  }
-  if (c.service && c.service.type === 'simple' && !hasExecStart) c.service.type = 'oneshot';
-  if (c.service && !hasExecStart && !c.service.remainAfterExit) { c.loadState = 'bad-setting'; c.loadError = 'Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.'; }
-  if (c.service?.type === 'dbus' && !c.service.busName) { c.loadState = 'bad-setting'; }
-  return c;
-}
-// ---- end ADAPTER ----------------------------------------------------------------------------------------
 
 const MODES: JobMode[] = ['replace', 'fail', 'isolate', 'ignore-dependencies', 'ignore-requirements', 'flush', 'replace-irreversibly'];
 
