@@ -21,6 +21,7 @@ p.setSubreaper(true);
 const cg = p.cgroupSupport();
 const started: number[] = [];
 test.after(() => {
+  h.cleanup();
   for (const pid of started) if (isAlive(pid)) p.kill(pid, 9);
   if (cg.available) p.cgroupRemove(cg.base);
   fs.rmSync(tmp, { recursive: true, force: true });

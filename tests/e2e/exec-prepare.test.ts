@@ -22,9 +22,17 @@ const p = createRealPlatform();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tsysd-prep-'));
 fs.chmodSync(tmp, 0o755);   // User=nobody must traverse it
 const h = new Harness(p, tmp);
-test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+test.after(() => {
+  h.cleanup();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
 
 const roots = { runtime: path.join(tmp, 'run'), state: path.join(tmp, 'lib'), cache: path.join(tmp, 'cache'), logs: path.join(tmp, 'log'), configuration: path.join(tmp, 'etc') };
+
+/** fd-list fixture output ('0 1 2 3\n') → '0 1 2 3'. */
+function fdList(ls: string): string {
+  return ls.trim();
+}
 
 function cmd(argv: string[], over: Partial<ExecCommand> = {}): ExecCommand {
   return { path: argv[0] as string, argv, ignoreFailure: false, noEnvExpand: false, privileged: '', file: 'x.service', line: 1, ...over };
@@ -112,12 +120,14 @@ test('LISTEN_FDS/LISTEN_FDNAMES/LISTEN_PID reach sd_listen_fds_with_names(); no 
   assert.ok('fd' in a && 'fd' in b && 'fd' in other);
   const fdsOut = path.join(tmp, 'fds.txt');
   const r = rt({ listenFds: [a.fd, b.fd], listenFdNames: ['web', 'admin'], notifySocket: path.join(tmp, 'notify.sock') });
-  const prep = prepareExec(p, cmd(['/bin/sh', '-c', `ls /proc/$$$$/fd | sort -n | tr '\\n' ' ' > ${fdsOut}; exec ${fixture('sd-listen')}`]), cfg(), r, {});
+  const closeAll = (): void => { p.unpollFd(w); for (const fd of [ns.fd, pipe[0], pipe[1], a.fd, b.fd, other.fd]) p.close(fd); };
+  try {
+  const prep = prepareExec(p, cmd([fixture('fd-list'), fdsOut, fixture('sd-listen')]), cfg(), r, {});
   assert.ok(prep.ok);
   const s = h.start(prep.req);
   assert.ok(await waitFor(() => fs.readFileSync(s.outFile, 'utf8').includes('sd-listen')));
   assert.equal(fs.readFileSync(s.outFile, 'utf8').trim(), `sd-listen pid=${s.pid} fds=2 names=web:admin listen_pid_ok=1`);
-  assert.equal(fs.readFileSync(fdsOut, 'utf8').trim(), '0 1 2 3 4');
+  assert.equal(fdList(fs.readFileSync(fdsOut, 'utf8')), '0 1 2 3 4');
   // The same pid also sent READY=1 to the notify socket (libsystemd sd_notify), with its credentials.
   await waitFor(() => got.length > 0);
   const d = got[0];
@@ -126,12 +136,12 @@ test('LISTEN_FDS/LISTEN_FDNAMES/LISTEN_PID reach sd_listen_fds_with_names(); no 
   p.kill(s.pid, 15);
   assert.equal((await h.waitExit(s.pid)).status, 0);
   // A command other than ExecStart= gets no listen fds.
-  const pre = prepareExec(p, cmd(['/bin/sh', '-c', 'ls /proc/$$$$/fd | sort -n | tr "\\n" " "; echo "L=$LISTEN_FDS"']), cfg(), { ...r, kind: 'start-pre' }, {});
+  const pre = prepareExec(p, cmd([fixture('fd-list'), fdsOut, '/bin/sh', '-c', 'echo "L=$LISTEN_FDS"']), cfg(), { ...r, kind: 'start-pre' }, {});
   assert.ok(pre.ok);
   const rp = await h.run(pre.req);
-  assert.equal(rp.out.trim(), '0 1 2 L=');
-  p.unpollFd(w);
-  for (const fd of [ns.fd, pipe[0], pipe[1], a.fd, b.fd, other.fd]) p.close(fd);
+  assert.equal(rp.out.trim(), 'L=');
+  assert.equal(fdList(fs.readFileSync(fdsOut, 'utf8')), '0 1 2');
+  } finally { closeAll(); }
 });
 
 test('User=nobody: credentials, USER/HOME/SHELL, directories owned by the user with their modes, RuntimeDirectoryPreserve', async () => {

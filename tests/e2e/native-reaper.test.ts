@@ -14,7 +14,10 @@ import { Harness, waitFor, zombiesOf } from '../fixtures/harness';
 const p = createRealPlatform();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tsysd-reaper-'));
 const h = new Harness(p, tmp);
-test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+test.after(() => {
+  h.cleanup();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
 
 test('1,000 orphans re-parented to the subreaper are reaped, zero zombies', async () => {
   assert.equal(p.setSubreaper(true), 0);

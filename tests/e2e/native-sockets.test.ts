@@ -17,7 +17,10 @@ import { Harness, waitFor } from '../fixtures/harness';
 const p = createRealPlatform();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tsysd-sock-'));
 const h = new Harness(p, tmp);
-test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+test.after(() => {
+  h.cleanup();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
 
 /** A port that is free right now (bound and released by the kernel's choice). */
 function freePort(host: string): number {
