@@ -254,3 +254,23 @@ test('ExecStop= gets MAINPID, SERVICE_RESULT, EXIT_CODE, EXIT_STATUS; main gets 
   const main = await runPrepared(cmd(['/bin/sh', '-c', 'echo "$WATCHDOG_USEC $WATCHDOG_PID $$$$ ${MAINPID:-none}"']), cfg(), rt({ watchdogUs: 3000000, mainPid: 77 }));
   assert.equal(main.res?.out.trim(), `3000000 ${main.res?.pid} ${main.res?.pid} none`);
 });
+
+test('AmbientCapabilities= with User=nobody; RootDirectory= chroots before exec', async () => {
+  const amb = await runPrepared(cmd(['/bin/grep', '-E', '^Cap(Amb|Eff)', '/proc/self/status']),
+    cfg((c) => { c.exec.user = 'nobody'; c.exec.ambientCapabilities = ['CAP_NET_BIND_SERVICE']; }), rt());
+  assert.equal(amb.res?.out, 'CapEff:\t0000000000000400\nCapAmb:\t0000000000000400\n');
+  // A root with one static binary: the service sees only that tree.
+  const root = path.join(tmp, 'root');
+  fs.mkdirSync(path.join(root, 'bin'), { recursive: true });
+  fs.mkdirSync(path.join(root, 'out'), { recursive: true });
+  const { spawnSync } = await import('node:child_process');
+  const cc = spawnSync('gcc', ['-static', '-O2', '-o', path.join(root, 'bin', 'tsysd-chrooted'), path.join(__dirname, '..', '..', '..', 'tests', 'fixtures', 'exit-with.c')]);
+  assert.equal(cc.status, 0, String(cc.stderr));
+  assert.ok(!fs.existsSync('/bin/tsysd-chrooted'));
+  const r = await runPrepared(cmd(['/bin/tsysd-chrooted', '7']), cfg((c) => { c.exec.rootDirectory = root; c.exec.workingDirectory = { path: '/out', optional: false }; }), rt());
+  assert.deepEqual(r.res?.outcome, { ok: true });
+  assert.equal(r.res?.exit.status, 7);
+  assert.equal(r.res?.out, `exit-with pid=${r.res?.pid}\n`);
+  const bad = await runPrepared(cmd(['/bin/true']), cfg((c) => { c.exec.rootDirectory = path.join(tmp, 'no-root'); }), rt());
+  assert.equal(bad.res?.exit.status, 210);   // CHROOT
+});
