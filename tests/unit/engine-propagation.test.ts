@@ -249,3 +249,30 @@ test("runJob 'again' puts the job back to waiting; it reruns on the unit's next 
   h.set('a.service', 'active');
   assert.equal(h.result('a.service'), 'done');
 });
+
+test('start of an active unit and stop of an inactive unit finish done at once; restart of an inactive unit starts it', () => {
+  const h = harness({ 'a.service': {}, 'b.service': {} });
+  h.set('a.service', 'active');
+  const s = h.engine.enqueue('a.service', 'start');
+  assert.ok(s.ok);
+  assert.equal(h.result('a.service'), 'done');
+  const t = h.engine.enqueue('b.service', 'stop');
+  assert.ok(t.ok);
+  assert.equal(h.result('b.service'), 'done');
+  assert.deepEqual(h.calls, [], 'the executor was never asked');
+  h.engine.enqueue('b.service', 'restart');
+  assert.deepEqual(h.calls, ['b.service/start']);
+});
+
+test('a failed start with After on a Requisite/BindsTo/Requires chain fails transitively with dependency', () => {
+  const h = harness({
+    'top.service': { Requires: ['mid.service'], After: ['mid.service'] },
+    'mid.service': { BindsTo: ['low.service'], After: ['low.service'] },
+    'low.service': {},
+  }, { auto: true, fail: ['low.service'] });
+  h.engine.enqueue('top.service', 'start');
+  assert.equal(h.result('low.service'), 'failed');
+  assert.equal(h.result('mid.service'), 'dependency');
+  assert.equal(h.result('top.service'), 'dependency');
+  assert.deepEqual(h.calls, ['low.service/start']);
+});
