@@ -168,9 +168,7 @@ function symlinkAliases(lp: InstallLookup, info: InstallInfo, configPath: string
       if (validateAlias(dstName, info.name)) { ch.add('EXDEV', dstName, info.name); if (typeof r === 'number') r = 'EXDEV'; continue; }
     }
     const aliasPath = path.join(configPath, dstName);
-    const chased = chaseAll(lp, aliasPath);
-    const broken = typeof chased === 'string' && !fs.existsSync(chased);
-    const q = createSymlink(lp, info.path, aliasPath, force || broken, ch);
+    const q = createSymlink(lp, info.path, aliasPath, force, ch); // 252: no "broken link" auto-force (v253+)
     if (typeof r === 'number') r = q;
   }
   return r;
@@ -308,20 +306,18 @@ export function enableUnits(names: string[], o: InstallOptions = {}): InstallRes
   return res;
 }
 
-function doDisable(lp: InstallLookup, names: string[], configPath: string, ch: Changes): { r: number | Errno; hasInfo: boolean } {
+function doDisable(lp: InstallLookup, names: string[], configPath: string, ch: Changes): { r: number | Errno } {
+  // 252: every name is queued first; lookup failures are reported per unit while marking, and do not stop
+  // the others (a missing unit still has its name's links removed).
   const ctx = new InstallContext(lp);
-  let hasInfo = false;
   for (const n of names) {
-    if (!unitNameIsValid(n)) return { r: ch.add('EUCLEAN', n) as Errno, hasInfo };
-    const a = ctx.add(n, '', false);
-    const t = typeof a === 'string' ? a : traverse(ctx, a, { load: true, followConfigSymlinks: true });
-    if (typeof t === 'string') { ch.add(t, n); return { r: 0, hasInfo }; }
-    if (typeof a !== 'string') hasInfo = hasInfo || hasRules(a) || a.also.length > 0;
+    if (!unitNameIsValid(n)) return { r: ch.add('EUCLEAN', n) as Errno };
+    ctx.add(n, '', false);
   }
   const marks = new Set<string>();
   markForRemoval(ctx, marks, ch);
   removeMarked(lp, marks, configPath, ch);
-  return { r: 0, hasInfo };
+  return { r: 0 };
 }
 
 export function disableUnits(names: string[], o: InstallOptions = {}): InstallResult {
@@ -340,7 +336,7 @@ export function reenableUnits(names: string[], o: InstallOptions = {}): InstallR
   const base = names.map((n) => path.basename(n));
   const files = names.map((a) => {
     const n = path.basename(a);
-    if (a.includes('/') || parseUnitName(n)?.isInstance) return a;
+    if (a.includes('/')) return a; // 252 also turns instances into their template file's path
     const ctx = new InstallContext(lp);
     const i = ctx.add(n, '', false);
     const t = typeof i === 'string' ? i : traverse(ctx, i, { load: true, followConfigSymlinks: true });
@@ -349,7 +345,9 @@ export function reenableUnits(names: string[], o: InstallOptions = {}): InstallR
   const d = doDisable(lp, base, cp, ch);
   if (typeof d.r === 'string') return finish('reenable', ch, [], [], o.quiet, 1);
   const r = doEnable(lp, files, cp, o, ch);
-  return finish('reenable', ch, [], [], o.quiet, typeof r === 'string' ? 1 : 0);
+  const res = finish('reenable', ch, [], [], o.quiet, typeof r === 'string' ? 1 : 0);
+  if (r === 0 && !o.quiet) res.stderr.push(NO_INSTALL_INFO);
+  return res;
 }
 
 export function linkUnits(files: string[], o: InstallOptions = {}): InstallResult {
@@ -533,13 +531,13 @@ function presetPrepareOne(lp: InstallLookup, plus: InstallContext, minus: Instal
   return 0;
 }
 
-function executePreset(lp: InstallLookup, plus: InstallContext, minus: InstallContext, cp: string, mode: InstallOptions['presetMode'], ch: Changes): void {
+function executePreset(lp: InstallLookup, plus: InstallContext, minus: InstallContext, cp: string, mode: InstallOptions['presetMode'], ch: Changes): number | Errno {
   if (mode !== 'enable-only') {
     const marks = new Set<string>();
     markForRemoval(minus, marks, ch);
     removeMarked(lp, marks, cp, ch);
   }
-  if (mode !== 'disable-only') contextApply(plus, cp, false, true, ch);
+  return mode !== 'disable-only' ? contextApply(plus, cp, false, true, ch) : 0;
 }
 
 export function presetUnits(names: string[], o: InstallOptions = {}): InstallResult {
@@ -551,8 +549,8 @@ export function presetUnits(names: string[], o: InstallOptions = {}): InstallRes
     const r = presetPrepareOne(lp, plus, minus, n, rules.rules, ch);
     if (typeof r === 'string') return finish('preset', ch, [], rules.warnings, o.quiet, 1);
   }
-  executePreset(lp, plus, minus, configPathOf(lp, o), o.presetMode ?? 'full', ch);
-  return finish('preset', ch, [], rules.warnings, o.quiet);
+  const r = executePreset(lp, plus, minus, configPathOf(lp, o), o.presetMode ?? 'full', ch);
+  return finish('preset', ch, [], rules.warnings, o.quiet, typeof r === 'string' ? 1 : 0);
 }
 
 const PRESET_ALL_IGNORED = new Set(['EEXIST', 'ERFKILL', 'EADDRNOTAVAIL', 'EBADSLT', 'EIDRM', 'EUCLEAN', 'ELOOP', 'ENOENT', 'EUNATCH', 'EXDEV', 'EINVAL', 'ENOLINK']);
@@ -567,13 +565,14 @@ export function presetAllUnits(o: InstallOptions = {}): InstallResult {
     try { ents = readdirRaw(d); } catch { continue; }
     for (const de of ents) {
       if (!unitNameIsValid(de.name) || !(de.isSymbolicLink() || de.isFile())) continue;
-      const before = ch.list.length;
+      // errors of the ignorable kinds are reported but do not stop preset-all (like systemd)
       const r = presetPrepareOne(lp, plus, minus, de.name, rules.rules, ch);
-      if (typeof r === 'string' && PRESET_ALL_IGNORED.has(r)) ch.list.length = before; // ignored like systemd
+      if (typeof r === 'string' && !PRESET_ALL_IGNORED.has(r)) return finish('preset', ch, [], rules.warnings, o.quiet, 1);
     }
   }
-  executePreset(lp, plus, minus, configPathOf(lp, o), o.presetMode ?? 'full', ch);
-  return finish('preset', ch, [], rules.warnings, o.quiet);
+  // per-unit lookup errors are reported but do not fail preset-all; errors while applying do
+  const r = executePreset(lp, plus, minus, configPathOf(lp, o), o.presetMode ?? 'full', ch);
+  return finish('preset', ch, [], rules.warnings, o.quiet, typeof r === 'string' ? 1 : 0);
 }
 
 // ---- listing and default target ----

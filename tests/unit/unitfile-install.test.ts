@@ -139,6 +139,30 @@ differential('global-user-units', (R) => {
   '--global mask u.service', '--global unmask u.service', '--global preset u.service', '--global is-enabled u.service',
 ].map(c));
 
+{
+  // seeded random command sequence over all fixture units and verbs
+  let seed = Number(process.env['TSYSD_INSTALL_SEED'] ?? 7);
+  const rnd = (): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x7fffffff; };
+  const units = ['foo.service', 'bar.service', 'other.service', 'tp@.service', 'tp@x.service', 'tp@def.service', 'nodef@.service',
+    'nodef@a.service', 'static.service', 'alsoonly.service', 'multi-user.target', 'graphical.target', 'default.target', 'split.service',
+    'tm@.service', 'tm@q.service', 'al@q.service', 'up.service', 'conflict.service', 'spec.service', 'spec-alias.service',
+    'masked2.service', 'reset.service', 'foo-link.service', 'nope.service', 'syntax.service'];
+  const verbs = ['enable', 'disable', 'reenable', 'is-enabled', 'mask', 'unmask', 'preset', 'enable --runtime', 'disable --runtime',
+    'mask --runtime', 'unmask --runtime', 'enable --force', 'set-default', 'get-default', 'list-unit-files', 'preset-all'];
+  const script: string[][] = [];
+  for (let i = 0; i < Number(process.env['TSYSD_INSTALL_CMDS'] ?? 120); i++) {
+    const v = verbs[Math.floor(rnd() * verbs.length)]!;
+    const n = 1 + Math.floor(rnd() * 2);
+    const us = Array.from({ length: n }, () => units[Math.floor(rnd() * units.length)]!);
+    if (v === 'get-default' || v === 'list-unit-files' || v === 'preset-all') script.push(c(v));
+    else if (v === 'set-default') script.push(['set-default', us[0]!.endsWith('.target') ? us[0]! : 'multi-user.target']);
+    else script.push([...c(v), ...us]);
+  }
+  differential('random-sequence', (R) => {
+    w(`${R}/usr/lib/systemd/system-preset/90-x.preset`, 'disable other.service\nenable tp@.service a b\nenable foo*\ndisable *\n');
+  }, script);
+}
+
 test('install: renderUnitFileList and unitFileState API', () => {
   const R = path.join(base, 'api');
   fixture(R);
