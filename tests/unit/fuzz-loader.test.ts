@@ -92,7 +92,13 @@ test('fuzz: 10,000 mutated unit files through loader and compileUnit never throw
   const r = rng(SEED);
   const ctx = hostSpecifierContext(false);
   // tmpfs when available: ~20k small files on a disk-backed /tmp cost minutes of fs time, not loader time
-  const tmpBase = (() => { try { fs.accessSync('/dev/shm', fs.constants.W_OK); return '/dev/shm'; } catch { return os.tmpdir(); } })();
+  const tmpBase = (() => {
+    try {
+      fs.accessSync('/dev/shm', fs.constants.W_OK);
+      const st = fs.statfsSync('/dev/shm');
+      return st.bavail * st.bsize > 256 * 1024 * 1024 ? '/dev/shm' : os.tmpdir();
+    } catch { return os.tmpdir(); }
+  })();
   const root = fs.mkdtempSync(path.join(tmpBase, 'tsysd-fuzz-'));
   const stats = { units: 0, loaded: 0, masked: 0, error: 0, notFound: 0, badSetting: 0, diagnostics: 0, dropins: 0 };
   const t0 = Date.now();
