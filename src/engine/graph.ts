@@ -221,7 +221,7 @@ export class Graph {
       if (sys && c.type === 'service' && (JOURNALISH.has(out) || JOURNALISH.has(err))) this.add(u, 'After', SPECIAL.journaldSocket, 'file');
       // State/Cache/LogsDirectory= need a writable /var: ordered after systemd-remount-fs.service.
       if (sys && (c.exec.stateDirectory.length || c.exec.cacheDirectory.length || c.exec.logsDirectory.length)) this.add(u, 'After', 'systemd-remount-fs.service', 'file');
-      if (sys && c.exec.privateTmp) { this.add(u, 'After', 'tmp.mount', 'file'); this.add(u, 'After', SPECIAL.tmpfilesSetup, 'file'); }
+      if (sys && c.exec.privateTmp) { this.add(u, 'After', 'tmp.mount', 'file'); this.add(u, 'Wants', 'tmp.mount', 'file'); this.add(u, 'After', SPECIAL.tmpfilesSetup, 'file'); }
       // Default slice (unit_set_default_slice).
       const { prefix, instance } = splitName(u.id);
       const base = sys ? 'system' : 'app';
