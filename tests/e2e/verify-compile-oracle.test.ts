@@ -53,7 +53,6 @@ const fs1 = (us: number): string => formatTimespan(us, 1_000_000);
  *  KillSignal/RestartKillSignal/FinalKillSignal all show the same text, so those are not comparable. */
 const rtClash = (c: UnitConfig): boolean => [c.kill.killSignal, c.kill.restartKillSignal, c.kill.finalKillSignal].filter((n) => n >= 34).length >= 2;
 const yn = (b: boolean): string => (b ? 'yes' : 'no');
-const norm = (s: string): string => s.replace(/["\\]/g, '');
 
 type Field = (c: UnitConfig) => string[] | null;   // null: not comparable for this unit
 const SERVICE_FIELDS: Record<string, Field> = {
@@ -134,7 +133,18 @@ function cond(c: UnitConfig, kind: string, assert: boolean): string[] | null {
   const l = c.unit.conditions.filter((x) => x.kind === kind && x.assert === assert).map((x) => `${x.trigger ? '|' : ''}${x.negate ? '!' : ''}${x.value}`);
   return l.length ? l.sort() : null;   // order-insensitive: systemd prepends conditions, tsysd keeps file order
 }
-function cmd(list: { argv: string[] }[]): string[] | null { return list.length ? list.map((x) => norm(x.argv.join(' '))) : null; }
+/** systemd's quote_command_line(argv, SHELL_ESCAPE_EMPTY), as the unit dump prints "Command Line:". */
+function shellMaybeQuote(s: string): string {
+  if (s === '') return '""';
+  const NEED_ESCAPE = '"\\`$';
+  const NEED_QUOTES = `${NEED_ESCAPE}*?['()<>|&;!`;
+  const i = [...s].findIndex((c) => c <= ' ' || c.charCodeAt(0) >= 127 || NEED_QUOTES.includes(c));
+  if (i < 0) return s;
+  const chars = [...s];
+  const CESC: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r', '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\v': '\\v' };
+  return `"${chars.slice(0, i).join('')}${chars.slice(i).map((c) => (NEED_ESCAPE.includes(c) ? `\\${c}` : CESC[c] ?? c)).join('')}"`;
+}
+function cmd(list: { argv: string[] }[]): string[] | null { return list.length ? list.map((x) => x.argv.map(shellMaybeQuote).join(' ')) : null; }
 function listen(c: UnitConfig, kind: string): string[] | null {
   // systemd prints a bare port as the dual-stack address it binds.
   const l = c.socket!.listen.filter((x) => x.kind === kind).map((x) => (/^[0-9]+$/.test(x.address) ? `[::]:${x.address}` : x.address));
@@ -180,7 +190,7 @@ function compareWithDump(names: string[], unitDir: string | null, label: string)
         if (ours === null && theirs === undefined) continue;
         if (ours === null) continue;   // systemd prints manager defaults tsysd does not model (e.g. LimitNOFILE)
         compared++;
-        let t = (theirs ?? []).map((x) => (k.startsWith('Exec') ? norm(x) : x));
+        let t = theirs ?? [];
         if (k in DEP_FIELDS) t = depSet(t, cfg);
         if (k.startsWith('Condition') || k.startsWith('Assert')) t = t.map((x) => x.replace(/ (untested|succeeded|failed)$/, '')).sort();
         if (JSON.stringify(ours) === JSON.stringify(t)) agreed++;
@@ -218,7 +228,9 @@ test('compiled values agree with systemd 252 on 300 generated services (fixed se
   const SPANS = ['1', '1.5', '500ms', '1min 30s', '2h', '1d', 'infinity', '0', '1 2', '90s', '3us', '2.25min', '1w', '100 ms', '1y 1M'];
   const SIGS = ['SIGTERM', 'INT', '9', 'RTMIN+3', 'SIGRTMIN+5', 'RTMAX-2', 'HUP', 'USR1', 'SIGQUIT', '15'];
   const EXECS = ['/bin/echo "a b" c', "/bin/echo 'x y'z", '/bin/echo a\\x20b', '-/bin/true', '@/bin/echo argv0 x', '/bin/echo %n %p %i',
-    '/bin/echo \\; x', '/bin/echo a"b c"d', '+/bin/true', '/bin/echo $FOO ${BAR}', 'echo hi', '!/bin/true x', ':/bin/echo $X', '/bin/echo \\101\\s\\u00e9'];
+    '/bin/echo \\; x', '/bin/echo a"b c"d', '+/bin/true', '/bin/echo $FOO ${BAR}', 'echo hi', '!/bin/true x', ':/bin/echo $X', '/bin/echo \\101\\s\\u00e9',
+    `/bin/sh -c 'echo "a b"; exit 3'`, "/bin/echo '' \"\"", '/bin/echo a;b', '/bin/echo * ? [x] ~ #', '/bin/echo \\\\ \\"',
+    '/bin/echo a ; /bin/echo b', '-/bin/false ; /bin/true', '/bin/echo %%', '/bin/echo \\t\\n'];
   const ENVS = ['A=1', '"B=2 3"', "C='x y' D=z", 'E="q"r', 'F=%n', 'G=', 'H=a\\x41'];
   const BOOLS = ['yes', 'no', '1', '0', 'on', 'off', 'true', 'FALSE'];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsysd-compile-gen-'));
