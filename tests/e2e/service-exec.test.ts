@@ -182,7 +182,7 @@ describe('service command lines, conditions, asserts', { concurrency: true }, ()
 
   it('stop while the start job waits for READY=1: the start job is canceled (rc 1), unit inactive', async () => {
     const job = d.ctl(['start', 'cancel.service']);
-    assert.ok(await waitFor(async () => (await show(d, 'cancel.service', ['SubState']))['SubState'] === 'start', 10000, 100));
+    assert.ok(await waitFor(async () => (await show(d, 'cancel.service', ['SubState']))['SubState'] === 'start', 20000, 100));
     const s = await d.ctl(['stop', 'cancel.service']);
     assert.equal(s.code, 0, s.stderr);
     const r = await job;

