@@ -143,13 +143,19 @@ describe('service sd_notify and watchdog', { concurrency: true }, () => {
     assert.equal(p['Result'], 'success', JSON.stringify(p));
   });
 
-  it('FDSTORE=1: a stored eventfd comes back as LISTEN_FDS=1 with its FDNAME after an auto-restart', async () => {
+  it('FDSTORE=1: a stored eventfd comes back as LISTEN_FDS=1 with its FDNAME after an auto-restart; a stop drops it', async () => {
     assert.equal((await d.ctl(['start', 'fdstore.service'])).code, 0);
     assert.ok(await waitFor(() => fs.existsSync(f('fd.out')), 20000, 150), `second run never wrote its fds\n${tail(d)}`);
     assert.ok(await waitFor(() => fs.readFileSync(f('fd.out'), 'utf8').endsWith('\n'), 2000));
     assert.equal(fs.readFileSync(f('fd.out'), 'utf8'), 'LISTEN_FDS=1 LISTEN_FDNAMES=mystore LISTEN_PID_OK=1 fd3=7\n');
     const p = await show(d, 'fdstore.service', STD_PROPS);
     assert.deepEqual([p['ActiveState'], p['NRestarts']], ['active', '1']);
+    assert.equal((await d.ctl(['stop', 'fdstore.service'])).code, 0);
+    // A full stop drops the store: the next start gets no fds.
+    fs.rmSync(f('fd.out'));
+    assert.equal((await d.ctl(['start', 'fdstore.service'])).code, 0);
+    assert.ok(await waitFor(() => fs.existsSync(f('fd.out')) && fs.readFileSync(f('fd.out'), 'utf8').endsWith('\n'), 20000, 150));
+    assert.equal(fs.readFileSync(f('fd.out'), 'utf8'), 'LISTEN_FDS= LISTEN_FDNAMES= LISTEN_PID_OK=0\n');
     assert.equal((await d.ctl(['stop', 'fdstore.service'])).code, 0);
   });
 });
