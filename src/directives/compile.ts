@@ -114,6 +114,12 @@ export function compileUnit(src: UnitSource, ctx: SpecifierContext): UnitConfig 
     cfg.loadError = FATAL_SUMMARY;
     return cfg;
   }
+  // StandardOutput=inherit (explicit or default) means the manager's default (journal) unless stdin is a
+  // tty or a socket, as systemd resolves it at load time.
+  if (cfg.service || cfg.socket) {
+    const ex = cfg.exec;
+    if (ex.standardOutput === 'inherit' && !(ex.standardInput === 'socket' || ex.standardInput.startsWith('tty'))) ex.standardOutput = 'journal';
+  }
   // RestartKillSignal= defaults to KillSignal= (any unit with a kill context).
   if (!(raw['Service.RestartKillSignal']?.length || raw['Socket.RestartKillSignal']?.length)) cfg.kill.restartKillSignal = cfg.kill.killSignal;
   finishService(cfg, raw, diag);

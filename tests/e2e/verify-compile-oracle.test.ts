@@ -58,7 +58,8 @@ type Field = (c: UnitConfig) => string[] | null;   // null: not comparable for t
 const SERVICE_FIELDS: Record<string, Field> = {
   Type: (c) => [c.service!.type], Restart: (c) => [c.service!.restart], NotifyAccess: (c) => [c.service!.notifyAccess],
   RestartSec: (c) => [fs1(c.service!.restartUs)], TimeoutStartSec: (c) => [fs1(c.service!.timeoutStartUs)],
-  TimeoutStopSec: (c) => [fs1(c.service!.timeoutStopUs)], RuntimeMaxSec: (c) => [fs1(c.service!.runtimeMaxUs)],
+  TimeoutStopSec: (c) => [fs1(c.service!.timeoutStopUs)],
+  TimeoutAbortSec: (c) => ((c.raw?.['Service.TimeoutAbortSec']?.length ?? 0) > 0 ? [fs1(c.service!.timeoutAbortUs)] : null), RuntimeMaxSec: (c) => [fs1(c.service!.runtimeMaxUs)],
   // tsysd stores WatchdogSec=infinity as 0 (never fires, no WATCHDOG_USEC); systemd keeps infinity.
   WatchdogSec: (c) => [/^\s*infinity\s*$/.test(c.raw?.['Service.WatchdogSec']?.at(-1) ?? '') ? 'infinity' : fs1(c.service!.watchdogUs)], RemainAfterExit: (c) => [yn(c.service!.remainAfterExit)],
   GuessMainPID: (c) => [yn(c.service!.guessMainPID)],
@@ -92,6 +93,14 @@ const EXEC_FIELDS: Record<string, Field> = {
   RuntimeDirectoryPreserve: (c) => [c.exec.runtimeDirectoryPreserve],
   WorkingDirectory: (c) => (c.exec.workingDirectory && c.exec.workingDirectory.path !== '~' ? [c.exec.workingDirectory.path] : null),
   LimitNOFILE: (c) => lim(c, 'NOFILE', 'hard'), LimitNOFILESoft: (c) => lim(c, 'NOFILE', 'soft'),
+  LimitCPU: (c) => lim(c, 'CPU', 'hard'), LimitCPUSoft: (c) => lim(c, 'CPU', 'soft'), LimitCORESoft: (c) => lim(c, 'CORE', 'soft'),
+  Nice: (c) => (c.exec.nice === null ? null : [String(c.exec.nice)]),
+  OOMScoreAdjust: (c) => (c.exec.oomScoreAdjust === null ? null : [String(c.exec.oomScoreAdjust)]),
+  PassEnvironment: (c) => (c.exec.passEnvironment.length ? c.exec.passEnvironment : null),
+  UnsetEnvironment: (c) => (c.exec.unsetEnvironment.length ? c.exec.unsetEnvironment : null),
+  StateDirectoryMode: (c) => [c.exec.stateDirectoryMode.toString(8).padStart(4, '0')],
+  StandardOutput: (c) => [c.exec.standardOutput.replace(/^(file|append|truncate):.*$/, '$1')],   // the dump prints the path separately
+  TTYPath: (c) => (c.exec.ttyPath ? [c.exec.ttyPath] : null),
   LimitNPROC: (c) => lim(c, 'NPROC', 'hard'), LimitCORE: (c) => lim(c, 'CORE', 'hard'),
 };
 /** Dependencies systemd records with origin-file, minus the ones it adds implicitly from the same file
@@ -265,6 +274,12 @@ test('compiled values agree with systemd 252 on 300 generated services (fixed se
       if (r() < 0.3) lines.push(`StandardInput=${pick(['null', 'tty', 'tty-force', 'data'])}`, `StandardError=${pick(['inherit', 'null', 'journal', 'kmsg'])}`);
       if (r() < 0.3) lines.push(`RuntimeDirectory=${pick(['a', 'a b', 'x/y'])}`, `RuntimeDirectoryMode=${pick(['0700', '755'])}`, `RuntimeDirectoryPreserve=${pick(['yes', 'no', 'restart'])}`);
       if (r() < 0.2) lines.push(`PIDFile=${pick(['/run/x.pid', 'y.pid'])}`);
+      if (r() < 0.3) lines.push(`Nice=${pick(['-5', '0', '19', '+3'])}`, `OOMScoreAdjust=${pick(['-100', '500', '0'])}`);
+      if (r() < 0.3) lines.push(`PassEnvironment=${pick(['A B', 'LANG', '"TERM" X_Y'])}`, `UnsetEnvironment=${pick(['C', 'D=1 E'])}`);
+      if (r() < 0.3) lines.push(`StateDirectory=${pick(['s1 s2', 'x'])}`, `StateDirectoryMode=${pick(['0700', '750'])}`);
+      if (r() < 0.3) lines.push(`LimitCPU=${pick(['10', '1min', '5:20', 'infinity'])}`, `LimitCORE=${pick(['1M:2M', '0', 'infinity'])}`);
+      if (r() < 0.3) lines.push(`StandardOutput=${pick(['null', 'journal', 'file:/tmp/o', 'append:/tmp/a', 'tty', 'inherit'])}`);
+      if (r() < 0.2) lines.push(`TimeoutAbortSec=${pick(['7', '2min', 'infinity'])}`, `TTYPath=${pick(['/dev/tty3', '/dev/console'])}`);
       const name = `tsysd-gen-${i}.service`;
       fs.writeFileSync(path.join(dir, name), lines.join('\n') + '\n', { mode: 0o644 });
       names.push(name);
