@@ -209,3 +209,31 @@ test('a 20,000-unit Requires+After chain plans without recursion limits', () => 
   const r2 = h2.engine.enqueue('c0.service', 'start', 'replace', { dryRun: true });
   assert.deepEqual(r2.ok ? null : r2.code, 'cyclic');
 });
+
+test('user manager default dependencies: basic.target and app.slice, no sysinit.target or journald ordering', () => {
+  const h = harness({ 'a.service': { defaultDependencies: true }, 'tpl@x.service': { defaultDependencies: true }, 'k.socket': { defaultDependencies: true } }, { userMode: true });
+  const g = h.engine.graph;
+  const a = g.effectiveDeps(g.unit('a.service'));
+  assert.deepEqual(a['Requires'], ['app.slice', 'basic.target']);
+  assert.deepEqual(a['After'], ['app.slice', 'basic.target']);
+  assert.deepEqual(g.effectiveDeps(g.unit('tpl@x.service'))['Requires'], ['app-tpl.slice', 'basic.target']);
+  const k = g.effectiveDeps(g.unit('k.socket'));
+  assert.deepEqual(k['Requires'], ['app.slice']);
+  assert.deepEqual(k['Before'], ['k.service', 'shutdown.target', 'sockets.target']);
+  assert.equal(g.unit('app.slice').loadState, 'loaded', 'slices need no file');
+  assert.deepEqual(g.effectiveDeps(g.unit('app-tpl.slice'))['Requires'], ['app.slice']);
+});
+
+test('system manager: timers/paths get default deps and trigger their service; devices load without files', () => {
+  const h = harness({ 'x.timer': { defaultDependencies: true }, 'y.path': { defaultDependencies: true }, 'a.service': { BindsTo: ['dev-sda.device'] } });
+  const g = h.engine.graph;
+  const t = g.effectiveDeps(g.unit('x.timer'));
+  assert.deepEqual(t['Triggers'], ['x.service']);
+  assert.deepEqual(t['Before'], ['shutdown.target', 'timers.target', 'x.service']);
+  assert.deepEqual(t['Requires'], ['sysinit.target']);
+  assert.deepEqual(g.effectiveDeps(g.unit('y.path'))['Before'], ['paths.target', 'shutdown.target', 'y.service']);
+  assert.equal(g.unit('dev-sda.device').loadState, 'loaded');
+  const r = h.engine.enqueue('a.service', 'start', 'replace', { dryRun: true });
+  assert.ok(r.ok);
+  assert.deepEqual(r.jobs.map((j) => j.unit).sort(), ['a.service', 'dev-sda.device']);
+});
