@@ -8,6 +8,8 @@ import { alive, nsProcs, show, startDebianUnits, STD_PROPS, tail } from '../fixt
 
 const UNIT = 'cron.service';
 const have = fs.existsSync('/usr/sbin/cron') && fs.existsSync(`/lib/systemd/system/${UNIT}`);
+// cron leaves /run/crond.pid and /run/crond.reboot behind (as under systemd); remove them if we made them.
+const LEFT = ['/run/crond.pid', '/run/crond.reboot'].filter((x) => !fs.existsSync(x));
 
 describe('real daemon: cron.service', { skip: have ? false : 'cron not installed' }, () => {
   let d: Daemon;
@@ -18,6 +20,7 @@ describe('real daemon: cron.service', { skip: have ? false : 'cron not installed
   after(async () => {
     await cleanup();
     for (const p of pids) assert.equal(alive(p), false, `cron pid ${p} survived the daemon`);
+    for (const x of LEFT) fs.rmSync(x, { force: true });
   });
 
   it('start: active/running with cron -f as MainPID, and it keeps running', async () => {
