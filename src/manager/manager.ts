@@ -423,8 +423,8 @@ export class Manager implements SocketManager {
     if (c.oldActive !== c.newActive) {
       if (c.newActive === 'activating' && isInactiveOrFailedState(c.oldActive)) this.console(`Starting ${desc}...`);
       else if (c.newActive === 'active' && c.oldActive !== 'reloading') {
-        const oneshot = rt?.cfg.service?.type === 'oneshot';
-        this.console(`[  OK  ] ${oneshot ? 'Finished' : c.oldActive === 'activating' || c.oldActive === 'inactive' || c.oldActive === 'failed' ? 'Started' : 'Reached'} ${desc}.`);
+        const verb = rt?.cfg.type === 'target' ? 'Reached target' : rt?.cfg.service?.type === 'oneshot' ? 'Finished' : rt?.cfg.type === 'socket' ? 'Listening on' : 'Started';
+        this.console(`[  OK  ] ${verb} ${desc}.`);
       } else if (c.newActive === 'deactivating') this.console(`Stopping ${desc}...`);
       else if (c.newActive === 'inactive' && c.oldActive !== 'failed') this.console(`[  OK  ] Stopped ${desc}.`);
       else if (c.newActive === 'failed') this.console(`[FAILED] ${host.id} failed (Result: ${c.result}).`);
