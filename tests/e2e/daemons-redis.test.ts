@@ -12,6 +12,7 @@ import { alive, inNetns, nsProcs, show, startDebianUnits, STD_PROPS, tail } from
 const UNIT = 'redis-server.service';
 const have = fs.existsSync('/usr/bin/redis-server') && fs.existsSync(`/lib/systemd/system/${UNIT}`);
 const hadRunDir = fs.existsSync('/run/redis');
+const hadDump = fs.existsSync('/var/lib/redis/dump.rdb');   // redis saves it at shutdown
 
 describe('real daemon: redis-server.service (Type=notify)', { skip: have ? false : 'redis-server not installed' }, () => {
   let d: Daemon;
@@ -28,6 +29,7 @@ describe('real daemon: redis-server.service (Type=notify)', { skip: have ? false
     await cleanup();
     for (const p of pids) assert.equal(alive(p), false, `redis pid ${p} survived the daemon`);
     if (!hadRunDir) fs.rmSync('/run/redis', { recursive: true, force: true });
+    if (!hadDump) fs.rmSync('/var/lib/redis/dump.rdb', { force: true });
   });
 
   it('the notify socket is writable by unprivileged services (0777 like /run/systemd/notify)', {
