@@ -6,7 +6,7 @@
 // status; `tsysctl list-sockets`.
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -26,6 +26,10 @@ function svc(log: string, extra = ''): string {
   return `[Service]\nExecStart=${SERVE}\nEnvironment=SOCK_SERVE_LOG=${f(log)}\n${extra}`;
 }
 
+function isLink(p: string): boolean {
+  try { return fs.lstatSync(p).isSymbolicLink(); } catch { return false; }
+}
+
 /** Lines of a sock-serve log describing fds, with pids stripped. */
 function fdLines(log: string): string[] {
   return log.split('\n').filter((l) => l.startsWith('fd='));
@@ -38,9 +42,12 @@ describe('socket listeners', { concurrency: false }, () => {
   const units: Record<string, string> = {};
 
   before(async () => {
-    P = { tcp: await freePort(), udp: await freePort(), dual: await freePort(), m1: await freePort(), busy: await freePort(), ok: await freePort() };
+    P = { tcp: await freePort(), udp: await freePort(), dual: await freePort(), m1: await freePort(), ok: await freePort() };
+    // The port in use is held by this process from the moment it is chosen.
     blocker = net.createServer();
-    await new Promise<void>((r) => blocker.listen(P.busy, '127.0.0.1', r));
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const ba = blocker.address();
+    P.busy = typeof ba === 'object' && ba ? ba.port : 0;
     Object.assign(units, {
       'tcp.socket': `[Socket]\nListenStream=127.0.0.1:${P.tcp}\n`, 'tcp.service': svc('tcp.log'),
       'udp.socket': `[Socket]\nListenDatagram=127.0.0.1:${P.udp}\n`, 'udp.service': svc('udp.log'),
@@ -61,6 +68,11 @@ describe('socket listeners', { concurrency: false }, () => {
       'badpath.socket': `[Socket]\nListenStream=/proc/h9-no-such-dir/x.sock\n`, 'badpath.service': svc('badpath.log'),
       'notdir.socket': `[Socket]\nListenStream=/etc/hostname/x.sock\n`, 'notdir.service': svc('notdir.log'),
       'okay.socket': `[Socket]\nListenStream=127.0.0.1:${P.ok}\n`, 'okay.service': svc('okay.log'),
+      // Node options: owner, modes, parents, symlink, backlog, RemoveOnStop.
+      'opts.socket': `[Socket]\nListenStream=${f('o/deep/dir/opts.sock')}\nSocketUser=nobody\nSocketGroup=nogroup\nSocketMode=0660\nDirectoryMode=0750\n`
+        + `Symlinks=${f('o/link.sock')}\nBacklog=7\nRemoveOnStop=yes\n`,
+      'opts.service': svc('opts.log'),
+      'keep.socket': `[Socket]\nListenStream=${f('o/keep.sock')}\n`, 'keep.service': svc('keep.log'),
       'bystander.service': '[Service]\nExecStart=/bin/sleep 1000\n',
     });
     d = await startDaemon({ units });
@@ -245,6 +257,25 @@ describe('socket listeners', { concurrency: false }, () => {
     await d.ctl(['reset-failed', 'busy.socket']);
     assert.equal((await d.ctl(['start', 'busy.socket'])).code, 0);
     assert.match(await streamRequest({ host: '127.0.0.1', port: P.busy! }, 'now-free'), /got=now-free/);
+  });
+
+  it('node options: SocketUser/Group, SocketMode, DirectoryMode, Symlinks, Backlog; RemoveOnStop=yes unlinks, default keeps', async () => {
+    assert.equal((await d.ctl(['start', 'opts.socket', 'keep.socket'])).code, 0);
+    const sp = f('o/deep/dir/opts.sock');
+    const st = fs.statSync(sp);
+    const nobody = /^nobody:[^:]*:(\d+):/m.exec(fs.readFileSync('/etc/passwd', 'utf8'))?.[1];
+    const nogroup = /^nogroup:[^:]*:(\d+):/m.exec(fs.readFileSync('/etc/group', 'utf8'))?.[1];
+    assert.ok(st.isSocket());
+    assert.deepEqual([st.mode & 0o777, String(st.uid), String(st.gid)], [0o660, nobody, nogroup]);
+    assert.equal(fs.statSync(f('o/deep/dir')).mode & 0o777, 0o750, 'DirectoryMode= for created parents');
+    assert.equal(fs.readlinkSync(f('o/link.sock')), sp);
+    const ss = spawnSync('ss', ['-xlnH'], { encoding: 'utf8' }).stdout.split('\n').find((l) => l.includes(sp)) ?? '';
+    assert.match(ss, /^u_str\s+LISTEN\s+0\s+7\s/, `Backlog=7 (ss Send-Q): ${ss}`);
+    assert.match(await streamRequest({ path: f('o/link.sock') }, 'via-link'), /got=via-link/);
+    assert.equal((await d.ctl(['stop', 'opts.socket', 'opts.service', 'keep.socket'])).code, 0);
+    assert.equal(fs.existsSync(sp), false, 'RemoveOnStop=yes removes the node');
+    assert.equal(fs.existsSync(f('o/link.sock')) || isLink(f('o/link.sock')), false, 'RemoveOnStop=yes removes Symlinks=');
+    assert.ok(fs.statSync(f('o/keep.sock')).isSocket(), 'RemoveOnStop=no keeps the node');
   });
 
   it('tsysctl list-sockets prints LISTEN / UNIT / ACTIVATES like systemctl (sorted by address)', async () => {
