@@ -58,7 +58,10 @@ export class UnitFileIndex {
   /** name → absolute fragment path, or another name (alias). */
   private ids: Map<string, string> = new Map();
   /** final fragment basename → names resolving to it. */
-  private aliasNames: Map<string, string[]> = new Map();
+  private aliasNames: Map<string, { src: string; dst: string }[]> = new Map();
+  private maskedCache: Map<string, boolean> = new Map();
+  private candCache: Map<string, string[]> = new Map();
+  private dirLike: Set<string> | null = null;
   private listDirCache: Map<string, string[] | null> = new Map();
   private realCache: Map<string, string | null> = new Map();
   private cache: Map<string, UnitSource> = new Map();
@@ -68,7 +71,8 @@ export class UnitFileIndex {
 
   invalidate(): void {
     this.built = false;
-    this.dirs.clear(); this.ids.clear(); this.aliasNames.clear();
+    this.dirs.clear(); this.ids.clear(); this.aliasNames.clear(); this.maskedCache.clear();
+    this.candCache.clear(); this.dirLike = null;
     this.listDirCache.clear(); this.realCache.clear(); this.cache.clear();
     this.indexDiagnostics.length = 0;
   }
@@ -144,23 +148,39 @@ export class UnitFileIndex {
         this.ids.set(name, targetName === name ? abs : targetName);
       }
     }
-    // Reverse map: final fragment basename → names.
+    // Reverse map: final fragment basename → names (masked destinations are filtered when looked up).
     for (const src of this.ids.keys()) {
       const dst = this.resolve(src);
-      if (typeof dst !== 'string' || this.isMasked(dst)) continue;
+      if (typeof dst !== 'string') continue;
       let key = path.basename(dst);
-      const kp = parseUnitName(key);
-      if (kp?.isTemplate) {
-        const sp = parseUnitName(src);
-        if (sp?.isInstance) {
-          const inst = instantiate(key, sp.instance);
-          if (!inst) continue;
-          key = inst;
+      if (key.includes('@')) {
+        const kp = parseUnitName(key);
+        if (kp?.isTemplate) {
+          const sp = parseUnitName(src);
+          if (sp?.isInstance) {
+            const inst = instantiate(key, sp.instance);
+            if (!inst) continue;
+            key = inst;
+          }
         }
       }
       const l = this.aliasNames.get(key);
-      if (l) l.push(src); else this.aliasNames.set(key, [src]);
+      if (l) l.push({ src, dst }); else this.aliasNames.set(key, [{ src, dst }]);
     }
+  }
+
+  /** Names resolving to the fragment named `key` (systemd's unit_name_map), masked destinations excluded. */
+  private namesFor(key: string): string[] {
+    const l = this.aliasNames.get(key);
+    if (!l) return [];
+    if (l.length === 1 && l[0]!.src === key) return [key];
+    const out: string[] = [];
+    for (const { src, dst } of l) {
+      let m = this.maskedCache.get(dst);
+      if (m === undefined) { m = this.isMasked(dst); this.maskedCache.set(dst, m); }
+      if (!m) out.push(src);
+    }
+    return out;
   }
 
   /** Follow alias names to a fragment path; null when absent, 'loop' on an alias loop. */
@@ -188,32 +208,55 @@ export class UnitFileIndex {
     return r;
   }
 
-  /** unit_file_find_dirs(): `<dir>/<name><suffix>` plus template and dash-prefix dirs, in systemd's order. */
+  /** unit_file_find_dirs() candidate names for one unit name, in systemd's order: the name, its template
+   *  (recursively with the template's dash prefixes), then the name's dash prefixes (`a-b-.service`, `a-.service`). */
+  private candidates(name: string): string[] {
+    let c = this.candCache.get(name);
+    if (c) return c;
+    c = [];
+    const rec = (n: string): void => {
+      c!.push(n);
+      if (isUnitType(n)) return;
+      const p = parseUnitName(n);
+      if (!p) return;
+      if (p.isInstance) { const t = templateOf(n); if (t) rec(t); }
+      let prefix = p.prefix;
+      let chopped = false;
+      for (;;) {
+        const dash = prefix.lastIndexOf('-');
+        if (dash <= 0) return;
+        if (dash + 1 < prefix.length || chopped) { prefix = prefix.slice(0, dash + 1); break; }
+        prefix = prefix.slice(0, dash);
+        chopped = true;
+      }
+      rec(`${prefix}.${p.type}`);
+    };
+    rec(name);
+    this.candCache.set(name, c);
+    return c;
+  }
+
+  /** Every directory-like entry name on the search path (to skip lookups for the common no-drop-in case). */
+  private dirLikeNames(): Set<string> {
+    if (this.dirLike) return this.dirLike;
+    const s = new Set<string>();
+    for (const d of this.searchPath) for (const [n, k] of this.readDir(d)) if (k === 'dir' || k === 'link') s.add(n);
+    this.dirLike = s;
+    return s;
+  }
+
   private findDirs(searchDir: string, name: string, suffix: string, out: string[]): void {
-    const entries = this.readDir(searchDir);
-    const cand = name + suffix;
-    const k = entries.get(cand);
-    if (k === 'dir' || k === 'link') {
+    const all = this.dirLikeNames();
+    let entries: Map<string, Kind> | null = null;
+    for (const c of this.candidates(name)) {
+      const cand = c + suffix;
+      if (!all.has(cand)) continue;
+      entries ??= this.readDir(searchDir);
+      const k = entries.get(cand);
+      if (k !== 'dir' && k !== 'link') continue;
       const real = this.realpath(path.join(searchDir, cand));
       if (real && this.listDir(real) !== null && !out.includes(real)) out.push(real);
     }
-    if (isUnitType(name)) return;
-    const p = parseUnitName(name);
-    if (!p) return;
-    if (p.isInstance) {
-      const t = templateOf(name);
-      if (t) this.findDirs(searchDir, t, suffix, out);
-    }
-    let prefix = p.prefix;
-    let chopped = false;
-    for (;;) {
-      const dash = prefix.lastIndexOf('-');
-      if (dash <= 0) return;
-      if (dash + 1 < prefix.length || chopped) { prefix = prefix.slice(0, dash + 1); break; }
-      prefix = prefix.slice(0, dash);
-      chopped = true;
-    }
-    this.findDirs(searchDir, `${prefix}.${p.type}`, suffix, out);
   }
 
   /** unit_file_find_dropin_paths(): entries of all matching dirs, first dir wins per file name, sorted. */
@@ -311,7 +354,7 @@ export class UnitFileIndex {
     const keys = [id];
     if (fragment && ip.isInstance) keys.push(path.basename(fragment));
     for (const key of keys) {
-      for (const a of this.aliasNames.get(key) ?? []) {
+      for (const a of this.namesFor(key)) {
         const ap = parseUnitName(a);
         if (!ap) continue;
         if (ap.isTemplate && ip.isInstance) { const inst = instantiate(a, ip.instance); if (inst) addName(inst); }
