@@ -73,14 +73,30 @@ describe('socket listeners', { concurrency: false }, () => {
         + `Symlinks=${f('o/link.sock')}\nBacklog=7\nRemoveOnStop=yes\n`,
       'opts.service': svc('opts.log'),
       'keep.socket': `[Socket]\nListenStream=${f('o/keep.sock')}\n`, 'keep.service': svc('keep.log'),
+      // Enabled at boot through sockets.target.
+      'boot.socket': `[Socket]\nListenStream=${f('s/boot.sock')}\n[Install]\nWantedBy=sockets.target\n`, 'boot.service': svc('boot.log'),
       'bystander.service': '[Service]\nExecStart=/bin/sleep 1000\n',
     });
-    d = await startDaemon({ units });
+    d = await startDaemon({ units, symlinks: { 'sockets.target.wants/boot.socket': '../boot.socket' } });
   });
   after(async () => {
     if (d) await d.stop();
     await new Promise<void>((r) => blocker.close(() => r()));
     fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('an enabled socket listens after boot (sockets.target) without starting its service; implicit dependencies', async () => {
+    const p = await showProps(d, 'boot.socket', ['ActiveState', 'SubState', 'Before', 'Triggers', 'Requires', 'After']);
+    assert.deepEqual([p['ActiveState'], p['SubState']], ['active', 'listening']);
+    assert.equal((await showProps(d, 'boot.service', ['ActiveState']))['ActiveState'], 'inactive');
+    assert.ok(fs.statSync(f('s/boot.sock')).isSocket());
+    assert.ok(p['Before']!.split(' ').includes('sockets.target') && p['Before']!.split(' ').includes('boot.service'), JSON.stringify(p));
+    assert.equal(p['Triggers'], 'boot.service');
+    assert.ok(p['Requires']!.split(' ').includes('sysinit.target') && p['After']!.split(' ').includes('sysinit.target'), JSON.stringify(p));
+    const sv = await showProps(d, 'boot.service', ['TriggeredBy', 'After']);
+    assert.equal(sv['TriggeredBy'], 'boot.socket');
+    assert.ok(sv['After']!.split(' ').includes('boot.socket'), JSON.stringify(sv));
+    assert.match(await streamRequest({ path: f('s/boot.sock') }, 'boot-hi'), /got=boot-hi/);
   });
 
   it('every listener family: bound at socket start, service started only by traffic, gets the socket (real clients)', async () => {
