@@ -12,6 +12,7 @@ import { show, STD_PROPS, waitState } from '../fixtures/svc-helpers';
 
 const EXIT = fixture('exit-with');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'h8-exec-'));
+fs.chmodSync(tmp, 0o777);   // User=nobody commands write here too
 const f = (n: string): string => path.join(tmp, n);
 const read = (n: string): string => { try { return fs.readFileSync(f(n), 'utf8'); } catch { return '<missing>'; } };
 const REPORT = (file: string): string => `/bin/sh -c 'echo "$SERVICE_RESULT $EXIT_CODE $EXIT_STATUS mainpid=$\${MAINPID-unset}" > ${f(file)}'`;
@@ -36,6 +37,10 @@ const units: Record<string, string> = {
   'sig-success.service': `[Service]\nExecStart=${EXIT} 0 10 100\nSuccessExitStatus=SIGUSR1 3\n`,
   'cancel.service': `[Service]\nType=notify\nExecStart=${fixture('notify-svc')} --no-ready\nTimeoutStartSec=60\nTimeoutStopSec=3\n`,
   'restart-manual.service': `[Service]\nExecStart=/bin/sleep 1000\n`,
+  'prefixes.service': `[Service]\nType=oneshot\nUser=nobody\nExecStartPre=+/bin/sh -c 'id -u > ${f('prefix.plus')}'\nExecStartPre=/bin/sh -c 'id -u > ${f('prefix.user')}'\n` +
+    `ExecStartPre=:/bin/sh -c 'echo "$1" > ${f('prefix.colon')}' x $HOME\nExecStart=@/bin/sh h8-argv0 -c 'echo "$$0" > ${f('prefix.at')}'\n`,
+  'chdir.service': `[Service]\nType=exec\nWorkingDirectory=/nonexistent/h8\nExecStart=/bin/sleep 1000\n`,
+  'chdir-dash.service': `[Service]\nType=oneshot\nWorkingDirectory=-/nonexistent/h8\nExecStart=/bin/true\n`,
   // Conditions and asserts
   'c-missing.service': `[Unit]\nConditionPathExists=${f('nope')}\n[Service]\nExecStart=/bin/sh -c 'touch ${f('c-missing.ran')}; exec sleep 1000'\n`,
   'c-negated.service': `[Unit]\nConditionPathExists=!${f('nope')}\nConditionPathIsDirectory=${tmp}\nConditionFileIsExecutable=/bin/sh\nConditionUser=root\nConditionArchitecture=native\n[Service]\nExecStart=/bin/sleep 1000\n`,
@@ -200,6 +205,24 @@ describe('service command lines, conditions, asserts', { concurrency: true }, ()
     assert.notEqual(b['MainPID'], a['MainPID']);
     assert.equal(b['NRestarts'], '0');
     assert.equal((await d.ctl(['stop', 'restart-manual.service'])).code, 0);
+  });
+
+  it('command prefixes: + ignores User= (root), plain runs as nobody, : skips $VAR expansion, @ sets argv[0]', async () => {
+    const r = await d.ctl(['start', 'prefixes.service']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(read('prefix.plus'), '0\n');
+    assert.equal(read('prefix.user'), '65534\n');
+    assert.equal(read('prefix.colon'), '$HOME\n');
+    assert.equal(read('prefix.at'), 'h8-argv0\n');
+  });
+
+  it('WorkingDirectory= missing: 200/CHDIR fails the start; with `-` it is ignored', async () => {
+    const r = await d.ctl(['start', 'chdir.service']);
+    assert.equal(r.code, 1);
+    const p = await show(d, 'chdir.service', STD_PROPS);
+    assert.deepEqual([p['ActiveState'], p['Result'], p['ExecMainStatus']], ['failed', 'exit-code', '200']);
+    assert.equal((await d.ctl(['start', 'chdir-dash.service'])).code, 0);
+    assert.equal((await show(d, 'chdir-dash.service', ['Result']))['Result'], 'success');
   });
 
   it('ConditionPathExists= on a missing path: start rc 0, stays inactive, ConditionResult=no, nothing runs', async () => {
