@@ -158,6 +158,13 @@ export class InstallContext {
   }
 }
 
+export const ERRMSG: Partial<Record<Errno, string>> = { ENOENT: 'No such file or directory', EINVAL: 'Invalid argument', ELOOP: 'Too many levels of symbolic links', EISDIR: 'Is a directory', EACCES: 'Permission denied' };
+
+/** systemd's hidden_or_backup_file(): entries FOREACH_DIRENT skips. */
+export function hiddenOrBackup(n: string): boolean {
+  return n.startsWith('.') || /~$|\.(rpmnew|rpmsave|rpmorig|dpkg-old|dpkg-new|dpkg-tmp|dpkg-dist|dpkg-bak|dpkg-backup|dpkg-remove|ucf-new|ucf-old|ucf-dist|swp|bak|old|new)$/.test(n);
+}
+
 function lstatOrNull(p: string): fs.Stats | null { try { return fs.lstatSync(p); } catch { return null; } }
 function statOrNull(p: string): fs.Stats | null { try { return fs.statSync(p); } catch { return null; } }
 /** null_or_empty_path_with_root(): under a root, a (dangling) link to ROOT/dev/null counts as /dev/null. */
