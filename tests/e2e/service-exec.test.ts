@@ -136,6 +136,11 @@ describe('service command lines, conditions, asserts', { concurrency: true }, ()
     assert.ok(await waitFor(() => fs.existsSync(f('post-code')), 3000));
     assert.equal(read('post-code'), 'exit-code exited 7 mainpid=unset\n');
     assert.equal(read('post-code.stop'), '<missing>');
+    assert.equal((await show(d, 'post-code.service', ['ExecMainCode']))['ExecMainCode'], '1');
+    const st = await d.ctl(['status', 'post-code.service']);
+    assert.equal(st.code, 3);
+    assert.match(st.stdout, /Active: failed \(Result: exit-code\)/);
+    assert.match(st.stdout, /Main PID: \d+ \(code=exited, status=7\/NOTRUNNING\)/);
   });
 
   it('main exits 0 on its own: inactive/success, ExecStop runs with $MAINPID unset, then ExecStopPost', async () => {
@@ -153,6 +158,10 @@ describe('service command lines, conditions, asserts', { concurrency: true }, ()
     assert.deepEqual([p['Result'], p['ExecMainStatus']], ['signal', '10']);
     assert.ok(await waitFor(() => fs.existsSync(f('post-signal')), 3000));
     assert.equal(read('post-signal'), 'signal killed USR1 mainpid=unset\n');
+    assert.equal((await show(d, 'post-signal.service', ['ExecMainCode']))['ExecMainCode'], '2');
+    const st = await d.ctl(['status', 'post-signal.service']);
+    assert.match(st.stdout, /Active: failed \(Result: signal\)/);
+    assert.match(st.stdout, /Main PID: \d+ \(code=killed, signal=USR1\)/);
   });
 
   it('stop of a running service: SIGTERM is clean, ExecStopPost sees success/killed/TERM', async () => {
