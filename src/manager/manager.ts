@@ -221,11 +221,23 @@ export class Manager implements SocketManager {
 
   /** Every reaped child (ours or a re-parented orphan). */
   onChildExit(pid: number, code: 'exited' | 'killed' | 'dumped', status: number): void {
+    this.scheduleEmptyCheck();
     const host = this.pidTable.get(pid);
     if (!host) { debug('reaped unknown pid %d', pid); return; }
     this.pidTable.delete(pid);
     host.childExited(pid, code === 'exited' ? { code: status, signal: 0, core: false } : { code: 0, signal: status, core: code === 'dumped' });
   }
+
+  /** After a burst of reaps (orphans of units included), let units whose last process died notice it. */
+  private scheduleEmptyCheck(): void {
+    if (this.emptyCheckPending) return;
+    this.emptyCheckPending = true;
+    setImmediate(() => {
+      this.emptyCheckPending = false;
+      for (const rt of this.runtimes.values()) if (rt.host.mayHaveProcesses) rt.host.checkEmpty();
+    });
+  }
+  private emptyCheckPending = false;
 
   // ---- socket activation (SocketManager) ----------------------------------------------------------
   socketServiceInfo(_socket: string, service: string): import('../units/host').TriggeredServiceInfo {

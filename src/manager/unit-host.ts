@@ -250,10 +250,22 @@ export class UnitHost implements ServiceHost {
     if (this.procs.mainPid === pid) this.procs.mainPid = null;
     if (this.procs.controlPid === pid) this.procs.controlPid = null;
     this.machine?.onChildExit(pid, exit);
-    if (this.machine?.onUnitEmpty && !this.hasProcesses()) this.machine.onUnitEmpty();
+    this.checkEmpty();
   }
 
+  /** The unit had processes; tell the machine once they are all gone (systemd's cgroup-empty event). The
+   *  manager calls this after reaping any process, since descendants of a unit are reaped by us too. */
+  checkEmpty(): void {
+    if (!this.mayHaveProcesses || !this.machine?.onUnitEmpty) return;
+    if (this.hasProcesses()) return;
+    this.mayHaveProcesses = false;
+    this.machine.onUnitEmpty();
+  }
+  /** True from the first spawn until the machine was told the unit is empty. */
+  mayHaveProcesses = false;
+
   private track(pid: number, spawned: boolean): void {
+    this.mayHaveProcesses = true;
     this.livePids.add(pid);
     this.mgr.registerPid(pid, this);
     // Each spawned process leads its own session (setsid in the helper): its session id is its pid.
