@@ -75,6 +75,23 @@ describe('real daemon: redis-server.service (Type=notify)', { skip: have ? false
     assert.match(lines[0] ?? '', /ProtectSystem=.*SystemCallFilter=/);
   });
 
+  it('Restart=always: redis killed with SIGKILL comes back (NRestarts=1, new MainPID, RuntimeDirectory recreated)', async () => {
+    const old = (await show(d, UNIT, ['MainPID']))['MainPID'];
+    const k = await d.ctl(['kill', '-s', 'SIGKILL', UNIT]);
+    assert.equal(k.code, 0, k.stderr);
+    let p: Record<string, string> = {};
+    const back = await waitFor(async () => {
+      p = await show(d, UNIT, [...STD_PROPS, 'InvocationID']);
+      return p['ActiveState'] === 'active' && p['MainPID'] !== old && p['MainPID'] !== '0';
+    }, 20000, 200);
+    assert.ok(back, JSON.stringify(p) + tail(d));
+    assert.equal(p['NRestarts'], '1');
+    invocation = p['InvocationID'] ?? '';
+    assert.equal(fs.readFileSync('/run/redis/redis-server.pid', 'utf8').trim(), p['MainPID']);
+    pids = [...new Set([...pids, ...nsProcs(d, /redis-server/)])];
+    assert.equal(inNetns(d, ['redis-cli', 'ping']).stdout.trim(), 'PONG');
+  });
+
   it('stop: inactive/dead, no redis process left, RuntimeDirectory and PrivateTmp dirs removed', async () => {
     const r = await d.ctl(['stop', UNIT], { timeoutMs: 60000 });
     assert.equal(r.code, 0, r.stderr);
