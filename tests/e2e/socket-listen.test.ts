@@ -73,6 +73,10 @@ describe('socket listeners', { concurrency: false }, () => {
         + `Symlinks=${f('o/link.sock')}\nBacklog=7\nRemoveOnStop=yes\n`,
       'opts.service': svc('opts.log'),
       'keep.socket': `[Socket]\nListenStream=${f('o/keep.sock')}\n`, 'keep.service': svc('keep.log'),
+      // Control commands around the listeners.
+      'hooks.socket': `[Socket]\nListenStream=${f('s/hooks.sock')}\nExecStartPre=/bin/sh -c 'echo pre-$(test -S ${f('s/hooks.sock')} && echo sock || echo nosock) >> ${f('hooks.txt')}'\n`
+        + `ExecStartPost=/bin/sh -c 'echo post-$(test -S ${f('s/hooks.sock')} && echo sock || echo nosock) >> ${f('hooks.txt')}'\nExecStopPost=/bin/sh -c 'echo stoppost >> ${f('hooks.txt')}'\n`,
+      'hooks.service': svc('hooks.log'),
       // Enabled at boot through sockets.target.
       'boot.socket': `[Socket]\nListenStream=${f('s/boot.sock')}\n[Install]\nWantedBy=sockets.target\n`, 'boot.service': svc('boot.log'),
       'bystander.service': '[Service]\nExecStart=/bin/sleep 1000\n',
@@ -292,6 +296,19 @@ describe('socket listeners', { concurrency: false }, () => {
     assert.equal(fs.existsSync(sp), false, 'RemoveOnStop=yes removes the node');
     assert.equal(fs.existsSync(f('o/link.sock')) || isLink(f('o/link.sock')), false, 'RemoveOnStop=yes removes Symlinks=');
     assert.ok(fs.statSync(f('o/keep.sock')).isSocket(), 'RemoveOnStop=no keeps the node');
+  });
+
+  it('ExecStartPre before bind, ExecStartPost after; daemon-reload keeps the bound socket; ExecStopPost on stop', async () => {
+    assert.equal((await d.ctl(['start', 'hooks.socket'])).code, 0);
+    assert.equal(readText(f('hooks.txt')), 'pre-nosock\npost-sock\n');
+    const ino = fs.statSync(f('s/hooks.sock')).ino;
+    assert.equal((await d.ctl(['daemon-reload'])).code, 0);
+    const p = await showProps(d, 'hooks.socket', ST);
+    assert.deepEqual([p['ActiveState'], p['SubState']], ['active', 'listening']);
+    assert.equal(fs.statSync(f('s/hooks.sock')).ino, ino, 'the listener is not re-bound by daemon-reload');
+    assert.match(await streamRequest({ path: f('s/hooks.sock') }, 'after-reload'), /^pid=\d+ fd=3 got=after-reload\n$/);
+    assert.equal((await d.ctl(['stop', 'hooks.socket', 'hooks.service'])).code, 0);
+    assert.equal(readText(f('hooks.txt')), 'pre-nosock\npost-sock\nstoppost\n');
   });
 
   it('tsysctl list-sockets prints LISTEN / UNIT / ACTIVATES like systemctl (sorted by address)', async () => {
