@@ -9,8 +9,11 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { ROOT, sleep, type SystemDef, type Work } from './harness';
 
-const TSYSD = path.join(ROOT, 'dist', 'src', 'cli', 'tsysd.js');
-const DAEMON = path.join(ROOT, 'dist', 'src', 'manager', 'daemon.js');
+// TSYSD_BENCH_ROOT: a snapshot of the project (dist/src, build/Release, node_modules, package.json) to run
+// instead of the working tree, so a concurrent `tsc` in a shared tree cannot change the code mid-run.
+const TROOT = process.env.TSYSD_BENCH_ROOT || ROOT;
+const TSYSD = path.join(TROOT, 'dist', 'src', 'cli', 'tsysd.js');
+const DAEMON = path.join(TROOT, 'dist', 'src', 'manager', 'daemon.js');
 export const LAYERS = 10;
 
 export function generateUnits(dir: string, n: number, opts: { dag: boolean; notify: boolean; svc: string; fifo: string }): void {
@@ -62,6 +65,11 @@ export async function pollRunning(sock: string, abort: AbortSignal): Promise<big
   return null;
 }
 
+/** Extra node options for the manager, e.g. TSYSD_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
+function nodeArgs(): string[] {
+  return (process.env.TSYSD_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+}
+
 function variant(dag: boolean, notify: boolean): SystemDef {
   return {
     name: 'tsysd',
@@ -72,7 +80,7 @@ function variant(dag: boolean, notify: boolean): SystemDef {
       generateUnits(units, n, { dag, notify, svc: work.bins.svc, fifo: work.fifo });
       const sock = path.join(work.dir, 'run', 'control.sock');
       return {
-        argv: [process.execPath, TSYSD, '--system', '--container', '--unit-path', units, '--target', 'bench.target',
+        argv: [process.execPath, ...nodeArgs(), TSYSD, '--system', '--container', '--unit-path', units, '--target', 'bench.target',
           '--control-socket', sock, '--runtime-dir', path.join(work.dir, 'run'), '--no-forward-output', '--log-level', 'warning'],
         pid1: true,
         env: { DEBUG: '' },
