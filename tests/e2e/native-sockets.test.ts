@@ -67,6 +67,33 @@ test('notify socket: READY=1 from the service carries its pid; MAINPID from a ch
   p.close(ns.fd);
 });
 
+test('notify-svc fixture: WATCHDOG=1 pings at WATCHDOG_USEC/2, STOPPING=1 and its exit code on SIGTERM', async () => {
+  const sockPath = path.join(tmp, 'notify-wd');
+  const ns = p.openNotifySocket(sockPath);
+  assert.ok('fd' in ns);
+  const got: string[] = [];
+  const w = p.pollFd(ns.fd, POLL_READABLE, () => { for (let d = p.recvNotify(ns.fd); d; d = p.recvNotify(ns.fd)) got.push(d.data.toString()); });
+  try {
+    const svc = h.start({ path: fixture('notify-svc'), argv: ['notify-svc', '--watchdog', '--exit-code', '3'], env: [`NOTIFY_SOCKET=${sockPath}`, 'WATCHDOG_USEC=100000'] });
+    assert.ok(await waitFor(() => got.filter((m) => m === 'WATCHDOG=1').length >= 3, 5000));
+    assert.equal(got[0], 'READY=1');
+    p.kill(svc.pid, 15);
+    const ex = await h.waitExit(svc.pid);
+    assert.deepEqual(ex, { pid: svc.pid, code: 'exited', status: 3 });
+    assert.ok(await waitFor(() => got.includes('STOPPING=1')));
+    // exit-with: a signal death and a plain code
+    const k = await h.run({ path: fixture('exit-with'), argv: ['exit-with', '0', '6'] });
+    assert.ok(k.exit.code === 'killed' || k.exit.code === 'dumped');
+    assert.equal(k.exit.status, 6);
+    const c = await h.run({ path: fixture('exit-with'), argv: ['exit-with', '42', '0', '10'] });
+    assert.deepEqual(c.exit, { pid: c.pid, code: 'exited', status: 42 });
+    assert.equal(c.out, `exit-with pid=${c.pid}\n`);
+  } finally {
+    p.unpollFd(w);
+    p.close(ns.fd);
+  }
+});
+
 test('SCM_RIGHTS fds arrive with the datagram (FDSTORE)', async () => {
   const sockPath = path.join(tmp, 'notify2');
   const ns = p.openNotifySocket(sockPath);
