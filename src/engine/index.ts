@@ -24,7 +24,9 @@
 //   engine completes jobs and applies run-time propagation (BindsTo, PartOf/Requires via transactions,
 //   StopWhenUnneeded, Upholds, OnFailure/OnSuccess, start-failure → 'dependency').
 //   host.jobFinished(job, result); engine.whenFinished(id, cb); engine.listJobs(); engine.cancelJob(id)
-//   JobTimeoutSec= through host.setTimer/clearTimer (microseconds).
+//   JobTimeoutSec= through host.setTimer/clearTimer (microseconds). engine.hold = true keeps installed jobs
+//   from running (plan); engine.dispatch() runs queues (called by every entry point already).
+//   engine.blockingJobs(id) lists the jobs a job waits for; engine.activeState(name) the engine's view.
 //   PropagatesReloadTo= is applied inside the reload transaction (try-reload jobs); callers must not
 //   re-propagate. OnFailure/OnSuccess, Upholds, StopWhenUnneeded, BindsTo stops are enqueued by the engine.
 // Plan (plan.ts): planTransaction(engine, units, type, mode) → PlanResult (the `tsysd plan --json` object).
