@@ -116,16 +116,21 @@ describe('socket listeners', { concurrency: false }, () => {
     assert.ok(fs.statSync(f('s/fifo')).isFIFO());
 
     const pidOf = (ans: string): number => Number(/pid=(\d+)/.exec(ans)?.[1] ?? 0);
-    const answers: Record<string, string> = {
-      tcp: await streamRequest({ host: '127.0.0.1', port: P.tcp! }, 'tcp-hi'),
-      udp: await udpRequest('127.0.0.1', P.udp!, 'udp-hi'),
-      dual4: await streamRequest({ host: '127.0.0.1', port: P.dual! }, 'dual-v4'),
-      ustream: await streamRequest({ path: f('s/ustream.sock') }, 'ustream-hi'),
-      udgram: await unixDgramRequest(f('s/udgram.sock'), f('client.dgram'), 'udgram-hi'),
-      useq: await seqpacketRequest(f('s/useq.sock'), 'useq-hi'),
-      abstract: await abstractRequest(ABS, 'abstract-hi'),
+    const lab = async (name: string, p: () => Promise<string>): Promise<string> => {
+      try { return await p(); } catch (e) {
+        throw new Error(`${name}: ${(e as Error).message}\n${(await d.ctl(['status', '-n', '5', `${name.replace(/\d$/, '')}.socket`, `${name.replace(/\d$/, '')}.service`])).stdout}`);
+      }
     };
-    if (fs.existsSync('/proc/net/if_inet6')) answers.dual6 = await streamRequest({ host: '::1', port: P.dual! }, 'dual-v6');
+    const answers: Record<string, string> = {
+      tcp: await lab('tcp', () => streamRequest({ host: '127.0.0.1', port: P.tcp! }, 'tcp-hi', 20000)),
+      udp: await lab('udp', () => udpRequest('127.0.0.1', P.udp!, 'udp-hi', 20000)),
+      dual4: await lab('dual4', () => streamRequest({ host: '127.0.0.1', port: P.dual! }, 'dual-v4', 20000)),
+      ustream: await lab('ustream', () => streamRequest({ path: f('s/ustream.sock') }, 'ustream-hi', 20000)),
+      udgram: await lab('udgram', () => unixDgramRequest(f('s/udgram.sock'), f('client.dgram'), 'udgram-hi', 20000)),
+      useq: await lab('useq', () => seqpacketRequest(f('s/useq.sock'), 'useq-hi', 20000)),
+      abstract: await lab('abstract', () => abstractRequest(ABS, 'abstract-hi', 20000)),
+    };
+    if (fs.existsSync('/proc/net/if_inet6')) answers.dual6 = await lab('dual6', () => streamRequest({ host: '::1', port: P.dual! }, 'dual-v6', 20000));
     assert.match(answers.tcp!, /^pid=\d+ fd=3 got=tcp-hi\n$/);
     assert.match(answers.udp!, /^pid=\d+ fd=3 got=udp-hi\n$/);
     assert.match(answers.dual4!, /^pid=\d+ fd=3 got=dual-v4\n$/);
@@ -138,7 +143,7 @@ describe('socket listeners', { concurrency: false }, () => {
     const w = fs.openSync(f('s/fifo'), fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
     fs.writeSync(w, 'fifo-hi\n');
     fs.closeSync(w);
-    assert.ok(await waitFor(() => /fifo fd=3 got=fifo-hi/.test(readText(f('fifo.log'))), 10000), readText(f('fifo.log')));
+    assert.ok(await waitFor(() => /fifo fd=3 got=fifo-hi/.test(readText(f('fifo.log'))), 20000), readText(f('fifo.log')));
 
     const expect: Record<string, RegExp> = {
       tcp: new RegExp(`^fd=3 name=tcp\\.socket type=stream family=inet addr=127\\.0\\.0\\.1:${P.tcp} listening=1$`),
