@@ -41,6 +41,7 @@ const units: Record<string, string> = {
     `ExecStartPre=:/bin/sh -c 'echo "$1" > ${f('prefix.colon')}' x $HOME\nExecStart=@/bin/sh h8-argv0 -c 'echo "$$0" > ${f('prefix.at')}'\n`,
   'chdir.service': `[Service]\nType=exec\nWorkingDirectory=/nonexistent/h8\nExecStart=/bin/sleep 1000\n`,
   'chdir-dash.service': `[Service]\nType=oneshot\nWorkingDirectory=-/nonexistent/h8\nExecStart=/bin/true\n`,
+  'stop-order.service': `[Service]\nExecStart=/bin/sleep 1000\nExecStop=/bin/sh -c 'kill -0 $MAINPID && echo alive > ${f('stop-order')}'\nExecStop=/bin/sh -c 'echo second >> ${f('stop-order')}'\nExecStopPost=/bin/sh -c 'kill -0 '$MAINPID' 2>/dev/null; echo post >> ${f('stop-order')}'\n`,
   // Conditions and asserts
   'c-missing.service': `[Unit]\nConditionPathExists=${f('nope')}\n[Service]\nExecStart=/bin/sh -c 'touch ${f('c-missing.ran')}; exec sleep 1000'\n`,
   'c-negated.service': `[Unit]\nConditionPathExists=!${f('nope')}\nConditionPathIsDirectory=${tmp}\nConditionFileIsExecutable=/bin/sh\nConditionUser=root\nConditionArchitecture=native\n[Service]\nExecStart=/bin/sleep 1000\n`,
@@ -117,6 +118,14 @@ describe('service command lines, conditions, asserts', { concurrency: true }, ()
     assert.equal((await show(d, 'mainpid.service', ['MainPID']))['MainPID'], pid, 'reload changed MainPID');
     assert.equal((await d.ctl(['stop', 'mainpid.service'])).code, 0);
     assert.equal(read('mainpid'), `reload ${pid}\nstop ${pid}\npost unset\n`);
+  });
+
+  it('stop order: ExecStop commands run in order while the main process is alive, then SIGTERM, then ExecStopPost', async () => {
+    assert.equal((await d.ctl(['start', 'stop-order.service'])).code, 0);
+    assert.equal((await d.ctl(['stop', 'stop-order.service'])).code, 0);
+    assert.equal(read('stop-order'), 'alive\nsecond\npost\n');
+    const p = await show(d, 'stop-order.service', STD_PROPS);
+    assert.deepEqual([p['ActiveState'], p['Result'], p['ExecMainStatus']], ['inactive', 'success', '15']);
   });
 
   it('a failing ExecReload fails the reload job (rc 1) but the unit keeps running', async () => {

@@ -21,6 +21,11 @@ const units: Record<string, string> = {
   'pre-timeout.service': `[Service]\nExecStartPre=/bin/sleep 100\nExecStart=/bin/sh -c 'touch ${f('pre-timeout.ran')}; exec sleep 1000'\nTimeoutStartSec=1\nTimeoutStopSec=2\n`,
   'stop-timeout.service': `[Service]\nExecStart=${IGN} --children 2\nTimeoutStopSec=2\n`,
   'stop-hang.service': `[Service]\nExecStart=/bin/sleep 1000\nExecStop=/bin/sleep 101\nTimeoutStopSec=1.5\n`,
+  'no-sigkill.service': `[Service]\nExecStart=${IGN} --hup\nTimeoutStopSec=1\nSendSIGKILL=no\n`,
+  'killsignal.service': `[Service]\nExecStart=${IGN}\nKillSignal=SIGINT\nTimeoutStopSec=30\n`,
+  'oneshot-defaults.service': '[Service]\nType=oneshot\nExecStart=/bin/true\n',
+  'notify-defaults.service': '[Service]\nType=notify\nExecStart=/bin/true\n',
+  'wd-defaults.service': '[Service]\nExecStart=/bin/true\nWatchdogSec=5\n',
   'runtime-max.service': `[Service]\nExecStart=/bin/sleep 1000\nRuntimeMaxSec=3\n`,
   'extend.service': `[Service]\nType=notify\nExecStart=${SN} send:EXTEND_TIMEOUT_USEC=4000000 sleep:2500 send:READY=1 pause\nTimeoutStartSec=1.5\nTimeoutStopSec=2\n`,
 };
@@ -57,14 +62,14 @@ describe('service timeouts', { concurrency: true }, () => {
 
   it('TimeoutStopSec=2 with a SIGTERM-ignoring program and children: SIGKILL after ~2 s, stop rc 0, Result=timeout, nothing left', async () => {
     assert.equal((await d.ctl(['start', 'stop-timeout.service'])).code, 0);
-    assert.ok(await waitFor(() => nsProcs(d, /sigterm-ignorer/).length === 3, 5000), 'main + 2 children not seen');
+    assert.ok(await waitFor(() => nsProcs(d, /sigterm-ignorer --children 2/).length === 3, 5000), 'main + 2 children not seen');
     const r = await timed(d, ['stop', 'stop-timeout.service']);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(r.ms >= 1800 && r.ms < 30000, `stop took ${r.ms} ms (TimeoutStopSec=2)`);
     const p = await show(d, 'stop-timeout.service', STD_PROPS);
     assert.deepEqual([p['ActiveState'], p['SubState'], p['Result']], ['failed', 'failed', 'timeout']);
     assert.equal(p['ExecMainStatus'], '9');
-    assert.deepEqual(nsProcs(d, /sigterm-ignorer/), []);
+    assert.deepEqual(nsProcs(d, /sigterm-ignorer --children 2/), []);
   });
 
   it('TimeoutStopSec=1.5 also bounds a hanging ExecStop: it is killed, the main process stopped, Result=timeout', async () => {
@@ -75,6 +80,33 @@ describe('service timeouts', { concurrency: true }, () => {
     const p = await show(d, 'stop-hang.service', STD_PROPS);
     assert.deepEqual([p['ActiveState'], p['Result'], p['MainPID']], ['failed', 'timeout', '0']);
     assert.deepEqual(nsProcs(d, /sleep 10(1|00)$/), []);
+  });
+
+  it('SendSIGKILL=no: after TimeoutStopSec the SIGTERM-ignoring process is left alone (failed/timeout, still running)', async () => {
+    assert.equal((await d.ctl(['start', 'no-sigkill.service'])).code, 0);
+    const r = await timed(d, ['stop', 'no-sigkill.service']);
+    assert.equal(r.code, 0, r.stderr);
+    const p = await show(d, 'no-sigkill.service', STD_PROPS);
+    assert.deepEqual([p['ActiveState'], p['Result']], ['failed', 'timeout']);
+    assert.equal(nsProcs(d, /sigterm-ignorer --hup/).length, 1, 'SendSIGKILL=no must not SIGKILL');
+  });
+
+  it('KillSignal=SIGINT reaches a SIGTERM-ignoring program: quick clean stop, Result=success', async () => {
+    assert.equal((await d.ctl(['start', 'killsignal.service'])).code, 0);
+    const r = await timed(d, ['stop', 'killsignal.service']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.ms < 20000, `stop took ${r.ms} ms: SIGINT not sent?`);
+    const p = await show(d, 'killsignal.service', STD_PROPS);
+    assert.deepEqual([p['ActiveState'], p['Result'], p['ExecMainStatus']], ['inactive', 'success', '2']);
+  });
+
+  it('defaults: oneshot TimeoutStartUSec=infinity; notify and WatchdogSec imply NotifyAccess=main; 90 s stop timeout', async () => {
+    const o = await show(d, 'oneshot-defaults.service', ['TimeoutStartUSec', 'TimeoutStopUSec', 'NotifyAccess']);
+    assert.deepEqual([o['TimeoutStartUSec'], o['TimeoutStopUSec'], o['NotifyAccess']], ['infinity', '1min 30s', 'none']);
+    const n = await show(d, 'notify-defaults.service', ['TimeoutStartUSec', 'NotifyAccess']);
+    assert.deepEqual([n['TimeoutStartUSec'], n['NotifyAccess']], ['1min 30s', 'main']);
+    const w = await show(d, 'wd-defaults.service', ['WatchdogUSec', 'NotifyAccess']);
+    assert.deepEqual([w['WatchdogUSec'], w['NotifyAccess']], ['5s', 'main']);
   });
 
   it('RuntimeMaxSec=3: the running service (start rc 0) is stopped after ~3 s with Result=timeout', async () => {
