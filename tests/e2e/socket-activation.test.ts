@@ -53,7 +53,7 @@ describe('socket activation', { concurrency: false }, () => {
   let accNames: string[] = [];
 
   before(async () => {
-    for (const k of ['lazy', 'rs', 'acc', 'acc2', 'flood']) P[k] = await freePort();
+    for (const k of ['lazy', 'rs', 'acc', 'acc2', 'flood', 'per', 'trig']) P[k] = await freePort();
     d = await startDaemon({
       units: {
         // Accept=no; the service needs ≥0.5 s to start (ExecStartPre) and exits after one request.
@@ -71,11 +71,16 @@ describe('socket activation', { concurrency: false }, () => {
         // A service that never takes its connection: every exit re-triggers it, until the start limit.
         'nope.socket': `[Socket]\nListenStream=${f('nope.sock')}\n`,
         'nope.service': '[Service]\nExecStart=/bin/true\n',
+        'per.socket': `[Socket]\nListenStream=127.0.0.1:${P.per}\nAccept=yes\nMaxConnectionsPerSource=2\n`,
+        'per@.service': `[Service]\nExecStart=${SERVE}\nStandardInput=socket\n`,
+        // Accept=no, a service that answers one request and exits; at most 3 triggers per 10 s.
+        'trig.socket': `[Socket]\nListenStream=127.0.0.1:${P.trig}\nTriggerLimitIntervalSec=10s\nTriggerLimitBurst=3\n`,
+        'trig.service': `[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=${SERVE} 1\n`,
         'flood.socket': `[Socket]\nListenStream=127.0.0.1:${P.flood}\nAccept=yes\nMaxConnections=64\nTriggerLimitIntervalSec=0\n`,
         'flood@.service': `[Service]\nExecStart=${SERVE} flood\nStandardInput=socket\n`,
       },
     });
-    const r = await d.ctl(['start', 'lazy.socket', 'rs.socket', 'acc.socket', 'acc2.socket', 'uacc.socket', 'nope.socket', 'flood.socket']);
+    const r = await d.ctl(['start', 'lazy.socket', 'rs.socket', 'acc.socket', 'acc2.socket', 'uacc.socket', 'nope.socket', 'per.socket', 'trig.socket', 'flood.socket']);
     assert.equal(r.code, 0, r.stderr);
   });
   after(async () => {
@@ -229,6 +234,30 @@ describe('socket activation', { concurrency: false }, () => {
       await assert.rejects(streamRequest({ path: f('nope.sock') }, 'x', 3000), /ECONNREFUSED/);
       assert.equal((await d.ctl(['is-active', 'rs.socket'])).stdout.trim(), 'active');
     } finally { client.destroy(); }
+  });
+
+  it('MaxConnectionsPerSource=2: a third concurrent connection from the same address is refused, later ones served again', async () => {
+    const c1 = await openConn(P.per!);
+    const c2 = await openConn(P.per!);
+    await assert.rejects(openConn(P.per!), /closed before greeting|ECONNRESET/);
+    assert.equal((await showProps(d, 'per.socket', ST))['NRefused'], '1');
+    await c1.finish('a');
+    await c2.finish('b');
+    await waitFor(async () => (await showProps(d, 'per.socket', ST))['NConnections'] === '0', 10000);
+    const c3 = await openConn(P.per!);
+    assert.match(await c3.finish('c'), /got=c/);
+  });
+
+  it('TriggerLimitBurst=3 per 10 s: the fourth activation fails the socket with trigger-limit-hit', async () => {
+    for (let i = 0; i < 3; i++) {
+      assert.match(await streamRequest({ host: '127.0.0.1', port: P.trig! }, `t${i}`), new RegExp(`got=t${i}`));
+      assert.ok(await waitFor(async () => (await showProps(d, 'trig.socket', ST))['SubState'] === 'listening', 10000));
+    }
+    await streamRequest({ host: '127.0.0.1', port: P.trig! }, 't3', 5000).catch(() => '');
+    assert.ok(await waitFor(async () => (await showProps(d, 'trig.socket', ST))['ActiveState'] === 'failed', 10000));
+    const p = await showProps(d, 'trig.socket', ST);
+    assert.deepEqual([p['SubState'], p['Result']], ['failed', 'trigger-limit-hit']);
+    assert.equal((await showProps(d, 'trig.service', ST))['ActiveState'], 'inactive', 'the fourth trigger did not start the service');
   });
 
   it('MaxConnections=64: a flood of 10,000 connections never runs more than 64 instances; status is answered in under 1 s', async () => {
