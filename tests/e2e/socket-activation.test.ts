@@ -196,6 +196,7 @@ describe('socket activation', { concurrency: false }, () => {
     assert.match(await c.finish('fd3'), /got=fd3/);
     const log = readText(f('acc2.log'));
     assert.match(log, /^start pid=\d+ fds=1 names=connection listen_pid_ok=1$/m, log);
+    assert.match(log, /^openfds=0,1,2,3$/m, log);
     assert.match(log, new RegExp(`^fd=3 name=connection type=stream family=inet addr=127\\.0\\.0\\.1:${P.acc2} listening=0$`, 'm'), log);
   });
 

@@ -161,6 +161,7 @@ describe('socket listeners', { concurrency: false }, () => {
       assert.match(log, /^start pid=\d+ fds=1 names=\S+ listen_pid_ok=1$/m, `${s}: ${log}`);
       assert.deepEqual(fdLines(log).length, 1, `${s}: ${log}`);
       assert.match(fdLines(log)[0]!, expect[s]!, `${s}: ${log}`);
+      assert.match(log, /^openfds=0,1,2,3$/m, `${s}: no fd beyond stdio + LISTEN_FDS leaks into the service: ${log}`);
       const p = await showProps(d, `${s}.service`, ST);
       assert.equal(p['ActiveState'], 'active', `${s}.service ${JSON.stringify(p)}`);
       const q = await showProps(d, `${s}.socket`, ST);
@@ -194,6 +195,7 @@ describe('socket listeners', { concurrency: false }, () => {
     assert.deepEqual(lines.map((l) => l.split(' ')[0]), ['fd=3', 'fd=4', 'fd=5', 'fd=6', 'fd=7']);
     const ok = JSON.stringify(body) === JSON.stringify([...m1, ...m2]) || JSON.stringify(body) === JSON.stringify([...m2, ...m1]);
     assert.ok(ok, `fd list:\n${lines.join('\n')}`);
+    assert.match(log, /^openfds=0,1,2,3,4,5,6,7$/m, log);
     const names = /names=(\S+)/.exec(log)?.[1];
     assert.ok(names === 'web:web:web:m2.socket:m2.socket' || names === 'm2.socket:m2.socket:web:web:web', String(names));
     const fdOfSeq = lines.find((l) => l.includes('type=seqpacket'))!.split(' ')[0]!.slice(3);
