@@ -115,17 +115,22 @@ export class ControlServer {
     });
   }
 
-  /** Stop accepting, drop every connection, unlink the socket file. */
-  close(): Promise<void> {
+  /** Stop accepting, unlink the socket file, end every connection (replies already written, e.g. to
+   *  `exit`/`poweroff`, are flushed; a peer that does not close within `graceMs` is destroyed). */
+  close(graceMs = 1000): Promise<void> {
     this.offEvent();
-    for (const c of this.conns) c.sock.destroy();
+    try { fs.unlinkSync(this.opts.path); } catch { /* already gone */ }
+    for (const c of [...this.conns]) {
+      for (const cancel of [...c.waiters]) cancel();
+      c.waiters.clear();
+      c.closed = true;
+      c.subs.clear();
+      c.sock.end();
+      setTimeout(() => c.sock.destroy(), graceMs).unref();
+    }
     this.conns.clear();
-    return new Promise((resolve) => {
-      this.srv.close(() => {
-        try { fs.unlinkSync(this.opts.path); } catch { /* already gone */ }
-        resolve();
-      });
-    });
+    this.subscribers.clear();
+    return new Promise((resolve) => { this.srv.close(() => resolve()); });
   }
 
   // ------------------------------------------------------------------ connections and framing
