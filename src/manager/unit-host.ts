@@ -57,6 +57,7 @@ interface MachineEvents extends UnitMachine {
   onExecOutcome?(pid: number, o: ExecOutcome): void;
   onUnitEmpty?(): void;
   onFdStoreHangup?(fd: number): void;
+  onBusNameOwner?(hasOwner: boolean, ownerPid: number | null): void;
   base?: { invocationId: string };
 }
 
@@ -354,9 +355,27 @@ export class UnitHost implements ServiceHost {
     return left.length === 1 ? (left[0] ?? null) : null;
   }
 
+  /** Type=dbus: follow BusName='s owner on the system bus ($DBUS_SYSTEM_BUS_ADDRESS or
+   *  /run/dbus/system_bus_socket) via NameOwnerChanged + GetNameOwner; no bus → the start times out. */
   watchBusName(name: string): void {
-    this.log('warning', `Type=dbus: watching bus name ${name} is not supported by tsysd yet; the start will time out unless the service notifies readiness.`);
+    const { systemBus } = require('dbus-next') as typeof import('dbus-next');
+    const bus = systemBus();
+    this.bus = bus;
+    const fail = (e: unknown): void => {
+      this.log('warning', `Type=dbus: cannot watch ${name} on the system bus: ${e instanceof Error ? e.message : String(e)}`);
+      if (this.bus === bus) { this.bus = null; try { bus.disconnect(); } catch { /* closed */ } }
+    };
+    bus.on('error', fail);
+    const report = (owner: string): void => this.mgr.defer(() => this.machine?.onBusNameOwner?.(owner !== '', null));
+    bus.getProxyObject('org.freedesktop.DBus', '/org/freedesktop/DBus').then(async (o) => {
+      const dbusIface = o.getInterface('org.freedesktop.DBus');
+      dbusIface.on('NameOwnerChanged', (n: string, _old: string, owner: string) => { if (n === name) report(owner); });
+      const getOwner = dbusIface['GetNameOwner'] as (n: string) => Promise<string>;
+      const owner = await getOwner(name).catch(() => '');
+      if (owner) report(owner);
+    }).catch(fail);
   }
+  private bus: import('dbus-next').MessageBus | null = null;
 
   requestRestart(): void { this.mgr.requestJob(this.id, 'restart', 'auto-restart'); }
   hasStopJob(): boolean { return this.mgr.hasStopJob(this.id); }
@@ -382,6 +401,7 @@ export class UnitHost implements ServiceHost {
 
   /** Release timers and polls (the runtime is being dropped). */
   dispose(): void {
+    if (this.bus) { try { this.bus.disconnect(); } catch { /* closed */ } this.bus = null; }
     for (const k of [...this.timers.keys()]) this.clearTimer(k);
     for (const [fd, id] of this.fdPolls) { this.mgr.platform.unpollFd(id); this.fdPolls.delete(fd); }
     if (this.procs.cgroup && this.mgr.platform.cgroupIsEmpty(this.procs.cgroup)) this.mgr.platform.cgroupRemove(this.procs.cgroup);
