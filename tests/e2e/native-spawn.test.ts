@@ -34,7 +34,8 @@ async function run(req: Partial<SpawnRequest> & { path: string; argv: string[] }
   const fd = fs.openSync(outFile, 'w');
   let resolveOutcome!: (o: ExecOutcome) => void;
   const outcome = new Promise<ExecOutcome>((res) => { resolveOutcome = res; });
-  const r = p.spawn(makeSpawnRequest(req.path, req.argv, { stdout: fd, stderr: fd, ...req }), (o) => resolveOutcome(o));
+  // Run in the temp dir unless told otherwise, so a core dump (SIGSEGV case) never lands in the checkout.
+  const r = p.spawn(makeSpawnRequest(req.path, req.argv, { stdout: fd, stderr: fd, workingDirectory: { path: tmp, optional: false }, ...req }), (o) => resolveOutcome(o));
   fs.closeSync(fd);
   if ('errno' in r) throw new Error(r.message);
   const [o, exit] = await Promise.all([outcome, waitExit(r.pid)]);
