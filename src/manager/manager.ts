@@ -10,7 +10,8 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { EmergencyAction, UnitConfig } from '../directives/types';
 import { compileUnit, synthesizeUnit } from '../directives/compile';
-import { Engine, type JobInfo, type JobResult, type EngineLog } from '../engine';
+import { Engine, type JobInfo, type JobResult, type EngineLog, type RunJobOutcome } from '../engine';
+import { reloadJobOutcome, startJobOutcome, stopJobOutcome, type JobOutcome } from '../units/jobs';
 import type { LogStore, LogLine } from '../logs/store';
 import { parseNotify } from '../notify/parse';
 import { POLL_READABLE, type Platform } from '../platform/types';
@@ -379,34 +380,21 @@ export class Manager implements SocketManager {
   }
 
   // ---- jobs -----------------------------------------------------------------------------------------
-  private runJob(job: JobInfo): 'done' | 'wait' | { result: JobResult } {
+  private runJob(job: JobInfo): RunJobOutcome {
     const rt = this.runtime(job.unit);
     const m = rt.machine;
+    const map = (o: JobOutcome): RunJobOutcome => (o === 'retry' ? 'again' : o);
     switch (job.type) {
       case 'start': {
         if (this.shuttingDown && !this.allowedDuringShutdown(job.unit)) return { result: 'canceled' };
         const o = m.start();
-        switch (o) {
-          case 'started': return 'wait';
-          case 'noop': return 'done';
-          case 'again': return 'wait';
-          case 'condition-failed': this.unitLog(job.unit, 'info', `${describe(rt.cfg)} was skipped because of an unmet condition check.`); return 'done';
-          case 'assert-failed': return { result: 'assert' };
-          case 'start-limit-hit': return { result: 'failed' };
-          case 'unsupported': return { result: 'unsupported' };
-        }
-        return { result: 'failed' };
+        if (o === 'condition-failed') this.unitLog(job.unit, 'info', `${describe(rt.cfg)} was skipped because of an unmet condition check.`);
+        return map(startJobOutcome(o));
       }
-      case 'stop': case 'restart': {
-        const o = m.stop({ restart: job.type === 'restart' });
-        return o === 'noop' ? 'done' : 'wait';
-      }
-      case 'reload': case 'try-reload': case 'reload-or-start': {
-        const o = m.reload();
-        if (o === 'reloading' || o === 'again') return 'wait';
-        if (o === 'done') return 'done';
-        return { result: 'invalid' };
-      }
+      case 'stop': case 'restart':
+        return map(stopJobOutcome(m.stop({ restart: job.type === 'restart' })));
+      case 'reload': case 'try-reload': case 'reload-or-start':
+        return map(reloadJobOutcome(m.reload()));
       default:
         return 'done';
     }
