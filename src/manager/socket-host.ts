@@ -52,7 +52,9 @@ export class SocketUnitHost extends UnitHost implements SocketHost {
       });
       if ('errno' in r) {
         this.closeListeners(false);
-        return { error: `Failed to create listening socket (${spec.address}): ${r.message}` };
+        // systemd logs the address here and the bare errno text in "Failed to listen on sockets: %m".
+        this.log('error', `Failed to create listening socket (${spec.address}): ${r.message}`);
+        return { error: r.message };
       }
       this.listeners.push({ spec, fd: r.fd, watch: -1 });
     }
