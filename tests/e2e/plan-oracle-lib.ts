@@ -122,7 +122,11 @@ export function generateCase(seed: number): GenCase {
   return { dir, anchor, files, tags };
 }
 
-export interface OracleResult { ok: boolean; error: string; jobs: Map<string, string>; order: Set<string>; stderr: string }
+export interface OracleResult { ok: boolean; error: string; jobs: Map<string, string>; order: Set<string>; stderr: string;
+  /** Effective dependencies per unit from the dump (plan's `deps` kinds only). */
+  deps: Map<string, Record<string, string[]>> }
+
+export const DEP_KINDS_COMPARED = ['Requires', 'Requisite', 'Wants', 'BindsTo', 'PartOf', 'Conflicts', 'Before', 'After', 'Triggers', 'TriggeredBy'];
 
 const NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups'];
 
@@ -135,10 +139,15 @@ export function runOracle(dir: string | null, unit: string, timeoutMs = 30000): 
   const jobs = new Map<string, string>();
   for (const m of out.matchAll(/^\t+Action: (\S+) -> (\S+)$/gm)) jobs.set(m[1]!, m[2]!);
   const order = new Set<string>();
+  const deps = new Map<string, Record<string, string[]>>();
   let cur = '';
   for (const line of out.split('\n')) {
     const u = /^\t-> Unit (.+):$/.exec(line);
-    if (u) { cur = u[1]!; continue; }
+    if (u) { cur = u[1]!; deps.set(cur, {}); continue; }
+    if (cur) {
+      const e = /^\t\t(\w+): (\S+) \(/.exec(line);
+      if (e && DEP_KINDS_COMPARED.includes(e[1]!)) (deps.get(cur)![e[1]!] ??= []).push(e[2]!);
+    }
     if (!cur || !jobs.has(cur)) continue;
     const d = /^\t\t(Before|After): (\S+) \(/.exec(line);
     if (!d || !jobs.has(d[2]!)) continue;
@@ -148,8 +157,8 @@ export function runOracle(dir: string | null, unit: string, timeoutMs = 30000): 
   // A unit that cannot be loaded (masked, not-found) makes systemd fall back to rescue.target: that is
   // the refusal `systemctl start` would print.
   const fb = /^(.*)\nFalling back to /m.exec(err);
-  if (fb) return { ok: false, error: fb[1]!, jobs: new Map(), order: new Set(), stderr: err };
-  return { ok: r.status === 0, error: em ? em[1]! : (r.status === 0 ? '' : err.trim().split('\n').pop() ?? ''), jobs, order, stderr: err };
+  if (fb) return { ok: false, error: fb[1]!, jobs: new Map(), order: new Set(), stderr: err, deps };
+  return { ok: r.status === 0, error: em ? em[1]! : (r.status === 0 ? '' : err.trim().split('\n').pop() ?? ''), jobs, order, stderr: err, deps };
 }
 
 export const COMPARED = /\.(service|socket|target)$/;
@@ -196,4 +205,20 @@ export function runGenerators(): { root: string; normal: string; early: string; 
     spawnSync('setpriv', [...NOBODY, 'env', 'SYSTEMD_LOG_LEVEL=err', path.join(gdir, g), dirs.normal, dirs.early, dirs.late], { timeout: 20000, stdio: 'ignore' });
   }
   return dirs;
+}
+
+/** Effective dependency differences (service/socket/target units and edges) between a plan's `units` and
+ * systemd's dump, over the units both loaded. */
+export function diffDeps(p: PlanResult, o: OracleResult): string[] {
+  const out: string[] = [];
+  for (const [u, info] of Object.entries(p.units)) {
+    const theirs = o.deps.get(u);
+    if (!COMPARED.test(u) || !theirs) continue;
+    for (const k of DEP_KINDS_COMPARED) {
+      const a = (info.deps[k] ?? []).filter((x) => COMPARED.test(x)).sort().join(' ');
+      const b = (theirs[k] ?? []).filter((x) => COMPARED.test(x)).sort().join(' ');
+      if (a !== b) out.push(`${u} ${k}: tsysd [${a}] systemd [${b}]`);
+    }
+  }
+  return out;
 }

@@ -2,14 +2,15 @@
 // run as nobody over a temp unit dir). Generated unit sets (seed TSYSD_PLAN_SEED, default fixed; count
 // TSYSD_PLAN_CASES, default 300): job sets and Before/After pairs among jobs must agree exactly. Where
 // systemd's hash order matters (conflicts, cycles, failing requirements), the oracle is re-run several
-// times and any outcome it produced is accepted; tsysd itself must be deterministic.
+// times and any outcome it produced is accepted; tsysd itself must be deterministic. The effective
+// dependencies in the plan's `units` are compared with systemd's unit dump as well.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { computePlan } from '../../src/cli/plan';
-import { generateCase, runOracle, normOracle, normPlan, sameResult, diffResult, runGenerators, makeTempDir, writeUnits } from './plan-oracle-lib';
+import { generateCase, runOracle, normOracle, normPlan, sameResult, diffResult, runGenerators, makeTempDir, writeUnits, diffDeps } from './plan-oracle-lib';
 import { systemDefaultPaths } from '../../src/unit-file/paths';
 
 const SEED = Number(process.env['TSYSD_PLAN_SEED'] ?? 20261122);
@@ -26,7 +27,11 @@ test(`plan agrees with systemd --test on ${CASES} generated unit sets (seed ${SE
       const again = computePlan({ unitPaths: [c.dir], user: false, mode: 'replace', json: true, type: 'start', units: [c.anchor] });
       assert.deepEqual(again, plan, 'tsysd plan must be deterministic');
       const mine = normPlan(plan);
-      let theirs = normOracle(runOracle(c.dir, c.anchor));
+      const first = runOracle(c.dir, c.anchor);
+      // the JSON's `units[*].deps` must be systemd's effective dependencies (deterministic in systemd)
+      const dd = first.ok ? diffDeps(plan, first) : [];
+      if (dd.length) failures.push(`case seed=${SEED + i} deps differ:\n  ${dd.slice(0, 8).join('\n  ')}`);
+      let theirs = normOracle(first);
       let matched = sameResult(mine, theirs);
       for (let k = 0; !matched && k < RETRIES; k++) {
         retried++;
