@@ -46,6 +46,10 @@ cp -a node_modules "$CTX/app/node_modules"
 (cd "$CTX/app" && npm prune --omit=dev --offline --no-audit --no-fund >/dev/null 2>&1)
 cp -a test_units/. "$CTX/demo/"
 
+OLD_ID="$("${PODMAN[@]}" image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)"
 "${PODMAN[@]}" build --runtime runc --network=none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
   --build-arg "BASE_IMAGE=$TSYSD_BASE_IMAGE" -t "$IMAGE" "$CTX"
+# The previous build of this tag is now untagged: remove it (if nothing else uses it) to bound disk use.
+NEW_ID="$("${PODMAN[@]}" image inspect --format '{{.Id}}' "$IMAGE")"
+if [ -n "$OLD_ID" ] && [ "$OLD_ID" != "$NEW_ID" ]; then "${PODMAN[@]}" rmi "$OLD_ID" >/dev/null 2>&1 || true; fi
 echo "built $IMAGE"
