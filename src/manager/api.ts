@@ -181,7 +181,7 @@ export class ManagerApiImpl implements ManagerApi {
   }
 
   private installOpts(extra: { runtime?: boolean; force?: boolean; presetMode?: 'full' | 'enable-only' | 'disable-only' } = {}): install.InstallOptions {
-    const o: install.InstallOptions = { userMode: this.m.userMode, quiet: true, ...extra };
+    const o: install.InstallOptions = { userMode: this.m.userMode, quiet: false, ...extra };
     if (this.m.opts.unitPaths.length) o.unitPaths = this.m.opts.unitPaths;
     return o;
   }
@@ -245,11 +245,11 @@ export class ManagerApiImpl implements ManagerApi {
   private fileOp(r: install.InstallResult): UnitFileChangesReply {
     if (r.exitCode !== 0) {
       const msg = (r.stderr.filter((l) => l.trim()).pop() ?? 'operation failed').replace(/^Failed to [^:]*: /, '');
-      throw new RpcError(ErrorCode.UNIT_FILE_ERROR, msg);
+      throw new RpcError(ErrorCode.UNIT_FILE_ERROR, msg, { lines: r.stderr });
     }
     const changes = r.changes.filter((c) => c.type === 'symlink' || c.type === 'unlink').map((c) => ({ type: c.type as 'symlink' | 'unlink', path: c.path, source: c.source }));
     this.m.reload();
-    return { changes, carriesInstallInfo: (r.carriesInstallInfo ?? 1) > 0 };
+    return { changes, carriesInstallInfo: (r.carriesInstallInfo ?? 1) > 0, lines: r.stderr };
   }
 
   async enable(p: UnitFileParams): Promise<UnitFileChangesReply> { return this.fileOp(install.enableUnits(p.units, this.installOpts(p))); }

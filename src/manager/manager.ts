@@ -155,12 +155,21 @@ export class Manager implements SocketManager {
   reload(): void {
     this.emit({ type: 'manager', what: 'reloading', ts: this.platform.realtimeUs() });
     this.index = new UnitFileIndex(this.searchPath);
+    this.loadedAtUs = this.platform.realtimeUs();
     this.engine.reload((name) => this.loadConfig(name));
     for (const rt of [...this.runtimes.values()]) {
       const u = this.engine.graph.peek(rt.id);
       if (!u) continue;
       const a = rt.machine.activeState();
-      if (a === 'inactive' && !u.job) this.dropRuntime(rt);
+      if (a === 'inactive' && !u.job && !this.connections.has(rt.id)) { this.dropRuntime(rt); continue; }
+      // Running units take the new configuration for what comes next (stop commands, restart policy...);
+      // processes already running keep what they were started with, as in systemd.
+      if (u.config !== rt.cfg && u.config.loadState === 'loaded' && u.config.type === rt.cfg.type && rt.machine.reconfigure) {
+        rt.machine.reconfigure(u.config);
+        rt.cfg = u.config;
+        rt.host.cfg = u.config;
+        rt.loadedAt = this.loadedAtUs;
+      }
     }
     this.emit({ type: 'manager', what: 'reloaded', ts: this.platform.realtimeUs() });
   }
@@ -174,7 +183,7 @@ export class Manager implements SocketManager {
       if (src.fragmentPath !== u.config.fragmentPath) return true;
       if (src.dropInPaths.join('\0') !== u.config.dropInPaths.join('\0')) return true;
       const rt = this.runtimes.get(id);
-      const cfgAt = rt ? rt.loadedAt : this.loadedAtUs;
+      const cfgAt = Math.max(rt ? rt.loadedAt : 0, this.loadedAtUs);
       for (const f of [src.fragmentPath, ...src.dropInPaths]) {
         const st = fs.statSync(f);
         if (st.mtimeMs * 1000 > cfgAt) return true;

@@ -194,7 +194,7 @@ export function statusOf(mgr: Manager, name: string, lines: number): StatusReply
     controlComm: controlPid ? comm(controlPid) : '',
     statusText: typeof p.StatusText === 'string' ? p.StatusText : '',
     statusErrno: num('StatusErrno'),
-    tasks: rtm ? processes.length : null,
+    tasks: rtm && processes.length > 0 ? processes.length : null,
     tasksMax: null,
     memoryBytes: null,
     cgroup: rtm?.host.procs.cgroup ?? '',
