@@ -19,6 +19,7 @@ const f = (n: string): string => path.join(tmp, n);
 const units: Record<string, string> = {
   'start-timeout.service': `[Service]\nType=notify\nExecStart=${NOTIFY} --no-ready\nTimeoutStartSec=1.5\nTimeoutStopSec=2\nExecStopPost=/bin/sh -c 'echo $SERVICE_RESULT > ${f('start-timeout.post')}'\n`,
   'pre-timeout.service': `[Service]\nExecStartPre=/bin/sleep 100\nExecStart=/bin/sh -c 'touch ${f('pre-timeout.ran')}; exec sleep 1000'\nTimeoutStartSec=1\nTimeoutStopSec=2\n`,
+  'pre-each.service': `[Service]\nExecStartPre=/bin/sleep 1.2\nExecStartPre=/bin/sleep 1.2\nExecStart=/bin/sleep 1000\nTimeoutStartSec=2\nTimeoutStopSec=2\n`,
   'stop-timeout.service': `[Service]\nExecStart=${IGN} --children 2\nTimeoutStopSec=2\n`,
   'stop-hang.service': `[Service]\nExecStart=/bin/sleep 1000\nExecStop=/bin/sleep 101\nTimeoutStopSec=1.5\n`,
   'no-sigkill.service': `[Service]\nExecStart=${IGN} --hup\nTimeoutStopSec=1\nSendSIGKILL=no\n`,
@@ -58,6 +59,13 @@ describe('service timeouts', { concurrency: true }, () => {
     assert.deepEqual([p['ActiveState'], p['Result']], ['failed', 'timeout']);
     assert.equal(fs.existsSync(f('pre-timeout.ran')), false);
     assert.deepEqual(nsProcs(d, /sleep 100$/), []);
+  });
+
+  it('TimeoutStartSec applies to each command: two 1.2 s ExecStartPre under TimeoutStartSec=2 succeed', async () => {
+    const r = await timed(d, ['start', 'pre-each.service']);
+    assert.equal(r.code, 0, r.stderr + tail(d));
+    assert.ok(r.ms >= 2300, `start took ${r.ms} ms`);
+    assert.equal((await show(d, 'pre-each.service', ['ActiveState']))['ActiveState'], 'active');
   });
 
   it('TimeoutStopSec=2 with a SIGTERM-ignoring program and children: SIGKILL after ~2 s, stop rc 0, Result=timeout, nothing left', async () => {

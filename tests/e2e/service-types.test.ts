@@ -137,6 +137,9 @@ describe('service types', { concurrency: true }, () => {
     assert.equal(fs.readFileSync(f('os1'), 'utf8'), 'one\ntwo\nthree\n');
     const p = await show(d, 'oneshot-rae.service', STD_PROPS);
     assert.deepEqual([p['ActiveState'], p['SubState'], p['Result'], p['MainPID']], ['active', 'exited', 'success', '0']);
+    // restart of an exited oneshot runs its commands again.
+    assert.equal((await d.ctl(['restart', 'oneshot-rae.service'])).code, 0);
+    assert.equal(fs.readFileSync(f('os1'), 'utf8'), 'one\ntwo\nthree\none\ntwo\nthree\n');
     assert.equal((await d.ctl(['stop', 'oneshot-rae.service'])).code, 0);
     assert.equal(await d.ctl(['is-active', 'oneshot-rae.service']).then(x => x.stdout.trim()), 'inactive');
   });
