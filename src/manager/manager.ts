@@ -600,11 +600,18 @@ export class Manager implements SocketManager {
     this.emit({ type: 'manager', what: 'stopping', ts: this.platform.realtimeUs() });
     this.console(`tsysd: ${why}: stopping all units.`);
     for (const j of this.engine.listJobs()) if (j.type !== 'stop') this.engine.cancelJob(j.id);
-    for (const rt of [...this.runtimes.values()]) {
-      if (isInactiveOrFailedState(rt.machine.activeState())) continue;
-      const r = this.engine.enqueue(rt.id, 'stop', 'replace');
-      if (!r.ok) this.unitLog(rt.id, 'warning', `Failed to stop: ${r.message}`);
+    // Install every stop job before any runs, so the run queue orders them all (reverse of start order).
+    this.engine.hold = true;
+    try {
+      for (const rt of [...this.runtimes.values()]) {
+        if (isInactiveOrFailedState(rt.machine.activeState())) continue;
+        const r = this.engine.enqueue(rt.id, 'stop', 'replace');
+        if (!r.ok) this.unitLog(rt.id, 'warning', `Failed to stop: ${r.message}`);
+      }
+    } finally {
+      this.engine.hold = false;
     }
+    this.engine.dispatch();
     this.shutdownStartedAt = Date.now();
     this.shutdownTicker = setInterval(() => this.reportWaiting(), 5000);
     this.defer(() => this.checkShutdownDone());
