@@ -13,7 +13,9 @@ const have = fs.existsSync('/usr/sbin/nginx') && fs.existsSync(`/lib/systemd/sys
 const PIDFILE = '/run/nginx.pid';
 
 function httpStatus(d: Daemon): string {
-  return inNetns(d, ['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '5', 'http://127.0.0.1/']).stdout.trim();
+  // node as the HTTP client (curl is not installed by .ci/run), inside the daemon's network namespace.
+  const js = "require('http').get('http://127.0.0.1/', (r) => { console.log(r.statusCode); r.resume(); }).on('error', () => console.log('ERR')).setTimeout(5000, function () { this.destroy(); })";
+  return inNetns(d, [process.execPath, '-e', js]).stdout.trim();
 }
 
 describe('real daemon: nginx.service (Type=forking)', { skip: have ? false : 'nginx not installed' }, () => {
