@@ -16,6 +16,7 @@ import { evaluateConditionList, type ConditionEnv } from '../units/conditions';
 import type { ConditionEval, ExecListName, LogLevel, ServiceHost, SpawnRequest, SpawnResult } from '../units/host';
 import type { ExecOutcome, StateChange, UnitMachine } from '../units/types';
 import { closeChildEnds, planStdio, readCapture } from './stdio';
+import { watchBusName } from './dbus-watch';
 
 const DEAD_SUBS = new Set(['dead', 'failed', 'auto-restart']);
 /** Units whose not-enforced directives were already reported (once per unit per manager lifetime). */
@@ -355,27 +356,14 @@ export class UnitHost implements ServiceHost {
     return left.length === 1 ? (left[0] ?? null) : null;
   }
 
-  /** Type=dbus: follow BusName='s owner on the system bus ($DBUS_SYSTEM_BUS_ADDRESS or
-   *  /run/dbus/system_bus_socket) via NameOwnerChanged + GetNameOwner; no bus → the start times out. */
+  /** Type=dbus: follow BusName='s owner (dbus-watch.ts): system bus ($DBUS_SYSTEM_BUS_ADDRESS or
+   *  /run/dbus/system_bus_socket), session bus in user mode; a bus not up yet is retried every second. */
   watchBusName(name: string): void {
-    const { systemBus } = require('dbus-next') as typeof import('dbus-next');
-    const bus = systemBus();
-    this.bus = bus;
-    const fail = (e: unknown): void => {
-      this.log('warning', `Type=dbus: cannot watch ${name} on the system bus: ${e instanceof Error ? e.message : String(e)}`);
-      if (this.bus === bus) { this.bus = null; try { bus.disconnect(); } catch { /* closed */ } }
-    };
-    bus.on('error', fail);
-    const report = (owner: string): void => this.mgr.defer(() => this.machine?.onBusNameOwner?.(owner !== '', null));
-    bus.getProxyObject('org.freedesktop.DBus', '/org/freedesktop/DBus').then(async (o) => {
-      const dbusIface = o.getInterface('org.freedesktop.DBus');
-      dbusIface.on('NameOwnerChanged', (n: string, _old: string, owner: string) => { if (n === name) report(owner); });
-      const getOwner = dbusIface['GetNameOwner'] as (n: string) => Promise<string>;
-      const owner = await getOwner(name).catch(() => '');
-      if (owner) report(owner);
-    }).catch(fail);
+    this.busUnwatch?.();
+    this.busUnwatch = watchBusName(this.mgr.userMode, name,
+      (hasOwner, pid) => this.mgr.defer(() => this.machine?.onBusNameOwner?.(hasOwner, pid)), (level, text) => this.log(level, text));
   }
-  private bus: import('dbus-next').MessageBus | null = null;
+  private busUnwatch: (() => void) | null = null;
 
   requestRestart(): void { this.mgr.requestJob(this.id, 'restart', 'auto-restart'); }
   hasStopJob(): boolean { return this.mgr.hasStopJob(this.id); }
@@ -401,7 +389,8 @@ export class UnitHost implements ServiceHost {
 
   /** Release timers and polls (the runtime is being dropped). */
   dispose(): void {
-    if (this.bus) { try { this.bus.disconnect(); } catch { /* closed */ } this.bus = null; }
+    this.busUnwatch?.();
+    this.busUnwatch = null;
     for (const k of [...this.timers.keys()]) this.clearTimer(k);
     for (const [fd, id] of this.fdPolls) { this.mgr.platform.unpollFd(id); this.fdPolls.delete(fd); }
     if (this.procs.cgroup && this.mgr.platform.cgroupIsEmpty(this.procs.cgroup)) this.mgr.platform.cgroupRemove(this.procs.cgroup);
