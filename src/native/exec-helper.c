@@ -251,9 +251,16 @@ int main(int argc, char **argv) {
   if (ctx.umask_set) umask((mode_t)ctx.umask_v);
   if (ctx.nice_set && setpriority(PRIO_PROCESS, 0, ctx.nice_v) < 0) fail(EXIT_NICE, errno);
   if (ctx.oom_set) {
+    /* As systemd: lacking the privilege (EPERM/EACCES, e.g. lowering the score in a container without
+     * CAP_SYS_RESOURCE) is "containerized execution", ignored; any other error fails with 206. */
     char b[32];
     snprintf(b, sizeof(b), "%d", ctx.oom_v);
-    write_file("/proc/self/oom_score_adj", b, EXIT_OOM_ADJUST);
+    int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    if (fd < 0 && errno != EPERM && errno != EACCES) fail(EXIT_OOM_ADJUST, errno);
+    if (fd >= 0) {
+      if (write(fd, b, strlen(b)) < 0 && errno != EPERM && errno != EACCES) fail(EXIT_OOM_ADJUST, errno);
+      close(fd);
+    }
   }
   for (int k = 0; k < ctx.nrlimits; k++) apply_rlimit(ctx.rlimits[k]);
 

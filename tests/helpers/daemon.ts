@@ -95,6 +95,7 @@ export function writeUnits(dir: string, units: Record<string, string>, symlinks:
 
 export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsysd-e2e-'));
+  fs.chmodSync(dir, 0o755);   // services that drop privileges must reach the notify socket inside
   const unitDir = path.join(dir, 'units');
   fs.mkdirSync(unitDir);
   writeUnits(unitDir, o.units, o.symlinks);

@@ -86,7 +86,7 @@ export async function runListSockets(c: RpcClient, o: CtlOptions, out: Out): Pro
     .sort((a, b) => (a.listen < b.listen ? -1 : a.listen > b.listen ? 1 : 0));
   const rows: string[][] = [];
   if (!o.noLegend) rows.push(['LISTEN', ...(o.showTypes ? ['TYPE'] : []), 'UNIT', 'ACTIVATES']);
-  for (const s of list) rows.push([s.listen, ...(o.showTypes ? [s.type] : []), s.unit, s.activates.join(', ')]);
+  for (const s of list) rows.push([s.listen, ...(o.showTypes ? [s.type] : []), s.unit, s.activates.length ? s.activates.join(', ') : '-']);
   for (const l of columns(rows)) out.line(l);
   if (!o.noLegend) {
     out.line();

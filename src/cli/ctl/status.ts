@@ -70,9 +70,10 @@ export function renderStatus(s: StatusReply, nowUs: number, host: string): strin
     if (s.failedCondition) out.push(`${INDENT}└─ ${s.failedCondition} was not met`);
   }
   s.triggeredBy.forEach((t, i) => out.push(`${i ? INDENT : label('TriggeredBy')}${bullet(t.activeState)} ${t.unit}`));
+  // systemctl 252 order (print_status_info): TriggeredBy, Triggers, then Docs, Listen.
+  s.triggers.forEach((t, i) => out.push(`${i ? INDENT : label('Triggers')}${bullet(t.activeState)} ${t.unit}`));
   s.documentation.forEach((d, i) => out.push(`${i ? INDENT : label('Docs')}${d}`));
   s.listen.forEach((l, i) => out.push(`${i ? INDENT : label('Listen')}${l.address} (${l.type})`));
-  s.triggers.forEach((t, i) => out.push(`${i ? INDENT : label('Triggers')}${bullet(t.activeState)} ${t.unit}`));
   for (const e of s.execs) {
     if (e.pid === s.mainPid && s.mainPid) continue;
     const res = e.code ? ` (code=${e.code}, ${exitStatusText(e.code, e.status)})` : '';
