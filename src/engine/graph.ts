@@ -228,6 +228,13 @@ export class Graph {
       const slice = instance && c.type === 'service' ? `${base}-${prefix}.slice` : `${base}.slice`;
       this.add(u, 'Requires', slice, 'file'); this.add(u, 'After', slice, 'file');
     }
+    if (c.type === 'timer' || c.type === 'path') {
+      // timer/path_add_trigger_dependencies: Unit=, else the same-name service.
+      const { prefix, instance } = splitName(u.id);
+      const set = c.raw?.[c.type === 'timer' ? 'Timer.Unit' : 'Path.Unit'] ?? [];
+      const trg = set[set.length - 1] || `${prefix}${instance ? '@' + instance : ''}.service`;
+      this.add(u, 'Before', trg, 'implicit'); this.add(u, 'Triggers', trg, 'implicit');
+    }
     if (!c.unit.defaultDependencies) return;
     switch (c.type) {
       case 'service':
@@ -244,10 +251,10 @@ export class Graph {
       case 'timer':
       case 'path': {
         // Unsupported at run time, but their edges shape transactions (timers.target, paths.target).
-        const { prefix, instance } = splitName(u.id);
-        const svc = `${prefix}${instance ? '@' + instance : ''}.service`;
-        this.add(u, 'Before', svc, 'implicit'); this.add(u, 'Triggers', svc, 'implicit');
         this.add(u, 'Before', c.type === 'timer' ? 'timers.target' : 'paths.target', 'default');
+        if (sys && c.type === 'timer' && (c.raw?.['Timer.OnCalendar'] ?? []).some((v) => v !== '')) {
+          this.add(u, 'After', 'time-sync.target', 'default'); this.add(u, 'After', 'time-set.target', 'default');
+        }
         if (sys) { this.add(u, 'Requires', SPECIAL.sysinit, 'default'); this.add(u, 'After', SPECIAL.sysinit, 'default'); }
         this.add(u, 'Conflicts', SPECIAL.shutdown, 'default'); this.add(u, 'Before', SPECIAL.shutdown, 'default');
         break;
