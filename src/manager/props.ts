@@ -185,6 +185,7 @@ export function statusOf(mgr: Manager, name: string, lines: number): StatusReply
     triggeredBy: triggers('TriggeredBy'),
     triggers: triggers('Triggers'),
     listen: rtm && rtm.host instanceof SocketUnitHost ? rtm.host.listenDescriptions() : (u.config.socket?.listen ?? []).map((l) => ({ type: l.kind, address: l.address })),
+    accept: u.config.socket?.accept ? { accepted: num('NAccepted'), connected: num('NConnections'), refused: num('NRefused') } : null,
     mainPid,
     mainComm: mainPid ? comm(mainPid) : '',
     execMainPid: num('ExecMainPID'),

@@ -200,6 +200,8 @@ export interface StatusReply {
   triggeredBy: Array<{ unit: string; activeState: ActiveState }>;
   triggers: Array<{ unit: string; activeState: ActiveState }>;
   listen: Array<{ type: string; address: string }>;   // sockets: ('Stream', '/run/x.sock')
+  /** Accept=yes sockets: the counters systemctl prints as `Accepted: N; Connected: M;[ Refused: R]`. */
+  accept?: { accepted: number; connected: number; refused: number } | null;
   mainPid: number;             // 0 = none
   mainComm: string;            // /proc/<pid>/comm of the main process ('' when none)
   execMainPid: number;         // last main process, even when exited

@@ -27,6 +27,8 @@ export class Daemon {
   output = '';
   exitCode: number | null = null;
   private exited: Promise<number>;
+  /** Runtime dir (notify socket...) under /run so PrivateTmp= services and other users can reach it. */
+  runDir = '';
   constructor(readonly dir: string, readonly unitDir: string, readonly sock: string, readonly proc: ChildProcess) {
     proc.stdout?.on('data', (d: Buffer) => { this.output += d.toString(); });
     proc.stderr?.on('data', (d: Buffer) => { this.output += d.toString(); });
@@ -76,6 +78,7 @@ export class Daemon {
     }
     await this.exited;
     fs.rmSync(this.dir, { recursive: true, force: true });
+    if (this.runDir) fs.rmSync(this.runDir, { recursive: true, force: true });
     return this.exitCode ?? 1;
   }
 }
@@ -102,14 +105,17 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const sock = path.join(dir, 'control.sock');
   const args = ['--pid', '--fork', '--mount-proc', '--kill-child=SIGKILL'];
   if (o.net) args.push('--net');
+  const runDir = fs.mkdtempSync(fs.existsSync('/run') ? '/run/tsysd-e2e-' : path.join(dir, 'run-'));
+  fs.chmodSync(runDir, 0o755);
   const inner = [process.execPath, TSYSD, '--system', '--unit-path', unitDir, '--control-socket', sock,
-    '--runtime-dir', path.join(dir, 'run'), ...(o.args ?? [])];
+    '--runtime-dir', runDir, ...(o.args ?? [])];
   const cmd = o.net ? ['sh', '-c', 'ip link set lo up && exec "$@"', 'sh', ...inner] : inner;
   const proc = spawn('unshare', [...args, ...cmd], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...(o.env ?? {}), DEBUG: process.env.TSYSD_TEST_DEBUG ?? '' },
   });
   const d = new Daemon(dir, unitDir, sock, proc);
+  d.runDir = runDir;
   const deadline = Date.now() + 15000;
   while (Date.now() < deadline) {
     if (d.exitCode !== null) throw new Error(`tsysd exited early (${d.exitCode}):\n${d.output}`);

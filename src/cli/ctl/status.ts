@@ -74,6 +74,7 @@ export function renderStatus(s: StatusReply, nowUs: number, host: string): strin
   s.triggers.forEach((t, i) => out.push(`${i ? INDENT : label('Triggers')}${bullet(t.activeState)} ${t.unit}`));
   s.documentation.forEach((d, i) => out.push(`${i ? INDENT : label('Docs')}${d}`));
   s.listen.forEach((l, i) => out.push(`${i ? INDENT : label('Listen')}${l.address} (${l.type})`));
+  if (s.accept) out.push(`${label('Accepted')}${s.accept.accepted}; Connected: ${s.accept.connected};${s.accept.refused ? ` Refused: ${s.accept.refused}` : ''}`);
   for (const e of s.execs) {
     if (e.pid === s.mainPid && s.mainPid) continue;
     const res = e.code ? ` (code=${e.code}, ${exitStatusText(e.code, e.status)})` : '';
