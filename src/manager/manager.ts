@@ -380,7 +380,22 @@ export class Manager implements SocketManager {
     return !!j && j.type === 'stop';
   }
 
+  /** Jobs other than the ones whose units are already running their idle command. */
   jobQueueIdle(): boolean { return this.engine.listJobs().length === 0; }
+
+  holdUntilIdle(fd: number): void {
+    const timer = setTimeout(() => this.releaseIdle(fd), 5000);
+    this.idleHolds.set(fd, timer);
+  }
+
+  private releaseIdle(fd: number): void {
+    const t = this.idleHolds.get(fd);
+    if (t === undefined) return;
+    clearTimeout(t);
+    this.idleHolds.delete(fd);
+    this.platform.close(fd);
+  }
+  private readonly idleHolds = new Map<number, NodeJS.Timeout>();
 
   propagateReload(unit: string): void {
     const u = this.engine.graph.peek(unit);
@@ -422,6 +437,7 @@ export class Manager implements SocketManager {
     }
     this.emit({ type: 'job', phase: 'removed', job: toRpcJob(job), result, unitResult });
     if (job.id === this.bootJob) this.bootJob = 0;
+    if (this.idleHolds.size && this.jobQueueIdle()) for (const fd of [...this.idleHolds.keys()]) this.releaseIdle(fd);
     this.updateSystemState();
   }
 
@@ -652,6 +668,7 @@ export class Manager implements SocketManager {
     }
     for (const c of this.connections.values()) this.platform.close(c.fd);
     this.connections.clear();
+    for (const fd of [...this.idleHolds.keys()]) this.releaseIdle(fd);
     if (this.notifyWatch >= 0) this.platform.unpollFd(this.notifyWatch);
     if (this.notifyFd >= 0) this.platform.close(this.notifyFd);
     if (this.notifySocketPath) { try { fs.unlinkSync(this.notifySocketPath); } catch { /* gone */ } }

@@ -48,6 +48,8 @@ export interface HostManager {
   requestJob(unit: string, type: 'restart' | 'try-reload' | 'start', reason: string): void;
   hasStopJob(unit: string): boolean;
   jobQueueIdle(): boolean;
+  /** Close `fd` (an idle pipe's write end) once the job queue is empty, or after 5 s. */
+  holdUntilIdle(fd: number): void;
   propagateReload(unit: string): void;
   /** Deliver a machine callback from the event loop, after the current call stack. */
   defer(fn: () => void): void;
@@ -210,8 +212,18 @@ export class UnitHost implements ServiceHost {
         if (w.exit) this.deliverExit(pid, w.exit);
       });
     };
+    // Type=idle: the helper waits before execve until the job queue is empty (at most 5 s).
+    let idleWrite = -1;
+    if (req.idle && !this.mgr.jobQueueIdle()) {
+      const pp = p.pipe(false, false);
+      if (Array.isArray(pp)) { prep.req.idleFd = pp[0]; idleWrite = pp[1]; }
+    }
     const res = p.spawn(prep.req, onOutcome);
     closeChildEnds(p, stdio);
+    if (prep.req.idleFd !== undefined && prep.req.idleFd >= 0) p.close(prep.req.idleFd);
+    if (idleWrite >= 0) {
+      if ('errno' in res) p.close(idleWrite); else this.mgr.holdUntilIdle(idleWrite);
+    }
     if ('errno' in res) {
       if (stdio.captureRead >= 0) p.close(stdio.captureRead);
       this.log('error', `Failed to spawn ${path}: ${res.message}`);

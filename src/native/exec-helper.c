@@ -40,6 +40,7 @@ enum {
 };
 
 static int status_fd = -1;
+static int idle_fd = -1;   /* Type=idle: block until the manager closes the other end (queue idle or 5 s) */
 
 static void fail(int code, int err) {
   if (status_fd >= 0) {
@@ -166,6 +167,9 @@ int main(int argc, char **argv) {
     if ((v = OPT("status-fd"))) {
       status_fd = atoi(v);
       fcntl(status_fd, F_SETFD, FD_CLOEXEC);
+    } else if ((v = OPT("idle-fd"))) {
+      idle_fd = atoi(v);
+      fcntl(idle_fd, F_SETFD, FD_CLOEXEC);
     } else if ((v = OPT("listen-fds"))) ctx.listen_fds = atoi(v);
     else if (!strcmp(a, "--exec-pid")) ctx.exec_pid = 1;
     else if (!strcmp(a, "--watchdog-pid")) ctx.watchdog_pid = 1;
@@ -335,6 +339,15 @@ int main(int argc, char **argv) {
   }
   if (ctx.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail(EXIT_NO_NEW_PRIVILEGES, errno);
 
+  if (idle_fd >= 0) {
+    char c;
+    for (;;) {   /* wait for EOF */
+      ssize_t n = read(idle_fd, &c, 1);
+      if (n > 0 || (n < 0 && errno == EINTR)) continue;
+      break;
+    }
+    close(idle_fd);
+  }
   do_exec(path, cargv);
   return EXIT_EXEC;
 }

@@ -7,7 +7,10 @@ export const SYSTEMD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/
 
 export function helperArgv(helper: string, req: SpawnRequest): { argv: string[]; fds: number[] } {
   const fds = [req.stdin, req.stdout, req.stderr, ...req.listenFds];
+  const idle = req.idleFd !== undefined && req.idleFd >= 0;
+  if (idle) fds.push(req.idleFd as number);   // after the listen fds; the helper closes it before exec
   const a: string[] = [helper, `--status-fd=${fds.length}`];
+  if (idle) a.push(`--idle-fd=${fds.length - 1}`);
   if (req.newSession) a.push('--setsid');
   if (req.cgroup) a.push(`--cgroup=${req.cgroup}`);
   if (req.listenFds.length > 0) a.push(`--listen-fds=${req.listenFds.length}`);

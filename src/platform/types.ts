@@ -69,6 +69,9 @@ export interface SpawnRequest {
   privateTmp: { tmp: string; varTmp: string } | null;   // host dirs bind-mounted on /tmp and /var/tmp
   cgroup: string;               // cgroup directory the child joins before exec ('' = none)
   newSession: boolean;          // setsid (true for every service process)
+  /** Type=idle: read end of a pipe; the helper waits for EOF before execve (the manager closes the write
+   *  end when the job queue is empty, or after 5 s). Undefined/-1 = no wait. */
+  idleFd?: number;
 }
 
 export type SpawnResult = { pid: number } | { errno: number; message: string };
