@@ -116,6 +116,13 @@ function children(pid: number): number[] {
   } catch { return []; }
 }
 
+function parentOf(pid: number): number {
+  try {
+    const st = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch { return 0; }
+}
+
 function rssKiB(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -229,7 +236,11 @@ export async function runOne(sys: SystemDef, bins: Bins, n: number, timeoutS: nu
         process.stderr.write(`  ${sys.name}/${sys.variant} N=${n}: ${res.note}; last lines of its output:\n    ${log}\n`);
       } catch { /* no log */ }
     }
-    if (nsInit > 0) { try { process.kill(nsInit, 'SIGKILL'); } catch { /* gone */ } }
+    // Kill the namespace's PID 1 only while it is provably ours (its parent is our live unshare): a pid
+    // that already exited could have been reused by an unrelated process.
+    if (nsInit > 0 && proc && proc.exitCode === null && proc.signalCode === null && parentOf(nsInit) === proc.pid) {
+      try { process.kill(nsInit, 'SIGKILL'); } catch { /* gone */ }
+    }
     if (proc && proc.exitCode === null && proc.signalCode === null) {
       const p = proc;
       const gone = new Promise<void>((r) => p.once('exit', () => r()));
