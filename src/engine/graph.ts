@@ -15,8 +15,6 @@ export type UnitLoader = (name: string) => UnitConfig | null | undefined;
 
 export interface GraphOptions { loader: UnitLoader; userMode?: boolean }
 
-const ORIGIN_BIT: Record<DepOrigin, number> = { file: 1, implicit: 2, default: 4, dirs: 8 };
-const INVERSE_BIT = 16;
 
 export const SPECIAL = {
   sysinit: 'sysinit.target', basic: 'basic.target', sockets: 'sockets.target', shutdown: 'shutdown.target',
@@ -29,24 +27,23 @@ const JOURNALISH = new Set(['journal', 'journal+console', 'kmsg', 'kmsg+console'
 
 const NONE: readonly Unit[] = [];
 
-/** One adjacency list: small lists use linear search, large ones (hubs such as sysinit.target) an index. */
+/** One adjacency list: small lists use linear search, large ones (hubs such as sysinit.target) an index.
+ * (Edge origins are not kept: nothing consumes them, and they would double the graph's memory.) */
 export class Edges {
   readonly list: Unit[] = [];
-  private readonly bits: number[] = [];
-  private index: Map<Unit, number> | null = null;
-  find(u: Unit): number { return this.index ? (this.index.get(u) ?? -1) : this.list.indexOf(u); }
-  add(u: Unit, bit: number): void {
-    const i = this.find(u);
-    if (i >= 0) { this.bits[i] = (this.bits[i] ?? 0) | bit; return; }
-    this.list.push(u); this.bits.push(bit);
-    if (this.index) this.index.set(u, this.list.length - 1);
-    else if (this.list.length > 16) this.index = new Map(this.list.map((x, k) => [x, k] as const));
+  private index: Set<Unit> | null = null;
+  find(u: Unit): number { return this.index ? (this.index.has(u) ? 0 : -1) : this.list.indexOf(u); }
+  add(u: Unit): void {
+    if (this.find(u) >= 0) return;
+    this.list.push(u);
+    if (this.index) this.index.add(u);
+    else if (this.list.length > 16) this.index = new Set(this.list);
   }
 }
 
 export class Unit {
   readonly names = new Set<string>();
-  /** Effective edges: kind → other units (insertion order) with origin bits. */
+  /** Effective edges: kind → other units (insertion order). */
   readonly deps = new Map<DepType, Edges>();
   config: UnitConfig;
   perpetual = false;
@@ -62,7 +59,10 @@ export class Unit {
   get supported(): boolean { return SUPPORTED.has(this.config.type); }
   get canStart(): boolean { return this.loadState === 'loaded' && this.config.type !== 'device'; }
   get canStop(): boolean { return !this.perpetual && this.config.type !== 'device'; }
-  get canReload(): boolean { return this.loadState === 'loaded' && this.config.type === 'service' && (this.config.service?.execReload.length ?? 0) > 0; }
+  get canReload(): boolean {
+    const svc = this.config.service;
+    return this.loadState === 'loaded' && this.config.type === 'service' && !!svc && (svc.execReload.length > 0 || svc.type === 'notify-reload');
+  }
   get defaultDependencies(): boolean { return this.config.unit.defaultDependencies; }
   /** Units this unit has an edge of `kind` to, in insertion order. */
   get(kind: DepType): readonly Unit[] { return this.deps.get(kind)?.list ?? NONE; }
@@ -102,6 +102,28 @@ export class Graph {
   units(): readonly Unit[] { return this.all; }
   get size(): number { return this.all.length; }
 
+  /** Garbage-collect an unreferenced unit (systemd's unit GC, used for finished Accept=yes instances):
+   *  refused (false) when it has a job or another unit names it in its own configuration; otherwise its
+   *  edges (and their inverses on the neighbours) and its names are dropped. */
+  collect(u: Unit): boolean {
+    if (u.job || u.perpetual) return false;
+    for (const [kind, edges] of u.deps) {
+      // Another unit's own configuration names this one (its edge here is not just our inverse): keep it.
+      for (const o of edges.list) {
+        const b = o.deps.get(INVERSE[kind])?.bitsOf(u) ?? 0;
+        if (b !== 0 && (b & INVERSE_BIT) === 0) return false;
+      }
+    }
+    for (const [kind, edges] of u.deps) for (const o of edges.list) o.deps.get(INVERSE[kind])?.remove(u);
+    u.deps.clear();
+    for (const n of u.names) if (this.byName.get(n) === u) this.byName.delete(n);
+    const i = this.all.indexOf(u);
+    if (i >= 0) this.all.splice(i, 1);
+    this.processed.delete(u);
+    this.pending = this.pending.filter((x) => x !== u);
+    return true;
+  }
+
   /** daemon-reload: re-read every known unit through the (optionally new) loader, rebuild all edges. */
   reload(loader?: UnitLoader): void {
     if (loader) this.loader = loader;
@@ -125,14 +147,14 @@ export class Graph {
 
   addDep(a: Unit, kind: DepType, b: Unit, origin: DepOrigin): void {
     if (a === b) return;
-    const bit = ORIGIN_BIT[origin];
+    void origin;
     let m = a.deps.get(kind);
     if (!m) { m = new Edges(); a.deps.set(kind, m); }
-    m.add(b, bit);
+    m.add(b);
     const inv = INVERSE[kind];
     let mi = b.deps.get(inv);
     if (!mi) { mi = new Edges(); b.deps.set(inv, mi); }
-    mi.add(a, bit | INVERSE_BIT);
+    mi.add(a);
   }
 
   private load(name: string): UnitConfig {

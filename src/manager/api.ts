@@ -41,6 +41,19 @@ function rpcJobType(t: string): JobType {
 export class ManagerApiImpl implements ManagerApi {
   constructor(private readonly m: Manager) {}
 
+  /** Queries load the units they name (systemd does too); a unit that was not loaded before, has no job
+   *  and no runtime is garbage-collected again right after (systemd's GC queue does the same). */
+  private query<T>(names: string[], fn: () => T): T {
+    const g = this.m.engine.graph;
+    const fresh = names.filter((n) => !g.peek(n));
+    const out = fn();
+    for (const n of fresh) {
+      const u = g.peek(n);
+      if (u && !u.job && !this.m.peekRuntime(u.id)) g.collect(u);
+    }
+    return out;
+  }
+
   private checkName(name: string): void {
     if (!parseUnitName(name)) throw errors.invalidArgument(`Unit name ${name} is not valid.`);
   }
@@ -112,7 +125,8 @@ export class ManagerApiImpl implements ManagerApi {
   async show(p: ShowParams): Promise<ShowReply> {
     if (!p.unit) return { unit: '', properties: this.managerProperties(p.properties, !!p.all) };
     if (!parseUnitName(p.unit)) throw errors.invalidArgument(`Unit name ${p.unit} is not valid.`);
-    return showUnit(this.m, p.unit, p.properties, !!p.all);
+    const unit = p.unit;
+    return this.query([unit], () => showUnit(this.m, unit, p.properties, !!p.all));
   }
 
   private managerProperties(wanted: string[] | undefined, all: boolean): [string, string][] {
@@ -142,7 +156,7 @@ export class ManagerApiImpl implements ManagerApi {
   }
 
   async unitStates(p: UnitStatesParams): Promise<UnitState[]> {
-    return p.units.map((name) => {
+    return this.query(p.units.filter((n) => parseUnitName(n)), () => p.units.map((name) => {
       if (!parseUnitName(name)) return { unit: name, loadState: 'not-found', activeState: 'inactive', subState: 'dead', result: 'success' };
       const u = this.m.engine.graph.unit(name);
       const rt = this.m.peekRuntime(u.id);
@@ -153,12 +167,12 @@ export class ManagerApiImpl implements ManagerApi {
         subState: rt ? rt.machine.subState() : 'dead',
         result: rt ? rt.machine.result() : 'success',
       };
-    });
+    }));
   }
 
   async status(p: StatusParams): Promise<StatusReply> {
     this.checkName(p.unit);
-    return statusOf(this.m, p.unit, p.lines ?? 10);
+    return this.query([p.unit], () => statusOf(this.m, p.unit, p.lines ?? 10));
   }
 
   async listUnits(p: ListUnitsParams): Promise<UnitListEntry[]> {

@@ -482,7 +482,14 @@ export class Manager implements SocketManager {
       // Accept=yes instances are garbage-collected once they are inactive (failed ones stay until reset-failed).
       if (state === 'inactive') {
         const rt = this.runtimes.get(id);
-        if (rt) this.defer(() => { if (rt.machine.activeState() === 'inactive' && !this.engine.graph.peek(id)?.job) this.dropRuntime(rt); });
+        if (rt) this.defer(() => {
+          const u = this.engine.graph.peek(id);
+          if (rt.machine.activeState() !== 'inactive' || u?.job) return;
+          this.dropRuntime(rt);
+          const gone = u ? this.engine.graph.collect(u) : false;
+          debug('garbage-collect %s: %s (job %s)', id, gone ? 'unloaded' : 'still referenced', u?.job ? u.job.id : 'none');
+          this.logs.drop(id);
+        });
       }
     }
     if (this.shuttingDown) this.defer(() => this.checkShutdownDone());
