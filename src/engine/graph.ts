@@ -15,6 +15,8 @@ export type UnitLoader = (name: string) => UnitConfig | null | undefined;
 
 export interface GraphOptions { loader: UnitLoader; userMode?: boolean }
 
+const ORIGIN_BIT: Record<DepOrigin, number> = { file: 1, implicit: 2, default: 4, dirs: 8 };
+const INVERSE_BIT = 16;
 
 export const SPECIAL = {
   sysinit: 'sysinit.target', basic: 'basic.target', sockets: 'sockets.target', shutdown: 'shutdown.target',
@@ -28,22 +30,32 @@ const JOURNALISH = new Set(['journal', 'journal+console', 'kmsg', 'kmsg+console'
 const NONE: readonly Unit[] = [];
 
 /** One adjacency list: small lists use linear search, large ones (hubs such as sysinit.target) an index.
- * (Edge origins are not kept: nothing consumes them, and they would double the graph's memory.) */
+ * Each edge keeps origin bits (ORIGIN_BIT | INVERSE_BIT): Graph.collect() needs to know whether a
+ * neighbour names this unit in its own configuration or the edge is only an inverse. */
 export class Edges {
   readonly list: Unit[] = [];
-  private index: Set<Unit> | null = null;
-  find(u: Unit): number { return this.index ? (this.index.has(u) ? 0 : -1) : this.list.indexOf(u); }
-  add(u: Unit): void {
-    if (this.find(u) >= 0) return;
-    this.list.push(u);
-    if (this.index) this.index.add(u);
-    else if (this.list.length > 16) this.index = new Set(this.list);
+  private readonly bits: number[] = [];
+  private index: Map<Unit, number> | null = null;
+  find(u: Unit): number { return this.index ? (this.index.get(u) ?? -1) : this.list.indexOf(u); }
+  bitsOf(u: Unit): number { const i = this.find(u); return i >= 0 ? (this.bits[i] ?? 0) : 0; }
+  add(u: Unit, bit: number): void {
+    const i = this.find(u);
+    if (i >= 0) { this.bits[i] = (this.bits[i] ?? 0) | bit; return; }
+    this.list.push(u); this.bits.push(bit);
+    if (this.index) this.index.set(u, this.list.length - 1);
+    else if (this.list.length > 16) this.index = new Map(this.list.map((x, k) => [x, k] as const));
+  }
+  remove(u: Unit): void {
+    const i = this.find(u);
+    if (i < 0) return;
+    this.list.splice(i, 1); this.bits.splice(i, 1);
+    if (this.index) this.index = new Map(this.list.map((x, k) => [x, k] as const));
   }
 }
 
 export class Unit {
   readonly names = new Set<string>();
-  /** Effective edges: kind → other units (insertion order). */
+  /** Effective edges: kind → other units (insertion order) with origin bits. */
   readonly deps = new Map<DepType, Edges>();
   config: UnitConfig;
   perpetual = false;
@@ -147,14 +159,14 @@ export class Graph {
 
   addDep(a: Unit, kind: DepType, b: Unit, origin: DepOrigin): void {
     if (a === b) return;
-    void origin;
+    const bit = ORIGIN_BIT[origin];
     let m = a.deps.get(kind);
     if (!m) { m = new Edges(); a.deps.set(kind, m); }
-    m.add(b);
+    m.add(b, bit);
     const inv = INVERSE[kind];
     let mi = b.deps.get(inv);
     if (!mi) { mi = new Edges(); b.deps.set(inv, mi); }
-    mi.add(a);
+    mi.add(a, bit | INVERSE_BIT);
   }
 
   private load(name: string): UnitConfig {
