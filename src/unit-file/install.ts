@@ -23,19 +23,7 @@ export interface InstallResult { changes: InstallChange[]; stdout: string[]; std
 export interface InstallOptions extends InstallLookupOptions { runtime?: boolean; force?: boolean; presetMode?: 'full' | 'enable-only' | 'disable-only'; quiet?: boolean }
 
 
-const NO_INSTALL_INFO = `The unit files have no installation config (WantedBy=, RequiredBy=, Also=,
-Alias= settings in the [Install] section, and DefaultInstance= for template
-units). This means they are not meant to be enabled using systemctl.
- 
-Possible reasons for having this kind of units are:
-• A unit may be statically enabled by being symlinked from another unit's
-  .wants/ or .requires/ directory.
-• A unit's purpose may be to act as a helper for some other unit which has
-  a requirement dependency on it.
-• A unit may be started when needed via activation (socket, path, timer,
-  D-Bus, udev, scripted systemctl call, ...).
-• In case of template units, the unit is meant to be enabled with some
-  instance name specified.`;
+import { NO_INSTALL_INFO } from './install-text';
 
 class Changes {
   list: InstallChange[] = [];

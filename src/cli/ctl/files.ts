@@ -5,20 +5,9 @@ import type { RpcClient } from '../../rpc/client';
 import type { PresetMode, UnitFileChange, UnitFileChangesReply } from '../../rpc/protocol';
 import type { CtlOptions } from './args';
 import { EXIT, isRpcError, mangle, type Out } from './common';
+import { NO_INSTALL_INFO } from '../../unit-file/install-text';
 
-export const NO_INSTALL_INFO = `The unit files have no installation config (WantedBy=, RequiredBy=, Also=,
-Alias= settings in the [Install] section, and DefaultInstance= for template
-units). This means they are not meant to be enabled using systemctl.
- 
-Possible reasons for having this kind of units are:
-• A unit may be statically enabled by being symlinked from another unit's
-  .wants/ or .requires/ directory.
-• A unit's purpose may be to act as a helper for some other unit which has
-  a requirement dependency on it.
-• A unit may be started when needed via activation (socket, path, timer,
-  D-Bus, udev, scripted systemctl call, ...).
-• In case of template units, the unit is meant to be enabled with some
-  instance name specified.`;
+export { NO_INSTALL_INFO } from '../../unit-file/install-text';
 
 /** Exact lines from the manager when it sent them, else systemctl's rendering of the change list. */
 function printReply(r: UnitFileChangesReply, o: CtlOptions, out: Out): void {
