@@ -32,7 +32,7 @@ import type { DaemonOptions } from './options';
 import { SocketUnitHost, type SocketManager } from './socket-host';
 import { UnsupportedMachine } from './unsupported';
 import { writeBuiltinUnits } from './builtin-units';
-import { UnitHost } from './unit-host';
+import { UnitHost, cgroupOfPid } from './unit-host';
 
 const debug = createDebug('tsysd:manager');
 
@@ -550,9 +550,10 @@ export class Manager implements SocketManager {
   findUnitByPid(pid: number): UnitHost | null {
     const direct = this.pidTable.get(pid);
     if (direct) return direct;
+    const cg = cgroupOfPid(pid);   // read once, then matched against each unit's cgroup path
     for (const rt of this.runtimes.values()) {
       if (isInactiveOrFailedState(rt.machine.activeState())) continue;
-      if (rt.host.pidInUnit(pid)) return rt.host;
+      if (cg !== null && rt.host.procs.cgroup ? rt.host.cgroupMatches(cg) : rt.host.pidInUnit(pid)) return rt.host;
     }
     return null;
   }

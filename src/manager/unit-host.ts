@@ -338,8 +338,28 @@ export class UnitHost implements ServiceHost {
     // Our own not-yet-reaped child belongs to the unit even once it left the cgroup (a fast-exiting zombie is
     // no longer listed in cgroup.procs; treating it as alien made a 203/EXEC main look like a clean stop).
     if (this.spawned.has(pid)) return true;
-    if (this.procs.cgroup) return this.mgr.platform.cgroupPids(this.procs.cgroup).includes(pid);
-    return this.procs.sessions.includes(this.sessionOf(pid)) || pid === this.procs.mainPid || pid === this.procs.controlPid;
+    if (pid === this.procs.mainPid || pid === this.procs.controlPid) return true;
+    if (this.procs.cgroup) {
+      // One read of /proc/PID/cgroup (as systemd's cg_pid_get_path), not a walk of the unit's cgroup tree.
+      const cg = cgroupOfPid(pid);
+      return cg !== null && this.cgroupMatches(cg);
+    }
+    return this.procs.sessions.includes(this.sessionOf(pid));
+  }
+
+  /** Is cgroup path `cg` (as /proc/PID/cgroup shows it, relative to the cgroup2 mount) this unit's or below? */
+  cgroupMatches(cg: string): boolean {
+    const rel = this.cgroupRel();
+    return rel !== '' && (cg === rel || cg.startsWith(`${rel}/`));
+  }
+
+  private cgroupRelCache: string | null = null;
+  private cgroupRel(): string {
+    if (this.cgroupRelCache !== null) return this.cgroupRelCache;
+    const mount = this.mgr.platform.cgroupSupport().mount;
+    const abs = this.procs.cgroup;
+    this.cgroupRelCache = abs && mount && abs.startsWith(mount) ? abs.slice(mount.length) || '/' : '';
+    return this.cgroupRelCache;
   }
 
   watchPid(pid: number): void {
@@ -407,6 +427,15 @@ export class UnitHost implements ServiceHost {
     for (const [fd, id] of this.fdPolls) { this.mgr.platform.unpollFd(id); this.fdPolls.delete(fd); }
     if (this.procs.cgroup && this.mgr.platform.cgroupIsEmpty(this.procs.cgroup)) this.mgr.platform.cgroupRemove(this.procs.cgroup);
   }
+}
+
+/** The cgroup v2 path of a process (the `0::` line of /proc/PID/cgroup), or null. */
+export function cgroupOfPid(pid: number): string | null {
+  try {
+    const t = fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8');
+    for (const line of t.split('\n')) if (line.startsWith('0::')) return line.slice(3);
+  } catch { /* gone */ }
+  return null;
 }
 
 function basename(p: string): string { const i = p.lastIndexOf('/'); return i >= 0 ? p.slice(i + 1) : p; }
