@@ -209,6 +209,10 @@ export class Engine {
   }
 
   listJobs(): JobInfo[] { return [...this.installed.values()].sort((a, b) => a.id - b.id).map((j) => j.info()); }
+  /** Number of installed jobs (O(1); for hot paths that only need to know whether the queue is empty). */
+  jobCount(): number { return this.installed.size; }
+  /** Is any installed job of this type (O(jobs), no sorting or copying)? */
+  hasJobOfType(type: JobType): boolean { for (const j of this.installed.values()) if (j.type === type) return true; return false; }
   getJob(id: number): JobInfo | null { return this.installed.get(id)?.info() ?? null; }
   /** Call cb with the job's result when it finishes (immediately never: jobs finish asynchronously). */
   whenFinished(id: number, cb: (r: JobResult) => void): void {

@@ -247,7 +247,13 @@ export class Manager implements SocketManager {
     this.emptyCheckPending = true;
     setImmediate(() => {
       this.emptyCheckPending = false;
-      for (const rt of this.runtimes.values()) if (rt.host.mayHaveProcesses) rt.host.checkEmpty();
+      // Only units waiting for their last process can be waiting on an orphan's exit (the exits of their own
+      // main/control processes are delivered directly).
+      for (const rt of this.runtimes.values()) {
+        if (!rt.host.mayHaveProcesses) continue;
+        const a = rt.machine.activeState();
+        if (a === 'deactivating' || a === 'activating') rt.host.checkEmpty();
+      }
     });
   }
   private emptyCheckPending = false;
@@ -384,7 +390,7 @@ export class Manager implements SocketManager {
   }
 
   /** Jobs other than the ones whose units are already running their idle command. */
-  jobQueueIdle(): boolean { return this.engine.listJobs().length === 0; }
+  jobQueueIdle(): boolean { return this.engine.jobCount() === 0; }
 
   holdUntilIdle(fd: number): void {
     const timer = setTimeout(() => this.releaseIdle(fd), 5000);
@@ -602,6 +608,11 @@ export class Manager implements SocketManager {
   }
   private notifyParentSent = false;
 
+  private anyFailed(): boolean {
+    for (const rt of this.runtimes.values()) if (rt.machine.activeState() === 'failed') return true;
+    return false;
+  }
+
   failedUnits(): string[] {
     const out: string[] = [];
     for (const rt of this.runtimes.values()) if (rt.machine.activeState() === 'failed') out.push(rt.id);
@@ -611,9 +622,9 @@ export class Manager implements SocketManager {
   updateSystemState(): void {
     if (this.shuttingDown) { this.systemState = 'stopping'; return; }
     if (this.systemState === 'initializing') return;
-    const jobs = this.engine.listJobs().length;
+    const jobs = this.engine.jobCount();
     if (this.bootJob !== 0 || (this.systemState === 'starting' && jobs > 0)) { this.systemState = 'starting'; return; }
-    this.systemState = this.bootFailed || this.failedUnits().length > 0 ? 'degraded' : 'running';
+    this.systemState = this.bootFailed || this.anyFailed() ? 'degraded' : 'running';
   }
 
   /** Orderly shutdown: stop every unit in reverse dependency order, then exit with `code`. */
@@ -664,7 +675,7 @@ export class Manager implements SocketManager {
   private checkShutdownDone(): void {
     if (!this.shuttingDown) return;
     const busy = [...this.runtimes.values()].some((rt) => !isInactiveOrFailedState(rt.machine.activeState()));
-    if (busy || this.engine.listJobs().some((j) => j.type === 'stop')) return;
+    if (busy || this.engine.hasJobOfType('stop')) return;
     this.finalExit(this.exitCode);
   }
 
