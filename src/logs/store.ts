@@ -28,23 +28,17 @@ export interface LogStoreOptions {
 }
 
 class Ring {
-  private buf: (LogLine | undefined)[];
+  // Grows up to `size` entries, then overwrites the oldest: a unit that logs little costs little.
+  private buf: LogLine[] = [];
   private next = 0;
-  private count = 0;
-  constructor(private readonly size: number) { this.buf = new Array<LogLine | undefined>(size); }
+  constructor(private readonly size: number) {}
   push(l: LogLine): void {
+    if (this.buf.length < this.size) { this.buf.push(l); return; }
     this.buf[this.next] = l;
     this.next = (this.next + 1) % this.size;
-    if (this.count < this.size) this.count++;
   }
   lines(): LogLine[] {
-    const out: LogLine[] = [];
-    const start = (this.next - this.count + this.size) % this.size;
-    for (let i = 0; i < this.count; i++) {
-      const l = this.buf[(start + i) % this.size];
-      if (l) out.push(l);
-    }
-    return out;
+    return this.buf.length < this.size ? [...this.buf] : [...this.buf.slice(this.next), ...this.buf.slice(0, this.next)];
   }
 }
 
