@@ -2,7 +2,7 @@
 // default dependencies: sysinit.target, basic.target, sockets.target, shutdown.target, ... When tsysd runs
 // on a bare unit directory (`--unit-path DIR`, a container with only its own units) these are missing,
 // and every service's `Requires=sysinit.target` would make a manual start fail. tsysd therefore appends a
-// directory with minimal definitions to the END of its search path: any real file of the same name wins.
+// directory with minimal definitions to the END of its search path: a real file of the same name wins.
 // (Documented divergence: systemd itself has no such fallback.)
 import * as fs from 'node:fs';
 import * as path from 'node:path';

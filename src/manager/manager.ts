@@ -523,7 +523,7 @@ export class Manager implements SocketManager {
     if ('errno' in r) return `cannot open notify socket ${path}: ${r.message}`;
     this.notifyFd = r.fd;
     this.notifySocketPath = path;
-    // Like systemd's: any process may send (services drop privileges before READY=1); SO_PASSCRED and the
+    // Like systemd's: every process may send (services drop privileges before READY=1); SO_PASSCRED and the
     // NotifyAccess= check decide what is accepted.
     try { fs.chmodSync(path, 0o777); } catch { /* abstract or gone */ }
     this.notifyWatch = this.platform.pollFd(r.fd, POLL_READABLE, () => this.readNotify());

@@ -1,5 +1,5 @@
 // NotifyAccess= policy (§6): decides whether a datagram from `senderPid` may talk to a unit.
-// none: nobody; main: the main pid only; exec: main or control pid; all: any process of the unit.
+// none: nobody; main: the main pid only; exec: main or control pid; all: every process of the unit.
 // Invariant: pure; routing a datagram to a unit by sender pid is the manager's job, which then asks this.
 import type { NotifyAccess } from '../directives/types';
 

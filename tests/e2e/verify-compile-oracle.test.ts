@@ -13,6 +13,7 @@ import { compileUnit } from '../../src/directives/compile';
 import { formatTimespan, signalName } from '../../src/directives/values';
 import { loadUnitSource } from '../../src/unit-file/load';
 import { hostSpecifierContext } from '../../src/unit-file/specifiers';
+import { rng } from '../helpers/random';
 
 const PKGS = ['redis-server', 'nginx', 'openssh-server', 'cron', 'postgresql', 'dbus'];
 const canRun = fs.existsSync('/lib/systemd/systemd') && spawnSync('setpriv', ['--version']).status === 0 && process.getuid?.() === 0;
@@ -219,17 +220,6 @@ test('compiled values agree with systemd 252 --test dump for every real service 
   compareWithDump(unitNames(), null, 'real units');
 });
 
-/** Deterministic PRNG (mulberry32) so the generated corpus is the same in every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('compiled values agree with systemd 252 on 300 generated services (fixed seed)', { skip: !canRun && 'needs root, setpriv and /lib/systemd/systemd' }, () => {
   const r = rng(20261122);

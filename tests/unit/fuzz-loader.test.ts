@@ -15,21 +15,12 @@ import { hostSpecifierContext } from '../../src/unit-file/specifiers';
 import { renderCat } from '../../src/cli/cat';
 import { compileUnit } from '../../src/directives/compile';
 import type { UnitSource } from '../../src/unit-file/types';
+import { rng } from '../helpers/random';
 
 const SEED = 0x5eed1234;
 const ROUNDS = 10;
 const PER_ROUND = 1000;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const corpus: { name: string; bytes: Buffer }[] = [];
 for (const n of fs.readdirSync('/lib/systemd/system').sort()) {

@@ -12,19 +12,10 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { UnitFileIndex } from '../../src/unit-file/load';
 import { parseUnitName } from '../../src/unit-file/names';
+import { rng } from '../helpers/random';
 
 const TREES = Number(process.env['TSYSD_TREES'] ?? 10);
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface DumpUnit { ls: string; fr: string; di: string[]; al: string[]; desc: string; wants: string[]; requires: string[] }
 

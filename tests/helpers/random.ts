@@ -1,0 +1,12 @@
+// Deterministic PRNG for generated test corpora (mulberry32): the same seed gives the same sequence in
+// every run, so generated unit sets and fuzz inputs are reproducible from the seed a test prints.
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
