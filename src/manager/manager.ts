@@ -181,17 +181,14 @@ export class Manager implements SocketManager {
   needsReload(id: string): boolean {
     const u = this.engine.graph.peek(id);
     if (!u || !u.config.fragmentPath || u.config.fragmentPath === '/dev/null') return false;
-    try {
-      const src = new UnitFileIndex(this.searchPath).load(id);
-      if (src.fragmentPath !== u.config.fragmentPath) return true;
-      if (src.dropInPaths.join('\0') !== u.config.dropInPaths.join('\0')) return true;
-      const rt = this.runtimes.get(id);
-      const cfgAt = Math.max(rt ? rt.loadedAt : 0, this.loadedAtUs);
-      for (const f of [src.fragmentPath, ...src.dropInPaths]) {
-        const st = fs.statSync(f);
-        if (st.mtimeMs * 1000 > cfgAt) return true;
-      }
-    } catch { return false; }
+    const rt = this.runtimes.get(u.id);
+    const cfgAt = Math.max(rt ? rt.loadedAt : 0, this.loadedAtUs);
+    // Cheap check (stat, no directory scan): a changed or removed fragment/drop-in, or a drop-in directory
+    // whose contents changed, since the configuration was loaded.
+    const paths = [u.config.fragmentPath, ...u.config.dropInPaths, ...u.config.dropInPaths.map((p) => p.slice(0, p.lastIndexOf('/')))];
+    for (const f of new Set(paths)) {
+      try { if (fs.statSync(f).mtimeMs * 1000 > cfgAt) return true; } catch { return true; }
+    }
     return false;
   }
   private loadedAtUs = Date.now() * 1000;
@@ -345,8 +342,7 @@ export class Manager implements SocketManager {
   }
 
   stateChanged(host: UnitHost, change: StateChange): void {
-    this.reportQueue.push(() => this.applyStateChange(host, change));
-    this.defer(() => undefined);
+    this.defer(() => this.applyStateChange(host, change));
   }
 
   defer(fn: () => void): void {
@@ -600,11 +596,20 @@ export class Manager implements SocketManager {
   }
   private bootFailed = false;
 
+  /** Like systemd as PID 1 of a container: tell our own supervisor (its $NOTIFY_SOCKET) that boot is done. */
   private sendReadyToParent(): void {
     const ns = process.env.NOTIFY_SOCKET;
     if (!ns || this.notifyParentSent) return;
     this.notifyParentSent = true;
-    debug('READY=1 to %s is not sent: manager-as-service notification is not implemented', ns);
+    if (!ns.startsWith('/')) { debug('NOTIFY_SOCKET %s: only path sockets are supported', ns); return; }
+    try {
+      const { DgramSocket } = require('node-unix-socket') as typeof import('node-unix-socket');
+      const sock = new DgramSocket();
+      const msg = Buffer.from(`READY=1\nSTATUS=${this.systemState === 'degraded' ? 'Startup finished (degraded)' : 'Startup finished'}\nMAINPID=${process.pid}\n`);
+      sock.sendTo(msg, 0, msg.length, ns, () => { sock.close(); });
+    } catch (e) {
+      this.unitLog('', 'warning', `Failed to notify ${ns}: ${(e as Error).message}`);
+    }
   }
   private notifyParentSent = false;
 

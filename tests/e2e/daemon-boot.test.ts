@@ -155,3 +155,33 @@ test('tsysctl exit N makes the manager exit with N after stopping units', async 
   assert.equal(code, 7);
   await sleep(0);
 });
+
+test('after boot the manager sends READY=1 to its own $NOTIFY_SOCKET, like systemd as PID 1 of a container', async () => {
+  const { createRealPlatform } = require('../../src/platform/real') as typeof import('../../src/platform/real');
+  const p = createRealPlatform({ reaper: false });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsysd-parent-'));
+  const sockPath = path.join(dir, 'notify');
+  const r = p.openNotifySocket(sockPath);
+  assert.ok('fd' in r, 'receiver socket');
+  try {
+    const d = await startDaemon({
+      units: { 'app.target': '[Unit]\nWants=s.service\n', 's.service': svc('ExecStart=/bin/sleep 60') },
+      args: ['--target', 'app.target'],
+      env: { NOTIFY_SOCKET: sockPath },
+    });
+    try {
+      let got = '';
+      assert.ok(await waitFor(() => {
+        const m = p.recvNotify(r.fd);
+        if (m) got += m.data.toString();
+        return got.includes('READY=1');
+      }, 10000), `no READY=1 received (got ${JSON.stringify(got)})`);
+      assert.match(got, /STATUS=Startup finished/);
+    } finally {
+      await d.stop();
+    }
+  } finally {
+    p.close(r.fd);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
