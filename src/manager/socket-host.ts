@@ -39,10 +39,6 @@ export class SocketUnitHost extends UnitHost implements SocketHost {
     if (!s) return { error: 'not a socket unit' };
     this.closeListeners(false);
     for (const spec of s.listen) {
-      if (spec.kind === 'netlink' || spec.kind === 'mqueue') {
-        this.closeListeners(false);
-        return { error: `${LABEL[spec.kind]} listeners (${spec.address}) are not supported by tsysd` };
-      }
       const r = this.mgr.platform.openListen({
         kind: spec.kind, address: spec.address, backlog: s.backlog, bindIPv6Only: s.bindIPv6Only, bindToDevice: s.bindToDevice,
         reusePort: s.reusePort, freeBind: s.freeBind, transparent: s.transparent, keepAlive: s.keepAlive,
@@ -70,7 +66,9 @@ export class SocketUnitHost extends UnitHost implements SocketHost {
     this.setPolling(false);
     for (const l of this.listeners) {
       this.mgr.platform.close(l.fd);
-      if (removeOnStop && (l.spec.kind !== 'special') && l.spec.address.startsWith('/')) {
+      // Only file-system nodes (unix sockets, FIFOs): a message queue name also starts with '/'.
+      const node = l.spec.kind === 'stream' || l.spec.kind === 'datagram' || l.spec.kind === 'seqpacket' || l.spec.kind === 'fifo';
+      if (removeOnStop && node && l.spec.address.startsWith('/')) {
         try { fs.unlinkSync(l.spec.address); } catch { /* gone */ }
       }
     }
@@ -86,7 +84,7 @@ export class SocketUnitHost extends UnitHost implements SocketHost {
     if (s.socketUser && !u) return { error: `Failed to resolve user ${s.socketUser}` };
     if (s.socketGroup && !g) return { error: `Failed to resolve group ${s.socketGroup}` };
     for (const l of this.listeners) {
-      if (!l.spec.address.startsWith('/')) continue;
+      if (!l.spec.address.startsWith('/') || l.spec.kind === 'mqueue' || l.spec.kind === 'special') continue;
       try { fs.chownSync(l.spec.address, u ? u.uid : -1, g ? g.gid : (u ? u.gid : -1)); } catch (e) { return { error: (e as Error).message }; }
     }
     return { done: true };

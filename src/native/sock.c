@@ -9,7 +9,10 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <linux/netlink.h>
+#include <mqueue.h>
 #include <stddef.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -407,6 +410,45 @@ static napi_value Pipe(napi_env env, napi_callback_info info) {
 }
 
 /* mkfifo(path, mode) then open O_RDWR|O_NONBLOCK|O_CLOEXEC -> fd | -errno (EEXIST on a FIFO is fine) */
+/* netlinkSocket(protocol, groups) -> fd | -errno: ListenNetlink= (socket_address_listen for AF_NETLINK). */
+static napi_value NetlinkSocket(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 2);
+  int64_t proto, groups;
+  if (argc < 2 || tsysd_get_int(env, argv[0], &proto) || tsysd_get_int(env, argv[1], &groups)) return NULL;
+  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, (int)proto);
+  if (fd < 0) return tsysd_int(env, -errno);
+  struct sockaddr_nl sa;
+  memset(&sa, 0, sizeof(sa));
+  sa.nl_family = AF_NETLINK;
+  sa.nl_groups = (unsigned)groups;
+  if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+    int e = errno;
+    close(fd);
+    return tsysd_int(env, -e);
+  }
+  return tsysd_int(env, fd);
+}
+
+/* mqOpen(name, mode, maxmsg, msgsize) -> fd | -errno: ListenMessageQueue= (mq_open O_RDONLY|O_CREAT). */
+static napi_value MqOpen(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 4);
+  int64_t mode, maxmsg, msgsize;
+  if (argc < 4 || tsysd_get_int(env, argv[1], &mode) || tsysd_get_int(env, argv[2], &maxmsg) || tsysd_get_int(env, argv[3], &msgsize)) return NULL;
+  char *name = tsysd_get_string(env, argv[0], NULL);
+  if (!name) return NULL;
+  struct mq_attr attr;
+  memset(&attr, 0, sizeof(attr));
+  attr.mq_maxmsg = maxmsg;
+  attr.mq_msgsize = msgsize;
+  mode_t old = umask(0);
+  mqd_t q = mq_open(name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_CREAT, (mode_t)mode, (maxmsg > 0 && msgsize > 0) ? &attr : NULL);
+  int e = errno;
+  umask(old);
+  free(name);
+  if (q == (mqd_t)-1) return tsysd_int(env, -e);
+  return tsysd_int(env, (int)q);
+}
+
 static napi_value MkFifo(napi_env env, napi_callback_info info) {
   GET_ARGS(env, info, 2);
   int64_t mode;
@@ -557,6 +599,8 @@ void tsysd_init_sock(napi_env env, napi_value exports) {
   tsysd_export(env, exports, "close", Close);
   tsysd_export(env, exports, "pipe", Pipe);
   tsysd_export(env, exports, "mkfifo", MkFifo);
+  tsysd_export(env, exports, "netlinkSocket", NetlinkSocket);
+  tsysd_export(env, exports, "mqOpen", MqOpen);
   tsysd_export(env, exports, "setNonBlock", SetNonBlock);
   tsysd_export(env, exports, "setCloexec", SetCloexec);
   tsysd_export(env, exports, "dup", Dup);

@@ -32,6 +32,8 @@ export interface NativeAddon {
   close(fd: number): number;
   pipe(nbRead: boolean, nbWrite: boolean): [number, number] | number;
   mkfifo(path: string, mode: number): number;
+  netlinkSocket(protocol: number, groups: number): number;
+  mqOpen(name: string, mode: number, maxMessages: number, messageSize: number): number;
   setNonBlock(fd: number, on: boolean): number;
   setCloexec(fd: number, on: boolean): number;
   dup(fd: number): number;

@@ -40,9 +40,38 @@ function ipv6Available(): boolean {
   return fs.existsSync('/proc/net/if_inet6');
 }
 
+/** Netlink families by systemd's names (netlink_family_table), for ListenNetlink=FAMILY [GROUP]. */
+const NETLINK_FAMILIES: Record<string, number> = {
+  route: 0, usersock: 2, firewall: 3, 'sock_diag': 4, 'inet-diag': 4, nflog: 5, xfrm: 6, selinux: 7, iscsi: 8, audit: 9,
+  'fib_lookup': 10, connector: 11, netfilter: 12, 'ip6-fw': 13, dnrtmsg: 14, 'kobject-uevent': 15, generic: 16,
+  scsitransport: 18, ecryptfs: 19, rdma: 20, crypto: 21,
+};
+
+/** `ListenNetlink=route 1` → { protocol, groups }, or null. */
+export function parseNetlinkAddress(address: string): { protocol: number; groups: number } | null {
+  const [fam, grp, extra] = address.trim().split(/\s+/);
+  if (!fam || extra !== undefined) return null;
+  const protocol = /^\d+$/.test(fam) ? Number(fam) : NETLINK_FAMILIES[fam];
+  if (protocol === undefined) return null;
+  const groups = grp === undefined ? 0 : Number(grp);
+  if (!Number.isInteger(groups) || groups < 0) return null;
+  return { protocol, groups };
+}
+
 export function openListen(n: NativeAddon, o: ListenOptions, lookupUid: (s: string) => number, lookupGid: (s: string) => number): FdResult {
   const K = n.constants;
   const k = (name: string): number => K[name] ?? -1;
+  if (o.kind === 'netlink') {
+    const a = parseNetlinkAddress(o.address);
+    if (!a) return { errno: 22, message: `Invalid netlink address: ${o.address}` };
+    const fd = n.netlinkSocket(a.protocol, a.groups);
+    return fd < 0 ? err(n, fd) : { fd };
+  }
+  if (o.kind === 'mqueue') {
+    if (!/^\/[^/]+$/.test(o.address)) return { errno: 22, message: `Invalid message queue name: ${o.address}` };
+    const fd = n.mqOpen(o.address, o.socketMode, 0, 0);
+    return fd < 0 ? err(n, fd) : { fd };
+  }
   if (o.kind === 'fifo') {
     mkdirParents(o.address, o.directoryMode);
     const fd = n.mkfifo(o.address, o.socketMode);

@@ -82,7 +82,7 @@ export type SockAddr =
   | { family: 'unix'; path: string; abstract: boolean };
 
 export interface ListenOptions {
-  kind: 'stream' | 'datagram' | 'seqpacket' | 'fifo' | 'special';
+  kind: 'stream' | 'datagram' | 'seqpacket' | 'fifo' | 'special' | 'netlink' | 'mqueue';
   address: string;             // as written in the unit (ListenStream= value etc.)
   backlog: number;
   bindIPv6Only: 'default' | 'both' | 'ipv6-only';

@@ -19,6 +19,7 @@ export interface DaemonOptions {
   symlinks?: Record<string, string>;  // link name → target (e.g. masks, aliases)
   args?: string[];                    // extra tsysd args
   net?: boolean;                      // private network namespace with lo up
+  ipc?: boolean;                      // private IPC namespace (POSIX message queues die with the daemon)
   env?: Record<string, string>;
   waitRunning?: boolean;              // wait until is-system-running is not 'initializing'/'starting'
 }
@@ -105,6 +106,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const sock = path.join(dir, 'control.sock');
   const args = ['--pid', '--fork', '--mount-proc', '--kill-child=SIGKILL'];
   if (o.net) args.push('--net');
+  if (o.ipc) args.push('--ipc');
   const runDir = fs.mkdtempSync(fs.existsSync('/run') ? '/run/tsysd-e2e-' : path.join(dir, 'run-'));
   fs.chmodSync(runDir, 0o755);
   const inner = [process.execPath, TSYSD, '--system', '--unit-path', unitDir, '--control-socket', sock,
