@@ -17,7 +17,11 @@ import { claimControlSocket, detectContainer } from './runtime-dir';
 
 export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const isPid1 = process.pid === 1;
-  const container = detectContainer(process.env) || (isPid1 ? 'tsysd' : '');
+  // --container / --no-container override the detection (container= env, /run/.containerenv, /.dockerenv).
+  const detected = detectContainer(process.env);
+  const container = opts.container === false ? '' : opts.container === true ? (detected || 'container-other') : (detected || (isPid1 ? 'container-other' : ''));
+  // ConditionVirtualization= reads the manager's `container=` (as systemd's detect_container does).
+  if (container && !process.env.container) process.env.container = container;
   const out = (line: string): void => { process.stdout.write(`${line}\n`); };
   const forward = opts.forwardOutput ?? true;
 
