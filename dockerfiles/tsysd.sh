@@ -12,4 +12,5 @@ if [ "$#" -eq 0 ] || [ "${1#-}" != "$1" ]; then
   # shellcheck disable=SC2086
   set -- --system --container ${TSYSD_ARGS:-} "$@"
 fi
-exec /usr/local/bin/node /opt/tsysd/dist/src/cli/tsysd.js "$@"
+# --max-semi-space-size=2: a small young generation keeps the manager's RSS down (see bin/tsysd).
+exec /usr/local/bin/node --max-semi-space-size=2 /opt/tsysd/dist/src/cli/tsysd.js "$@"
