@@ -1,15 +1,12 @@
 // `tsysd plan [--unit-path DIR]... [--user] [--mode MODE] [--json] [--stop|--restart] UNIT...`: prints the
 // transaction `start UNIT` (or stop/restart) would create on an idle system: jobs, the partial order, the
 // waves that could run in parallel, cycles broken. Also owns makeFileLoader(): unit files → UnitConfig for
-// offline tools (plan, list-dependencies) through src/unit-file (H1) and src/directives/compile.ts (H2),
-// plus depOrder() so the engine adds [Unit] edges in file order.
+// offline tools (plan, list-dependencies) through src/unit-file and src/directives/compile.ts (which also
+// records the file order of [Unit] dependencies, see directives/dep-order.ts).
 import * as path from 'node:path';
 import { loadUnitSource } from '../unit-file/load';
 import { unitSearchPath } from '../unit-file/paths';
-import { expandSpecifiers, hostSpecifierContext } from '../unit-file/specifiers';
-import type { UnitSource, SpecifierContext } from '../unit-file/types';
-import type { UnitConfig, DepKind } from '../directives/types';
-import { DEP_KINDS } from '../directives/types';
+import { hostSpecifierContext } from '../unit-file/specifiers';
 import { compileUnit } from '../directives/compile';
 import { Engine, planTransaction } from '../engine';
 import type { JobMode, PlanResult, UnitLoader } from '../engine';
@@ -19,34 +16,11 @@ export function makeFileLoader(searchPath: string[], userMode: boolean): UnitLoa
   const ctx = hostSpecifierContext(userMode);
   return (name: string) => {
     const src = loadUnitSource(name, searchPath);
-    const c = compileUnit(src, ctx);
-    if (c.loadState === 'loaded') c.depOrder = depOrder(src, c, ctx);
-    return c;
+    return compileUnit(src, ctx);   // compileUnit fills depOrder
   };
 }
 
-/** The [Unit] dependency assignments in file order, restricted to names the compiler accepted. Loaders
- * should set `cfg.depOrder = depOrder(src, cfg, ctx)` so the engine adds edges in systemd's order. */
-export function depOrder(src: UnitSource, c: UnitConfig, ctx: SpecifierContext): { kind: DepKind; name: string }[] {
-  const su = { id: src.id, prefix: src.prefix, instance: src.instance, type: src.type, fragmentPath: src.fragmentPath };
-  const out: { kind: DepKind; name: string }[] = [];
-  const seen = new Set<string>();
-  for (const a of src.assignments) {
-    if (a.section !== 'Unit' || !(DEP_KINDS as readonly string[]).includes(a.key)) continue;
-    const kind = a.key as DepKind;
-    for (const w of a.value.split(/\s+/).filter(Boolean)) {
-      const r = expandSpecifiers(w, su, ctx);
-      const n = r.ok ? r.value : w;
-      const k = `${kind}\0${n}`;
-      if (seen.has(k) || !c.unit.deps[kind].includes(n)) continue;
-      seen.add(k);
-      out.push({ kind, name: n });
-    }
-  }
-  for (const kind of DEP_KINDS) for (const n of c.unit.deps[kind]) if (!seen.has(`${kind}\0${n}`)) out.push({ kind, name: n });
-  return out;
-}
-
+export { depOrder } from '../directives/dep-order';
 
 const MODES: JobMode[] = ['replace', 'fail', 'isolate', 'ignore-dependencies', 'ignore-requirements', 'flush', 'replace-irreversibly'];
 

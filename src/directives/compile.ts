@@ -11,6 +11,7 @@ import { findRow, knownSections, typeSection } from './tables';
 import { specError, type ApplyCtx, type SectionName } from './row';
 import { expandSpecifiersAdapter } from './specifiers-adapter';
 import type { Expand } from './values-exec';
+import { depOrder } from './dep-order';
 import { parseTimespan } from './values';
 
 const FATAL_SUMMARY = 'Unit configuration has fatal error, unit will not be started.';
@@ -128,6 +129,7 @@ export function compileUnit(src: UnitSource, ctx: SpecifierContext): UnitConfig 
     cfg.loadState = 'bad-setting';
     cfg.loadError = cfg.diagnostics.find((d) => d.fatal)?.message ?? FATAL_SUMMARY;
   }
+  if (cfg.loadState === 'loaded') cfg.depOrder = depOrder(src, cfg, ctx);
   debug('%s: %d assignments, %d diagnostics, load state %s', id, src.assignments.length, cfg.diagnostics.length, cfg.loadState);
   return cfg;
 }

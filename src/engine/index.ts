@@ -30,7 +30,7 @@
 //   PropagatesReloadTo= is applied inside the reload transaction (try-reload jobs); callers must not
 //   re-propagate. OnFailure/OnSuccess, Upholds, StopWhenUnneeded, BindsTo stops are enqueued by the engine.
 // Plan (plan.ts): planTransaction(engine, units, type, mode) → PlanResult (the `tsysd plan --json` object).
-// Loaders: set UnitConfig.depOrder (src/cli/plan.ts depOrder(src, cfg, ctx)) so [Unit] edges are added in
+// compileUnit() sets UnitConfig.depOrder (src/directives/dep-order.ts) so [Unit] edges are added in
 //   file order as systemd does; without it edges are added kind by kind (only rare orderings differ).
 export { Engine } from './engine';
 export type { EngineHost, EngineOptions, EnqueueResult, EnqueueOptions, RunJobOutcome, StateChangeInfo } from './engine';

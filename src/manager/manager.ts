@@ -10,7 +10,6 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { EmergencyAction, UnitConfig } from '../directives/types';
 import { compileUnit, synthesizeUnit } from '../directives/compile';
-import { depOrder } from '../cli/plan';
 import { Engine, type JobInfo, type JobResult, type EngineLog, type RunJobOutcome } from '../engine';
 import { reloadJobOutcome, startJobOutcome, stopJobOutcome, type JobOutcome } from '../units/jobs';
 import type { LogStore, LogLine } from '../logs/store';
@@ -141,8 +140,6 @@ export class Manager implements SocketManager {
     try {
       const src = this.index.load(name);
       const cfg = compileUnit(src, this.specCtx);
-      // Dependencies in file order (systemd adds them as it parses, which decides rare ordering ties).
-      cfg.depOrder = depOrder(src, cfg, this.specCtx);
       for (const d of cfg.diagnostics) {
         if (d.level === 'info') continue;
         const where = d.file && d.line > 0 ? `${d.file}:${d.line}: ` : '';
