@@ -414,10 +414,7 @@ export class Engine {
     }
     if (ns !== os && ns === 'failed' && !info.willAutoRestart) this.startOnFailure(u, 'OnFailure=');
     if (ns === 'inactive' && os !== 'failed' && os !== 'inactive' && os !== 'maintenance' && !info.willAutoRestart) this.startOnFailure(u, 'OnSuccess=');
-    if (os !== 'failed' && isInactiveOrFailed(ns) && ns !== os) {
-      const action = ns === 'failed' ? u.config.unit.failureAction : u.config.unit.successAction;
-      if (action !== 'none') this.host.emergencyAction?.(action, u.id, ns === 'failed' ? 'unit failed' : 'unit succeeded');
-    }
+    // FailureAction=/SuccessAction= are run by the unit machines (src/units/base.ts), which know the exit status.
     // queues: maybe unneeded now, maybe bound units must stop, maybe an upheld unit must start
     this.stopWhenUnneededQueue.add(u);
     for (const k of ATOM.addStopWhenUnneededQueue) for (const o of u.get(k)) this.stopWhenUnneededQueue.add(o);

@@ -125,12 +125,8 @@ export class Manager implements SocketManager {
         },
         setTimer: (us, cb) => this.platform.setTimer(us, cb),
         clearTimer: (h) => { if (typeof h === 'number') this.platform.clearTimer(h); },
-        emergencyAction: (action, unit, reason) => {
-          // Failure/SuccessAction are run by the unit machines (with the exit status); the engine's own
-          // actions (JobTimeoutAction=) are run here.
-          if (reason === 'unit failed' || reason === 'unit succeeded') return;
-          this.emergencyAction(unit, action, null, reason);
-        },
+        // The engine's own actions (JobTimeoutAction=); Failure/SuccessAction= come from the unit machines.
+        emergencyAction: (action, unit, reason) => this.emergencyAction(unit, action, null, reason),
       },
     });
   }
