@@ -179,6 +179,23 @@ export async function prop(d: Daemon, unit: string, p: string): Promise<string> 
   return r.stdout.trim();
 }
 
+/** Pids in the daemon's PID namespace (as seen from the test's /proc) whose cmdline matches `re`. */
+export function nsPids(d: Daemon, re: RegExp): number[] {
+  const inner = d.innerPid();
+  if (inner <= 0) return [];
+  let ns: string;
+  try { ns = fs.readlinkSync(`/proc/${inner}/ns/pid`); } catch { return []; }
+  const out: number[] = [];
+  for (const e of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      if (fs.readlinkSync(`/proc/${e}/ns/pid`) !== ns) continue;
+      if (re.test(fs.readFileSync(`/proc/${e}/cmdline`, 'utf8').replace(/\0/g, ' '))) out.push(Number(e));
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
 export function hasUnshare(): boolean {
   return spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true']).status === 0;
 }
