@@ -32,7 +32,8 @@ function execProps(p: Props, name: string, list: ExecCommand[], ex: boolean): vo
   if (ex) for (const c of list) p.push([`${name}Ex`, formatExecCommandEx(c)]);
 }
 
-const LISTEN_NAMES: Record<ListenKind, string> = {
+/** Listen kinds as systemctl names them (`Listen=ADDR (Stream)`, list-sockets TYPE). */
+export const LISTEN_NAMES: Record<ListenKind, string> = {
   stream: 'Stream', datagram: 'Datagram', seqpacket: 'SequentialPacket', fifo: 'FIFO', special: 'Special',
   netlink: 'Netlink', mqueue: 'MessageQueue',
 };

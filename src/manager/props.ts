@@ -10,8 +10,9 @@ import type { ExecCommand } from '../directives/types';
 import type { ShowReply, StatusReply, UnitFileStateName, ExecRecord } from '../rpc/protocol';
 import { unitFileState } from '../unit-file/install';
 import type { DualTimestamp, ExecStatus, PropValue } from '../units/types';
+import { exitStatusName, signalName } from '../units/exit-status';
 import type { Manager } from './manager';
-import { SocketUnitHost } from './socket-host';
+import { SocketUnitHost, listenDescriptions } from './socket-host';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
@@ -44,10 +45,7 @@ function execStatusString(s: ExecStatus): string {
   return `{ path=${s.path} ; argv[]=${s.argv.join(' ')} ; ignore_errors=${s.ignoreFailure ? 'yes' : 'no'} ; start_time=${st} ; stop_time=${et} ; pid=${s.pid} ; code=${code} ; status=${s.status}/${s.code === 1 ? statusName(s.status) : signalName(s.status)} }`;
 }
 
-const STATUS_NAMES: Record<number, string> = { 0: 'SUCCESS', 1: 'FAILURE', 2: 'INVALIDARGUMENT', 3: 'NOTIMPLEMENTED', 4: 'NOPERMISSION', 5: 'NOTINSTALLED', 6: 'NOTCONFIGURED', 7: 'NOTRUNNING', 200: 'CHDIR', 203: 'EXEC', 216: 'GROUP', 217: 'USER' };
-export function statusName(n: number): string { return STATUS_NAMES[n] ?? String(n); }
-const SIGNALS = ['0', 'HUP', 'INT', 'QUIT', 'ILL', 'TRAP', 'ABRT', 'BUS', 'FPE', 'KILL', 'USR1', 'SEGV', 'USR2', 'PIPE', 'ALRM', 'TERM', 'STKFLT', 'CHLD', 'CONT', 'STOP', 'TSTP', 'TTIN', 'TTOU', 'URG', 'XCPU', 'XFSZ', 'VTALRM', 'PROF', 'WINCH', 'IO', 'PWR', 'SYS'];
-export function signalName(n: number): string { return SIGNALS[n] ?? String(n); }
+function statusName(n: number): string { return exitStatusName(n) || String(n); }
 
 /** Machine properties → `show` strings (timestamps get their Monotonic twin). */
 function runtimeStrings(props: Record<string, PropValue>): { rt: Runtime; exec: Map<string, ExecStatus[]> } {
@@ -184,7 +182,7 @@ export function statusOf(mgr: Manager, name: string, lines: number): StatusReply
     documentation: u.config.unit.documentation,
     triggeredBy: triggers('TriggeredBy'),
     triggers: triggers('Triggers'),
-    listen: rtm && rtm.host instanceof SocketUnitHost ? rtm.host.listenDescriptions() : (u.config.socket?.listen ?? []).map((l) => ({ type: l.kind, address: l.address })),
+    listen: listenDescriptions(u.config),
     accept: u.config.socket?.accept ? { accepted: num('NAccepted'), connected: num('NConnections'), refused: num('NRefused') } : null,
     mainPid,
     mainComm: mainPid ? comm(mainPid) : '',

@@ -6,6 +6,7 @@
 // the machine asks for them.
 import * as fs from 'node:fs';
 import type { ListenSpec, UnitConfig } from '../directives/types';
+import { LISTEN_NAMES } from '../directives/show';
 import { POLL_READABLE, type SockAddr } from '../platform/types';
 import type { AcceptResult, PeerInfo, SocketHost, TriggeredServiceInfo } from '../units/host';
 import type { SocketMachine } from '../units/socket/machine';
@@ -20,7 +21,6 @@ export interface SocketManager extends HostManager {
 
 interface Listener { spec: ListenSpec; fd: number; watch: number }
 
-const LABEL: Record<string, string> = { stream: 'Stream', datagram: 'Datagram', seqpacket: 'SequentialPacket', fifo: 'FIFO', special: 'Special', netlink: 'Netlink', mqueue: 'MessageQueue' };
 
 export class SocketUnitHost extends UnitHost implements SocketHost {
   private listeners: Listener[] = [];
@@ -30,9 +30,7 @@ export class SocketUnitHost extends UnitHost implements SocketHost {
   private get sm(): SocketMachine | null { return this.machine as SocketMachine | null; }
 
   /** Listen= entries as systemctl shows them (socket_address_print: a bare port is `[::]:PORT`). */
-  listenDescriptions(): { type: string; address: string }[] {
-    return (this.cfg.socket?.listen ?? []).map((l) => ({ type: LABEL[l.kind] ?? l.kind, address: printAddress(l.kind, l.address) }));
-  }
+  listenDescriptions(): { type: string; address: string }[] { return listenDescriptions(this.cfg); }
 
   openListeners(): { ok: true } | { error: string } {
     const s = this.cfg.socket;
@@ -147,6 +145,11 @@ function printAddress(kind: string, address: string): string {
     return fs.existsSync('/proc/net/if_inet6') ? `[::]:${a}` : `0.0.0.0:${a}`;
   }
   return a;
+}
+
+/** Listen= entries of a socket unit as systemctl shows them (`[::]:80`, 'Stream'), running or not. */
+export function listenDescriptions(cfg: UnitConfig): { type: string; address: string }[] {
+  return (cfg.socket?.listen ?? []).map((l) => ({ type: LISTEN_NAMES[l.kind], address: printAddress(l.kind, l.address) }));
 }
 
 function peerInfo(local: SockAddr | null, remote: SockAddr | null, cred: { pid: number; uid: number } | null): PeerInfo {
