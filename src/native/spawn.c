@@ -17,7 +17,15 @@
  * All signals are blocked in the parent thread around clone(), so no Node handler can ever run in the
  * child. The block and stack are reclaimed when the pipe the child holds until (at least) its execve
  * reports EOF: the status pipe, or, without an outcome callback, a private close-on-exec sync pipe.
- * Elsewhere, or with TSYSD_SPAWN=posix in the environment, it falls back to posix_spawn (vfork wait). */
+ * Elsewhere, or with TSYSD_SPAWN=posix in the environment, it falls back to posix_spawn (vfork wait).
+ * Direct mode (fast path only, `direct` options given): the child applies the few exec-context steps a
+ * plain root service needs itself and execs the SERVICE, saving the tsysd-exec helper's execve (about
+ * half the CPU of a start here). The manager (TypeScript, src/platform/helper-args.ts directPlan) decides
+ * when that is allowed; anything with credentials, namespaces, capabilities, limits, a tty or an idle
+ * wait goes through the helper. Steps, in the helper's order: setsid, SIGPIPE ignore, cgroup attach
+ * (219/CGROUP), $LISTEN_PID/$WATCHDOG_PID/$SYSTEMD_EXEC_PID filled with the child's pid, umask, chdir
+ * (200/CHDIR unless optional), execve with systemd's fixed search path for bare names (203/EXEC). The
+ * status pipe is then close-on-exec at fd n, outside the service's fds. */
 #define _GNU_SOURCE
 #include "napi-util.h"
 #include <errno.h>
@@ -72,6 +80,16 @@ typedef struct {
   int status_target; /* fd number of the status pipe in the child, or -1 */
   long close_max;    /* fallback upper bound when close_range is missing */
   void *stack;
+  /* direct mode */
+  int direct;
+  int ignore_sigpipe;
+  int umask_v;       /* -1: leave */
+  int chdir_optional;
+  char *cgroup_procs; /* "<cgroup>/cgroup.procs" or NULL */
+  char *chdir_path;   /* or NULL */
+  char *search_path;  /* for bare names */
+  int pid_slots[4];   /* envp indexes whose value (after '=') receives the child's pid */
+  int npid_slots;
 } spawn_block_t;
 
 typedef struct {
@@ -95,6 +113,9 @@ static void block_free(spawn_block_t *b) {
   free_string_array(b->argv);
   free_string_array(b->envp);
   free(b->src);
+  free(b->cgroup_procs);
+  free(b->chdir_path);
+  free(b->search_path);
   if (b->stack) munmap(b->stack, CHILD_STACK);
   free(b);
 }
@@ -183,37 +204,109 @@ static char **get_string_array(napi_env env, napi_value arr, uint32_t *count) {
 #define RAW(n, a, b, c) raw6((n), (long)(a), (long)(b), (long)(c), 0, 0, 0)
 #define RAW4(n, a, b, c, d) raw6((n), (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
 
-static void __attribute__((noreturn)) child_fail(const spawn_block_t *b, int err) {
+#define EXIT_CHDIR 200
+#define EXIT_CGROUP 219
+#define EXIT_SETSID 220
+
+static void __attribute__((noreturn)) child_fail(const spawn_block_t *b, int code, int err) {
   if (b->status_target >= 0) {
-    int32_t rec[2] = {EXIT_EXEC, err};
+    int32_t rec[2] = {code, err};
     RAW(SYS_write, b->status_target, rec, sizeof rec);
   }
-  for (;;) RAW(SYS_exit_group, EXIT_EXEC, 0, 0);
+  for (;;) RAW(SYS_exit_group, code, 0, 0);
+}
+
+static size_t c_strlen(const char *p) {
+  size_t n = 0;
+  while (p[n]) n++;
+  return n;
+}
+
+/* Direct mode: the helper's steps for a plain service, raw system calls only (see the header). */
+static void __attribute__((noreturn)) child_direct(spawn_block_t *b) {
+  if (b->ignore_sigpipe) {
+    unsigned long ign[4] = {(unsigned long)SIG_IGN, 0, 0, 0};
+    RAW4(SYS_rt_sigaction, SIGPIPE, ign, 0, sizeof(unsigned long));
+  }
+  if (b->cgroup_procs) {
+    long fd = RAW4(SYS_openat, AT_FDCWD, b->cgroup_procs, O_WRONLY | O_CLOEXEC, 0);
+    if (fd < 0) child_fail(b, EXIT_CGROUP, (int)-fd);
+    long w = RAW(SYS_write, fd, "0", 1);
+    if (w < 0) child_fail(b, EXIT_CGROUP, (int)-w);
+    RAW(SYS_close, fd, 0, 0);
+  }
+  if (b->npid_slots > 0) {
+    long pid = RAW(SYS_getpid, 0, 0, 0);
+    char digits[24];
+    int nd = 0;
+    do digits[nd++] = (char)('0' + pid % 10), pid /= 10; while (pid > 0 && nd < 20);
+    for (int k = 0; k < b->npid_slots; k++) {
+      char *v = b->envp[b->pid_slots[k]];
+      while (*v && *v != '=') v++;
+      if (*v) v++;
+      for (int i = 0; i < nd; i++) v[i] = digits[nd - 1 - i];
+      v[nd] = 0; /* the slot was padded with 20 characters by the manager */
+    }
+  }
+  if (b->umask_v >= 0) RAW(SYS_umask, b->umask_v, 0, 0);
+  if (b->chdir_path) {
+    long r = RAW(SYS_chdir, b->chdir_path, 0, 0);
+    if (r < 0 && !b->chdir_optional) child_fail(b, EXIT_CHDIR, (int)-r);
+  }
+  unsigned long zero_set = 0;
+  RAW4(SYS_rt_sigprocmask, SIG_SETMASK, &zero_set, 0, sizeof zero_set);
+  const char *f = b->file;
+  int has_slash = 0;
+  for (const char *q = f; *q; q++)
+    if (*q == '/') has_slash = 1;
+  if (has_slash) child_fail(b, EXIT_EXEC, (int)-RAW(SYS_execve, f, b->argv, b->envp));
+  /* systemd's fixed search path; remember the most telling error (not ENOENT/ENOTDIR). */
+  int last = ENOENT;
+  size_t flen = c_strlen(f);
+  char full[4096];
+  for (const char *p = b->search_path ? b->search_path : ""; *p;) {
+    const char *e = p;
+    while (*e && *e != ':') e++;
+    size_t len = (size_t)(e - p);
+    if (len > 0 && len + flen + 2 < sizeof full) {
+      for (size_t i = 0; i < len; i++) full[i] = p[i];
+      full[len] = '/';
+      for (size_t i = 0; i <= flen; i++) full[len + 1 + i] = f[i];
+      long r = RAW(SYS_execve, full, b->argv, b->envp);
+      if (r != -ENOENT && r != -ENOTDIR) last = (int)-r;
+    }
+    p = *e ? e + 1 : e;
+  }
+  child_fail(b, EXIT_EXEC, last);
 }
 
 /* Runs in the child, on b->stack, sharing the parent's memory: raw system calls only. */
 static int child_main(void *arg) {
-  const spawn_block_t *b = (const spawn_block_t *)arg;
+  spawn_block_t *b = (spawn_block_t *)arg;
   unsigned long zero_set = 0;
   unsigned long dfl[4] = {0, 0, 0, 0}; /* handler SIG_DFL, flags, restorer, mask: all zero */
   for (int sig = 1; sig < 65; sig++)
     if (sig != SIGKILL && sig != SIGSTOP) RAW4(SYS_rt_sigaction, sig, dfl, 0, sizeof zero_set);
-  if (b->setsid_flag) RAW(SYS_setsid, 0, 0, 0);
+  if (b->setsid_flag) {
+    long r = RAW(SYS_setsid, 0, 0, 0);
+    if (r < 0 && b->direct) child_fail(b, EXIT_SETSID, (int)-r);
+  }
   for (int i = 0; i < b->total; i++) {
     long r = RAW(SYS_dup3, b->src[i], i, 0);
-    if (r < 0) child_fail(b, (int)-r);
+    if (r < 0) child_fail(b, EXIT_EXEC, (int)-r);
   }
   int keep = b->total;
   if (b->sync_fd >= 0) {
     long r = RAW(SYS_dup3, b->sync_fd, keep, O_CLOEXEC);
-    if (r < 0) child_fail(b, (int)-r);
+    if (r < 0) child_fail(b, EXIT_EXEC, (int)-r);
     keep++;
   }
   if (RAW(SYS_close_range, keep, ~0U, 0) < 0)
     for (long fd = keep; fd < b->close_max; fd++) RAW(SYS_close, fd, 0, 0);
+  if (b->direct) child_direct(b);
   RAW4(SYS_rt_sigprocmask, SIG_SETMASK, &zero_set, 0, sizeof zero_set);
   long r = RAW(SYS_execve, b->file, b->argv, b->envp);
-  child_fail(b, (int)-r);
+  child_fail(b, EXIT_EXEC, (int)-r);
 }
 
 static int use_async(void) {
@@ -275,9 +368,73 @@ static int spawn_clone(spawn_block_t *b, pid_t *pid) {
 }
 #endif
 
-/* spawn(file, argv[], envp[], fds[], setsid: boolean, onOutcome?: fn) -> pid | -errno */
+static char *opt_string(napi_env env, napi_value obj, const char *key) {
+  napi_value v = tsysd_get_prop(env, obj, key);
+  if (!v || tsysd_is_nullish(env, v)) return NULL;
+  napi_valuetype t;
+  napi_typeof(env, v, &t);
+  return t == napi_string ? tsysd_get_string(env, v, NULL) : NULL;
+}
+
+static int64_t opt_int(napi_env env, napi_value obj, const char *key, int64_t dflt) {
+  napi_value v = tsysd_get_prop(env, obj, key);
+  int64_t out = dflt;
+  if (v && !tsysd_is_nullish(env, v) && napi_get_value_int64(env, v, &out) != napi_ok) out = dflt;
+  return out;
+}
+
+static int opt_bool(napi_env env, napi_value obj, const char *key) {
+  napi_value v = tsysd_get_prop(env, obj, key);
+  bool out = false;
+  if (v && napi_get_value_bool(env, v, &out) != napi_ok) out = false;
+  return out;
+}
+
+/* Reads the direct options {searchPath, cgroupProcs, chdir, chdirOptional, umask, ignoreSigpipe,
+ * pidSlots: number[]} into the block; returns 0, or -1 when a pid slot index is invalid. */
+static int read_direct(napi_env env, napi_value o, spawn_block_t *b, uint32_t nenv) {
+  b->direct = 1;
+  b->search_path = opt_string(env, o, "searchPath");
+  b->cgroup_procs = opt_string(env, o, "cgroupProcs");
+  b->chdir_path = opt_string(env, o, "chdir");
+  b->chdir_optional = opt_bool(env, o, "chdirOptional");
+  b->umask_v = (int)opt_int(env, o, "umask", -1);
+  b->ignore_sigpipe = opt_bool(env, o, "ignoreSigpipe");
+  napi_value slots = tsysd_get_prop(env, o, "pidSlots");
+  bool is_arr = false;
+  if (slots) napi_is_array(env, slots, &is_arr);
+  if (!is_arr) return 0;
+  uint32_t n = 0;
+  napi_get_array_length(env, slots, &n);
+  for (uint32_t i = 0; i < n && i < 4; i++) {
+    napi_value v;
+    int64_t k = -1;
+    napi_get_element(env, slots, i, &v);
+    napi_get_value_int64(env, v, &k);
+    if (k < 0 || k >= (int64_t)nenv) return -1;
+    /* the value must have room for the pid: the manager pads it to 20 characters */
+    const char *e = strchr(b->envp[k], '=');
+    if (!e || strlen(e + 1) < 20) return -1;
+    b->pid_slots[b->npid_slots++] = (int)k;
+  }
+  return 0;
+}
+
+/* directSupported() -> boolean: the clone fast path (and so direct mode) is in use */
+static napi_value DirectSupported(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value r;
+  int on = 0;
+#ifdef TSYSD_ASYNC_SPAWN
+  on = use_async();
+#endif
+  napi_get_boolean(env, on, &r);
+  return r;
+}
+
+/* spawn(file, argv[], envp[], fds[], setsid: boolean, onOutcome?: fn, direct?: object) -> pid | -errno */
 static napi_value Spawn(napi_env env, napi_callback_info info) {
-  GET_ARGS(env, info, 6);
+  GET_ARGS(env, info, 7);
   if (argc < 5) THROW(env, "spawn(file, argv, envp, fds, setsid, onOutcome?)");
   spawn_block_t *b = calloc(1, sizeof(spawn_block_t));
   b->sync_fd = -1;
@@ -301,8 +458,19 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
 #ifdef TSYSD_ASYNC_SPAWN
   async = use_async();
 #endif
+  b->umask_v = -1;
+  if (argc >= 7 && !tsysd_is_nullish(env, argv[6])) {
+    if (!async) {
+      block_free(b);
+      return tsysd_int(env, -ENOSYS);
+    }
+    if (read_direct(env, argv[6], b, nenv) < 0) {
+      block_free(b);
+      THROW(env, "direct.pidSlots must index env entries padded to 20 characters");
+    }
+  }
   napi_get_array_length(env, argv[3], &nfds);
-  int total = (int)nfds + (want_outcome ? 1 : 0);
+  int total = (int)nfds + (want_outcome && !b->direct ? 1 : 0);
   int low = total < 3 ? 3 : total + 1; /* parked fds never collide with a target nor the sync slot */
   b->total = total;
   b->src = calloc((size_t)total + 1, sizeof(int));
@@ -326,11 +494,12 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
     if (w < 0) err = errno;
     /* The blocking-ness of the write end belongs to the child; make it blocking. */
     else fcntl(w, F_SETFL, fcntl(w, F_GETFL) & ~O_NONBLOCK);
-    if (want_outcome) {
+    if (want_outcome && !b->direct) {
       b->src[nfds] = w;
       b->status_target = (int)nfds;
     } else {
-      b->sync_fd = w;
+      b->sync_fd = w; /* placed at fd `total`, close-on-exec */
+      if (b->direct) b->status_target = total;
     }
   }
   pid_t pid = -1;
@@ -371,4 +540,5 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
 
 void tsysd_init_spawn(napi_env env, napi_value exports) {
   tsysd_export(env, exports, "spawn", Spawn);
+  tsysd_export(env, exports, "directSupported", DirectSupported);
 }

@@ -41,6 +41,59 @@ export function helperArgv(helper: string, req: SpawnRequest): { argv: string[];
   return { argv: a, fds };
 }
 
+/** What the addon's direct mode applies itself (see src/native/spawn.c): the file, argv and env of the
+ *  SERVICE plus these steps. */
+export interface DirectPlan {
+  file: string;
+  argv: string[];
+  env: string[];
+  fds: number[];
+  opts: {
+    searchPath: string; cgroupProcs: string | null; chdir: string | null; chdirOptional: boolean;
+    umask: number; ignoreSigpipe: boolean; pidSlots: number[];
+  };
+}
+
+const PID_PAD = '0'.repeat(20);
+
+/** The request as a direct exec (no tsysd-exec helper), or null when it needs the helper: credentials,
+ *  namespaces, capabilities, limits, nice/OOM score, a tty, an idle wait or a home directory to resolve.
+ *  Environment: as the helper's setenv(), $LISTEN_PID, $WATCHDOG_PID and $SYSTEMD_EXEC_PID replace any
+ *  inherited value; their values are padded slots the child fills with its own pid. */
+export function directPlan(req: SpawnRequest): DirectPlan | null {
+  if (req.user || req.group || req.supplementaryGroups.length > 0 || req.rootDirectory || req.privateTmp) return null;
+  if (req.capabilityBoundingSet !== null || req.ambientCapabilities !== 0n || req.noNewPrivileges) return null;
+  if (req.limits.length > 0 || req.nice !== null || req.oomScoreAdjust !== null) return null;
+  if (req.controllingTty || (req.idleFd !== undefined && req.idleFd >= 0)) return null;
+  const wd = req.workingDirectory;
+  if (wd && (wd.path === '~' || wd.path.startsWith('~/'))) return null;
+  const pidVars: string[] = [];
+  if (req.listenFds.length > 0) pidVars.push('LISTEN_PID');
+  if (req.setWatchdogPid) pidVars.push('WATCHDOG_PID');
+  if (req.setExecPid) pidVars.push('SYSTEMD_EXEC_PID');
+  const env = pidVars.length === 0 ? req.env : req.env.filter((e) => !pidVars.some((v) => e.startsWith(`${v}=`)));
+  const pidSlots: number[] = [];
+  if (pidVars.length > 0) {
+    for (const v of pidVars) { pidSlots.push(env.length + pidSlots.length); }
+    env.push(...pidVars.map((v) => `${v}=${PID_PAD}`));
+  }
+  return {
+    file: req.path,
+    argv: req.argv,
+    env,
+    fds: [req.stdin, req.stdout, req.stderr, ...req.listenFds],
+    opts: {
+      searchPath: req.searchPath || SYSTEMD_PATH,
+      cgroupProcs: req.cgroup ? `${req.cgroup}/cgroup.procs` : null,
+      chdir: wd ? wd.path : null,
+      chdirOptional: wd ? wd.optional : false,
+      umask: req.umask ?? -1,
+      ignoreSigpipe: req.ignoreSigpipe ?? false,
+      pidSlots,
+    },
+  };
+}
+
 const STAGE_NAMES: Map<number, string> = new Map(Object.entries(EXEC_EXIT).map(([k, v]) => [v, k]));
 
 /** systemd's name for an exec exit code ('CHDIR', 'EXEC', ...), or '' for ordinary codes. */

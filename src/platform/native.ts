@@ -4,10 +4,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SockAddr } from './types';
+import type { DirectPlan } from './helper-args';
 
 export interface NativeAddon {
   spawn(file: string, argv: string[], envp: string[], fds: number[], setsid: boolean,
-    onOutcome?: (stage?: number, errno?: number) => void): number;
+    onOutcome?: (stage?: number, errno?: number) => void, direct?: DirectPlan['opts']): number;
+  directSupported(): boolean;
   startReaper(cb: (pid: number, code: number, signal: number, core: boolean) => void): void;
   reapNow(): number;
   reaperRef(on: boolean): number;

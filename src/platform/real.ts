@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import createDebug from 'debug';
 import { loadNative, type NativeAddon } from './native';
-import { helperArgv, decodeOutcome } from './helper-args';
+import { helperArgv, decodeOutcome, directPlan } from './helper-args';
 import { openListen } from './socket';
 import { detectCgroups, cgroupPids, cgroupIsEmpty, cgroupKill, cgroupRemove } from './cgroup';
 import type {
@@ -41,11 +41,14 @@ export class RealPlatform implements Platform {
   private readonly cgroupBaseName: string;
   /** Pids spawned and not yet reaped: while non-empty the reaper keeps the event loop alive. */
   private readonly live = new Set<number>();
+  /** Direct exec without the helper (src/native/spawn.c); TSYSD_SPAWN=helper or =posix turns it off. */
+  private readonly directExec: boolean;
 
   constructor(opts: RealPlatformOptions = {}) {
     const { addon, helper } = loadNative();
     this.n = addon;
     this.helper = helper;
+    this.directExec = addon.directSupported() && process.env['TSYSD_SPAWN'] !== 'helper';
     this.cgroupBaseName = opts.cgroupBaseName ?? defaultCgroupBaseName();
     if (opts.reaper !== false) {
       this.n.startReaper((pid, code, signal, core) => this.dispatchExit(pid, code, signal, core));
@@ -64,9 +67,16 @@ export class RealPlatform implements Platform {
   get helperPath(): string { return this.helper; }
 
   spawn(req: SpawnRequest, onOutcome?: (o: ExecOutcome) => void): SpawnResult {
-    const { argv, fds } = helperArgv(this.helper, req);
     const cb = onOutcome ? (stage?: number, errno?: number): void => onOutcome(decodeOutcome(stage, errno, (e) => this.n.strerror(e))) : undefined;
-    const pid = this.n.spawn(this.helper, argv, req.env, fds, req.newSession, cb);
+    // A plain service is exec'd directly by the addon's child; anything else through the tsysd-exec helper.
+    const direct = this.directExec ? directPlan(req) : null;
+    let pid: number;
+    if (direct) {
+      pid = this.n.spawn(direct.file, direct.argv, direct.env, direct.fds, req.newSession, cb, direct.opts);
+    } else {
+      const { argv, fds } = helperArgv(this.helper, req);
+      pid = this.n.spawn(this.helper, argv, req.env, fds, req.newSession, cb);
+    }
     if (pid < 0) return { errno: -pid, message: this.n.strerror(-pid) };
     debug('spawned %d: %s', pid, req.argv.join(' '));
     if (this.live.size === 0) this.n.reaperRef(true);

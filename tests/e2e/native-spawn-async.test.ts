@@ -3,7 +3,9 @@
 // since the addon reads the switch once). Covers what the fast path must keep from posix_spawn: exact fd
 // layout, default signal dispositions and an empty mask in the child (Node ignores SIGPIPE), a signal sent
 // before the child's execve is not lost and runs no Node handler, an execve failure of the program itself
-// reported as stage 203/EXEC with errno, and no pipe or zombie left behind after thousands of spawns.
+// reported as stage 203/EXEC with errno, and no pipe or zombie left behind after thousands of spawns; the
+// direct exec of plain services (no tsysd-exec helper) and, in child processes, native-spawn.test under
+// TSYSD_SPAWN=helper (every request through the helper) and =posix.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -14,7 +16,7 @@ import { createRealPlatform } from '../../src/platform/real';
 import { loadNative } from '../../src/platform/native';
 import { makeSpawnRequest } from '../../src/platform/helper-args';
 import { fixture } from '../fixtures/build';
-import type { ChildExit } from '../../src/platform/types';
+import type { ChildExit, ExecOutcome } from '../../src/platform/types';
 
 const posixMode = process.env['TSYSD_SPAWN'] === 'posix';
 const p = createRealPlatform();
@@ -118,11 +120,37 @@ test(`${posixMode ? 'posix_spawn' : 'clone'} path: 3,000 spawns leave no fd, zom
   assert.equal(kids, '', 'no child (or zombie) left');
 });
 
+test(`${posixMode ? 'through the helper' : 'direct exec (no helper)'}: pid variables replace inherited ones, cgroup attach failure is 219/CGROUP`, async () => {
+  const out = path.join(tmp, 'direct-env');
+  const fd = fs.openSync(out, 'w');
+  let done!: (o: ExecOutcome) => void;
+  const outcome = new Promise<ExecOutcome>((res) => { done = res; });
+  const r = p.spawn(makeSpawnRequest('/bin/sh', ['sh', '-c', 'echo "$$ $SYSTEMD_EXEC_PID $WATCHDOG_PID $LISTEN_PID"'], {
+    stdout: fd, env: ['SYSTEMD_EXEC_PID=1', 'WATCHDOG_PID=77', 'LISTEN_PID=5'], setExecPid: true, setWatchdogPid: true,
+    workingDirectory: { path: tmp, optional: false },
+  }), done);
+  fs.closeSync(fd);
+  if ('errno' in r) throw new Error(r.message);
+  assert.deepEqual(await outcome, { ok: true });
+  await waitExit(r.pid);
+  // LISTEN_PID is not the process's business without listen fds, but an inherited value is left alone.
+  assert.equal(fs.readFileSync(out, 'utf8'), `${r.pid} ${r.pid} ${r.pid} 5\n`);
+  let done2!: (o: ExecOutcome) => void;
+  const outcome2 = new Promise<ExecOutcome>((res) => { done2 = res; });
+  const r2 = p.spawn(makeSpawnRequest('/bin/true', ['true'], { cgroup: path.join(tmp, 'not-a-cgroup') }), done2);
+  if ('errno' in r2) throw new Error(r2.message);
+  const o2 = await outcome2;
+  assert.ok(!o2.ok && o2.exitCode === 219 && o2.stage === 'CGROUP' && o2.errno === 2, JSON.stringify(o2));
+  assert.deepEqual(await waitExit(r2.pid), { pid: r2.pid, code: 'exited', status: 219 });
+});
+
 if (!posixMode) {
-  test('the posix_spawn fallback (TSYSD_SPAWN=posix) passes the same checks', () => {
-    const r = spawnSync(process.execPath, ['--test', '--test-reporter=dot', __filename], {
-      env: { ...process.env, TSYSD_SPAWN: 'posix' }, encoding: 'utf8', timeout: 120_000,
+  for (const [file, mode] of [[__filename, 'posix'], [path.join(__dirname, 'native-spawn.test.js'), 'posix'], [path.join(__dirname, 'native-spawn.test.js'), 'helper']] as const) {
+    test(`TSYSD_SPAWN=${mode} (${mode === 'posix' ? 'posix_spawn fallback' : 'always through tsysd-exec'}) passes ${path.basename(file)}`, () => {
+      const r = spawnSync(process.execPath, ['--test', '--test-reporter=dot', file], {
+        env: { ...process.env, TSYSD_SPAWN: mode }, encoding: 'utf8', timeout: 120_000,
+      });
+      assert.equal(r.status, 0, r.stdout + r.stderr);
     });
-    assert.equal(r.status, 0, r.stdout + r.stderr);
-  });
+  }
 }
