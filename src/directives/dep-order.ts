@@ -12,6 +12,12 @@ export function depOrder(src: UnitSource, c: UnitConfig, ctx: SpecifierContext):
   const su = { id: src.id, prefix: src.prefix, instance: src.instance, type: src.type, fragmentPath: src.fragmentPath };
   const out: { kind: DepKind; name: string }[] = [];
   const seen = new Set<string>();
+  const accepted = new Map<DepKind, Set<string>>();
+  const isAccepted = (kind: DepKind, n: string): boolean => {
+    let s = accepted.get(kind);
+    if (!s) accepted.set(kind, s = new Set(c.unit.deps[kind]));
+    return s.has(n);
+  };
   for (const a of src.assignments) {
     if (a.section !== 'Unit' || !(DEP_KINDS as readonly string[]).includes(a.key)) continue;
     const kind = a.key as DepKind;
@@ -19,7 +25,7 @@ export function depOrder(src: UnitSource, c: UnitConfig, ctx: SpecifierContext):
       const r = expandSpecifiers(w, su, ctx);
       const n = r.ok ? r.value : w;
       const k = `${kind}\0${n}`;
-      if (seen.has(k) || !c.unit.deps[kind].includes(n)) continue;
+      if (seen.has(k) || !isAccepted(kind, n)) continue;
       seen.add(k);
       out.push({ kind, name: n });
     }

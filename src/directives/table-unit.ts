@@ -26,7 +26,9 @@ export function unitNameIsValid(n: string, allowTemplate = false): boolean {
 }
 
 function addUnique(list: string[], items: string[]): void {
-  for (const i of items) if (!list.includes(i)) list.push(i);
+  if (items.length === 0) return;
+  const have = new Set(list);   // a target may list 1,000s of Wants=: keep this linear
+  for (const i of items) if (!have.has(i)) { have.add(i); list.push(i); }
 }
 
 /** config_parse_unit_deps(): words, specifiers, name check, self-dependency dropped. */

@@ -64,6 +64,28 @@ interface MachineEvents extends UnitMachine {
   base?: { invocationId: string };
 }
 
+// Invocation ids (128-bit random, hex like systemd's) are cut from one 4 KiB block of randomness at a
+// time: a boot of 1,000 units otherwise pays 1,000 randomBytes() calls.
+let idPool = Buffer.alloc(0);
+let idPos = 0;
+function invocationId(): string {
+  if (idPos + 16 > idPool.length) { idPool = randomBytes(4096); idPos = 0; }
+  idPos += 16;
+  return idPool.toString('hex', idPos - 16, idPos);
+}
+
+let ownSid = -1;
+/** The manager's own session id (read once). */
+function ownSession(): number {
+  if (ownSid < 0) {
+    try {
+      const t = fs.readFileSync('/proc/self/stat', 'utf8');
+      ownSid = Number(t.slice(t.lastIndexOf(')') + 2).split(' ')[3] ?? 0);
+    } catch { ownSid = 0; }
+  }
+  return ownSid;
+}
+
 export class UnitHost implements ServiceHost {
   machine: MachineEvents | null = null;
   readonly procs: UnitProcesses;
@@ -141,7 +163,7 @@ export class UnitHost implements ServiceHost {
     this.mgr.emergencyAction(this.id, action, exitStatus, reason);
   }
 
-  newInvocationId(): string { return randomBytes(16).toString('hex'); }
+  newInvocationId(): string { return invocationId(); }
 
   // ---- ProcessHost --------------------------------------------------------------------------------
   spawn(req: SpawnRequest): SpawnResult {
@@ -283,8 +305,11 @@ export class UnitHost implements ServiceHost {
     this.livePids.add(pid);
     this.mgr.registerPid(pid, this);
     // Each spawned process leads its own session (setsid in the helper): its session id is its pid.
+    // A process we spawned may not have reached its setsid() yet (the addon does not wait for the child's
+    // execve), so its session is taken as its pid, never read. Another process (PIDFile=, MAINPID=) adds its
+    // own session unless that is the manager's: the fallback kills whole sessions.
     const sid = spawned ? pid : this.sessionOf(pid);
-    if (sid > 1 && !this.procs.sessions.includes(sid)) this.procs.sessions.push(sid);
+    if (sid > 1 && sid !== ownSession() && !this.procs.sessions.includes(sid)) this.procs.sessions.push(sid);
   }
 
   private sessionOf(pid: number): number {
@@ -329,7 +354,8 @@ export class UnitHost implements ServiceHost {
     return unitPids(this.mgr.platform, this.procs).filter((pid) => !isZombie(pid));
   }
 
-  hasProcesses(): boolean { return this.pids().length > 0; }
+  /** Known empty (never spawned, or reported empty since) needs no cgroup walk or /proc scan. */
+  hasProcesses(): boolean { return this.mayHaveProcesses && this.pids().length > 0; }
 
   pidAlive(pid: number): boolean { return pid > 0 && this.mgr.platform.parentPid(pid) !== 0 && !isZombie(pid); }
 
@@ -366,7 +392,7 @@ export class UnitHost implements ServiceHost {
     if (pid <= 1) return;
     this.procs.mainPid = pid;
     const ours = this.spawned.has(pid);
-    this.track(pid, false);
+    this.track(pid, ours);
     // Not our child and already gone (or never reaped by us): report its disappearance. A process this host
     // spawned is reported by the reaper with its real status (a fast `exit 3` must not become a success).
     if (!ours && !this.pidAlive(pid)) this.mgr.defer(() => { if (this.livePids.has(pid)) this.childExited(pid, { code: 0, signal: 0, core: false }); });

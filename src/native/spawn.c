@@ -10,20 +10,24 @@
  *    failure of the program itself is reported as stage 203/EXEC), or () on EOF without a record;
  *  - returns the pid synchronously (or -errno for failures in the parent); the exit itself is reported by
  *    the reaper only.
- * Fast path (x86_64, aarch64): clone(CLONE_VM) WITHOUT CLONE_VFORK. The parent does not wait for the
+ * Fast path (x86_64): clone(CLONE_VM) WITHOUT CLONE_VFORK. The parent does not wait for the
  * child's execve (posix_spawn's vfork wait costs 0.3-1 ms per spawn here, most of a 1,000-service boot).
  * The child runs on a private stack and reads only a private, immutable spawn block; it makes raw system
  * calls only (no libc: it shares the parent's memory and TLS, so it must not touch errno, malloc, locks).
  * All signals are blocked in the parent thread around clone(), so no Node handler can ever run in the
  * child. The block and stack are reclaimed when the pipe the child holds until (at least) its execve
  * reports EOF: the status pipe, or, without an outcome callback, a private close-on-exec sync pipe.
- * Elsewhere, or with TSYSD_SPAWN=posix in the environment, it falls back to posix_spawn (vfork wait).
+ * With a cgroup (the `cgroup` option) the child is created directly in it by clone3(CLONE_INTO_CGROUP)
+ * (Linux >= 5.7): no migration, so no cgroup_threadgroup_rwsem write lock and RCU grace period per start,
+ * which otherwise also stall the manager's own cgroup mkdirs; on older kernels the child writes its pid to
+ * <cgroup>/cgroup.procs itself (219/CGROUP on failure) before anything else.
+ * Elsewhere (other architectures: their raw-syscall code is not written/tested), or with TSYSD_SPAWN=posix
+ * in the environment, it falls back to posix_spawn (vfork wait); the helper then joins the cgroup.
  * Direct mode (fast path only, `direct` options given): the child applies the few exec-context steps a
  * plain root service needs itself and execs the SERVICE, saving the tsysd-exec helper's execve (about
  * half the CPU of a start here). The manager (TypeScript, src/platform/helper-args.ts directPlan) decides
  * when that is allowed; anything with credentials, namespaces, capabilities, limits, a tty or an idle
- * wait goes through the helper. Steps, in the helper's order: setsid, SIGPIPE ignore, cgroup attach
- * (219/CGROUP), $LISTEN_PID/$WATCHDOG_PID/$SYSTEMD_EXEC_PID filled with the child's pid, umask, chdir
+ * wait goes through the helper. Steps, in the helper's order: setsid, SIGPIPE ignore, $LISTEN_PID/$WATCHDOG_PID/$SYSTEMD_EXEC_PID filled with the child's pid, umask, chdir
  * (200/CHDIR unless optional), execve with systemd's fixed search path for bare names (203/EXEC). The
  * status pipe is then close-on-exec at fd n, outside the service's fds. */
 #define _GNU_SOURCE
@@ -53,19 +57,6 @@ static inline long raw6(long n, long a, long b, long c, long d, long e, long f) 
   __asm__ volatile("syscall" : "=a"(ret) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9) : "rcx", "r11", "memory");
   return ret;
 }
-#elif defined(__aarch64__)
-#define TSYSD_ASYNC_SPAWN 1
-static inline long raw6(long n, long a, long b, long c, long d, long e, long f) {
-  register long x8 __asm__("x8") = n;
-  register long x0 __asm__("x0") = a;
-  register long x1 __asm__("x1") = b;
-  register long x2 __asm__("x2") = c;
-  register long x3 __asm__("x3") = d;
-  register long x4 __asm__("x4") = e;
-  register long x5 __asm__("x5") = f;
-  __asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5) : "memory");
-  return x0;
-}
 #endif
 
 /* Everything the child reads; immutable after clone(), freed when the watched pipe reports EOF. */
@@ -85,7 +76,9 @@ typedef struct {
   int ignore_sigpipe;
   int umask_v;       /* -1: leave */
   int chdir_optional;
-  char *cgroup_procs; /* "<cgroup>/cgroup.procs" or NULL */
+  char *cgroup_procs; /* "<cgroup>/cgroup.procs" when the child must join it itself, else NULL */
+  char *cgroup_dir;   /* the `cgroup` option */
+  int cgroup_join;    /* `cgroupJoin`: do not use CLONE_INTO_CGROUP for this cgroup (see spawn_clone) */
   char *chdir_path;   /* or NULL */
   char *search_path;  /* for bare names */
   int pid_slots[4];   /* envp indexes whose value (after '=') receives the child's pid */
@@ -114,6 +107,7 @@ static void block_free(spawn_block_t *b) {
   free_string_array(b->envp);
   free(b->src);
   free(b->cgroup_procs);
+  free(b->cgroup_dir);
   free(b->chdir_path);
   free(b->search_path);
   if (b->stack) munmap(b->stack, CHILD_STACK);
@@ -228,13 +222,6 @@ static void __attribute__((noreturn)) child_direct(spawn_block_t *b) {
     unsigned long ign[4] = {(unsigned long)SIG_IGN, 0, 0, 0};
     RAW4(SYS_rt_sigaction, SIGPIPE, ign, 0, sizeof(unsigned long));
   }
-  if (b->cgroup_procs) {
-    long fd = RAW4(SYS_openat, AT_FDCWD, b->cgroup_procs, O_WRONLY | O_CLOEXEC, 0);
-    if (fd < 0) child_fail(b, EXIT_CGROUP, (int)-fd);
-    long w = RAW(SYS_write, fd, "0", 1);
-    if (w < 0) child_fail(b, EXIT_CGROUP, (int)-w);
-    RAW(SYS_close, fd, 0, 0);
-  }
   if (b->npid_slots > 0) {
     long pid = RAW(SYS_getpid, 0, 0, 0);
     char digits[24];
@@ -303,10 +290,46 @@ static int child_main(void *arg) {
   }
   if (RAW(SYS_close_range, keep, ~0U, 0) < 0)
     for (long fd = keep; fd < b->close_max; fd++) RAW(SYS_close, fd, 0, 0);
+  if (b->cgroup_procs) { /* clone3 could not place us: join the unit's cgroup (as the helper would) */
+    long fd = RAW4(SYS_openat, AT_FDCWD, b->cgroup_procs, O_WRONLY | O_CLOEXEC, 0);
+    if (fd < 0) child_fail(b, EXIT_CGROUP, (int)-fd);
+    long w = RAW(SYS_write, fd, "0", 1);
+    if (w < 0) child_fail(b, EXIT_CGROUP, (int)-w);
+    RAW(SYS_close, fd, 0, 0);
+  }
   if (b->direct) child_direct(b);
   RAW4(SYS_rt_sigprocmask, SIG_SETMASK, &zero_set, 0, sizeof zero_set);
   long r = RAW(SYS_execve, b->file, b->argv, b->envp);
   child_fail(b, EXIT_EXEC, (int)-r);
+}
+
+/* clone3() has no libc wrapper here: the child returns from the syscall on the new stack, so it is
+ * sent straight into fn(arg) (kept in callee-saved registers, which the child inherits) and exits. */
+struct clone_args_v2 {
+  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+#define TSYSD_CLONE_INTO_CGROUP 0x200000000ULL
+
+static long clone3_run(struct clone_args_v2 *ca, int (*fn)(void *), void *arg) {
+  long ret;
+  __asm__ volatile(
+      "mov %[fn], %%r12\n\t"
+      "mov %[arg], %%r13\n\t"
+      "syscall\n\t"
+      "test %%rax, %%rax\n\t"
+      "jnz 1f\n\t"
+      "xor %%ebp, %%ebp\n\t"
+      "mov %%r13, %%rdi\n\t"
+      "call *%%r12\n\t"
+      "mov %%rax, %%rdi\n\t"
+      "mov $231, %%eax\n\t" /* exit_group */
+      "syscall\n\t"
+      "hlt\n\t"
+      "1:\n\t"
+      : "=a"(ret)
+      : "a"((long)SYS_clone3), "D"(ca), "S"(sizeof *ca), [fn] "r"(fn), [arg] "r"(arg)
+      : "rcx", "r11", "r12", "r13", "memory");
+  return ret;
 }
 
 static int use_async(void) {
@@ -356,14 +379,47 @@ static int spawn_clone(spawn_block_t *b, pid_t *pid) {
   }
   struct rlimit rl;
   b->close_max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (1 << 20) ? (long)rl.rlim_cur : 65536;
+  static int have_clone3 = 1;
+  int cgfd = -1;
+  /* Linux 6.x records the kill sequence number of the PARENT's cgroup for CLONE_INTO_CGROUP and compares it
+   * with the target's after the fork, so a child cloned into a cgroup that was ever cgroup.kill'ed is
+   * SIGKILLed at birth. The caller knows which cgroups it killed and asks for a plain join there. */
+  if (b->cgroup_dir && have_clone3 && !b->cgroup_join) cgfd = open(b->cgroup_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
-  int r = clone(child_main, (char *)b->stack + CHILD_STACK, CLONE_VM | SIGCHLD, b);
-  int err = r < 0 ? errno : 0;
+  long r = -1;
+  int err = 0;
+  if (cgfd >= 0) {
+    struct clone_args_v2 ca;
+    memset(&ca, 0, sizeof ca);
+    ca.flags = CLONE_VM | TSYSD_CLONE_INTO_CGROUP;
+    ca.exit_signal = SIGCHLD;
+    ca.stack = (uint64_t)(uintptr_t)b->stack;
+    ca.stack_size = CHILD_STACK;
+    ca.cgroup = (uint64_t)cgfd;
+    r = clone3_run(&ca, child_main, b);
+    if (r < 0) {
+      err = (int)-r;
+      if (err == ENOSYS || err == E2BIG) have_clone3 = 0; /* kernel without clone3/CLONE_INTO_CGROUP */
+    }
+  }
+  if (r < 0 && b->cgroup_dir && !b->cgroup_procs) {
+    /* Not placed (old kernel, cgroup not openable, or refused): the child joins by itself, and reports
+     * 219/CGROUP with the real error if that fails too. No child exists yet, so the block may change. */
+    size_t n = strlen(b->cgroup_dir) + sizeof "/cgroup.procs";
+    b->cgroup_procs = malloc(n);
+    if (b->cgroup_procs) snprintf(b->cgroup_procs, n, "%s/cgroup.procs", b->cgroup_dir);
+  }
+  if (r < 0) {
+    int c = clone(child_main, (char *)b->stack + CHILD_STACK, CLONE_VM | SIGCHLD, b);
+    r = c;
+    err = c < 0 ? errno : 0;
+  }
   pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (cgfd >= 0) close(cgfd);
   if (r < 0) return err;
-  *pid = r;
+  *pid = (pid_t)r;
   return 0;
 }
 #endif
@@ -390,12 +446,11 @@ static int opt_bool(napi_env env, napi_value obj, const char *key) {
   return out;
 }
 
-/* Reads the direct options {searchPath, cgroupProcs, chdir, chdirOptional, umask, ignoreSigpipe,
+/* Reads the direct options {searchPath, chdir, chdirOptional, umask, ignoreSigpipe,
  * pidSlots: number[]} into the block; returns 0, or -1 when a pid slot index is invalid. */
 static int read_direct(napi_env env, napi_value o, spawn_block_t *b, uint32_t nenv) {
   b->direct = 1;
   b->search_path = opt_string(env, o, "searchPath");
-  b->cgroup_procs = opt_string(env, o, "cgroupProcs");
   b->chdir_path = opt_string(env, o, "chdir");
   b->chdir_optional = opt_bool(env, o, "chdirOptional");
   b->umask_v = (int)opt_int(env, o, "umask", -1);
@@ -432,7 +487,11 @@ static napi_value DirectSupported(napi_env env, napi_callback_info info) {
   return r;
 }
 
-/* spawn(file, argv[], envp[], fds[], setsid: boolean, onOutcome?: fn, direct?: object) -> pid | -errno */
+/* spawn(file, argv[], envp[], fds[], setsid: boolean, onOutcome?: fn, opts?: {cgroup?, cgroupJoin?, direct?})
+ *   -> pid | -errno
+ * opts (fast path only, else -ENOSYS): cgroup = the unit's cgroup directory to start the child in
+ * (cgroupJoin: by the child writing cgroup.procs instead of CLONE_INTO_CGROUP);
+ * direct = exec FILE directly with these steps instead of through the helper (see the header). */
 static napi_value Spawn(napi_env env, napi_callback_info info) {
   GET_ARGS(env, info, 7);
   if (argc < 5) THROW(env, "spawn(file, argv, envp, fds, setsid, onOutcome?)");
@@ -464,7 +523,10 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
       block_free(b);
       return tsysd_int(env, -ENOSYS);
     }
-    if (read_direct(env, argv[6], b, nenv) < 0) {
+    b->cgroup_dir = opt_string(env, argv[6], "cgroup");
+    b->cgroup_join = opt_bool(env, argv[6], "cgroupJoin");
+    napi_value d = tsysd_get_prop(env, argv[6], "direct");
+    if (d && !tsysd_is_nullish(env, d) && read_direct(env, d, b, nenv) < 0) {
       block_free(b);
       THROW(env, "direct.pidSlots must index env entries padded to 20 characters");
     }

@@ -42,14 +42,14 @@ export function helperArgv(helper: string, req: SpawnRequest): { argv: string[];
 }
 
 /** What the addon's direct mode applies itself (see src/native/spawn.c): the file, argv and env of the
- *  SERVICE plus these steps. */
+ *  SERVICE plus these steps (the cgroup is the addon's `cgroup` option, in both modes). */
 export interface DirectPlan {
   file: string;
   argv: string[];
   env: string[];
   fds: number[];
   opts: {
-    searchPath: string; cgroupProcs: string | null; chdir: string | null; chdirOptional: boolean;
+    searchPath: string; chdir: string | null; chdirOptional: boolean;
     umask: number; ignoreSigpipe: boolean; pidSlots: number[];
   };
 }
@@ -84,7 +84,6 @@ export function directPlan(req: SpawnRequest): DirectPlan | null {
     fds: [req.stdin, req.stdout, req.stderr, ...req.listenFds],
     opts: {
       searchPath: req.searchPath || SYSTEMD_PATH,
-      cgroupProcs: req.cgroup ? `${req.cgroup}/cgroup.procs` : null,
       chdir: wd ? wd.path : null,
       chdirOptional: wd ? wd.optional : false,
       umask: req.umask ?? -1,

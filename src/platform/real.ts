@@ -41,14 +41,17 @@ export class RealPlatform implements Platform {
   private readonly cgroupBaseName: string;
   /** Pids spawned and not yet reaped: while non-empty the reaper keeps the event loop alive. */
   private readonly live = new Set<number>();
-  /** Direct exec without the helper (src/native/spawn.c); TSYSD_SPAWN=helper or =posix turns it off. */
+  /** The addon's clone fast path (src/native/spawn.c; TSYSD_SPAWN=posix turns it off), and on it the direct
+   *  exec of plain services without the helper (TSYSD_SPAWN=helper turns that off). */
+  private readonly fastSpawn: boolean;
   private readonly directExec: boolean;
 
   constructor(opts: RealPlatformOptions = {}) {
     const { addon, helper } = loadNative();
     this.n = addon;
     this.helper = helper;
-    this.directExec = addon.directSupported() && process.env['TSYSD_SPAWN'] !== 'helper';
+    this.fastSpawn = addon.directSupported();
+    this.directExec = this.fastSpawn && process.env['TSYSD_SPAWN'] !== 'helper';
     this.cgroupBaseName = opts.cgroupBaseName ?? defaultCgroupBaseName();
     if (opts.reaper !== false) {
       this.n.startReaper((pid, code, signal, core) => this.dispatchExit(pid, code, signal, core));
@@ -68,11 +71,20 @@ export class RealPlatform implements Platform {
 
   spawn(req: SpawnRequest, onOutcome?: (o: ExecOutcome) => void): SpawnResult {
     const cb = onOutcome ? (stage?: number, errno?: number): void => onOutcome(decodeOutcome(stage, errno, (e) => this.n.strerror(e))) : undefined;
-    // A plain service is exec'd directly by the addon's child; anything else through the tsysd-exec helper.
-    const direct = this.directExec ? directPlan(req) : null;
+    // With the clone fast path the addon starts the child in the unit's cgroup; a plain service is then
+    // exec'd directly by that child, anything else through the tsysd-exec helper. Otherwise (posix_spawn)
+    // the helper joins the cgroup.
     let pid: number;
-    if (direct) {
-      pid = this.n.spawn(direct.file, direct.argv, direct.env, direct.fds, req.newSession, cb, direct.opts);
+    if (this.fastSpawn) {
+      const direct = this.directExec ? directPlan(req) : null;
+      const cgroup = req.cgroup || null;
+      const cgroupJoin = cgroup !== null && this.wasCgroupKilled(cgroup);
+      if (direct) {
+        pid = this.n.spawn(direct.file, direct.argv, direct.env, direct.fds, req.newSession, cb, { cgroup, cgroupJoin, direct: direct.opts });
+      } else {
+        const { argv, fds } = helperArgv(this.helper, { ...req, cgroup: '' });
+        pid = this.n.spawn(this.helper, argv, req.env, fds, req.newSession, cb, { cgroup, cgroupJoin, direct: null });
+      }
     } else {
       const { argv, fds } = helperArgv(this.helper, req);
       pid = this.n.spawn(this.helper, argv, req.env, fds, req.newSession, cb);
@@ -150,7 +162,16 @@ export class RealPlatform implements Platform {
     return { path: p };
   }
   cgroupPids(path: string): number[] { return cgroupPids(path); }
+  /** Cgroups (and their subtrees) that got a SIGKILL through cgroupKill (maybe via cgroup.kill): the
+   *  kernel's CLONE_INTO_CGROUP kills children born into them (see src/native/spawn.c). */
+  private readonly killedCgroups = new Set<string>();
+  private wasCgroupKilled(path: string): boolean {
+    if (this.killedCgroups.size === 0) return false;
+    for (let p = path; p.length > 1; p = p.slice(0, Math.max(1, p.lastIndexOf('/')))) if (this.killedCgroups.has(p)) return true;
+    return false;
+  }
   cgroupKill(path: string, signal: number, exclude: readonly number[] = []): number[] {
+    if (signal === 9) this.killedCgroups.add(path);
     return cgroupKill(path, signal, (p, s) => this.n.kill(p, s), exclude);
   }
   cgroupIsEmpty(path: string): boolean { return cgroupIsEmpty(path); }

@@ -144,6 +144,40 @@ test(`${posixMode ? 'through the helper' : 'direct exec (no helper)'}: pid varia
   assert.deepEqual(await waitExit(r2.pid), { pid: r2.pid, code: 'exited', status: 219 });
 });
 
+test(`${posixMode ? 'helper joins' : 'clone3 starts the child in'} the unit's cgroup`, async (t) => {
+  const sup = p.cgroupSupport();
+  if (!sup.available) { t.diagnostic(`no writable cgroup2 here: ${sup.reason}`); assert.ok(sup.reason); return; }
+  const cg = p.cgroupCreate('spawn-test.service');
+  assert.ok('path' in cg, JSON.stringify(cg));
+  try {
+    const out = path.join(tmp, 'cgroup-out');
+    const fd = fs.openSync(out, 'w');
+    let done!: (o: ExecOutcome) => void;
+    const outcome = new Promise<ExecOutcome>((res) => { done = res; });
+    const r = p.spawn(makeSpawnRequest('/bin/cat', ['cat', '/proc/self/cgroup'], { stdout: fd, cgroup: cg.path }), done);
+    fs.closeSync(fd);
+    if ('errno' in r) throw new Error(r.message);
+    assert.deepEqual(await outcome, { ok: true });
+    assert.deepEqual(await waitExit(r.pid), { pid: r.pid, code: 'exited', status: 0 });
+    const line = fs.readFileSync(out, 'utf8').split('\n').find((l) => l.startsWith('0::')) ?? '';
+    assert.ok(cg.path.endsWith(line.slice(3)) && line.endsWith('/spawn-test.service'), `${line} vs ${cg.path}`);
+    // After a SIGKILL of the cgroup (cgroup.kill), a new child must still live there: Linux 6.x kills
+    // children cloned INTO such a cgroup at birth, so the platform has them join it instead.
+    p.cgroupKill(cg.path, 9);
+    for (let i = 0; i < 3; i++) {
+      let done2!: (o: ExecOutcome) => void;
+      const outcome2 = new Promise<ExecOutcome>((res) => { done2 = res; });
+      const r2 = p.spawn(makeSpawnRequest('/bin/sh', ['sh', '-c', 'grep -q "^0::.*/spawn-test.service$" /proc/self/cgroup'], { cgroup: cg.path }), done2);
+      if ('errno' in r2) throw new Error(r2.message);
+      assert.deepEqual(await outcome2, { ok: true });
+      assert.deepEqual(await waitExit(r2.pid), { pid: r2.pid, code: 'exited', status: 0 });
+    }
+  } finally {
+    assert.equal(p.cgroupRemove(cg.path), 0);
+    fs.rmdirSync(sup.base);
+  }
+});
+
 if (!posixMode) {
   for (const [file, mode] of [[__filename, 'posix'], [path.join(__dirname, 'native-spawn.test.js'), 'posix'], [path.join(__dirname, 'native-spawn.test.js'), 'helper']] as const) {
     test(`TSYSD_SPAWN=${mode} (${mode === 'posix' ? 'posix_spawn fallback' : 'always through tsysd-exec'}) passes ${path.basename(file)}`, () => {

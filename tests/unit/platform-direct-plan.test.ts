@@ -18,7 +18,7 @@ test('a plain service is exec\'d directly with the helper\'s steps as options', 
   const pad = '0'.repeat(20);
   assert.deepEqual(d.env, ['A=1', 'LISTEN_FDS=2', `LISTEN_PID=${pad}`, `SYSTEMD_EXEC_PID=${pad}`]);
   assert.deepEqual(d.opts, {
-    searchPath: SYSTEMD_PATH, cgroupProcs: '/sys/fs/cgroup/x/redis.service/cgroup.procs', chdir: '/', chdirOptional: true,
+    searchPath: SYSTEMD_PATH, chdir: '/', chdirOptional: true,
     umask: 0o022, ignoreSigpipe: true, pidSlots: [2, 3],
   });
   assert.deepEqual(req.env, ['A=1', 'SYSTEMD_EXEC_PID=3', 'LISTEN_FDS=2'], 'the request is not modified');
@@ -29,7 +29,6 @@ test('no pid variables, no cgroup, no working directory: nothing to fill', () =>
   assert.ok(d);
   assert.deepEqual(d.env, ['X=1']);
   assert.deepEqual(d.opts.pidSlots, []);
-  assert.equal(d.opts.cgroupProcs, null);
   assert.equal(d.opts.chdir, null);
   assert.equal(d.opts.umask, -1);
 });
