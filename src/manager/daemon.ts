@@ -29,7 +29,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const claim = await claimControlSocket(opts.controlSocket);
   if (!claim.ok) { process.stderr.write(`tsysd: ${claim.error}\n`); return 1; }
 
-  const platform = createRealPlatform();
+  const platform = createRealPlatform(opts.cgroupName ? { cgroupBaseName: opts.cgroupName } : {});
   if (!isPid1) platform.setSubreaper(true);
 
   const logs = new LogStore({
@@ -78,6 +78,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   if (health) await health.close().catch(() => undefined);
   try { fs.unlinkSync(opts.controlSocket); } catch { /* gone */ }
   if (isPid1) await finalSweep(platform);
+  // The units' empty cgroups and the base directory (also done by the platform's exit hook on other paths).
+  platform.cgroupCleanup();
   logs.close();
   out(`tsysd: exiting with status ${code}.`);
   process.exit(code);

@@ -37,21 +37,34 @@ export function cgroup2Mount(): { mount: string; root: string; readOnly: boolean
   return null;
 }
 
+/** The manager's own cgroup directory on the cgroup2 mount (nothing is created), or why there is none. */
+export function ownCgroupDir(): { dir: string; mount: string } | { reason: string; mount: string } {
+  const m = cgroup2Mount();
+  if (!m) return { reason: 'no cgroup2 filesystem mounted', mount: '' };
+  if (m.readOnly) return { reason: 'cgroup2 is mounted read-only', mount: m.mount };
+  const own = ownCgroupPath();
+  if (own === null) return { reason: 'no cgroup v2 entry in /proc/self/cgroup', mount: m.mount };
+  let rel = own;
+  if (m.root !== '/') {
+    if (!own.startsWith(m.root)) return { reason: `own cgroup ${own} is outside the mounted subtree ${m.root}`, mount: m.mount };
+    rel = own.slice(m.root.length) || '/';
+  }
+  return { dir: path.join(m.mount, rel), mount: m.mount };
+}
+
+/** A valid name for a cgroup directory tsysd creates (base name or unit name). */
+export function validCgroupName(name: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && !name.includes('/') && !name.startsWith('cgroup.') && !name.startsWith('.');
+}
+
 export function detectCgroups(baseName: string): CgroupSupport {
   const no = (reason: string, mount = ''): CgroupSupport => ({ available: false, mount, base: '', reason });
   if (process.env['TSYSD_NO_CGROUPS']) return no('disabled by TSYSD_NO_CGROUPS');
-  const m = cgroup2Mount();
-  if (!m) return no('no cgroup2 filesystem mounted');
-  if (m.readOnly) return no('cgroup2 is mounted read-only', m.mount);
-  const own = ownCgroupPath();
-  if (own === null) return no('no cgroup v2 entry in /proc/self/cgroup', m.mount);
-  let rel = own;
-  if (m.root !== '/') {
-    if (!own.startsWith(m.root)) return no(`own cgroup ${own} is outside the mounted subtree ${m.root}`, m.mount);
-    rel = own.slice(m.root.length) || '/';
-  }
-  const ownDir = path.join(m.mount, rel);
-  if (!fs.existsSync(path.join(ownDir, 'cgroup.procs'))) return no(`own cgroup ${ownDir} is not visible`, m.mount);
+  if (!validCgroupName(baseName)) return no(`invalid cgroup name '${baseName}'`);
+  const o = ownCgroupDir();
+  if ('reason' in o) return no(o.reason, o.mount);
+  const ownDir = o.dir;
+  if (!fs.existsSync(path.join(ownDir, 'cgroup.procs'))) return no(`own cgroup ${ownDir} is not visible`, o.mount);
   const base = path.join(ownDir, baseName);
   try {
     fs.mkdirSync(base, { recursive: true });
@@ -59,11 +72,21 @@ export function detectCgroups(baseName: string): CgroupSupport {
     fs.mkdirSync(probe);
     const procsWritable = (() => { try { fs.accessSync(path.join(probe, 'cgroup.procs'), fs.constants.W_OK); return true; } catch { return false; } })();
     fs.rmdirSync(probe);
-    if (!procsWritable) return no(`cgroup.procs below ${base} is not writable`, m.mount);
+    if (!procsWritable) { cgroupPrune(base); return no(`cgroup.procs below ${base} is not writable`, o.mount); }
   } catch (e) {
-    return no(`cannot create cgroups below ${ownDir}: ${(e as Error).message}`, m.mount);
+    cgroupPrune(base);
+    return no(`cannot create cgroups below ${ownDir}: ${(e as Error).message}`, o.mount);
   }
-  return { available: true, mount: m.mount, base, reason: '' };
+  return { available: true, mount: o.mount, base, reason: '' };
+}
+
+/** rmdir every EMPTY cgroup directory of the tree at `dir`, bottom-up; populated ones (and their parents)
+ *  stay. Never touches a process. Returns true when `dir` is gone (or was never there). */
+export function cgroupPrune(dir: string): boolean {
+  let ents: fs.Dirent[];
+  try { ents = fs.readdirSync(dir, { withFileTypes: true }); } catch (e) { return (e as NodeJS.ErrnoException).code === 'ENOENT'; }
+  for (const e of ents) if (e.isDirectory()) cgroupPrune(path.join(dir, e.name));
+  try { fs.rmdirSync(dir); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'ENOENT'; }
 }
 
 export function cgroupPids(dir: string): number[] {

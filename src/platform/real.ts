@@ -8,7 +8,7 @@ import createDebug from 'debug';
 import { loadNative, type NativeAddon } from './native';
 import { helperArgv, decodeOutcome } from './helper-args';
 import { openListen } from './socket';
-import { detectCgroups, cgroupPids, cgroupIsEmpty, cgroupKill, cgroupRemove } from './cgroup';
+import { detectCgroups, cgroupPids, cgroupIsEmpty, cgroupKill, cgroupPrune, cgroupRemove } from './cgroup';
 import type {
   CgroupSupport, ChildExit, ExecOutcome, FdResult, ListenOptions, NotifyDatagram, PeerCred, Platform, ProcInfo,
   SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId,
@@ -125,8 +125,18 @@ export class RealPlatform implements Platform {
     if (!this.cg) {
       this.cg = detectCgroups(this.cgroupBaseName);
       debug('cgroups: %o', this.cg);
+      // Whatever way the process ends (exit N, a fatal error), the empty cgroups it created go with it.
+      if (this.cg.available) process.once('exit', () => this.cgroupCleanup());
     }
     return this.cg;
+  }
+  /** Remove the empty unit cgroups this process created, then its base directory (populated ones stay).
+   *  Returns true when the base is gone. Also runs on process exit. */
+  cgroupCleanup(): boolean {
+    if (!this.cg?.available) return true;
+    const gone = cgroupPrune(this.cg.base);
+    debug('cgroup cleanup of %s: %s', this.cg.base, gone ? 'removed' : 'still populated');
+    return gone;
   }
   cgroupCreate(unitName: string): { path: string } | { errno: number; message: string } {
     const s = this.cgroupSupport();
