@@ -215,7 +215,9 @@ export async function runOne(sys: SystemDef, bins: Bins, n: number, timeoutS: nu
     if (ev.up.size >= n) res.startS = sec(t0, Events.max(ev.up));
     else res.note = allUp ? `supervisor exited early with ${ev.up.size}/${n} up` : `timeout: ${ev.up.size}/${n} up`;
     if (probe) {
-      const t = await Promise.race([probe, sleep(timeoutS * 1000).then(() => null)]);
+      let timer: NodeJS.Timeout | undefined;
+      const t = await Promise.race([probe, new Promise<null>((r) => { timer = setTimeout(() => r(null), timeoutS * 1000); })]);
+      clearTimeout(timer);   // a pending timer would keep bench/boot alive for `timeoutS` after the last run
       if (t !== null) res.readyS = sec(t0, t);
       else res.note += (res.note ? '; ' : '') + 'no ready report';
     }

@@ -240,7 +240,7 @@ export class Manager implements SocketManager {
       // Only units waiting for their last process can be waiting on an orphan's exit (the exits of their own
       // main/control processes are delivered directly).
       for (const rt of this.runtimes.values()) {
-        if (!rt.host.mayHaveProcesses) continue;
+        if (!rt.host.mayHaveProcesses || rt.host.awaitsOwnExit()) continue;
         const a = rt.machine.activeState();
         if (a === 'deactivating' || a === 'activating') rt.host.checkEmpty();
       }
@@ -490,8 +490,13 @@ export class Manager implements SocketManager {
         });
       }
     }
-    if (this.shuttingDown) this.defer(() => this.checkShutdownDone());
+    if (this.shuttingDown && !this.shutdownCheckQueued) {
+      // One check per burst of stopped units (each check looks at every runtime).
+      this.shutdownCheckQueued = true;
+      this.defer(() => { this.shutdownCheckQueued = false; this.checkShutdownDone(); });
+    }
   }
+  private shutdownCheckQueued = false;
 
   // ---- events ---------------------------------------------------------------------------------------
   onEvent(listener: (e: RpcEvent) => void): () => void {

@@ -55,6 +55,7 @@ export class RealPlatform implements Platform {
   }
 
   private dispatchExit(pid: number, code: number, signal: number, core: boolean): void {
+    this.procSnap = null;
     if (this.live.delete(pid) && this.live.size === 0) this.n.reaperRef(false);
     const e: ChildExit = signal === 0 ? { pid, code: 'exited', status: code } : { pid, code: core ? 'dumped' : 'killed', status: signal };
     debug('child %d %s %d', pid, e.code, e.status);
@@ -95,27 +96,34 @@ export class RealPlatform implements Platform {
 
   sessionPids(sid: number): number[] {
     if (sid <= 1) return [];
-    const out: number[] = [];
-    let ents: string[] = [];
-    try { ents = fs.readdirSync('/proc'); } catch { return out; }
-    for (const e of ents) {
-      if (!/^\d+$/.test(e)) continue;
-      const st = procStat(Number(e));
-      if (st && Number(st[3]) === sid && st[0] !== 'Z') out.push(Number(e));
-    }
-    return out;
+    return this.processes().filter((x) => x.sid === sid).map((x) => x.pid);
   }
+  /** Live processes from ONE /proc scan shared by every caller until the event loop turns (1,000 units
+   *  stopping in one turn would otherwise each read all of /proc: O(n²)). The snapshot is dropped on the
+   *  next turn, on every reaped child, and when a child was spawned since it was taken. Callers must not
+   *  modify the returned array. */
   processes(): ProcInfo[] {
+    if (this.procSnap && this.procSnapLive === this.live.size) return this.procSnap;
     const out: ProcInfo[] = [];
     let ents: string[] = [];
     try { ents = fs.readdirSync('/proc'); } catch { return out; }
     for (const e of ents) {
-      if (!/^\d+$/.test(e)) continue;
+      const c = e.charCodeAt(0);
+      if (c < 48 || c > 57) continue;
       const st = procStat(Number(e));
       if (st && st[0] !== 'Z') out.push({ pid: Number(e), ppid: Number(st[1]), pgid: Number(st[2]), sid: Number(st[3]) });
     }
+    this.procSnap = out;
+    this.procSnapLive = this.live.size;
+    if (!this.procSnapDrop) {
+      this.procSnapDrop = true;
+      setImmediate(() => { this.procSnapDrop = false; this.procSnap = null; });
+    }
     return out;
   }
+  private procSnap: ProcInfo[] | null = null;
+  private procSnapLive = -1;
+  private procSnapDrop = false;
   parentPid(pid: number): number {
     const st = procStat(pid);
     return st ? Number(st[1]) : 0;
