@@ -6,6 +6,10 @@
 // sessions (each spawned process leads its own session; a Type=forking main pid adds its session) + all
 // their descendants by parent pid. A process that calls setsid() AND whose parent already exited (so it
 // was re-parented to the manager/init) is invisible to the fallback (documented difference from systemd).
+// The fallback reads the platform's /proc snapshot, shared by every unit within one event-loop turn, so its
+// kill rounds within one call see the same snapshot; later turns (emptiness checks) see fresh ones. The
+// snapshot may still hold a pid reaped during the turn: callers that count live processes re-check each pid
+// (UnitHost.pids); signalling such a pid is a harmless ESRCH.
 // Invariant: only pids of this unit are signalled; pid <= 1 is never signalled.
 import type { KillContext, KillMode } from '../directives/types';
 import type { Platform, ProcInfo } from '../platform/types';
@@ -31,10 +35,11 @@ export function unitPids(p: Platform, u: UnitProcesses): number[] {
   if (u.cgroup) {
     for (const pid of p.cgroupPids(u.cgroup)) set.add(pid);
     for (const pid of [u.mainPid, u.controlPid]) if (pid && pid > 1 && p.parentPid(pid) !== 0) set.add(pid);
-  } else {
+  } else if (u.sessions.length > 0 || u.mainPid || u.controlPid) {
     const ix = procIndex(p.processes());
     for (const s of u.sessions) if (s > 1) for (const pid of ix.bySid.get(s) ?? []) set.add(pid);
-    for (const pid of [u.mainPid, u.controlPid]) if (pid && ix.live.has(pid)) set.add(pid);
+    // (a main/control pid spawned after the turn's snapshot was taken is not in it yet)
+    for (const pid of [u.mainPid, u.controlPid]) if (pid && (ix.live.has(pid) || p.parentPid(pid) !== 0)) set.add(pid);
     // descendants (catches children that called setsid() while their parent still lives)
     const stack = [...set];
     while (stack.length) {

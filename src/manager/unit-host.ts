@@ -330,7 +330,9 @@ export class UnitHost implements ServiceHost {
 
   /** All live processes of the unit (cgroup, or the session fallback). */
   pids(): number[] {
-    return unitPids(this.mgr.platform, this.procs).filter((pid) => !isZombie(pid));
+    // Each pid re-checked in /proc: the fallback's /proc snapshot is per event-loop turn and may still list
+    // a process reaped since.
+    return unitPids(this.mgr.platform, this.procs).filter(isLive);
   }
 
   hasProcesses(): boolean {
@@ -467,6 +469,14 @@ export function cgroupOfPid(pid: number): string | null {
 }
 
 function basename(p: string): string { const i = p.lastIndexOf('/'); return i >= 0 ? p.slice(i + 1) : p; }
+
+/** /proc/PID exists and is not a zombie. */
+function isLive(pid: number): boolean {
+  try {
+    const t = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return t.charAt(t.lastIndexOf(')') + 2) !== 'Z';
+  } catch { return false; }
+}
 
 function isZombie(pid: number): boolean {
   try {

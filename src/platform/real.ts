@@ -55,7 +55,6 @@ export class RealPlatform implements Platform {
   }
 
   private dispatchExit(pid: number, code: number, signal: number, core: boolean): void {
-    this.procSnap = null;
     if (this.live.delete(pid) && this.live.size === 0) this.n.reaperRef(false);
     const e: ChildExit = signal === 0 ? { pid, code: 'exited', status: code } : { pid, code: core ? 'dumped' : 'killed', status: signal };
     debug('child %d %s %d', pid, e.code, e.status);
@@ -99,11 +98,11 @@ export class RealPlatform implements Platform {
     return this.processes().filter((x) => x.sid === sid).map((x) => x.pid);
   }
   /** Live processes from ONE /proc scan shared by every caller until the event loop turns (1,000 units
-   *  stopping in one turn would otherwise each read all of /proc: O(n²)). The snapshot is dropped on the
-   *  next turn, on every reaped child, and when a child was spawned since it was taken. Callers must not
-   *  modify the returned array. */
+   *  starting or stopping in one turn would otherwise each read all of /proc: O(n²)). Within the turn it
+   *  may still list a process reaped since, and miss one spawned or forked since: whoever needs to know
+   *  whether one given pid is alive reads /proc/PID (as UnitHost.pids does). Callers must not modify it. */
   processes(): ProcInfo[] {
-    if (this.procSnap && this.procSnapLive === this.live.size) return this.procSnap;
+    if (this.procSnap) return this.procSnap;
     const out: ProcInfo[] = [];
     let ents: string[] = [];
     try { ents = fs.readdirSync('/proc'); } catch { return out; }
@@ -114,7 +113,6 @@ export class RealPlatform implements Platform {
       if (st && st[0] !== 'Z') out.push({ pid: Number(e), ppid: Number(st[1]), pgid: Number(st[2]), sid: Number(st[3]) });
     }
     this.procSnap = out;
-    this.procSnapLive = this.live.size;
     if (!this.procSnapDrop) {
       this.procSnapDrop = true;
       setImmediate(() => { this.procSnapDrop = false; this.procSnap = null; });
@@ -122,7 +120,6 @@ export class RealPlatform implements Platform {
     return out;
   }
   private procSnap: ProcInfo[] | null = null;
-  private procSnapLive = -1;
   private procSnapDrop = false;
   parentPid(pid: number): number {
     const st = procStat(pid);
