@@ -33,7 +33,7 @@ export function buildBins(): Bins {
   for (const name of ['benchsvc', 'spawnloop', 'benchinit']) {
     const dst = path.join(dir, name);
     const r = spawnSync('gcc', ['-O2', '-o', dst, path.join(SRC_DIR, `${name}.c`)], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`gcc ${name}.c failed: ${r.stderr}`);
+    if (r.status !== 0) { fs.rmSync(dir, { recursive: true, force: true }); throw new Error(`gcc ${name}.c failed: ${r.stderr}`); }
     out[name] = dst;
   }
   return { dir, svc: out.benchsvc as string, spawnloop: out.spawnloop as string, benchinit: out.benchinit as string };

@@ -1,7 +1,7 @@
 // `tsysd` as a running manager: wires the platform (native addon), the log store, the Manager, the
 // notify socket, the JSON-RPC control server and signal handling; boots the target; on shutdown stops
-// everything in order, sweeps leftovers only when PID 1 of its own PID namespace, and exits with the
-// manager's exit code (see README "Exit codes").
+// everything in order, sweeps leftovers only when PID 1 of its own PID namespace, removes the empty cgroups
+// it created (`--cgroup-name`), and exits with the manager's exit code (see README "Exit codes").
 // Signals (documented choice, see README): SIGTERM and SIGINT → orderly poweroff (systemd's PID 1 would
 // re-exec on SIGTERM; a container runtime means "stop"), SIGRTMIN+3/+4/+5 → halt/poweroff/reboot (= orderly
 // stop in a container), SIGRTMIN+13..+16 → immediate exit, SIGHUP → daemon-reload, a second
@@ -22,7 +22,12 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const container = opts.container === false ? '' : opts.container === true ? (detected || 'container-other') : (detected || (isPid1 ? 'container-other' : ''));
   // ConditionVirtualization= reads the manager's `container=` (as systemd's detect_container does).
   if (container && !process.env.container) process.env.container = container;
-  const out = (line: string): void => { process.stdout.write(`${line}\n`); };
+  // Console lines of one event-loop turn go out in one write (a shutdown of 1,000 units prints 2,000 lines,
+  // and stdout to a file or pipe is a synchronous write per call); flushed on the next turn and at exit.
+  let pending: string[] = [];
+  const flush = (): void => { if (pending.length) { const s = pending.join(''); pending = []; process.stdout.write(s); } };
+  const out = (line: string): void => { if (pending.length === 0) setImmediate(flush); pending.push(`${line}\n`); };
+  process.on('exit', flush);
   const forward = opts.forwardOutput ?? true;
 
   fs.mkdirSync(opts.runtimeDir, { recursive: true, mode: 0o755 });
