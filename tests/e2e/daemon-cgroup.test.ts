@@ -1,13 +1,14 @@
 // e2e: tsysd leaves no cgroup behind. A daemon (PID 1 of its namespace, with --cgroup-name) creates
 // <own cgroup>/<name>/<unit>; on a clean stop it removes its empty unit cgroups and the base itself; when
 // it is SIGKILLed, the harness (helpers/daemon.ts stop()) removes the tree once the namespace is gone.
-// Skipped when this machine has no writable cgroup2 hierarchy.
+// Skipped when this machine has no writable cgroup2 hierarchy. Last, the fallback without cgroups: one stop of
+// many units (their /proc lookups share one snapshot per event-loop turn) still kills each unit's processes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { detectCgroups, cgroupPrune } from '../../src/platform/cgroup';
-import { hasUnshare, startDaemon, testCgroupName, waitFor } from '../helpers/daemon';
+import { hasUnshare, nsPids, startDaemon, testCgroupName, waitFor } from '../helpers/daemon';
 
 const probeName = testCgroupName();
 const cg = detectCgroups(probeName);
@@ -63,4 +64,24 @@ test('SIGKILLed daemon: the harness removes the cgroups it left once its namespa
     await d.stop();
   }
   assert.ok(await waitFor(() => !fs.existsSync(base), 2000), `${base} removed by the harness`);
+});
+
+test('without cgroups (TSYSD_NO_CGROUPS=1) one stop of many units, sharing a /proc snapshot per turn, kills every process', async (t) => {
+  if (!hasUnshare()) { t.skip('unshare --pid is not available'); return; }
+  const n = 12;
+  const many: Record<string, string> = {};
+  for (let i = 0; i < n; i++) many[`m${i}.service`] = '[Service]\nExecStart=/bin/sh -c "sleep 601 & sleep 601 & exec sleep 601"\nTimeoutStopSec=3\n';
+  many['many.target'] = `[Unit]\nWants=${Object.keys(many).join(' ')}\n`;
+  const d = await startDaemon({ units: many, args: ['--target', 'many.target'], env: { TSYSD_NO_CGROUPS: '1' } });
+  try {
+    assert.ok(!fs.existsSync(d.cgroupDir()), 'no cgroup created without cgroup support');
+    assert.ok(await waitFor(() => nsPids(d, /^sleep 601/).length === 3 * n), `got ${nsPids(d, /^sleep 601/).length}`);
+    const names = Array.from({ length: n }, (_, i) => `m${i}.service`);
+    assert.equal((await d.ctl(['stop', ...names])).code, 0);
+    assert.deepEqual(nsPids(d, /^sleep 601/), []);
+    const r = await d.ctl(['show', '-p', 'Result', '--value', ...names]);
+    assert.deepEqual(r.stdout.trim().split(/\s+/), names.map(() => 'success'), 'stopped by SIGTERM, not by the stop timeout');
+  } finally {
+    await d.stop();
+  }
 });
