@@ -645,11 +645,14 @@ export class Manager implements SocketManager {
     this.console(`tsysd: ${why}: stopping all units.`);
     for (const j of this.engine.listJobs()) if (j.type !== 'stop') this.engine.cancelJob(j.id);
     // Install every stop job before any runs, so the run queue orders them all (reverse of start order).
+    // Every unit that is not stopped gets its own stop job, so the stop propagation to units that require it
+    // would only rebuild (and re-verify) the same jobs once per unit: 'ignore-requirements' skips that and
+    // keeps the ordering (After=/Before=) between the jobs.
     this.engine.hold = true;
     try {
       for (const rt of [...this.runtimes.values()]) {
         if (isInactiveOrFailedState(rt.machine.activeState())) continue;
-        const r = this.engine.enqueue(rt.id, 'stop', 'replace');
+        const r = this.engine.enqueue(rt.id, 'stop', 'ignore-requirements');
         if (!r.ok) this.unitLog(rt.id, 'warning', `Failed to stop: ${r.message}`);
       }
     } finally {
