@@ -11,11 +11,15 @@
 //   stop:  stop request → every service wrote its "D" event AND the supervisor exited.
 // Invariants: every process it starts lives in that namespace or is the unshare process itself; cleanup
 // SIGKILLs the namespace's PID 1 (the kernel then kills the rest) and the unshare process, by pid, always
-// (finally), and removes the work dir. It never signals anything it did not start.
+// (finally), and removes the work dir. It never signals anything it did not start. A supervisor that makes
+// cgroups below ours names its directory (`Launch.cgroupName`); once the namespace is gone the harness
+// removes that tree (rmdir of empty directories only), whether or not the supervisor could.
+import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { cgroupPrune, ownCgroupDir } from '../../src/platform/cgroup';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const SRC_DIR = path.join(ROOT, 'bench', 'baselines');
@@ -29,7 +33,7 @@ export function buildBins(): Bins {
   for (const name of ['benchsvc', 'spawnloop', 'benchinit']) {
     const dst = path.join(dir, name);
     const r = spawnSync('gcc', ['-O2', '-o', dst, path.join(SRC_DIR, `${name}.c`)], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`gcc ${name}.c failed: ${r.stderr}`);
+    if (r.status !== 0) { fs.rmSync(dir, { recursive: true, force: true }); throw new Error(`gcc ${name}.c failed: ${r.stderr}`); }
     out[name] = dst;
   }
   return { dir, svc: out.benchsvc as string, spawnloop: out.spawnloop as string, benchinit: out.benchinit as string };
@@ -43,6 +47,22 @@ export interface Launch {
   env?: Record<string, string>;
   /** optional readiness probe (resolves with hrtime ns when the manager says the boot is done) */
   probe?: (abort: AbortSignal) => Promise<bigint | null>;
+  /** Name of the cgroup directory the supervisor creates below its own (= our) cgroup, if any. */
+  cgroupName?: string;
+}
+
+/** A fresh cgroup directory name for one supervisor run. */
+export function benchCgroupName(system: string): string {
+  return `tsysd-bench-${system}-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
+
+/** rmdir the (empty) cgroup tree `name` below our own cgroup; retried briefly, since the kernel may report
+ *  it populated for a moment after the namespace's last process was reaped. */
+async function removeCgroup(name: string): Promise<void> {
+  const o = ownCgroupDir();
+  if (!('dir' in o)) return;
+  const dir = path.join(o.dir, name);
+  for (let i = 0; i < 40 && !cgroupPrune(dir); i++) await sleep(25);
 }
 
 export interface SystemDef {
@@ -167,9 +187,11 @@ export async function runOne(sys: SystemDef, bins: Bins, n: number, timeoutS: nu
   const ev = new Events(work.fifo);
   let proc: ChildProcess | null = null;
   let nsInit = 0;
+  let cgroupName = '';
   const abort = new AbortController();
   try {
     const launch = sys.prepare(work, n);
+    cgroupName = launch.cgroupName ?? '';
     const argv = launch.pid1 ? launch.argv : [bins.benchinit, work.fifo, ...launch.argv];
     const logFd = fs.openSync(path.join(dir, 'supervisor.log'), 'a');
     let exitTs: bigint | null = null;
@@ -193,7 +215,9 @@ export async function runOne(sys: SystemDef, bins: Bins, n: number, timeoutS: nu
     if (ev.up.size >= n) res.startS = sec(t0, Events.max(ev.up));
     else res.note = allUp ? `supervisor exited early with ${ev.up.size}/${n} up` : `timeout: ${ev.up.size}/${n} up`;
     if (probe) {
-      const t = await Promise.race([probe, sleep(timeoutS * 1000).then(() => null)]);
+      let timer: NodeJS.Timeout | undefined;
+      const t = await Promise.race([probe, new Promise<null>((r) => { timer = setTimeout(() => r(null), timeoutS * 1000); })]);
+      clearTimeout(timer);   // a pending timer would keep bench/boot alive for `timeoutS` after the last run
       if (t !== null) res.readyS = sec(t0, t);
       else res.note += (res.note ? '; ' : '') + 'no ready report';
     }
@@ -249,6 +273,7 @@ export async function runOne(sys: SystemDef, bins: Bins, n: number, timeoutS: nu
       await Promise.race([gone, sleep(3000)]);
     }
     ev.close();
+    if (cgroupName && proc && (proc.exitCode !== null || proc.signalCode !== null)) await removeCgroup(cgroupName);
     fs.rmSync(dir, { recursive: true, force: true });
   }
   return res;

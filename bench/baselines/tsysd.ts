@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { ROOT, sleep, type SystemDef, type Work } from './harness';
+import { benchCgroupName, ROOT, sleep, type SystemDef, type Work } from './harness';
 
 // TSYSD_BENCH_ROOT: a snapshot of the project (dist/src, build/Release, node_modules, package.json) to run
 // instead of the working tree, so a concurrent `tsc` in a shared tree cannot change the code mid-run.
@@ -80,10 +80,12 @@ function variant(dag: boolean, notify: boolean): SystemDef {
       const units = path.join(work.dir, 'units');
       generateUnits(units, n, { dag, notify, svc: work.bins.svc, fifo: work.fifo });
       const sock = path.join(work.dir, 'run', 'control.sock');
+      const cgroupName = benchCgroupName('tsysd');
       return {
         argv: [process.execPath, ...nodeArgs(), TSYSD, '--system', '--container', '--unit-path', units, '--target', 'bench.target',
-          '--control-socket', sock, '--runtime-dir', path.join(work.dir, 'run'), '--no-forward-output', '--log-level', 'warning'],
+          '--control-socket', sock, '--runtime-dir', path.join(work.dir, 'run'), '--no-forward-output', '--log-level', 'warning', '--cgroup-name', cgroupName],
         pid1: true,
+        cgroupName,
         env: { DEBUG: '' },
         probe: (abort) => pollRunning(sock, abort),
       };

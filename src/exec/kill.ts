@@ -6,9 +6,13 @@
 // sessions (each spawned process leads its own session; a Type=forking main pid adds its session) + all
 // their descendants by parent pid. A process that calls setsid() AND whose parent already exited (so it
 // was re-parented to the manager/init) is invisible to the fallback (documented difference from systemd).
+// The fallback reads the platform's /proc snapshot, shared by every unit within one event-loop turn, so its
+// kill rounds within one call see the same snapshot; later turns (emptiness checks) see fresh ones. The
+// snapshot may still hold a pid reaped during the turn: callers that count live processes re-check each pid
+// (UnitHost.pids); signalling such a pid is a harmless ESRCH.
 // Invariant: only pids of this unit are signalled; pid <= 1 is never signalled.
 import type { KillContext, KillMode } from '../directives/types';
-import type { Platform } from '../platform/types';
+import type { Platform, ProcInfo } from '../platform/types';
 
 export const SIGHUP = 1;
 export const SIGKILL = 9;
@@ -31,22 +35,37 @@ export function unitPids(p: Platform, u: UnitProcesses): number[] {
   if (u.cgroup) {
     for (const pid of p.cgroupPids(u.cgroup)) set.add(pid);
     for (const pid of [u.mainPid, u.controlPid]) if (pid && pid > 1 && p.parentPid(pid) !== 0) set.add(pid);
-  } else {
-    const procs = p.processes();
-    const sids = new Set(u.sessions.filter((s) => s > 1));
-    for (const pr of procs) if (sids.has(pr.sid)) set.add(pr.pid);
-    for (const pid of [u.mainPid, u.controlPid]) if (pid && procs.some((x) => x.pid === pid)) set.add(pid);
+  } else if (u.sessions.length > 0 || u.mainPid || u.controlPid) {
+    const ix = procIndex(p.processes());
+    for (const s of u.sessions) if (s > 1) for (const pid of ix.bySid.get(s) ?? []) set.add(pid);
+    // (a main/control pid spawned after the turn's snapshot was taken is not in it yet)
+    for (const pid of [u.mainPid, u.controlPid]) if (pid && (ix.live.has(pid) || p.parentPid(pid) !== 0)) set.add(pid);
     // descendants (catches children that called setsid() while their parent still lives)
-    const kids = new Map<number, number[]>();
-    for (const pr of procs) { const l = kids.get(pr.ppid); if (l) l.push(pr.pid); else kids.set(pr.ppid, [pr.pid]); }
     const stack = [...set];
     while (stack.length) {
       const x = stack.pop() as number;
-      for (const c of kids.get(x) ?? []) if (!set.has(c)) { set.add(c); stack.push(c); }
+      for (const c of ix.kids.get(x) ?? []) if (!set.has(c)) { set.add(c); stack.push(c); }
     }
   }
   set.delete(p.pid());
   return [...set].filter((x) => x > 1);
+}
+
+interface ProcIndex { live: Set<number>; bySid: Map<number, number[]>; kids: Map<number, number[]> }
+/** Lookup tables over one /proc snapshot, built once per snapshot (the platform hands every caller of the
+ *  same event-loop turn the same array), so each unit costs O(its own processes), not O(all processes). */
+const indexes = new WeakMap<readonly ProcInfo[], ProcIndex>();
+function procIndex(procs: readonly ProcInfo[]): ProcIndex {
+  let ix = indexes.get(procs);
+  if (ix) return ix;
+  ix = { live: new Set(), bySid: new Map(), kids: new Map() };
+  for (const pr of procs) {
+    ix.live.add(pr.pid);
+    const s = ix.bySid.get(pr.sid); if (s) s.push(pr.pid); else ix.bySid.set(pr.sid, [pr.pid]);
+    const k = ix.kids.get(pr.ppid); if (k) k.push(pr.pid); else ix.kids.set(pr.ppid, [pr.pid]);
+  }
+  indexes.set(procs, ix);
+  return ix;
 }
 
 function signalOne(p: Platform, pid: number, sig: number, sendSighup: boolean, done: Set<number>): void {

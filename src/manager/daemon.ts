@@ -1,7 +1,7 @@
 // `tsysd` as a running manager: wires the platform (native addon), the log store, the Manager, the
 // notify socket, the JSON-RPC control server and signal handling; boots the target; on shutdown stops
-// everything in order, sweeps leftovers only when PID 1 of its own PID namespace, and exits with the
-// manager's exit code (see README "Exit codes").
+// everything in order, sweeps leftovers only when PID 1 of its own PID namespace, removes the empty cgroups
+// it created (`--cgroup-name`), and exits with the manager's exit code (see README "Exit codes").
 // Signals (documented choice, see README): SIGTERM and SIGINT → orderly poweroff (systemd's PID 1 would
 // re-exec on SIGTERM; a container runtime means "stop"), SIGRTMIN+3/+4/+5 → halt/poweroff/reboot (= orderly
 // stop in a container), SIGRTMIN+13..+16 → immediate exit, SIGHUP → daemon-reload, a second
@@ -22,14 +22,19 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const container = opts.container === false ? '' : opts.container === true ? (detected || 'container-other') : (detected || (isPid1 ? 'container-other' : ''));
   // ConditionVirtualization= reads the manager's `container=` (as systemd's detect_container does).
   if (container && !process.env.container) process.env.container = container;
-  const out = (line: string): void => { process.stdout.write(`${line}\n`); };
+  // Console lines of one event-loop turn go out in one write (a shutdown of 1,000 units prints 2,000 lines,
+  // and stdout to a file or pipe is a synchronous write per call); flushed on the next turn and at exit.
+  let pending: string[] = [];
+  const flush = (): void => { if (pending.length) { const s = pending.join(''); pending = []; process.stdout.write(s); } };
+  const out = (line: string): void => { if (pending.length === 0) setImmediate(flush); pending.push(`${line}\n`); };
+  process.on('exit', flush);
   const forward = opts.forwardOutput ?? true;
 
   fs.mkdirSync(opts.runtimeDir, { recursive: true, mode: 0o755 });
   const claim = await claimControlSocket(opts.controlSocket);
   if (!claim.ok) { process.stderr.write(`tsysd: ${claim.error}\n`); return 1; }
 
-  const platform = createRealPlatform();
+  const platform = createRealPlatform(opts.cgroupName ? { cgroupBaseName: opts.cgroupName } : {});
   if (!isPid1) platform.setSubreaper(true);
 
   const logs = new LogStore({
@@ -78,6 +83,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   if (health) await health.close().catch(() => undefined);
   try { fs.unlinkSync(opts.controlSocket); } catch { /* gone */ }
   if (isPid1) await finalSweep(platform);
+  // The units' empty cgroups and the base directory (also done by the platform's exit hook on other paths).
+  platform.cgroupCleanup();
   logs.close();
   out(`tsysd: exiting with status ${code}.`);
   process.exit(code);

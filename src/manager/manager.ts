@@ -240,7 +240,7 @@ export class Manager implements SocketManager {
       // Only units waiting for their last process can be waiting on an orphan's exit (the exits of their own
       // main/control processes are delivered directly).
       for (const rt of this.runtimes.values()) {
-        if (!rt.host.mayHaveProcesses) continue;
+        if (!rt.host.mayHaveProcesses || rt.host.awaitsOwnExit()) continue;
         const a = rt.machine.activeState();
         if (a === 'deactivating' || a === 'activating') rt.host.checkEmpty();
       }
@@ -490,8 +490,13 @@ export class Manager implements SocketManager {
         });
       }
     }
-    if (this.shuttingDown) this.defer(() => this.checkShutdownDone());
+    if (this.shuttingDown && !this.shutdownCheckQueued) {
+      // One check per burst of stopped units (each check looks at every runtime).
+      this.shutdownCheckQueued = true;
+      this.defer(() => { this.shutdownCheckQueued = false; this.checkShutdownDone(); });
+    }
   }
+  private shutdownCheckQueued = false;
 
   // ---- events ---------------------------------------------------------------------------------------
   onEvent(listener: (e: RpcEvent) => void): () => void {
@@ -640,11 +645,14 @@ export class Manager implements SocketManager {
     this.console(`tsysd: ${why}: stopping all units.`);
     for (const j of this.engine.listJobs()) if (j.type !== 'stop') this.engine.cancelJob(j.id);
     // Install every stop job before any runs, so the run queue orders them all (reverse of start order).
+    // Every unit that is not stopped gets its own stop job, so the stop propagation to units that require it
+    // would only rebuild (and re-verify) the same jobs once per unit: 'ignore-requirements' skips that and
+    // keeps the ordering (After=/Before=) between the jobs.
     this.engine.hold = true;
     try {
       for (const rt of [...this.runtimes.values()]) {
         if (isInactiveOrFailedState(rt.machine.activeState())) continue;
-        const r = this.engine.enqueue(rt.id, 'stop', 'replace');
+        const r = this.engine.enqueue(rt.id, 'stop', 'ignore-requirements');
         if (!r.ok) this.unitLog(rt.id, 'warning', `Failed to stop: ${r.message}`);
       }
     } finally {
@@ -672,10 +680,26 @@ export class Manager implements SocketManager {
 
   private checkShutdownDone(): void {
     if (!this.shuttingDown) return;
-    const busy = [...this.runtimes.values()].some((rt) => !isInactiveOrFailedState(rt.machine.activeState()));
-    if (busy || this.engine.hasJobOfType('stop')) return;
+    if (this.anyBusy() || this.engine.hasJobOfType('stop')) return;
     this.finalExit(this.exitCode);
   }
+
+  /** Some unit is not inactive/failed yet. Called after every unit that stops during the shutdown: the scan
+   *  resumes at the unit found busy last time (units seldom leave the stopped states during a shutdown), and
+   *  "none busy" is only answered after a full pass, so 1,000 units stopping cost O(n), not O(n²). */
+  private anyBusy(): boolean {
+    if (this.busyScan.length !== this.runtimes.size) { this.busyScan = [...this.runtimes.values()]; this.busyCursor = 0; }
+    const list = this.busyScan;
+    for (let k = 0; k < list.length; k++) {
+      const i = (this.busyCursor + k) % list.length;
+      const rt = list[i] as UnitRuntime;
+      if (this.runtimes.get(rt.id) !== rt) { this.busyScan = []; return this.anyBusy(); }   // replaced meanwhile
+      if (!isInactiveOrFailedState(rt.machine.activeState())) { this.busyCursor = i; return true; }
+    }
+    return false;
+  }
+  private busyScan: UnitRuntime[] = [];
+  private busyCursor = 0;
 
   /** Close everything we own, sweep leftovers when PID 1 of our own namespace, and resolve `exited`. */
   finalExit(code: number): void {

@@ -1,5 +1,6 @@
 // Daemon command line: `tsysd [--system|--user] [--unit-path DIR]... [--target UNIT] [--control-socket PATH]
-// [--runtime-dir DIR] [--log-dir DIR] [--log-level LEVEL] [--container|--no-container] [--health-listen ADDR]`.
+// [--runtime-dir DIR] [--log-dir DIR] [--log-level LEVEL] [--container|--no-container] [--health-listen ADDR]
+// [--cgroup-name NAME]`.
 // Pure: takes argv, env, uid and returns options or an error string. Defaults follow systemd's system and
 // user managers, with tsysd's runtime state under /run/tsysd (system) or $XDG_RUNTIME_DIR/tsysd (user).
 export interface DaemonOptions {
@@ -13,6 +14,7 @@ export interface DaemonOptions {
   container: boolean | null;    // null → auto-detect
   healthListen: string;         // '' → off
   forwardOutput: boolean | null;// print service output on stdout prefixed with the unit (null → when PID 1)
+  cgroupName: string;           // directory below the manager's own cgroup for unit cgroups ('' → tsysd-<pid>-<rand>)
 }
 
 export type ParseResult = { ok: true; options: DaemonOptions } | { ok: false; error: string } | { ok: true; help: true };
@@ -34,6 +36,8 @@ Manager options:
   --container / --no-container   force container mode on/off (default: auto-detect)
   --health-listen ADDR       serve GET /healthz on ADDR (host:port)
   --forward-output / --no-forward-output  print service output on stdout with a unit prefix
+  --cgroup-name NAME         cgroup directory created below the manager's own cgroup for the units'
+                             cgroups (default tsysd-<pid>-<random>; removed again on exit)
 `;
 
 export function userRuntimeBase(env: Record<string, string | undefined>, uid: number): string {
@@ -51,6 +55,7 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
   let container: boolean | null = null;
   let healthListen = '';
   let forwardOutput: boolean | null = null;
+  let cgroupName = '';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const eq = a.indexOf('=');
@@ -72,7 +77,7 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
       case '--forward-output': forwardOutput = true; break;
       case '--no-forward-output': forwardOutput = false; break;
       case '--unit-path': case '--target': case '--control-socket': case '--runtime-dir': case '--log-dir':
-      case '--log-level': case '--health-listen': {
+      case '--log-level': case '--health-listen': case '--cgroup-name': {
         const v = value();
         if (v === null || v === '') return { ok: false, error: `option ${name} needs a value` };
         if (name === '--unit-path') unitPaths.push(v);
@@ -81,6 +86,10 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
         else if (name === '--runtime-dir') runtimeDir = v;
         else if (name === '--log-dir') logDir = v;
         else if (name === '--health-listen') healthListen = v;
+        else if (name === '--cgroup-name') {
+          if (v.includes('/') || v.startsWith('.') || v.startsWith('cgroup.')) return { ok: false, error: `invalid cgroup name '${v}' (one path component, not starting with '.' or 'cgroup.')` };
+          cgroupName = v;
+        }
         else {
           if (v !== 'debug' && v !== 'info' && v !== 'notice' && v !== 'warning' && v !== 'err') {
             return { ok: false, error: `invalid log level '${v}' (debug, info, notice, warning, err)` };
@@ -99,7 +108,7 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
   if (!controlSocket) controlSocket = `${runtimeDir}/control.sock`;
   return {
     ok: true,
-    options: { userMode: um, unitPaths, target, controlSocket, runtimeDir, logDir, logLevel, container, healthListen, forwardOutput },
+    options: { userMode: um, unitPaths, target, controlSocket, runtimeDir, logDir, logLevel, container, healthListen, forwardOutput, cgroupName },
   };
 }
 

@@ -240,6 +240,7 @@ export class UnitHost implements ServiceHost {
       const pp = p.pipe(false, false);
       if (Array.isArray(pp)) { prep.req.idleFd = pp[0]; idleWrite = pp[1]; }
     }
+    this.cgroupSeenEmpty = false;
     const res = p.spawn(prep.req, onOutcome);
     closeChildEnds(p, stdio);
     if (prep.req.idleFd !== undefined && prep.req.idleFd >= 0) p.close(prep.req.idleFd);
@@ -332,6 +333,9 @@ export class UnitHost implements ServiceHost {
     const skip = new Set(exclude);
     let n = 0;
     if (this.procs.cgroup) {
+      // After the main and control processes are gone (the final steps of a stop) the cgroup is usually
+      // empty: one read of cgroup.events instead of listing the tree and writing cgroup.kill.
+      if (exclude.length === 0 && this.cgroupEmpty()) return 0;
       const pids = p.cgroupKill(this.procs.cgroup, sig, exclude);
       if (sigcont && sig !== 9 && sig !== 18) for (const x of pids) p.kill(x, 18);
       return pids.length;
@@ -351,11 +355,37 @@ export class UnitHost implements ServiceHost {
 
   /** All live processes of the unit (cgroup, or the session fallback). */
   pids(): number[] {
-    return unitPids(this.mgr.platform, this.procs).filter((pid) => !isZombie(pid));
+    // Each pid re-checked in /proc: the fallback's /proc snapshot is per event-loop turn and may still list
+    // a process reaped since.
+    return unitPids(this.mgr.platform, this.procs).filter(isLive);
   }
 
-  /** Known empty (never spawned, or reported empty since) needs no cgroup walk or /proc scan. */
-  hasProcesses(): boolean { return this.mayHaveProcesses && this.pids().length > 0; }
+  /** Known empty (never spawned, or reported empty since) needs no cgroup read or /proc scan. */
+  hasProcesses(): boolean {
+    if (!this.mayHaveProcesses) return false;
+    if (!this.procs.cgroup) return this.pids().length > 0;
+    // cgroup.events, plus main/control pids (they may live outside the cgroup, e.g. from a PIDFile=).
+    if (!this.cgroupEmpty()) return true;
+    for (const pid of [this.procs.mainPid, this.procs.controlPid]) if (pid && pid > 1 && this.pidAlive(pid)) return true;
+    return false;
+  }
+
+  /** The unit's cgroup has no live process. Sticky until the next spawn: nothing enters an empty cgroup
+   *  except a process we spawn into it (the addon starts it there, or it joins before exec). */
+  private cgroupEmpty(): boolean {
+    if (this.cgroupSeenEmpty) return true;
+    if (!this.mgr.platform.cgroupIsEmpty(this.procs.cgroup)) return false;
+    this.cgroupSeenEmpty = true;
+    return true;
+  }
+  private cgroupSeenEmpty = false;
+
+  /** A process this host spawned as main or control process is not reaped yet: its exit (delivered to
+   *  childExited) will run checkEmpty, so a manager-wide emptiness check can skip this unit. */
+  awaitsOwnExit(): boolean {
+    const { mainPid, controlPid } = this.procs;
+    return (mainPid !== null && this.spawned.has(mainPid)) || (controlPid !== null && this.spawned.has(controlPid));
+  }
 
   pidAlive(pid: number): boolean { return pid > 0 && this.mgr.platform.parentPid(pid) !== 0 && !isZombie(pid); }
 
@@ -451,7 +481,8 @@ export class UnitHost implements ServiceHost {
     this.busUnwatch = null;
     for (const k of [...this.timers.keys()]) this.clearTimer(k);
     for (const [fd, id] of this.fdPolls) { this.mgr.platform.unpollFd(id); this.fdPolls.delete(fd); }
-    if (this.procs.cgroup && this.mgr.platform.cgroupIsEmpty(this.procs.cgroup)) this.mgr.platform.cgroupRemove(this.procs.cgroup);
+    // rmdir fails (EBUSY) while processes are left: then the cgroup stays, as systemd leaves it.
+    if (this.procs.cgroup) this.mgr.platform.cgroupRemove(this.procs.cgroup);
   }
 }
 
@@ -465,6 +496,14 @@ export function cgroupOfPid(pid: number): string | null {
 }
 
 function basename(p: string): string { const i = p.lastIndexOf('/'); return i >= 0 ? p.slice(i + 1) : p; }
+
+/** /proc/PID exists and is not a zombie. */
+function isLive(pid: number): boolean {
+  try {
+    const t = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return t.charAt(t.lastIndexOf(')') + 2) !== 'Z';
+  } catch { return false; }
+}
 
 function isZombie(pid: number): boolean {
   try {

@@ -12,6 +12,21 @@ function readText(p: string): string | null {
   try { return fs.readFileSync(p, 'utf8'); } catch { return null; }
 }
 
+const buf = Buffer.alloc(4096);
+/** open/read/close into a shared buffer: cgroup files are small and this is on the stop path of every
+ *  unit (readFileSync also fstat()s and allocates per call). */
+function readSmall(p: string): string | null {
+  let fd: number;
+  try { fd = fs.openSync(p, 'r'); } catch { return null; }
+  try {
+    let n = fs.readSync(fd, buf, 0, buf.length, null);
+    if (n < buf.length) return buf.toString('latin1', 0, n);
+    const parts = [Buffer.from(buf.subarray(0, n))];
+    while ((n = fs.readSync(fd, buf, 0, buf.length, null)) > 0) parts.push(Buffer.from(buf.subarray(0, n)));
+    return Buffer.concat(parts).toString('latin1');
+  } catch { return null; } finally { fs.closeSync(fd); }
+}
+
 /** The manager's own cgroup v2 path (from /proc/self/cgroup line "0::/path"), or null. */
 export function ownCgroupPath(): string | null {
   const t = readText('/proc/self/cgroup');
@@ -37,21 +52,34 @@ export function cgroup2Mount(): { mount: string; root: string; readOnly: boolean
   return null;
 }
 
+/** The manager's own cgroup directory on the cgroup2 mount (nothing is created), or why there is none. */
+export function ownCgroupDir(): { dir: string; mount: string } | { reason: string; mount: string } {
+  const m = cgroup2Mount();
+  if (!m) return { reason: 'no cgroup2 filesystem mounted', mount: '' };
+  if (m.readOnly) return { reason: 'cgroup2 is mounted read-only', mount: m.mount };
+  const own = ownCgroupPath();
+  if (own === null) return { reason: 'no cgroup v2 entry in /proc/self/cgroup', mount: m.mount };
+  let rel = own;
+  if (m.root !== '/') {
+    if (!own.startsWith(m.root)) return { reason: `own cgroup ${own} is outside the mounted subtree ${m.root}`, mount: m.mount };
+    rel = own.slice(m.root.length) || '/';
+  }
+  return { dir: path.join(m.mount, rel), mount: m.mount };
+}
+
+/** A valid name for a cgroup directory tsysd creates (base name or unit name). */
+export function validCgroupName(name: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && !name.includes('/') && !name.startsWith('cgroup.') && !name.startsWith('.');
+}
+
 export function detectCgroups(baseName: string): CgroupSupport {
   const no = (reason: string, mount = ''): CgroupSupport => ({ available: false, mount, base: '', reason });
   if (process.env['TSYSD_NO_CGROUPS']) return no('disabled by TSYSD_NO_CGROUPS');
-  const m = cgroup2Mount();
-  if (!m) return no('no cgroup2 filesystem mounted');
-  if (m.readOnly) return no('cgroup2 is mounted read-only', m.mount);
-  const own = ownCgroupPath();
-  if (own === null) return no('no cgroup v2 entry in /proc/self/cgroup', m.mount);
-  let rel = own;
-  if (m.root !== '/') {
-    if (!own.startsWith(m.root)) return no(`own cgroup ${own} is outside the mounted subtree ${m.root}`, m.mount);
-    rel = own.slice(m.root.length) || '/';
-  }
-  const ownDir = path.join(m.mount, rel);
-  if (!fs.existsSync(path.join(ownDir, 'cgroup.procs'))) return no(`own cgroup ${ownDir} is not visible`, m.mount);
+  if (!validCgroupName(baseName)) return no(`invalid cgroup name '${baseName}'`);
+  const o = ownCgroupDir();
+  if ('reason' in o) return no(o.reason, o.mount);
+  const ownDir = o.dir;
+  if (!fs.existsSync(path.join(ownDir, 'cgroup.procs'))) return no(`own cgroup ${ownDir} is not visible`, o.mount);
   const base = path.join(ownDir, baseName);
   try {
     fs.mkdirSync(base, { recursive: true });
@@ -59,17 +87,27 @@ export function detectCgroups(baseName: string): CgroupSupport {
     fs.mkdirSync(probe);
     const procsWritable = (() => { try { fs.accessSync(path.join(probe, 'cgroup.procs'), fs.constants.W_OK); return true; } catch { return false; } })();
     fs.rmdirSync(probe);
-    if (!procsWritable) return no(`cgroup.procs below ${base} is not writable`, m.mount);
+    if (!procsWritable) { cgroupPrune(base); return no(`cgroup.procs below ${base} is not writable`, o.mount); }
   } catch (e) {
-    return no(`cannot create cgroups below ${ownDir}: ${(e as Error).message}`, m.mount);
+    cgroupPrune(base);
+    return no(`cannot create cgroups below ${ownDir}: ${(e as Error).message}`, o.mount);
   }
-  return { available: true, mount: m.mount, base, reason: '' };
+  return { available: true, mount: o.mount, base, reason: '' };
+}
+
+/** rmdir every EMPTY cgroup directory of the tree at `dir`, bottom-up; populated ones (and their parents)
+ *  stay. Never touches a process. Returns true when `dir` is gone (or was never there). */
+export function cgroupPrune(dir: string): boolean {
+  let ents: fs.Dirent[];
+  try { ents = fs.readdirSync(dir, { withFileTypes: true }); } catch (e) { return (e as NodeJS.ErrnoException).code === 'ENOENT'; }
+  for (const e of ents) if (e.isDirectory()) cgroupPrune(path.join(dir, e.name));
+  try { fs.rmdirSync(dir); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'ENOENT'; }
 }
 
 export function cgroupPids(dir: string): number[] {
   const out: number[] = [];
   const walk = (d: string): void => {
-    const t = readText(path.join(d, 'cgroup.procs'));
+    const t = readSmall(path.join(d, 'cgroup.procs'));
     if (t) for (const l of t.split('\n')) if (l) out.push(Number(l));
     let ents: fs.Dirent[] = [];
     try { ents = fs.readdirSync(d, { withFileTypes: true }); } catch { return; }
@@ -79,18 +117,26 @@ export function cgroupPids(dir: string): number[] {
   return out;
 }
 
+/** No live process in the cgroup or below it (cgroup.events "populated 0"; zombies do not count). */
 export function cgroupIsEmpty(dir: string): boolean {
-  const t = readText(path.join(dir, 'cgroup.events'));
+  const t = readSmall(path.join(dir, 'cgroup.events'));
   if (t === null) return !fs.existsSync(dir) || cgroupPids(dir).length === 0;
   return /^populated 0$/m.test(t);
 }
 
+/** cgroup.kill (Linux 5.14) is a property of the kernel: probed once. */
+let cgroupKillFile: boolean | null = null;
+
 /** Signal every process of the cgroup; repeats until no new pid shows up (like systemd's cg_kill). */
 export function cgroupKill(dir: string, signal: number, kill: (pid: number, sig: number) => number, exclude: readonly number[] = []): number[] {
   const done = new Set<number>(exclude);
-  if (signal === 9 && fs.existsSync(path.join(dir, 'cgroup.kill'))) {
-    const pids = cgroupPids(dir);
-    try { fs.writeFileSync(path.join(dir, 'cgroup.kill'), '1'); return pids; } catch { /* fall through */ }
+  if (signal === 9) {
+    if (cgroupKillFile === null) cgroupKillFile = fs.existsSync(path.join(dir, 'cgroup.kill'));
+    if (cgroupKillFile) {
+      const pids = cgroupPids(dir);
+      if (pids.length === 0) return pids;
+      try { fs.writeFileSync(path.join(dir, 'cgroup.kill'), '1'); return pids; } catch { /* fall through */ }
+    }
   }
   for (let round = 0; round < 16; round++) {
     let fresh = 0;
@@ -106,7 +152,14 @@ export function cgroupKill(dir: string, signal: number, kill: (pid: number, sig:
   return [...done];
 }
 
+/** rmdir the cgroup and the cgroups below it; fails (EBUSY) while any of them is populated. 0 or -errno. */
 export function cgroupRemove(dir: string): number {
+  // One rmdir in the common case (no child cgroup); EBUSY means populated OR child cgroups: then recurse.
+  try { fs.rmdirSync(dir); return 0; } catch (e) {
+    const c = (e as NodeJS.ErrnoException).code;
+    if (c === 'ENOENT') return 0;
+    if (c !== 'EBUSY' && c !== 'ENOTEMPTY') return (e as NodeJS.ErrnoException).errno ?? -5;
+  }
   try {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) cgroupRemove(path.join(dir, e.name));
     fs.rmdirSync(dir);

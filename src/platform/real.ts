@@ -8,7 +8,7 @@ import createDebug from 'debug';
 import { loadNative, type NativeAddon } from './native';
 import { helperArgv, decodeOutcome, directPlan } from './helper-args';
 import { openListen } from './socket';
-import { detectCgroups, cgroupPids, cgroupIsEmpty, cgroupKill, cgroupRemove } from './cgroup';
+import { detectCgroups, cgroupPids, cgroupIsEmpty, cgroupKill, cgroupPrune, cgroupRemove } from './cgroup';
 import type {
   CgroupSupport, ChildExit, ExecOutcome, FdResult, ListenOptions, NotifyDatagram, PeerCred, Platform, ProcInfo,
   SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId,
@@ -117,27 +117,32 @@ export class RealPlatform implements Platform {
 
   sessionPids(sid: number): number[] {
     if (sid <= 1) return [];
-    const out: number[] = [];
-    let ents: string[] = [];
-    try { ents = fs.readdirSync('/proc'); } catch { return out; }
-    for (const e of ents) {
-      if (!/^\d+$/.test(e)) continue;
-      const st = procStat(Number(e));
-      if (st && Number(st[3]) === sid && st[0] !== 'Z') out.push(Number(e));
-    }
-    return out;
+    return this.processes().filter((x) => x.sid === sid).map((x) => x.pid);
   }
+  /** Live processes from ONE /proc scan shared by every caller until the event loop turns (1,000 units
+   *  starting or stopping in one turn would otherwise each read all of /proc: O(n²)). Within the turn it
+   *  may still list a process reaped since, and miss one spawned or forked since: whoever needs to know
+   *  whether one given pid is alive reads /proc/PID (as UnitHost.pids does). Callers must not modify it. */
   processes(): ProcInfo[] {
+    if (this.procSnap) return this.procSnap;
     const out: ProcInfo[] = [];
     let ents: string[] = [];
     try { ents = fs.readdirSync('/proc'); } catch { return out; }
     for (const e of ents) {
-      if (!/^\d+$/.test(e)) continue;
+      const c = e.charCodeAt(0);
+      if (c < 48 || c > 57) continue;
       const st = procStat(Number(e));
       if (st && st[0] !== 'Z') out.push({ pid: Number(e), ppid: Number(st[1]), pgid: Number(st[2]), sid: Number(st[3]) });
     }
+    this.procSnap = out;
+    if (!this.procSnapDrop) {
+      this.procSnapDrop = true;
+      setImmediate(() => { this.procSnapDrop = false; this.procSnap = null; });
+    }
     return out;
   }
+  private procSnap: ProcInfo[] | null = null;
+  private procSnapDrop = false;
   parentPid(pid: number): number {
     const st = procStat(pid);
     return st ? Number(st[1]) : 0;
@@ -147,8 +152,18 @@ export class RealPlatform implements Platform {
     if (!this.cg) {
       this.cg = detectCgroups(this.cgroupBaseName);
       debug('cgroups: %o', this.cg);
+      // Whatever way the process ends (exit N, a fatal error), the empty cgroups it created go with it.
+      if (this.cg.available) process.once('exit', () => this.cgroupCleanup());
     }
     return this.cg;
+  }
+  /** Remove the empty unit cgroups this process created, then its base directory (populated ones stay).
+   *  Returns true when the base is gone. Also runs on process exit. */
+  cgroupCleanup(): boolean {
+    if (!this.cg?.available) return true;
+    const gone = cgroupPrune(this.cg.base);
+    debug('cgroup cleanup of %s: %s', this.cg.base, gone ? 'removed' : 'still populated');
+    return gone;
   }
   cgroupCreate(unitName: string): { path: string } | { errno: number; message: string } {
     const s = this.cgroupSupport();

@@ -10,7 +10,7 @@ import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { canConnect, Daemon, sleep, startDaemon, TSYSD, waitFor, writeUnits } from '../helpers/daemon';
+import { canConnect, Daemon, sleep, startDaemon, testCgroupName, TSYSD, waitFor, writeUnits } from '../helpers/daemon';
 import { procsOf, showProps } from '../fixtures/sock-helpers';
 
 const LIB = '/lib/systemd/system';
@@ -140,10 +140,12 @@ async function startDaemonPrivateRunDbus(units: Record<string, string>, opts: { 
   fs.mkdirSync(unitDir);
   writeUnits(unitDir, units);
   const sock = path.join(dir, 'control.sock');
-  const inner = [process.execPath, TSYSD, '--system', '--unit-path', unitDir, '--control-socket', sock, '--runtime-dir', path.join(dir, 'run')];
+  const cgroupName = testCgroupName();
+  const inner = [process.execPath, TSYSD, '--system', '--unit-path', unitDir, '--control-socket', sock, '--runtime-dir', path.join(dir, 'run'), '--cgroup-name', cgroupName];
   const proc = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child=SIGKILL', 'sh', '-c',
     'mount -t tmpfs -o mode=0755 tmpfs /run/dbus && exec "$@"', 'sh', ...inner], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DEBUG: '' } });
   const d = new Daemon(dir, unitDir, sock, proc);
+  d.cgroupName = cgroupName;
   const deadline = Date.now() + 15000;
   while (Date.now() < deadline && !(await canConnect(sock))) {
     if (d.exitCode !== null) throw new Error(`tsysd exited early:\n${d.output}`);

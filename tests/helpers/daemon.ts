@@ -2,11 +2,16 @@
 // (`unshare --pid --fork --mount-proc`, so tsysd is PID 1 there and a kill bug can never reach a process
 // outside the test), and drives it with the real `tsysctl`. Every daemon is stopped by pid in `stop()`,
 // and its temp dir removed. Optional `net: true` adds a private network namespace with loopback up.
+// Each daemon gets its own `--cgroup-name` (unique per test process and daemon): once its namespace is
+// gone (clean exit or SIGKILL), `stop()` removes that cgroup tree if the daemon could not (rmdir of empty
+// directories only), so test runs leave no cgroup behind.
+import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { cgroupPrune, ownCgroupDir } from '../../src/platform/cgroup';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const TSYSD = path.join(ROOT, 'dist', 'src', 'cli', 'tsysd.js');
@@ -30,6 +35,8 @@ export class Daemon {
   private exited: Promise<number>;
   /** Runtime dir (notify socket...) under /run so PrivateTmp= services and other users can reach it. */
   runDir = '';
+  /** The daemon's --cgroup-name (its unit cgroups live in `cgroupDir()`). */
+  cgroupName = '';
   constructor(readonly dir: string, readonly unitDir: string, readonly sock: string, readonly proc: ChildProcess) {
     proc.stdout?.on('data', (d: Buffer) => { this.output += d.toString(); });
     proc.stderr?.on('data', (d: Buffer) => { this.output += d.toString(); });
@@ -50,6 +57,9 @@ export class Daemon {
       return Number(kids[0] ?? 0);
     } catch { return 0; }
   }
+
+  /** Absolute path of the daemon's cgroup base directory ('' when there is no cgroup2 mount). */
+  cgroupDir(): string { return cgroupDirOf(this.cgroupName); }
 
   ctl(args: string[], opts: { env?: Record<string, string>; uid?: number; timeoutMs?: number; argv0?: string } = {}): Promise<CtlResult> {
     return runCtl(['--socket', this.sock, ...args], opts);
@@ -78,10 +88,32 @@ export class Daemon {
       }
     }
     await this.exited;
+    await removeDaemonCgroup(this.cgroupName);
     fs.rmSync(this.dir, { recursive: true, force: true });
     if (this.runDir) fs.rmSync(this.runDir, { recursive: true, force: true });
     return this.exitCode ?? 1;
   }
+}
+
+/** Where a daemon started by this process with `--cgroup-name name` puts its unit cgroups (it inherits our
+ *  cgroup: unshare does not change it). '' without a cgroup2 mount. */
+export function cgroupDirOf(name: string): string {
+  const o = ownCgroupDir();
+  return name && 'dir' in o ? path.join(o.dir, name) : '';
+}
+
+let cgroupSeq = 0;
+/** A fresh --cgroup-name for a daemon this test process starts. */
+export function testCgroupName(): string {
+  return `tsysd-test-${process.pid}-${++cgroupSeq}-${randomBytes(3).toString('hex')}`;
+}
+
+/** After the daemon's namespace is gone: rmdir its (empty) cgroup tree. The kernel may report a cgroup as
+ *  populated for a moment after its last process was reaped, hence the short retry. */
+export async function removeDaemonCgroup(name: string): Promise<void> {
+  const dir = cgroupDirOf(name);
+  if (!dir) return;
+  for (let i = 0; i < 40 && !cgroupPrune(dir); i++) await sleep(25);
 }
 
 export function writeUnits(dir: string, units: Record<string, string>, symlinks: Record<string, string> = {}): void {
@@ -109,8 +141,9 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   if (o.ipc) args.push('--ipc');
   const runDir = fs.mkdtempSync(fs.existsSync('/run') ? '/run/tsysd-e2e-' : path.join(dir, 'run-'));
   fs.chmodSync(runDir, 0o755);
+  const cgroupName = testCgroupName();
   const inner = [process.execPath, TSYSD, '--system', '--unit-path', unitDir, '--control-socket', sock,
-    '--runtime-dir', runDir, ...(o.args ?? [])];
+    '--runtime-dir', runDir, '--cgroup-name', cgroupName, ...(o.args ?? [])];
   const cmd = o.net ? ['sh', '-c', 'ip link set lo up && exec "$@"', 'sh', ...inner] : inner;
   const proc = spawn('unshare', [...args, ...cmd], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -118,6 +151,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   });
   const d = new Daemon(dir, unitDir, sock, proc);
   d.runDir = runDir;
+  d.cgroupName = cgroupName;
   const deadline = Date.now() + 15000;
   while (Date.now() < deadline) {
     if (d.exitCode !== null) throw new Error(`tsysd exited early (${d.exitCode}):\n${d.output}`);
