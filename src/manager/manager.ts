@@ -716,6 +716,9 @@ export class Manager implements SocketManager {
     if (this.notifyWatch >= 0) this.platform.unpollFd(this.notifyWatch);
     if (this.notifyFd >= 0) this.platform.close(this.notifyFd);
     if (this.notifySocketPath) { try { fs.unlinkSync(this.notifySocketPath); } catch { /* gone */ } }
+    // The built-in units were written by this manager into its runtime dir (last entry of the search path).
+    const builtin = this.searchPath[this.searchPath.length - 1];
+    if (builtin?.endsWith('/builtin-units')) fs.rmSync(builtin, { recursive: true, force: true });
     const resolve = this.exitResolve;
     this.exitResolve = null;
     resolve(code);

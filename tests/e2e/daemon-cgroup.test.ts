@@ -32,6 +32,7 @@ test('clean stop: the daemon removes its unit cgroups and its base directory', {
     d.signal('SIGTERM');
     assert.equal(await d.waitExit(20000), 0);
     assert.ok(!fs.existsSync(base), `${base} removed by the daemon itself`);
+    assert.ok(fs.existsSync(d.runDir) && !fs.existsSync(path.join(d.runDir, 'builtin-units')), 'built-in units it wrote are removed too');
   } finally {
     await d.stop();
   }
