@@ -2,11 +2,11 @@
 // decides which manager fd becomes fd 0/1/2 of the child, creates the capture pipe whose lines go to the
 // unit's log, and closes every manager-side copy once the child has its own.
 // Invariants: every fd opened here is closed exactly once (closeChildEnds after spawn, or on failure);
-// a capture pipe's read end lives until EOF (all writers gone), then is closed by its net.Socket.
+// a capture pipe's read end (non-blocking) lives until EOF (all writers gone), then is closed by readCapture.
 import * as fs from 'node:fs';
-import * as net from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
 import type { ExecContext, StdOutput, UnitConfig } from '../directives/types';
-import type { Platform } from '../platform/types';
+import { POLL_READABLE, type Platform } from '../platform/types';
 import { LineSplitter } from '../logs/store';
 
 export interface StdioPlan {
@@ -75,7 +75,7 @@ export function planStdio(p: Platform, cfg: UnitConfig, inp: StdioInputs): Stdio
   let capture = -1;
   const captureFd = (): number => {
     if (capture >= 0) return capture;
-    const pp = p.pipe(false, false);
+    const pp = p.pipe(true, false);
     if (!Array.isArray(pp)) return -1;
     plan.captureRead = pp[0];
     capture = pp[1];
@@ -112,11 +112,38 @@ export function closeChildEnds(p: Platform, plan: StdioPlan): void {
   plan.childEnds = [];
 }
 
-/** Read the capture pipe line by line until every writer has exited. */
-export function readCapture(fd: number, maxLine: number, onLine: (text: string) => void): void {
-  const sock = new net.Socket({ fd, readable: true, writable: false });
+const READ_BUF = Buffer.allocUnsafe(64 * 1024);
+
+/** Read the (non-blocking) capture pipe line by line until every writer has exited, then close it. A poll
+ *  watch and one shared read buffer per manager, not a net.Socket per service: a boot of 1,000 services
+ *  otherwise builds 1,000 stream objects. UTF-8 sequences split between reads are kept whole. */
+export function readCapture(p: Platform, fd: number, maxLine: number, onLine: (text: string) => void): void {
   const sp = new LineSplitter(maxLine, onLine);
-  sock.on('data', (b: Buffer) => sp.push(b));
-  sock.on('end', () => { sp.end(); sock.destroy(); });
-  sock.on('error', () => { sp.end(); sock.destroy(); });
+  const dec = new StringDecoder('utf8');
+  let watch: number | null = null;
+  const finish = (): void => {
+    if (watch === null) return;
+    p.unpollFd(watch);
+    watch = null;
+    const rest = dec.end();
+    if (rest) sp.push(rest);
+    sp.end();
+    p.close(fd);
+  };
+  watch = p.pollFd(fd, POLL_READABLE, (status) => {
+    if (status < 0) { finish(); return; }
+    // Bounded per wake-up so one chatty service cannot hold the event loop; the watch is level-triggered.
+    for (let i = 0; i < 16 && watch !== null; i++) {
+      let n: number;
+      try { n = fs.readSync(fd, READ_BUF, 0, READ_BUF.length, null); } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN' || code === 'EINTR') return;
+        finish();
+        return;
+      }
+      if (n === 0) { finish(); return; }
+      const text = dec.write(READ_BUF.subarray(0, n));
+      if (text) sp.push(text);
+    }
+  });
 }

@@ -257,7 +257,7 @@ export class UnitHost implements ServiceHost {
     if (stdio.captureRead >= 0) {
       const ident = this.cfg.exec.syslogIdentifier || basename(req.command.argv[0] ?? path);
       const pid = res.pid;
-      readCapture(stdio.captureRead, this.mgr.maxLogLine, (text) => this.mgr.serviceOutput(this.id, pid, ident, text));
+      readCapture(p, stdio.captureRead, this.mgr.maxLogLine, (text) => this.mgr.serviceOutput(this.id, pid, ident, text));
     }
     this.spawned.add(res.pid);
     this.track(res.pid, true);
