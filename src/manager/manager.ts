@@ -104,7 +104,7 @@ export class Manager implements SocketManager {
     this.environment = defaultManagerEnvironment(this.userMode);
     this.searchPath = [...unitSearchPath({ userMode: this.userMode, unitPaths: this.opts.unitPaths, env: process.env }),
       writeBuiltinUnits(`${this.opts.runtimeDir}/builtin-units`)];
-    this.index = new UnitFileIndex(this.searchPath);
+    this.index = new UnitFileIndex(this.searchPath, false);
     this.specCtx = hostSpecifierContext(this.userMode);
     this.engine = this.newEngine();
     this.startedAt = this.platform.realtimeUs();
@@ -150,7 +150,7 @@ export class Manager implements SocketManager {
   /** daemon-reload: re-read all unit files; running units keep their config until their next start. */
   reload(): void {
     this.emit({ type: 'manager', what: 'reloading', ts: this.platform.realtimeUs() });
-    this.index = new UnitFileIndex(this.searchPath);
+    this.index = new UnitFileIndex(this.searchPath, false);
     this.loadedAtUs = this.platform.realtimeUs();
     this.engine.reload((name) => this.loadConfig(name));
     for (const rt of [...this.runtimes.values()]) {
