@@ -1,9 +1,9 @@
 // The control server: JSON-RPC 2.0 over a unix stream socket, in front of a ManagerApi.
 //
-// Owner: H6. Why jayson's Server.call with our own framing rather than jayson's tcp interface: the tcp
-// interface parses an unbounded JSON stream (no size limit, no backpressure, no per-connection context
-// for peer credentials, no way to push notifications). We keep jayson for what it does well (request
-// validation, batches, notifications, standard error objects) and do the transport ourselves:
+// Owner: H6. Request validation, batches, notifications and the standard error objects are ./dispatch
+// (jayson's Server.call semantics, without loading jayson's transports); the transport is ours, because
+// jayson's tcp interface parses an unbounded JSON stream (no size limit, no backpressure, no
+// per-connection context for peer credentials, no way to push notifications):
 //  * framing: '\n'-delimited lines; a line longer than maxRequestBytes → INVALID_REQUEST, then close;
 //  * bounded work per connection: at most maxInFlightPerConnection requests run at once, further lines
 //    wait in a queue of at most maxRequestBytes bytes; beyond that we stop reading the socket (kernel
@@ -19,8 +19,8 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import createDebug from 'debug';
-import * as jayson from 'jayson';
 import { API_METHOD, JOB_METHODS, type Caller, type ManagerApi } from './api';
+import { RpcDispatcher, type RpcHandler } from './dispatch';
 import { RpcError } from './errors';
 import { isPrivileged, nativePeerCred, socketModePeerCred, type PeerCred, type PeerCredFn } from './peercred';
 import {
@@ -66,7 +66,7 @@ export class ControlServer {
   private conns = new Set<Conn>();
   /** Connections with at least one subscription (event fan-out walks only these). */
   private subscribers = new Set<Conn>();
-  private rpc: jayson.Server;
+  private rpc: RpcDispatcher<Conn>;
   private offEvent: () => void;
   private nextSub = 1;
   private peerCred: PeerCredFn;
@@ -86,16 +86,11 @@ export class ControlServer {
       this.fallbackMode = 0o600;
     }
     this.peerCred = opts.peerCred ?? native ?? socketModePeerCred(opts.path);
-    const methods: Record<string, jayson.Method> = {};
+    const methods = new Map<string, RpcHandler<Conn>>();
     for (const name of Object.keys(METHODS) as MethodName[]) {
-      methods[name] = new jayson.Method({
-        handler: (params: unknown, ctx: unknown, cb: (err: unknown, res?: unknown) => void) => {
-          this.invoke(name, params, ctx as Conn).then((r) => cb(null, r), (e: unknown) => cb(toErrorObject(e)));
-        },
-        useContext: true,
-      } as jayson.MethodOptions);
+      methods.set(name, (params, c) => this.invoke(name, params, c).catch((e: unknown) => { throw toErrorObject(e); }));
     }
-    this.rpc = new jayson.Server(methods, { useContext: true, maxBatchLength: this.limits.maxBatchLength });
+    this.rpc = new RpcDispatcher(methods, this.limits.maxBatchLength);
     this.srv = net.createServer({ allowHalfOpen: false }, (s) => this.onConnection(s));
     this.srv.maxConnections = this.limits.maxConnections;
     this.offEvent = opts.api.onEvent((e) => this.onEvent(e));
@@ -205,10 +200,9 @@ export class ControlServer {
       const line = c.queue.shift() as string;
       c.queueBytes -= line.length;
       c.inFlight++;
-      this.rpc.call(line, c, (err: unknown, res: unknown) => {
+      this.rpc.call(line, c, (out) => {
         c.inFlight--;
-        const out = err ?? res;
-        if (out !== undefined && out !== null && !(Array.isArray(out) && out.length === 0)) this.send(c, out);
+        if (out !== undefined && !(Array.isArray(out) && out.length === 0)) this.send(c, out);
         this.pump(c);
       });
     }

@@ -67,7 +67,9 @@ export class UnitFileIndex {
   private cache: Map<string, UnitSource> = new Map();
   readonly indexDiagnostics: Diagnostic[] = [];
 
-  constructor(readonly searchPath: string[]) {}
+  /** keepSources=false: load() does not keep what it returned (the manager compiles each unit once per
+   *  load and keeps only the compiled config; the directory index itself stays cached). */
+  constructor(readonly searchPath: string[], private readonly keepSources = true) {}
 
   invalidate(): void {
     this.built = false;
@@ -305,7 +307,7 @@ export class UnitFileIndex {
     return null;
   }
 
-  /** Load one unit by name (cached until invalidate()). Never throws. */
+  /** Load one unit by name (cached until invalidate() unless keepSources is false). Never throws. */
   load(name: string): UnitSource {
     const c = this.cache.get(name);
     if (c) return c;
@@ -315,7 +317,7 @@ export class UnitFileIndex {
       r.loadState = 'error';
       r.diagnostics.push({ file: '', line: 0, unit: name, level: 'error', fatal: true, message: `Internal loader error: ${errText(e)}` });
     }
-    this.cache.set(name, r);
+    if (this.keepSources) this.cache.set(name, r);
     return r;
   }
 

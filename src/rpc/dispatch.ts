@@ -1,0 +1,118 @@
+// JSON-RPC 2.0 request dispatch for the control server: parse, validate, batches, notifications and the
+// standard error objects, with the semantics (codes, messages, batch rules) jayson's Server.call had here.
+// Why not jayson itself: its Server module loads every jayson transport (http, https, tls, websocket →
+// ws, zlib, crypto), which cost the manager about 9 MiB of RSS for code it never runs; the server only
+// ever used Server.call. Pure: no Node imports.
+// Invariants: `done` is called exactly once per call; with no argument for a notification or a batch of
+// only notifications, else with one response object or an array of them.
+
+/** A method handler: resolves with the result, rejects with a JSON-RPC error object (else → internal error). */
+export type RpcHandler<C> = (params: unknown, ctx: C) => Promise<unknown>;
+
+export const RPC_ERRORS = {
+  PARSE_ERROR: -32700,
+  INVALID_REQUEST: -32600,
+  METHOD_NOT_FOUND: -32601,
+  INVALID_PARAMS: -32602,
+  INTERNAL_ERROR: -32603,
+  INVALID_REQUEST_MAX_BATCH_LENGTH_EXCEEDED: -32099,
+} as const;
+
+const MESSAGES: Record<number, string> = {
+  [RPC_ERRORS.PARSE_ERROR]: 'Parse Error',
+  [RPC_ERRORS.INVALID_REQUEST]: 'Invalid request',
+  [RPC_ERRORS.METHOD_NOT_FOUND]: 'Method not found',
+  [RPC_ERRORS.INVALID_PARAMS]: 'Invalid method parameter(s)',
+  [RPC_ERRORS.INTERNAL_ERROR]: 'Internal error',
+  [RPC_ERRORS.INVALID_REQUEST_MAX_BATCH_LENGTH_EXCEEDED]: 'Invalid request: Maximum batch length exceeded',
+};
+
+export interface RpcResponse { jsonrpc: '2.0'; id: string | number | null; result?: unknown; error?: unknown }
+
+interface Req { jsonrpc: '2.0'; method: string; params?: unknown; id?: string | number | null }
+
+function errorObject(code: number, data?: unknown): { code: number; message: string; data?: unknown } {
+  const e: { code: number; message: string; data?: unknown } = { code, message: MESSAGES[code] ?? '' };
+  if (data !== undefined) e.data = data;
+  return e;
+}
+
+function response(error: unknown, result: unknown, id: unknown): RpcResponse {
+  const r: RpcResponse = { jsonrpc: '2.0', id: id === undefined || id === null ? null : (id as string | number) };
+  if (error) r.error = error;
+  else r.result = result === undefined ? null : result;
+  return r;
+}
+
+function isValidRequest(r: unknown): r is Req {
+  if (!r || typeof r !== 'object') return false;
+  const q = r as Record<string, unknown>;
+  const p = q.params, id = q.id;
+  return q.jsonrpc === '2.0' && typeof q.method === 'string' &&
+    (p === undefined || Array.isArray(p) || (p !== null && typeof p === 'object')) &&
+    (id === undefined || id === null || typeof id === 'string' || typeof id === 'number');
+}
+
+function isValidError(e: unknown): boolean {
+  if (!e || typeof e !== 'object') return false;
+  const c = (e as { code?: unknown }).code;
+  return typeof c === 'number' && Number.isInteger(c) && typeof (e as { message?: unknown }).message === 'string';
+}
+
+export class RpcDispatcher<C> {
+  constructor(private readonly methods: ReadonlyMap<string, RpcHandler<C>>, private readonly maxBatchLength: number) {}
+
+  /** Dispatch one request line (or an already parsed request). */
+  call(request: unknown, ctx: C, done: (out?: RpcResponse | RpcResponse[]) => void): void {
+    let req = request;
+    if (typeof request === 'string') {
+      try { req = JSON.parse(request); } catch (e) {
+        done(response(errorObject(RPC_ERRORS.PARSE_ERROR, e), undefined, null));
+        return;
+      }
+    }
+    if (Array.isArray(req)) {
+      if (req.length === 0) { done(response(errorObject(RPC_ERRORS.INVALID_REQUEST), undefined, null)); return; }
+      if (this.maxBatchLength >= 0 && req.length > this.maxBatchLength) {
+        done(response(errorObject(RPC_ERRORS.INVALID_REQUEST_MAX_BATCH_LENGTH_EXCEEDED), undefined, null));
+        return;
+      }
+      this.batch(req, ctx, done);
+      return;
+    }
+    this.single(req, ctx, done);
+  }
+
+  private single(req: unknown, ctx: C, done: (out?: RpcResponse) => void): void {
+    if (!isValidRequest(req)) { done(response(errorObject(RPC_ERRORS.INVALID_REQUEST), undefined, null)); return; }
+    const notification = req.id === undefined || req.id === null;
+    const respond = (error: unknown, result?: unknown): void => {
+      if (notification) done();
+      else done(response(error, result, req.id));
+    };
+    const handler = this.methods.get(req.method);
+    if (!handler) { respond(errorObject(RPC_ERRORS.METHOD_NOT_FOUND)); return; }
+    handler(req.params, ctx).then(
+      (r) => respond(null, r),
+      (e: unknown) => respond(isValidError(e) ? e : errorObject(RPC_ERRORS.INTERNAL_ERROR)));
+  }
+
+  /** Every element runs; responses keep request order, notifications are left out; nested arrays are ignored. */
+  private batch(reqs: unknown[], ctx: C, done: (out?: RpcResponse[]) => void): void {
+    const out: Array<RpcResponse | true | null | undefined> = reqs.map((r) => (Array.isArray(r) ? undefined : null));
+    let pending = out.filter((x) => x === null).length;
+    const finish = (): void => {
+      const filtered = out.filter((x): x is RpcResponse => x !== true && x !== undefined && x !== null);
+      if (filtered.length === 0) done();
+      else done(filtered);
+    };
+    if (pending === 0) { finish(); return; }
+    reqs.forEach((r, i) => {
+      if (Array.isArray(r)) return;
+      this.single(r, ctx, (res) => {
+        out[i] = res ?? true;
+        if (--pending === 0) finish();
+      });
+    });
+  }
+}
