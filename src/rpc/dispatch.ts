@@ -1,10 +1,20 @@
 // JSON-RPC 2.0 request dispatch for the control server: parse, validate, batches, notifications and the
-// standard error objects, with the semantics (codes, messages, batch rules) jayson's Server.call had here.
-// Why not jayson itself: its Server module loads every jayson transport (http, https, tls, websocket →
-// ws, zlib, crypto), which cost the manager about 9 MiB of RSS for code it never runs; the server only
-// ever used Server.call. Pure: no Node imports.
+// standard error objects, with the semantics (codes, messages, batch rules) of jayson's Server.call.
+// jayson does the request validation and builds the response objects (jayson/lib/utils: about 0.5 MiB in
+// the manager, which loads node's crypto anyway). Its Server class is not used: its module loads every
+// jayson transport (http, https, tls, websocket → ws, zlib), about 9 MiB of RSS for code the manager never
+// runs; the server only ever needed Server.call, which is the loop below.
 // Invariants: `done` is called exactly once per call; with no argument for a notification or a batch of
 // only notifications, else with one response object or an array of them.
+
+/** The parts of jayson/lib/utils used here (the module has no type declarations of its own). */
+interface JaysonUtils {
+  response(error: unknown, result: unknown, id: unknown, version: 2): RpcResponse;
+  Request: { isValidRequest(request: unknown, version: 2): boolean };
+  Response: { isValidError(error: unknown, version: 2): boolean };
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const jaysonUtils = require('jayson/lib/utils') as JaysonUtils;
 
 /** A method handler: resolves with the result, rejects with a JSON-RPC error object (else → internal error). */
 export type RpcHandler<C> = (params: unknown, ctx: C) => Promise<unknown>;
@@ -38,26 +48,13 @@ function errorObject(code: number, data?: unknown): { code: number; message: str
 }
 
 function response(error: unknown, result: unknown, id: unknown): RpcResponse {
-  const r: RpcResponse = { jsonrpc: '2.0', id: id === undefined || id === null ? null : (id as string | number) };
-  if (error) r.error = error;
-  else r.result = result === undefined ? null : result;
-  return r;
+  // JSON-RPC 2.0 wants a result member on success: a handler resolving with nothing answers null.
+  return jaysonUtils.response(error || null, result === undefined ? null : result, id, 2);
 }
 
-function isValidRequest(r: unknown): r is Req {
-  if (!r || typeof r !== 'object') return false;
-  const q = r as Record<string, unknown>;
-  const p = q.params, id = q.id;
-  return q.jsonrpc === '2.0' && typeof q.method === 'string' &&
-    (p === undefined || Array.isArray(p) || (p !== null && typeof p === 'object')) &&
-    (id === undefined || id === null || typeof id === 'string' || typeof id === 'number');
-}
+function isValidRequest(r: unknown): r is Req { return jaysonUtils.Request.isValidRequest(r, 2); }
 
-function isValidError(e: unknown): boolean {
-  if (!e || typeof e !== 'object') return false;
-  const c = (e as { code?: unknown }).code;
-  return typeof c === 'number' && Number.isInteger(c) && typeof (e as { message?: unknown }).message === 'string';
-}
+function isValidError(e: unknown): boolean { return jaysonUtils.Response.isValidError(e, 2); }
 
 export class RpcDispatcher<C> {
   constructor(private readonly methods: ReadonlyMap<string, RpcHandler<C>>, private readonly maxBatchLength: number) {}
