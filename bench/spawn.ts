@@ -1,6 +1,7 @@
 // bench/spawn: time to spawn and reap N long-running services through the whole tsysd path
-// (prepareExec → native posix_spawn of tsysd-exec → helper applies the context → execve; exec outcome
-// awaited; then SIGKILL and reap via the SIGCHLD reaper), next to two baselines measured in the same run:
+// (prepareExec → the addon's spawn: clone fast path, direct exec of a plain command or the tsysd-exec
+// helper otherwise (TSYSD_SPAWN=helper|posix selects the slower paths); exec outcome awaited; then SIGKILL
+// and reap via the SIGCHLD reaper), next to two baselines measured in the same run:
 // a tiny C posix_spawn loop (the floor) and Node's child_process.spawn. Prints figures and ratios; never
 // asserts. Usage: node dist/bench/spawn.js [N=1000]
 // Invariant: the child_process baseline runs (and fully reaps) BEFORE the native reaper is started, since
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
   console.log(`bench/spawn: ${N} long-running processes (${SLEEP} 1000), spawn until exec'd, then SIGKILL + reap`);
   console.log(row('C posix_spawn loop (floor)', c));
   console.log(row('Node child_process.spawn', node));
-  console.log(row('tsysd (prepareExec+helper+reaper)', t));
+  console.log(row('tsysd (prepareExec+spawn+reaper)  ', t));
   console.log(`tsysd vs C floor: ${(t.totalMs / c.totalMs).toFixed(2)}x the time; vs child_process.spawn: ${(node.totalMs / t.totalMs).toFixed(2)}x faster` +
     (t.failures ? `; ${t.failures} exec failures` : ''));
 }
