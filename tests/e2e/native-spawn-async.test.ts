@@ -16,7 +16,8 @@ import { createRealPlatform } from '../../src/platform/real';
 import { loadNative } from '../../src/platform/native';
 import { makeSpawnRequest } from '../../src/platform/helper-args';
 import { fixture } from '../fixtures/build';
-import type { ChildExit, ExecOutcome } from '../../src/platform/types';
+import { exitWaiter } from '../helpers/exits';
+import type { ExecOutcome } from '../../src/platform/types';
 
 const posixMode = process.env['TSYSD_SPAWN'] === 'posix';
 const p = createRealPlatform();
@@ -24,17 +25,7 @@ const { addon } = loadNative();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tsysd-spawn-async-'));
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-const waiters = new Map<number, (e: ChildExit) => void>();
-const early = new Map<number, ChildExit>();
-p.onChildExit((e) => {
-  const w = waiters.get(e.pid);
-  if (w) { waiters.delete(e.pid); w(e); } else early.set(e.pid, e);
-});
-function waitExit(pid: number): Promise<ChildExit> {
-  const e = early.get(pid);
-  if (e) { early.delete(pid); return Promise.resolve(e); }
-  return new Promise((res) => waiters.set(pid, res));
-}
+const waitExit = exitWaiter(p);
 
 interface Outcome { stage?: number; errno?: number }
 /** addon.spawn of FILE directly (no exec helper), keeping the reaper's event loop reference. */

@@ -10,23 +10,14 @@ import * as path from 'node:path';
 import { createRealPlatform } from '../../src/platform/real';
 import { makeSpawnRequest } from '../../src/platform/helper-args';
 import { fixture } from '../fixtures/build';
+import { exitWaiter } from '../helpers/exits';
 import type { ChildExit, ExecOutcome, SpawnRequest } from '../../src/platform/types';
 
 const p = createRealPlatform();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tsysd-native-'));
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-const waiters = new Map<number, (e: ChildExit) => void>();
-const early = new Map<number, ChildExit>();
-p.onChildExit((e) => {
-  const w = waiters.get(e.pid);
-  if (w) { waiters.delete(e.pid); w(e); } else early.set(e.pid, e);
-});
-function waitExit(pid: number): Promise<ChildExit> {
-  const e = early.get(pid);
-  if (e) { early.delete(pid); return Promise.resolve(e); }
-  return new Promise((res) => waiters.set(pid, res));
-}
+const waitExit = exitWaiter(p);
 
 let seq = 0;
 async function run(req: Partial<SpawnRequest> & { path: string; argv: string[] }): Promise<{ pid: number; exit: ChildExit; outcome: ExecOutcome; out: string }> {
