@@ -69,6 +69,8 @@ typedef struct {
   int sync_fd;       /* >= 0: close-on-exec fd to place at `total` (kept until execve), else -1 */
   int setsid_flag;
   int status_target; /* fd number of the status pipe in the child, or -1 */
+  int fail_fd;       /* where child_fail writes: the parked status fd until the layout is set up, then
+                      * status_target (the child updates it; the parent never reads it after clone) */
   long close_max;    /* fallback upper bound when close_range is missing */
   void *stack;
   /* direct mode */
@@ -203,9 +205,9 @@ static char **get_string_array(napi_env env, napi_value arr, uint32_t *count) {
 #define EXIT_SETSID 220
 
 static void __attribute__((noreturn)) child_fail(const spawn_block_t *b, int code, int err) {
-  if (b->status_target >= 0) {
+  if (b->fail_fd >= 0) {
     int32_t rec[2] = {code, err};
-    RAW(SYS_write, b->status_target, rec, sizeof rec);
+    RAW(SYS_write, b->fail_fd, rec, sizeof rec);
   }
   for (;;) RAW(SYS_exit_group, code, 0, 0);
 }
@@ -290,6 +292,7 @@ static int child_main(void *arg) {
   }
   if (RAW(SYS_close_range, keep, ~0U, 0) < 0)
     for (long fd = keep; fd < b->close_max; fd++) RAW(SYS_close, fd, 0, 0);
+  b->fail_fd = b->status_target; /* the parked copy is closed now; the status pipe sits at its target */
   if (b->cgroup_procs) { /* clone3 could not place us: join the unit's cgroup (as the helper would) */
     long fd = RAW4(SYS_openat, AT_FDCWD, b->cgroup_procs, O_WRONLY | O_CLOEXEC, 0);
     if (fd < 0) child_fail(b, EXIT_CGROUP, (int)-fd);
@@ -498,6 +501,7 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
   spawn_block_t *b = calloc(1, sizeof(spawn_block_t));
   b->sync_fd = -1;
   b->status_target = -1;
+  b->fail_fd = -1;
   b->file = tsysd_get_string(env, argv[0], NULL);
   uint32_t nargs = 0, nenv = 0, nfds = 0;
   b->argv = b->file ? get_string_array(env, argv[1], &nargs) : NULL;
@@ -563,6 +567,8 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
       b->sync_fd = w; /* placed at fd `total`, close-on-exec */
       if (b->direct) b->status_target = total;
     }
+    /* Until the child has its fd layout, a failure record goes to the parked copy (valid from clone on). */
+    if (b->status_target >= 0) b->fail_fd = w;
   }
   pid_t pid = -1;
   if (!err) {
