@@ -12,5 +12,5 @@ if [ "$#" -eq 0 ] || [ "${1#-}" != "$1" ]; then
   # shellcheck disable=SC2086
   set -- --system --container ${TSYSD_ARGS:-} "$@"
 fi
-# --max-semi-space-size=2: a small young generation keeps the manager's RSS down (see bin/tsysd).
-exec /usr/local/bin/node --max-semi-space-size=2 /opt/tsysd/dist/src/cli/tsysd.js "$@"
+# --max-semi-space-size=2 --v8-pool-size=1: keep the manager's RSS down (see bin/tsysd).
+exec /usr/local/bin/node --max-semi-space-size=2 --v8-pool-size=1 /opt/tsysd/dist/src/cli/tsysd.js "$@"

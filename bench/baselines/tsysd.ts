@@ -68,7 +68,7 @@ export async function pollRunning(sock: string, abort: AbortSignal): Promise<big
 /** Extra node options for the manager, e.g. TSYSD_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
 function nodeArgs(): string[] {
   // The node options bin/tsysd runs the manager with, then any extra ones for this run.
-  return ['--max-semi-space-size=2', ...(process.env.TSYSD_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)];
+  return ['--max-semi-space-size=2', '--v8-pool-size=1', ...(process.env.TSYSD_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)];
 }
 
 function variant(dag: boolean, notify: boolean): SystemDef {
