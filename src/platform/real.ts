@@ -71,23 +71,17 @@ export class RealPlatform implements Platform {
 
   spawn(req: SpawnRequest, onOutcome?: (o: ExecOutcome) => void): SpawnResult {
     const cb = onOutcome ? (stage?: number, errno?: number): void => onOutcome(decodeOutcome(stage, errno, (e) => this.n.strerror(e))) : undefined;
-    // With the clone fast path the addon starts the child in the unit's cgroup; a plain service is then
-    // exec'd directly by that child, anything else through the tsysd-exec helper. Otherwise (posix_spawn)
-    // the helper joins the cgroup.
+    // With the clone fast path the addon starts the child in the unit's cgroup, and a plain service is exec'd
+    // directly by that child; anything else runs through the tsysd-exec helper, which joins the cgroup
+    // itself only on the posix_spawn path.
+    const opts = this.fastSpawn ? { cgroup: req.cgroup || null, cgroupJoin: !!req.cgroup && this.wasCgroupKilled(req.cgroup), direct: null } : undefined;
+    const direct = opts && this.directExec ? directPlan(req) : null;
     let pid: number;
-    if (this.fastSpawn) {
-      const direct = this.directExec ? directPlan(req) : null;
-      const cgroup = req.cgroup || null;
-      const cgroupJoin = cgroup !== null && this.wasCgroupKilled(cgroup);
-      if (direct) {
-        pid = this.n.spawn(direct.file, direct.argv, direct.env, direct.fds, req.newSession, cb, { cgroup, cgroupJoin, direct: direct.opts });
-      } else {
-        const { argv, fds } = helperArgv(this.helper, { ...req, cgroup: '' });
-        pid = this.n.spawn(this.helper, argv, req.env, fds, req.newSession, cb, { cgroup, cgroupJoin, direct: null });
-      }
+    if (opts && direct) {
+      pid = this.n.spawn(direct.file, direct.argv, direct.env, direct.fds, req.newSession, cb, { ...opts, direct: direct.opts });
     } else {
-      const { argv, fds } = helperArgv(this.helper, req);
-      pid = this.n.spawn(this.helper, argv, req.env, fds, req.newSession, cb);
+      const { argv, fds } = helperArgv(this.helper, opts ? { ...req, cgroup: '' } : req);
+      pid = this.n.spawn(this.helper, argv, req.env, fds, req.newSession, cb, opts);
     }
     if (pid < 0) return { errno: -pid, message: this.n.strerror(-pid) };
     debug('spawned %d: %s', pid, req.argv.join(' '));
