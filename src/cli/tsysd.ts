@@ -1,4 +1,4 @@
-// The `tsysd` binary: dispatches the offline subcommands (verify, plan, dump) and otherwise runs the daemon.
+// The `tsysd` binary: dispatches the offline subcommands (verify, plan, dump, analyze) and otherwise runs the daemon.
 // Subcommand modules are loaded lazily so each path pays only for what it uses.
 import { DAEMON_USAGE, parseDaemonArgs } from '../manager/options';
 
@@ -6,6 +6,7 @@ async function main(argv: string[]): Promise<number> {
   const sub = argv[0];
   if (sub === 'verify') return (require('./verify') as typeof import('./verify')).runVerify(argv.slice(1));
   if (sub === 'plan') return (require('./plan') as typeof import('./plan')).runPlan(argv.slice(1));
+  if (sub === 'analyze') return (require('./analyze/index') as typeof import('./analyze/index')).runAnalyze(argv.slice(1));
   if (sub === 'dump' || sub === 'cat') return (require('./dump') as typeof import('./dump')).runDump(argv.slice(1));
   if (sub === '--version' || sub === 'version') {
     process.stdout.write(`tsysd ${require('../../../package.json').version as string} (systemd 252 compatible)\n`);

@@ -1,0 +1,53 @@
+// `tsysd analyze VERB ...`: systemd-analyze's verbs. Each verb lives in its own module of this folder
+// (`<verb>.ts` exporting `run(argv: string[]): Promise<number> | number`), loaded only when called, so
+// adding a verb is one file plus one line in VERBS below.
+// Exit codes follow systemd-analyze: 0 success, 1 failure, 2 usage errors are printed like its own.
+
+/** verb → module name in this folder (aliases map to the same module). */
+const VERBS: Record<string, string> = {
+  time: 'time',
+  blame: 'blame',
+  'critical-chain': 'critical-chain',
+  plot: 'plot',
+  dot: 'dot',
+  dump: 'dump',
+  'unit-paths': 'unit-paths',
+  condition: 'condition',
+  verify: 'verify',
+  calendar: 'calendar',
+  timespan: 'timespan',
+  timestamp: 'timestamp',
+  security: 'security',
+};
+
+export const ANALYZE_USAGE = `Usage: tsysd analyze [OPTIONS...] COMMAND ...
+
+Commands (as systemd-analyze's):
+  time | blame | critical-chain [UNIT...] | plot | dot [--order|--require] [PATTERN...]
+  dump | unit-paths | condition CONDITION... | verify FILE...
+  calendar SPEC... | timespan SPAN... | timestamp TIMESTAMP... | security [UNIT...]
+`;
+
+interface VerbModule { run(argv: string[]): Promise<number> | number }
+
+export async function runAnalyze(argv: string[]): Promise<number> {
+  const verb = argv[0] ?? '';
+  if (verb === '' || verb === '-h' || verb === '--help' || verb === 'help') {
+    process.stdout.write(ANALYZE_USAGE);
+    return verb === '' ? 1 : 0;
+  }
+  const mod = VERBS[verb];
+  if (!mod) {
+    process.stderr.write(`Unknown command verb '${verb}'.\n`);
+    return 1;
+  }
+  let m: VerbModule;
+  try {
+    m = require(`./${mod}`) as VerbModule;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+    process.stderr.write(`tsysd analyze: '${verb}' is not available in this build.\n`);
+    return 1;
+  }
+  return m.run(argv.slice(1));
+}
