@@ -15,7 +15,7 @@ import type { Platform } from '../platform/types';
 import type { RpcEvent, SystemState } from '../rpc/protocol';
 import { UnitFileIndex } from '../unit-file/load';
 import { unitSearchPath } from '../unit-file/paths';
-import { hostSpecifierContext } from '../unit-file/specifiers';
+import { hostSpecifierContext } from '../unit-file/specifiers-host';
 import type { SpecifierContext } from '../unit-file/types';
 import type { ConditionEnv } from '../units/conditions';
 import type { LogLevel, PeerInfo, TriggeredServiceInfo } from '../units/host';
@@ -384,8 +384,7 @@ export class Manager implements SocketManager {
       this.connections.delete(id);
       this.platform.close(conn.fd);
       const srt = this.runtimes.peek(conn.socket);
-      const hook = srt?.machine.onConnectionClosed;
-      if (srt && hook) this.barrier.guard('deferred', srt.id, () => hook.call(srt.machine, conn.peer));
+      if (srt?.machine.onConnectionClosed) this.barrier.guard('deferred', srt.id, () => srt.machine.onConnectionClosed?.(conn.peer));
       // Accept=yes instances are garbage-collected once they are inactive (failed ones stay until reset-failed).
       if (state === 'inactive') {
         const rt = this.runtimes.peek(id);
