@@ -14,6 +14,7 @@ import { Engine, type JobInfo, type JobResult, type EngineLog, type RunJobOutcom
 import { reloadJobOutcome, startJobOutcome, stopJobOutcome, type JobOutcome } from '../units/jobs';
 import type { LogStore, LogLine } from '../logs/store';
 import { parseNotify } from '../notify/parse';
+import { notifyDatagramProblem, RateLimit } from '../notify/datagram';
 import { POLL_READABLE, type Platform } from '../platform/types';
 import type { RpcEvent, SystemState } from '../rpc/protocol';
 import { UnitFileIndex } from '../unit-file/load';
@@ -521,14 +522,22 @@ export class Manager implements SocketManager {
     // NotifyAccess= check decide what is accepted.
     try { fs.chmodSync(path, 0o777); } catch { /* abstract or gone */ }
     this.notifyWatch = this.platform.pollFd(r.fd, POLL_READABLE, () => this.readNotify());
+    if (this.notifyWatch < 0) return `cannot watch notify socket ${path}: ${this.platform.strerror(-this.notifyWatch)}`;
     return null;
   }
 
+  private readonly notifyWarnings = new RateLimit(10, 10_000_000);
   private readNotify(): void {
     for (let i = 0; i < 256; i++) {
       const d = this.platform.recvNotify(this.notifyFd);
       if (!d) return;
-      if (d.pid <= 0) { for (const fd of d.fds) this.platform.close(fd); continue; }
+      const bad = notifyDatagramProblem(d);
+      if (bad !== null) {
+        for (const fd of d.fds) this.platform.close(fd);
+        const rl = this.notifyWarnings.allow(this.platform.monotonicUs());
+        if (rl.ok) this.unitLog('', 'warning', rl.suppressed ? `${bad} (${rl.suppressed} similar messages suppressed)` : bad);
+        continue;
+      }
       const host = this.findUnitByPid(d.pid);
       if (!host || !(host.machine instanceof ServiceMachine)) {
         debug('notify from pid %d: no unit', d.pid);
