@@ -15,6 +15,7 @@ import { reloadJobOutcome, startJobOutcome, stopJobOutcome, type JobOutcome } fr
 import type { LogStore, LogLine } from '../logs/store';
 import { parseNotify } from '../notify/parse';
 import { notifyDatagramProblem, RateLimit } from '../notify/datagram';
+import { cutUtf8, LINE_MAX, RepeatFilter } from '../logs/limits';
 import { POLL_READABLE, type Platform } from '../platform/types';
 import type { RpcEvent, SystemState } from '../rpc/protocol';
 import { UnitFileIndex } from '../unit-file/load';
@@ -137,10 +138,12 @@ export class Manager implements SocketManager {
     try {
       const src = this.index.load(name);
       const cfg = compileUnit(src, this.specCtx);
-      for (const d of cfg.diagnostics) {
-        if (d.level === 'info') continue;
-        const where = d.file && d.line > 0 ? `${d.file}:${d.line}: ` : '';
-        this.unitLog(cfg.id, d.level === 'error' ? 'error' : 'warning', `${where}${d.message}`);
+      const diags = cfg.diagnostics.filter((d) => d.level !== 'info')
+        .map((d) => ({ level: d.level, text: cutUtf8(`${d.file && d.line > 0 ? `${d.file}:${d.line}: ` : ''}${d.message}`, LINE_MAX) }));
+      // Logged once per unit file (+ drop-ins) until the next daemon-reload: queries reload units collected
+      // after the previous query, and every instance of a broken template shares its file.
+      if (diags.length && this.diagFilter.firstTime(cfg.fragmentPath ? [cfg.fragmentPath, ...cfg.dropInPaths].join('\0') : `\0${cfg.id}`)) {
+        for (const d of diags) this.unitLog(cfg.id, d.level === 'error' ? 'error' : 'warning', d.text);
       }
       return shareEmptyArrays(cfg);
     } catch (e) {
@@ -148,8 +151,11 @@ export class Manager implements SocketManager {
     }
   }
 
+  private readonly diagFilter = new RepeatFilter(4096);
+
   /** daemon-reload: re-read all unit files; running units keep their config until their next start. */
   reload(): void {
+    this.diagFilter.clear();
     this.emit({ type: 'manager', what: 'reloading', ts: this.platform.realtimeUs() });
     this.index = new UnitFileIndex(this.searchPath, false);
     this.loadedAtUs = this.platform.realtimeUs();
@@ -318,6 +324,7 @@ export class Manager implements SocketManager {
 
   unitLog(unit: string, level: LogLevel, text: string, pid = 0): void {
     const pri = LEVELS[level] ?? 6;
+    text = cutUtf8(text, LINE_MAX);
     if (pri > OPT_LEVEL[this.opts.logLevel]) { debug('%s: %s', unit, text); return; }
     this.appendLog({ ts: this.platform.realtimeUs(), unit, pid, stream: 'manager', priority: pri, ident: 'tsysd', text });
     if (pri <= OPT_LEVEL[this.opts.logLevel] && pri <= 5) this.console(unit ? `${unit}: ${text}` : text);
