@@ -48,6 +48,10 @@ export interface ServerOptions {
   /** Socket file mode (default 0o666: anyone may read state; writes are checked per request). */
   socketMode?: number;
   limits?: Partial<Record<keyof typeof LIMITS, number>>;
+  /** The manager's crash barrier (src/manager/barrier.ts): each request's handler runs inside it as an
+   *  'rpc' event of the manager itself, so a throw is logged with its stack and counted; the request is
+   *  then answered with INTERNAL_ERROR and nothing else is affected. */
+  guard?: (source: 'rpc', unit: string, fn: () => void) => void;
 }
 
 interface Subscription { id: number; events: Set<EventType> | null; units: Set<string> | null }
@@ -324,8 +328,14 @@ export class ControlServer {
     }
     const apiName = API_METHOD[name];
     const fn = this.opts.api[apiName] as (p: unknown, caller: Caller) => Promise<unknown>;
-    if (JOB_METHODS.has(name) && (p as unknown as JobParams).wait === true) return this.runAndWait(name, fn, p, c);
-    return fn.call(this.opts.api, p, c.caller);
+    const run = (): Promise<unknown> => (JOB_METHODS.has(name) && (p as unknown as JobParams).wait === true
+      ? this.runAndWait(name, fn, p, c) : fn.call(this.opts.api, p, c.caller));
+    const guard = this.opts.guard;
+    if (!guard) return run();
+    let out: Promise<unknown> | undefined;
+    guard('rpc', '', () => { out = run(); });
+    if (out === undefined) throw new RpcError(ErrorCode.INTERNAL_ERROR, `Internal error while handling ${name} (see the manager's log)`);
+    return out;
   }
 
   private subscribe(c: Conn, p: Record<string, unknown>): { subscription: number } {
