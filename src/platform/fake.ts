@@ -157,7 +157,11 @@ export class FakePlatform implements Platform {
   mtimeUs(path: string): number | null { return this.mtimes.get(path) ?? (this.files.has(path) ? 0 : null); }
 
   openListen(_opts: ListenOptions): FdResult { return { fd: this.nextFd++ }; }
+  /** fd → errno that pollFd answers with (as -errno), e.g. EPERM for a regular file. */
+  readonly pollErrors = new Map<number, number>();
   pollFd(fd: number, events: number, cb: (status: number, events: number) => void): WatchId {
+    const err = this.pollErrors.get(fd);
+    if (err !== undefined) return -err;
     const id = this.nextWatch++;
     this.polls.set(id, { fd, events, cb });
     return id;
