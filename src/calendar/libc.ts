@@ -354,6 +354,7 @@ export class LibcTime {
   }
 
   timegm(tm: Tm): number {
+    tm.isdst = 0;
     const r = mktimeInternal(tm, (t) => this.gmtime(t), this.gmtimeOffset);
     if (!r) return -1;
     Object.assign(tm, r.tm);

@@ -6,7 +6,7 @@
 // 2^53); the result is strictly after the input; ENOENT = never elapses again.
 import { fail, type Failure } from './errno';
 import { copyTm, type LibcTime, type Tm } from './libc';
-import { MAX_YEAR, type CalendarSpec, type Component } from './spec';
+import { calendarSpecToString, MAX_YEAR, type CalendarSpec, type Component } from './spec';
 
 const USEC_PER_SEC = 1_000_000;
 export const USEC_TIMESTAMP_FORMATTABLE_MAX = 253402214399000000n;
@@ -69,10 +69,19 @@ function matchesWeekday(libc: LibcTime, bits: number, tm: Tm, utc: boolean): boo
   return (bits & (1 << k)) !== 0;
 }
 
+/** Is broken-down time A (+ µs) before B (+ µs), comparing fields from the year down. */
+function earlierThan(a: Tm, aUsec: number, b: Tm, bUsec: number): boolean {
+  for (const f of ['year', 'mon', 'mday', 'hour', 'min', 'sec'] as const) {
+    if (a[f] !== b[f]) return a[f] < b[f];
+  }
+  return aUsec < bUsec;
+}
+
 function findNext(libc: LibcTime, spec: CalendarSpec, tm: Tm, usecIn: number): { tm: Tm; usec: number } | Failure {
   const c = copyTm(tm);
   let tmUsec = usecIn;
   const utc = spec.utc;
+  let keepDst = false;
   const ORDER = ['mon', 'mday', 'hour', 'min', 'sec'] as const;
   /** Reset FROM and every smaller field (month 0, day 1, the rest 0). */
   const zero = (from: typeof ORDER[number]): void => {
@@ -84,7 +93,7 @@ function findNext(libc: LibcTime, spec: CalendarSpec, tm: Tm, usecIn: number): {
   };
   for (let iteration = 0; iteration < MAX_CALENDAR_ITERATIONS; iteration++) {
     libc.mktimeOrTimegm(c, utc);
-    c.isdst = spec.dst;
+    if (!keepDst) c.isdst = spec.dst;
 
     let m = findMatching(libc, spec, spec.year, { ...c, year: c.year + 1900 }, c.year + 1900);
     if (!m) return fail('ENOENT');
@@ -123,32 +132,43 @@ function findNext(libc: LibcTime, spec: CalendarSpec, tm: Tm, usecIn: number): {
     if (!m || (r = withinBounds(libc, c, utc)) < 0) { c.min++; c.sec = 0; tmUsec = 0; continue; }
     if (r === 0) continue;
 
+    // Debian's 252 carries systemd's fix for zones with negative DST (PR #36897, Europe/Dublin): a result
+    // that normalisation moved before the starting point is retried one hour later, and from then on the
+    // normalized tm_isdst is kept instead of the spec's.
+    if (earlierThan(c, tmUsec, tm, usecIn)) { c.hour++; keepDst = true; continue; }
     return { tm: c, usec: tmUsec };
   }
   return fail('EDEADLK');
 }
 
-function nextImpl(libc: LibcTime, spec: CalendarSpec, usec: bigint): bigint | Failure {
+/** Receives systemd's log_warning() text for a calculation that did not terminate. */
+export type CalendarWarn = (message: string) => void;
+
+function nextImpl(libc: LibcTime, spec: CalendarSpec, usec: bigint, warn?: CalendarWarn): bigint | Failure {
   if (usec > USEC_TIMESTAMP_FORMATTABLE_MAX) return fail('EINVAL');
   usec++;
   const t = Number(usec / 1000000n);
   const tm = libc.localtimeOrGmtime(t, spec.utc);
   if (!tm) return fail('EINVAL');
   const r = findNext(libc, spec, tm, Number(usec % 1000000n));
-  if ('errno' in r) return r;
+  if ('errno' in r) {
+    if (r.errno === 'EDEADLK') warn?.(`Infinite loop in calendar calculation: ${calendarSpecToString(spec, libc)}`);
+    return r;
+  }
   const tt = libc.mktimeOrTimegm(r.tm, spec.utc);
   if (tt < 0) return fail('EINVAL');
   return BigInt(tt) * 1000000n + BigInt(r.usec);
 }
 
 /** calendar_spec_next_usec: the first elapse strictly after USEC. */
-export function calendarNextUsec(libc: LibcTime, spec: CalendarSpec, usec: bigint): bigint | Failure {
-  if (spec.timezone === null || spec.timezone === '') return nextImpl(libc, spec, usec);
+export function calendarNextUsec(libc: LibcTime, spec: CalendarSpec, usec: bigint, warn?: CalendarWarn): bigint | Failure {
+  if (spec.timezone === null || spec.timezone === '') return nextImpl(libc, spec, usec, warn);
+  // systemd's forked child has closed its log, so its warning never shows
   return nextImpl(libc.fork(':' + spec.timezone), spec, usec);
 }
 
 /** The same for µs as JS numbers (the timer machine's unit); null = never (or an error). */
-export function calendarNext(libc: LibcTime, spec: CalendarSpec, usec: number): number | null {
-  const r = calendarNextUsec(libc, spec, BigInt(Math.max(0, Math.floor(usec))));
+export function calendarNext(libc: LibcTime, spec: CalendarSpec, usec: number, warn?: CalendarWarn): number | null {
+  const r = calendarNextUsec(libc, spec, BigInt(Math.max(0, Math.floor(usec))), warn);
   return typeof r === 'bigint' ? Number(r) : null;
 }

@@ -124,8 +124,9 @@ function normalize(c: CalendarSpec): void {
 }
 
 function chainValid(c: Component[], from: number, to: number, endOfMonth: boolean): boolean {
-  if (endOfMonth) to -= 3;
   for (const x of c) {
+    // systemd recurses with the already reduced bound, so each further end-of-month element loses 3 more days
+    if (endOfMonth) to -= 3;
     if (x.start < from || x.start > to) return false;
     if (x.repeat > to - from) return false;
     if (x.stop >= 0) {

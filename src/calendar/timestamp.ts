@@ -246,12 +246,19 @@ function parseTimestampImpl(libc: LibcTime, input: string, now: bigint, withTz: 
   return ret;
 }
 
-/** parse_timestamp: a trailing IANA zone name is evaluated in a fork of the C library state. */
-export function parseTimestamp(libc: LibcTime, t: string, now: bigint): bigint | Failure {
+/**
+ * parse_timestamp: a trailing IANA zone name is evaluated in a fork of the C library state.
+ * `fromArgv`: the string is a command-line argument of systemd-analyze. systemd 252 names the forked
+ * child with rename_process(), which overwrites the argv area, so the child then parses an empty string
+ * with TZ=":" and every zone-suffixed timestamp given on its command line fails with EINVAL. The analyze
+ * verbs reproduce that; everything else gets the documented behaviour.
+ */
+export function parseTimestamp(libc: LibcTime, t: string, now: bigint, fromArgv = false): bigint | Failure {
   const last = t.lastIndexOf(' ');
   let tz: string | null = null;
   if (last >= 0 && libc.timezoneIsValid(t.slice(last + 1))) tz = t.slice(last + 1);
   if (tz === null || endsWithNoCase(t, ' UTC') >= 0) return parseTimestampImpl(libc, t, now, false);
+  if (fromArgv) return fail('EINVAL');
   const child = libc.fork(':' + tz);
   const withTz = tz !== child.tzname[0] && tz !== child.tzname[1];
   return parseTimestampImpl(child, withTz ? t.slice(0, last) : t, now, withTz);

@@ -6,14 +6,14 @@ import { calendarNextUsec } from '../../calendar/next';
 import { formatTimestampStyle, formatTimestampRelative, parseTimestamp } from '../../calendar/timestamp';
 import { parseSec } from '../../calendar/timespan';
 import type { LibcTime } from '../../calendar/libc';
-import { formatTable, HIGHLIGHT_BLUE, HIGHLIGHT_YELLOW, nowUsec, parseTimeOptions, processLibc, strerror, type Row } from './time-common';
+import { formatTable, HIGHLIGHT_BLUE, HIGHLIGHT_YELLOW, parseTimeOptions, processIO, strerror, type Row, type VerbIO } from './time-common';
 
 /** systemd-analyze's time_parsing_hint(). */
 export function timeParsingHint(libc: LibcTime, p: string, calendar: boolean, timestamp: boolean, timespan: boolean, now: bigint): string {
   let out = '';
   if (calendar && !('errno' in parseCalendarSpec(p, libc)))
     out += `Hint: this expression is a valid calendar specification. Use 'systemd-analyze calendar "${p}"' instead?\n`;
-  if (timestamp && typeof parseTimestamp(libc, p, now) === 'bigint')
+  if (timestamp && typeof parseTimestamp(libc, p, now, true) === 'bigint')
     out += `Hint: this expression is a valid timestamp. Use 'systemd-analyze timestamp "${p}"' instead?\n`;
   if (timespan && typeof parseSec(p) === 'bigint')
     out += `Hint: this expression is a valid timespan. Use 'systemd-analyze timespan "${p}"' instead?\n`;
@@ -22,11 +22,12 @@ export function timeParsingHint(libc: LibcTime, p: string, calendar: boolean, ti
 
 const ts = (libc: LibcTime, t: bigint): string => formatTimestampStyle(libc, t) ?? '-';
 
-function one(libc: LibcTime, n: bigint, p: string, iterations: number, out: (s: string) => void, err: (s: string) => void): boolean {
+function one(io: VerbIO, n: bigint, p: string, iterations: number): boolean {
+  const { libc, out, err } = io;
   const spec = parseCalendarSpec(p, libc);
   if ('errno' in spec) {
     err(`Failed to parse calendar specification '${p}': ${strerror(spec.errno)}\n`);
-    err(timeParsingHint(libc, p, false, true, true, nowUsec()));
+    err(timeParsingHint(libc, p, false, true, true, io.now()));
     return false;
   }
   const t = calendarSpecToString(spec, libc);
@@ -34,7 +35,7 @@ function one(libc: LibcTime, n: bigint, p: string, iterations: number, out: (s: 
   if (t !== p) rows.push({ label: 'Original form:', value: p });
   rows.push({ label: 'Normalized form:', value: t });
   for (let i = 0; i < iterations; i++) {
-    const next = calendarNextUsec(libc, spec, n);
+    const next = calendarNextUsec(libc, spec, n, (m) => err(m + '\n'));
     if (typeof next !== 'bigint' && next.errno === 'ENOENT') {
       if (i === 0) rows.push({ label: 'Next elapse:', value: 'never', color: HIGHLIGHT_YELLOW });
       break;
@@ -45,25 +46,24 @@ function one(libc: LibcTime, n: bigint, p: string, iterations: number, out: (s: 
     }
     rows.push({ label: i === 0 ? 'Next elapse:' : `Iter. #${i + 1}:`, value: ts(libc, next), color: HIGHLIGHT_BLUE });
     if (!libc.inUtcTimezone()) rows.push({ label: '(in UTC):', value: formatTimestampStyle(libc, next, 'utc') ?? '-' });
-    rows.push({ label: 'From now:', value: formatTimestampRelative(next, nowUsec()) ?? '-' });
+    rows.push({ label: 'From now:', value: formatTimestampRelative(next, io.now()) ?? '-' });
     n = next;
   }
-  out(formatTable(rows));
+  out(formatTable(rows, io.colors));
   return true;
 }
 
-export function run(argv: string[]): number {
-  const libc = processLibc();
-  const out = (s: string): void => { process.stdout.write(s); };
-  const err = (s: string): void => { process.stderr.write(s); };
-  const o = parseTimeOptions(argv, libc, nowUsec(), err);
+export function calendarMain(argv: string[], io: VerbIO): number {
+  const o = parseTimeOptions(argv, io.libc, io.now(), io.err);
   if (typeof o === 'number') return o;
-  if (o.args.length === 0) { err('Too few arguments.\n'); return 1; }
-  const n = o.baseTime ?? nowUsec();
+  if (o.args.length === 0) { io.err('Too few arguments.\n'); return 1; }
+  const n = o.baseTime ?? io.now();
   let ok = true;
   o.args.forEach((p, i) => {
-    if (!one(libc, n, p, o.iterations, out, err)) ok = false;
-    if (i + 1 < o.args.length) out('\n');
+    if (!one(io, n, p, o.iterations)) ok = false;
+    if (i + 1 < o.args.length) io.out('\n');
   });
   return ok ? 0 : 1;
 }
+
+export function run(argv: string[]): number { return calendarMain(argv, processIO()); }

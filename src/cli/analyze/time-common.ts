@@ -58,6 +58,24 @@ export const HIGHLIGHT_YELLOW = '\x1B[0;1;33m';
 
 export interface Row { label: string; value: string; color?: string }
 
+/** What a time verb runs against: the C library state, the clock, output streams, terminal traits. */
+export interface VerbIO {
+  libc: LibcTime;
+  now(): bigint;
+  out(s: string): void;
+  err(s: string): void;
+  colors: boolean;
+  utf8: boolean;
+}
+
+export function processIO(): VerbIO {
+  return {
+    libc: processLibc(), now: nowUsec,
+    out: (s) => { process.stdout.write(s); }, err: (s) => { process.stderr.write(s); },
+    colors: colorsEnabled(), utf8: localeIsUtf8(),
+  };
+}
+
 /** table_print for a headerless name/value table with the first column right-aligned. */
 export function formatTable(rows: Row[], colors = colorsEnabled()): string {
   const w0 = Math.max(0, ...rows.map((r) => [...r.label].length));
@@ -65,8 +83,10 @@ export function formatTable(rows: Row[], colors = colorsEnabled()): string {
   let out = '';
   for (const r of rows) {
     const label = ' '.repeat(w0 - [...r.label].length) + r.label;
-    if (colors && r.color) out += `${label} ${r.color}${r.value}${' '.repeat(w1 - [...r.value].length)}${ANSI_NORMAL}\n`;
-    else out += `${label} ${r.value}\n`;
+    const len = [...r.value].length;
+    if (colors && r.color) out += `${label} ${r.color}${r.value}${' '.repeat(w1 - len)}${ANSI_NORMAL}\n`;
+    // a cell narrower than its column is padded and then loses trailing white space; the widest keeps it
+    else out += `${label} ${len < w1 ? r.value.replace(/[ \t\n\r]+$/, '') : r.value}\n`;
   }
   return out;
 }
@@ -96,7 +116,7 @@ export function parseTimeOptions(argv: string[], libc: LibcTime, now: bigint, er
         if (!m || BigInt(m[1]!) > 0xffffffffn) { err(`Failed to parse iterations: ${val}\n`); return 1; }
         o.iterations = Number(m[1]);
       } else {
-        const r = parseTimestamp(libc, val, now);
+        const r = parseTimestamp(libc, val, now, true);
         if (typeof r !== 'bigint') { err(`Failed to parse --base-time= parameter: ${val}\n`); return 1; }
         o.baseTime = r;
       }
