@@ -142,3 +142,46 @@ export interface SocketHost extends ProcessHost {
   /** A stop job is pending for this socket unit. */
   hasStopJob(): boolean;
 }
+
+/** What a timer or path unit knows of the unit it triggers (UNIT_TRIGGER). */
+export interface TriggerTarget {
+  id: string;
+  loaded: boolean;
+  activeState: import('./types').ActiveState;
+  /** Monotonic µs of its last InactiveExit/InactiveEnter (0 = never). */
+  inactiveExitMonotonic: number;
+  inactiveEnterMonotonic: number;
+}
+
+/** Queue a start job (mode replace) for the triggered unit; its processes get `env` (TRIGGER_*). */
+export type StartTriggeredResult = { ok: true } | { ok: false; error: string };
+
+export interface TriggerHost extends UnitHost {
+  /** The unit this one triggers (its first Triggers= dependency), null when it has none. */
+  triggerTarget(): TriggerTarget | null;
+  startTriggered(env: Record<string, string>): StartTriggeredResult;
+  /** A stop job is pending for this unit (unit_stop_pending). */
+  hasStopJob(): boolean;
+}
+
+export interface TimerHost extends TriggerHost {
+  /** Arm timer `key` on `clock` at `at` (that clock's µs) with a coalescing window of `accuracy` µs; fires
+   *  as machine.onTimer(key). clearTimer(key) disarms it. */
+  armClockTimer(key: string, clock: 'monotonic' | 'realtime', at: number, accuracy: number): void;
+  /** CLOCK_MONOTONIC at the manager's userspace start (MANAGER_TIMESTAMP_USERSPACE). */
+  userspaceMonotonic(): number;
+  /** Running in a container (OnBootSec= then counts from the manager's start). */
+  inContainer(): boolean;
+  /** The manager's C-library time state (local zone) for OnCalendar=. */
+  libc(): import('../calendar/libc').LibcTime;
+  /** Persistent=: the stamp file of this timer, null when it cannot be determined (no home directory). */
+  stampPath(): string | null;
+  /** Modification time of `path` in realtime µs; null when it does not exist (or cannot be read). */
+  fileMtime(path: string): number | null;
+  /** touch_file(path, parents=true, stamp): create if missing; mtime/atime = realtimeUs, or now when null. */
+  touchFile(path: string, realtimeUs: number | null): void;
+  /** random_u64(). */
+  randomU64(): bigint;
+  /** FixedRandomDelay=: machine id (16 bytes, null unknown), system manager?, uid of the manager. */
+  fixedDelayIdentity(): import('./timer/fixed-delay').FixedDelayIdentity;
+}
