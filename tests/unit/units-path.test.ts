@@ -173,7 +173,7 @@ test('stop drops every watch; a pending stop job keeps an event from queueing a 
   assert.equal(m.stop(), 'stopping');
   assert.equal(h.inotify.size, 0);
   const p = m.properties();
-  assert.deepEqual(p.Paths, ['/tmp/g (PathChanged)', '/tmp/f (PathExists)']);
+  assert.equal(p.Paths, '/tmp/g (PathChanged)\n/tmp/f (PathExists)');
   assert.equal(p.Unit, 'other.service');
   assert.equal(p.TriggerLimitIntervalUSec, '2s');
   assert.equal(p.TriggerLimitBurst, 200);

@@ -320,9 +320,9 @@ test('show properties: TimersMonotonic/TimersCalendar in systemd order, NextElap
   h.mono = 100 * SEC;                                       // 100 s after boot, 95 s after the manager started
   m.start();
   const p = m.properties();
-  assert.deepEqual(p.TimersCalendar, ['{ OnCalendar=Mon *-*-* 00:00:00 ; next_elapse=Mon 2024-04-01 00:00:00 UTC }']);
+  assert.equal(p.TimersCalendar, '{ OnCalendar=Mon *-*-* 00:00:00 ; next_elapse=Mon 2024-04-01 00:00:00 UTC }');
   // list order is systemd's (last written first); OnUnitActiveSec= has no base yet, its next_elapse stays 0
-  assert.deepEqual(p.TimersMonotonic, ['{ OnUnitActiveUSec=1d ; next_elapse=0 }', '{ OnBootUSec=20min ; next_elapse=20min 5s }']);
+  assert.equal(p.TimersMonotonic, '{ OnUnitActiveUSec=1d ; next_elapse=0 }\n{ OnBootUSec=20min ; next_elapse=20min 5s }');
   assert.equal(p.NextElapseUSecRealtime, 'Mon 2024-04-01 00:00:00 UTC');
   assert.equal(p.NextElapseUSecMonotonic, '20min 5s');
   assert.equal(p.LastTriggerUSec, '');

@@ -1,18 +1,12 @@
 // Shared parts of `tsysd analyze calendar|timespan|timestamp`: the process's C-library time state (TZ,
 // TZDIR, zone files read from disk), systemd-analyze's option parsing for these verbs (getopt-style,
 // options anywhere before `--`), its two-column table (right-aligned labels) and its colours and µ glyph.
-import * as fs from 'node:fs';
+import { readZoneFile } from '../zone-reader';
 import { LibcTime } from '../../calendar/libc';
 import { parseTimestamp } from '../../calendar/timestamp';
 import { strerror } from '../../calendar/errno';
 
-export function readZoneFile(path: string): Uint8Array | null {
-  try {
-    const st = fs.statSync(path);
-    if (!st.isFile()) return null;
-    return fs.readFileSync(path);
-  } catch { return null; }
-}
+export { readZoneFile };
 
 /** The C library time state of this process, as systemd-analyze would have it. */
 export function processLibc(): LibcTime {

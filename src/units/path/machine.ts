@@ -331,7 +331,7 @@ export class PathMachine implements UnitMachine {
       ...this.base.baseProperties(),
       ActiveState: this.activeState(), SubState: this.state, Result: this.res,
       Unit: this.host.triggerTarget()?.id ?? '',
-      Paths: this.specs.map((s) => `${s.path} (${s.kind})`),
+      Paths: this.specs.map((s) => `${s.path} (${s.kind})`).join('\n'),
       MakeDirectory: p?.makeDirectory ?? false,
       DirectoryMode: (p?.directoryMode ?? 0o755).toString(8).padStart(4, '0'),
       TriggerLimitIntervalUSec: formatTimespanNumber(p?.triggerLimitIntervalUs ?? 2_000_000),

@@ -319,6 +319,10 @@ export class TimerMachine implements UnitMachine {
   properties(): Record<string, PropValue> {
     return timerProperties(this);
   }
+
+  timerSchedule(): { nextRealtime: number; nextMonotonic: number; lastTrigger: number } {
+    return { nextRealtime: this.nextElapseRealtime, nextMonotonic: this.nextElapseMonotonic, lastTrigger: this.lastTrigger.realtime };
+  }
 }
 
 /** The Timer D-Bus properties as `systemctl show` prints them. */
@@ -330,19 +334,20 @@ export function timerProperties(m: TimerMachine): Record<string, PropValue> {
   const mono = m.values.filter((v) => v.base !== 'OnCalendar')
     .map((v) => `{ ${v.base.replace(/Sec$/, 'USec')}=${span(v.valueUs)} ; next_elapse=${span(v.nextElapse)} }`);
   const cal = m.values.filter((v) => v.base === 'OnCalendar')
-    .map((v) => `{ OnCalendar=${v.spec ? specString(m, v.spec) : v.calendar} ; next_elapse=${stamp(v.nextElapse)} }`);
+    .map((v) => `{ OnCalendar=${v.spec ? specString(m, v.spec) : v.calendar} ; next_elapse=${stamp(v.nextElapse) || '(null)'} }`);
   return {
     ...m.base.baseProperties(),
     ActiveState: m.activeState(), SubState: m.state, Result: m.res,
     Unit: m.host.triggerTarget()?.id ?? '',
-    TimersMonotonic: mono,
-    TimersCalendar: cal,
+    // one `Key=value` line per entry in show (directives/show.ts splits at newlines)
+    TimersMonotonic: mono.join('\n'),
+    TimersCalendar: cal.join('\n'),
     OnClockChange: t?.onClockChange ?? false,
     OnTimezoneChange: t?.onTimezoneChange ?? false,
     NextElapseUSecRealtime: stamp(m.nextElapseRealtime),
     NextElapseUSecMonotonic: m.nextElapseMonotonic === Infinity ? 'infinity' : span(m.nextElapseMonotonic),
     LastTriggerUSec: stamp(m.lastTrigger.realtime),
-    LastTriggerUSecMonotonic: String(Math.floor(m.lastTrigger.monotonic)),
+    LastTriggerUSecMonotonic: span(m.lastTrigger.monotonic),
     AccuracyUSec: span(t?.accuracyUs ?? 60_000_000),
     RandomizedDelayUSec: span(t?.randomizedDelayUs ?? 0),
     FixedRandomDelay: t?.fixedRandomDelay ?? false,
