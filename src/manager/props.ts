@@ -176,6 +176,7 @@ export function statusOf(mgr: Manager, name: string, lines: number): StatusReply
     triggeredBy: triggers('TriggeredBy'),
     triggers: triggers('Triggers'),
     listen: listenDescriptions(u.config, mgr.platform.exists('/proc/net/if_inet6')),
+    timer: u.type === 'timer' ? timerNext(rtm?.machine.timerSchedule?.()) : null,
     accept: u.config.socket?.accept ? { accepted: num('NAccepted'), connected: num('NConnections'), refused: num('NRefused') } : null,
     mainPid,
     mainComm: mainPid ? mgr.platform.procComm(mainPid) : '',
@@ -200,3 +201,9 @@ export function statusOf(mgr: Manager, name: string, lines: number): StatusReply
 }
 
 export function execCommandString(c: ExecCommand): string { return formatExecCommand(c); }
+
+/** A timer's next elapse for status (0 = none on that clock). */
+function timerNext(s: { nextRealtime: number; nextMonotonic: number } | undefined): { nextRealtime: number; nextMonotonic: number } {
+  const fin = (n: number | undefined): number => (n !== undefined && Number.isFinite(n) ? n : 0);
+  return { nextRealtime: fin(s?.nextRealtime), nextMonotonic: fin(s?.nextMonotonic) };
+}
