@@ -15,7 +15,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <linux/sockios.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -126,21 +128,34 @@ static napi_value JournalSigbus(napi_env env, napi_callback_info info) {
 /* recvBatch(fd, max, bufSize): [{data, pid, uid, gid, fds, truncated, tsUs}] (empty when nothing queued) */
 static char *g_rbuf = NULL;
 static size_t g_rbuf_size = 0;
+static int ensure_rbuf(size_t size) {
+  if (g_rbuf_size >= size) return 0;
+  char *nb = malloc(size);
+  if (!nb) return -ENOMEM;
+  free(g_rbuf);
+  g_rbuf = nb;
+  g_rbuf_size = size;
+  return 0;
+}
+
+/* recvBatch(fd, max, bufSize, datagram): with datagram=true each datagram is read whole (SIOCINQ tells its
+ * size, up to 16 MiB; journald sizes its buffer the same way) */
 static napi_value RecvBatch(napi_env env, napi_callback_info info) {
-  GET_ARGS(env, info, 3);
+  GET_ARGS(env, info, 4);
   int64_t fd, max, bufsize;
+  bool datagram = false;
   if (argc < 3 || tsysd_get_int(env, argv[0], &fd) || tsysd_get_int(env, argv[1], &max) || tsysd_get_int(env, argv[2], &bufsize)) return NULL;
+  if (argc >= 4) napi_get_value_bool(env, argv[3], &datagram);
   if (bufsize <= 0 || bufsize > (16 << 20)) bufsize = 1 << 20;
-  if (g_rbuf_size < (size_t)bufsize) {
-    free(g_rbuf);
-    g_rbuf = malloc((size_t)bufsize);
-    g_rbuf_size = g_rbuf ? (size_t)bufsize : 0;
-    if (!g_rbuf) return tsysd_int(env, -ENOMEM);
-  }
+  if (ensure_rbuf((size_t)bufsize) < 0) return tsysd_int(env, -ENOMEM);
   napi_value arr;
   napi_create_array(env, &arr);
   uint32_t n = 0;
   for (int64_t k = 0; k < max; k++) {
+    if (datagram) {
+      int avail = 0;
+      if (ioctl((int)fd, SIOCINQ, &avail) == 0 && avail > bufsize && avail <= (16 << 20) && ensure_rbuf((size_t)avail) == 0) bufsize = avail;
+    }
     union {
       struct cmsghdr h;
       char b[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(struct timeval)) + CMSG_SPACE(sizeof(int) * 253)];

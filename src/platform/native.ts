@@ -53,7 +53,7 @@ export interface NativeAddon {
   fallocate(fd: number, offset: number, length: number): number;
   memfdSeals(fd: number): number;
   journalSigbus(): number;
-  recvBatch(fd: number, max: number, bufSize: number): Array<{ data: Buffer; pid: number; uid: number; gid: number; fds: number[]; truncated: boolean; tsUs: number }> | number;
+  recvBatch(fd: number, max: number, bufSize: number, datagram?: boolean): Array<{ data: Buffer; pid: number; uid: number; gid: number; fds: number[]; truncated: boolean; tsUs: number }> | number;
 }
 
 let cached: { addon: NativeAddon; helper: string } | null = null;
