@@ -84,19 +84,21 @@ export const TWO32 = 4294967296;
 
 export function align8(n: number): number { return Math.ceil(n / 8) * 8; }
 
-export function get64(b: Uint8Array, off: number): number {
-  const v = b as Buffer;
-  return v.readUInt32LE(off) + v.readUInt32LE(off + 4) * TWO32;
+// Byte-level little-endian access (callers check bounds; this is the writer's hot path).
+export function get32(b: Uint8Array, off: number): number {
+  return (b[off]! | (b[off + 1]! << 8) | (b[off + 2]! << 16) | (b[off + 3]! << 24)) >>> 0;
 }
+
+export function set32(b: Uint8Array, off: number, value: number): void {
+  b[off] = value; b[off + 1] = value >>> 8; b[off + 2] = value >>> 16; b[off + 3] = value >>> 24;
+}
+
+export function get64(b: Uint8Array, off: number): number { return get32(b, off) + get32(b, off + 4) * TWO32; }
 
 export function set64(b: Uint8Array, off: number, value: number): void {
-  const v = b as Buffer;
-  v.writeUInt32LE(value % TWO32 >>> 0, off);
-  v.writeUInt32LE(Math.floor(value / TWO32) >>> 0, off + 4);
+  set32(b, off, value % TWO32 >>> 0);
+  set32(b, off + 4, Math.floor(value / TWO32) >>> 0);
 }
-
-export function get32(b: Uint8Array, off: number): number { return (b as Buffer).readUInt32LE(off); }
-export function set32(b: Uint8Array, off: number, value: number): void { (b as Buffer).writeUInt32LE(value >>> 0, off); }
 
 /** 128-bit id as 32 lowercase hex digits (SD_ID128_FORMAT_STR). */
 export function idToHex(b: Uint8Array, off = 0): string {

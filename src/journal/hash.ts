@@ -23,53 +23,53 @@ function le32(d: Uint8Array, p: number): number {
   return (d[p]! | (d[p + 1]! << 8) | (d[p + 2]! << 16) | (d[p + 3]! << 24)) >>> 0;
 }
 
+/** The same as a signed int32 (hot loops). */
+function le32i(d: Uint8Array, p: number): number {
+  return d[p]! | (d[p + 1]! << 8) | (d[p + 2]! << 16) | (d[p + 3]! << 24);
+}
+
+// SipHash state v0..v3 as [lo, hi] pairs: V[0..1]=v0, V[2..3]=v1, V[4..5]=v2, V[6..7]=v3 (module-level, no
+// allocation or closure per call: this runs for every field of every entry)
+const V = new Uint32Array(8);
+
+function sipRounds(n: number): void {
+  // int32 arithmetic throughout (| 0): V8 keeps it in registers; `>>> 0` values above 2^31 become doubles
+  let v0l = V[0]! | 0, v0h = V[1]! | 0, v1l = V[2]! | 0, v1h = V[3]! | 0, v2l = V[4]! | 0, v2h = V[5]! | 0, v3l = V[6]! | 0, v3h = V[7]! | 0;
+  let t = 0, tl = 0, th = 0;
+  for (let r = 0; r < n; r++) {
+    tl = (v0l + v1l) | 0; v0h = (v0h + v1h + ((tl >>> 0) < (v0l >>> 0) ? 1 : 0)) | 0; v0l = tl;
+    th = (v1h << 13) | (v1l >>> 19); v1l = (v1l << 13) | (v1h >>> 19); v1h = th;
+    v1l ^= v0l; v1h ^= v0h;
+    t = v0l; v0l = v0h; v0h = t;
+    tl = (v2l + v3l) | 0; v2h = (v2h + v3h + ((tl >>> 0) < (v2l >>> 0) ? 1 : 0)) | 0; v2l = tl;
+    th = (v3h << 16) | (v3l >>> 16); v3l = (v3l << 16) | (v3h >>> 16); v3h = th;
+    v3l ^= v2l; v3h ^= v2h;
+    tl = (v0l + v3l) | 0; v0h = (v0h + v3h + ((tl >>> 0) < (v0l >>> 0) ? 1 : 0)) | 0; v0l = tl;
+    th = (v3h << 21) | (v3l >>> 11); v3l = (v3l << 21) | (v3h >>> 11); v3h = th;
+    v3l ^= v0l; v3h ^= v0h;
+    tl = (v2l + v1l) | 0; v2h = (v2h + v1h + ((tl >>> 0) < (v2l >>> 0) ? 1 : 0)) | 0; v2l = tl;
+    th = (v1h << 17) | (v1l >>> 15); v1l = (v1l << 17) | (v1h >>> 15); v1h = th;
+    v1l ^= v2l; v1h ^= v2h;
+    t = v2l; v2l = v2h; v2h = t;
+  }
+  V[0] = v0l; V[1] = v0h; V[2] = v1l; V[3] = v1h; V[4] = v2l; V[5] = v2h; V[6] = v3l; V[7] = v3h;
+}
+
 /** SipHash-2-4 of data[start,end) with a 128-bit key; the result is in HASH_OUT. */
 export function siphash24(d: Uint8Array, start: number, end: number, key: Uint32Array): void {
-  // v0..v3 as (h, l) pairs
   const k0l = key[0]!, k0h = key[1]!, k1l = key[2]!, k1h = key[3]!;
-  let v0l = (k0l ^ 0x70736575) >>> 0, v0h = (k0h ^ 0x736f6d65) >>> 0;
-  let v1l = (k1l ^ 0x6e646f6d) >>> 0, v1h = (k1h ^ 0x646f7261) >>> 0;
-  let v2l = (k0l ^ 0x6e657261) >>> 0, v2h = (k0h ^ 0x6c796765) >>> 0;
-  let v3l = (k1l ^ 0x79746573) >>> 0, v3h = (k1h ^ 0x74656462) >>> 0;
+  V[0] = k0l ^ 0x70736575; V[1] = k0h ^ 0x736f6d65;
+  V[2] = k1l ^ 0x6e646f6d; V[3] = k1h ^ 0x646f7261;
+  V[4] = k0l ^ 0x6e657261; V[5] = k0h ^ 0x6c796765;
+  V[6] = k1l ^ 0x79746573; V[7] = k1h ^ 0x74656462;
   const len = end - start;
   const full = start + (len & ~7);
   let ml = 0, mh = 0;
-  let t = 0, tl = 0, th = 0;
-
-  const rounds = (n: number): void => {
-    for (let r = 0; r < n; r++) {
-      // v0 += v1
-      tl = (v0l + v1l) >>> 0; v0h = (v0h + v1h + (tl < v0l ? 1 : 0)) >>> 0; v0l = tl;
-      // v1 = rotl(v1, 13)
-      th = ((v1h << 13) | (v1l >>> 19)) >>> 0; v1l = ((v1l << 13) | (v1h >>> 19)) >>> 0; v1h = th;
-      v1l = (v1l ^ v0l) >>> 0; v1h = (v1h ^ v0h) >>> 0;
-      // v0 = rotl(v0, 32)
-      t = v0l; v0l = v0h; v0h = t;
-      // v2 += v3
-      tl = (v2l + v3l) >>> 0; v2h = (v2h + v3h + (tl < v2l ? 1 : 0)) >>> 0; v2l = tl;
-      // v3 = rotl(v3, 16)
-      th = ((v3h << 16) | (v3l >>> 16)) >>> 0; v3l = ((v3l << 16) | (v3h >>> 16)) >>> 0; v3h = th;
-      v3l = (v3l ^ v2l) >>> 0; v3h = (v3h ^ v2h) >>> 0;
-      // v0 += v3
-      tl = (v0l + v3l) >>> 0; v0h = (v0h + v3h + (tl < v0l ? 1 : 0)) >>> 0; v0l = tl;
-      // v3 = rotl(v3, 21)
-      th = ((v3h << 21) | (v3l >>> 11)) >>> 0; v3l = ((v3l << 21) | (v3h >>> 11)) >>> 0; v3h = th;
-      v3l = (v3l ^ v0l) >>> 0; v3h = (v3h ^ v0h) >>> 0;
-      // v2 += v1
-      tl = (v2l + v1l) >>> 0; v2h = (v2h + v1h + (tl < v2l ? 1 : 0)) >>> 0; v2l = tl;
-      // v1 = rotl(v1, 17)
-      th = ((v1h << 17) | (v1l >>> 15)) >>> 0; v1l = ((v1l << 17) | (v1h >>> 15)) >>> 0; v1h = th;
-      v1l = (v1l ^ v2l) >>> 0; v1h = (v1h ^ v2h) >>> 0;
-      // v2 = rotl(v2, 32)
-      t = v2l; v2l = v2h; v2h = t;
-    }
-  };
-
   for (let p = start; p < full; p += 8) {
-    ml = le32(d, p); mh = le32(d, p + 4);
-    v3l = (v3l ^ ml) >>> 0; v3h = (v3h ^ mh) >>> 0;
-    rounds(2);
-    v0l = (v0l ^ ml) >>> 0; v0h = (v0h ^ mh) >>> 0;
+    ml = le32i(d, p); mh = le32i(d, p + 4);
+    V[6] = V[6]! ^ ml; V[7] = V[7]! ^ mh;
+    sipRounds(2);
+    V[0] = V[0]! ^ ml; V[1] = V[1]! ^ mh;
   }
   // last block: remaining bytes little-endian, length in the top byte
   ml = 0; mh = ((len & 0xff) << 24) >>> 0;
@@ -79,33 +79,32 @@ export function siphash24(d: Uint8Array, start: number, end: number, key: Uint32
     if (i < 4) ml = (ml | (b << (8 * i))) >>> 0;
     else mh = (mh | (b << (8 * (i - 4)))) >>> 0;
   }
-  v3l = (v3l ^ ml) >>> 0; v3h = (v3h ^ mh) >>> 0;
-  rounds(2);
-  v0l = (v0l ^ ml) >>> 0; v0h = (v0h ^ mh) >>> 0;
-  v2l = (v2l ^ 0xff) >>> 0;
-  rounds(4);
-  HASH_OUT[0] = (v0l ^ v1l ^ v2l ^ v3l) >>> 0;
-  HASH_OUT[1] = (v0h ^ v1h ^ v2h ^ v3h) >>> 0;
+  V[6] = V[6]! ^ ml; V[7] = V[7]! ^ mh;
+  sipRounds(2);
+  V[0] = V[0]! ^ ml; V[1] = V[1]! ^ mh;
+  V[4] = V[4]! ^ 0xff;
+  sipRounds(4);
+  HASH_OUT[0] = (V[0]! ^ V[2]! ^ V[4]! ^ V[6]!) >>> 0;
+  HASH_OUT[1] = (V[1]! ^ V[3]! ^ V[5]! ^ V[7]!) >>> 0;
 }
 
-function rot(x: number, k: number): number { return ((x << k) | (x >>> (32 - k))) >>> 0; }
+function rot(x: number, k: number): number { return (x << k) | (x >>> (32 - k)); }
 
 /** lookup3 hashlittle2(data, &c=0, &b=0) as systemd's jenkins_hash64: HASH_OUT = [b, c] (c is the high half). */
 export function jenkins64(d: Uint8Array, start: number, end: number): void {
   let length = end - start;
-  let a = (0xdeadbeef + length) >>> 0, b = a, c = a;
+  let a = (0xdeadbeef + length) | 0, b = a, c = a;
   let k = start;
   while (length > 12) {
-    a = (a + le32(d, k)) >>> 0;
-    b = (b + le32(d, k + 4)) >>> 0;
-    c = (c + le32(d, k + 8)) >>> 0;
-    // mix(a,b,c)
-    a = (a - c) >>> 0; a = (a ^ rot(c, 4)) >>> 0; c = (c + b) >>> 0;
-    b = (b - a) >>> 0; b = (b ^ rot(a, 6)) >>> 0; a = (a + c) >>> 0;
-    c = (c - b) >>> 0; c = (c ^ rot(b, 8)) >>> 0; b = (b + a) >>> 0;
-    a = (a - c) >>> 0; a = (a ^ rot(c, 16)) >>> 0; c = (c + b) >>> 0;
-    b = (b - a) >>> 0; b = (b ^ rot(a, 19)) >>> 0; a = (a + c) >>> 0;
-    c = (c - b) >>> 0; c = (c ^ rot(b, 4)) >>> 0; b = (b + a) >>> 0;
+    a = (a + le32i(d, k)) | 0;
+    b = (b + le32i(d, k + 4)) | 0;
+    c = (c + le32i(d, k + 8)) | 0;
+    a = (a - c) | 0; a ^= rot(c, 4); c = (c + b) | 0;
+    b = (b - a) | 0; b ^= rot(a, 6); a = (a + c) | 0;
+    c = (c - b) | 0; c ^= rot(b, 8); b = (b + a) | 0;
+    a = (a - c) | 0; a ^= rot(c, 16); c = (c + b) | 0;
+    b = (b - a) | 0; b ^= rot(a, 19); a = (a + c) | 0;
+    c = (c - b) | 0; c ^= rot(b, 4); b = (b + a) | 0;
     length -= 12;
     k += 12;
   }
@@ -113,19 +112,18 @@ export function jenkins64(d: Uint8Array, start: number, end: number): void {
   // the last, partial block: byte i adds to word a/b/c (i / 4) at bit 8 * (i % 4) (lookup3's byte-wise
   // switch, identical to its word-wise reads on little-endian machines)
   for (let i = 0; i < length; i++) {
-    const v = (d[k + i]! << (8 * (i & 3))) >>> 0;
-    if (i < 4) a = (a + v) >>> 0;
-    else if (i < 8) b = (b + v) >>> 0;
-    else c = (c + v) >>> 0;
+    const v = d[k + i]! << (8 * (i & 3));
+    if (i < 4) a = (a + v) | 0;
+    else if (i < 8) b = (b + v) | 0;
+    else c = (c + v) | 0;
   }
-  // final(a,b,c)
-  c = (c ^ b) >>> 0; c = (c - rot(b, 14)) >>> 0;
-  a = (a ^ c) >>> 0; a = (a - rot(c, 11)) >>> 0;
-  b = (b ^ a) >>> 0; b = (b - rot(a, 25)) >>> 0;
-  c = (c ^ b) >>> 0; c = (c - rot(b, 16)) >>> 0;
-  a = (a ^ c) >>> 0; a = (a - rot(c, 4)) >>> 0;
-  b = (b ^ a) >>> 0; b = (b - rot(a, 14)) >>> 0;
-  c = (c ^ b) >>> 0; c = (c - rot(b, 24)) >>> 0;
+  c ^= b; c = (c - rot(b, 14)) | 0;
+  a ^= c; a = (a - rot(c, 11)) | 0;
+  b ^= a; b = (b - rot(a, 25)) | 0;
+  c ^= b; c = (c - rot(b, 16)) | 0;
+  a ^= c; a = (a - rot(c, 4)) | 0;
+  b ^= a; b = (b - rot(a, 14)) | 0;
+  c ^= b; c = (c - rot(b, 24)) | 0;
   HASH_OUT[0] = b; HASH_OUT[1] = c;
 }
 

@@ -26,6 +26,8 @@ export const SD_MESSAGE_UNIT_STARTED = '39f53479d3a045ac8e11786248231fbf';
 export const SD_MESSAGE_UNIT_STOPPING = 'de5b426a63be47a7b6ac3eaac82e2f6f';
 export const SD_MESSAGE_UNIT_STOPPED = '9d1aaa27d60140bd96365438aad20286';
 export const SD_MESSAGE_UNIT_FAILED = 'be02cf6855d2428ba40df7e9d022f03d';
+export const SD_MESSAGE_UNIT_SUCCESS = '7ad2d189f7e94e70a38c781354912448';
+export const SD_MESSAGE_UNIT_FAILURE_RESULT = 'd9b373ed55a64feb8242e02dbe79a49c';
 
 export type UnitLookup = Pick<ClientContext, 'unit' | 'invocationId' | 'rateLimitIntervalUs' | 'rateLimitBurst' | 'logLevelMax' | 'extraFields'> & { slice?: string | null };
 
@@ -329,11 +331,12 @@ export class JournalServer {
   }
 
   /** The manager's own message about a unit, as systemd (PID 1) writes it: UNIT=, MESSAGE_ID= when known. */
-  managerMessage(unit: string, priority: number, text: string, invocationId?: string | null): void {
+  managerMessage(unit: string, priority: number, text: string, invocationId?: string | null, unitResult?: string): void {
     const f = [`PRIORITY=${priority & 7}`, 'SYSLOG_FACILITY=3', 'SYSLOG_IDENTIFIER=tsysd', '_TRANSPORT=journal', 'CODE_FUNC=unit_log'];
     if (unit) f.push(`UNIT=${unit}`);
     const id = messageIdFor(text);
     if (id) f.push(`MESSAGE_ID=${id}`);
+    if (unitResult) f.push(`UNIT_RESULT=${unitResult}`);
     if (unit && invocationId) f.push(`INVOCATION_ID=${invocationId}`);
     f.push(`MESSAGE=${unit && !text.startsWith(unit) ? `${text}` : text}`);
     const self: ClientContext = { pid: process.pid, uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, comm: 'tsysd', exe: process.execPath, cmdline: null, cgroup: null, unit: null, slice: null, invocationId: null };
@@ -367,10 +370,12 @@ export class JournalServer {
 
 export function messageIdFor(text: string): string | null {
   if (/^Starting /.test(text)) return SD_MESSAGE_UNIT_STARTING;
-  if (/^Started /.test(text)) return SD_MESSAGE_UNIT_STARTED;
+  if (/^(Started|Finished) /.test(text)) return SD_MESSAGE_UNIT_STARTED;
   if (/^Stopping /.test(text)) return SD_MESSAGE_UNIT_STOPPING;
   if (/^Stopped /.test(text)) return SD_MESSAGE_UNIT_STOPPED;
-  if (/^Failed to start |Failed with result /.test(text)) return SD_MESSAGE_UNIT_FAILED;
+  if (/^Failed to start /.test(text)) return SD_MESSAGE_UNIT_FAILED;
+  if (/^Failed with result /.test(text)) return SD_MESSAGE_UNIT_FAILURE_RESULT;
+  if (/^Deactivated successfully/.test(text)) return SD_MESSAGE_UNIT_SUCCESS;
   return null;
 }
 

@@ -48,6 +48,7 @@ export class JournalStorage {
   private qHead = 0;
   private qBytes = 0;
   private scheduled = false;
+  private lastDrain = 0;
   private postTimer: NodeJS.Timeout | null = null;
   private seqnumId: Uint8Array | null = null;
   private seqnum = 0;
@@ -182,7 +183,15 @@ export class JournalStorage {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => { this.scheduled = false; this.drain(this.o.budgetMs ?? 4); });
+    setImmediate(() => {
+      this.scheduled = false;
+      // a slice of 10 ms, more when the loop's turns are long (a flood being read elsewhere): up to 30% of
+      // the time since the last slice, at most 100 ms, so storage keeps pace without holding the loop long
+      const now = Date.now();
+      const since = this.lastDrain ? now - this.lastDrain : 0;
+      this.lastDrain = now;
+      this.drain(this.o.budgetMs ?? Math.min(100, Math.max(10, since * 0.3)));
+    });
   }
 
   /** Write queued entries for at most budgetMs (Infinity: all). */

@@ -11,7 +11,7 @@
 //   * Appends go into a batch. New objects are written past the committed tail, invisible to readers.
 //   * Every change to an object that is already committed (hash-table buckets, chain links, counters,
 //     entry-array slots) and to the header goes to an overlay (this.ov32/ov64, this.hdr), not the file.
-//   * commit(): (1) write a redo record (magic "TSYSDWAL", the overlay and the new header, a checksum)
+//   * commit(): (1) write a redo record (magic "TSYSDWAL", the overlay and the new header, a lookup3 checksum)
 //     after the new tail; (2) apply the overlay; (3) write the header except tail_object_offset's low word;
 //     (4) store that word with one aligned 32-bit store: the commit point. A kill before (1) completes leaves
 //     the old state (the record fails its checksum); a kill during (2)-(3) leaves a header whose tail is still
@@ -49,12 +49,20 @@ export type AppendResult =
   | { ok: false; reason: 'full' | 'invalid'; message: string };
 
 const WAL_MAGIC = Buffer.from('TSYSDWAL', 'latin1');
-const WAL_KEY = sipKey(Buffer.from('tsysd-journal-wl', 'latin1'));
 const EMPTY = Buffer.alloc(0);
 
 class NoSpace extends Error {}
 
-interface Undo { off: number; width: 4 | 8; prev: number | undefined; where: 0 | 1 | 2 }   // 0 hdr, 1 overlay, 2 buf
+/** Undo log of one entry: parallel arrays (no object per write); where: 0 header, 1 overlay, 2 buffer;
+ * prev NaN = the overlay had no value. */
+class UndoLog {
+  off: number[] = []; width: number[] = []; prev: number[] = []; where: number[] = [];
+  active = false;
+  clear(): void { this.off.length = 0; this.width.length = 0; this.prev.length = 0; this.where.length = 0; }
+  push(off: number, width: number, prev: number | undefined, where: number): void {
+    this.off.push(off); this.width.push(width); this.prev.push(prev ?? NaN); this.where.push(where);
+  }
+}
 
 /** Data hash table items journald reserves for a file of max_size bytes (one per 768 bytes at 75% fill). */
 export function dataHashTableItems(maxSize: number): number {
@@ -68,12 +76,9 @@ export class JournalWriter {
   private readonly ov64 = new Map<number, number>();
   private committedEnd: number;
   private dirty = false;
-  private undo: Undo[] | null = null;
+  private readonly undo = new UndoLog();
   private key: Uint32Array;
   private readonly maxSize: number;
-  /** Small cache of hot data objects (payload → offset) valid for this file; bounded. */
-  private readonly hot = new Map<string, number>();
-  private static readonly HOT_MAX = 2048;
 
   private constructor(private readonly space: JournalSpace, maxSize: number, headerFromFile: boolean) {
     this.b = space.buf;
@@ -140,13 +145,13 @@ export class JournalWriter {
 
   private w64(off: number, v: number): void {
     if (off < HEADER_SIZE_252) {
-      if (this.undo) this.undo.push({ off, width: 8, prev: get64(this.hdr, off), where: 0 });
+      if (this.undo.active) this.undo.push(off, 8, get64(this.hdr, off), 0);
       set64(this.hdr, off, v);
     } else if (off < this.committedEnd) {
-      if (this.undo) this.undo.push({ off, width: 8, prev: this.ov64.get(off), where: 1 });
+      if (this.undo.active) this.undo.push(off, 8, this.ov64.get(off), 1);
       this.ov64.set(off, v);
     } else {
-      if (this.undo) this.undo.push({ off, width: 8, prev: get64(this.b, off), where: 2 });
+      if (this.undo.active) this.undo.push(off, 8, get64(this.b, off), 2);
       set64(this.b, off, v);
     }
     this.dirty = true;
@@ -154,13 +159,13 @@ export class JournalWriter {
 
   private w32(off: number, v: number): void {
     if (off < HEADER_SIZE_252) {
-      if (this.undo) this.undo.push({ off, width: 4, prev: get32(this.hdr, off), where: 0 });
+      if (this.undo.active) this.undo.push(off, 4, get32(this.hdr, off), 0);
       set32(this.hdr, off, v);
     } else if (off < this.committedEnd) {
-      if (this.undo) this.undo.push({ off, width: 4, prev: this.ov32.get(off), where: 1 });
+      if (this.undo.active) this.undo.push(off, 4, this.ov32.get(off), 1);
       this.ov32.set(off, v);
     } else {
-      if (this.undo) this.undo.push({ off, width: 4, prev: get32(this.b, off), where: 2 });
+      if (this.undo.active) this.undo.push(off, 4, get32(this.b, off), 2);
       set32(this.b, off, v);
     }
     this.dirty = true;
@@ -168,16 +173,16 @@ export class JournalWriter {
 
   private rollback(): void {
     const u = this.undo;
-    this.undo = null;
-    if (!u) return;
-    for (let i = u.length - 1; i >= 0; i--) {
-      const x = u[i]!;
-      if (x.where === 0) (x.width === 8 ? set64 : set32)(this.hdr, x.off, x.prev ?? 0);
-      else if (x.where === 1) {
-        const m = x.width === 8 ? this.ov64 : this.ov32;
-        if (x.prev === undefined) m.delete(x.off); else m.set(x.off, x.prev);
-      } else (x.width === 8 ? set64 : set32)(this.b, x.off, x.prev ?? 0);
+    u.active = false;
+    for (let i = u.off.length - 1; i >= 0; i--) {
+      const off = u.off[i]!, w = u.width[i]!, prev = u.prev[i]!, where = u.where[i]!;
+      if (where === 0) (w === 8 ? set64 : set32)(this.hdr, off, Number.isNaN(prev) ? 0 : prev);
+      else if (where === 1) {
+        const m = w === 8 ? this.ov64 : this.ov32;
+        if (Number.isNaN(prev)) m.delete(off); else m.set(off, prev);
+      } else (w === 8 ? set64 : set32)(this.b, off, Number.isNaN(prev) ? 0 : prev);
     }
+    u.clear();
   }
 
   // ---- allocation ----
@@ -208,7 +213,7 @@ export class JournalWriter {
 
   private appendObject(type: number, size: number): number {
     const p = this.tailEnd();
-    this.ensure(p + size, this.undo ? this.walReserve() : 0);
+    this.ensure(p + size, this.undo.active ? this.walReserve() : 0);
     this.b.fill(0, p, align8(p + size));
     this.b[p + O.type] = type;
     set64(this.b, p + O.size, size);
@@ -331,37 +336,35 @@ export class JournalWriter {
    */
   append(fields: readonly Uint8Array[], realtime: number, monotonic: number, bootId: Uint8Array, seqnum?: number): AppendResult {
     if (fields.length === 0) return { ok: false, reason: 'invalid', message: 'entry without fields' };
+    const eqs: number[] = [];
     for (const f of fields) {
-      const eq = f.indexOf(0x3d);
+      const eq = eqIndex(f);
       if (eq <= 0 || !fieldNameValid(f, 0, eq)) return { ok: false, reason: 'invalid', message: 'invalid field name' };
+      eqs.push(eq);
     }
     if (!(realtime > 0 && realtime < 2 ** 53) || !(monotonic >= 0 && monotonic < 2 ** 53)) {
       return { ok: false, reason: 'invalid', message: 'invalid timestamp' };
     }
-    this.undo = [];
+    this.undo.clear();
+    this.undo.active = true;
     const startTail = get64(this.hdr, H.tailObjectOffset);
-    const hotAdded: string[] = [];
     try {
       let xl = 0, xh = 0;
       const items: number[] = [];
-      for (const f of fields) {
+      for (let fi = 0; fi < fields.length; fi++) {
+        const f = fields[fi]!;
         jenkins64(f, 0, f.length);
         xl ^= HASH_OUT[0]!; xh ^= HASH_OUT[1]!;
-        const hk = f.length <= 256 ? Buffer.from(f.buffer, f.byteOffset, f.length).toString('latin1') : '';
-        let p = hk ? this.hot.get(hk) ?? 0 : 0;
-        if (!p) {
-          siphash24(f, 0, f.length, this.key);
-          const lo = HASH_OUT[0]!, hi = HASH_OUT[1]!;
-          p = this.findData(f, 0, f.length, lo, hi);
-          if (!p) p = this.appendData(f, lo, hi, f.indexOf(0x3d));
-          if (hk) { this.rememberHot(hk, p); hotAdded.push(hk); }
-        }
+        siphash24(f, 0, f.length, this.key);
+        const lo = HASH_OUT[0]!, hi = HASH_OUT[1]!;
+        let p = this.findData(f, 0, f.length, lo, hi);
+        if (!p) p = this.appendData(f, lo, hi, eqs[fi]!);
         items.push(p);
       }
-      items.sort((x, y) => x - y);
+      const sorted = Uint32Array.from(items).sort();
       let n = 0;
-      for (let i = 0; i < items.length; i++) if (i === 0 || items[i] !== items[n - 1]) items[n++] = items[i]!;
-      items.length = n;
+      for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i]!;
+      const uniq = sorted.subarray(0, n);
 
       const p = this.appendObject(OBJECT_ENTRY, E.items + n * 4);
       let s = this.r64(H.tailEntrySeqnum) + 1;
@@ -374,7 +377,7 @@ export class JournalWriter {
       set32(this.b, p + E.xorHash, xl >>> 0); set32(this.b, p + E.xorHash + 4, xh >>> 0);
       this.hdr.set(bootId, H.bootId);
       this.b.set(bootId, p + E.bootId);
-      for (let i = 0; i < n; i++) set32(this.b, p + E.items + i * 4, items[i]!);
+      for (let i = 0; i < n; i++) set32(this.b, p + E.items + i * 4, uniq[i]!);
 
       // journal_file_link_entry()
       const hidx = this.r64(H.nEntries);
@@ -383,25 +386,17 @@ export class JournalWriter {
       if (this.r64(H.headEntryRealtime) === 0) this.w64(H.headEntryRealtime, realtime);
       this.w64(H.tailEntryRealtime, realtime);
       this.w64(H.tailEntryMonotonic, monotonic);
-      for (const it of items) this.linkEntryItem(it, p);
-      this.undo = null;
+      for (let i = 0; i < n; i++) this.linkEntryItem(uniq[i]!, p);
+      this.undo.active = false;
+      this.undo.clear();
       return { ok: true, seqnum: s, offset: p };
     } catch (e) {
       this.rollback();
-      for (const k of hotAdded) this.hot.delete(k);
       // objects appended past startTail are garbage now: invisible, overwritten by the next append
       set64(this.hdr, H.tailObjectOffset, startTail);
       if (e instanceof NoSpace) return { ok: false, reason: 'full', message: 'journal file is full' };
       throw e;
     }
-  }
-
-  private rememberHot(k: string, p: number): void {
-    if (this.hot.size >= JournalWriter.HOT_MAX) {
-      const first = this.hot.keys().next();
-      if (!first.done) this.hot.delete(first.value);
-    }
-    this.hot.set(k, p);
   }
 
   /** Publish the batch (see the file comment). Cheap when nothing changed. */
@@ -425,7 +420,7 @@ export class JournalWriter {
       let q = 32;
       for (const [off, width, v] of words) { set32(w, q, off); set32(w, q + 4, width); set64(w, q + 8, v); q += 16; }
       this.hdr.copy(w, q); q += HEADER_SIZE_252;
-      siphash24(w, 0, walLen - 8, WAL_KEY);
+      jenkins64(w, 0, walLen - 8);
       set32(w, walLen - 8, HASH_OUT[0]!); set32(w, walLen - 4, HASH_OUT[1]!);
     }
     for (const [off, width, v] of words) (width === 8 ? set64 : set32)(this.b, off, v);
@@ -463,6 +458,13 @@ export class JournalWriter {
   }
 }
 
+/** Index of the first '=' (field names are short: a plain loop beats Buffer#indexOf's native call). */
+function eqIndex(f: Uint8Array): number {
+  const n = Math.min(f.length, 66);
+  for (let i = 0; i < n; i++) if (f[i] === 0x3d) return i;
+  return -1;
+}
+
 /** Copy the header, storing tail_object_offset's low word last with one aligned 32-bit store. */
 function writeHeaderLast(b: Buffer, hdr: Buffer): void {
   hdr.copy(b, 0, 0, H.tailObjectOffset);
@@ -491,8 +493,8 @@ export function recoverJournal(b: Buffer, size: number): RecoverResult {
       if (hl !== HEADER_SIZE_252 || n > (size - p) / 16) return { recovered: false, reason: 'bad redo record' };
       const len = align8(40 + n * 16 + hl + 8);
       if (p + len > size) return { recovered: false, reason: 'truncated redo record' };
-      siphash24(b, p, p + len - 8, WAL_KEY);
-      if (get32(b, p + len - 8) !== HASH_OUT[0] || get32(b, p + len - 4) !== HASH_OUT[1]) return { recovered: false, reason: 'incomplete redo record' };
+      jenkins64(b, p, p + len - 8);
+      if (get32(b, p + len - 8) !== HASH_OUT[0]! >>> 0 || get32(b, p + len - 4) !== HASH_OUT[1]! >>> 0) return { recovered: false, reason: 'incomplete redo record' };
       if (get64(b, p + 8) !== tail) return { recovered: false, reason: 'stale redo record' };
       let q = p + 32;
       for (let i = 0; i < n; i++, q += 16) {
