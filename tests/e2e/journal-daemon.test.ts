@@ -108,7 +108,12 @@ test('daemon journal: SIGKILL of the manager leaves files that pass journalctl -
     });
     try {
       assert.equal((await d.ctl(['start', 'chatty.service'])).code, 0);
-      await sleep(3000);
+      // wait (generously: a loaded machine) until lines are on disk, then kill while the service keeps writing
+      for (let i = 0; i < 300; i++) {
+        const m = fs.existsSync(path.join(jdir, 'rj')) ? fs.readdirSync(path.join(jdir, 'rj')) : [];
+        if (m[0] && entries(path.join(jdir, 'rj', m[0]), ['_SYSTEMD_UNIT=chatty.service']).length > 100) break;
+        await sleep(100);
+      }
       d.signal('SIGKILL');
       await d.waitExit(10000);
     } finally { await d.stop(); }
