@@ -161,6 +161,14 @@ export class JournalServer {
         continue;
       }
       let data = m.data;
+      if (m.uid === 0 && m.fds.length === 0 && data.length < 64 && data.toString('latin1', 0, 7) === '.tsysd-') {
+        // journalctl --flush/--sync/--rotate from root (tsysd's face; journald uses varlink for these)
+        const cmd = data.toString('latin1').trim().slice(7);
+        if (cmd === 'flush') this.storage.flushToPersistent();
+        else if (cmd === 'sync') this.storage.flushSync(true);
+        else if (cmd === 'rotate') this.storage.rotate('journalctl --rotate');
+        continue;
+      }
       if (m.fds.length > 0) {
         data = this.readMemfd(m.fds[0]!, m.uid) ?? Buffer.alloc(0);
         for (const f of m.fds) this.n.close(f);
