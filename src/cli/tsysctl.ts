@@ -67,6 +67,15 @@ The control socket: --socket, else $TSYSD_SOCKET, else /run/tsysd/control.sock
 }
 
 export async function main(argv: string[], prog: string): Promise<number> {
+  // journalctl (argv0) and `tsysctl logs`: the journal files when there are some (src/cli/journal/), unless a
+  // particular manager is named (--socket, $TSYSD_SOCKET): then its in-memory log over the control socket.
+  const isLogs = prog === 'journalctl' || argv[0] === 'logs';
+  if (isLogs && !argv.some((a) => a === '--socket' || a.startsWith('--socket=')) && !process.env['TSYSD_SOCKET']) {
+    const { runJournalctl } = require('./journal/main') as typeof import('./journal/main');
+    const rest = prog === 'journalctl' ? argv : argv.slice(1).flatMap((a) => (/^[^-][^=]*$/.test(a) ? ['-u', a] : [a]));
+    const rc = await runJournalctl(rest, prog === 'journalctl' ? 'journalctl' : prog);
+    if (rc !== null) return rc;
+  }
   const parsed = parseArgs(argv, prog);
   if (!parsed.ok) { process.stderr.write(`${prog}: ${parsed.error}\n`); return 1; }
   const o = parsed.opts;

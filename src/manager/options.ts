@@ -15,6 +15,7 @@ export interface DaemonOptions {
   healthListen: string;         // '' → off
   forwardOutput: boolean | null;// print service output on stdout prefixed with the unit (null → when PID 1)
   cgroupName: string;           // directory below the manager's own cgroup for unit cgroups ('' → tsysd-<pid>-<rand>)
+  journalArgs: string[];        // --journal* / --no-journal, parsed by src/journal/options.ts
 }
 
 export type ParseResult = { ok: true; options: DaemonOptions } | { ok: false; error: string } | { ok: true; help: true };
@@ -38,6 +39,7 @@ Manager options:
   --forward-output / --no-forward-output  print service output on stdout with a unit prefix
   --cgroup-name NAME         cgroup directory created below the manager's own cgroup for the units'
                              cgroups (default tsysd-<pid>-<random>; removed again on exit)
+  --journal[=auto|yes|no] / --no-journal   journald's sockets and journal files (see --journal-help)
 `;
 
 export function userRuntimeBase(env: Record<string, string | undefined>, uid: number): string {
@@ -47,6 +49,7 @@ export function userRuntimeBase(env: Record<string, string | undefined>, uid: nu
 export function parseDaemonArgs(argv: string[], env: Record<string, string | undefined>, uid: number): ParseResult {
   let userMode: boolean | null = null;
   const unitPaths: string[] = [];
+  const journalArgs: string[] = [];
   let target = '';
   let controlSocket = '';
   let runtimeDir = '';
@@ -99,6 +102,7 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
         break;
       }
       default:
+        if (name.startsWith('--journal') || name === '--no-journal') { journalArgs.push(a); break; }
         return { ok: false, error: `unknown option '${a}'` };
     }
   }
@@ -108,7 +112,7 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
   if (!controlSocket) controlSocket = `${runtimeDir}/control.sock`;
   return {
     ok: true,
-    options: { userMode: um, unitPaths, target, controlSocket, runtimeDir, logDir, logLevel, container, healthListen, forwardOutput, cgroupName },
+    options: { userMode: um, unitPaths, target, controlSocket, runtimeDir, logDir, logLevel, container, healthListen, forwardOutput, cgroupName, journalArgs },
   };
 }
 
