@@ -51,7 +51,7 @@ export interface JournalServerOptions {
   log?: (msg: string) => void;
 }
 
-interface Conn { fd: number; watch: number; parser: StreamParser; uid: number; gid: number; pid: number; streamId: string }
+interface Conn { fd: number; watch: number; parser: StreamParser; uid: number; gid: number; pid: number; streamId: string; unit: UnitLookup | null }
 
 const STREAMS_MAX = 4096;
 const SOL_SOCKET = 1, SO_PASSCRED = 16, SO_TIMESTAMP = 29, SO_RCVBUFFORCE = 33, SO_RCVBUF = 8;
@@ -212,6 +212,8 @@ export class JournalServer {
         pid: typeof cred === 'number' ? 0 : cred.pid,
         parser: new StreamParser(typeof cred === 'number' ? -1 : cred.uid, this.o.lineMax ?? DEFAULT_LINE_MAX),
         streamId: randomHex(),
+        // the unit of the peer while it is surely alive (a short-lived writer may be gone by its first line)
+        unit: typeof cred === 'number' ? null : this.o.lookup?.(cred.pid) ?? null,
       };
       this.n.setsockoptInt(fd, SOL_SOCKET, SO_PASSCRED, 1);
       this.conns.set(fd, c);
@@ -237,7 +239,7 @@ export class JournalServer {
       if (e.kind === 'error') this.log(`journal: stdout stream: ${e.message}`);
       else if (e.kind === 'line') {
         const h: StreamHeader = c.parser.header;
-        const ctx = this.context(e.line.pid || c.pid, c.uid, c.gid, h.unitId);
+        const ctx = this.context(e.line.pid || c.pid, c.uid, c.gid, h.unitId, c.unit);
         this.dispatch(streamLineFields(h, e.line, c.streamId), ctx, e.line.priority, undefined, h.identifier, e.line.message, e.line.pid || c.pid,
           h.forwardToSyslog);
       }
@@ -268,10 +270,10 @@ export class JournalServer {
     } catch { return null; }
   }
 
-  private context(pid: number, uid: number, gid: number, streamUnit: string | null = null): ClientContext | null {
+  private context(pid: number, uid: number, gid: number, streamUnit: string | null = null, known: UnitLookup | null = null): ClientContext | null {
     if (pid <= 0) return null;
     const p = this.proc(pid);
-    const u = this.o.lookup?.(pid) ?? null;
+    const u = this.o.lookup?.(pid) ?? known;
     return {
       pid, uid, gid, comm: p?.comm ?? null, exe: p?.exe ?? null, cmdline: p?.cmdline ?? null, cgroup: null,
       unit: u?.unit ?? streamUnit, slice: u?.slice ?? null, invocationId: u?.invocationId ?? null,
