@@ -283,13 +283,13 @@ export class JournalServer {
 
   /** server_dispatch_message(): level filter, rate limit, trusted fields, forwarding, storage. */
   dispatch(fields: Buffer[], ctx: ClientContext | null, priority: number, sourceRealtimeUs: number | undefined,
-    identifier: string | null, message: string | null, pid: number, forwardSyslog = false): void {
+    identifier: string | null, message: string | null, pid: number, forwardSyslog = false, limited = false): void {
     const level = priority & 7;
     if (level > (this.o.maxLevelStore ?? 7)) return;
     if (ctx && ctx.logLevelMax !== undefined && level > ctx.logLevelMax) return;
     const realtime = Date.now() * 1000;
     const monotonic = JournalServer.monotonicUs();
-    if (ctx?.unit) {
+    if (ctx?.unit && !limited) {
       const rl = this.rl.test(ctx.unit, ctx.rateLimitIntervalUs ?? this.o.rateLimitIntervalUs ?? DEFAULT_RATE_LIMIT_INTERVAL_US,
         ctx.rateLimitBurst ?? this.o.rateLimitBurst ?? DEFAULT_RATE_LIMIT_BURST, level, this.available(), monotonic);
       if (rl === 0) return;
@@ -326,6 +326,13 @@ export class JournalServer {
     if (levelPrefix) { const r = parseSyslogPriority(msg, priority, false); priority = r.priority; msg = msg.subarray(r.consumed); }
     if (msg.length === 0) return;
     const u = this.o.lookup?.(pid) ?? null;
+    // rate limit before building anything: a flooding unit's suppressed lines cost almost nothing
+    const level = priority & 7;
+    if (level > (this.o.maxLevelStore ?? 7) || (u?.logLevelMax !== undefined && level > u.logLevelMax)) return;
+    const rl = this.rl.test(unit, u?.rateLimitIntervalUs ?? this.o.rateLimitIntervalUs ?? DEFAULT_RATE_LIMIT_INTERVAL_US,
+      u?.rateLimitBurst ?? this.o.rateLimitBurst ?? DEFAULT_RATE_LIMIT_BURST, level, this.available(), JournalServer.monotonicUs());
+    if (rl === 0) return;
+    if (rl > 1) this.driverMessage(`Suppressed ${rl - 1} messages from ${unit}`, SD_MESSAGE_JOURNAL_DROPPED, [`N_DROPPED=${rl - 1}`]);
     const p = pid > 0 ? this.proc(pid) : null;
     const ctx: ClientContext = {
       pid, uid: -1, gid: -1, comm: p?.comm ?? null, exe: p?.exe ?? null, cmdline: p?.cmdline ?? null, cgroup: null,
@@ -337,7 +344,7 @@ export class JournalServer {
     if (ident) f.push(Buffer.from(`SYSLOG_IDENTIFIER=${ident}`));
     f.push(Buffer.concat([Buffer.from('MESSAGE='), msg]));
     void stream;
-    this.dispatch(f, ctx, priority, undefined, ident, null, pid);
+    this.dispatch(f, ctx, priority, undefined, ident, null, pid, false, true);
   }
 
   /** The manager's own message about a unit, as systemd (PID 1) writes it: UNIT=, MESSAGE_ID= when known. */
