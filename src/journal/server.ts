@@ -67,13 +67,11 @@ export class JournalServer {
   private paused = false;
   private syslogFd = -1;
   private readonly procCache = new Map<number, { at: number; comm: string | null; exe: string | null; cmdline: string | null; uid: number; gid: number }>();
-  private readonly monoBase: number;
 
   constructor(private readonly o: JournalServerOptions) {
     this.n = loadNative().addon;
     this.storage = new JournalStorage(o.storage);
     this.ids = { bootId: o.storage.bootId, machineId: o.storage.machineId, hostname: o.hostname };
-    this.monoBase = 0;
     this.storage.onDrain = () => this.resume();
   }
 

@@ -15,7 +15,7 @@ export interface DaemonOptions {
   healthListen: string;         // '' → off
   forwardOutput: boolean | null;// print service output on stdout prefixed with the unit (null → when PID 1)
   cgroupName: string;           // directory below the manager's own cgroup for unit cgroups ('' → tsysd-<pid>-<rand>)
-  journalArgs: string[];        // --journal* / --no-journal, parsed by src/journal/options.ts
+  journalArgs?: string[];       // --journal* / --no-journal, parsed by src/journal/options.ts
 }
 
 export type ParseResult = { ok: true; options: DaemonOptions } | { ok: false; error: string } | { ok: true; help: true };

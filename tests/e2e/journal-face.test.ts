@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { JournalStorage } from '../../src/journal/storage';
-import { JOURNALCTL, journalctl, tmpdir } from '../unit/journal-helpers';
+import { JOURNALCTL, tmpdir } from '../unit/journal-helpers';
 
 const MID = '3d1219c7c4c5404aaa1f6d2a48adfda4';
 const BOOT1 = '11111111111111111111111111111111';
