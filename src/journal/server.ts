@@ -51,7 +51,7 @@ export interface JournalServerOptions {
   log?: (msg: string) => void;
 }
 
-interface Conn { fd: number; watch: number; parser: StreamParser; uid: number; gid: number; pid: number; streamId: string }
+interface Conn { fd: number; watch: number; parser: StreamParser; uid: number; gid: number; pid: number; streamId: string; unit: UnitLookup | null }
 
 const STREAMS_MAX = 4096;
 const SOL_SOCKET = 1, SO_PASSCRED = 16, SO_TIMESTAMP = 29, SO_RCVBUFFORCE = 33, SO_RCVBUF = 8;
@@ -210,6 +210,8 @@ export class JournalServer {
         pid: typeof cred === 'number' ? 0 : cred.pid,
         parser: new StreamParser(typeof cred === 'number' ? -1 : cred.uid, this.o.lineMax ?? DEFAULT_LINE_MAX),
         streamId: randomHex(),
+        // the unit of the peer while it is surely alive (a short-lived writer may be gone by its first line)
+        unit: typeof cred === 'number' ? null : this.o.lookup?.(cred.pid) ?? null,
       };
       this.n.setsockoptInt(fd, SOL_SOCKET, SO_PASSCRED, 1);
       this.conns.set(fd, c);
@@ -235,7 +237,7 @@ export class JournalServer {
       if (e.kind === 'error') this.log(`journal: stdout stream: ${e.message}`);
       else if (e.kind === 'line') {
         const h: StreamHeader = c.parser.header;
-        const ctx = this.context(e.line.pid || c.pid, c.uid, c.gid, h.unitId);
+        const ctx = this.context(e.line.pid || c.pid, c.uid, c.gid, h.unitId, c.unit);
         this.dispatch(streamLineFields(h, e.line, c.streamId), ctx, e.line.priority, undefined, h.identifier, e.line.message, e.line.pid || c.pid,
           h.forwardToSyslog);
       }
@@ -266,10 +268,10 @@ export class JournalServer {
     } catch { return null; }
   }
 
-  private context(pid: number, uid: number, gid: number, streamUnit: string | null = null): ClientContext | null {
+  private context(pid: number, uid: number, gid: number, streamUnit: string | null = null, known: UnitLookup | null = null): ClientContext | null {
     if (pid <= 0) return null;
     const p = this.proc(pid);
-    const u = this.o.lookup?.(pid) ?? null;
+    const u = this.o.lookup?.(pid) ?? known;
     return {
       pid, uid, gid, comm: p?.comm ?? null, exe: p?.exe ?? null, cmdline: p?.cmdline ?? null, cgroup: null,
       unit: u?.unit ?? streamUnit, slice: u?.slice ?? null, invocationId: u?.invocationId ?? null,
@@ -279,13 +281,13 @@ export class JournalServer {
 
   /** server_dispatch_message(): level filter, rate limit, trusted fields, forwarding, storage. */
   dispatch(fields: Buffer[], ctx: ClientContext | null, priority: number, sourceRealtimeUs: number | undefined,
-    identifier: string | null, message: string | null, pid: number, forwardSyslog = false): void {
+    identifier: string | null, message: string | null, pid: number, forwardSyslog = false, limited = false): void {
     const level = priority & 7;
     if (level > (this.o.maxLevelStore ?? 7)) return;
     if (ctx && ctx.logLevelMax !== undefined && level > ctx.logLevelMax) return;
     const realtime = Date.now() * 1000;
     const monotonic = JournalServer.monotonicUs();
-    if (ctx?.unit) {
+    if (ctx?.unit && !limited) {
       const rl = this.rl.test(ctx.unit, ctx.rateLimitIntervalUs ?? this.o.rateLimitIntervalUs ?? DEFAULT_RATE_LIMIT_INTERVAL_US,
         ctx.rateLimitBurst ?? this.o.rateLimitBurst ?? DEFAULT_RATE_LIMIT_BURST, level, this.available(), monotonic);
       if (rl === 0) return;
@@ -322,6 +324,13 @@ export class JournalServer {
     if (levelPrefix) { const r = parseSyslogPriority(msg, priority, false); priority = r.priority; msg = msg.subarray(r.consumed); }
     if (msg.length === 0) return;
     const u = this.o.lookup?.(pid) ?? null;
+    // rate limit before building anything: a flooding unit's suppressed lines cost almost nothing
+    const level = priority & 7;
+    if (level > (this.o.maxLevelStore ?? 7) || (u?.logLevelMax !== undefined && level > u.logLevelMax)) return;
+    const rl = this.rl.test(unit, u?.rateLimitIntervalUs ?? this.o.rateLimitIntervalUs ?? DEFAULT_RATE_LIMIT_INTERVAL_US,
+      u?.rateLimitBurst ?? this.o.rateLimitBurst ?? DEFAULT_RATE_LIMIT_BURST, level, this.available(), JournalServer.monotonicUs());
+    if (rl === 0) return;
+    if (rl > 1) this.driverMessage(`Suppressed ${rl - 1} messages from ${unit}`, SD_MESSAGE_JOURNAL_DROPPED, [`N_DROPPED=${rl - 1}`]);
     const p = pid > 0 ? this.proc(pid) : null;
     const ctx: ClientContext = {
       pid, uid: -1, gid: -1, comm: p?.comm ?? null, exe: p?.exe ?? null, cmdline: p?.cmdline ?? null, cgroup: null,
@@ -332,7 +341,7 @@ export class JournalServer {
     if (priority & ~7) f.push(Buffer.from(`SYSLOG_FACILITY=${priority >> 3}`));
     if (ident) f.push(Buffer.from(`SYSLOG_IDENTIFIER=${ident}`));
     f.push(Buffer.concat([Buffer.from('MESSAGE='), msg]));
-    this.dispatch(f, ctx, priority, undefined, ident, null, pid);
+    this.dispatch(f, ctx, priority, undefined, ident, null, pid, false, true);
   }
 
   /** The manager's own message about a unit, as systemd (PID 1) writes it: UNIT=, MESSAGE_ID= when known. */

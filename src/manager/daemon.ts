@@ -51,7 +51,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   let journal: { stop(): void } | null = null;
   {
     const { parseJournalArgs } = require('../journal/options') as typeof import('../journal/options');
-    const jc = parseJournalArgs(opts.journalArgs);
+    const jc = parseJournalArgs(opts.journalArgs ?? []);
     if (!jc.ok) { process.stderr.write(`tsysd: ${jc.error}\n`); return 2; }
     const hook = require('../journal/manager-hook') as typeof import('../journal/manager-hook');
     const side = {

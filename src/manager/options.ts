@@ -15,7 +15,7 @@ export interface DaemonOptions {
   healthListen: string;         // '' → off
   forwardOutput: boolean | null;// print service output on stdout prefixed with the unit (null → when PID 1)
   cgroupName: string;           // directory below the manager's own cgroup for unit cgroups ('' → tsysd-<pid>-<rand>)
-  journalArgs: string[];        // --journal* / --no-journal, parsed by src/journal/options.ts
+  journalArgs?: string[];       // --journal* / --no-journal, parsed by src/journal/options.ts
 }
 
 export type ParseResult = { ok: true; options: DaemonOptions } | { ok: false; error: string } | { ok: true; help: true };
@@ -39,7 +39,8 @@ Manager options:
   --forward-output / --no-forward-output  print service output on stdout with a unit prefix
   --cgroup-name NAME         cgroup directory created below the manager's own cgroup for the units'
                              cgroups (default tsysd-<pid>-<random>; removed again on exit)
-  --journal[=auto|yes|no] / --no-journal   journald's sockets and journal files (see --journal-help)
+  --journal[=auto|yes|no] / --no-journal   journald's sockets and journal files; --journal-storage=,
+                             --journal-max-use=, --journal-rate-limit-burst=, ... (src/journal/options.ts)
 `;
 
 export function userRuntimeBase(env: Record<string, string | undefined>, uid: number): string {
