@@ -215,7 +215,9 @@ test('list-timers, show and status of timers and paths match systemctl (systemd 
     const started = await podman(['run', '-d', '--name', name, '--network=none', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024',
       '--tmpfs', '/run:rw,mode=0755,notmpcopyup', '--tmpfs', '/tmp:notmpcopyup', '--rootfs', '/:O', '/lib/systemd/systemd', '--unit=sysinit.target']);
     assert.equal(started.code, 0, started.stderr);
-    const d = await startDaemon({ units: { ...ORACLE_UNITS, 'test.target': '[Unit]\nWants=zz-a.timer zz-c.timer zz-p.path\n' }, args: ['--target', 'test.target'], env: { TZ: 'UTC' } });
+    const stamps = fs.mkdtempSync(path.join(os.tmpdir(), 'tsysd-stamps-'));
+    const d = await startDaemon({ units: { ...ORACLE_UNITS, 'test.target': '[Unit]\nWants=zz-a.timer zz-c.timer zz-p.path\n' },
+      args: ['--target', 'test.target'], env: { TZ: 'UTC', TSYSD_TIMER_STAMP_DIR: stamps } });
     try {
       const ex = (cmd: string): Promise<{ code: number; stdout: string; stderr: string }> => podman(['exec', '-e', 'TZ=UTC', name, 'sh', '-c', cmd]);
       await waitFor(async () => (await ex('systemctl is-system-running')).stdout.trim() !== '' , 60_000, 'systemd in the container');
@@ -239,5 +241,6 @@ test('list-timers, show and status of timers and paths match systemctl (systemd 
     } finally {
       await d.stop();
       await podman(['rm', '-f', '-t', '0', name]);
+      fs.rmSync(stamps, { recursive: true, force: true });
     }
   });
