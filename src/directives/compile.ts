@@ -9,7 +9,7 @@ import type { LoadState, UnitConfig } from './types';
 import { defaultConfig } from './defaults';
 import { findRow, knownSections, typeSection } from './tables';
 import { specError, type ApplyCtx, type SectionName } from './row';
-import { expandSpecifiersAdapter } from './specifiers-adapter';
+import { expandSpecifiers } from '../unit-file/specifiers';
 import type { Expand } from './values-exec';
 import { depOrder } from './dep-order';
 import { parseTimespan } from './values';
@@ -38,7 +38,7 @@ export function compileUnit(src: UnitSource, ctx: SpecifierContext): UnitConfig 
     cfg.diagnostics.push({ file, line, unit: id, level, fatal, message });
   };
   const specUnit = { id, prefix: cfg.prefix, instance: cfg.instance, type: src.type || cfg.type, fragmentPath: src.fragmentPath };
-  const expand: Expand = (s) => expandSpecifiersAdapter(s, specUnit, ctx);
+  const expand: Expand = (s) => (s.includes('%') ? expandSpecifiers(s, specUnit, ctx) : { ok: true, value: s });
   const known = knownSections(cfg.type);
   const tableSection = typeSection(cfg.type);
   const raw: Record<string, string[]> = {};

@@ -40,17 +40,24 @@ function rpcJobType(t: string): JobType {
 export class ManagerApiImpl implements ManagerApi {
   constructor(private readonly m: Manager) {}
 
-  /** Queries load the units they name (systemd does too); a unit that was not loaded before, has no job
-   *  and no runtime is garbage-collected again right after (systemd's GC queue does the same). */
-  private query<T>(names: string[], fn: () => T): T {
+  /** Queries load the units they name, and those load what they reference (systemd does too); every unit
+   *  the query loaded that has no job and no runtime is garbage-collected again right after (systemd's GC
+   *  queue does the same), so read-only queries never grow the unit table (issue 12 #5). */
+  private query<T>(fn: () => T): T {
     const g = this.m.engine.graph;
-    const fresh = names.filter((n) => !g.peek(n));
-    const out = fn();
-    for (const n of fresh) {
-      const u = g.peek(n);
-      if (u && !u.job && !this.m.peekRuntime(u.id)) g.collect(u);
+    const before = g.size;
+    try { return fn(); } finally {
+      let fresh = g.units().slice(before);
+      // Dependents first (a unit named by another fresh unit's configuration is kept until that one goes).
+      for (let progress = true; progress && fresh.length > 0;) {
+        progress = false;
+        const left = [];
+        for (const u of [...fresh].reverse()) {
+          if (!u.job && !this.m.peekRuntime(u.id) && g.collect(u)) progress = true; else left.push(u);
+        }
+        fresh = left.reverse();
+      }
     }
-    return out;
   }
 
   private checkName(name: string): void {
@@ -125,7 +132,7 @@ export class ManagerApiImpl implements ManagerApi {
     if (!p.unit) return { unit: '', properties: this.managerProperties(p.properties, !!p.all) };
     if (!parseUnitName(p.unit)) throw errors.invalidArgument(`Unit name ${p.unit} is not valid.`);
     const unit = p.unit;
-    return this.query([unit], () => showUnit(this.m, unit, p.properties, !!p.all));
+    return this.query(() => showUnit(this.m, unit, p.properties, !!p.all));
   }
 
   private managerProperties(wanted: string[] | undefined, all: boolean): [string, string][] {
@@ -155,7 +162,7 @@ export class ManagerApiImpl implements ManagerApi {
   }
 
   async unitStates(p: UnitStatesParams): Promise<UnitState[]> {
-    return this.query(p.units.filter((n) => parseUnitName(n)), () => p.units.map((name) => {
+    return this.query(() => p.units.map((name) => {
       if (!parseUnitName(name)) return { unit: name, loadState: 'not-found', activeState: 'inactive', subState: 'dead', result: 'success' };
       const u = this.m.engine.graph.unit(name);
       const rt = this.m.peekRuntime(u.id);
@@ -171,7 +178,7 @@ export class ManagerApiImpl implements ManagerApi {
 
   async status(p: StatusParams): Promise<StatusReply> {
     this.checkName(p.unit);
-    return this.query([p.unit], () => statusOf(this.m, p.unit, p.lines ?? 10));
+    return this.query(() => statusOf(this.m, p.unit, p.lines ?? 10));
   }
 
   async listUnits(p: ListUnitsParams): Promise<UnitListEntry[]> {
@@ -255,6 +262,10 @@ export class ManagerApiImpl implements ManagerApi {
 
   async listDependencies(p: ListDependenciesParams): Promise<DependencyGraph> {
     this.checkName(p.unit);
+    return this.query(() => this.dependencyGraph(p));
+  }
+
+  private dependencyGraph(p: ListDependenciesParams): DependencyGraph {
     const g = this.m.engine.graph;
     const kinds = p.order === 'after' ? ['After'] as const : p.order === 'before' ? ['Before'] as const
       : p.reverse ? ['RequiredBy', 'RequisiteOf', 'WantedBy', 'ConsistsOf', 'BoundBy', 'UpheldBy'] as const

@@ -109,8 +109,7 @@ export class JobRunner {
     for (const s of by) {
       if (only && !only(s.type)) continue;
       const srt = m.runtimes.peek(s.id);
-      const hook = srt?.machine.onTriggeredUnitChange;
-      if (srt && hook) m.barrier.guard('deferred', srt.id, () => hook.call(srt.machine, peer));
+      if (srt?.machine.onTriggeredUnitChange) m.barrier.guard('deferred', srt.id, () => srt.machine.onTriggeredUnitChange?.(peer));
     }
   }
 }

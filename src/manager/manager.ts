@@ -11,11 +11,12 @@ import type { EmergencyAction, UnitConfig } from '../directives/types';
 import { compileUnit, synthesizeUnit } from '../directives/compile';
 import { Engine, type EngineLog } from '../engine';
 import type { LogStore, LogLine } from '../logs/store';
+import { cutUtf8, LINE_MAX, RepeatFilter } from '../logs/limits';
 import type { Platform } from '../platform/types';
 import type { RpcEvent, SystemState } from '../rpc/protocol';
 import { UnitFileIndex } from '../unit-file/load';
 import { unitSearchPath } from '../unit-file/paths';
-import { hostSpecifierContext } from '../unit-file/specifiers';
+import { hostSpecifierContext } from '../unit-file/specifiers-host';
 import type { SpecifierContext } from '../unit-file/types';
 import type { ConditionEnv } from '../units/conditions';
 import type { LogLevel, PeerInfo, StartTriggeredResult, TriggeredServiceInfo, TriggerTarget } from '../units/host';
@@ -180,14 +181,17 @@ export class Manager implements SocketManager, TriggerManager {
   openNotifySocket(path: string): string | null { return this.notify.open(path); }
 
   // ---- loading --------------------------------------------------------------------------------------
+  private readonly diagFilter = new RepeatFilter(4096);
   loadConfig(name: string): UnitConfig {
     try {
       const src = this.index.load(name);
       const cfg = compileUnit(src, this.specCtx);
-      for (const d of cfg.diagnostics) {
-        if (d.level === 'info') continue;
-        const where = d.file && d.line > 0 ? `${d.file}:${d.line}: ` : '';
-        this.unitLog(cfg.id, d.level === 'error' ? 'error' : 'warning', `${where}${d.message}`);
+      const diags = cfg.diagnostics.filter((d) => d.level !== 'info')
+        .map((d) => ({ level: d.level, text: cutUtf8(`${d.file && d.line > 0 ? `${d.file}:${d.line}: ` : ''}${d.message}`, LINE_MAX) }));
+      // Logged once per unit file (+ drop-ins) until the next daemon-reload: queries reload units collected
+      // after the previous query, and every instance of a broken template shares its file.
+      if (diags.length && this.diagFilter.firstTime(cfg.fragmentPath ? [cfg.fragmentPath, ...cfg.dropInPaths].join('\0') : `\0${cfg.id}`)) {
+        for (const d of diags) this.unitLog(cfg.id, d.level === 'error' ? 'error' : 'warning', d.text);
       }
       return shareEmptyArrays(cfg);
     } catch (e) {
@@ -205,6 +209,7 @@ export class Manager implements SocketManager, TriggerManager {
 
   /** daemon-reload: re-read all unit files; running units keep their config until their next start. */
   reload(): void {
+    this.diagFilter.clear();
     this.emit({ type: 'manager', what: 'reloading', ts: this.platform.realtimeUs() });
     this.index = new UnitFileIndex(this.searchPath, false);
     this.loadedAtUs = this.platform.realtimeUs();
@@ -384,6 +389,7 @@ export class Manager implements SocketManager, TriggerManager {
   // ---- logs and events --------------------------------------------------------------------------------
   unitLog(unit: string, level: LogLevel, text: string, pid = 0): void {
     const pri = LEVELS[level] ?? 6;
+    text = cutUtf8(text, LINE_MAX);   // systemd formats its messages into a LINE_MAX buffer
     if (pri > OPT_LEVEL[this.opts.logLevel]) { debug('%s: %s', unit, text); return; }
     this.appendLog({ ts: this.platform.realtimeUs(), unit, pid, stream: 'manager', priority: pri, ident: 'tsysd', text });
     if (pri <= 5) this.console(unit ? `${unit}: ${text}` : text);
@@ -443,8 +449,7 @@ export class Manager implements SocketManager, TriggerManager {
       this.connections.delete(id);
       this.platform.close(conn.fd);
       const srt = this.runtimes.peek(conn.socket);
-      const hook = srt?.machine.onConnectionClosed;
-      if (srt && hook) this.barrier.guard('deferred', srt.id, () => hook.call(srt.machine, conn.peer));
+      if (srt?.machine.onConnectionClosed) this.barrier.guard('deferred', srt.id, () => srt.machine.onConnectionClosed?.(conn.peer));
       // Accept=yes instances are garbage-collected once they are inactive (failed ones stay until reset-failed).
       if (state === 'inactive') {
         const rt = this.runtimes.peek(id);

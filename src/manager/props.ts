@@ -97,7 +97,7 @@ export function unitProperties(mgr: Manager, name: string): [string, string][] {
   rt.Job = job ? `${job.id}` : '';
   if (rtm) {
     const m = rtm.machine.properties();
-    for (const k of ['NAccepted', 'NConnections', 'NRefused']) if (m[k] !== undefined) rt[k] = String(m[k]);
+    for (const k of ['NAccepted', 'NConnections', 'NRefused']) { const v = m[k]; if (typeof v === 'number' || typeof v === 'string') rt[k] = String(v); }
   }
   const props = showProperties(u.config, rt);
   // Exec*= lines carry the status of their last run.

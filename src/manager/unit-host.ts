@@ -447,11 +447,11 @@ export class UnitHost implements ServiceHost {
   hasStopJob(): boolean { return this.mgr.hasStopJob(this.id); }
   closeFd(fd: number): void { this.mgr.platform.close(fd); }
 
-  pollStoredFd(fd: number, on: boolean): void {
+  pollStoredFd(fd: number, on: boolean): number {
     const p = this.mgr.platform;
     const cur = this.fdPolls.get(fd);
     if (cur !== undefined) { p.unpollFd(cur); this.fdPolls.delete(fd); }
-    if (!on) return;
+    if (!on) return 0;
     // FDPOLL: an error/hangup on the stored fd drops it (readability alone is not a hangup).
     const id = p.pollFd(fd, POLL_READABLE, (status) => {
       if (status < 0) {
@@ -460,7 +460,13 @@ export class UnitHost implements ServiceHost {
         this.mgr.guard('fd-store', this.id, () => this.machine?.onFdStoreHangup?.(fd));
       }
     });
+    if (id < 0) {
+      // EPERM: not pollable, stored unwatched (systemd's rule); anything else refuses the fd.
+      if (id !== -1) this.log('error', `Failed to add fd to store: ${p.strerror(-id)}`);
+      return id;
+    }
     this.fdPolls.set(fd, id);
+    return 0;
   }
 
   propagateReload(): void { this.mgr.propagateReload(this.id); }

@@ -17,7 +17,7 @@ export class FakePlatform implements Platform {
   nextFd = 10;
   spawns: FakeSpawn[] = [];
   kills: { pid: number; signal: number; group?: boolean; cgroup?: string }[] = [];
-  /** When true, a kill with SIGKILL (or any signal if killAll) immediately reports the process killed. */
+  /** When true, SIGTERM/SIGKILL end the process: its exit is reported at the next flush(). */
   killEnds = false;
   spawnError: { errno: number; message: string } | null = null;
   cgroups = new Map<string, Set<number>>();
@@ -90,7 +90,8 @@ export class FakePlatform implements Platform {
     this.kills.push({ pid, signal });
     const s = this.spawns.find((x) => x.pid === pid && x.alive);
     if (!s) return -3;
-    if (this.killEnds && (signal === 9 || signal === 15)) this.exit(pid, 'killed', signal);
+    // Like the real reaper, the exit is reported later (never from inside the kill call).
+    if (this.killEnds && (signal === 9 || signal === 15)) this.soon(() => { if (s.alive) this.exit(pid, 'killed', signal); });
     return 0;
   }
   killProcessGroup(pgid: number, signal: number): number { this.kills.push({ pid: pgid, signal, group: true }); return 0; }
@@ -202,7 +203,11 @@ export class FakePlatform implements Platform {
   }
 
   openListen(_opts: ListenOptions): FdResult { return { fd: this.nextFd++ }; }
+  /** fd → errno that pollFd answers with (as -errno), e.g. EPERM for a regular file. */
+  readonly pollErrors = new Map<number, number>();
   pollFd(fd: number, events: number, cb: (status: number, events: number) => void): WatchId {
+    const err = this.pollErrors.get(fd);
+    if (err !== undefined) return -err;
     const id = this.nextWatch++;
     this.polls.set(id, { fd, events, cb });
     return id;

@@ -14,6 +14,7 @@ import type {
   CgroupSupport, ChildExit, ExecOutcome, FdResult, ListenOptions, NotifyDatagram, PeerCred, Platform, ProcInfo,
   ProcStat, SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId, InotifyRecord,
 } from './types';
+import { NOTIFY_BUFFER_MAX } from './types';
 
 const debug = createDebug('tsysd:platform');
 
@@ -233,9 +234,10 @@ export class RealPlatform implements Platform {
       (g) => this.getGroup(g)?.gid ?? -1);
   }
   pollFd(fd: number, events: number, cb: (status: number, events: number) => void): WatchId {
+    // Errors as data (-errno): epoll refuses regular files, memfds and /dev/null with EPERM, and a caller
+    // such as the fd store must be able to keep those fds unpolled instead of dying (issue 12 #1).
     const id = this.n.pollStart(fd, events, cb);
-    if (id < 0) throw new Error(`cannot poll fd ${fd}: ${this.n.strerror(-id)}`);
-    return id;
+    return typeof id === 'number' ? id : -22;
   }
   unpollFd(id: WatchId): void { this.n.pollStop(id); }
   accept(fd: number, nonBlocking: boolean): number { return this.n.accept(fd, nonBlocking); }
@@ -260,9 +262,11 @@ export class RealPlatform implements Platform {
     return { fd };
   }
   recvNotify(fd: number): NotifyDatagram | null {
-    const r = this.n.recvmsg(fd, 4096);
+    // systemd's NOTIFY_BUFFER_MAX (PIPE_BUF): a datagram up to 4,096 bytes is whole; a longer one arrives
+    // cut, with `truncated` set, and must be dropped by the caller (src/notify/datagram.ts).
+    const r = this.n.recvmsg(fd, NOTIFY_BUFFER_MAX);
     if (typeof r === 'number') return null;
-    return { data: r.data, pid: r.pid, uid: r.uid, gid: r.gid, fds: r.fds };
+    return { data: r.data, pid: r.pid, uid: r.uid, gid: r.gid, fds: r.fds, truncated: r.truncated === true };
   }
   peerCred(fd: number): PeerCred | null {
     const r = this.n.peerCred(fd);

@@ -108,6 +108,8 @@ export type FdResult = { fd: number } | { errno: number; message: string };
 
 export interface NotifyDatagram {
   data: Buffer;
+  /** The datagram or its control data (fds) did not fit the receive buffers (MSG_TRUNC/MSG_CTRUNC). */
+  truncated?: boolean;
   pid: number;                  // -1 when the sender sent no credentials (such messages must be dropped)
   uid: number;
   gid: number;
@@ -135,6 +137,9 @@ export interface CgroupSupport {
 
 export type TimerHandle = number;
 export type WatchId = number;
+
+/** systemd's NOTIFY_BUFFER_MAX (PIPE_BUF): the longest sd_notify datagram accepted whole. */
+export const NOTIFY_BUFFER_MAX = 4096;
 
 /** Readiness bits for pollFd. */
 export const POLL_READABLE = 1;
@@ -198,7 +203,9 @@ export interface Platform {
 
   // --- fds and sockets ---
   openListen(opts: ListenOptions): FdResult;
-  /** Watch readiness without reading/accepting; cb(status<0 on error, events bits). */
+  /** Watch readiness without reading/accepting; cb(status<0 on error, events bits). Returns the watch id
+   *  (> 0), or -errno when the fd cannot be watched (an OS failure is data, never a throw): -EPERM for fds
+   *  epoll refuses (regular files, memfds, /dev/null, directories), -EBADF, -EMFILE when out of watches. */
   pollFd(fd: number, events: number, cb: (status: number, events: number) => void): WatchId;
   unpollFd(id: WatchId): void;
   /** accept4, CLOEXEC; -EAGAIN when nothing is pending. */

@@ -80,7 +80,13 @@ export const LIMITS = {
   maxBatchLength: 256,             // more → INVALID_REQUEST
   maxInFlightPerConnection: 64,    // queued + running requests per connection; more → OVERLOADED for the extra ones
   maxOutputBufferBytes: 4 << 20,   // unread responses/events per connection; more → connection dropped
-  maxConnections: 1024,            // more → new connections are closed at once
+  maxReplyBytes: 16 << 20,         // replies being built + unread output per connection: a result that would
+                                   // exceed it is replaced by OVERLOADED (a batch of 256 list-units cannot build 38 MB)
+  maxTotalReplyBytes: 64 << 20,    // the same over all connections
+  maxConnections: 1024,            // unprivileged peers over all uids; more → new connections are closed at once
+  maxConnectionsPerUid: 256,       // one unprivileged uid (the system D-Bus default max_connections_per_user)
+  privilegedReserve: 256,          // connections only root (user mode: the manager's uid) may use beyond the caps
+  idleTimeoutMs: 60_000,           // a connection with no request, job wait or subscription for this long is closed
   maxTotalInputBytes: 64 << 20,    // unprocessed input over all connections; a connection holding >64 KiB that
                                    // would exceed it gets INVALID_REQUEST and is closed
   maxSubscriptionsPerConnection: 16,

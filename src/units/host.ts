@@ -92,8 +92,10 @@ export interface ServiceHost extends ProcessHost {
   hasStopJob(): boolean;
   /** Close a file descriptor the machine will not keep (fd store). */
   closeFd(fd: number): void;
-  /** FDPOLL: watch a stored fd for EPOLLHUP/EPOLLERR; report as onFdStoreHangup(fd). */
-  pollStoredFd(fd: number, on: boolean): void;
+  /** FDPOLL: watch a stored fd for EPOLLHUP/EPOLLERR; report as onFdStoreHangup(fd). Returns 0, or -errno
+   *  when the fd cannot be watched: -EPERM (1) for fds epoll refuses (regular files, memfds, /dev/null),
+   *  which systemd stores unwatched; any other error was logged by the host and the fd is refused. */
+  pollStoredFd(fd: number, on: boolean): number;
   /** A RELOADING=1 notification started a reload: propagate it (PropagatesReloadTo=). */
   propagateReload(): void;
 }

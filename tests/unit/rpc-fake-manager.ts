@@ -96,8 +96,7 @@ export class FakeManager implements ManagerApi {
     return { job: id, unit: u.id, type };
   }
 
-  private startJob(p: JobParams, c: Caller, type: JobType, method: string): JobReply {
-    void c; void method;
+  private startJob(p: JobParams, _c: Caller, type: JobType, _method: string): JobReply {
     const u = this.units.get(p.unit);
     if (!u) throw errors.noSuchUnit(p.unit);
     if (u.loadState === 'masked') throw errors.masked(u.id);

@@ -56,8 +56,8 @@ export interface Row { label: string; value: string; color?: string }
 export interface VerbIO {
   libc: LibcTime;
   now(): bigint;
-  out(s: string): void;
-  err(s: string): void;
+  out: (s: string) => void;
+  err: (s: string) => void;
   colors: boolean;
   utf8: boolean;
 }

@@ -4,11 +4,11 @@
 // 3 otherwise, 4 when a unit could not be found. Owner: H6.
 import * as os from 'node:os';
 import type { RpcClient } from '../../rpc/client';
-import type { ActiveState, LogLine, StatusReply } from '../../rpc/protocol';
+import type { LogLine, StatusReply } from '../../rpc/protocol';
 import type { CtlOptions } from './args';
 import { EXIT, exitStatusText, formatAgo, formatShortTs, formatTimestamp, isRpcError, mangle, type Out } from './common';
 
-export function bullet(a: ActiveState | string): string {
+export function bullet(a: string): string {
   if (a === 'active') return '●';
   if (a === 'reloading') return '↻';
   if (a === 'failed') return '×';
