@@ -28,6 +28,9 @@ export interface DaemonOptions {
   env?: Record<string, string>;
   waitRunning?: boolean;              // wait until is-system-running is not 'initializing'/'starting'
   shellPrefix?: string;               // sh commands run in the namespace before tsysd (e.g. a tmpfs mount)
+  /** Shell commands run inside the namespaces just before tsysd (e.g. tmpfs mounts over state directories:
+   *  the mount namespace is private, so they vanish with the daemon). */
+  setup?: string;
 }
 
 export class Daemon {
@@ -145,7 +148,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const cgroupName = testCgroupName();
   const inner = [process.execPath, TSYSD, '--system', '--unit-path', unitDir, '--control-socket', sock,
     '--runtime-dir', runDir, '--cgroup-name', cgroupName, ...(o.args ?? [])];
-  const pre = [o.net ? 'ip link set lo up' : '', o.shellPrefix ?? ''].filter(Boolean).join(' && ');
+  const pre = [o.net ? 'ip link set lo up' : '', o.shellPrefix ?? '', o.setup ?? ''].filter((x) => x !== '').join(' && ');
   const cmd = pre ? ['sh', '-c', `${pre} && exec "$@"`, 'sh', ...inner] : inner;
   const proc = spawn('unshare', [...args, ...cmd], {
     stdio: ['ignore', 'pipe', 'pipe'],
