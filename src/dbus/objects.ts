@@ -16,7 +16,12 @@ export type Annotations = ReadonlyArray<readonly [string, string]>;
 export interface MethodSpec { name: string; in: readonly Arg[]; out: readonly Arg[]; annotations?: Annotations }
 export interface PropSpec { name: string; type: string; access: 'read' | 'readwrite' | 'write'; annotations?: Annotations }
 export interface SignalSpec { name: string; args: readonly Arg[]; annotations?: Annotations }
-export interface InterfaceSpec { name: string; methods: readonly MethodSpec[]; properties: readonly PropSpec[]; signals: readonly SignalSpec[] }
+export interface InterfaceSpec {
+  name: string; methods: readonly MethodSpec[]; properties: readonly PropSpec[]; signals: readonly SignalSpec[];
+  /** Member order for introspection ('m:Name', 'p:Name', 's:Name'), as the vtable declares them; default:
+   *  methods, then properties, then signals. */
+  order?: readonly string[];
+}
 
 export class DbusError extends Error {
   constructor(readonly errorName: string, message: string) { super(message); }
@@ -107,24 +112,32 @@ function annotationsXml(a: Annotations | undefined, indent: string): string {
 
 /** One <interface> block, as sd-bus's introspect.c writes it. */
 export function interfaceXml(spec: InterfaceSpec): string {
-  let x = ` <interface name="${xmlEscape(spec.name)}">\n`;
-  for (const m of spec.methods) {
-    x += `  <method name="${xmlEscape(m.name)}">\n`;
+  const method = (m: MethodSpec): string => {
+    let x = `  <method name="${xmlEscape(m.name)}">\n`;
     for (const a of m.in) x += `   <arg type="${a.type}" name="${xmlEscape(a.name)}" direction="in"/>\n`;
     for (const a of m.out) x += `   <arg type="${a.type}" name="${xmlEscape(a.name)}" direction="out"/>\n`;
-    x += annotationsXml(m.annotations, '   ');
-    x += '  </method>\n';
-  }
-  for (const p of spec.properties) {
-    x += `  <property name="${xmlEscape(p.name)}" type="${p.type}" access="${p.access}">\n`;
-    x += annotationsXml(p.annotations, '   ');
-    x += '  </property>\n';
-  }
-  for (const s of spec.signals) {
-    x += `  <signal name="${xmlEscape(s.name)}">\n`;
+    return `${x}${annotationsXml(m.annotations, '   ')}  </method>\n`;
+  };
+  const prop = (p: PropSpec): string =>
+    `  <property name="${xmlEscape(p.name)}" type="${p.type}" access="${p.access}">\n${annotationsXml(p.annotations, '   ')}  </property>\n`;
+  const signal = (s: SignalSpec): string => {
+    let x = `  <signal name="${xmlEscape(s.name)}">\n`;
     for (const a of s.args) x += `   <arg type="${a.type}" name="${xmlEscape(a.name)}"/>\n`;
-    x += annotationsXml(s.annotations, '   ');
-    x += '  </signal>\n';
+    return `${x}${annotationsXml(s.annotations, '   ')}  </signal>\n`;
+  };
+  let x = ` <interface name="${xmlEscape(spec.name)}">\n`;
+  if (spec.order) {
+    const ms = new Map(spec.methods.map((m) => [`m:${m.name}`, m]));
+    const ps = new Map(spec.properties.map((p) => [`p:${p.name}`, p]));
+    const ss = new Map(spec.signals.map((s) => [`s:${s.name}`, s]));
+    for (const k of spec.order) {
+      const m = ms.get(k); const p = ps.get(k); const s = ss.get(k);
+      x += m ? method(m) : p ? prop(p) : s ? signal(s) : '';
+    }
+  } else {
+    for (const m of spec.methods) x += method(m);
+    for (const p of spec.properties) x += prop(p);
+    for (const s of spec.signals) x += signal(s);
   }
   return x + ' </interface>\n';
 }
