@@ -21,6 +21,7 @@ import { unescapePathElement } from '../wire';
 import { IFACE_MANAGER, ManagerInterface, isWriteMethod, toDbusError } from './manager-iface';
 import { IFACE_UNIT, JOB_PREFIX, ROOT, UNIT_PREFIX, jobInterfaces, jobPath, unitInterfaces, unitPath } from './units';
 import { Errors } from '../objects';
+import { TransientUnits } from './transient';
 
 const debug = createDebug('tsysd:dbus');
 
@@ -50,9 +51,12 @@ export class SystemdFace {
   private capturing = 0;
   private removedDuringCall = new Set<number>();
 
+  private readonly transient: TransientUnits;
+
   constructor(private readonly o: FaceOptions) {
+    this.transient = new TransientUnits(o.mgr, o.api, (fn) => this.runJob(fn));
     this.manager = new ManagerInterface(o.mgr, o.api, { runJob: (fn) => this.runJob(fn) }, `${SYSTEMD_VERSION} (tsysd)`,
-      { transient: o.transient, setProperties: o.setProperties });
+      { transient: o.transient ?? ((a, c) => this.transient.start(a, c)), setProperties: o.setProperties ?? ((a, c) => this.transient.setProperties(a, c)) });
     const tree: ObjectTree = { lookup: (p) => this.lookup(p), children: (p) => this.children(p) };
     this.dispatcher = new Dispatcher({ tree, machineId: o.machineId ?? machineId });
     this.off = o.api.onEvent((e) => { try { this.onEvent(e); } catch (err) { debug('signal failed: %s', (err as Error).message); } });
@@ -61,7 +65,7 @@ export class SystemdFace {
   /** Where signals go (the private server's broadcast, the system bus connection). */
   addSink(fn: (m: Message) => void): () => void { this.sinks.add(fn); return () => this.sinks.delete(fn); }
 
-  close(): void { this.off(); this.sinks.clear(); }
+  close(): void { this.off(); this.transient.close(); this.sinks.clear(); }
 
   private emit(m: Message): void { for (const s of [...this.sinks]) s(m); }
 

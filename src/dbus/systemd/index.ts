@@ -17,6 +17,7 @@ import type { Manager } from '../../manager/manager';
 import { claimControlSocket } from '../../manager/runtime-dir';
 import type { DbusServer } from '../server';
 import { SystemdFace } from './face';
+import { SystemBusLink } from './system-bus';
 
 export interface FaceStartOptions {
   userMode: boolean;
@@ -29,6 +30,7 @@ export interface FaceStartOptions {
   /** Set PID 1's comm to `systemd` (system mode, PID 1 only). */
   comm: boolean;
   runDir?: string;           // tests: where `systemd/` lives instead of /run
+  systemBus?: boolean;       // also serve on the system bus when one is up (default true in system mode)
   out: (line: string) => void;
 }
 
@@ -74,10 +76,17 @@ export async function startSystemdFace(mgr: Manager, api: ManagerApi, o: FaceSta
       if (!fs.existsSync(dir)) { fs.mkdirSync(dir, { recursive: true, mode: 0o755 }); marker = dir; }
     } catch (e) { o.out(`tsysd: cannot create ${dir}: ${(e as Error).message}`); }
   }
+  // The system bus (reads for everyone, writes root only), when one is or comes up.
+  let link: SystemBusLink | null = null;
+  if (!o.userMode && o.systemBus !== false) {
+    const address = process.env.DBUS_SYSTEM_BUS_ADDRESS || 'unix:path=/run/dbus/system_bus_socket';
+    link = new SystemBusLink(face, address, process.getuid?.() ?? 0, (fn) => api.onEvent(fn));
+  }
   const srv = server;
   return {
     face,
     async close() {
+      link?.close();
       face.close();
       await srv.close().catch(() => undefined);
       if (marker) { try { fs.rmdirSync(marker); } catch { /* not empty or gone: leave it */ } }
