@@ -61,6 +61,8 @@ export interface ObjectTree {
   lookup(path: string): ObjectNode | null;
   /** Names (one path element each) of the nodes directly below `path` (for Introspect). */
   children(path: string): string[];
+  /** A pure container node (no interfaces), which may have no children right now (e.g. /…/job). */
+  isNode?(path: string): boolean;
 }
 
 // ------------------------------------------------------------------ standard interfaces (sd-bus's text)
@@ -195,7 +197,7 @@ export class Dispatcher {
       expect('');
       const node = tree.lookup(path);
       const children = tree.children(path);
-      if (!node && children.length === 0) throw Errors.unknownObject(path);
+      if (!node && children.length === 0 && !tree.isNode?.(path)) throw Errors.unknownObject(path);
       return { signature: 's', body: [introspectXml(node, children)] };
     }
     const node = tree.lookup(path);

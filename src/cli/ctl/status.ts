@@ -87,7 +87,7 @@ export function renderStatus(s: StatusReply, nowUs: number, host: string): strin
   if (s.tasks !== null && s.tasks !== undefined) out.push(`${label('Tasks')}${s.tasks}${s.tasksMax !== null && s.tasksMax !== undefined ? ` (limit: ${s.tasksMax})` : ''}`);
   if (s.memoryBytes !== null && s.memoryBytes !== undefined) out.push(`${label('Memory')}${formatBytes(s.memoryBytes)}`);
   if (s.cgroup || s.processes.length) {
-    out.push(`${label('CGroup')}${s.cgroup || `/${s.id}`}`);
+    out.push(`${label('CGroup')}${(s.cgroup.startsWith('/sys/fs/cgroup/') ? s.cgroup.slice('/sys/fs/cgroup'.length) : s.cgroup) || `/${s.id}`}`);
     s.processes.forEach((p, i) => out.push(`${INDENT}${i === s.processes.length - 1 ? '└─' : '├─'}${p.pid} ${p.cmdline}`));
   }
   if (s.logs.length) {

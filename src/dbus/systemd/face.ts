@@ -26,6 +26,7 @@ import { TransientUnits } from './transient';
 const debug = createDebug('tsysd:dbus');
 
 export const SYSTEMD_VERSION = '252';
+const NODES = new Set(['/', '/org', '/org/freedesktop', ROOT, `${ROOT}/unit`, `${ROOT}/job`]);
 
 /** Unit-object methods → Manager methods with the unit's name first. */
 const UNIT_METHODS: Record<string, string> = {
@@ -57,7 +58,7 @@ export class SystemdFace {
     this.transient = new TransientUnits(o.mgr, o.api, (fn) => this.runJob(fn));
     this.manager = new ManagerInterface(o.mgr, o.api, { runJob: (fn) => this.runJob(fn) }, `${SYSTEMD_VERSION} (tsysd)`,
       { transient: o.transient ?? ((a, c) => this.transient.start(a, c)), setProperties: o.setProperties ?? ((a, c) => this.transient.setProperties(a, c)) });
-    const tree: ObjectTree = { lookup: (p) => this.lookup(p), children: (p) => this.children(p) };
+    const tree: ObjectTree = { lookup: (p) => this.lookup(p), children: (p) => this.children(p), isNode: (p) => NODES.has(p) };
     this.dispatcher = new Dispatcher({ tree, machineId: o.machineId ?? machineId });
     this.off = o.api.onEvent((e) => { try { this.onEvent(e); } catch (err) { debug('signal failed: %s', (err as Error).message); } });
   }

@@ -109,6 +109,11 @@ export class UnitSnapshot {
         const s = (cfg.service as unknown as Record<string, { statuses: number[]; signals: number[] }> | undefined)?.[field];
         return s ? [s.statuses, s.signals] : undefined;
       }
+      case 'TasksCurrent': {
+        const rt = this.mgr.peekRuntime(this.id);
+        const n = rt ? rt.host.pids().length : 0;
+        return n > 0 ? BigInt(n) : undefined;
+      }
       case 'ControlGroup': {
         const cg = this.mgr.peekRuntime(this.id)?.host.procs.cgroup ?? '';
         return cg.startsWith('/sys/fs/cgroup') ? cg.slice('/sys/fs/cgroup'.length) || '/' : cg;
