@@ -27,8 +27,8 @@ export interface DaemonOptions {
   ipc?: boolean;                      // private IPC namespace (POSIX message queues die with the daemon)
   env?: Record<string, string>;
   waitRunning?: boolean;              // wait until is-system-running is not 'initializing'/'starting'
-  /** Serve systemd's D-Bus face: /run/systemd is a tmpfs private to the daemon's mount namespace (never the
-   *  host's), with /run/systemd/private and /run/systemd/system; run clients with `Daemon.inNs()`. */
+  /** Serve systemd's D-Bus face: /run/systemd and /run/dbus are tmpfs private to the daemon's mount namespace
+   *  (never the host's), with /run/systemd/private and /run/systemd/system; run clients with `Daemon.inNs()`. */
   systemd?: boolean;
 }
 
@@ -153,7 +153,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const cgroupName = testCgroupName();
   const inner = [process.execPath, TSYSD, '--system', '--unit-path', unitDir, '--control-socket', sock,
     '--runtime-dir', runDir, '--cgroup-name', cgroupName, ...(o.systemd ? ['--sd-booted'] : ['--dbus-private', 'no']), ...(o.args ?? [])];
-  const setup = [o.net ? 'ip link set lo up' : '', o.systemd ? 'mkdir -p /run/systemd && mount -t tmpfs -o mode=0755 tsysd-test /run/systemd' : '']
+  const setup = [o.net ? 'ip link set lo up' : '', o.systemd ? 'mkdir -p /run/systemd /run/dbus && mount -t tmpfs -o mode=0755 tsysd-test /run/systemd && mount -t tmpfs -o mode=0755 tsysd-test /run/dbus' : '']
     .filter((x) => x).join(' && ');
   const cmd = setup ? ['sh', '-c', `${setup} && exec "$@"`, 'sh', ...inner] : inner;
   const proc = spawn('unshare', [...args, ...cmd], {

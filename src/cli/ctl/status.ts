@@ -69,9 +69,11 @@ export function renderStatus(s: StatusReply, nowUs: number, host: string): strin
     out.push(`${label('Condition')}start condition failed at ${formatTimestamp(s.conditionTs)}; ${formatAgo(s.conditionTs, nowUs)}`);
     if (s.failedCondition) out.push(`${INDENT}└─ ${s.failedCondition} was not met`);
   }
-  s.triggeredBy.forEach((t, i) => out.push(`${i ? INDENT : label('TriggeredBy')}${bullet(t.activeState)} ${t.unit}`));
+  // systemctl prints a black circle for every trigger whatever its state (only its colour follows the state):
+  // checked against systemd 252 (an inactive triggered service shows ●).
+  s.triggeredBy.forEach((t, i) => out.push(`${i ? INDENT : label('TriggeredBy')}● ${t.unit}`));
   // systemctl 252 order (print_status_info): TriggeredBy, Triggers, then Docs, Listen.
-  s.triggers.forEach((t, i) => out.push(`${i ? INDENT : label('Triggers')}${bullet(t.activeState)} ${t.unit}`));
+  s.triggers.forEach((t, i) => out.push(`${i ? INDENT : label('Triggers')}● ${t.unit}`));
   s.documentation.forEach((d, i) => out.push(`${i ? INDENT : label('Docs')}${d}`));
   s.listen.forEach((l, i) => out.push(`${i ? INDENT : label('Listen')}${l.address} (${l.type})`));
   if (s.accept) out.push(`${label('Accepted')}${s.accept.accepted}; Connected: ${s.accept.connected};${s.accept.refused ? ` Refused: ${s.accept.refused}` : ''}`);

@@ -90,7 +90,14 @@ export class UnitSnapshot {
     const cfg = this.cfg;
     const u = this.mgr.engine.graph.unit(this.id);
     switch (name) {
-      case 'LoadError': return loadErrorValue(this.show.get('LoadError') ?? '');
+      case 'LoadError': {
+        const v = loadErrorValue(this.show.get('LoadError') ?? '');
+        if (v[0] || u.loadState === 'loaded') return v;
+        const names: Record<string, string> = { 'not-found': 'org.freedesktop.systemd1.NoSuchUnit', masked: 'org.freedesktop.systemd1.UnitMasked',
+          'bad-setting': 'org.freedesktop.systemd1.BadUnitSetting' };
+        const text = this.show.get('LoadError') || cfg.loadError || `Unit ${u.id} failed to load properly.`;
+        return [names[u.loadState] ?? 'org.freedesktop.DBus.Error.InvalidArgs', text];
+      }
       case 'Job': return u.job ? [u.job.id, jobPath(u.job.id)] : [0, '/'];
       case 'Names': return [...u.names].sort();
       case 'Following': return '';
