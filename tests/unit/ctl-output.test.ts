@@ -96,7 +96,7 @@ test('status: failed, inactive, description equal to id, condition failure', () 
   const sock = renderStatus(st({ id: 'echo.socket', description: 'Echo', listen: [{ type: 'Stream', address: '127.0.0.1:7777' }], triggers: [{ unit: 'echo.service', activeState: 'inactive' }], subState: 'listening', mainPid: 0, execMainPid: 0, tasks: null, processes: [], cgroup: '' }), T0, 'h');
   assert.deepEqual(sock.slice(2), [
     '     Active: active (listening) since Sun 2026-11-22 01:34:40 UTC; now',
-    '   Triggers: ○ echo.service',
+    '   Triggers: ● echo.service',   // systemd 252 prints ● for an inactive triggered unit too
     '     Listen: 127.0.0.1:7777 (Stream)',
   ]);
 });
