@@ -158,6 +158,9 @@ const argSig = (args: readonly Arg[]): string => args.map((a) => a.type).join(''
 export interface DispatcherOptions {
   tree: ObjectTree;
   machineId: () => string;
+  /** An implementation threw something other than a DbusError (a bug): report it (the manager's crash
+   *  barrier); the caller still gets org.freedesktop.DBus.Error.Failed. */
+  onFault?: (e: unknown, m: Message) => void;
 }
 
 export class Dispatcher {
@@ -172,6 +175,7 @@ export class Dispatcher {
       const out = await this.call(m, ctx);
       reply = { type: MessageType.METHOD_RETURN, flags: Flags.NO_REPLY_EXPECTED, serial: 0, replySerial: m.serial, signature: out.signature, body: out.body };
     } catch (e) {
+      if (!(e instanceof DbusError)) { try { this.opts.onFault?.(e, m); } catch { /* never */ } }
       reply = errorReply(m, e);
     }
     if (m.sender) reply.destination = m.sender;

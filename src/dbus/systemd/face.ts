@@ -59,7 +59,11 @@ export class SystemdFace {
     this.manager = new ManagerInterface(o.mgr, o.api, { runJob: (fn) => this.runJob(fn) }, `${SYSTEMD_VERSION} (tsysd)`,
       { transient: o.transient ?? ((a, c) => this.transient.start(a, c)), setProperties: o.setProperties ?? ((a, c) => this.transient.setProperties(a, c)) });
     const tree: ObjectTree = { lookup: (p) => this.lookup(p), children: (p) => this.children(p), isNode: (p) => NODES.has(p) };
-    this.dispatcher = new Dispatcher({ tree, machineId: o.machineId ?? machineId });
+    this.dispatcher = new Dispatcher({
+      tree, machineId: o.machineId ?? machineId,
+      // A bug behind a D-Bus call goes through the manager's crash barrier (logged, counted) like any event.
+      onFault: (e, m) => o.mgr.guard('dbus', '', () => { throw e instanceof Error ? e : new Error(`${m.interface}.${m.member}: ${String(e)}`); }),
+    });
     this.off = o.api.onEvent((e) => { try { this.onEvent(e); } catch (err) { debug('signal failed: %s', (err as Error).message); } });
   }
 
