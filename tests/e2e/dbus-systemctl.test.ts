@@ -155,4 +155,49 @@ describe('the real systemctl, systemd-run and busctl against tsysd', { skip: mis
     assert.equal(denied.code, 4);
     assert.equal((await ts(['is-active', 'echo.socket'])).stdout, 'active\n');
   });
+
+  test('Debian\'s service, invoke-rc.d and deb-systemd-invoke drive tsysd through systemctl', { skip: !have('invoke-rc.d') && 'init-system-helpers not installed' }, async () => {
+    // The host's policy-rc.d (a build-container policy) may deny starts: in the daemon's mount namespace only.
+    if (fs.existsSync('/usr/sbin/policy-rc.d')) assert.equal((await d.inNs(['mount', '--bind', '/bin/true', '/usr/sbin/policy-rc.d'])).code, 0);
+    assert.equal((await d.inNs(['invoke-rc.d', 'inactive', 'start'])).code, 0);
+    assert.equal((await ts(['is-active', 'inactive.service'])).stdout, 'active\n');
+    assert.equal((await d.inNs(['service', 'inactive', 'stop'])).code, 0);
+    assert.equal((await ts(['is-active', 'inactive.service'])).stdout, 'inactive\n');
+    // deb-systemd-invoke starts only enabled units, as under systemd
+    const dis = await d.inNs(['deb-systemd-invoke', 'start', 'inactive.service']);
+    assert.equal(dis.code, 0);
+    assert.match(dis.stderr, /disabled or a static unit, not starting it/);
+    assert.equal((await ts(['is-active', 'inactive.service'])).stdout, 'inactive\n');
+    await ts(['enable', 'inactive.service']);
+    assert.equal((await d.inNs(['deb-systemd-invoke', 'start', 'inactive.service'])).code, 0);
+    assert.equal((await ts(['is-active', 'inactive.service'])).stdout, 'active\n');
+    await ts(['disable', 'inactive.service']);
+    assert.equal((await d.inNs(['deb-systemd-invoke', 'stop', 'inactive.service'])).code, 0);
+    assert.equal((await ts(['is-active', 'inactive.service'])).stdout, 'inactive\n');
+  });
+
+  test('Ansible (-c local): service_mgr is systemd; systemd_service, service and service_facts act and report', { skip: !have('ansible') && 'ansible-core not installed', timeout: 180000 }, async () => {
+    const ans = async (module: string, args: string): Promise<CtlResult> =>
+      d.inNs(['ansible', 'localhost', '-c', 'local', '-o', '-m', module, '-a', args], { env: { ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCALHOST_WARNING: 'false' }, timeoutMs: 120000 });
+    const mgr = await ans('setup', 'filter=ansible_service_mgr');
+    assert.equal(mgr.code, 0, mgr.stdout + mgr.stderr);
+    assert.match(mgr.stdout, /"ansible_service_mgr": "systemd"/);
+    const started = await ans('systemd_service', 'name=inactive.service state=started');
+    assert.equal(started.code, 0, started.stdout + started.stderr);
+    assert.match(started.stdout, /CHANGED/);
+    assert.equal((await ts(['is-active', 'inactive.service'])).stdout, 'active\n');
+    assert.equal((await ans('systemd_service', 'name=inactive.service state=restarted')).code, 0);
+    const en = await ans('systemd_service', 'name=inactive.service enabled=yes daemon_reload=yes');
+    assert.equal(en.code, 0, en.stdout);
+    assert.equal((await ts(['is-enabled', 'inactive.service'])).stdout, 'enabled\n');
+    const stop = await ans('service', 'name=inactive state=stopped');
+    assert.equal(stop.code, 0, stop.stdout);
+    assert.equal((await ts(['is-active', 'inactive.service'])).stdout, 'inactive\n');
+    const facts = await ans('service_facts', '');
+    assert.equal(facts.code, 0, facts.stdout);
+    assert.match(facts.stdout, /"inactive.service": \{"name": "inactive.service", ?"source": "systemd", ?"state": "stopped", ?"status": "enabled"\}/);
+    assert.match(facts.stdout, /"dbus.service": \{"name": "dbus.service", ?"source": "systemd", ?"state": "running"/);
+    assert.equal((await ans('systemd_service', 'name=inactive.service enabled=no')).code, 0);
+    assert.equal((await ts(['is-enabled', 'inactive.service'])).stdout, 'disabled\n');
+  });
 });

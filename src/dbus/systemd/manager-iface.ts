@@ -236,6 +236,7 @@ export class ManagerInterface {
       case 'Subscribe': case 'Unsubscribe': return [];
       case 'Dump': case 'DumpUnitsMatchingPatterns': return [this.dump(method === 'Dump' ? [] : strs(0))];
       case 'GetUnitProcesses': return [this.processes(s(0))];
+      case 'GetUnitFileLinks': return [unitFileLinks(this.mgr.searchPath, s(0), !!a[1])];
       case 'SetUnitProperties':
         if (this.extra.setProperties) return this.extra.setProperties(a, c);
         break;
@@ -284,6 +285,28 @@ export class ManagerInterface {
     }
     return `${lines.join('\n')}\n`;
   }
+}
+
+/** The symlinks that enable a unit file (`*.wants/NAME`, `*.requires/NAME`, `*.upholds/NAME`, aliases), as
+ *  systemctl is-enabled --full lists them; `runtime` → only the /run directories. */
+export function unitFileLinks(searchPath: string[], name: string, runtime: boolean): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fs = require('node:fs') as typeof import('node:fs');
+  const out: string[] = [];
+  for (const dir of searchPath) {
+    if (runtime && !dir.startsWith('/run/')) continue;
+    let entries: string[];
+    try { entries = fs.readdirSync(dir); } catch { continue; }
+    for (const e of entries) {
+      const p = `${dir}/${e}`;
+      if (/\.(wants|requires|upholds)$/.test(e)) {
+        try { fs.lstatSync(`${p}/${name}`); out.push(`${p}/${name}`); } catch { /* not linked here */ }
+      } else if (e !== name) {
+        try { if (fs.lstatSync(p).isSymbolicLink() && fs.readlinkSync(p).split('/').pop() === name) out.push(p); } catch { /* gone */ }
+      }
+    }
+  }
+  return out;
 }
 
 function cmdline(pid: number): string {
