@@ -66,12 +66,14 @@ function loadErrorValue(s: string): [string, string] {
 export class UnitSnapshot {
   readonly show = new Map<string, string>();
   readonly machine: Record<string, PropValue>;
+  private readonly cfg: UnitConfig;
+  private readonly u: ReturnType<Manager['engine']['graph']['unit']>;
   constructor(readonly mgr: Manager, readonly id: string) {
     for (const [k, v] of unitProperties(mgr, id)) if (!this.show.has(k)) this.show.set(k, v);
     this.machine = mgr.peekRuntime(id)?.machine.properties() ?? {};
+    this.u = mgr.engine.graph.unit(id);
+    this.cfg = this.u.config;
   }
-
-  private get cfg(): UnitConfig { return this.mgr.engine.graph.unit(this.id).config; }
 
   value(iface: InterfaceSpec, name: string, type: string): unknown {
     const special = this.special(name, type);
@@ -88,7 +90,7 @@ export class UnitSnapshot {
   private special(name: string, type: string): unknown {
     if (type === 't' && (name.endsWith('Timestamp') || name.endsWith('TimestampMonotonic'))) return timestampValue(name, this.machine) ?? undefined;
     const cfg = this.cfg;
-    const u = this.mgr.engine.graph.unit(this.id);
+    const u = this.u;
     switch (name) {
       case 'LoadError': {
         const v = loadErrorValue(this.show.get('LoadError') ?? '');
