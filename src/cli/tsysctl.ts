@@ -105,8 +105,8 @@ export async function main(argv: string[], prog: string): Promise<number> {
   const { CtlExit, Out } = require('./ctl/common') as typeof import('./ctl/common');
   const out = new Out();
   try {
-    if (o.root) {
-      if (!OFFLINE_VERBS.includes(o.verb)) { process.stderr.write(`${prog}: --root= is supported only for ${OFFLINE_VERBS.join(', ')}.\n`); return 1; }
+    if (o.root || o.global) {
+      if (!OFFLINE_VERBS.includes(o.verb)) { process.stderr.write(`${prog}: ${o.global ? '--global' : '--root='} is supported only for ${OFFLINE_VERBS.join(', ')}.\n`); return 1; }
       const { runOffline } = require('./ctl/offline') as typeof import('./ctl/offline');
       const rc = await runOffline(o, out);
       out.flush();
