@@ -83,6 +83,14 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const server = await startControlServer({ api, path: opts.controlSocket, userMode: opts.userMode, managerUid: process.getuid?.() ?? 0,
     guard: (source, unit, fn) => mgr.guard(source, unit, fn) });
 
+  // systemd's D-Bus face (issue 15): loaded only when it is served.
+  let dbusFace: { close(): Promise<void> } | null = null;
+  if (opts.dbusPrivate !== 'no' && (opts.dbusPrivate || (!opts.userMode && (isPid1 || !!container)))) {
+    const { startSystemdFace } = require('../dbus/systemd/index') as typeof import('../dbus/systemd/index');
+    dbusFace = await startSystemdFace(mgr, api, { userMode: opts.userMode, isPid1, container: !!container, privatePath: opts.dbusPrivate,
+      sdBooted: opts.sdBooted, comm: opts.systemdComm, out });
+  }
+
   let health: { close(): Promise<void> } | null = null;
   if (opts.healthListen) {
     const { startHealthServer } = require('./health') as typeof import('./health');
@@ -113,6 +121,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
 
   const code = await mgr.exited;
   await server.close().catch(() => undefined);
+  if (dbusFace) await dbusFace.close().catch(() => undefined);
   if (health) await health.close().catch(() => undefined);
   try { fs.unlinkSync(opts.controlSocket); } catch { /* gone */ }
   if (isPid1) await finalSweep(platform);

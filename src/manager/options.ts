@@ -16,6 +16,9 @@ export interface DaemonOptions {
   forwardOutput: boolean | null;// print service output on stdout prefixed with the unit (null → when PID 1)
   cgroupName: string;           // directory below the manager's own cgroup for unit cgroups ('' → tsysd-<pid>-<rand>)
   journalArgs?: string[];       // --journal* / --no-journal, parsed by src/journal/options.ts
+  dbusPrivate: string;          // systemd's private D-Bus socket ('' → /run/systemd/private when PID 1/--container, 'no' → off)
+  sdBooted: boolean;            // create /run/systemd/system (src/dbus/systemd/index.ts says when)
+  systemdComm: boolean;         // PID 1 in system mode names itself `systemd` (/proc/1/comm)
 }
 
 export type ParseResult = { ok: true; options: DaemonOptions } | { ok: false; error: string } | { ok: true; help: true };
@@ -41,6 +44,11 @@ Manager options:
                              cgroups (default tsysd-<pid>-<random>; removed again on exit)
   --journal[=auto|yes|no] / --no-journal   journald's sockets and journal files; --journal-storage=,
                              --journal-max-use=, --journal-rate-limit-burst=, ... (src/journal/options.ts)
+  --dbus-private PATH|no     serve systemd's D-Bus API (org.freedesktop.systemd1) peer to peer on PATH
+                             (default /run/systemd/private in system mode as PID 1 or with --container)
+  --sd-booted / --no-sd-booted   create /run/systemd/system (sd_booted()) in system mode as PID 1 or with
+                             --container (default on: tsysd runs .timer units, so cron fallbacks may step aside)
+  --no-systemd-comm          PID 1 keeps the comm 'node' (default: 'systemd', which tools test for)
 `;
 
 export function userRuntimeBase(env: Record<string, string | undefined>, uid: number): string {
@@ -60,6 +68,9 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
   let healthListen = '';
   let forwardOutput: boolean | null = null;
   let cgroupName = '';
+  let dbusPrivate = '';
+  let sdBooted = true;
+  let systemdComm = true;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const eq = a.indexOf('=');
@@ -80,6 +91,15 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
       case '--no-container': container = false; break;
       case '--forward-output': forwardOutput = true; break;
       case '--no-forward-output': forwardOutput = false; break;
+      case '--sd-booted': sdBooted = true; break;
+      case '--no-sd-booted': sdBooted = false; break;
+      case '--no-systemd-comm': systemdComm = false; break;
+      case '--dbus-private': {
+        const v = value();
+        if (v === null || v === '') return { ok: false, error: `option ${name} needs a value` };
+        dbusPrivate = v;
+        break;
+      }
       case '--unit-path': case '--target': case '--control-socket': case '--runtime-dir': case '--log-dir':
       case '--log-level': case '--health-listen': case '--cgroup-name': {
         const v = value();
@@ -113,7 +133,7 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
   if (!controlSocket) controlSocket = `${runtimeDir}/control.sock`;
   return {
     ok: true,
-    options: { userMode: um, unitPaths, target, controlSocket, runtimeDir, logDir, logLevel, container, healthListen, forwardOutput, cgroupName, journalArgs },
+    options: { userMode: um, unitPaths, target, controlSocket, runtimeDir, logDir, logLevel, container, healthListen, forwardOutput, cgroupName, journalArgs, dbusPrivate, sdBooted, systemdComm },
   };
 }
 
