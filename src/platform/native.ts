@@ -51,6 +51,12 @@ export interface NativeAddon {
   setNofile(soft: number, hard: number): number;
   /** /proc/sys/fs/nr_open. */
   nrOpen(): number;
+  inotifyInit(): number;
+  inotifyAddWatch(fd: number, path: string, mask: number): number;
+  inotifyRead(fd: number): { wd: number; mask: number; name: string }[] | number;
+  realtimeTimerCreate(): number;
+  realtimeTimerSet(fd: number, absUs: number, cancelOnSet: boolean): number;
+  realtimeTimerRead(fd: number): number;
   constants: Record<string, number>;
 }
 
