@@ -21,6 +21,7 @@ import { parseUnitName } from '../unit-file/names';
 import type { Manager } from './manager';
 import { showUnit, statusOf, unitFileStateOf } from './props';
 import { SocketUnitHost } from './socket-host';
+import { bootTimestampProperties } from './boot-times';
 
 const VERSION = '0.1.0';
 
@@ -136,6 +137,8 @@ export class ManagerApiImpl implements ManagerApi {
       ['Features', '+tsysd'],
       ['Virtualization', m.container],
       ['Architecture', m.specCtx.architecture],
+      ...bootTimestampProperties(m.bootTimes),
+      ['BootTarget', m.bootTimes.target],   // tsysd's own: the unit it booted (default.target unless --target)
       ['UnitPath', m.searchPath.join(' ')],
       ['Environment', m.managerEnvironment().join(' ')],
       ['SystemState', m.systemState],

@@ -32,6 +32,7 @@ import { SocketUnitHost, type SocketManager } from './socket-host';
 import { UnsupportedMachine } from './unsupported';
 import { writeBuiltinUnits } from './builtin-units';
 import { UnitHost, cgroupOfPid } from './unit-host';
+import { dualNow, newBootTimestamps, type BootTimestamps } from './boot-times';
 
 const debug = createDebug('tsysd:manager');
 
@@ -89,6 +90,8 @@ export class Manager implements SocketManager {
   /** Accept=yes instances: connection fd and REMOTE_* environment, owned until the instance stops. */
   readonly connections = new Map<string, { fd: number; env: string[]; socket: string; peer: import('../units/host').PeerInfo }>();
   readonly startedAt: number;
+  /** Boot timestamps for `show` and `tsysd analyze` (UserspaceTimestamp, FinishTimestamp, UnitsLoad*). */
+  readonly bootTimes: BootTimestamps;
 
   constructor(init: ManagerInit) {
     this.platform = init.platform;
@@ -108,6 +111,7 @@ export class Manager implements SocketManager {
     this.specCtx = hostSpecifierContext(this.userMode);
     this.engine = this.newEngine();
     this.startedAt = this.platform.realtimeUs();
+    this.bootTimes = newBootTimestamps(this.platform);
     this.exited = new Promise((r) => { this.exitResolve = r; });
   }
 
@@ -574,7 +578,10 @@ export class Manager implements SocketManager {
         }
       }
     }
+    this.bootTimes.target = target;
+    this.bootTimes.unitsLoadStart = dualNow(this.platform);
     const r = this.engine.enqueue(target, 'start', 'replace');
+    this.bootTimes.unitsLoadFinish = dualNow(this.platform);
     if (!r.ok) {
       this.unitLog(target, 'error', `Failed to start default target: ${r.message}`);
       this.console(`tsysd: failed to start ${target}: ${r.message} (the control socket keeps serving)`);
@@ -627,6 +634,7 @@ export class Manager implements SocketManager {
     if (this.systemState === 'initializing') return;
     const jobs = this.engine.jobCount();
     if (this.bootJob !== 0 || (this.systemState === 'starting' && jobs > 0)) { this.systemState = 'starting'; return; }
+    if (this.systemState === 'starting' && !this.bootTimes.finish.monotonic) this.bootTimes.finish = dualNow(this.platform);
     this.systemState = this.bootFailed || this.anyFailed() ? 'degraded' : 'running';
   }
 
