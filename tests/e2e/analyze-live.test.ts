@@ -6,31 +6,19 @@
 // output (live, and offline over all of /lib/systemd/system) must be accepted by Graphviz `dot -Tsvg`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RpcClient } from '../../src/rpc/client';
-import { startDaemon, TSYSD, type Daemon } from '../helpers/daemon';
+import { startDaemon, type Daemon } from '../helpers/daemon';
+import { runTsysd } from '../helpers/tsysd-cli';
 import { FakeSystemdBus, HAVE_ANALYZE, HAVE_DBUS_DAEMON, type FakeManager, type FakeUnit } from '../helpers/fake-systemd-bus';
 
 const HAVE_DOT = spawnSync('dot', ['-V']).status === 0;
 const DEBIAN_TARGETS = ['multi-user.target', 'basic.target', 'sysinit.target', 'sockets.target', 'timers.target', 'paths.target',
   'local-fs.target', 'local-fs-pre.target', 'swap.target', 'slices.target', 'rescue.target', 'shutdown.target', 'network.target']
   .filter((t) => fs.existsSync(`/lib/systemd/system/${t}`));
-
-export function runTsysd(args: string[], env: Record<string, string> = {}, input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [TSYSD, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (b: Buffer) => { stdout += b.toString(); });
-    p.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
-    p.stdin.end(input ?? '');
-    const t = setTimeout(() => p.kill('SIGKILL'), 60000);
-    p.on('close', (code) => { clearTimeout(t); resolve({ code: code ?? 1, stdout, stderr }); });
-  });
-}
 
 function dotToSvg(text: string): { code: number; svg: string; err: string } {
   const r = spawnSync('dot', ['-Tsvg'], { input: text, encoding: 'utf8', timeout: 120000, maxBuffer: 256 << 20 });

@@ -8,6 +8,8 @@ import { acquireBootTimes, acquireTimeData, BootNotFinished, emptyBootTimesRaw, 
 import { renderBlame } from '../../src/analyze/blame';
 import { CRITICAL_CHAIN_HEADER, renderCriticalChain } from '../../src/analyze/critical-chain';
 import { expandPatterns, renderDot } from '../../src/analyze/dot';
+import { cfixed } from '../../src/analyze/plot';
+import { renderPlanSvg } from '../../src/analyze/plan-svg';
 
 const S = 1_000_000;
 const UNITS = [
@@ -51,4 +53,19 @@ test('dot: edges per property in systemd order and colour; --from-pattern restri
     'digraph systemd {\n\t"x.service"->"z.service" [color="green"];\n\t"x.service"->"z.service" [color="black"];\n}\n');
   const all = renderDot(units, 'require', { patterns: [], from: [], to: [] });
   assert.equal(all, 'digraph systemd {\n\t"t.target"->"x.service" [color="grey66"];\n\t"t.target"->"y.service" [color="grey66"];\n\t"x.service"->"z.service" [color="black"];\n\t"y.service"->"q.service" [color="red"];\n}\n');
+});
+
+test('cfixed: printf("%.Nf") rounding of the exact binary value (ties to even, -0)', () => {
+  // Each pair checked with /usr/bin/printf (glibc), e.g. `printf "%.0f %.0f %.0f %.3f %.1f %.3f" 0.5 1.5 2.5 0.0625 0.25 -0.0`.
+  assert.deepEqual([cfixed(0.5, 0), cfixed(1.5, 0), cfixed(2.5, 0), cfixed(0.0625, 3), cfixed(0.25, 1), cfixed(-0, 3)], ['0', '2', '2', '0.062', '0.2', '-0.000']);
+  assert.deepEqual([cfixed(0.1 * 3, 3), cfixed(999.9996, 3), cfixed(-12.3456, 2), cfixed(880, 0)], ['0.300', '1000.000', '-12.35', '880']);
+});
+
+test('plan --svg: one row per job, one second of chart per wave, bars labelled with the job type', () => {
+  const svg = renderPlanSvg({ ok: true, jobs: { 'a.service': 'start', 'b.service': 'stop', 't.target': 'start' }, order: [], waves: [['a.service', 'b.service'], ['t.target']], units: {}, cycles: [] }, 'start t.target', '0.1.0');
+  assert.match(svg, /<text x="20" y="50">start t\.target: 3 jobs in 2 waves<\/text>/);
+  assert.match(svg, /<rect class="activating" x="0\.000" y="20\.000" width="100\.000" height="19\.000" \/>\n  <rect class="active" x="100\.000" y="20\.000" width="100\.000"/);
+  assert.match(svg, /<rect class="deactivating" x="0\.000" y="40\.000" width="100\.000" height="19\.000" \/>\n  <text class="left" x="5\.000" y="54\.000">b\.service \(stop\)<\/text>/);
+  assert.match(svg, /<rect class="activating" x="100\.000" y="60\.000" width="100\.000"/);
+  assert.match(svg, />wave 1<\/text>[\s\S]*>wave 2<\/text>/);
 });
