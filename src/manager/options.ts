@@ -13,6 +13,8 @@ export interface DaemonOptions {
   logLevel: 'debug' | 'info' | 'notice' | 'warning' | 'err';
   container: boolean | null;    // null → auto-detect
   healthListen: string;         // '' → off
+  webListen?: string;           // --web-listen ADDR: the web view ('' / absent → off; see src/web/)
+  webActions?: boolean;         // --web-actions: allow start/stop/restart from the web view with the token
   forwardOutput: boolean | null;// print service output on stdout prefixed with the unit (null → when PID 1)
   cgroupName: string;           // directory below the manager's own cgroup for unit cgroups ('' → tsysd-<pid>-<rand>)
 }
@@ -35,6 +37,10 @@ Manager options:
   --log-level LEVEL          debug, info (default), notice, warning, err
   --container / --no-container   force container mode on/off (default: auto-detect)
   --health-listen ADDR       serve GET /healthz on ADDR (host:port)
+  --web-listen ADDR          serve the live web view on ADDR ([host:]port, loopback unless a host is
+                             given, or an absolute unix socket path); off by default
+  --web-actions              let the web view start/stop/restart units, with the token written to
+                             <runtime-dir>/web-token (mode 0600)
   --forward-output / --no-forward-output  print service output on stdout with a unit prefix
   --cgroup-name NAME         cgroup directory created below the manager's own cgroup for the units'
                              cgroups (default tsysd-<pid>-<random>; removed again on exit)
@@ -54,6 +60,8 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
   let logLevel: DaemonOptions['logLevel'] = 'info';
   let container: boolean | null = null;
   let healthListen = '';
+  let webListen = '';
+  let webActions = false;
   let forwardOutput: boolean | null = null;
   let cgroupName = '';
   for (let i = 0; i < argv.length; i++) {
@@ -76,8 +84,9 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
       case '--no-container': container = false; break;
       case '--forward-output': forwardOutput = true; break;
       case '--no-forward-output': forwardOutput = false; break;
+      case '--web-actions': webActions = true; break;
       case '--unit-path': case '--target': case '--control-socket': case '--runtime-dir': case '--log-dir':
-      case '--log-level': case '--health-listen': case '--cgroup-name': {
+      case '--log-level': case '--health-listen': case '--cgroup-name': case '--web-listen': {
         const v = value();
         if (v === null || v === '') return { ok: false, error: `option ${name} needs a value` };
         if (name === '--unit-path') unitPaths.push(v);
@@ -86,6 +95,7 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
         else if (name === '--runtime-dir') runtimeDir = v;
         else if (name === '--log-dir') logDir = v;
         else if (name === '--health-listen') healthListen = v;
+        else if (name === '--web-listen') webListen = v;
         else if (name === '--cgroup-name') {
           if (v.includes('/') || v.startsWith('.') || v.startsWith('cgroup.')) return { ok: false, error: `invalid cgroup name '${v}' (one path component, not starting with '.' or 'cgroup.')` };
           cgroupName = v;
@@ -108,7 +118,7 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
   if (!controlSocket) controlSocket = `${runtimeDir}/control.sock`;
   return {
     ok: true,
-    options: { userMode: um, unitPaths, target, controlSocket, runtimeDir, logDir, logLevel, container, healthListen, forwardOutput, cgroupName },
+    options: { userMode: um, unitPaths, target, controlSocket, runtimeDir, logDir, logLevel, container, healthListen, forwardOutput, cgroupName, webListen, webActions },
   };
 }
 
