@@ -133,7 +133,7 @@ export async function startWebServer(o: WebOptions): Promise<WebServer> {
       }
       case '/api/state': {
         const [sys, info, jobs] = await Promise.all([call('', () => o.api.isSystemRunning({}, READER)), call('', () => o.api.managerInfo({}, READER)), call('', () => o.api.listJobs({}, READER))]);
-        json(res, 200, { state: sys.state, version: info.version, userMode: info.userMode, hostname: os.hostname(), actions: o.actions, jobs, viewers: hub.count });
+        json(res, 200, { state: sys.state, version: info.version, userMode: info.userMode, hostname: os.hostname(), actions: o.actions, jobs, stream: hub.stats() });
         return;
       }
       case '/api/units': json(res, 200, await call('', () => o.api.listUnits({ all: true }, READER))); return;

@@ -64,6 +64,8 @@ function connect() {
   es.addEventListener('job', (m) => onJob(JSON.parse(m.data)));
   es.addEventListener('log', (m) => onLog(JSON.parse(m.data)));
   es.addEventListener('manager', () => refreshState());
+  // The server skipped log lines while this page was behind: fetch the tail again (merged by seq).
+  es.addEventListener('gap', () => { if (S.route.view === 'unit') api(`/api/logs?unit=${encodeURIComponent(S.route.unit)}&lines=${MAX_LOG}`).then(mergeLog, () => undefined); });
   es.onerror = () => setLive(false);
 }
 function setLive(on) {
