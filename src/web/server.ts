@@ -110,8 +110,8 @@ export async function startWebServer(o: WebOptions): Promise<WebServer> {
       if (!authorised(req)) throw new HttpError(401, 'a valid token is needed (Authorization: Bearer <token>)');
       let body: { verb?: unknown; unit?: unknown };
       try { body = JSON.parse(await readBody(req)) as typeof body; } catch (e) { if (e instanceof HttpError) throw e; throw new HttpError(400, 'body must be JSON {verb, unit}'); }
-      const verb = String(body.verb ?? '');
-      const unit = String(body.unit ?? '');
+      const verb = typeof body.verb === 'string' ? body.verb : '';
+      const unit = typeof body.unit === 'string' ? body.unit : '';
       if (!ACTIONS.has(verb) || !unit) throw new HttpError(400, 'verb must be start, stop or restart, with a unit');
       const caller = o.actionCaller ?? { uid: 0, gid: 0, pid: 0, privileged: true };
       const r = await call(unit, () => (verb === 'start' ? o.api.start({ unit }, caller) : verb === 'stop' ? o.api.stop({ unit }, caller) : o.api.restart({ unit }, caller)));

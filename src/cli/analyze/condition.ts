@@ -8,7 +8,8 @@ import { evaluateConditions, parseConditionLines, type ParsedConditions } from '
 import { realConditionEnv } from '../../units/conditions-real';
 import { loadUnitFile, loadUnitSource } from '../../unit-file/load';
 import { unitSearchPath } from '../../unit-file/paths';
-import { expandSpecifiers, hostSpecifierContext } from '../../unit-file/specifiers';
+import { expandSpecifiers } from '../../unit-file/specifiers';
+import { hostSpecifierContext } from '../../unit-file/specifiers-host';
 import { parseOrExit } from './common';
 
 function fromUnit(unit: string, unitPaths: string[], user: boolean): { id: string; parsed: ParsedConditions } {

@@ -45,7 +45,12 @@ async function api(path, init) {
 }
 function debounce(fn, ms) {
   let t = 0;
-  return () => { clearTimeout(t); t = setTimeout(fn, ms); };
+  return () => { clearTimeout(t); t = setTimeout(() => { Promise.resolve(fn()).catch(showError); }, ms); };
+}
+function showError(e) {
+  const m = $('#live');
+  m.textContent = `error: ${e && e.message ? e.message : String(e)}`;
+  m.classList.remove('on');
 }
 const typeOf = (u) => u.slice(u.lastIndexOf('.') + 1);
 const unitHref = (u) => `#/unit/${encodeURIComponent(u)}`;
@@ -59,11 +64,11 @@ function connect() {
   S.esLog = want;
   const es = new EventSource('/events' + (want ? `?log=${encodeURIComponent(want)}` : ''));
   S.es = es;
-  es.addEventListener('hello', () => { setLive(true); resync(); });
+  es.addEventListener('hello', () => { setLive(true); resync().catch(showError); });
   es.addEventListener('unit', (m) => onUnit(JSON.parse(m.data)));
   es.addEventListener('job', (m) => onJob(JSON.parse(m.data)));
   es.addEventListener('log', (m) => onLog(JSON.parse(m.data)));
-  es.addEventListener('manager', () => refreshState());
+  es.addEventListener('manager', () => { refreshState().catch(showError); });
   // The server skipped log lines while this page was behind: fetch the tail again (merged by seq).
   es.addEventListener('gap', () => { if (S.route.view === 'unit') api(`/api/logs?unit=${encodeURIComponent(S.route.unit)}&lines=${MAX_LOG}`).then(mergeLog, () => undefined); });
   es.onerror = () => setLive(false);
@@ -175,7 +180,7 @@ function updateRow(u) {
 }
 function renderUnits() {
   const main = $('#main');
-  const types = [...new Set([...S.units.keys()].map(typeOf))].sort();
+  const types = [...new Set([...S.units.keys()].map(typeOf))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const sel = (id, opts, value, label) => h('label', null, `${label} `, h('select', { id, onchange: (e) => { S.filters[id.slice(2)] = e.target.value; renderTable(); } },
     h('option', { value: '' }, 'all'), opts.map((o) => h('option', { value: o, selected: o === value }, o))));
   const text = h('input', { id: 'f-text', type: 'search', placeholder: 'filter by name or description', value: S.filters.text,
@@ -326,5 +331,5 @@ function renderChart() {
     h('div', { class: 'chartwrap' }, h('img', { class: 'chart', id: 'chart', alt: 'boot chart', src: `/api/plot.svg?t=${Date.now()}` })));
 }
 
-window.addEventListener('hashchange', onRoute);
-onRoute();
+window.addEventListener('hashchange', () => { onRoute().catch(showError); });
+onRoute().catch(showError);
