@@ -10,6 +10,7 @@ import { CRITICAL_CHAIN_HEADER, renderCriticalChain } from '../../src/analyze/cr
 import { expandPatterns, renderDot } from '../../src/analyze/dot';
 import { cfixed } from '../../src/analyze/plot';
 import { renderPlanSvg } from '../../src/analyze/plan-svg';
+import { cylonPos, drawCylon, ellipsizeMiddle, progressMessage } from '../../src/cli/ctl/progress';
 
 const S = 1_000_000;
 const UNITS = [
@@ -68,4 +69,14 @@ test('plan --svg: one row per job, one second of chart per wave, bars labelled w
   assert.match(svg, /<rect class="deactivating" x="0\.000" y="40\.000" width="100\.000" height="19\.000" \/>\n  <text class="left" x="5\.000" y="54\.000">b\.service \(stop\)<\/text>/);
   assert.match(svg, /<rect class="activating" x="100\.000" y="60\.000" width="100\.000"/);
   assert.match(svg, />wave 1<\/text>[\s\S]*>wave 2<\/text>/);
+});
+
+test('tsysctl progress: draw_cylon positions and the status message as systemd formats them', () => {
+  // draw_cylon(width 6): pos 0 and 7 put the centre light behind the corners.
+  assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7].map((p) => drawCylon(p, false)), ['*     ', '**    ', '***   ', ' ***  ', '  *** ', '   ***', '    **', '     *']);
+  assert.equal(drawCylon(3, true), ' \x1b[0;31m*\x1b[0;1;31m*\x1b[0m\x1b[0;31m*  \x1b[0m');
+  assert.deepEqual(Array.from({ length: 16 }, (_, i) => cylonPos(i)), [0, 1, 2, 3, 4, 5, 6, 7, 6, 5, 4, 3, 2, 1, 0, 1]);
+  assert.equal(progressMessage({ type: 'start', ident: 'Slow service', elapsedUs: 5_400_000, limitUs: 90_000_000 }, 2, 3), '(2 of 3) A start job is running for Slow service (5s / 1min 30s)');
+  assert.equal(progressMessage({ type: 'stop', ident: 'x.target', elapsedUs: 2_000_000, limitUs: Infinity }, 1, 1), 'A stop job is running for x.target (2s / no limit)');
+  assert.equal(ellipsizeMiddle('abcdefghij', 5), 'ab…ij');
 });
