@@ -113,7 +113,7 @@ export class JobProgress {
   }
 
   start(): void {
-    this.timer = setTimeout(() => this.tick(), this.o.waitMs ?? WAIT_MS);
+    this.timer = setTimeout(() => { void this.tick(); }, this.o.waitMs ?? WAIT_MS);
     this.timer.unref?.();
   }
 
@@ -163,7 +163,7 @@ export class JobProgress {
       }
     } catch { /* the connection closed: the caller reports */ } finally {
       this.busy = false;
-      if (!this.stopped) { this.timer = setTimeout(() => this.tick(), this.o.periodMs ?? PERIOD_MS); this.timer.unref?.(); }
+      if (!this.stopped) { this.timer = setTimeout(() => { void this.tick(); }, this.o.periodMs ?? PERIOD_MS); this.timer.unref?.(); }
     }
   }
 }
