@@ -559,4 +559,3 @@ function shareEmptyArrays<T>(o: T, depth = 0): T {
   }
   return o;
 }
-
