@@ -24,7 +24,7 @@ export { depOrder } from '../directives/dep-order';
 
 const MODES: JobMode[] = ['replace', 'fail', 'isolate', 'ignore-dependencies', 'ignore-requirements', 'flush', 'replace-irreversibly'];
 
-export interface PlanArgs { unitPaths: string[]; user: boolean; mode: JobMode; json: boolean; type: 'start' | 'stop' | 'restart'; units: string[] }
+export interface PlanArgs { unitPaths: string[]; user: boolean; mode: JobMode; json: boolean; type: 'start' | 'stop' | 'restart'; units: string[]; generators?: boolean }
 
 export function parsePlanArgs(argv: string[]): PlanArgs | string {
   const a: PlanArgs = { unitPaths: [], user: false, mode: 'replace', json: false, type: 'start', units: [] };
@@ -34,6 +34,8 @@ export function parsePlanArgs(argv: string[]): PlanArgs | string {
     if (x === '--unit-path' || x.startsWith('--unit-path=')) { const v = val(); if (!v) return '--unit-path needs a directory'; a.unitPaths.push(v); }
     else if (x === '--mode' || x.startsWith('--mode=') || x === '--job-mode' || x.startsWith('--job-mode=')) { const v = val(); if (!v || !MODES.includes(v as JobMode)) return `Unknown job mode '${v ?? ''}'.`; a.mode = v as JobMode; }
     else if (x === '--json') a.json = true;
+    else if (x === '--generators' || x === '--generators=yes') a.generators = true;
+    else if (x === '--no-generators' || x === '--generators=no') a.generators = false;
     else if (x === '--user') a.user = true;
     else if (x === '--system') a.user = false;
     else if (x === '--stop') a.type = 'stop';
@@ -77,10 +79,22 @@ export function renderPlanText(p: PlanResult, logs: string[]): string {
 }
 
 export async function runPlan(argv: string[]): Promise<number> {
-  const a = parsePlanArgs(argv);
-  if (typeof a === 'string') { process.stderr.write(`tsysd plan: ${a}\n`); return 2; }
+  const parsed = parsePlanArgs(argv);
+  if (typeof parsed === 'string') { process.stderr.write(`tsysd plan: ${parsed}\n`); return 2; }
+  let a = parsed;
   const logs: string[] = [];
-  const p = computePlan(a, logs);
+  let cleanup = (): void => undefined;
+  if (a.generators) {
+    // As `systemd --test` does: the generators write into a temporary directory placed at the generator
+    // positions of the search path (src/generators/setup.ts).
+    const { withOfflineGenerators } = require('./generators') as typeof import('./generators');
+    const g = await withOfflineGenerators(a.unitPaths, a.user);
+    cleanup = g.cleanup;
+    a = { ...a, unitPaths: g.searchPath };
+    for (const l of g.logs) process.stderr.write(`${l}\n`);
+  }
+  let p: PlanResult;
+  try { p = computePlan(a, logs); } finally { cleanup(); }
   if (a.json) process.stdout.write(JSON.stringify(p) + '\n');
   else process.stdout.write(renderPlanText(p, logs));
   if (a.json) for (const l of logs) process.stderr.write(l + '\n');

@@ -43,6 +43,11 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   });
   const mgr = new Manager({ options: opts, platform, logs, console: out, isPid1, container });
   platform.onChildExit((e) => mgr.onChildExit(e.pid, e.code, e.status));
+  // Generators (src/generators/): before anything loads a unit, and again before each daemon-reload.
+  const { daemonGenerators } = require('../generators/setup') as typeof import('../generators/setup');
+  const generators = daemonGenerators({ userMode: opts.userMode, enabled: opts.generators, searchPath: mgr.searchPath, platform, container, isPid1,
+    managerEnv: mgr.managerEnvironment(), log: (level, m) => mgr.unitLog('', level, m) });
+  if (generators) { await generators(); mgr.index.invalidate(); mgr.beforeReload = generators; }
 
   const notifyErr = mgr.openNotifySocket(`${opts.runtimeDir}/notify`);
   if (notifyErr) out(`tsysd: ${notifyErr}; sd_notify is unavailable`);
@@ -60,7 +65,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const term = (why: string): void => mgr.shutdown(why, mgr.exitCode);
   process.on('SIGTERM', () => term('SIGTERM received'));
   process.on('SIGINT', () => term('SIGINT received'));
-  process.on('SIGHUP', () => { out('tsysd: SIGHUP: reloading unit files.'); mgr.reload(); });
+  process.on('SIGHUP', () => { out('tsysd: SIGHUP: reloading unit files.'); void mgr.daemonReload(); });
   process.on('SIGUSR1', () => { /* systemd reconnects to D-Bus; nothing to do */ });
   process.on('SIGUSR2', () => {
     for (const rt of mgr.runtimes.values()) out(`tsysd: ${rt.id}: ${rt.machine.activeState()} (${rt.machine.subState()})`);

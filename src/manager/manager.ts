@@ -18,6 +18,7 @@ import { POLL_READABLE, type Platform } from '../platform/types';
 import type { RpcEvent, SystemState } from '../rpc/protocol';
 import { UnitFileIndex } from '../unit-file/load';
 import { unitSearchPath } from '../unit-file/paths';
+import { withGeneratorPositions } from '../generators/setup';
 import { hostSpecifierContext } from '../unit-file/specifiers';
 import type { SpecifierContext } from '../unit-file/types';
 import type { ConditionEnv } from '../units/conditions';
@@ -102,7 +103,7 @@ export class Manager implements SocketManager {
     this.conditionEnv = realConditionEnv();
     this.maxLogLine = init.logs.maxLineBytes;
     this.environment = defaultManagerEnvironment(this.userMode);
-    this.searchPath = [...unitSearchPath({ userMode: this.userMode, unitPaths: this.opts.unitPaths, env: process.env }),
+    this.searchPath = [...withGeneratorPositions(unitSearchPath({ userMode: this.userMode, unitPaths: this.opts.unitPaths, env: process.env }), this.userMode, this.opts.generators),
       writeBuiltinUnits(`${this.opts.runtimeDir}/builtin-units`)];
     this.index = new UnitFileIndex(this.searchPath, false);
     this.specCtx = hostSpecifierContext(this.userMode);
@@ -145,6 +146,15 @@ export class Manager implements SocketManager {
     } catch (e) {
       return synthesizeUnit(name, 'error', (e as Error).message);
     }
+  }
+
+  /** Runs before each daemon-reload: the generators (src/generators/setup.ts), set by the daemon. */
+  beforeReload: (() => Promise<unknown>) | null = null;
+
+  /** daemon-reload as systemctl asks for it: generators first, then reload(). */
+  async daemonReload(): Promise<void> {
+    if (this.beforeReload) await this.beforeReload();
+    this.reload();
   }
 
   /** daemon-reload: re-read all unit files; running units keep their config until their next start. */

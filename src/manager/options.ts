@@ -15,13 +15,14 @@ export interface DaemonOptions {
   healthListen: string;         // '' → off
   forwardOutput: boolean | null;// print service output on stdout prefixed with the unit (null → when PID 1)
   cgroupName: string;           // directory below the manager's own cgroup for unit cgroups ('' → tsysd-<pid>-<rand>)
+  generators?: boolean | null;  // run generators: null/undefined → when the search path has generator dirs
 }
 
 export type ParseResult = { ok: true; options: DaemonOptions } | { ok: false; error: string } | { ok: true; help: true };
 
 export const DAEMON_USAGE = `tsysd [OPTIONS...]             run the manager
-tsysd verify [--unit-path DIR]... [--json] UNIT|FILE...
-tsysd plan [--unit-path DIR]... [--mode MODE] [--stop|--restart] [--json] UNIT...
+tsysd verify [--unit-path DIR]... [--generators] [--json] UNIT|FILE...
+tsysd plan [--unit-path DIR]... [--generators] [--mode MODE] [--stop|--restart] [--json] UNIT...
 tsysd dump [--unit-path DIR]... UNIT...   show the merged unit files (like systemctl cat)
 
 Manager options:
@@ -36,6 +37,9 @@ Manager options:
   --container / --no-container   force container mode on/off (default: auto-detect)
   --health-listen ADDR       serve GET /healthz on ADDR (host:port)
   --forward-output / --no-forward-output  print service output on stdout with a unit prefix
+  --generators / --no-generators   run the generators (default: when the search path is systemd's,
+                             i.e. no --unit-path); with --unit-path their output directories are
+                             searched first (early), after the given ones, and last (late)
   --cgroup-name NAME         cgroup directory created below the manager's own cgroup for the units'
                              cgroups (default tsysd-<pid>-<random>; removed again on exit)
 `;
@@ -56,6 +60,7 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
   let healthListen = '';
   let forwardOutput: boolean | null = null;
   let cgroupName = '';
+  let generators: boolean | null = null;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const eq = a.indexOf('=');
@@ -76,6 +81,8 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
       case '--no-container': container = false; break;
       case '--forward-output': forwardOutput = true; break;
       case '--no-forward-output': forwardOutput = false; break;
+      case '--generators': generators = true; break;
+      case '--no-generators': generators = false; break;
       case '--unit-path': case '--target': case '--control-socket': case '--runtime-dir': case '--log-dir':
       case '--log-level': case '--health-listen': case '--cgroup-name': {
         const v = value();
@@ -108,7 +115,7 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
   if (!controlSocket) controlSocket = `${runtimeDir}/control.sock`;
   return {
     ok: true,
-    options: { userMode: um, unitPaths, target, controlSocket, runtimeDir, logDir, logLevel, container, healthListen, forwardOutput, cgroupName },
+    options: { userMode: um, unitPaths, target, controlSocket, runtimeDir, logDir, logLevel, container, healthListen, forwardOutput, cgroupName, generators },
   };
 }
 

@@ -27,6 +27,7 @@ export interface DaemonOptions {
   ipc?: boolean;                      // private IPC namespace (POSIX message queues die with the daemon)
   env?: Record<string, string>;
   waitRunning?: boolean;              // wait until is-system-running is not 'initializing'/'starting'
+  prelude?: string;                   // shell commands run inside the namespaces before tsysd (e.g. a tmpfs mount)
 }
 
 export class Daemon {
@@ -144,7 +145,8 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const cgroupName = testCgroupName();
   const inner = [process.execPath, TSYSD, '--system', '--unit-path', unitDir, '--control-socket', sock,
     '--runtime-dir', runDir, '--cgroup-name', cgroupName, ...(o.args ?? [])];
-  const cmd = o.net ? ['sh', '-c', 'ip link set lo up && exec "$@"', 'sh', ...inner] : inner;
+  const pre = [o.net ? 'ip link set lo up' : '', o.prelude ?? ''].filter(Boolean).join(' && ');
+  const cmd = pre ? ['sh', '-c', `${pre} && exec "$@"`, 'sh', ...inner] : inner;
   const proc = spawn('unshare', [...args, ...cmd], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...(o.env ?? {}), DEBUG: process.env.TSYSD_TEST_DEBUG ?? '' },
