@@ -8,7 +8,7 @@ import { UnitFileIndex } from '../unit-file/load';
 import { generatorBinaryPaths, generatorOutputDirs, withGeneratorDirs, type GeneratorDirs } from '../unit-file/paths';
 import type { Platform } from '../platform/types';
 import { childProcessRunner, generatorFacts, platformRunner, realGenFs } from '../platform/generators';
-import { realConditionEnv } from '../units/conditions-real';
+import { detectVm } from '../platform/conditions-real';
 import { flushGeneratorDirs, generatorEnvironment, runGenerators, type GenLogLevel, type GeneratorReport } from './runner';
 
 export function searchPathHasGenerators(searchPath: string[], dirs: GeneratorDirs | null): boolean {
@@ -50,7 +50,7 @@ export function daemonGenerators(init: DaemonGeneratorInit): (() => Promise<Gene
   let running: Promise<GeneratorReport> | null = null;
   const once = async (): Promise<GeneratorReport> => {
     flushGeneratorDirs(fs, dirs);
-    const facts = generatorFacts(init.userMode, init.container, realConditionEnv(env).vm(), init.isPid1 && !init.userMode);
+    const facts = generatorFacts(init.userMode, init.container, detectVm(), init.isPid1 && !init.userMode);
     return runGenerators({
       userMode: init.userMode, binaryDirs: generatorBinaryPaths(init.userMode, env), output: dirs,
       env: generatorEnvironment(env, init.managerEnv, facts), fs, runner: platformRunner(init.platform),

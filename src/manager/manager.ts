@@ -22,7 +22,7 @@ import { withGeneratorPositions } from '../generators/setup';
 import { hostSpecifierContext } from '../unit-file/specifiers';
 import type { SpecifierContext } from '../unit-file/types';
 import type { ConditionEnv } from '../units/conditions';
-import { realConditionEnv } from '../units/conditions-real';
+import { realConditionEnv } from '../platform/conditions-real';
 import type { LogLevel } from '../units/host';
 import { ServiceMachine } from '../units/service/machine';
 import { SocketMachine } from '../units/socket/machine';
@@ -100,7 +100,8 @@ export class Manager implements SocketManager {
     this.container = init.container;
     this.userMode = init.options.userMode;
     this.privileged = (process.getuid?.() ?? 0) === 0;
-    this.conditionEnv = realConditionEnv();
+    // ConditionEnvironment= sees the manager's unit environment (systemd: manager_get_effective_environment).
+    this.conditionEnv = realConditionEnv({ environment: () => this.managerEnvironment() });
     this.maxLogLine = init.logs.maxLineBytes;
     this.environment = defaultManagerEnvironment(this.userMode);
     this.searchPath = [...withGeneratorPositions(unitSearchPath({ userMode: this.userMode, unitPaths: this.opts.unitPaths, env: process.env }), this.userMode, this.opts.generators),

@@ -11,7 +11,6 @@ export { ServiceMachine } from './service/machine';
 export { SocketMachine } from './socket/machine';
 export { TargetMachine } from './target/machine';
 export { evaluateConditionList, isSupportedCondition, SUPPORTED_KINDS } from './conditions';
-export { realConditionEnv } from './conditions-real';
 export { startJobOutcome, stopJobOutcome, reloadJobOutcome } from './jobs';
 export { instanceFromPeer, instanceUnitName } from './socket/naming';
 export * from './types';
