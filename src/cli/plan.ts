@@ -51,8 +51,9 @@ export function parsePlanArgs(argv: string[]): PlanArgs | string {
 /** Build the plan for parsed args (exported for tests and the daemon). */
 export function computePlan(a: PlanArgs, logs?: string[]): PlanResult {
   const searchPath = unitSearchPath({ userMode: a.user, unitPaths: a.unitPaths.map((p) => path.resolve(p)) });
+  const { detectContainer, devicesSupported } = require('../platform/conditions-real') as typeof import('../platform/conditions-real');
   const engine = new Engine({
-    loader: makeFileLoader(searchPath, a.user), userMode: a.user,
+    loader: makeFileLoader(searchPath, a.user), userMode: a.user, container: detectContainer() !== null, devices: devicesSupported(),
     host: { runJob: () => 'wait', log: (l) => { if (logs && l.level !== 'debug') logs.push(`${l.unit}: ${l.message}`); } },
   });
   // start: the transaction on an idle system. stop/restart: what-if on a running system (everything

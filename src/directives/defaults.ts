@@ -2,6 +2,7 @@
 // run and by synthesizeUnit for not-found/masked/error units. Invariant: returns fresh objects every call.
 import { DEP_KINDS } from './types';
 import type {
+  AutomountSection, MountSection, SwapSection,
   DepKind, ExecContext, ExitStatusSet, InstallSection, KillContext, ServiceSection, SocketSection, UnitConfig, UnitSection, UnitType,
 } from './types';
 
@@ -70,6 +71,13 @@ export function defaultSocket(): SocketSection {
   };
 }
 
+export function defaultMount(): MountSection {
+  return { what: '', where: '', type: '', options: '', sloppyOptions: false, lazyUnmount: false, forceUnmount: false,
+    readWriteOnly: false, directoryMode: 0o755, timeoutUs: 90_000_000 };
+}
+export function defaultSwap(): SwapSection { return { what: '', priority: -1, options: '', timeoutUs: 90_000_000 }; }
+export function defaultAutomount(): AutomountSection { return { where: '', extraOptions: '', directoryMode: 0o755, timeoutIdleUs: 0 }; }
+
 export function unitTypeOf(name: string): UnitType {
   const suf = name.slice(name.lastIndexOf('.') + 1);
   return (UNIT_TYPES as string[]).includes(suf) ? (suf as UnitType) : 'service';
@@ -86,6 +94,8 @@ export function defaultConfig(id: string): UnitConfig {
     id, names: [id], type, loadState: 'loaded', loadError: '', fragmentPath: '', dropInPaths: [], prefix, instance,
     unit: defaultUnitSection(), install: defaultInstall(), wantsFromDirs: [], requiresFromDirs: [],
     service: type === 'service' ? defaultService() : null, socket: type === 'socket' ? defaultSocket() : null,
+    mount: type === 'mount' ? defaultMount() : null, swap: type === 'swap' ? defaultSwap() : null,
+    automount: type === 'automount' ? defaultAutomount() : null,
     exec: defaultExec(), kill: defaultKill(), diagnostics: [], raw: {},
   };
 }

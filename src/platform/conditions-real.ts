@@ -226,3 +226,9 @@ export function realConditionEnv(opts: RealConditionOptions = {}): ConditionEnv 
     },
   };
 }
+
+/** device_supported(): device units exist only where /sys is writable (not in a container's read-only /sys). */
+export function devicesSupported(): boolean {
+  const env = realConditionEnv();
+  return env.readOnlyFs('/sys/') !== true;
+}
