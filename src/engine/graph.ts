@@ -182,7 +182,9 @@ export class Graph {
     if (!c) c = synthesizeUnit(name, 'not-found');
     // Slices need no file (systemd synthesizes them); -.slice and system.slice are perpetual.
     // Device units need no file either (udev provides them); they load and just never start by us.
-    if (c.type === 'device' && c.loadState === 'not-found') c = { ...synthesizeUnit(name, 'loaded'), unit: { ...c.unit, defaultDependencies: false } };
+    // A start job on a device no one provides ends after DefaultDeviceTimeoutSec= (90 s), systemd's
+    // JobRunningTimeoutSec= of device units.
+    if (c.type === 'device' && c.loadState === 'not-found') c = { ...synthesizeUnit(name, 'loaded'), unit: { ...c.unit, defaultDependencies: false, jobTimeoutUs: 90_000_000 } };
     if (c.type === 'slice' && c.loadState === 'not-found') {
       c = { ...synthesizeUnit(name, 'loaded'), unit: { ...c.unit, defaultDependencies: !(name === SPECIAL.rootSlice || name === SPECIAL.systemSlice) } };
     }

@@ -136,6 +136,8 @@ export type WatchId = number;
 /** Readiness bits for pollFd. */
 export const POLL_READABLE = 1;
 export const POLL_WRITABLE = 2;
+/** POLLPRI (e.g. /proc/self/mountinfo changes). */
+export const POLL_PRIORITY = 8;
 
 export interface Platform {
   // --- processes ---
