@@ -20,7 +20,6 @@ import * as install from '../unit-file/install';
 import { parseUnitName } from '../unit-file/names';
 import type { Manager } from './manager';
 import { showUnit, statusOf, unitFileStateOf } from './props';
-import { SocketUnitHost } from './socket-host';
 
 const VERSION = '0.1.0';
 
@@ -209,12 +208,13 @@ export class ManagerApiImpl implements ManagerApi {
   async listSockets(): Promise<SocketEntry[]> {
     const out: SocketEntry[] = [];
     for (const rt of this.m.runtimes.values()) {
-      if (!(rt.host instanceof SocketUnitHost)) continue;
+      const listening = rt.host.listening();
+      if (listening.length === 0) continue;
       const a = rt.machine.activeState();
       if (a !== 'active' && a !== 'reloading') continue;
       const u = this.m.engine.graph.peek(rt.id);
       const activates = u ? [...u.get('Triggers')].map((o) => o.id).sort() : [];
-      for (const l of rt.host.listenDescriptions()) out.push({ listen: l.address, type: l.type, unit: rt.id, activates });
+      for (const l of listening) out.push({ listen: l.address, type: l.type, unit: rt.id, activates });
     }
     return out.sort((a, b) => a.listen.localeCompare(b.listen));
   }

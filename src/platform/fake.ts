@@ -5,7 +5,7 @@
 // `killEnds` is set.
 import type {
   CgroupSupport, ChildExit, ExecOutcome, FdResult, ListenOptions, NotifyDatagram, PeerCred, Platform, ProcInfo,
-  SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId,
+  ProcStat, SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId,
 } from './types';
 
 export interface FakeSpawn { pid: number; req: SpawnRequest; onOutcome?: (o: ExecOutcome) => void; alive: boolean }
@@ -55,6 +55,7 @@ export class FakePlatform implements Platform {
   /** Move the clock forward, firing due timers in order. */
   advance(us: number): void {
     const target = this.nowUs + us;
+    this.flush();
     for (;;) {
       this.timers.sort((a, b) => a.due - b.due || a.id - b.id);
       const t = this.timers[0];
@@ -62,6 +63,7 @@ export class FakePlatform implements Platform {
       this.timers.shift();
       this.nowUs = Math.max(this.nowUs, t.due);
       t.cb();
+      this.flush();
     }
     this.nowUs = target;
   }
@@ -95,7 +97,14 @@ export class FakePlatform implements Platform {
   setSubreaper(): number { return 0; }
   pid(): number { return 1; }
   sessionPids(sid: number): number[] { return this.spawns.some((s) => s.pid === sid && s.alive) ? [sid] : []; }
-  parentPid(): number { return 1; }
+  parentPid(pid: number): number { return this.spawns.some((s) => s.pid === pid && s.alive) ? 1 : 0; }
+  procStat(pid: number): ProcStat | null { return this.spawns.some((s) => s.pid === pid && s.alive) ? { state: 'S', ppid: 1, pgid: pid, sid: pid } : null; }
+  procCgroup(pid: number): string | null {
+    for (const [p, set] of this.cgroups) if (set.has(pid)) return p.slice('/sys/fs/cgroup'.length);
+    return null;
+  }
+  procComm(pid: number): string { const s = this.spawns.find((x) => x.pid === pid && x.alive); return s ? (s.req.argv[0] ?? '').replace(/^.*\//, '').slice(0, 15) : ''; }
+  procCmdline(pid: number): string { const s = this.spawns.find((x) => x.pid === pid && x.alive); return s ? s.req.argv.join(' ') : ''; }
   processes(): ProcInfo[] { return this.spawns.filter((s) => s.alive).map((s) => ({ pid: s.pid, ppid: 1, pgid: s.pid, sid: s.pid })); }
 
   cgroupSupport(): CgroupSupport {
@@ -130,6 +139,28 @@ export class FakePlatform implements Platform {
     return id;
   }
   clearTimer(h: TimerHandle): void { this.timers = this.timers.filter((t) => t.id !== h); }
+  /** soon() callbacks run at the next flush() (tests call it, advance() does it first). */
+  private soonQueue: (() => void)[] = [];
+  soon(cb: () => void): void { this.soonQueue.push(cb); }
+  /** Run pending soon() callbacks (and the ones they queue) until none is left. */
+  flush(): void { for (let n = 0; this.soonQueue.length && n < 100_000; n++) (this.soonQueue.shift() as () => void)(); }
+  randomBytes(n: number): Buffer { const b = Buffer.alloc(n); for (let i = 0; i < n; i++) b[i] = (this.rnd = (this.rnd * 1103515245 + 12345) >>> 0) >>> 24; return b; }
+  private rnd = 1;
+  datagrams: { path: string; data: string }[] = [];
+  sendDatagram(path: string, data: Buffer): number { this.datagrams.push({ path, data: data.toString() }); return 0; }
+  /** Mount table watchers (tests call fireMountinfo() after editing files['/proc/self/mountinfo']). */
+  mountinfoWatchers: (() => void)[] = [];
+  watchMountinfo(onChange: () => void): () => void {
+    this.mountinfoWatchers.push(onChange);
+    return () => { this.mountinfoWatchers = this.mountinfoWatchers.filter((w) => w !== onChange); };
+  }
+  fireMountinfo(): void { for (const w of [...this.mountinfoWatchers]) w(); }
+  unlink(path: string): number { return this.files.delete(path) ? 0 : -2; }
+  chmod(path: string): number { return this.files.has(path) ? 0 : -2; }
+  chown(path: string): number { return this.files.has(path) ? 0 : -2; }
+  symlink(target: string, link: string): number { this.files.set(link, `-> ${target}`); return 0; }
+  mtimes = new Map<string, number>();
+  mtimeUs(path: string): number | null { return this.mtimes.get(path) ?? (this.files.has(path) ? 0 : null); }
 
   openListen(_opts: ListenOptions): FdResult { return { fd: this.nextFd++ }; }
   pollFd(fd: number, events: number, cb: (status: number, events: number) => void): WatchId {

@@ -3,6 +3,7 @@
 // process (so nothing else in the process may use child_process asynchronously; spawnSync is safe).
 // Invariants: all OS errors are returned as data; exit events are dispatched to all listeners in
 // registration order; timers are unref'd only when the caller asks (daemon keeps itself alive).
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import createDebug from 'debug';
 import { loadNative, type NativeAddon } from './native';
@@ -11,8 +12,9 @@ import { openListen } from './socket';
 import { detectCgroups, cgroupPids, cgroupIsEmpty, cgroupKill, cgroupPrune, cgroupRemove } from './cgroup';
 import type {
   CgroupSupport, ChildExit, ExecOutcome, FdResult, ListenOptions, NotifyDatagram, PeerCred, Platform, ProcInfo,
-  SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId,
+  ProcStat, SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId,
 } from './types';
+import { POLL_PRIORITY } from './types';
 
 const debug = createDebug('tsysd:platform');
 
@@ -141,6 +143,23 @@ export class RealPlatform implements Platform {
     const st = procStat(pid);
     return st ? Number(st[1]) : 0;
   }
+  procStat(pid: number): ProcStat | null {
+    const st = procStat(pid);
+    return st ? { state: st[0] ?? '', ppid: Number(st[1]), pgid: Number(st[2]), sid: Number(st[3]) } : null;
+  }
+  procCgroup(pid: number): string | null {
+    try {
+      const t = fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8');
+      for (const line of t.split('\n')) if (line.startsWith('0::')) return line.slice(3);
+    } catch { /* gone */ }
+    return null;
+  }
+  procComm(pid: number): string {
+    try { return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); } catch { return ''; }
+  }
+  procCmdline(pid: number): string {
+    try { return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((x) => x).join(' '); } catch { return ''; }
+  }
 
   cgroupSupport(): CgroupSupport {
     if (!this.cg) {
@@ -206,6 +225,8 @@ export class RealPlatform implements Platform {
     const t = this.timers.get(h);
     if (t) { clearTimeout(t); this.timers.delete(h); }
   }
+  soon(cb: () => void): void { setImmediate(cb); }
+  randomBytes(n: number): Buffer { return randomBytes(n); }
 
   openListen(opts: ListenOptions): FdResult {
     return openListen(this.n, opts,
@@ -271,6 +292,36 @@ export class RealPlatform implements Platform {
     try { fs.rmSync(path, { recursive: true, force: true }); return 0; } catch (e) { return (e as NodeJS.ErrnoException).errno ?? -5; }
   }
   glob(pattern: string): string[] { return globSync(pattern); }
+  unlink(path: string): number {
+    try { fs.unlinkSync(path); return 0; } catch (e) { return (e as NodeJS.ErrnoException).errno ?? -5; }
+  }
+  chmod(path: string, mode: number): number {
+    try { fs.chmodSync(path, mode); return 0; } catch (e) { return (e as NodeJS.ErrnoException).errno ?? -5; }
+  }
+  chown(path: string, uid: number, gid: number): number {
+    try { fs.chownSync(path, uid, gid); return 0; } catch (e) { return (e as NodeJS.ErrnoException).errno ?? -5; }
+  }
+  symlink(target: string, link: string): number {
+    try { fs.rmSync(link, { force: true }); fs.symlinkSync(target, link); return 0; } catch (e) { return (e as NodeJS.ErrnoException).errno ?? -5; }
+  }
+  mtimeUs(path: string): number | null {
+    try { return Math.floor(fs.statSync(path).mtimeMs * 1000); } catch { return null; }
+  }
+  sendDatagram(path: string, data: Buffer): number {
+    const fd = this.n.socket('unix', 'dgram', true);
+    if (fd < 0) return fd;
+    const abstract = path.startsWith('@');
+    const r = this.n.sendmsg(fd, data, [], { family: 'unix', path: abstract ? path.slice(1) : path, abstract });
+    this.n.close(fd);
+    return r < 0 ? r : 0;
+  }
+  watchMountinfo(onChange: () => void): (() => void) | { error: string } {
+    let fd: number;
+    try { fd = fs.openSync('/proc/self/mountinfo', 'r'); } catch (e) { return { error: (e as Error).message }; }
+    let id: number;
+    try { id = this.pollFd(fd, POLL_PRIORITY, (status) => { if (status >= 0) onChange(); }); } catch (e) { fs.closeSync(fd); return { error: (e as Error).message }; }
+    return () => { this.unpollFd(id); try { fs.closeSync(fd); } catch { /* closed */ } };
+  }
 
   /** Raw addon for tests and benchmarks in this area only. */
   get native(): NativeAddon { return this.n; }

@@ -116,6 +116,9 @@ export interface NotifyDatagram {
 
 export interface ProcInfo { pid: number; ppid: number; pgid: number; sid: number }
 
+/** One /proc/PID/stat read: the state letter ('R', 'S', 'Z', ...) and the ids after the comm. */
+export interface ProcStat { state: string; ppid: number; pgid: number; sid: number }
+
 export interface PeerCred { pid: number; uid: number; gid: number }
 
 export interface UserInfo { name: string; uid: number; gid: number; home: string; shell: string }
@@ -159,6 +162,14 @@ export interface Platform {
   processes(): ProcInfo[];
   /** Parent pid of `pid` from /proc, or 0 if gone. */
   parentPid(pid: number): number;
+  /** /proc/PID/stat of one process (fresh read, not the per-turn snapshot), or null when gone. */
+  procStat(pid: number): ProcStat | null;
+  /** The cgroup v2 path of a process (the `0::` line of /proc/PID/cgroup), or null. */
+  procCgroup(pid: number): string | null;
+  /** /proc/PID/comm ('' when gone). */
+  procComm(pid: number): string;
+  /** /proc/PID/cmdline joined by spaces ('' when gone or a kernel thread). */
+  procCmdline(pid: number): string;
 
   // --- cgroups (v2) ---
   cgroupSupport(): CgroupSupport;
@@ -182,6 +193,10 @@ export interface Platform {
   realtimeUs(): number;
   setTimer(delayUs: number, cb: () => void): TimerHandle;
   clearTimer(h: TimerHandle): void;
+  /** Run `cb` once after the current event-loop turn's I/O (setImmediate), before any timer that is due later. */
+  soon(cb: () => void): void;
+  /** `n` random bytes (invocation ids, names). */
+  randomBytes(n: number): Buffer;
 
   // --- fds and sockets ---
   openListen(opts: ListenOptions): FdResult;
@@ -216,4 +231,19 @@ export interface Platform {
   /** rm -rf; 0 or -errno. */
   removeTree(path: string): number;
   glob(pattern: string): string[];
+  /** unlink(2); 0 or -errno. */
+  unlink(path: string): number;
+  /** chmod(2); 0 or -errno. */
+  chmod(path: string, mode: number): number;
+  /** chown(2) (-1 keeps the id); 0 or -errno. */
+  chown(path: string, uid: number, gid: number): number;
+  /** Replace `link` by a symlink to `target`; 0 or -errno. */
+  symlink(target: string, link: string): number;
+  /** Modification time in µs since the epoch, or null when the path does not exist. */
+  mtimeUs(path: string): number | null;
+  /** Send one datagram to the unix socket at `path` ('@name' = abstract); 0 or -errno. */
+  sendDatagram(path: string, data: Buffer): number;
+  /** Call `onChange` whenever the mount table changes (POLLPRI on /proc/self/mountinfo). Returns the
+   *  function that stops watching, or an error. */
+  watchMountinfo(onChange: () => void): (() => void) | { error: string };
 }

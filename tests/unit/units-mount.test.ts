@@ -25,6 +25,8 @@ class FakeMountHost extends FakeHost implements MountHost, SwapHost {
   isSwapOn(what: string): boolean { return this.swaps.has(what); }
   inContainer(): boolean { return this.container; }
   deviceExists(p: string): boolean { return this.devices.has(p); }
+  stopping = false;
+  shuttingDown(): boolean { return this.stopping; }
 }
 
 const COND = [{ kind: 'PathExists', value: '/x', assert: false, trigger: false, negate: false, file: 't', line: 1 }];
@@ -95,6 +97,19 @@ test('mount: stop runs umount -c; still mounted after a clean exit → retry; um
   m.stop();
   m.onChildExit(h.lastPid(), { code: 32, signal: 0, core: false });   // EBUSY in a container
   assert.deepEqual([m.activeState(), m.subState(), m.result()], ['active', 'mounted', 'exit-code']);
+});
+
+test('mount: at shutdown a mount without a unit file is left in place (dead to the manager, no umount)', () => {
+  const { h, m } = rig({}, 'etc-hosts.mount');
+  m.cfg.fragmentPath = '';
+  h.mounted.add('/etc/hosts');
+  m.onMountTable({ mountPoints: new Set(['/etc/hosts']), swaps: new Set() });
+  assert.equal(m.activeState(), 'active');
+  h.stopping = true;
+  assert.equal(m.stop(), 'noop');
+  assert.deepEqual([m.activeState(), h.spawned.length], ['inactive', 0]);
+  m.onMountTable({ mountPoints: new Set(['/etc/hosts']), swaps: new Set() });
+  assert.equal(m.activeState(), 'inactive', 'not resurrected by a later mount table event');
 });
 
 test('mount: TimeoutSec= while mounting → SIGTERM, then SIGKILL, result timeout', () => {

@@ -63,6 +63,8 @@ export class AutomountMachine implements UnitMachine {
   }
 
   resetFailed(): void { if (this.state === 'failed') this.setState('dead'); this.res = 'success'; this.base.resetStartLimit(); }
+  invocationId(): string { return this.base.invocationId; }
+  fail(result: 'resources'): void { this.res = result; this.setState('failed'); }
   onChildExit(): void { /* no processes */ }
   onTimer(): void { /* no timers */ }
 

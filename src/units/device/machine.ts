@@ -57,6 +57,8 @@ export class DeviceMachine implements UnitMachine {
 
   stop(): StopOutcome { return 'noop'; }
   resetFailed(): void { /* devices never fail */ }
+  invocationId(): string { return this.base.invocationId; }
+  fail(): void { this.setState('dead'); }
   onChildExit(): void { /* no processes */ }
   onTimer(): void { /* no timers */ }
 

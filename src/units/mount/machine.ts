@@ -10,8 +10,8 @@ import { UnitBase } from '../base';
 import { cldCode, describeExit, exitStatusNumber, SIGKILL, SIGTERM } from '../exit-status';
 import type { ProcessHost } from '../host';
 import {
-  NO_TIMESTAMP, type ActiveState, type ExecStatus, type ExitInfo, type PropValue, type ReloadOutcome, type StartOutcome,
-  type StopOutcome, type UnitMachine,
+  NO_TIMESTAMP, type ActiveState, type ExecStatus, type ExitInfo, type MountTableView, type PropValue, type ReloadOutcome,
+  type StartOutcome, type StopOutcome, type UnitMachine,
 } from '../types';
 import { mountIsBind, mountWhere } from './deps';
 
@@ -31,6 +31,8 @@ export interface MountHost extends ProcessHost {
   isMounted(where: string): boolean;
   /** mkdir -p the mount point (and a bind source) with `mode`; failures are only logged. */
   prepareMountPoint(path: string, mode: number): void;
+  /** The manager is shutting down (mounts it did not make are then left to the container runtime). */
+  shuttingDown(): boolean;
 }
 
 export const MOUNT_PATH = '/bin/mount';
@@ -56,6 +58,8 @@ export class MountMachine implements UnitMachine {
   controlPid = 0;
   private controlCmd: Cmd | null = null;
   private nRetryUmount = 0;
+  /** Left to the container runtime at shutdown: no longer follows the mount table. */
+  private abandoned = false;
   private timerAt: number | null = null;
   readonly execStatus: Record<Cmd, ExecStatus | null> = { ExecMount: null, ExecUnmount: null, ExecRemount: null };
 
@@ -181,7 +185,25 @@ export class MountMachine implements UnitMachine {
     return 'started';
   }
 
+  invocationId(): string { return this.base.invocationId; }
+
+  fail(result: 'resources'): void {
+    if (this.controlPid > 0) this.host.signal(this.controlPid, SIGKILL, false);
+    this.res = result;
+    this.setState('failed');
+  }
+
+  onMountTable(t: MountTableView): void { this.onMountinfo(t.mountPoints.has(this.where)); }
+
   stop(): StopOutcome {
+    // At shutdown a mount that no unit file describes (the runtime's API and bind mounts, /etc/hosts...)
+    // stays: its namespace goes away with the container. Documented difference (systemd would umount the
+    // ones ordered against umount.target and log the failures).
+    if (this.state === 'mounted' && !this.cfg.fragmentPath && this.host.shuttingDown()) {
+      this.abandoned = true;
+      this.setState('dead');
+      return 'noop';
+    }
     switch (this.state) {
       case 'dead': case 'failed': return 'noop';
       case 'unmounting': case 'unmounting-sigterm': case 'unmounting-sigkill': return 'stopping';
@@ -212,6 +234,7 @@ export class MountMachine implements UnitMachine {
 
   /** /proc/self/mountinfo says the mount point is (not) there (mount_process_proc_self_mountinfo). */
   onMountinfo(mounted: boolean): void {
+    if (this.abandoned) return;
     const was = this.fromMountinfo;
     this.fromMountinfo = mounted;
     if (mounted && !was) {

@@ -7,7 +7,8 @@ import { notifyGet, notifyHas, parseErrno, parsePid, parseUsec, type NotifyMessa
 import type { ServiceMachine } from './machine';
 import { MAINPID_STATES, RELOADING, WATCHDOG_STATES } from './states';
 
-export interface NotifySender { pid: number; uid: number }
+export type { NotifySender } from '../types';
+import type { NotifySender } from '../types';
 
 /** fdname_is_valid(): 1..255 printable ASCII chars, no ':'. */
 export function fdNameValid(n: string): boolean {

@@ -8,8 +8,8 @@ import { UnitBase } from '../base';
 import { cldCode, describeExit, exitStatusNumber, SIGKILL, SIGTERM } from '../exit-status';
 import type { ProcessHost } from '../host';
 import {
-  NO_TIMESTAMP, type ActiveState, type ExecStatus, type ExitInfo, type PropValue, type ReloadOutcome, type StartOutcome,
-  type StopOutcome, type UnitMachine,
+  NO_TIMESTAMP, type ActiveState, type ExecStatus, type ExitInfo, type MountTableView, type PropValue, type ReloadOutcome,
+  type StartOutcome, type StopOutcome, type UnitMachine,
 } from '../types';
 import { swapWhat } from '../mount/deps';
 
@@ -133,6 +133,13 @@ export class SwapMachine implements UnitMachine {
   }
 
   resetFailed(): void { if (this.state === 'failed') this.setState('dead'); this.res = 'success'; this.base.resetStartLimit(); }
+  invocationId(): string { return this.base.invocationId; }
+  fail(result: 'resources'): void {
+    if (this.controlPid > 0) this.host.signal(this.controlPid, SIGKILL, false);
+    this.res = result;
+    this.setState('failed');
+  }
+  onMountTable(t: MountTableView): void { this.onProcSwaps(t.swaps.has(this.what)); }
 
   /** /proc/swaps lists (or no longer lists) this swap. */
   onProcSwaps(on: boolean): void {
