@@ -3,7 +3,8 @@
 import { DEP_KINDS } from './types';
 import type {
   AutomountSection, MountSection, SwapSection,
-  DepKind, ExecContext, ExitStatusSet, InstallSection, KillContext, ServiceSection, SocketSection, UnitConfig, UnitSection, UnitType,
+  DepKind, ExecContext, ExitStatusSet, InstallSection, KillContext, PathSection, ServiceSection, SocketSection, TimerSection,
+  UnitConfig, UnitSection, UnitType,
 } from './types';
 
 export const UNIT_TYPES: UnitType[] = ['service', 'socket', 'target', 'mount', 'device', 'timer', 'path', 'slice', 'scope', 'swap', 'automount'];
@@ -77,6 +78,16 @@ export function defaultMount(): MountSection {
 }
 export function defaultSwap(): SwapSection { return { what: '', priority: -1, options: '', timeoutUs: 90_000_000 }; }
 export function defaultAutomount(): AutomountSection { return { where: '', extraOptions: '', directoryMode: 0o755, timeoutIdleUs: 0 }; }
+export function defaultTimer(): TimerSection {
+  return {
+    values: [], accuracyUs: 60_000_000, randomizedDelayUs: 0, fixedRandomDelay: false, onClockChange: false,
+    onTimezoneChange: false, persistent: false, wakeSystem: false, remainAfterElapse: true, unit: '',
+  };
+}
+
+export function defaultPath(): PathSection {
+  return { specs: [], makeDirectory: false, directoryMode: 0o755, triggerLimitIntervalUs: 2_000_000, triggerLimitBurst: 200, unit: '' };
+}
 
 export function unitTypeOf(name: string): UnitType {
   const suf = name.slice(name.lastIndexOf('.') + 1);
@@ -96,6 +107,7 @@ export function defaultConfig(id: string): UnitConfig {
     service: type === 'service' ? defaultService() : null, socket: type === 'socket' ? defaultSocket() : null,
     mount: type === 'mount' ? defaultMount() : null, swap: type === 'swap' ? defaultSwap() : null,
     automount: type === 'automount' ? defaultAutomount() : null,
+    timer: type === 'timer' ? defaultTimer() : null, path: type === 'path' ? defaultPath() : null,
     exec: defaultExec(), kill: defaultKill(), diagnostics: [], raw: {},
   };
 }

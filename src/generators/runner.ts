@@ -37,8 +37,8 @@ export interface RunGeneratorsOptions {
   /** Run tsysd's built-in generators for the names no generator directory provides. */
   builtins: boolean;
   /** A native unit exists (search path WITHOUT the generator directories). */
-  unitExists(name: string): boolean;
-  log(level: GenLogLevel, message: string): void;
+  unitExists: (name: string) => boolean;
+  log: (level: GenLogLevel, message: string) => void;
   timeoutUs?: number;
   /** SysV directories (systemd: $SYSTEMD_SYSVINIT_PATH / $SYSTEMD_SYSVRCND_PATH, Debian /etc/init.d, /etc). */
   sysvInitPath?: string[];

@@ -35,7 +35,7 @@ export interface DaemonGeneratorInit {
   isPid1: boolean;
   /** The manager's default unit environment (PATH...). */
   managerEnv: string[];
-  log(level: GenLogLevel, message: string): void;
+  log: (level: GenLogLevel, message: string) => void;
   env?: Record<string, string | undefined>;
 }
 

@@ -161,7 +161,7 @@ function loadSysv(s: Stub, text: string, out: GeneratorOutput, aliases: Map<stri
     }
   });
   s.reload = reload;
-  const d = short ?? chk ?? long;
+  const d = (short as string | null) ?? (chk as string | null) ?? (long as string | null);
   if (d !== null) s.description = `${s.hasLsb ? 'LSB: ' : 'SYSV: '}${d}`;
   s.loaded = true;
 }

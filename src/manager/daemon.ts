@@ -69,7 +69,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   if (notifyErr) out(`tsysd: ${notifyErr}; sd_notify is unavailable`);
 
   const api = new ManagerApiImpl(mgr);
-  const server = await startControlServer({ api, path: opts.controlSocket, userMode: opts.userMode, managerUid: process.getuid?.() ?? 0 });
+  const server = await startControlServer({ api, path: opts.controlSocket, userMode: opts.userMode, managerUid: process.getuid?.() ?? 0,
+    guard: (source, unit, fn) => mgr.guard(source, unit, fn) });
 
   let health: { close(): Promise<void> } | null = null;
   if (opts.healthListen) {

@@ -11,6 +11,7 @@ import { SocketUnitHost } from './socket-host';
 import { UnsupportedMachine } from './unsupported';
 import { UnitHost } from './unit-host';
 import { MountUnitHost } from './mount-host';
+import { PathUnitHost, TimerUnitHost } from './trigger-host';
 
 /** The host of any unit, as the manager uses it (type-specific faces are overridable methods). */
 export type ManagedHost = UnitHost;
@@ -23,6 +24,8 @@ const HOSTS: { readonly [T in ImplementedType]: (m: Manager, cfg: UnitConfig) =>
   swap: (m, cfg) => new MountUnitHost(m, cfg),
   automount: (m, cfg) => new MountUnitHost(m, cfg),
   device: (m, cfg) => new MountUnitHost(m, cfg),
+  timer: (m, cfg) => new TimerUnitHost(m, cfg),
+  path: (m, cfg) => new PathUnitHost(m, cfg),
 };
 
 function build<T extends ImplementedType>(type: T, m: Manager, cfg: UnitConfig): { host: ManagedHost; machine: UnitMachine } {

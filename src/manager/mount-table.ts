@@ -76,8 +76,8 @@ export class MountTable {
       this.m.runtimes.get(name);                      // loads the unit (file or synthesized) and its machine
     }
     for (const rt of [...this.m.runtimes.values()]) {
-      const fn = rt.machine.onMountTable;
-      if (fn) this.m.guard('mountinfo', rt.id, () => fn.call(rt.machine, view));
+      const mach = rt.machine;
+      if (mach.onMountTable) this.m.guard('mountinfo', rt.id, () => mach.onMountTable?.(view));
     }
   }
 }

@@ -1,11 +1,13 @@
 // The manager's sd_notify socket: opened at start (mode 0777 like systemd's: services drop privileges
 // before READY=1; SO_PASSCRED plus NotifyAccess= decide what is accepted), read in batches when readable,
 // each datagram routed to the unit of its sender pid and handed to that unit's machine (onNotify).
-// Invariants: every fd received is either handed to a machine or closed here; datagrams without
-// credentials, from pids of no unit, or for machines without onNotify are dropped; each datagram is one
+// Invariants: every fd received is either handed to a machine or closed here; datagrams that systemd
+// ignores (cut: longer than NOTIFY_BUFFER_MAX or too many fds; no credentials; embedded NUL — see
+// src/notify/datagram.ts), from pids of no unit, or for machines without onNotify are dropped; each datagram is one
 // guarded event (a machine that throws fails alone).
 import createDebug from 'debug';
 import { parseNotify } from '../notify/parse';
+import { notifyDatagramProblem, RateLimit } from '../notify/datagram';
 import { POLL_READABLE } from '../platform/types';
 import type { Manager } from './manager';
 
@@ -16,6 +18,8 @@ const BATCH = 256;
 
 export class NotifyRouter {
   private fd = -1;
+  /** Warnings about ignored datagrams (truncated, no credentials, embedded NUL): 10 per 10 s. */
+  private readonly warnings = new RateLimit(10, 10_000_000);
   private watch = -1;
   path = '';
 
@@ -31,6 +35,7 @@ export class NotifyRouter {
     this.path = path;
     if (!path.startsWith('@')) p.chmod(path, 0o777);
     this.watch = p.pollFd(r.fd, POLL_READABLE, () => this.read());
+    if (this.watch < 0) return `cannot watch notify socket ${path}: ${p.strerror(-this.watch)}`;
     return null;
   }
 
@@ -39,7 +44,13 @@ export class NotifyRouter {
     for (let i = 0; i < BATCH; i++) {
       const d = p.recvNotify(this.fd);
       if (!d) return;
-      if (d.pid <= 0) { for (const fd of d.fds) p.close(fd); continue; }
+      const bad = notifyDatagramProblem(d);
+      if (bad !== null) {
+        for (const fd of d.fds) p.close(fd);
+        const rl = this.warnings.allow(p.monotonicUs());
+        if (rl.ok) this.m.unitLog('', 'warning', rl.suppressed ? `${bad} (${rl.suppressed} similar messages suppressed)` : bad);
+        continue;
+      }
       const host = this.m.runtimes.findByPid(d.pid);
       const machine = host?.machine;
       if (!host || !machine?.onNotify) {

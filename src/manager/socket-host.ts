@@ -89,7 +89,9 @@ export class SocketUnitHost extends UnitHost implements SocketHost {
     this.listeners.forEach((l, i) => {
       if (!on && l.watch >= 0) { p.unpollFd(l.watch); l.watch = -1; }
       if (on && l.watch < 0) {
-        l.watch = p.pollFd(l.fd, POLL_READABLE, (status) => this.mgr.guard('socket', this.id, () => this.machine?.onReadable?.(i, status >= 0)));
+        const w = p.pollFd(l.fd, POLL_READABLE, (status) => this.mgr.guard('socket', this.id, () => this.machine?.onReadable?.(i, status >= 0)));
+        if (w < 0) this.log('error', `Failed to watch listening socket ${l.spec.address}: ${p.strerror(-w)}`);
+        l.watch = w < 0 ? -1 : w;
       }
     });
   }

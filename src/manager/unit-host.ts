@@ -54,6 +54,8 @@ export interface HostManager {
   defer(fn: () => void, unit?: string): void;
   /** Run an event handler for `unit` through the crash barrier. */
   guard(source: EventSource, unit: string, fn: () => void): void;
+  /** TRIGGER_UNIT/TRIGGER_TIMER_*_USEC/TRIGGER_PATH of the activation a timer or path unit queued. */
+  activationEnvFor?(unit: string): string[];
 }
 
 // Invocation ids (128-bit random, hex like systemd's) are cut from one 4 KiB block of randomness at a
@@ -86,10 +88,11 @@ export class UnitHost implements ServiceHost {
   private readonly spawned = new Set<number>();
   lastExecFailure: { pid: number; stage: string; errno: number; message: string; path: string } | null = null;
 
-  constructor(readonly mgr: HostManager, public cfg: UnitConfig) {
+  /** opts.cgroup false: a unit without processes (timer, path) gets no cgroup. */
+  constructor(readonly mgr: HostManager, public cfg: UnitConfig, opts: { cgroup?: boolean } = {}) {
     const cg = mgr.platform.cgroupSupport();
     let cgroup = '';
-    if (cg.available) {
+    if (cg.available && opts.cgroup !== false) {
       const r = mgr.platform.cgroupCreate(cfg.id);
       if ('path' in r) cgroup = r.path;
     }
@@ -181,6 +184,7 @@ export class UnitHost implements ServiceHost {
     }
     if (!req.watchdogPid) watchdogUs = 0;
     if (conn) extra.push(...conn.env);
+    extra.push(...(this.mgr.activationEnvFor?.(this.id) ?? []));   // TRIGGER_* of the timer/path that started it
     const notifyAccess = this.cfg.service?.notifyAccess ?? 'none';
     const rt: ExecRuntime = {
       kind,
@@ -448,11 +452,11 @@ export class UnitHost implements ServiceHost {
   hasStopJob(): boolean { return this.mgr.hasStopJob(this.id); }
   closeFd(fd: number): void { this.mgr.platform.close(fd); }
 
-  pollStoredFd(fd: number, on: boolean): void {
+  pollStoredFd(fd: number, on: boolean): number {
     const p = this.mgr.platform;
     const cur = this.fdPolls.get(fd);
     if (cur !== undefined) { p.unpollFd(cur); this.fdPolls.delete(fd); }
-    if (!on) return;
+    if (!on) return 0;
     // FDPOLL: an error/hangup on the stored fd drops it (readability alone is not a hangup).
     const id = p.pollFd(fd, POLL_READABLE, (status) => {
       if (status < 0) {
@@ -461,7 +465,13 @@ export class UnitHost implements ServiceHost {
         this.mgr.guard('fd-store', this.id, () => this.machine?.onFdStoreHangup?.(fd));
       }
     });
+    if (id < 0) {
+      // EPERM: not pollable, stored unwatched (systemd's rule); anything else refuses the fd.
+      if (id !== -1) this.log('error', `Failed to add fd to store: ${p.strerror(-id)}`);
+      return id;
+    }
     this.fdPolls.set(fd, id);
+    return 0;
   }
 
   propagateReload(): void { this.mgr.propagateReload(this.id); }

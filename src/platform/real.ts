@@ -12,9 +12,10 @@ import { openListen } from './socket';
 import { detectCgroups, cgroupPids, cgroupIsEmpty, cgroupKill, cgroupPrune, cgroupRemove } from './cgroup';
 import type {
   CgroupSupport, ChildExit, ExecOutcome, FdResult, ListenOptions, NotifyDatagram, PeerCred, Platform, ProcInfo,
-  ProcStat, SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId,
+  ProcStat, SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId, InotifyRecord,
 } from './types';
 import { POLL_PRIORITY } from './types';
+import { NOTIFY_BUFFER_MAX } from './types';
 
 const debug = createDebug('tsysd:platform');
 
@@ -234,9 +235,10 @@ export class RealPlatform implements Platform {
       (g) => this.getGroup(g)?.gid ?? -1);
   }
   pollFd(fd: number, events: number, cb: (status: number, events: number) => void): WatchId {
+    // Errors as data (-errno): epoll refuses regular files, memfds and /dev/null with EPERM, and a caller
+    // such as the fd store must be able to keep those fds unpolled instead of dying (issue 12 #1).
     const id = this.n.pollStart(fd, events, cb);
-    if (id < 0) throw new Error(`cannot poll fd ${fd}: ${this.n.strerror(-id)}`);
-    return id;
+    return typeof id === 'number' ? id : -22;
   }
   unpollFd(id: WatchId): void { this.n.pollStop(id); }
   accept(fd: number, nonBlocking: boolean): number { return this.n.accept(fd, nonBlocking); }
@@ -261,9 +263,11 @@ export class RealPlatform implements Platform {
     return { fd };
   }
   recvNotify(fd: number): NotifyDatagram | null {
-    const r = this.n.recvmsg(fd, 4096);
+    // systemd's NOTIFY_BUFFER_MAX (PIPE_BUF): a datagram up to 4,096 bytes is whole; a longer one arrives
+    // cut, with `truncated` set, and must be dropped by the caller (src/notify/datagram.ts).
+    const r = this.n.recvmsg(fd, NOTIFY_BUFFER_MAX);
     if (typeof r === 'number') return null;
-    return { data: r.data, pid: r.pid, uid: r.uid, gid: r.gid, fds: r.fds };
+    return { data: r.data, pid: r.pid, uid: r.uid, gid: r.gid, fds: r.fds, truncated: r.truncated === true };
   }
   peerCred(fd: number): PeerCred | null {
     const r = this.n.peerCred(fd);
@@ -322,6 +326,25 @@ export class RealPlatform implements Platform {
     try { id = this.pollFd(fd, POLL_PRIORITY, (status) => { if (status >= 0) onChange(); }); } catch (e) { fs.closeSync(fd); return { error: (e as Error).message }; }
     return () => { this.unpollFd(id); try { fs.closeSync(fd); } catch { /* closed */ } };
   }
+
+  readDir(path: string): string[] | number {
+    try { return fs.readdirSync(path); } catch (e) { return (e as NodeJS.ErrnoException).errno ?? -5; }
+  }
+  touch(path: string, us: number | null): number {
+    try {
+      fs.mkdirSync(path.slice(0, path.lastIndexOf('/')) || '/', { recursive: true, mode: 0o755 });
+      fs.closeSync(fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_NOCTTY, 0o644));
+      const t = us === null ? new Date() : us / 1e6;
+      fs.utimesSync(path, t, t);
+      return 0;
+    } catch (e) { return (e as NodeJS.ErrnoException).errno ?? -5; }
+  }
+  inotifyInit(): number { return this.n.inotifyInit(); }
+  inotifyAddWatch(fd: number, path: string, mask: number): number { return this.n.inotifyAddWatch(fd, path, mask); }
+  inotifyRead(fd: number): InotifyRecord[] | number { return this.n.inotifyRead(fd); }
+  realtimeTimerCreate(): number { return this.n.realtimeTimerCreate(); }
+  realtimeTimerSet(fd: number, absUs: number, cancelOnSet: boolean): number { return this.n.realtimeTimerSet(fd, Math.max(0, Math.floor(absUs)), cancelOnSet); }
+  realtimeTimerRead(fd: number): number { return this.n.realtimeTimerRead(fd); }
 
   /** Raw addon for tests and benchmarks in this area only. */
   get native(): NativeAddon { return this.n; }

@@ -108,6 +108,8 @@ export type FdResult = { fd: number } | { errno: number; message: string };
 
 export interface NotifyDatagram {
   data: Buffer;
+  /** The datagram or its control data (fds) did not fit the receive buffers (MSG_TRUNC/MSG_CTRUNC). */
+  truncated?: boolean;
   pid: number;                  // -1 when the sender sent no credentials (such messages must be dropped)
   uid: number;
   gid: number;
@@ -135,6 +137,9 @@ export interface CgroupSupport {
 
 export type TimerHandle = number;
 export type WatchId = number;
+
+/** systemd's NOTIFY_BUFFER_MAX (PIPE_BUF): the longest sd_notify datagram accepted whole. */
+export const NOTIFY_BUFFER_MAX = 4096;
 
 /** Readiness bits for pollFd. */
 export const POLL_READABLE = 1;
@@ -200,7 +205,9 @@ export interface Platform {
 
   // --- fds and sockets ---
   openListen(opts: ListenOptions): FdResult;
-  /** Watch readiness without reading/accepting; cb(status<0 on error, events bits). */
+  /** Watch readiness without reading/accepting; cb(status<0 on error, events bits). Returns the watch id
+   *  (> 0), or -errno when the fd cannot be watched (an OS failure is data, never a throw): -EPERM for fds
+   *  epoll refuses (regular files, memfds, /dev/null, directories), -EBADF, -EMFILE when out of watches. */
   pollFd(fd: number, events: number, cb: (status: number, events: number) => void): WatchId;
   unpollFd(id: WatchId): void;
   /** accept4, CLOEXEC; -EAGAIN when nothing is pending. */
@@ -246,4 +253,26 @@ export interface Platform {
   /** Call `onChange` whenever the mount table changes (POLLPRI on /proc/self/mountinfo). Returns the
    *  function that stops watching, or an error. */
   watchMountinfo(onChange: () => void): (() => void) | { error: string };
+  /** Directory entries (names, without . and ..), or -errno (-2 ENOENT, -20 ENOTDIR). */
+  readDir(path: string): string[] | number;
+  /** touch(1) with parents: create `path` if missing (mode 0644), then set atime and mtime to `us`
+   *  (µs since the epoch) or to now when null. 0 or -errno. */
+  touch(path: string, us: number | null): number;
+
+  // --- inotify and wall-clock timers (timer and path units; poll the fds with pollFd) ---
+  /** inotify_init1(IN_NONBLOCK|IN_CLOEXEC): fd or -errno. */
+  inotifyInit(): number;
+  /** inotify_add_watch: watch descriptor or -errno. */
+  inotifyAddWatch(fd: number, path: string, mask: number): number;
+  /** One read(2) of pending events, or -errno (-11 EAGAIN: none). */
+  inotifyRead(fd: number): InotifyRecord[] | number;
+  /** A timerfd on CLOCK_REALTIME (non-blocking): fd or -errno. */
+  realtimeTimerCreate(): number;
+  /** Arm at absolute wall-clock µs (0 disarms); cancelOnSet: a clock jump fails the next read with -ECANCELED (-125). */
+  realtimeTimerSet(fd: number, absUs: number, cancelOnSet: boolean): number;
+  /** Expirations (> 0), -125 ECANCELED (the clock was set), -11 EAGAIN, or -errno. */
+  realtimeTimerRead(fd: number): number;
 }
+
+/** One inotify event. */
+export interface InotifyRecord { wd: number; mask: number; name: string }

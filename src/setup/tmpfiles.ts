@@ -89,8 +89,7 @@ export function parseTmpfiles(text: string, file: string, spec: SpecifierValues,
     const l = raw.trim();
     if (l === '' || l.startsWith('#')) return;
     const f = fields(l);
-    const [action = '', p = '', mode, user, group, _age, arg] = f;
-    void _age;
+    const [action = '', p = '', mode, user, group, , arg] = f;
     const t = action[0] ?? '';
     if (!KNOWN.has(t)) { diags.push({ file, line, level: 'error', message: `Unknown command type '${t}'.` }); return; }
     let plus = false, boot = false, allowFailure = false, force = false;

@@ -9,7 +9,7 @@
 import type { Condition } from '../directives/types';
 import {
   architectureFromMachine, ARCHITECTURES, capabilityFromName, CGROUP_CONTROLLERS, CGROUP_V1_CONTROLLERS, CGROUP_V2_CONTROLLERS,
-  CPU_FEATURES, fnmatch, parseBoolean, parseCompareOperator, parsePermyriad, parseSize, splitWords, strverscmpImproved,
+  CPU_FEATURES, fnmatch, parseBoolean, parseCompareOperator, parsePermyriad, parseSize, splitWords,
   testOrder, versionOrFnmatchCompare,
 } from './condition-values';
 

@@ -11,7 +11,7 @@
 //     type (src/manager/hosts.ts, one line) implementing that interface.
 // Invariant: pure (no Node imports); every UnitType listed in HostOf has exactly one definition.
 import type { UnitConfig, UnitType } from '../directives/types';
-import type { ServiceHost, SocketHost, UnitHost } from './host';
+import type { PathHost, ServiceHost, SocketHost, TimerHost, UnitHost } from './host';
 import { SERVICE_TYPE } from './service';
 import { SOCKET_TYPE } from './socket';
 import { TARGET_TYPE } from './target';
@@ -23,6 +23,8 @@ import type { MountHost } from './mount/machine';
 import type { SwapHost } from './swap/machine';
 import type { AutomountHost } from './automount/machine';
 import type { DeviceHost } from './device/machine';
+import { TIMER_TYPE } from './timer';
+import { PATH_TYPE } from './path';
 import type { UnitMachine } from './types';
 
 /** The host object each implemented type's machine is given (one per unit, built by the manager). */
@@ -34,6 +36,8 @@ export interface HostOf {
   swap: SwapHost;
   automount: AutomountHost;
   device: DeviceHost;
+  timer: TimerHost;
+  path: PathHost;
 }
 export type ImplementedType = keyof HostOf;
 
@@ -59,6 +63,8 @@ export const UNIT_TYPES: { readonly [T in ImplementedType]: UnitTypeDef<T> } = {
   swap: SWAP_TYPE,
   automount: AUTOMOUNT_TYPE,
   device: DEVICE_TYPE,
+  timer: TIMER_TYPE,
+  path: PATH_TYPE,
 };
 
 export function isImplementedType(t: UnitType): t is ImplementedType {
