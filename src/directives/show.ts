@@ -123,7 +123,7 @@ function normalizedCalendar(expr: string): string {
 function entries(p: Props, key: string, r: Runtime, dflt: string[]): void {
   const v = r[key];
   const list = v !== undefined ? (v === '' ? [] : v.split('\n')) : dflt;
-  if (list.length === 0) p.push([key, '']);
+  // an empty array property prints nothing at all, not even with -p or --all
   for (const e of list) p.push([key, e]);
 }
 

@@ -58,7 +58,7 @@ export interface ManagerInit {
   env: Readonly<Record<string, string | undefined>>;
   /** Our uid (root → privileged system manager). */
   uid: number;
-  /** Condition*= facts of this host (src/units/conditions-real.ts in the daemon, fixed facts in tests). */
+  /** Condition*= facts of this host (src/platform/conditions-real.ts in the daemon, fixed facts in tests). */
   conditionEnv: ConditionEnv;
 }
 

@@ -16,6 +16,10 @@ export interface DaemonOptions {
   forwardOutput: boolean | null;// print service output on stdout prefixed with the unit (null → when PID 1)
   cgroupName: string;           // directory below the manager's own cgroup for unit cgroups ('' → tsysd-<pid>-<rand>)
   generators?: boolean | null;  // run generators: null/undefined → when the search path has generator dirs
+  journalArgs?: string[];       // --journal* / --no-journal, parsed by src/journal/options.ts
+  dbusPrivate: string;          // systemd's private D-Bus socket ('' → /run/systemd/private when PID 1/--container, 'no' → off)
+  sdBooted: boolean;            // create /run/systemd/system (src/dbus/systemd/index.ts says when)
+  systemdComm: boolean;         // PID 1 in system mode names itself `systemd` (/proc/1/comm)
 }
 
 export type ParseResult = { ok: true; options: DaemonOptions } | { ok: false; error: string } | { ok: true; help: true };
@@ -42,6 +46,13 @@ Manager options:
                              searched first (early), after the given ones, and last (late)
   --cgroup-name NAME         cgroup directory created below the manager's own cgroup for the units'
                              cgroups (default tsysd-<pid>-<random>; removed again on exit)
+  --journal[=auto|yes|no] / --no-journal   journald's sockets and journal files; --journal-storage=,
+                             --journal-max-use=, --journal-rate-limit-burst=, ... (src/journal/options.ts)
+  --dbus-private PATH|no     serve systemd's D-Bus API (org.freedesktop.systemd1) peer to peer on PATH
+                             (default /run/systemd/private in system mode as PID 1 or with --container)
+  --sd-booted / --no-sd-booted   create /run/systemd/system (sd_booted()) in system mode as PID 1 or with
+                             --container (default on: tsysd runs .timer units, so cron fallbacks may step aside)
+  --no-systemd-comm          PID 1 keeps the comm 'node' (default: 'systemd', which tools test for)
 `;
 
 export function userRuntimeBase(env: Record<string, string | undefined>, uid: number): string {
@@ -51,6 +62,7 @@ export function userRuntimeBase(env: Record<string, string | undefined>, uid: nu
 export function parseDaemonArgs(argv: string[], env: Record<string, string | undefined>, uid: number): ParseResult {
   let userMode: boolean | null = null;
   const unitPaths: string[] = [];
+  const journalArgs: string[] = [];
   let target = '';
   let controlSocket = '';
   let runtimeDir = '';
@@ -61,6 +73,9 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
   let forwardOutput: boolean | null = null;
   let cgroupName = '';
   let generators: boolean | null = null;
+  let dbusPrivate = '';
+  let sdBooted = true;
+  let systemdComm = true;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const eq = a.indexOf('=');
@@ -83,6 +98,15 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
       case '--no-forward-output': forwardOutput = false; break;
       case '--generators': generators = true; break;
       case '--no-generators': generators = false; break;
+      case '--sd-booted': sdBooted = true; break;
+      case '--no-sd-booted': sdBooted = false; break;
+      case '--no-systemd-comm': systemdComm = false; break;
+      case '--dbus-private': {
+        const v = value();
+        if (v === null || v === '') return { ok: false, error: `option ${name} needs a value` };
+        dbusPrivate = v;
+        break;
+      }
       case '--unit-path': case '--target': case '--control-socket': case '--runtime-dir': case '--log-dir':
       case '--log-level': case '--health-listen': case '--cgroup-name': {
         const v = value();
@@ -106,6 +130,7 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
         break;
       }
       default:
+        if (name.startsWith('--journal') || name === '--no-journal') { journalArgs.push(a); break; }
         return { ok: false, error: `unknown option '${a}'` };
     }
   }
@@ -115,7 +140,7 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
   if (!controlSocket) controlSocket = `${runtimeDir}/control.sock`;
   return {
     ok: true,
-    options: { userMode: um, unitPaths, target, controlSocket, runtimeDir, logDir, logLevel, container, healthListen, forwardOutput, cgroupName, generators },
+    options: { userMode: um, unitPaths, target, controlSocket, runtimeDir, logDir, logLevel, container, healthListen, forwardOutput, cgroupName, journalArgs, dbusPrivate, sdBooted, systemdComm, generators },
   };
 }
 

@@ -53,6 +53,13 @@ export interface NativeAddon {
   realtimeTimerSet(fd: number, absUs: number, cancelOnSet: boolean): number;
   realtimeTimerRead(fd: number): number;
   constants: Record<string, number>;
+  // journal (src/native/journal.c)
+  mmapFile(fd: number, length: number, writable: boolean): ArrayBuffer | number;
+  unmapFile(ab: ArrayBuffer): number;
+  fallocate(fd: number, offset: number, length: number): number;
+  memfdSeals(fd: number): number;
+  journalSigbus(): number;
+  recvBatch(fd: number, max: number, bufSize: number, datagram?: boolean): Array<{ data: Buffer; pid: number; uid: number; gid: number; fds: number[]; truncated: boolean; tsUs: number }> | number;
 }
 
 let cached: { addon: NativeAddon; helper: string } | null = null;

@@ -44,7 +44,7 @@ esac
   const d = await startDaemon({
     units: { 'multi-user.target': '[Unit]\nDescription=Multi-User\n' },
     args: ['--generators', '--target', 'multi-user.target'],
-    prelude: 'mount -t tmpfs tmpfs /run/systemd',
+    setup: 'mount -t tmpfs tmpfs /run/systemd',
     env: { SYSTEMD_GENERATOR_PATH: `${t}/gens`, SYSTEMD_SYSVINIT_PATH: `${t}/init.d`, SYSTEMD_SYSVRCND_PATH: `${t}/rc`, container: '' },
   });
   try {

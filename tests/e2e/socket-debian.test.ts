@@ -141,7 +141,7 @@ async function startDaemonPrivateRunDbus(units: Record<string, string>, opts: { 
   writeUnits(unitDir, units);
   const sock = path.join(dir, 'control.sock');
   const cgroupName = testCgroupName();
-  const inner = [process.execPath, TSYSD, '--system', '--unit-path', unitDir, '--control-socket', sock, '--runtime-dir', path.join(dir, 'run'), '--cgroup-name', cgroupName];
+  const inner = [process.execPath, TSYSD, '--system', '--unit-path', unitDir, '--control-socket', sock, '--runtime-dir', path.join(dir, 'run'), '--cgroup-name', cgroupName, '--dbus-private', 'no'];
   const proc = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child=SIGKILL', 'sh', '-c',
     'mount -t tmpfs -o mode=0755 tmpfs /run/dbus && exec "$@"', 'sh', ...inner], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DEBUG: '' } });
   const d = new Daemon(dir, unitDir, sock, proc);

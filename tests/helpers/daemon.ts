@@ -27,7 +27,13 @@ export interface DaemonOptions {
   ipc?: boolean;                      // private IPC namespace (POSIX message queues die with the daemon)
   env?: Record<string, string>;
   waitRunning?: boolean;              // wait until is-system-running is not 'initializing'/'starting'
-  prelude?: string;                   // shell commands run inside the namespaces before tsysd (e.g. a tmpfs mount)
+  shellPrefix?: string;               // sh commands run in the namespace before tsysd (e.g. a tmpfs mount)
+  /** Shell commands run inside the namespaces just before tsysd (e.g. tmpfs mounts over state directories:
+   *  the mount namespace is private, so they vanish with the daemon). */
+  setup?: string;
+  /** Serve systemd's D-Bus face: /run/systemd and /run/dbus are tmpfs private to the daemon's mount namespace
+   *  (never the host's), with /run/systemd/private and /run/systemd/system; run clients with `Daemon.inNs()`. */
+  systemd?: boolean;
 }
 
 export class Daemon {
@@ -64,6 +70,12 @@ export class Daemon {
 
   ctl(args: string[], opts: { env?: Record<string, string>; uid?: number; timeoutMs?: number; argv0?: string } = {}): Promise<CtlResult> {
     return runCtl(['--socket', this.sock, ...args], opts);
+  }
+
+  /** Run a program inside the daemon's PID and mount namespaces (e.g. the real systemctl, which needs
+   *  the daemon's private /run/systemd). */
+  inNs(argv: string[], opts: { env?: Record<string, string>; timeoutMs?: number; input?: string } = {}): Promise<CtlResult> {
+    return runCmd('nsenter', ['-t', String(this.innerPid()), '-m', '-p', '--', ...argv], opts);
   }
 
   /** Send a signal to tsysd (PID 1 of its namespace). */
@@ -144,8 +156,11 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   fs.chmodSync(runDir, 0o755);
   const cgroupName = testCgroupName();
   const inner = [process.execPath, TSYSD, '--system', '--unit-path', unitDir, '--control-socket', sock,
-    '--runtime-dir', runDir, '--cgroup-name', cgroupName, ...(o.args ?? [])];
-  const pre = [o.net ? 'ip link set lo up' : '', o.prelude ?? ''].filter(Boolean).join(' && ');
+    '--runtime-dir', runDir, '--cgroup-name', cgroupName,
+    ...(o.systemd ? ['--sd-booted'] : ['--dbus-private', 'no', '--no-sd-booted']), ...(o.args ?? [])];
+  const pre = [o.net ? 'ip link set lo up' : '',
+    o.systemd ? 'mkdir -p /run/systemd /run/dbus && mount -t tmpfs -o mode=0755 tsysd-test /run/systemd && mount -t tmpfs -o mode=0755 tsysd-test /run/dbus' : '',
+    o.shellPrefix ?? '', o.setup ?? ''].filter((x) => x !== '').join(' && ');
   const cmd = pre ? ['sh', '-c', `${pre} && exec "$@"`, 'sh', ...inner] : inner;
   const proc = spawn('unshare', [...args, ...cmd], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -181,6 +196,22 @@ export function runCtl(args: string[], opts: { env?: Record<string, string>; uid
     let stderr = '';
     p.stdout.on('data', (b: Buffer) => { stdout += b.toString(); });
     p.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+    const t = setTimeout(() => { p.kill('SIGKILL'); }, opts.timeoutMs ?? 30000);
+    p.on('close', (code, sig) => {
+      clearTimeout(t);
+      resolve({ code: code ?? (sig ? 128 : 1), stdout, stderr });
+    });
+  });
+}
+
+export function runCmd(cmd: string, args: string[], opts: { env?: Record<string, string>; timeoutMs?: number; input?: string } = {}): Promise<CtlResult> {
+  return new Promise((resolve) => {
+    const p = spawn(cmd, args, { env: { ...process.env, ...(opts.env ?? {}) }, stdio: [opts.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout?.on('data', (b: Buffer) => { stdout += b.toString(); });
+    p.stderr?.on('data', (b: Buffer) => { stderr += b.toString(); });
+    if (opts.input !== undefined) p.stdin?.end(opts.input);
     const t = setTimeout(() => { p.kill('SIGKILL'); }, opts.timeoutMs ?? 30000);
     p.on('close', (code, sig) => {
       clearTimeout(t);

@@ -29,7 +29,8 @@ function rig(units: Record<string, string>, target = 'boot.target'): Rig {
   const p = new FakePlatform();
   const options: DaemonOptions = {
     userMode: false, unitPaths: [unitDir], target, controlSocket: path.join(dir, 'control.sock'), runtimeDir: path.join(dir, 'run'),
-    logDir: '', logLevel: 'info', container: true, healthListen: '', forwardOutput: false, cgroupName: 'test',
+    logDir: '', logLevel: 'info', container: true, healthListen: '', forwardOutput: false, cgroupName: 'test', journalArgs: ['--no-journal'],
+    dbusPrivate: 'no', sdBooted: false, systemdComm: false,
   };
   const lines: string[] = [];
   const m = new Manager({

@@ -167,9 +167,10 @@ export function parseSince(v: string, nowMs = Date.now()): number | null {
 /** `exited`/`killed` code and status as systemctl prints them: `status=1/FAILURE`, `signal=TERM`. */
 export function exitStatusText(code: string, status: number): string {
   if (code === 'killed' || code === 'dumped') return `signal=${signalName(status)}`;
+  // systemctl names only the libc and systemd classes here (EXIT_STATUS_LIBC|EXIT_STATUS_SYSTEMD), not
+  // LSB's 2..7: the real systemctl 252 prints `status=3`, checked over tsysd's D-Bus face.
   const names: Record<number, string> = {
-    0: 'SUCCESS', 1: 'FAILURE', 2: 'INVALIDARGUMENT', 3: 'NOTIMPLEMENTED', 4: 'NOPERMISSION', 5: 'NOTINSTALLED',
-    6: 'NOTCONFIGURED', 7: 'NOTRUNNING', 200: 'CHDIR', 203: 'EXEC', 217: 'USER', 226: 'NAMESPACE',
+    0: 'SUCCESS', 1: 'FAILURE', 200: 'CHDIR', 203: 'EXEC', 217: 'USER', 226: 'NAMESPACE',
   };
   const n = names[status];
   return n ? `status=${status}/${n}` : `status=${status}`;

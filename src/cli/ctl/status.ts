@@ -69,10 +69,12 @@ export function renderStatus(s: StatusReply, nowUs: number, host: string): strin
     out.push(`${label('Condition')}start condition failed at ${formatTimestamp(s.conditionTs)}; ${formatAgo(s.conditionTs, nowUs)}`);
     if (s.failedCondition) out.push(`${INDENT}└─ ${s.failedCondition} was not met`);
   }
-  s.triggeredBy.forEach((t, i) => out.push(`${i ? INDENT : label('TriggeredBy')}${bullet(t.activeState)} ${t.unit}`));
+  // systemctl prints a black circle for every trigger whatever its state (only its colour follows the state):
+  // checked against systemd 252 (an inactive triggered service shows ●).
+  s.triggeredBy.forEach((t, i) => out.push(`${i ? INDENT : label('TriggeredBy')}● ${t.unit}`));
   if (s.timer) out.push(`${label('Trigger')}${timerTriggerLine(s.timer)}`);
   // systemctl 252 order (print_status_info): TriggeredBy, Trigger (timers), Triggers, then Docs, Listen.
-  s.triggers.forEach((t, i) => out.push(`${i ? INDENT : label('Triggers')}${bullet(t.activeState)} ${t.unit}`));
+  s.triggers.forEach((t, i) => out.push(`${i ? INDENT : label('Triggers')}● ${t.unit}`));
   s.documentation.forEach((d, i) => out.push(`${i ? INDENT : label('Docs')}${d}`));
   s.listen.forEach((l, i) => out.push(`${i ? INDENT : label('Listen')}${l.address} (${l.type})`));
   if (s.accept) out.push(`${label('Accepted')}${s.accept.accepted}; Connected: ${s.accept.connected};${s.accept.refused ? ` Refused: ${s.accept.refused}` : ''}`);
@@ -88,7 +90,7 @@ export function renderStatus(s: StatusReply, nowUs: number, host: string): strin
   if (s.tasks !== null && s.tasks !== undefined) out.push(`${label('Tasks')}${s.tasks}${s.tasksMax !== null && s.tasksMax !== undefined ? ` (limit: ${s.tasksMax})` : ''}`);
   if (s.memoryBytes !== null && s.memoryBytes !== undefined) out.push(`${label('Memory')}${formatBytes(s.memoryBytes)}`);
   if (s.cgroup || s.processes.length) {
-    out.push(`${label('CGroup')}${s.cgroup || `/${s.id}`}`);
+    out.push(`${label('CGroup')}${(s.cgroup.startsWith('/sys/fs/cgroup/') ? s.cgroup.slice('/sys/fs/cgroup'.length) : s.cgroup) || `/${s.id}`}`);
     s.processes.forEach((p, i) => out.push(`${INDENT}${i === s.processes.length - 1 ? '└─' : '├─'}${p.pid} ${p.cmdline}`));
   }
   if (s.logs.length) {

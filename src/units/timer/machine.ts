@@ -184,8 +184,9 @@ export class TimerMachine implements UnitMachine {
       this.enterElapsed(leaveAround);
       return;
     }
-    this.nextElapseMonotonic = foundMono ? this.addRandom(nextMono) : Infinity;
-    this.nextElapseRealtime = foundRt ? this.addRandom(nextRt) : Infinity;
+    // while waiting, a clock without values reads 0 (timer_enter_waiting() resets both to 0 first)
+    this.nextElapseMonotonic = foundMono ? this.addRandom(nextMono) : 0;
+    this.nextElapseRealtime = foundRt ? this.addRandom(nextRt) : 0;
     if (foundMono) {
       this.host.log('debug', `${this.id}: Monotonic timer elapses in ${formatTimespanNumber(Math.max(0, this.nextElapseMonotonic - nowMono))}.`);
       this.host.armClockTimer(KEY_MONOTONIC, 'monotonic', this.nextElapseMonotonic, this.t.accuracyUs);
