@@ -1,4 +1,4 @@
-// `tsysd plan [--unit-path DIR]... [--user] [--mode MODE] [--json] [--stop|--restart] UNIT...`: prints the
+// `tsysd plan [--unit-path DIR]... [--user] [--mode MODE] [--json|--svg] [--stop|--restart] UNIT...`: prints the
 // transaction `start UNIT` (or stop/restart) would create on an idle system: jobs, the partial order, the
 // waves that could run in parallel, cycles broken. Also owns makeFileLoader(): unit files → UnitConfig for
 // offline tools (plan, list-dependencies) through src/unit-file and src/directives/compile.ts (which also
@@ -24,7 +24,7 @@ export { depOrder } from '../directives/dep-order';
 
 const MODES: JobMode[] = ['replace', 'fail', 'isolate', 'ignore-dependencies', 'ignore-requirements', 'flush', 'replace-irreversibly'];
 
-export interface PlanArgs { unitPaths: string[]; user: boolean; mode: JobMode; json: boolean; type: 'start' | 'stop' | 'restart'; units: string[]; generators?: boolean }
+export interface PlanArgs { unitPaths: string[]; user: boolean; mode: JobMode; json: boolean; svg?: boolean; type: 'start' | 'stop' | 'restart'; units: string[]; generators?: boolean }
 
 export function parsePlanArgs(argv: string[]): PlanArgs | string {
   const a: PlanArgs = { unitPaths: [], user: false, mode: 'replace', json: false, type: 'start', units: [] };
@@ -36,6 +36,7 @@ export function parsePlanArgs(argv: string[]): PlanArgs | string {
     else if (x === '--json') a.json = true;
     else if (x === '--generators' || x === '--generators=yes') a.generators = true;
     else if (x === '--no-generators' || x === '--generators=no') a.generators = false;
+    else if (x === '--svg') a.svg = true;
     else if (x === '--user') a.user = true;
     else if (x === '--system') a.user = false;
     else if (x === '--stop') a.type = 'stop';
@@ -96,6 +97,14 @@ export async function runPlan(argv: string[]): Promise<number> {
   }
   let p: PlanResult;
   try { p = computePlan(a, logs); } finally { cleanup(); }
+  if (a.svg) {
+    // The planned jobs as waves on analyze plot's chart (src/analyze/plan-svg.ts); messages to stderr.
+    const { renderPlanSvg } = require('../analyze/plan-svg') as typeof import('../analyze/plan-svg');
+    const version = (require('../../../package.json') as { version: string }).version;
+    process.stdout.write(renderPlanSvg(p, `${a.type} ${a.units.join(' ')}`, version));
+    for (const l of logs) process.stderr.write(l + '\n');
+    return p.ok ? 0 : 1;
+  }
   if (a.json) process.stdout.write(JSON.stringify(p) + '\n');
   else process.stdout.write(renderPlanText(p, logs));
   if (a.json) for (const l of logs) process.stderr.write(l + '\n');

@@ -19,7 +19,8 @@ import { killUnit } from '../exec/kill';
 import * as install from '../unit-file/install';
 import { parseUnitName } from '../unit-file/names';
 import type { Manager } from './manager';
-import { showUnit, statusOf, unitFileStateOf } from './props';
+import { formatTimestamp, showUnit, statusOf, unitFileStateOf } from './props';
+import { bootTimestampProperties } from './boot-times';
 
 const VERSION = '0.1.0';
 
@@ -142,6 +143,8 @@ export class ManagerApiImpl implements ManagerApi {
       ['Features', '+tsysd'],
       ['Virtualization', m.container],
       ['Architecture', m.specCtx.architecture],
+      ...bootTimestampProperties(m.life.bootTimes, formatTimestamp),
+      ['BootTarget', m.life.bootTimes.target],   // tsysd's own: the unit it booted (default.target unless --target)
       ['UnitPath', m.searchPath.join(' ')],
       ['Environment', m.managerEnvironment().join(' ')],
       ['SystemState', m.systemState],

@@ -115,6 +115,13 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     health = await startHealthServer(opts.healthListen, () => ({ state: mgr.systemState, failed: mgr.failedUnits() }));
   }
 
+  // The web view (off by default): requests enter the manager through the crash barrier.
+  let web: { close(): Promise<void> } | null = null;
+  if (opts.webListen) {
+    const { startDaemonWeb } = require('../web/daemon-hook') as typeof import('../web/daemon-hook');
+    web = await startDaemonWeb(opts, api, (unit, fn) => mgr.guard('web', unit, fn), out);
+  }
+
   // Signals. Node's handlers cover the classic ones; real-time signals come through the native watch.
   const term = (why: string): void => mgr.guard('signal', '', () => mgr.shutdown(why, mgr.exitCode));
   process.on('SIGTERM', () => term('SIGTERM received'));
@@ -141,6 +148,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   await server.close().catch(() => undefined);
   if (dbusFace) await dbusFace.close().catch(() => undefined);
   if (health) await health.close().catch(() => undefined);
+  if (web) await web.close().catch(() => undefined);
   try { fs.unlinkSync(opts.controlSocket); } catch { /* gone */ }
   if (isPid1) await finalSweep(platform);
   // The units' empty cgroups and the base directory (also done by the platform's exit hook on other paths).

@@ -13,6 +13,8 @@ export interface DaemonOptions {
   logLevel: 'debug' | 'info' | 'notice' | 'warning' | 'err';
   container: boolean | null;    // null → auto-detect
   healthListen: string;         // '' → off
+  webListen?: string;           // --web-listen ADDR: the web view ('' / absent → off; see src/web/)
+  webActions?: boolean;         // --web-actions: allow start/stop/restart from the web view with the token
   forwardOutput: boolean | null;// print service output on stdout prefixed with the unit (null → when PID 1)
   cgroupName: string;           // directory below the manager's own cgroup for unit cgroups ('' → tsysd-<pid>-<rand>)
   generators?: boolean | null;  // run generators: null/undefined → when the search path has generator dirs
@@ -26,7 +28,7 @@ export type ParseResult = { ok: true; options: DaemonOptions } | { ok: false; er
 
 export const DAEMON_USAGE = `tsysd [OPTIONS...]             run the manager
 tsysd verify [--unit-path DIR]... [--generators] [--json] UNIT|FILE...
-tsysd plan [--unit-path DIR]... [--generators] [--mode MODE] [--stop|--restart] [--json] UNIT...
+tsysd plan [--unit-path DIR]... [--generators] [--mode MODE] [--stop|--restart] [--json|--svg] UNIT...
 tsysd dump [--unit-path DIR]... UNIT...   show the merged unit files (like systemctl cat)
 
 Manager options:
@@ -40,6 +42,10 @@ Manager options:
   --log-level LEVEL          debug, info (default), notice, warning, err
   --container / --no-container   force container mode on/off (default: auto-detect)
   --health-listen ADDR       serve GET /healthz on ADDR (host:port)
+  --web-listen ADDR          serve the live web view on ADDR ([host:]port, loopback unless a host is
+                             given, or an absolute unix socket path); off by default
+  --web-actions              let the web view start/stop/restart units, with the token written to
+                             <runtime-dir>/web-token (mode 0600)
   --forward-output / --no-forward-output  print service output on stdout with a unit prefix
   --generators / --no-generators   run the generators (default: when the search path is systemd's,
                              i.e. no --unit-path); with --unit-path their output directories are
@@ -70,6 +76,8 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
   let logLevel: DaemonOptions['logLevel'] = 'info';
   let container: boolean | null = null;
   let healthListen = '';
+  let webListen = '';
+  let webActions = false;
   let forwardOutput: boolean | null = null;
   let cgroupName = '';
   let generators: boolean | null = null;
@@ -107,8 +115,9 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
         dbusPrivate = v;
         break;
       }
+      case '--web-actions': webActions = true; break;
       case '--unit-path': case '--target': case '--control-socket': case '--runtime-dir': case '--log-dir':
-      case '--log-level': case '--health-listen': case '--cgroup-name': {
+      case '--log-level': case '--health-listen': case '--cgroup-name': case '--web-listen': {
         const v = value();
         if (v === null || v === '') return { ok: false, error: `option ${name} needs a value` };
         if (name === '--unit-path') unitPaths.push(v);
@@ -117,6 +126,7 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
         else if (name === '--runtime-dir') runtimeDir = v;
         else if (name === '--log-dir') logDir = v;
         else if (name === '--health-listen') healthListen = v;
+        else if (name === '--web-listen') webListen = v;
         else if (name === '--cgroup-name') {
           if (v.includes('/') || v.startsWith('.') || v.startsWith('cgroup.')) return { ok: false, error: `invalid cgroup name '${v}' (one path component, not starting with '.' or 'cgroup.')` };
           cgroupName = v;
@@ -140,7 +150,7 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
   if (!controlSocket) controlSocket = `${runtimeDir}/control.sock`;
   return {
     ok: true,
-    options: { userMode: um, unitPaths, target, controlSocket, runtimeDir, logDir, logLevel, container, healthListen, forwardOutput, cgroupName, journalArgs, dbusPrivate, sdBooted, systemdComm, generators },
+    options: { userMode: um, unitPaths, target, controlSocket, runtimeDir, logDir, logLevel, container, healthListen, forwardOutput, cgroupName, journalArgs, dbusPrivate, sdBooted, systemdComm, webListen, webActions, generators },
   };
 }
 

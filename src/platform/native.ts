@@ -46,6 +46,11 @@ export interface NativeAddon {
   getgrnam(name: string): { name: string; gid: number } | null;
   getgrouplist(user: string, gid: number): number[];
   strerror(errno: number): string;
+  /** RLIMIT_NOFILE of this process (-1 = unlimited), or -errno. */
+  getNofile(): { soft: number; hard: number } | number;
+  setNofile(soft: number, hard: number): number;
+  /** /proc/sys/fs/nr_open. */
+  nrOpen(): number;
   inotifyInit(): number;
   inotifyAddWatch(fd: number, path: string, mask: number): number;
   inotifyRead(fd: number): { wd: number; mask: number; name: string }[] | number;

@@ -324,6 +324,7 @@ export class RealPlatform implements Platform {
     try { fd = fs.openSync('/proc/self/mountinfo', 'r'); } catch (e) { return { error: (e as Error).message }; }
     let id: number;
     try { id = this.pollFd(fd, POLL_PRIORITY, (status) => { if (status >= 0) onChange(); }); } catch (e) { fs.closeSync(fd); return { error: (e as Error).message }; }
+    if (id < 0) { fs.closeSync(fd); return { error: `poll /proc/self/mountinfo: errno ${-id}` }; }
     return () => { this.unpollFd(id); try { fs.closeSync(fd); } catch { /* closed */ } };
   }
 

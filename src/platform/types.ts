@@ -19,15 +19,17 @@ export interface ChildExit {
   status: number;
 }
 
-/** Exit codes of the exec helper = systemd's (systemd.exec(5) "Process exit codes"). */
+/** Exit codes of the exec helper = systemd's (systemd.exec(5) "Process exit codes"), keyed by the names systemd prints.
+ *  The C copy is src/native/exit-codes.h; tests/unit/native-exit-codes.test.ts keeps both equal (and equal to
+ *  `systemd-analyze exit-status`). */
 export const EXEC_EXIT = {
   CHDIR: 200, NICE: 201, FDS: 202, EXEC: 203, MEMORY: 204, LIMITS: 205, OOM_ADJUST: 206,
   SIGNAL_MASK: 207, STDIN: 208, STDOUT: 209, CHROOT: 210, IOPRIO: 211, TIMERSLACK: 212, SECUREBITS: 213,
   SETSCHEDULER: 214, CPUAFFINITY: 215, GROUP: 216, USER: 217, CAPABILITIES: 218, CGROUP: 219, SETSID: 220,
   CONFIRM: 221, STDERR: 222, PAM: 224, NETWORK: 225, NAMESPACE: 226, NO_NEW_PRIVILEGES: 227, SECCOMP: 228,
-  SELINUX_CONTEXT: 229, PERSONALITY: 230, APPARMOR_PROFILE: 231, ADDRESS_FAMILIES: 232, RUNTIME_DIRECTORY: 233,
+  SELINUX_CONTEXT: 229, PERSONALITY: 230, APPARMOR: 231, ADDRESS_FAMILIES: 232, RUNTIME_DIRECTORY: 233,
   CHOWN: 235, SMACK_PROCESS_LABEL: 236, KEYRING: 237, STATE_DIRECTORY: 238, CACHE_DIRECTORY: 239,
-  LOGS_DIRECTORY: 240, CONFIGURATION_DIRECTORY: 241, NUMA_POLICY: 242, CREDENTIALS: 243, BPF: 245,
+  LOGS_DIRECTORY: 240, CONFIGURATION_DIRECTORY: 241, NUMA_POLICY: 242, CREDENTIALS: 243, BPF: 244,
 } as const;
 
 /** Result of the helper's work between fork and exec. */

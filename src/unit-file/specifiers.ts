@@ -89,7 +89,7 @@ function lookup(c: string, unit: SpecifierUnit, ctx: SpecifierContext): string |
  * specifier_printf() over the unit-file table. Unknown alphanumeric specifier → {ok:false, error:'Invalid slot'}
  * (systemd's EBADSLT; callers print `Failed to resolve unit specifiers in <text>: Invalid slot`).
  */
-export function expandSpecifiers(text: string, unit: SpecifierUnit, ctx: SpecifierContext): ExpandResult {
+export function expandSpecifiers(text: string, unit: SpecifierUnit, ctx: SpecifierContext, table: string = UNIT_SPECIFIERS): ExpandResult {
   if (!text.includes('%')) return { ok: true, value: text };
   let out = '';
   for (let i = 0; i < text.length; i++) {
@@ -98,7 +98,7 @@ export function expandSpecifiers(text: string, unit: SpecifierUnit, ctx: Specifi
     if (i + 1 >= text.length) { out += '%'; break; }
     const c = text[++i]!;
     if (c === '%') { out += '%'; continue; }
-    const v = lookup(c, unit, ctx);
+    const v = table.includes(c) ? lookup(c, unit, ctx) : undefined;
     if (v === undefined) {
       if (isAlnum(c)) return { ok: false, error: 'Invalid slot' };
       out += '%' + c;
@@ -110,6 +110,8 @@ export function expandSpecifiers(text: string, unit: SpecifierUnit, ctx: Specifi
   return { ok: true, value: out };
 }
 
-/** The specifier letters systemd 252 knows for unit files (for docs/tests). */
+/** The specifier letters systemd 252 knows for unit files (unit-printf.c). */
 export const UNIT_SPECIFIERS = 'nNpPiIjJfyYtSCLETVdhsuUgGHlqmbvaowWBMARrc';
+/** install_name_printf()'s table (install-printf.c): i j n N p, COMMON_SYSTEM_SPECIFIERS, COMMON_CREDS_SPECIFIERS. */
+export const INSTALL_SPECIFIERS = 'ijnNpaAbBHlqmMovwWgGuU';
 
