@@ -3,6 +3,7 @@
 // Invariant: pure functions over ExitInfo; Linux x86/arm signal numbering.
 import type { ExitStatusSet } from '../directives/types';
 import { classicSignalName } from '../directives/signals';
+import { exitNamesFor } from '../directives/exit-codes';
 import type { CldCode, ExitInfo } from './types';
 
 
@@ -18,17 +19,8 @@ export function signalName(sig: number): string {
   return String(sig);
 }
 
-const EXIT_NAMES: Record<number, string> = {
-  0: 'SUCCESS', 1: 'FAILURE', 2: 'INVALIDARGUMENT', 3: 'NOTIMPLEMENTED', 4: 'NOPERMISSION', 5: 'NOTINSTALLED',
-  6: 'NOTCONFIGURED', 7: 'NOTRUNNING', 200: 'CHDIR', 201: 'NICE', 202: 'FDS', 203: 'EXEC', 204: 'MEMORY',
-  205: 'LIMITS', 206: 'OOM_ADJUST', 207: 'SIGNAL_MASK', 208: 'STDIN', 209: 'STDOUT', 210: 'CHROOT', 211: 'IOPRIO',
-  212: 'TIMERSLACK', 213: 'SECUREBITS', 214: 'SETSCHEDULER', 215: 'CPUAFFINITY', 216: 'GROUP', 217: 'USER',
-  218: 'CAPABILITIES', 219: 'CGROUP', 220: 'SETSID', 221: 'CONFIRM', 222: 'STDERR', 224: 'PAM', 225: 'NETWORK',
-  226: 'NAMESPACE', 227: 'NO_NEW_PRIVILEGES', 228: 'SECCOMP', 229: 'SELINUX_CONTEXT', 230: 'PERSONALITY',
-  231: 'APPARMOR', 232: 'ADDRESS_FAMILIES', 233: 'RUNTIME_DIRECTORY', 235: 'CHOWN', 236: 'SMACK_PROCESS_LABEL',
-  237: 'KEYRING', 238: 'STATE_DIRECTORY', 239: 'CACHE_DIRECTORY', 240: 'LOGS_DIRECTORY', 241: 'CONFIGURATION_DIRECTORY',
-  242: 'NUMA_POLICY', 243: 'CREDENTIALS', 244: 'BPF',
-};
+// `systemctl status` names libc, LSB and systemd codes ("status=3/NOTIMPLEMENTED"), not BSD's.
+const EXIT_NAMES = exitNamesFor(['libc', 'lsb', 'systemd']);
 
 export function exitStatusName(code: number): string { return EXIT_NAMES[code] ?? ''; }
 
