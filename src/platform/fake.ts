@@ -93,7 +93,14 @@ export class FakePlatform implements Platform {
     if (this.killEnds && (signal === 9 || signal === 15)) this.exit(pid, 'killed', signal);
     return 0;
   }
-  killProcessGroup(pgid: number, signal: number): number { this.kills.push({ pid: pgid, signal, group: true }); return 0; }
+  killProcessGroup(pgid: number, signal: number): number {
+    // Each fake process leads its own group; signal 0 is a membership probe (not recorded).
+    if (signal !== 0) this.kills.push({ pid: pgid, signal, group: true });
+    const s = this.spawns.find((x) => x.pid === pgid && x.alive);
+    if (!s) return -3;
+    if (this.killEnds && (signal === 9 || signal === 15)) this.exit(pgid, 'killed', signal);
+    return 0;
+  }
   setSubreaper(): number { return 0; }
   pid(): number { return 1; }
   sessionPids(sid: number): number[] { return this.spawns.some((s) => s.pid === sid && s.alive) ? [sid] : []; }

@@ -119,8 +119,9 @@ export class RealPlatform implements Platform {
    *  starting or stopping in one turn would otherwise each read all of /proc: O(n²)). Within the turn it
    *  may still list a process reaped since, and miss one spawned or forked since: whoever needs to know
    *  whether one given pid is alive reads /proc/PID (as UnitHost.pids does). Callers must not modify it. */
-  processes(): ProcInfo[] {
-    if (this.procSnap) return this.procSnap;
+  processes(maxAgeMs?: number): ProcInfo[] {
+    if (this.procSnap && (maxAgeMs === undefined || (maxAgeMs > 0 && performance.now() - this.procSnapAt <= maxAgeMs))) return this.procSnap;
+    this.procSnapAt = performance.now();
     const out: ProcInfo[] = [];
     let ents: string[] = [];
     try { ents = fs.readdirSync('/proc'); } catch { return out; }
@@ -138,6 +139,7 @@ export class RealPlatform implements Platform {
     return out;
   }
   private procSnap: ProcInfo[] | null = null;
+  private procSnapAt = 0;
   private procSnapDrop = false;
   parentPid(pid: number): number {
     const st = procStat(pid);

@@ -161,8 +161,10 @@ export interface Platform {
   pid(): number;
   /** Pids of processes in session `sid` (from /proc; fallback process tracking). */
   sessionPids(sid: number): number[];
-  /** Live (non-zombie) processes from /proc: pid, parent, process group, session. */
-  processes(): ProcInfo[];
+  /** Live (non-zombie) processes from /proc: pid, parent, process group, session. Without an argument: the
+   *  scan shared by every caller of this event-loop turn (it may miss processes forked since). With
+   *  `maxAgeMs`: that scan only if it is at most that old, else a new scan (which the turn then shares). */
+  processes(maxAgeMs?: number): ProcInfo[];
   /** Parent pid of `pid` from /proc, or 0 if gone. */
   parentPid(pid: number): number;
   /** /proc/PID/stat of one process (fresh read, not the per-turn snapshot), or null when gone. */
