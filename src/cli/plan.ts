@@ -3,7 +3,10 @@
 // waves that could run in parallel, cycles broken. Also owns makeFileLoader(): unit files → UnitConfig for
 // offline tools (plan, list-dependencies) through src/unit-file and src/directives/compile.ts (which also
 // records the file order of [Unit] dependencies, see directives/dep-order.ts).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { BUILTIN_UNITS } from '../manager/builtin-units';
 import { loadUnitSource } from '../unit-file/load';
 import { unitSearchPath } from '../unit-file/paths';
 import { hostSpecifierContext } from '../unit-file/specifiers';
@@ -46,9 +49,22 @@ export function parsePlanArgs(argv: string[]): PlanArgs | string {
   return a;
 }
 
+let builtinDir = '';
+/** The daemon's built-in targets (src/manager/builtin-units.ts) written once per process into a temp dir
+ *  (removed at exit), appended to the search path as the daemon does: `plan` on a bare unit directory then
+ *  resolves sysinit.target & co. like the daemon that would boot it (a real file of the same name wins). */
+export function builtinUnitsDir(): string {
+  if (builtinDir && fs.existsSync(builtinDir)) return builtinDir;
+  builtinDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsysd-builtin-units-'));
+  for (const [name, text] of Object.entries(BUILTIN_UNITS)) fs.writeFileSync(path.join(builtinDir, name), text, { mode: 0o644 });
+  const dir = builtinDir;
+  process.once('exit', () => { try { fs.rmSync(dir, { recursive: true, force: true }); } catch { /* gone */ } });
+  return builtinDir;
+}
+
 /** Build the plan for parsed args (exported for tests and the daemon). */
 export function computePlan(a: PlanArgs, logs?: string[]): PlanResult {
-  const searchPath = unitSearchPath({ userMode: a.user, unitPaths: a.unitPaths.map((p) => path.resolve(p)) });
+  const searchPath = [...unitSearchPath({ userMode: a.user, unitPaths: a.unitPaths.map((p) => path.resolve(p)) }), builtinUnitsDir()];
   const engine = new Engine({
     loader: makeFileLoader(searchPath, a.user), userMode: a.user,
     host: { runJob: () => 'wait', log: (l) => { if (logs && l.level !== 'debug') logs.push(`${l.unit}: ${l.message}`); } },

@@ -73,6 +73,8 @@ export class ManagerApiImpl implements ManagerApi {
     if (requested === 'stop' && u.loadState !== 'loaded' && (active === 'inactive' || active === 'failed') && !u.job) {
       if (u.loadState === 'not-found') throw errors.notLoaded(p.unit);
     }
+    // systemctl 252: reloading a unit that does not exist is "Unit X not found." (exit 5), before any state check.
+    if (requested === 'reload' && u.loadState === 'not-found' && !u.job) throw errors.noSuchUnit(p.unit);
     if (requested === 'reload' && active !== 'active' && active !== 'reloading') throw errors.inactive(u.id);
     if (requested === 'reload' && !u.canReload && u.loadState === 'loaded') throw errors.notApplicable(u.id, 'reload');
     const mode = p.mode ?? (verb === 'isolate' ? 'isolate' : 'replace');

@@ -28,6 +28,8 @@ const KIND: Record<ExecListName, ExecKind> = {
 /** What a unit host needs from the manager (kept narrow so hosts are testable). */
 export interface HostManager {
   readonly platform: Platform;
+  /** MONITOR_* (without the prefix) for ExecStartPre=/ExecStart= of a service triggered by OnFailure=/OnSuccess=. */
+  monitorEnv?(unit: string): Record<string, string> | undefined;
   readonly conditionEnv: ConditionEnv;
   readonly userMode: boolean;
   readonly privileged: boolean;
@@ -176,10 +178,12 @@ export class UnitHost implements ServiceHost {
     }
     if (!req.watchdogPid) watchdogUs = 0;
     if (conn) extra.push(...conn.env);
+    const monitor = this.cfg.type === 'service' && (req.list === 'ExecStartPre' || req.list === 'ExecStart') ? this.mgr.monitorEnv?.(this.id) : undefined;
     const notifyAccess = this.cfg.service?.notifyAccess ?? 'none';
     const rt: ExecRuntime = {
       kind,
       unitName: this.id,
+      ...(monitor ? { monitor } : {}),
       invocationId: this.machine?.invocationId() ?? '',
       listenFds,
       listenFdNames,
