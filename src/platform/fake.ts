@@ -110,6 +110,9 @@ export class FakePlatform implements Platform {
     for (const [p, set] of this.cgroups) if (set.has(pid)) return p.slice('/sys/fs/cgroup'.length);
     return null;
   }
+  /** pid → groups for procGroups (tests). */
+  readonly groupsOf = new Map<number, number[]>();
+  procGroups(pid: number): number[] | null { return this.groupsOf.get(pid) ?? null; }
   procComm(pid: number): string { const s = this.spawns.find((x) => x.pid === pid && x.alive); return s ? (s.req.argv[0] ?? '').replace(/^.*\//, '').slice(0, 15) : ''; }
   procCmdline(pid: number): string { const s = this.spawns.find((x) => x.pid === pid && x.alive); return s ? s.req.argv.join(' ') : ''; }
   processes(): ProcInfo[] { return this.spawns.filter((s) => s.alive).map((s) => ({ pid: s.pid, ppid: 1, pgid: s.pid, sid: s.pid })); }

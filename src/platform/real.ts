@@ -156,6 +156,16 @@ export class RealPlatform implements Platform {
     } catch { /* gone */ }
     return null;
   }
+  procGroups(pid: number): number[] | null {
+    let t: string;
+    try { t = fs.readFileSync(`/proc/${pid}/status`, 'utf8'); } catch { return null; }
+    const out = new Set<number>();
+    for (const line of t.split('\n')) {
+      if (!line.startsWith('Gid:') && !line.startsWith('Groups:')) continue;
+      for (const w of line.slice(line.indexOf(':') + 1).trim().split(/\s+/)) if (/^\d+$/.test(w)) out.add(Number(w));
+    }
+    return [...out];
+  }
   procComm(pid: number): string {
     try { return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); } catch { return ''; }
   }
@@ -272,7 +282,7 @@ export class RealPlatform implements Platform {
   }
   peerCred(fd: number): PeerCred | null {
     const r = this.n.peerCred(fd);
-    return typeof r === 'number' ? null : r;
+    return typeof r === 'number' ? null : { pid: r.pid, uid: r.uid, gid: r.gid };
   }
 
   getUser(nameOrUid: string): UserInfo | null { return this.n.getpwnam(nameOrUid); }

@@ -172,6 +172,8 @@ export interface Platform {
   /** The cgroup v2 path of a process (the `0::` line of /proc/PID/cgroup), or null. */
   procCgroup(pid: number): string | null;
   /** /proc/PID/comm ('' when gone). */
+  /** Real, effective, saved and supplementary group ids of a process (/proc/PID/status), or null when gone. */
+  procGroups(pid: number): number[] | null;
   procComm(pid: number): string;
   /** /proc/PID/cmdline joined by spaces ('' when gone or a kernel thread). */
   procCmdline(pid: number): string;
