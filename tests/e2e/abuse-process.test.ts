@@ -61,7 +61,7 @@ for (const mode of ['cgroup', 'no-cgroup'] as const) {
     after(async () => { if (d) await d.stop(); });
 
     it('a fork storm stopped at a random moment leaves nothing behind (repeated)', async () => {
-      const f = fuzz(`fork-storm-${mode}`, 0, 2);
+      const f = fuzz(`fork-storm-${mode}`, 2);
       while (f.more()) {
         assert.equal((await d.ctl(['start', 'storm.service'])).code, 0);
         await sleep(100 + f.int(900));
@@ -76,7 +76,7 @@ for (const mode of ['cgroup', 'no-cgroup'] as const) {
     });
 
     it('a process that forks its successor and exits, over and over, leaving 2,000 sleepers: stop takes them all (repeated)', async () => {
-      const f = fuzz(`hop-${mode}`, 0, 4);
+      const f = fuzz(`hop-${mode}`, 4);
       while (f.more()) {
         assert.equal((await d.ctl(['start', 'hop.service'])).code, 0);
         await sleep(50 + f.int(700));
