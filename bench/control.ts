@@ -1,7 +1,8 @@
 // Control-plane benchmark: JSON-RPC `status` round trips/s over 1 and 50 concurrent connections against
 // the real control server, first with the fake manager behind it (API layer alone, separate process), then
 // against a live tsysd (PID-namespaced, status of a running service); and the wall time of
-// `tsysctl is-active` next to bare `node -e 0` and `systemctl --version`, all measured in this run.
+// `tsysctl is-active` next to bare `node -e 0` and `systemctl --version`, all measured in this run; the real
+// `systemctl is-active` over tsysd's D-Bus face and D-Bus GetAll round trips per second (issue 15).
 // Prints figures and ratios; asserts nothing. Owner: H6. Usage: node dist/bench/control.js [seconds]
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -49,6 +50,23 @@ function wall(cmd: string, args: string[], runs: number): number {
   return times[Math.floor(times.length / 2)] ?? NaN;
 }
 
+/** Properties.GetAll("") round trips per second on systemd's private socket, one dbus-next connection. */
+async function getAllRate(sockPath: string, seconds: number): Promise<number> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const dbus = require('dbus-next') as typeof import('dbus-next');
+  const bus = dbus.sessionBus({ busAddress: `unix:path=${sockPath}` });
+  const msg = (): InstanceType<typeof dbus.Message> => new dbus.Message({ destination: 'org.freedesktop.systemd1', path: '/org/freedesktop/systemd1/unit/sleeper_2eservice',
+    interface: 'org.freedesktop.DBus.Properties', member: 'GetAll', signature: 's', body: [''] });
+  try {
+    await bus.call(msg());
+    let n = 0;
+    const t0 = process.hrtime.bigint();
+    const end = Date.now() + seconds * 1000;
+    while (Date.now() < end) { await bus.call(msg()); n++; }
+    return n / (Number(process.hrtime.bigint() - t0) / 1e9);
+  } finally { bus.disconnect(); }
+}
+
 async function main(): Promise<void> {
   const seconds = Number(process.argv[2] ?? 3);
   if (!fs.existsSync(TSYSCTL) || !fs.existsSync(HELPERS)) throw new Error('build first: npx tsc -p .');
@@ -68,7 +86,9 @@ async function main(): Promise<void> {
     console.log(`ratio tsysctl is-active / node -e 0:     ${(isActive / bare).toFixed(2)}x (target <= 1.20x)`);
   } finally { srv.stop(); }
   if (!hasUnshare()) { console.log('live tsysd: skipped (unshare --pid unavailable)'); return; }
-  const d = await startDaemon({ units: { 'sleeper.service': '[Service]\nExecStart=/bin/sleep 1000\n' } });
+  // systemd: true → the daemon also serves systemd's D-Bus API on /run/systemd/private (a tmpfs of its own
+  // mount namespace), for the real systemctl and the GetAll figures below.
+  const d = await startDaemon({ units: { 'sleeper.service': '[Service]\nExecStart=/bin/sleep 1000\n' }, systemd: true });
   try {
     await d.ctl(['start', 'sleeper.service']);
     const one = await roundTrips(d.sock, 1, seconds, 'sleeper.service');
@@ -77,6 +97,16 @@ async function main(): Promise<void> {
     console.log(`live tsysd status round trips/s, 50 connections: ${fifty.toFixed(0)}`);
     const live = wall(process.execPath, [TSYSCTL, '--socket', d.sock, 'is-active', 'sleeper.service'], 15);
     console.log(`live tsysd: tsysctl is-active (median of 15): ${live.toFixed(1)} ms`);
+    // The real systemctl over D-Bus (issue 15), same run; all three through nsenter into the daemon's namespaces.
+    if (fs.existsSync('/usr/bin/systemctl') || fs.existsSync('/bin/systemctl')) {
+      const ns = ['-t', String(d.innerPid()), '-m', '-p', '--'];
+      const sc = wall('nsenter', [...ns, 'systemctl', 'is-active', 'sleeper.service'], 15);
+      const tc = wall('nsenter', [...ns, process.execPath, TSYSCTL, '--socket', d.sock, 'is-active', 'sleeper.service'], 15);
+      const sv = wall('nsenter', [...ns, 'systemctl', '--version'], 15);
+      console.log(`live tsysd via nsenter: systemctl is-active (D-Bus) ${sc.toFixed(1)} ms, tsysctl is-active ${tc.toFixed(1)} ms, systemctl --version ${sv.toFixed(1)} ms (medians of 15)`);
+      const ga = await getAllRate(`/proc/${d.innerPid()}/root/run/systemd/private`, seconds);
+      console.log(`live tsysd: D-Bus Properties.GetAll("") of a running service, 1 connection: ${ga.toFixed(0)} round trips/s`);
+    }
   } finally { await d.stop(); }
 }
 

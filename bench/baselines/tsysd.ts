@@ -83,7 +83,7 @@ function variant(dag: boolean, notify: boolean): SystemDef {
       const cgroupName = benchCgroupName('tsysd');
       return {
         argv: [process.execPath, ...nodeArgs(), TSYSD, '--system', '--container', '--unit-path', units, '--target', 'bench.target',
-          '--control-socket', sock, '--runtime-dir', path.join(work.dir, 'run'), '--no-forward-output', '--log-level', 'warning', '--cgroup-name', cgroupName],
+          '--control-socket', sock, '--runtime-dir', path.join(work.dir, 'run'), '--no-forward-output', '--log-level', 'warning', '--cgroup-name', cgroupName, '--dbus-private', 'no'],
         pid1: true,
         cgroupName,
         env: { DEBUG: '' },

@@ -1,4 +1,4 @@
-// `tsysd plan [--unit-path DIR]... [--user] [--mode MODE] [--json] [--stop|--restart] UNIT...`: prints the
+// `tsysd plan [--unit-path DIR]... [--user] [--mode MODE] [--json|--svg] [--stop|--restart] UNIT...`: prints the
 // transaction `start UNIT` (or stop/restart) would create on an idle system: jobs, the partial order, the
 // waves that could run in parallel, cycles broken. Also owns makeFileLoader(): unit files → UnitConfig for
 // offline tools (plan, list-dependencies) through src/unit-file and src/directives/compile.ts (which also
@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { BUILTIN_UNITS } from '../manager/builtin-units';
 import { loadUnitSource } from '../unit-file/load';
 import { unitSearchPath } from '../unit-file/paths';
-import { hostSpecifierContext } from '../unit-file/specifiers';
+import { hostSpecifierContext } from '../unit-file/specifiers-host';
 import { compileUnit } from '../directives/compile';
 import { Engine, planTransaction } from '../engine';
 import type { JobMode, PlanResult, UnitLoader } from '../engine';
@@ -27,7 +27,7 @@ export { depOrder } from '../directives/dep-order';
 
 const MODES: JobMode[] = ['replace', 'fail', 'isolate', 'ignore-dependencies', 'ignore-requirements', 'flush', 'replace-irreversibly'];
 
-export interface PlanArgs { unitPaths: string[]; user: boolean; mode: JobMode; json: boolean; type: 'start' | 'stop' | 'restart'; units: string[] }
+export interface PlanArgs { unitPaths: string[]; user: boolean; mode: JobMode; json: boolean; svg?: boolean; type: 'start' | 'stop' | 'restart'; units: string[] }
 
 export function parsePlanArgs(argv: string[]): PlanArgs | string {
   const a: PlanArgs = { unitPaths: [], user: false, mode: 'replace', json: false, type: 'start', units: [] };
@@ -37,6 +37,7 @@ export function parsePlanArgs(argv: string[]): PlanArgs | string {
     if (x === '--unit-path' || x.startsWith('--unit-path=')) { const v = val(); if (!v) return '--unit-path needs a directory'; a.unitPaths.push(v); }
     else if (x === '--mode' || x.startsWith('--mode=') || x === '--job-mode' || x.startsWith('--job-mode=')) { const v = val(); if (!v || !MODES.includes(v as JobMode)) return `Unknown job mode '${v ?? ''}'.`; a.mode = v as JobMode; }
     else if (x === '--json') a.json = true;
+    else if (x === '--svg') a.svg = true;
     else if (x === '--user') a.user = true;
     else if (x === '--system') a.user = false;
     else if (x === '--stop') a.type = 'stop';
@@ -97,6 +98,14 @@ export async function runPlan(argv: string[]): Promise<number> {
   if (typeof a === 'string') { process.stderr.write(`tsysd plan: ${a}\n`); return 2; }
   const logs: string[] = [];
   const p = computePlan(a, logs);
+  if (a.svg) {
+    // The planned jobs as waves on analyze plot's chart (src/analyze/plan-svg.ts); messages to stderr.
+    const { renderPlanSvg } = require('../analyze/plan-svg') as typeof import('../analyze/plan-svg');
+    const version = (require('../../../package.json') as { version: string }).version;
+    process.stdout.write(renderPlanSvg(p, `${a.type} ${a.units.join(' ')}`, version));
+    for (const l of logs) process.stderr.write(l + '\n');
+    return p.ok ? 0 : 1;
+  }
   if (a.json) process.stdout.write(JSON.stringify(p) + '\n');
   else process.stdout.write(renderPlanText(p, logs));
   if (a.json) for (const l of logs) process.stderr.write(l + '\n');

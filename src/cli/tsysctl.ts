@@ -31,6 +31,8 @@ async function runner(verb: string): Promise<Runner | null> {
     case 'list-units': return (require('./ctl/list') as typeof import('./ctl/list')).runListUnits;
     case 'list-unit-files': return (require('./ctl/list') as typeof import('./ctl/list')).runListUnitFiles;
     case 'list-sockets': return (require('./ctl/list') as typeof import('./ctl/list')).runListSockets;
+    case 'list-timers': return (require('./ctl/timers') as typeof import('./ctl/timers')).runListTimers;
+    case 'list-paths': return (require('./ctl/timers') as typeof import('./ctl/timers')).runListPaths;
     case 'list-jobs': return (require('./ctl/list') as typeof import('./ctl/list')).runListJobs;
     case 'list-dependencies': return (require('./ctl/list') as typeof import('./ctl/list')).runListDependencies;
     case 'logs': return (require('./ctl/misc') as typeof import('./ctl/misc')).runLogs;
@@ -41,7 +43,30 @@ async function runner(verb: string): Promise<Runner | null> {
 export function progName(argv1: string | undefined): string {
   const base = (argv1 ?? '').split('/').pop() ?? '';
   const name = base.replace(/\.js$/, '');
+  if (['halt', 'poweroff', 'reboot', 'shutdown', 'telinit', 'runlevel'].includes(name)) return name;
   return name === 'systemctl' || name === 'journalctl' ? name : 'tsysctl';
+}
+
+/** systemctl's argv[0] aliases (halt, poweroff, reboot, shutdown, telinit, runlevel): ./ctl/sysv.ts. */
+async function mainAlias(argv: string[], prog: import('./ctl/sysv').Alias): Promise<number> {
+  const sysv = require('./ctl/sysv') as typeof import('./ctl/sysv');
+  const t = sysv.translateAlias(prog, argv.filter((a) => !a.startsWith('--socket')));
+  const socket = argv.filter((a) => a.startsWith('--socket='));
+  if ('exit' in t) {
+    if (t.stdout) process.stdout.write(t.stdout);
+    if (t.stderr) process.stderr.write(t.stderr);
+    return t.exit;
+  }
+  if ('runlevel' in t) {
+    const parsed = parseArgs([...socket, 'is-system-running'], 'systemctl');
+    if (!parsed.ok) return 1;
+    const { connect } = require('./ctl/common') as typeof import('./ctl/common');
+    try {
+      const c = await connect(parsed.opts);
+      try { const r = await sysv.runRunlevel(c); process.stdout.write(r.stdout); return r.code; } finally { c.close(); }
+    } catch (e) { process.stderr.write(`${prog}: ${e instanceof Error ? e.message : String(e)}\n`); return 1; }
+  }
+  return main([...socket, ...t.argv], 'systemctl');
 }
 
 function usage(prog: string): string {
@@ -65,6 +90,17 @@ The control socket: --socket, else $TSYSD_SOCKET, else /run/tsysd/control.sock
 }
 
 export async function main(argv: string[], prog: string): Promise<number> {
+  const sysvNames = ['halt', 'poweroff', 'reboot', 'shutdown', 'telinit', 'runlevel'];
+  if (sysvNames.includes(prog)) return mainAlias(argv, prog as import('./ctl/sysv').Alias);
+  // journalctl (argv0) and `tsysctl logs`: the journal files when there are some (src/cli/journal/), unless a
+  // particular manager is named (--socket, $TSYSD_SOCKET): then its in-memory log over the control socket.
+  const isLogs = prog === 'journalctl' || argv[0] === 'logs';
+  if (isLogs && !argv.some((a) => a === '--socket' || a.startsWith('--socket=')) && !process.env['TSYSD_SOCKET']) {
+    const { runJournalctl } = require('./journal/main') as typeof import('./journal/main');
+    const rest = prog === 'journalctl' ? argv : argv.slice(1).flatMap((a) => (/^[^-][^=]*$/.test(a) ? ['-u', a] : [a]));
+    const rc = await runJournalctl(rest, prog === 'journalctl' ? 'journalctl' : prog);
+    if (rc !== null) return rc;
+  }
   const parsed = parseArgs(argv, prog);
   if (!parsed.ok) { process.stderr.write(`${prog}: ${parsed.error}\n`); return 1; }
   const o = parsed.opts;
@@ -80,8 +116,8 @@ export async function main(argv: string[], prog: string): Promise<number> {
   const { CtlExit, Out } = require('./ctl/common') as typeof import('./ctl/common');
   const out = new Out();
   try {
-    if (o.root) {
-      if (!OFFLINE_VERBS.includes(o.verb)) { process.stderr.write(`${prog}: --root= is supported only for ${OFFLINE_VERBS.join(', ')}.\n`); return 1; }
+    if (o.root || o.global) {
+      if (!OFFLINE_VERBS.includes(o.verb)) { process.stderr.write(`${prog}: ${o.global ? '--global' : '--root='} is supported only for ${OFFLINE_VERBS.join(', ')}.\n`); return 1; }
       const { runOffline } = require('./ctl/offline') as typeof import('./ctl/offline');
       const rc = await runOffline(o, out);
       out.flush();

@@ -75,7 +75,7 @@ export const CONDITION_KINDS = [
   'Capability', 'ACPower', 'Memory', 'CPUFeature', 'CPUs', 'Environment', 'User', 'Group', 'ControlGroupController',
   'OSRelease', 'MemoryPressure', 'CPUPressure', 'IOPressure',
 ] as const;
-const PATH_CONDITIONS = new Set(['PathExists', 'PathExistsGlob', 'PathIsDirectory', 'PathIsSymbolicLink', 'PathIsMountPoint',
+export const PATH_CONDITIONS: ReadonlySet<string> = new Set(['PathExists', 'PathExistsGlob', 'PathIsDirectory', 'PathIsSymbolicLink', 'PathIsMountPoint',
   'PathIsReadWrite', 'PathIsEncrypted', 'DirectoryNotEmpty', 'FileNotEmpty', 'FileIsExecutable', 'NeedsUpdate']);
 
 function conditionRow(kind: string, assert: boolean): Row {

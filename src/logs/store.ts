@@ -66,6 +66,8 @@ export class LogStore {
   }
 
   private seq = 0;
+  /** The journal (src/journal/manager-hook.ts): every stored line, after the ring buffer; must not throw. */
+  sink: ((l: LogLine) => void) | null = null;
 
   /** Store a line (its `seq` is assigned here) and fan it out; returns the stored line. A text longer than
    *  maxLineBytes is cut there (service output is split into lines of that size before; this bounds the
@@ -83,6 +85,7 @@ export class LogStore {
     this.all.push(line);
     if (this.opts.dir) this.writeFile(line);
     if (this.opts.forward) this.opts.forward(line);
+    if (this.sink) this.sink(line);
     for (const s of this.subs) {
       try { s(line); } catch { this.subs.delete(s); }
     }

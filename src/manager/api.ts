@@ -9,7 +9,7 @@ import {
   type ExitParams, type JobInfo, type JobParams, type JobReply, type KillParams, type ListDependenciesParams,
   type ListUnitFilesParams, type ListUnitsParams, type LogsParams, type LogsReply, type ManagerInfoReply,
   type OptionalUnitParams, type PresetAllParams, type PresetParams, type RpcEvent, type SetDefaultParams,
-  type SetEnvironmentParams, type ShowParams, type ShowReply, type SocketEntry, type StatusParams, type StatusReply,
+  type SetEnvironmentParams, type ShowParams, type ShowReply, type SocketEntry, type TimerEntry, type PathEntry, type ListTriggersParams, type StatusParams, type StatusReply,
   type SystemStateReply, type UnitFileChangesReply, type UnitFileEntry, type UnitFileParams, type UnitFileStateReply,
   type UnitListEntry, type UnitState, type UnitStatesParams, type UnsetEnvironmentParams, type JobType,
 } from '../rpc/protocol';
@@ -20,7 +20,8 @@ import { killUnit } from '../exec/kill';
 import * as install from '../unit-file/install';
 import { parseUnitName } from '../unit-file/names';
 import type { Manager } from './manager';
-import { showUnit, statusOf, unitFileStateOf } from './props';
+import { formatTimestamp, showUnit, statusOf, unitFileStateOf } from './props';
+import { bootTimestampProperties } from './boot-times';
 
 const VERSION = '0.1.0';
 
@@ -145,6 +146,8 @@ export class ManagerApiImpl implements ManagerApi {
       ['Features', '+tsysd'],
       ['Virtualization', m.container],
       ['Architecture', m.specCtx.architecture],
+      ...bootTimestampProperties(m.life.bootTimes, formatTimestamp),
+      ['BootTarget', m.life.bootTimes.target],   // tsysd's own: the unit it booted (default.target unless --target)
       ['UnitPath', m.searchPath.join(' ')],
       ['Environment', m.managerEnvironment().join(' ')],
       ['SystemState', m.systemState],
@@ -215,6 +218,36 @@ export class ManagerApiImpl implements ManagerApi {
     const list = install.listUnitFiles(this.installOpts());
     return list.map((e) => ({ path: e.path, unit: e.name, state: e.state, preset: e.preset ?? '' } as UnitFileEntry))
       .filter((f) => matchesListUnitFiles(f, p));
+  }
+
+  /** Loaded timer/path units as list-timers/list-paths want them: without --all those not inactive or with a job. */
+  private triggerUnits(type: 'timer' | 'path', p: ListTriggersParams): { id: string; activates: string[]; rt: ReturnType<Manager['peekRuntime']>; cfg: import('../directives/types').UnitConfig }[] {
+    const out = [];
+    for (const u of this.m.engine.graph.units()) {
+      if (u.type !== type || u.loadState !== 'loaded') continue;
+      if (p.patterns?.length && !p.patterns.some((pat) => globMatchUnit(pat, u.id))) continue;
+      const rt = this.m.peekRuntime(u.id);
+      const a = rt ? rt.machine.activeState() : 'inactive';
+      if (!p.all && a === 'inactive' && !u.job) continue;
+      out.push({ id: u.id, activates: [...u.get('Triggers')].map((o) => o.id).sort(), rt, cfg: u.config });
+    }
+    return out;
+  }
+
+  async listTimers(p: ListTriggersParams): Promise<TimerEntry[]> {
+    return this.triggerUnits('timer', p).map(({ id, activates, rt }) => {
+      const s = rt?.machine.timerSchedule?.() ?? { nextRealtime: Infinity, nextMonotonic: Infinity, lastTrigger: 0 };
+      const fin = (n: number): number => (Number.isFinite(n) ? n : 0);
+      return { unit: id, activates, nextRealtime: fin(s.nextRealtime), nextMonotonic: fin(s.nextMonotonic), lastTrigger: fin(s.lastTrigger) };
+    });
+  }
+
+  async listPaths(p: ListTriggersParams): Promise<PathEntry[]> {
+    const out: PathEntry[] = [];
+    for (const { id, activates, cfg } of this.triggerUnits('path', p)) {
+      for (const s of cfg.path?.specs ?? []) out.push({ path: s.path, condition: s.kind, unit: id, activates });
+    }
+    return out;
   }
 
   async listSockets(): Promise<SocketEntry[]> {
@@ -356,3 +389,9 @@ export class ManagerApiImpl implements ManagerApi {
 }
 
 export { unitFileStateOf };
+
+/** fnmatch(FNM_NOESCAPE) of a unit name pattern ('*', '?', '[...]'). */
+function globMatchUnit(pat: string, name: string): boolean {
+  const re = pat.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  try { return new RegExp(`^${re}$`).test(name); } catch { return pat === name; }
+}

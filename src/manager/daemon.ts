@@ -47,6 +47,35 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   mgr.barrier.inject = faultInjector(process.env['TSYSD_TEST_FAULT']);
   platform.onChildExit((e) => mgr.onChildExit(e.pid, e.code, e.status));
 
+  // The journal (src/journal/manager-hook.ts decides whether; loaded only when on).
+  let journal: { stop(): void } | null = null;
+  {
+    const { parseJournalArgs } = require('../journal/options') as typeof import('../journal/options');
+    const jc = parseJournalArgs(opts.journalArgs ?? []);
+    if (!jc.ok) { process.stderr.write(`tsysd: ${jc.error}\n`); return 2; }
+    const hook = require('../journal/manager-hook') as typeof import('../journal/manager-hook');
+    const side = {
+      userMode: opts.userMode, isPid1, defaultControlSocket: opts.controlSocket === '/run/tsysd/control.sock', forward,
+      hasUnit: (n: string) => mgr.index.locate(n) !== null,
+      findUnit: (pid: number) => { const h = mgr.runtimes.findByPid(pid); return h ? { unit: h.id, invocationId: mgr.runtimes.peek(h.id)?.machine.invocationId() ?? null } : null; },
+      invocationOf: (u: string) => mgr.runtimes.peek(u)?.machine.invocationId() ?? null,
+      guard: (u: string, fn: () => void) => mgr.guard('journal', u, fn),
+      console: out,
+      describe: (u: string) => {
+        const rt = mgr.runtimes.peek(u);
+        const desc = rt?.cfg.unit?.description || u;
+        return { desc: desc === u ? u : `${u} - ${desc}`, startedVerb: rt?.cfg.type === 'service' && rt.cfg.service?.type === 'oneshot' ? 'Finished' : 'Started', stoppedVerb: 'Stopped' };
+      },
+      onUnitState: (cb: (u: string, a: string, r: string) => void) => { mgr.onEvent((e) => { if (e.type === 'unit') cb(e.unit, e.activeState, e.result); }); },
+    };
+    if (hook.journalWanted(jc.config, side).on) {
+      const j = hook.startManagerJournal(jc.config, side);
+      for (const e of j.errors) out(`tsysd: journal: ${e}`);
+      logs.sink = j.sink;
+      journal = j.server;
+    }
+  }
+
   const notifyErr = mgr.openNotifySocket(`${opts.runtimeDir}/notify`);
   if (notifyErr) out(`tsysd: ${notifyErr}; sd_notify is unavailable`);
 
@@ -54,10 +83,25 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const server = await startControlServer({ api, path: opts.controlSocket, userMode: opts.userMode, managerUid: process.getuid?.() ?? 0,
     guard: (source, unit, fn) => mgr.guard(source, unit, fn) });
 
+  // systemd's D-Bus face (issue 15): loaded only when it is served.
+  let dbusFace: { close(): Promise<void> } | null = null;
+  if (opts.dbusPrivate !== 'no' && (opts.dbusPrivate || (!opts.userMode && (isPid1 || !!container)))) {
+    const { startSystemdFace } = require('../dbus/systemd/index') as typeof import('../dbus/systemd/index');
+    dbusFace = await startSystemdFace(mgr, api, { userMode: opts.userMode, isPid1, container: !!container, privatePath: opts.dbusPrivate,
+      sdBooted: opts.sdBooted, comm: opts.systemdComm, out });
+  }
+
   let health: { close(): Promise<void> } | null = null;
   if (opts.healthListen) {
     const { startHealthServer } = require('./health') as typeof import('./health');
     health = await startHealthServer(opts.healthListen, () => ({ state: mgr.systemState, failed: mgr.failedUnits() }));
+  }
+
+  // The web view (off by default): requests enter the manager through the crash barrier.
+  let web: { close(): Promise<void> } | null = null;
+  if (opts.webListen) {
+    const { startDaemonWeb } = require('../web/daemon-hook') as typeof import('../web/daemon-hook');
+    web = await startDaemonWeb(opts, api, (unit, fn) => mgr.guard('web', unit, fn), out);
   }
 
   // Signals. Node's handlers cover the classic ones; real-time signals come through the native watch.
@@ -84,11 +128,14 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
 
   const code = await mgr.exited;
   await server.close().catch(() => undefined);
+  if (dbusFace) await dbusFace.close().catch(() => undefined);
   if (health) await health.close().catch(() => undefined);
+  if (web) await web.close().catch(() => undefined);
   try { fs.unlinkSync(opts.controlSocket); } catch { /* gone */ }
   if (isPid1) await finalSweep(platform);
   // The units' empty cgroups and the base directory (also done by the platform's exit hook on other paths).
   platform.cgroupCleanup();
+  if (journal) { logs.sink = null; journal.stop(); }
   logs.close();
   out(`tsysd: exiting with status ${code}.`);
   process.exit(code);

@@ -10,6 +10,7 @@ import type { Manager } from './manager';
 import { SocketUnitHost } from './socket-host';
 import { UnsupportedMachine } from './unsupported';
 import { UnitHost } from './unit-host';
+import { PathUnitHost, TimerUnitHost } from './trigger-host';
 
 /** The host of any unit, as the manager uses it (type-specific faces are overridable methods). */
 export type ManagedHost = UnitHost;
@@ -18,6 +19,8 @@ const HOSTS: { readonly [T in ImplementedType]: (m: Manager, cfg: UnitConfig) =>
   service: (m, cfg) => new UnitHost(m, cfg),
   socket: (m, cfg) => new SocketUnitHost(m, cfg),
   target: (m, cfg) => new UnitHost(m, cfg),
+  timer: (m, cfg) => new TimerUnitHost(m, cfg),
+  path: (m, cfg) => new PathUnitHost(m, cfg),
 };
 
 function build<T extends ImplementedType>(type: T, m: Manager, cfg: UnitConfig): { host: ManagedHost; machine: UnitMachine } {

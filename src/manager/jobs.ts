@@ -58,6 +58,13 @@ export class JobRunner {
       else m.console(`[FAILED] Failed to start ${describe(rt.cfg)}.`);
     }
     m.emit({ type: 'job', phase: 'removed', job: toRpcJob(job), result, unitResult });
+    // systemd also runs trigger_notify when a job goes away: a timer or path whose service was skipped
+    // (condition) or refused never sees a state change, yet must re-arm.
+    if (rt) {
+      const a = rt.machine.activeState(), sub = rt.machine.subState();
+      this.notifyTriggering(rt, { unit: rt.id, oldActive: a, newActive: a, oldSub: sub, newSub: sub, result: unitResult,
+        flags: { reloadFailure: false, willAutoRestart: false, skipCondition: false } }, (t) => t === 'timer' || t === 'path');
+    }
     m.life.jobFinished(job.id);
     m.jobQueueMaybeIdle();
     m.life.recompute();
@@ -84,7 +91,7 @@ export class JobRunner {
   }
 
   /** trigger_notify: the units that trigger this one (socket, timer, path) learn its new state. */
-  private notifyTriggering(rt: UnitRuntime, c: StateChange): void {
+  private notifyTriggering(rt: UnitRuntime, c: StateChange, only?: (type: string) => boolean): void {
     const m = this.m;
     const u = m.engine.graph.peek(rt.id);
     if (!u) return;
@@ -100,9 +107,9 @@ export class JobRunner {
       hasJob: !!u.job,
     };
     for (const s of by) {
+      if (only && !only(s.type)) continue;
       const srt = m.runtimes.peek(s.id);
-      const hook = srt?.machine.onTriggeredUnitChange;
-      if (srt && hook) m.barrier.guard('deferred', srt.id, () => hook.call(srt.machine, peer));
+      if (srt?.machine.onTriggeredUnitChange) m.barrier.guard('deferred', srt.id, () => srt.machine.onTriggeredUnitChange?.(peer));
     }
   }
 }

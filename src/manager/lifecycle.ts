@@ -10,6 +10,7 @@ import type { Platform, TimerHandle } from '../platform/types';
 import type { RpcEvent, SystemState } from '../rpc/protocol';
 import type { LogLevel } from '../units/host';
 import type { UnitMachine } from '../units/types';
+import { dualNow, newBootTimestamps, type BootTimestamps } from './boot-times';
 
 /** A unit as the lifecycle sees it. */
 export interface UnitView { readonly id: string; readonly machine: UnitMachine; pids(): number[] }
@@ -51,9 +52,12 @@ export class Lifecycle {
   private stopStartedUs = 0;
   private resolveExit: ((code: number) => void) | null = null;
   readonly exited: Promise<number>;
+  /** UserspaceTimestamp, FinishTimestamp, UnitsLoad*, the boot target (show, tsysd analyze). */
+  readonly bootTimes: BootTimestamps;
 
   constructor(private readonly h: LifecycleHost) {
     this.exited = new Promise((r) => { this.resolveExit = r; });
+    this.bootTimes = newBootTimestamps(h.platform);
   }
 
   get phase(): Phase { return this.current; }
@@ -76,6 +80,7 @@ export class Lifecycle {
       case 'running':
       case 'degraded':
         if (prev === 'starting') this.sendReadyToParent(next);
+        if (prev === 'starting' && !this.bootTimes.finish.monotonic) this.bootTimes.finish = dualNow(this.h.platform);
         break;
       case 'stopping':
         this.stopStartedUs = this.h.platform.monotonicUs();
@@ -96,7 +101,10 @@ export class Lifecycle {
     this.setPhase('starting');
     const target = this.h.bootTarget();
     if (target) {
+      this.bootTimes.target = target;
+      this.bootTimes.unitsLoadStart = dualNow(this.h.platform);
       const r = this.h.engine.enqueue(target, 'start', 'replace');
+      this.bootTimes.unitsLoadFinish = dualNow(this.h.platform);
       if (!r.ok) {
         this.h.log('error', `Failed to start default target ${target}: ${r.message}`);
         this.h.console(`tsysd: failed to start ${target}: ${r.message} (the control socket keeps serving)`);

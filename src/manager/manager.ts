@@ -17,10 +17,10 @@ import type { Platform } from '../platform/types';
 import type { RpcEvent, SystemState } from '../rpc/protocol';
 import { UnitFileIndex } from '../unit-file/load';
 import { unitSearchPath } from '../unit-file/paths';
-import { hostSpecifierContext } from '../unit-file/specifiers';
+import { hostSpecifierContext } from '../unit-file/specifiers-host';
 import type { SpecifierContext } from '../unit-file/types';
 import type { ConditionEnv } from '../units/conditions';
-import type { LogLevel, PeerInfo, TriggeredServiceInfo } from '../units/host';
+import type { LogLevel, PeerInfo, StartTriggeredResult, TriggeredServiceInfo, TriggerTarget } from '../units/host';
 import type { ActiveState, StateChange } from '../units/types';
 import { CrashBarrier, faultText, type EventSource, type Fault } from './barrier';
 import { writeBuiltinUnits } from './builtin-units';
@@ -30,6 +30,8 @@ import { NotifyRouter } from './notify-router';
 import type { DaemonOptions } from './options';
 import { RuntimeTable, type UnitRuntime } from './runtimes';
 import type { SocketManager } from './socket-host';
+import { TimeService } from './time-service';
+import { monotonicOf, type TriggerManager } from './trigger-host';
 import type { UnitHost } from './unit-host';
 
 export { describe } from './jobs';
@@ -59,7 +61,7 @@ export interface ManagerInit {
   conditionEnv: ConditionEnv;
 }
 
-export class Manager implements SocketManager {
+export class Manager implements SocketManager, TriggerManager {
   readonly platform: Platform;
   readonly logs: LogStore;
   readonly opts: DaemonOptions;
@@ -91,6 +93,14 @@ export class Manager implements SocketManager {
   private loadedAtUs: number;
   private readonly idleHolds = new Map<number, number>();
   private shutdownCheckQueued = false;
+  /** CLOCK_MONOTONIC at start (MANAGER_TIMESTAMP_USERSPACE: OnStartupSec=, OnBootSec= in containers). */
+  readonly userspaceMonotonic: number;
+  /** Persistent= timer stamps: /var/lib/systemd/timers, $XDG_DATA_HOME/systemd/timers for a user manager
+   *  ($TSYSD_TIMER_STAMP_DIR overrides it, for tests and images that keep state elsewhere). */
+  readonly timerStampDir: string;
+  private time: TimeService | null = null;
+  /** TRIGGER_* environment of the activation a timer/path queued, per triggered unit, until it stops. */
+  private readonly activation = new Map<string, string[]>();
 
   constructor(init: ManagerInit) {
     this.platform = init.platform;
@@ -115,6 +125,10 @@ export class Manager implements SocketManager {
     this.jobs = new JobRunner(this);
     this.engine = this.newEngine();
     this.startedAt = this.platform.realtimeUs();
+    this.userspaceMonotonic = this.platform.monotonicUs();
+    const e = init.env;
+    this.timerStampDir = e['TSYSD_TIMER_STAMP_DIR'] || (!this.userMode ? '/var/lib/systemd/timers'
+      : e['XDG_DATA_HOME'] ? `${e['XDG_DATA_HOME']}/systemd/timers` : e['HOME'] ? `${e['HOME']}/.local/share/systemd/timers` : '');
     this.loadedAtUs = this.startedAt;
     const parentNotify = init.env['NOTIFY_SOCKET'] ?? '';
     this.life = new Lifecycle({
@@ -308,6 +322,50 @@ export class Manager implements SocketManager {
     return true;
   }
 
+  // ---- timer and path units (TriggerManager) -------------------------------------------------------
+  triggerTargetOf(id: string): TriggerTarget | null {
+    const u = this.engine.graph.peek(id);
+    const t = u?.get('Triggers')[0];
+    if (!t) return null;
+    const rt = this.runtimes.peek(t.id);
+    const props = rt ? rt.machine.properties() : {};
+    return {
+      id: t.id,
+      loaded: t.loadState === 'loaded',
+      activeState: rt ? rt.machine.activeState() : 'inactive',
+      inactiveExitMonotonic: monotonicOf(props['InactiveExitTimestamp']),
+      inactiveEnterMonotonic: monotonicOf(props['InactiveEnterTimestamp']),
+      hasJob: !!t.job,
+      startLimitHit: rt?.machine.startLimitHit?.() ?? false,
+    };
+  }
+
+  startTriggered(from: string, target: string, env: Record<string, string>): StartTriggeredResult {
+    if (this.shuttingDown) return { ok: false, error: 'Transaction is destructive.' };
+    // set before queueing: the job may run (and spawn) at once
+    const prev = this.activation.get(target);
+    this.activation.set(target, Object.entries(env).map(([k, v]) => `${k}=${v}`));
+    const r = this.engine.enqueue(target, 'start', 'replace');
+    if (!r.ok) {
+      if (prev) this.activation.set(target, prev); else this.activation.delete(target);
+      return { ok: false, error: r.message };
+    }
+    debug('%s queued start of %s', from, target);
+    return { ok: true };
+  }
+
+  activationEnvFor(unit: string): string[] { return this.activation.get(unit) ?? []; }
+
+  timeService(): TimeService {
+    this.time ??= new TimeService({
+      platform: this.platform,
+      guard: (src, unit, fn) => this.barrier.guard(src, unit, fn),
+      machines: () => [...this.runtimes.values()].map((rt) => ({ id: rt.id, machine: rt.machine })),
+      log: (level, text) => this.unitLog('', level, text),
+    });
+    return this.time;
+  }
+
   /** Socket fds (and names) handed to `unit`'s ExecStart by the sockets that trigger it. */
   listenFdsFor(unit: string): { fds: number[]; names: string[] } {
     const fds: number[] = [];
@@ -399,13 +457,13 @@ export class Manager implements SocketManager {
   /** A unit reached inactive/failed: release its Accept=yes connection, collect stopped instances, and
    *  during a shutdown check (once per burst) whether everything is down. */
   unitStopped(id: string, state: ActiveState): void {
+    this.activation.delete(id);
     const conn = this.connections.get(id);
     if (conn) {
       this.connections.delete(id);
       this.platform.close(conn.fd);
       const srt = this.runtimes.peek(conn.socket);
-      const hook = srt?.machine.onConnectionClosed;
-      if (srt && hook) this.barrier.guard('deferred', srt.id, () => hook.call(srt.machine, conn.peer));
+      if (srt?.machine.onConnectionClosed) this.barrier.guard('deferred', srt.id, () => srt.machine.onConnectionClosed?.(conn.peer));
       // Accept=yes instances are garbage-collected once they are inactive (failed ones stay until reset-failed).
       if (state === 'inactive') {
         const rt = this.runtimes.peek(id);
@@ -478,6 +536,7 @@ export class Manager implements SocketManager {
   /** Close everything the manager owns (the lifecycle's final step). */
   private releaseAll(): void {
     for (const rt of this.runtimes.values()) rt.host.dispose({ final: true });
+    this.time?.dispose();
     for (const c of this.connections.values()) this.platform.close(c.fd);
     this.connections.clear();
     for (const fd of [...this.idleHolds.keys()]) this.releaseIdle(fd);

@@ -13,15 +13,21 @@ export interface DaemonOptions {
   logLevel: 'debug' | 'info' | 'notice' | 'warning' | 'err';
   container: boolean | null;    // null → auto-detect
   healthListen: string;         // '' → off
+  webListen?: string;           // --web-listen ADDR: the web view ('' / absent → off; see src/web/)
+  webActions?: boolean;         // --web-actions: allow start/stop/restart from the web view with the token
   forwardOutput: boolean | null;// print service output on stdout prefixed with the unit (null → when PID 1)
   cgroupName: string;           // directory below the manager's own cgroup for unit cgroups ('' → tsysd-<pid>-<rand>)
+  journalArgs?: string[];       // --journal* / --no-journal, parsed by src/journal/options.ts
+  dbusPrivate: string;          // systemd's private D-Bus socket ('' → /run/systemd/private when PID 1/--container, 'no' → off)
+  sdBooted: boolean;            // create /run/systemd/system (src/dbus/systemd/index.ts says when)
+  systemdComm: boolean;         // PID 1 in system mode names itself `systemd` (/proc/1/comm)
 }
 
 export type ParseResult = { ok: true; options: DaemonOptions } | { ok: false; error: string } | { ok: true; help: true };
 
 export const DAEMON_USAGE = `tsysd [OPTIONS...]             run the manager
 tsysd verify [--unit-path DIR]... [--json] UNIT|FILE...
-tsysd plan [--unit-path DIR]... [--mode MODE] [--stop|--restart] [--json] UNIT...
+tsysd plan [--unit-path DIR]... [--mode MODE] [--stop|--restart] [--json|--svg] UNIT...
 tsysd dump [--unit-path DIR]... UNIT...   show the merged unit files (like systemctl cat)
 
 Manager options:
@@ -35,9 +41,20 @@ Manager options:
   --log-level LEVEL          debug, info (default), notice, warning, err
   --container / --no-container   force container mode on/off (default: auto-detect)
   --health-listen ADDR       serve GET /healthz on ADDR (host:port)
+  --web-listen ADDR          serve the live web view on ADDR ([host:]port, loopback unless a host is
+                             given, or an absolute unix socket path); off by default
+  --web-actions              let the web view start/stop/restart units, with the token written to
+                             <runtime-dir>/web-token (mode 0600)
   --forward-output / --no-forward-output  print service output on stdout with a unit prefix
   --cgroup-name NAME         cgroup directory created below the manager's own cgroup for the units'
                              cgroups (default tsysd-<pid>-<random>; removed again on exit)
+  --journal[=auto|yes|no] / --no-journal   journald's sockets and journal files; --journal-storage=,
+                             --journal-max-use=, --journal-rate-limit-burst=, ... (src/journal/options.ts)
+  --dbus-private PATH|no     serve systemd's D-Bus API (org.freedesktop.systemd1) peer to peer on PATH
+                             (default /run/systemd/private in system mode as PID 1 or with --container)
+  --sd-booted / --no-sd-booted   create /run/systemd/system (sd_booted()) in system mode as PID 1 or with
+                             --container (default on: tsysd runs .timer units, so cron fallbacks may step aside)
+  --no-systemd-comm          PID 1 keeps the comm 'node' (default: 'systemd', which tools test for)
 `;
 
 export function userRuntimeBase(env: Record<string, string | undefined>, uid: number): string {
@@ -47,6 +64,7 @@ export function userRuntimeBase(env: Record<string, string | undefined>, uid: nu
 export function parseDaemonArgs(argv: string[], env: Record<string, string | undefined>, uid: number): ParseResult {
   let userMode: boolean | null = null;
   const unitPaths: string[] = [];
+  const journalArgs: string[] = [];
   let target = '';
   let controlSocket = '';
   let runtimeDir = '';
@@ -54,8 +72,13 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
   let logLevel: DaemonOptions['logLevel'] = 'info';
   let container: boolean | null = null;
   let healthListen = '';
+  let webListen = '';
+  let webActions = false;
   let forwardOutput: boolean | null = null;
   let cgroupName = '';
+  let dbusPrivate = '';
+  let sdBooted = true;
+  let systemdComm = true;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const eq = a.indexOf('=');
@@ -76,8 +99,18 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
       case '--no-container': container = false; break;
       case '--forward-output': forwardOutput = true; break;
       case '--no-forward-output': forwardOutput = false; break;
+      case '--sd-booted': sdBooted = true; break;
+      case '--no-sd-booted': sdBooted = false; break;
+      case '--no-systemd-comm': systemdComm = false; break;
+      case '--dbus-private': {
+        const v = value();
+        if (v === null || v === '') return { ok: false, error: `option ${name} needs a value` };
+        dbusPrivate = v;
+        break;
+      }
+      case '--web-actions': webActions = true; break;
       case '--unit-path': case '--target': case '--control-socket': case '--runtime-dir': case '--log-dir':
-      case '--log-level': case '--health-listen': case '--cgroup-name': {
+      case '--log-level': case '--health-listen': case '--cgroup-name': case '--web-listen': {
         const v = value();
         if (v === null || v === '') return { ok: false, error: `option ${name} needs a value` };
         if (name === '--unit-path') unitPaths.push(v);
@@ -86,6 +119,7 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
         else if (name === '--runtime-dir') runtimeDir = v;
         else if (name === '--log-dir') logDir = v;
         else if (name === '--health-listen') healthListen = v;
+        else if (name === '--web-listen') webListen = v;
         else if (name === '--cgroup-name') {
           if (v.includes('/') || v.startsWith('.') || v.startsWith('cgroup.')) return { ok: false, error: `invalid cgroup name '${v}' (one path component, not starting with '.' or 'cgroup.')` };
           cgroupName = v;
@@ -99,6 +133,7 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
         break;
       }
       default:
+        if (name.startsWith('--journal') || name === '--no-journal') { journalArgs.push(a); break; }
         return { ok: false, error: `unknown option '${a}'` };
     }
   }
@@ -108,7 +143,7 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
   if (!controlSocket) controlSocket = `${runtimeDir}/control.sock`;
   return {
     ok: true,
-    options: { userMode: um, unitPaths, target, controlSocket, runtimeDir, logDir, logLevel, container, healthListen, forwardOutput, cgroupName },
+    options: { userMode: um, unitPaths, target, controlSocket, runtimeDir, logDir, logLevel, container, healthListen, forwardOutput, cgroupName, journalArgs, dbusPrivate, sdBooted, systemdComm, webListen, webActions },
   };
 }
 

@@ -98,7 +98,7 @@ export function unitProperties(mgr: Manager, name: string): [string, string][] {
   rt.Job = job ? `${job.id}` : '';
   if (rtm) {
     const m = rtm.machine.properties();
-    for (const k of ['NAccepted', 'NConnections', 'NRefused']) if (m[k] !== undefined) rt[k] = String(m[k]);
+    for (const k of ['NAccepted', 'NConnections', 'NRefused']) { const v = m[k]; if (typeof v === 'number' || typeof v === 'string') rt[k] = String(v); }
   }
   const props = showProperties(u.config, rt);
   // Exec*= lines carry the status of their last run.
@@ -177,6 +177,7 @@ export function statusOf(mgr: Manager, name: string, lines: number): StatusReply
     triggeredBy: triggers('TriggeredBy'),
     triggers: triggers('Triggers'),
     listen: listenDescriptions(u.config, mgr.platform.exists('/proc/net/if_inet6')),
+    timer: u.type === 'timer' ? timerNext(rtm?.machine.timerSchedule?.()) : null,
     accept: u.config.socket?.accept ? { accepted: num('NAccepted'), connected: num('NConnections'), refused: num('NRefused') } : null,
     mainPid,
     mainComm: mainPid ? mgr.platform.procComm(mainPid) : '',
@@ -201,3 +202,9 @@ export function statusOf(mgr: Manager, name: string, lines: number): StatusReply
 }
 
 export function execCommandString(c: ExecCommand): string { return formatExecCommand(c); }
+
+/** A timer's next elapse for status (0 = none on that clock). */
+function timerNext(s: { nextRealtime: number; nextMonotonic: number } | undefined): { nextRealtime: number; nextMonotonic: number } {
+  const fin = (n: number | undefined): number => (n !== undefined && Number.isFinite(n) ? n : 0);
+  return { nextRealtime: fin(s?.nextRealtime), nextMonotonic: fin(s?.nextMonotonic) };
+}

@@ -56,6 +56,8 @@ export interface HostManager {
   defer(fn: () => void, unit?: string): void;
   /** Run an event handler for `unit` through the crash barrier. */
   guard(source: EventSource, unit: string, fn: () => void): void;
+  /** TRIGGER_UNIT/TRIGGER_TIMER_*_USEC/TRIGGER_PATH of the activation a timer or path unit queued. */
+  activationEnvFor?(unit: string): string[];
 }
 
 // Invocation ids (128-bit random, hex like systemd's) are cut from one 4 KiB block of randomness at a
@@ -88,10 +90,11 @@ export class UnitHost implements ServiceHost {
   private readonly spawned = new Set<number>();
   lastExecFailure: { pid: number; stage: string; errno: number; message: string; path: string } | null = null;
 
-  constructor(readonly mgr: HostManager, public cfg: UnitConfig) {
+  /** opts.cgroup false: a unit without processes (timer, path) gets no cgroup. */
+  constructor(readonly mgr: HostManager, public cfg: UnitConfig, opts: { cgroup?: boolean } = {}) {
     const cg = mgr.platform.cgroupSupport();
     let cgroup = '';
-    if (cg.available) {
+    if (cg.available && opts.cgroup !== false) {
       const r = mgr.platform.cgroupCreate(cfg.id);
       if ('path' in r) cgroup = r.path;
     }
@@ -178,6 +181,7 @@ export class UnitHost implements ServiceHost {
     }
     if (!req.watchdogPid) watchdogUs = 0;
     if (conn) extra.push(...conn.env);
+    extra.push(...(this.mgr.activationEnvFor?.(this.id) ?? []));   // TRIGGER_* of the timer/path that started it
     const monitor = this.cfg.type === 'service' && (req.list === 'ExecStartPre' || req.list === 'ExecStart') ? this.mgr.monitorEnv?.(this.id) : undefined;
     const notifyAccess = this.cfg.service?.notifyAccess ?? 'none';
     const rt: ExecRuntime = {

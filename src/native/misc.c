@@ -1,6 +1,8 @@
 /* Misc OS lookups the platform layer needs: user/group database via NSS (getpwnam_r, getgrnam_r,
- * getgrouplist), strerror, and the numeric socket-option constants for setsockoptInt.
- * Invariant: lookups return null when the name is unknown (never throw for that). */
+ * getgrouplist), strerror, the manager's own RLIMIT_NOFILE (read, set, /proc/sys/fs/nr_open), and the
+ * numeric socket-option constants for setsockoptInt.
+ * Invariant: lookups return null when the name is unknown (never throw for that); limits use -1 for
+ * RLIM_INFINITY; OS failures are -errno. */
 #define _GNU_SOURCE
 #include "napi-util.h"
 #include <errno.h>
@@ -8,6 +10,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pwd.h>
+#include <stdio.h>
+#include <sys/resource.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -79,11 +83,18 @@ static napi_value GetGroupList(napi_env env, napi_callback_info info) {
   if (!name) return NULL;
   int n = 64;
   gid_t *groups = malloc(sizeof(gid_t) * (size_t)n);
-  if (getgrouplist(name, (gid_t)gid, groups, &n) < 0) {
-    groups = realloc(groups, sizeof(gid_t) * (size_t)n);
-    getgrouplist(name, (gid_t)gid, groups, &n);
+  if (groups && getgrouplist(name, (gid_t)gid, groups, &n) < 0) {
+    gid_t *more = n > 0 ? realloc(groups, sizeof(gid_t) * (size_t)n) : NULL;
+    if (!more) {
+      free(groups);
+      groups = NULL;
+    } else {
+      groups = more;
+      if (getgrouplist(name, (gid_t)gid, groups, &n) < 0) n = 0;
+    }
   }
   free(name);
+  if (!groups) THROW(env, "out of memory");
   napi_value a;
   napi_create_array(env, &a);
   for (int i = 0; i < n; i++) napi_set_element(env, a, (uint32_t)i, tsysd_int(env, groups[i]));
@@ -98,6 +109,39 @@ static napi_value StrError(napi_env env, napi_callback_info info) {
   return str(env, strerror((int)(e < 0 ? -e : e)));
 }
 
+/* getNofile() -> {soft, hard} (-1 = unlimited) | -errno */
+static napi_value GetNofile(napi_env env, napi_callback_info info) {
+  (void)info;
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) < 0) return tsysd_int(env, -errno);
+  napi_value o;
+  napi_create_object(env, &o);
+  tsysd_set_int(env, o, "soft", rl.rlim_cur == RLIM_INFINITY ? -1 : (int64_t)rl.rlim_cur);
+  tsysd_set_int(env, o, "hard", rl.rlim_max == RLIM_INFINITY ? -1 : (int64_t)rl.rlim_max);
+  return o;
+}
+
+/* setNofile(soft, hard) -> 0 | -errno (-1 = unlimited) */
+static napi_value SetNofile(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 2);
+  int64_t soft, hard;
+  if (argc < 2 || tsysd_get_int(env, argv[0], &soft) || tsysd_get_int(env, argv[1], &hard)) return NULL;
+  struct rlimit rl = {soft < 0 ? RLIM_INFINITY : (rlim_t)soft, hard < 0 ? RLIM_INFINITY : (rlim_t)hard};
+  return tsysd_int(env, setrlimit(RLIMIT_NOFILE, &rl) < 0 ? -errno : 0);
+}
+
+/* nrOpen() -> /proc/sys/fs/nr_open (the kernel's ceiling for RLIMIT_NOFILE), or 1048576 (its default) */
+static napi_value NrOpen(napi_env env, napi_callback_info info) {
+  (void)info;
+  long v = 0;
+  FILE *f = fopen("/proc/sys/fs/nr_open", "re");
+  if (f) {
+    if (fscanf(f, "%ld", &v) != 1) v = 0;
+    fclose(f);
+  }
+  return tsysd_int(env, v > 0 ? v : 1024 * 1024);
+}
+
 static void c(napi_env env, napi_value o, const char *k, int v) { tsysd_set_int(env, o, k, v); }
 
 void tsysd_init_misc(napi_env env, napi_value exports) {
@@ -105,6 +149,9 @@ void tsysd_init_misc(napi_env env, napi_value exports) {
   tsysd_export(env, exports, "getgrnam", GetGrNam);
   tsysd_export(env, exports, "getgrouplist", GetGroupList);
   tsysd_export(env, exports, "strerror", StrError);
+  tsysd_export(env, exports, "getNofile", GetNofile);
+  tsysd_export(env, exports, "setNofile", SetNofile);
+  tsysd_export(env, exports, "nrOpen", NrOpen);
   napi_value k;
   napi_create_object(env, &k);
   c(env, k, "SOL_SOCKET", SOL_SOCKET);

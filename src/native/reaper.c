@@ -6,7 +6,8 @@
  *    not also use child_process asynchronously (spawnSync is safe: it blocks the loop and reaps its
  *    own child first).
  *  - reapNow() runs the same loop synchronously (for statuses that arrived before startReaper).
- *  - signalWatch(signum, cb) works for any signal number including SIGRTMIN+n; handles are unref'd.
+ *  - signalWatch(signum, cb) works for any signal number including SIGRTMIN+n; handles are unref'd; the
+ *    watch table grows as needed (no fixed count); allocation failures return -ENOMEM.
  *  - kill/killpg return 0 or -errno, never throw. */
 #define _GNU_SOURCE
 #include "napi-util.h"
@@ -106,14 +107,14 @@ static napi_value Kill(napi_env env, napi_callback_info info) {
   return tsysd_int(env, 0);
 }
 
-/* Signal watches: a small table of heap handles addressed by integer ids. */
+/* Signal watches: heap handles addressed by integer ids (>= 1) in a table that grows as needed. */
 typedef struct {
   uv_signal_t h;
   napi_ref cb;
   int id;
 } sigwatch_t;
-#define MAX_WATCH 256
-static sigwatch_t *g_watches[MAX_WATCH];
+static sigwatch_t **g_watches = NULL;
+static int g_nwatches = 0;
 
 static void on_signal(uv_signal_t *h, int signum) {
   sigwatch_t *w = (sigwatch_t *)h->data;
@@ -127,30 +128,44 @@ static void on_signal(uv_signal_t *h, int signum) {
 
 static void watch_closed(uv_handle_t *h) { free(h->data); }
 
+/* A free slot id (>= 1), growing the table; -ENOMEM when it cannot grow. */
+static int watch_slot(void) {
+  for (int i = 1; i < g_nwatches; i++)
+    if (!g_watches[i]) return i;
+  int n = g_nwatches ? g_nwatches * 2 : 64;
+  sigwatch_t **t = realloc(g_watches, (size_t)n * sizeof(*t));
+  if (!t) return -ENOMEM;
+  memset(t + g_nwatches, 0, (size_t)(n - g_nwatches) * sizeof(*t));
+  int id = g_nwatches ? g_nwatches : 1;
+  g_watches = t;
+  g_nwatches = n;
+  return id;
+}
+
 static napi_value SignalWatch(napi_env env, napi_callback_info info) {
   GET_ARGS(env, info, 2);
   int64_t sig;
   if (argc < 2 || tsysd_get_int(env, argv[0], &sig)) return NULL;
-  int id = -1;
-  for (int i = 1; i < MAX_WATCH; i++)
-    if (!g_watches[i]) {
-      id = i;
-      break;
-    }
-  if (id < 0) return tsysd_int(env, -EMFILE);
+  int id = watch_slot();
+  if (id < 0) return tsysd_int(env, id);
   sigwatch_t *w = calloc(1, sizeof(*w));
+  if (!w) return tsysd_int(env, -ENOMEM);
   uv_loop_t *loop;
   napi_get_uv_event_loop(env, &loop);
   uv_signal_init(loop, &w->h);
   w->h.data = w;
   w->id = id;
+  if (napi_create_reference(env, argv[1], 1, &w->cb) != napi_ok) {
+    uv_close((uv_handle_t *)&w->h, watch_closed);
+    return NULL;
+  }
   int r = uv_signal_start(&w->h, on_signal, (int)sig);
   if (r < 0) {
+    napi_delete_reference(env, w->cb);
     uv_close((uv_handle_t *)&w->h, watch_closed);
     return tsysd_int(env, r);
   }
   uv_unref((uv_handle_t *)&w->h);
-  napi_create_reference(env, argv[1], 1, &w->cb);
   g_watches[id] = w;
   return tsysd_int(env, id);
 }
@@ -159,7 +174,7 @@ static napi_value SignalUnwatch(napi_env env, napi_callback_info info) {
   GET_ARGS(env, info, 1);
   int64_t id;
   if (argc < 1 || tsysd_get_int(env, argv[0], &id)) return NULL;
-  if (id <= 0 || id >= MAX_WATCH || !g_watches[id]) return tsysd_int(env, -EBADF);
+  if (id <= 0 || id >= g_nwatches || !g_watches[id]) return tsysd_int(env, -EBADF);
   sigwatch_t *w = g_watches[id];
   g_watches[id] = NULL;
   uv_signal_stop(&w->h);

@@ -1,7 +1,9 @@
 /* Raw fds: sockets with options, bind/listen/accept4, mkfifo, pipe2, close, uv_poll readiness watches,
  * recvmsg with SCM_CREDENTIALS + SCM_RIGHTS, SO_PEERCRED, socket names.
  * Invariants: every fd created here is O_CLOEXEC (children get fds only through spawn's fd map);
- * functions return an fd/0 or -errno; a poll watch never reads or accepts anything by itself. */
+ * functions return an fd/0 or -errno; a poll watch never reads or accepts anything by itself; the process
+ * umask is never changed (libuv's thread pool may create files at any moment): nodes are created with the
+ * requested mode less the umask, then set to the exact mode through their fd; every allocation is checked. */
 #define _GNU_SOURCE
 #include "napi-util.h"
 #include <arpa/inet.h>
@@ -297,6 +299,7 @@ static napi_value RecvMsg(napi_env env, napi_callback_info info) {
   if (argc >= 2 && tsysd_get_int(env, argv[1], &max)) return NULL;
   if (max <= 0 || max > (1 << 20)) max = 4096;
   char *buf = malloc((size_t)max);
+  if (!buf) return tsysd_int(env, -ENOMEM);
   union {
     struct cmsghdr h;
     char b[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int) * 768)];
@@ -419,9 +422,17 @@ static napi_value Pipe(napi_env env, napi_callback_info info) {
   if (argc >= 1) napi_get_value_bool(env, argv[0], &nbr);
   if (argc >= 2) napi_get_value_bool(env, argv[1], &nbw);
   int p[2];
-  if (pipe2(p, O_CLOEXEC) < 0) return tsysd_int(env, -errno);
-  if (nbr) fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) | O_NONBLOCK);
-  if (nbw) fcntl(p[1], F_SETFL, fcntl(p[1], F_GETFL) | O_NONBLOCK);
+  if (pipe2(p, O_CLOEXEC | (nbr && nbw ? O_NONBLOCK : 0)) < 0) return tsysd_int(env, -errno);
+  if (nbr != nbw) {
+    int which = nbr ? p[0] : p[1];
+    int fl = fcntl(which, F_GETFL);
+    if (fl < 0 || fcntl(which, F_SETFL, fl | O_NONBLOCK) < 0) {
+      int e = errno;
+      close(p[0]);
+      close(p[1]);
+      return tsysd_int(env, -e);
+    }
+  }
   napi_value a;
   napi_create_array_with_length(env, 2, &a);
   napi_set_element(env, a, 0, tsysd_int(env, p[0]));
@@ -460,12 +471,21 @@ static napi_value MqOpen(napi_env env, napi_callback_info info) {
   memset(&attr, 0, sizeof(attr));
   attr.mq_maxmsg = maxmsg;
   attr.mq_msgsize = msgsize;
-  mode_t old = umask(0);
-  mqd_t q = mq_open(name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_CREAT, (mode_t)mode, (maxmsg > 0 && msgsize > 0) ? &attr : NULL);
+  /* Created with mode & ~umask (never wider than asked), then set to the exact mode through its descriptor
+   * (a message queue descriptor is an fd on Linux), as systemd's PID 1 (umask 0) gets it. Only a queue we
+   * created is changed: an existing one keeps its mode. */
+  mqd_t q = mq_open(name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_CREAT | O_EXCL, (mode_t)mode, (maxmsg > 0 && msgsize > 0) ? &attr : NULL);
+  int created = q != (mqd_t)-1;
+  if (!created && errno == EEXIST)
+    q = mq_open(name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   int e = errno;
-  umask(old);
   free(name);
   if (q == (mqd_t)-1) return tsysd_int(env, -e);
+  if (created && fchmod((int)q, (mode_t)mode & 07777) < 0) {
+    e = errno;
+    mq_close(q);
+    return tsysd_int(env, -e);
+  }
   return tsysd_int(env, (int)q);
 }
 
@@ -475,14 +495,15 @@ static napi_value MkFifo(napi_env env, napi_callback_info info) {
   if (argc < 2 || tsysd_get_int(env, argv[1], &mode)) return NULL;
   char *path = tsysd_get_string(env, argv[0], NULL);
   if (!path) return NULL;
-  mode_t old = umask(0);
-  int r = mkfifo(path, (mode_t)mode);
+  /* mkfifo applies the umask (the node is never wider than asked); the exact mode is set through the fd
+   * once it is open, and only on a FIFO this call created. */
+  int r = mkfifo(path, (mode_t)mode & 07777);
   int e = errno;
-  umask(old);
   if (r < 0 && e != EEXIST) {
     free(path);
     return tsysd_int(env, -e);
   }
+  int created = r == 0;
   int fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
   e = errno;
   free(path);
@@ -491,6 +512,11 @@ static napi_value MkFifo(napi_env env, napi_callback_info info) {
   if (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode)) {
     close(fd);
     return tsysd_int(env, -EEXIST);
+  }
+  if (created && fchmod(fd, (mode_t)mode & 07777) < 0) {
+    e = errno;
+    close(fd);
+    return tsysd_int(env, -e);
   }
   return tsysd_int(env, fd);
 }
@@ -523,13 +549,20 @@ static napi_value Dup(napi_env env, napi_callback_info info) {
   return tsysd_int(env, r < 0 ? -errno : r);
 }
 
-/* Readiness watches: pollStart(fd, events(1=readable,2=writable), cb(status, events)) -> id */
+/* Readiness watches: pollStart(fd, events(1=readable,2=writable), cb(status, events)) -> id | -errno.
+ * The table is indexed by fd and grows with the highest fd watched (libuv allows one poll handle per fd
+ * anyway). An id is fd + generation * 2^31, so a stale id (a watch stopped twice, its fd since reused for
+ * another watch) is refused with -EBADF instead of stopping someone else's watch. */
 typedef struct {
   uv_poll_t h;
   napi_ref cb;
+  int64_t id;
 } pollw_t;
-#define MAX_POLL 4096
-static pollw_t *g_polls[MAX_POLL];
+static pollw_t **g_polls = NULL;
+static size_t g_npolls = 0;
+static int64_t g_poll_gen = 0;
+#define POLL_FD_SPAN ((int64_t)1 << 31)
+#define POLL_GEN_WRAP ((int64_t)1 << 21) /* id stays below 2^52: exact in a JS number */
 
 static void on_poll(uv_poll_t *h, int status, int events) {
   pollw_t *p = (pollw_t *)h->data;
@@ -543,18 +576,37 @@ static void on_poll(uv_poll_t *h, int status, int events) {
 }
 static void poll_closed(uv_handle_t *h) { free(h->data); }
 
+/* Room for index fd; 0 or -ENOMEM. */
+static int poll_table_reserve(size_t fd) {
+  if (fd < g_npolls) return 0;
+  size_t n = g_npolls ? g_npolls : 256;
+  while (n <= fd) n *= 2;
+  pollw_t **t = realloc(g_polls, n * sizeof(*t));
+  if (!t) return -ENOMEM;
+  memset(t + g_npolls, 0, (n - g_npolls) * sizeof(*t));
+  g_polls = t;
+  g_npolls = n;
+  return 0;
+}
+
+/* The watch an id names, or NULL (unknown, stopped, or stale). */
+static pollw_t *poll_lookup(int64_t id) {
+  if (id < 0) return NULL;
+  int64_t fd = id % POLL_FD_SPAN;
+  if ((size_t)fd >= g_npolls) return NULL;
+  pollw_t *p = g_polls[fd];
+  return p && p->id == id ? p : NULL;
+}
+
 static napi_value PollStart(napi_env env, napi_callback_info info) {
   GET_ARGS(env, info, 3);
   int64_t fd, events;
   if (argc < 3 || tsysd_get_int(env, argv[0], &fd) || tsysd_get_int(env, argv[1], &events)) return NULL;
-  int id = -1;
-  for (int i = 1; i < MAX_POLL; i++)
-    if (!g_polls[i]) {
-      id = i;
-      break;
-    }
-  if (id < 0) return tsysd_int(env, -EMFILE);
+  if (fd < 0 || fd >= POLL_FD_SPAN) return tsysd_int(env, -EBADF);
+  if (poll_table_reserve((size_t)fd) < 0) return tsysd_int(env, -ENOMEM);
+  if (g_polls[fd]) return tsysd_int(env, -EEXIST); /* one watch per fd */
   pollw_t *p = calloc(1, sizeof(*p));
+  if (!p) return tsysd_int(env, -ENOMEM);
   uv_loop_t *loop;
   napi_get_uv_event_loop(env, &loop);
   int r = uv_poll_init(loop, &p->h, (int)fd);
@@ -563,15 +615,21 @@ static napi_value PollStart(napi_env env, napi_callback_info info) {
     return tsysd_int(env, r);
   }
   p->h.data = p;
+  if (napi_create_reference(env, argv[2], 1, &p->cb) != napi_ok) {
+    uv_close((uv_handle_t *)&p->h, poll_closed);
+    return NULL;
+  }
   int uvev = ((events & 1) ? UV_READABLE : 0) | ((events & 2) ? UV_WRITABLE : 0);
   r = uv_poll_start(&p->h, uvev, on_poll);
   if (r < 0) {
+    napi_delete_reference(env, p->cb);
     uv_close((uv_handle_t *)&p->h, poll_closed);
     return tsysd_int(env, r);
   }
-  napi_create_reference(env, argv[2], 1, &p->cb);
-  g_polls[id] = p;
-  return tsysd_int(env, id);
+  g_poll_gen = (g_poll_gen + 1) % POLL_GEN_WRAP;
+  p->id = g_poll_gen * POLL_FD_SPAN + fd;
+  g_polls[fd] = p;
+  return tsysd_int(env, p->id);
 }
 
 /* pollStop(id): must be called BEFORE closing the fd. */
@@ -579,9 +637,9 @@ static napi_value PollStop(napi_env env, napi_callback_info info) {
   GET_ARGS(env, info, 1);
   int64_t id;
   if (argc < 1 || tsysd_get_int(env, argv[0], &id)) return NULL;
-  if (id <= 0 || id >= MAX_POLL || !g_polls[id]) return tsysd_int(env, -EBADF);
-  pollw_t *p = g_polls[id];
-  g_polls[id] = NULL;
+  pollw_t *p = poll_lookup(id);
+  if (!p) return tsysd_int(env, -EBADF);
+  g_polls[id % POLL_FD_SPAN] = NULL;
   uv_poll_stop(&p->h);
   napi_delete_reference(env, p->cb);
   uv_close((uv_handle_t *)&p->h, poll_closed);
@@ -594,11 +652,12 @@ static napi_value PollUnref(napi_env env, napi_callback_info info) {
   bool unref = true;
   if (argc < 1 || tsysd_get_int(env, argv[0], &id)) return NULL;
   if (argc >= 2) napi_get_value_bool(env, argv[1], &unref);
-  if (id <= 0 || id >= MAX_POLL || !g_polls[id]) return tsysd_int(env, -EBADF);
+  pollw_t *p = poll_lookup(id);
+  if (!p) return tsysd_int(env, -EBADF);
   if (unref)
-    uv_unref((uv_handle_t *)&g_polls[id]->h);
+    uv_unref((uv_handle_t *)&p->h);
   else
-    uv_ref((uv_handle_t *)&g_polls[id]->h);
+    uv_ref((uv_handle_t *)&p->h);
   return tsysd_int(env, 0);
 }
 

@@ -6,8 +6,11 @@
  *  - all signal dispositions are reset to default and the signal mask is emptied (Node ignores SIGPIPE);
  *  - optional new session (setsid);
  *  - the status pipe read end stays in the parent, watched with uv_poll; the callback is called once:
- *    (stage, errno) if the child or the helper wrote an 8-byte {int32 stage, int32 errno} record (an execve
- *    failure of the program itself is reported as stage 203/EXEC), or () on EOF without a record;
+ *    (stage, errno) as soon as the child or the helper wrote an 8-byte {int32 stage, int32 errno} record (an
+ *    execve failure of the program itself is reported as stage 203/EXEC), or () on EOF without a record;
+ *    the watch itself (and with it the spawn block and the child's stack) lives until EOF either way: after
+ *    writing its record the child still runs on that stack until its exit_group;
+ *  - every allocation is checked: a failure before clone() returns -ENOMEM and starts nothing;
  *  - returns the pid synchronously (or -errno for failures in the parent); the exit itself is reported by
  *    the reaper only.
  * Fast path (x86_64): clone(CLONE_VM) WITHOUT CLONE_VFORK. The parent does not wait for the
@@ -43,8 +46,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <uv.h>
+#include "exit-codes.h"
 
-#define EXIT_EXEC 203
 #define CHILD_STACK (64 * 1024)
 
 #if defined(__x86_64__)
@@ -59,7 +62,8 @@ static inline long raw6(long n, long a, long b, long c, long d, long e, long f) 
 }
 #endif
 
-/* Everything the child reads; immutable after clone(), freed when the watched pipe reports EOF. */
+/* Everything the child reads; immutable after clone(), freed when the watched pipe reports EOF (never when a
+ * failure record arrives: the child writes it from this block's stack and is still on it until it exits). */
 typedef struct {
   char *file;
   char **argv;
@@ -93,6 +97,7 @@ typedef struct {
   napi_ref cb; /* may be NULL (no outcome wanted: the pipe only tracks the block's lifetime) */
   char buf[8];
   size_t got;
+  int reported; /* the callback has run (record seen); the watch waits for EOF before freeing */
   spawn_block_t *blk;
 } outcome_t;
 
@@ -122,25 +127,34 @@ static void outcome_closed(uv_handle_t *h) {
   free(o);
 }
 
-static void outcome_finish(outcome_t *o, int have_record) {
+/* Calls the outcome callback once: with the record, or without arguments (EOF, no record). */
+static void outcome_report(outcome_t *o, int have_record) {
   napi_env env = tsysd_env;
+  if (o->reported) return;
+  o->reported = 1;
+  if (!o->cb) return;
+  napi_handle_scope scope;
+  napi_open_handle_scope(env, &scope);
+  if (have_record) {
+    int32_t stage, err;
+    memcpy(&stage, o->buf, 4);
+    memcpy(&err, o->buf + 4, 4);
+    napi_value args[2] = {tsysd_int(env, stage), tsysd_int(env, err)};
+    tsysd_callback_in_scope(env, o->cb, 2, args);
+  } else {
+    tsysd_callback_in_scope(env, o->cb, 0, NULL);
+  }
+  napi_close_handle_scope(env, scope);
+  napi_delete_reference(env, o->cb);
+  o->cb = NULL;
+}
+
+/* EOF (or a read error): every copy of the write end is gone, so the child has exec'd or exited and no
+ * longer uses its stack or the block. Only now are they freed. */
+static void outcome_eof(outcome_t *o) {
+  outcome_report(o, 0);
   uv_poll_stop(&o->poll);
   close(o->fd);
-  if (o->cb) {
-    napi_handle_scope scope;
-    napi_open_handle_scope(env, &scope);
-    if (have_record) {
-      int32_t stage, err;
-      memcpy(&stage, o->buf, 4);
-      memcpy(&err, o->buf + 4, 4);
-      napi_value args[2] = {tsysd_int(env, stage), tsysd_int(env, err)};
-      tsysd_callback_in_scope(env, o->cb, 2, args);
-    } else {
-      tsysd_callback_in_scope(env, o->cb, 0, NULL);
-    }
-    napi_close_handle_scope(env, scope);
-    napi_delete_reference(env, o->cb);
-  }
   uv_close((uv_handle_t *)&o->poll, outcome_closed);
 }
 
@@ -148,26 +162,27 @@ static void outcome_ready(uv_poll_t *h, int status, int events) {
   outcome_t *o = (outcome_t *)h->data;
   (void)events;
   if (status < 0) {
-    outcome_finish(o, 0);
+    outcome_eof(o);
     return;
   }
   for (;;) {
-    ssize_t r = read(o->fd, o->buf + o->got, sizeof(o->buf) - o->got);
+    char drain[64];
+    int want_record = o->got < sizeof(o->buf);
+    ssize_t r = want_record ? read(o->fd, o->buf + o->got, sizeof(o->buf) - o->got) : read(o->fd, drain, sizeof drain);
     if (r > 0) {
-      o->got += (size_t)r;
-      if (o->got == sizeof(o->buf)) {
-        outcome_finish(o, 1);
-        return;
+      if (want_record) {
+        o->got += (size_t)r;
+        if (o->got == sizeof(o->buf)) outcome_report(o, 1); /* the child may still be running: keep the block */
       }
       continue;
     }
     if (r == 0) {
-      outcome_finish(o, 0);
+      outcome_eof(o);
       return;
     }
     if (errno == EINTR) continue;
     if (errno == EAGAIN) return;
-    outcome_finish(o, 0);
+    outcome_eof(o);
     return;
   }
 }
@@ -181,7 +196,11 @@ static char **get_string_array(napi_env env, napi_value arr, uint32_t *count) {
     return NULL;
   }
   napi_get_array_length(env, arr, &n);
-  char **out = calloc(n + 1, sizeof(char *));
+  char **out = calloc((size_t)n + 1, sizeof(char *));
+  if (!out) {
+    napi_throw_error(env, NULL, "out of memory");
+    return NULL;
+  }
   for (uint32_t i = 0; i < n; i++) {
     napi_value v;
     napi_get_element(env, arr, i, &v);
@@ -199,10 +218,6 @@ static char **get_string_array(napi_env env, napi_value arr, uint32_t *count) {
 #ifdef TSYSD_ASYNC_SPAWN
 #define RAW(n, a, b, c) raw6((n), (long)(a), (long)(b), (long)(c), 0, 0, 0)
 #define RAW4(n, a, b, c, d) raw6((n), (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
-
-#define EXIT_CHDIR 200
-#define EXIT_CGROUP 219
-#define EXIT_SETSID 220
 
 static void __attribute__((noreturn)) child_fail(const spawn_block_t *b, int code, int err) {
   if (b->fail_fd >= 0) {
@@ -495,10 +510,13 @@ static napi_value DirectSupported(napi_env env, napi_callback_info info) {
  * opts (fast path only, else -ENOSYS): cgroup = the unit's cgroup directory to start the child in
  * (cgroupJoin: by the child writing cgroup.procs instead of CLONE_INTO_CGROUP);
  * direct = exec FILE directly with these steps instead of through the helper (see the header). */
+static void outcome_discard(uv_handle_t *h) { free(h->data); }
+
 static napi_value Spawn(napi_env env, napi_callback_info info) {
   GET_ARGS(env, info, 7);
   if (argc < 5) THROW(env, "spawn(file, argv, envp, fds, setsid, onOutcome?)");
   spawn_block_t *b = calloc(1, sizeof(spawn_block_t));
+  if (!b) return tsysd_int(env, -ENOMEM);
   b->sync_fd = -1;
   b->status_target = -1;
   b->fail_fd = -1;
@@ -540,11 +558,34 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
   int low = total < 3 ? 3 : total + 1; /* parked fds never collide with a target nor the sync slot */
   b->total = total;
   b->src = calloc((size_t)total + 1, sizeof(int));
+  if (!b->src) {
+    block_free(b);
+    return tsysd_int(env, -ENOMEM);
+  }
   int pipefd[2] = {-1, -1};
   int err = 0;
+  outcome_t *o = NULL;
   for (int i = 0; i < total; i++) b->src[i] = -1;
-  /* The status pipe (outcome wanted) or, on the async path, a sync pipe tracks the child until execve. */
+  /* The status pipe (outcome wanted) or, on the async path, a sync pipe tracks the child until execve. Its
+   * watch is set up before any child exists, so nothing can fail once one does. */
   if ((want_outcome || async) && pipe2(pipefd, O_CLOEXEC | O_NONBLOCK) < 0) err = errno;
+  if (pipefd[0] >= 0) {
+    uv_loop_t *loop;
+    napi_get_uv_event_loop(env, &loop);
+    o = calloc(1, sizeof(outcome_t));
+    if (!o) err = ENOMEM;
+    else {
+      int r = uv_poll_init(loop, &o->poll, pipefd[0]);
+      if (r < 0) {
+        free(o);
+        o = NULL;
+        err = -r;
+      } else {
+        o->poll.data = o;
+        o->fd = pipefd[0];
+      }
+    }
+  }
   /* Park every source fd above the target range so dup order cannot clobber a later source. */
   for (uint32_t i = 0; i < nfds && !err; i++) {
     napi_value v;
@@ -585,23 +626,18 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
   if (b->sync_fd >= 0) close(b->sync_fd);
   if (pipefd[1] >= 0) close(pipefd[1]);
   if (err) {
+    if (o) uv_close((uv_handle_t *)&o->poll, outcome_discard);
     if (pipefd[0] >= 0) close(pipefd[0]);
     block_free(b); /* no child exists (or it never started): nothing shares the block */
     return tsysd_int(env, -err);
   }
-  if (pipefd[0] < 0) { /* posix path without outcome: nothing to watch */
+  if (!o) { /* posix path without outcome: nothing to watch */
     block_free(b);
     return tsysd_int(env, pid);
   }
-  outcome_t *o = calloc(1, sizeof(outcome_t));
-  uv_loop_t *loop;
-  napi_get_uv_event_loop(env, &loop);
-  o->fd = pipefd[0];
   o->blk = async ? b : NULL;
   if (!async) block_free(b);
-  if (want_outcome) napi_create_reference(env, argv[5], 1, &o->cb);
-  uv_poll_init(loop, &o->poll, o->fd);
-  o->poll.data = o;
+  if (want_outcome && napi_create_reference(env, argv[5], 1, &o->cb) != napi_ok) o->cb = NULL;
   uv_poll_start(&o->poll, UV_READABLE | UV_DISCONNECT, outcome_ready);
   return tsysd_int(env, pid);
 }

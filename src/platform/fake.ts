@@ -5,7 +5,7 @@
 // `killEnds` is set.
 import type {
   CgroupSupport, ChildExit, ExecOutcome, FdResult, ListenOptions, NotifyDatagram, PeerCred, Platform, ProcInfo,
-  ProcStat, SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId,
+  ProcStat, SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId, InotifyRecord,
 } from './types';
 
 export interface FakeSpawn { pid: number; req: SpawnRequest; onOutcome?: (o: ExecOutcome) => void; alive: boolean }
@@ -17,7 +17,7 @@ export class FakePlatform implements Platform {
   nextFd = 10;
   spawns: FakeSpawn[] = [];
   kills: { pid: number; signal: number; group?: boolean; cgroup?: string }[] = [];
-  /** When true, a kill with SIGKILL (or any signal if killAll) immediately reports the process killed. */
+  /** When true, SIGTERM/SIGKILL end the process: its exit is reported at the next flush(). */
   killEnds = false;
   spawnError: { errno: number; message: string } | null = null;
   cgroups = new Map<string, Set<number>>();
@@ -90,7 +90,8 @@ export class FakePlatform implements Platform {
     this.kills.push({ pid, signal });
     const s = this.spawns.find((x) => x.pid === pid && x.alive);
     if (!s) return -3;
-    if (this.killEnds && (signal === 9 || signal === 15)) this.exit(pid, 'killed', signal);
+    // Like the real reaper, the exit is reported later (never from inside the kill call).
+    if (this.killEnds && (signal === 9 || signal === 15)) this.soon(() => { if (s.alive) this.exit(pid, 'killed', signal); });
     return 0;
   }
   killProcessGroup(pgid: number, signal: number): number {
@@ -164,6 +165,52 @@ export class FakePlatform implements Platform {
   symlink(target: string, link: string): number { this.files.set(link, `-> ${target}`); return 0; }
   mtimes = new Map<string, number>();
   mtimeUs(path: string): number | null { return this.mtimes.get(path) ?? (this.files.has(path) ? 0 : null); }
+
+  readDir(path: string): string[] | number {
+    const pre = path.endsWith('/') ? path : `${path}/`;
+    if (!this.files.has(path) && ![...this.files.keys()].some((k) => k.startsWith(pre))) return -2;
+    return [...new Set([...this.files.keys()].filter((k) => k.startsWith(pre)).map((k) => k.slice(pre.length).split('/')[0]!))];
+  }
+  touch(path: string, us: number | null): number {
+    if (!this.files.has(path)) this.files.set(path, '');
+    this.mtimes.set(path, us ?? this.realtimeUs());
+    return 0;
+  }
+  /** inotify: instances are fds; watches and queued events are driven by tests (inotifyQueue). */
+  inotifyWatches = new Map<number, Map<string, { wd: number; mask: number }>>();
+  inotifyQueue = new Map<number, InotifyRecord[]>();
+  inotifyInit(): number { const fd = this.nextFd++; this.inotifyWatches.set(fd, new Map()); return fd; }
+  inotifyAddWatch(fd: number, path: string, mask: number): number {
+    const w = this.inotifyWatches.get(fd);
+    if (!w) return -9;
+    if (!this.files.has(path) && !path.endsWith('/') && path !== '/' && this.readDir(path) === -2) return -2;
+    const cur = w.get(path);
+    if (cur) { cur.mask = mask; return cur.wd; }
+    const wd = w.size + 1;
+    w.set(path, { wd, mask });
+    return wd;
+  }
+  inotifyRead(fd: number): InotifyRecord[] | number {
+    const q = this.inotifyQueue.get(fd);
+    if (!q || q.length === 0) return -11;
+    this.inotifyQueue.delete(fd);
+    return q;
+  }
+  realtimeTimers = new Map<number, { at: number; cancelOnSet: boolean }>();
+  realtimeTimerCreate(): number { const fd = this.nextFd++; this.realtimeTimers.set(fd, { at: 0, cancelOnSet: false }); return fd; }
+  realtimeTimerSet(fd: number, absUs: number, cancelOnSet: boolean): number {
+    if (!this.realtimeTimers.has(fd)) return -9;
+    this.realtimeTimers.set(fd, { at: absUs, cancelOnSet });
+    return 0;
+  }
+  /** Tests set this to -125 to report a clock change on the next read. */
+  realtimeReadResult: number | null = null;
+  realtimeTimerRead(fd: number): number {
+    const t = this.realtimeTimers.get(fd);
+    if (!t) return -9;
+    if (this.realtimeReadResult !== null) { const r = this.realtimeReadResult; this.realtimeReadResult = null; return r; }
+    return t.at > 0 && this.realtimeUs() >= t.at ? 1 : -11;
+  }
 
   openListen(_opts: ListenOptions): FdResult { return { fd: this.nextFd++ }; }
   /** fd → errno that pollFd answers with (as -errno), e.g. EPERM for a regular file. */

@@ -46,7 +46,25 @@ export interface NativeAddon {
   getgrnam(name: string): { name: string; gid: number } | null;
   getgrouplist(user: string, gid: number): number[];
   strerror(errno: number): string;
+  /** RLIMIT_NOFILE of this process (-1 = unlimited), or -errno. */
+  getNofile(): { soft: number; hard: number } | number;
+  setNofile(soft: number, hard: number): number;
+  /** /proc/sys/fs/nr_open. */
+  nrOpen(): number;
+  inotifyInit(): number;
+  inotifyAddWatch(fd: number, path: string, mask: number): number;
+  inotifyRead(fd: number): { wd: number; mask: number; name: string }[] | number;
+  realtimeTimerCreate(): number;
+  realtimeTimerSet(fd: number, absUs: number, cancelOnSet: boolean): number;
+  realtimeTimerRead(fd: number): number;
   constants: Record<string, number>;
+  // journal (src/native/journal.c)
+  mmapFile(fd: number, length: number, writable: boolean): ArrayBuffer | number;
+  unmapFile(ab: ArrayBuffer): number;
+  fallocate(fd: number, offset: number, length: number): number;
+  memfdSeals(fd: number): number;
+  journalSigbus(): number;
+  recvBatch(fd: number, max: number, bufSize: number, datagram?: boolean): Array<{ data: Buffer; pid: number; uid: number; gid: number; fds: number[]; truncated: boolean; tsUs: number }> | number;
 }
 
 let cached: { addon: NativeAddon; helper: string } | null = null;

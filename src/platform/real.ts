@@ -12,7 +12,7 @@ import { openListen } from './socket';
 import { detectCgroups, cgroupPids, cgroupIsEmpty, cgroupKill, cgroupPrune, cgroupRemove } from './cgroup';
 import type {
   CgroupSupport, ChildExit, ExecOutcome, FdResult, ListenOptions, NotifyDatagram, PeerCred, Platform, ProcInfo,
-  ProcStat, SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId,
+  ProcStat, SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId, InotifyRecord,
 } from './types';
 import { NOTIFY_BUFFER_MAX } from './types';
 
@@ -330,6 +330,25 @@ export class RealPlatform implements Platform {
     this.n.close(fd);
     return r < 0 ? r : 0;
   }
+
+  readDir(path: string): string[] | number {
+    try { return fs.readdirSync(path); } catch (e) { return (e as NodeJS.ErrnoException).errno ?? -5; }
+  }
+  touch(path: string, us: number | null): number {
+    try {
+      fs.mkdirSync(path.slice(0, path.lastIndexOf('/')) || '/', { recursive: true, mode: 0o755 });
+      fs.closeSync(fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_NOCTTY, 0o644));
+      const t = us === null ? new Date() : us / 1e6;
+      fs.utimesSync(path, t, t);
+      return 0;
+    } catch (e) { return (e as NodeJS.ErrnoException).errno ?? -5; }
+  }
+  inotifyInit(): number { return this.n.inotifyInit(); }
+  inotifyAddWatch(fd: number, path: string, mask: number): number { return this.n.inotifyAddWatch(fd, path, mask); }
+  inotifyRead(fd: number): InotifyRecord[] | number { return this.n.inotifyRead(fd); }
+  realtimeTimerCreate(): number { return this.n.realtimeTimerCreate(); }
+  realtimeTimerSet(fd: number, absUs: number, cancelOnSet: boolean): number { return this.n.realtimeTimerSet(fd, Math.max(0, Math.floor(absUs)), cancelOnSet); }
+  realtimeTimerRead(fd: number): number { return this.n.realtimeTimerRead(fd); }
 
   /** Raw addon for tests and benchmarks in this area only. */
   get native(): NativeAddon { return this.n; }

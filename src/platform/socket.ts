@@ -119,16 +119,18 @@ export function openListen(n: NativeAddon, o: ListenOptions, lookupUid: (s: stri
   if (o.passCredentials) set('SOL_SOCKET', 'SO_PASSCRED', 1);
   if (addr.family === 'unix' && !addr.abstract) {
     mkdirParents(addr.path, o.directoryMode);
-    const old = process.umask(~o.socketMode & 0o777);
+    // SocketMode= without touching the process umask (libuv's thread pool may create files meanwhile): the
+    // kernel creates the node with the socket inode's mode less the umask, so the mode is set on the socket
+    // before bind (never wider than asked), then made exact on the node.
+    const mode = o.socketMode & 0o7777;
+    try { fs.fchmodSync(fd, mode); } catch (e) { return fail((e as NodeJS.ErrnoException).errno ?? -5); }
     r = n.bind(fd, addr);
-    process.umask(old);
     if (r === -98 /* EADDRINUSE */) {
       try { fs.unlinkSync(addr.path); } catch { return fail(r); }
-      const old2 = process.umask(~o.socketMode & 0o777);
       r = n.bind(fd, addr);
-      process.umask(old2);
     }
     if (r < 0) return fail(r);
+    try { fs.chmodSync(addr.path, mode); } catch (e) { return fail((e as NodeJS.ErrnoException).errno ?? -5); }
     chownNode(addr.path, o, lookupUid, lookupGid);
   } else if ((r = n.bind(fd, addr)) < 0) {
     return fail(r);

@@ -19,15 +19,17 @@ export interface ChildExit {
   status: number;
 }
 
-/** Exit codes of the exec helper = systemd's (systemd.exec(5) "Process exit codes"). */
+/** Exit codes of the exec helper = systemd's (systemd.exec(5) "Process exit codes"), keyed by the names systemd prints.
+ *  The C copy is src/native/exit-codes.h; tests/unit/native-exit-codes.test.ts keeps both equal (and equal to
+ *  `systemd-analyze exit-status`). */
 export const EXEC_EXIT = {
   CHDIR: 200, NICE: 201, FDS: 202, EXEC: 203, MEMORY: 204, LIMITS: 205, OOM_ADJUST: 206,
   SIGNAL_MASK: 207, STDIN: 208, STDOUT: 209, CHROOT: 210, IOPRIO: 211, TIMERSLACK: 212, SECUREBITS: 213,
   SETSCHEDULER: 214, CPUAFFINITY: 215, GROUP: 216, USER: 217, CAPABILITIES: 218, CGROUP: 219, SETSID: 220,
   CONFIRM: 221, STDERR: 222, PAM: 224, NETWORK: 225, NAMESPACE: 226, NO_NEW_PRIVILEGES: 227, SECCOMP: 228,
-  SELINUX_CONTEXT: 229, PERSONALITY: 230, APPARMOR_PROFILE: 231, ADDRESS_FAMILIES: 232, RUNTIME_DIRECTORY: 233,
+  SELINUX_CONTEXT: 229, PERSONALITY: 230, APPARMOR: 231, ADDRESS_FAMILIES: 232, RUNTIME_DIRECTORY: 233,
   CHOWN: 235, SMACK_PROCESS_LABEL: 236, KEYRING: 237, STATE_DIRECTORY: 238, CACHE_DIRECTORY: 239,
-  LOGS_DIRECTORY: 240, CONFIGURATION_DIRECTORY: 241, NUMA_POLICY: 242, CREDENTIALS: 243, BPF: 245,
+  LOGS_DIRECTORY: 240, CONFIGURATION_DIRECTORY: 241, NUMA_POLICY: 242, CREDENTIALS: 243, BPF: 244,
 } as const;
 
 /** Result of the helper's work between fork and exec. */
@@ -252,4 +254,26 @@ export interface Platform {
   mtimeUs(path: string): number | null;
   /** Send one datagram to the unix socket at `path` ('@name' = abstract); 0 or -errno. */
   sendDatagram(path: string, data: Buffer): number;
+  /** Directory entries (names, without . and ..), or -errno (-2 ENOENT, -20 ENOTDIR). */
+  readDir(path: string): string[] | number;
+  /** touch(1) with parents: create `path` if missing (mode 0644), then set atime and mtime to `us`
+   *  (µs since the epoch) or to now when null. 0 or -errno. */
+  touch(path: string, us: number | null): number;
+
+  // --- inotify and wall-clock timers (timer and path units; poll the fds with pollFd) ---
+  /** inotify_init1(IN_NONBLOCK|IN_CLOEXEC): fd or -errno. */
+  inotifyInit(): number;
+  /** inotify_add_watch: watch descriptor or -errno. */
+  inotifyAddWatch(fd: number, path: string, mask: number): number;
+  /** One read(2) of pending events, or -errno (-11 EAGAIN: none). */
+  inotifyRead(fd: number): InotifyRecord[] | number;
+  /** A timerfd on CLOCK_REALTIME (non-blocking): fd or -errno. */
+  realtimeTimerCreate(): number;
+  /** Arm at absolute wall-clock µs (0 disarms); cancelOnSet: a clock jump fails the next read with -ECANCELED (-125). */
+  realtimeTimerSet(fd: number, absUs: number, cancelOnSet: boolean): number;
+  /** Expirations (> 0), -125 ECANCELED (the clock was set), -11 EAGAIN, or -errno. */
+  realtimeTimerRead(fd: number): number;
 }
+
+/** One inotify event. */
+export interface InotifyRecord { wd: number; mask: number; name: string }

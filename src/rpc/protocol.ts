@@ -206,6 +206,8 @@ export interface StatusReply {
   triggeredBy: Array<{ unit: string; activeState: ActiveState }>;
   triggers: Array<{ unit: string; activeState: ActiveState }>;
   listen: Array<{ type: string; address: string }>;   // sockets: ('Stream', '/run/x.sock')
+  /** Timers: the next elapse on each clock (µs, 0 = none) for the `Trigger:` line. */
+  timer?: { nextRealtime: number; nextMonotonic: number } | null;
   /** Accept=yes sockets: the counters systemctl prints as `Accepted: N; Connected: M;[ Refused: R]`. */
   accept?: { accepted: number; connected: number; refused: number } | null;
   mainPid: number;             // 0 = none
@@ -247,6 +249,10 @@ export interface ListUnitFilesParams { states?: string[]; types?: string[]; patt
 export interface UnitFileEntry { path: string; unit: string; state: UnitFileStateName; preset: 'enabled' | 'disabled' | 'ignored' | '' }
 
 export interface SocketEntry { listen: string; type: string; unit: string; activates: string[] }
+/** list-timers: µs; nextRealtime/nextMonotonic 0 = none (the client combines them as systemctl does). */
+export interface TimerEntry { unit: string; activates: string[]; nextRealtime: number; nextMonotonic: number; lastTrigger: number }
+export interface PathEntry { path: string; condition: string; unit: string; activates: string[] }
+export interface ListTriggersParams { all?: boolean; patterns?: string[] }
 
 export interface ListDependenciesParams {
   unit: string;
@@ -345,6 +351,8 @@ export interface MethodTypes {
   'list-units': [ListUnitsParams, UnitListEntry[]];
   'list-unit-files': [ListUnitFilesParams, UnitFileEntry[]];
   'list-sockets': [Empty, SocketEntry[]];
+  'list-timers': [ListTriggersParams, TimerEntry[]];
+  'list-paths': [ListTriggersParams, PathEntry[]];
   'list-jobs': [Empty, JobInfo[]];
   'list-dependencies': [ListDependenciesParams, DependencyGraph];
   'is-system-running': [Empty, SystemStateReply];
@@ -401,6 +409,8 @@ export const METHODS: { readonly [M in MethodName]: MethodSpec } = {
   'list-units': { write: false, params: { all: 'boolean?', types: 'string[]?', states: 'string[]?', patterns: 'string[]?' } },
   'list-unit-files': { write: false, params: { types: 'string[]?', states: 'string[]?', patterns: 'string[]?' } },
   'list-sockets': NONE_R, 'list-jobs': NONE_R,
+  'list-timers': { write: false, params: { all: 'boolean?', patterns: 'string[]?' } },
+  'list-paths': { write: false, params: { all: 'boolean?', patterns: 'string[]?' } },
   'list-dependencies': { write: false, params: { unit: 'string', reverse: 'boolean?', order: 'after|before?' } },
   'is-system-running': NONE_R, 'manager-info': NONE_R,
   'get-unit-file-state': { write: false, params: { unit: 'string' } },

@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { parseUnitBytes } from './parse';
 import { parseUnitName, unitNameIsValid, instantiate, templateOf, pathSimplify } from './names';
 import { validateAlias } from './load';
-import { hostSpecifierContext } from './specifiers';
+import { hostSpecifierContext } from './specifiers-host';
+import { expandSpecifiers, INSTALL_SPECIFIERS } from './specifiers';
 import type { SpecifierContext } from './types';
 
 export type Errno = 'ENOENT' | 'ELOOP' | 'EXDEV' | 'EEXIST' | 'ERFKILL' | 'EADDRNOTAVAIL' | 'EUCLEAN' | 'EIDRM' | 'EBADSLT'
@@ -224,39 +225,9 @@ export function installPrintf(lp: InstallLookup, info: InstallInfo, text: string
   if (!text.includes('%')) return text;
   const p = parseUnitName(info.name);
   const name = p?.isTemplate && info.defaultInstance ? instantiate(info.name, info.defaultInstance) ?? info.name : info.name;
-  const prefix = p?.prefix ?? '';
-  const ctx = lp.specifiers;
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (ch !== '%') { out += ch; continue; }
-    if (i + 1 >= text.length) { out += '%'; break; }
-    const c = text[++i]!;
-    let v: string | undefined;
-    switch (c) {
-      case '%': v = '%'; break;
-      case 'n': v = name; break;
-      case 'N': { const e = name.lastIndexOf('.'); v = e < 0 ? name : name.slice(0, e); break; }
-      case 'p': v = prefix; break;
-      case 'i': v = (p?.instance || info.defaultInstance) ?? ''; break;
-      case 'j': { const d = prefix.lastIndexOf('-'); v = d >= 0 ? prefix.slice(d + 1) : prefix; break; }
-      case 'H': v = ctx.hostname; break;
-      case 'l': v = ctx.hostname.split('.')[0]!; break;
-      case 'm': v = ctx.machineId; break;
-      case 'b': v = ctx.bootId; break;
-      case 'v': v = ctx.kernelRelease; break;
-      case 'a': v = ctx.architecture; break;
-      case 'u': v = ctx.userName; break;
-      case 'U': v = String(ctx.uid); break;
-      case 'g': v = ctx.groupName; break;
-      case 'G': v = String(ctx.gid); break;
-      default:
-        if (/[A-Za-z0-9]/.test(c)) return null;
-        v = '%' + c;
-    }
-    out += v;
-  }
-  return out;
+  const unit = { id: name, prefix: p?.prefix ?? '', instance: (p?.instance || info.defaultInstance) ?? '', type: p?.type ?? '', fragmentPath: '' };
+  const r = expandSpecifiers(text, unit, lp.specifiers, INSTALL_SPECIFIERS);
+  return r.ok ? r.value : null;
 }
 
 const KNOWN_SECTIONS = new Set(['Install', 'Unit', 'Automount', 'Device', 'Mount', 'Path', 'Scope', 'Service', 'Slice', 'Socket', 'Swap', 'Target', 'Timer']);

@@ -2,20 +2,15 @@
 // and the status strings systemd prints ("status=1/FAILURE", "EXIT_STATUS=KILL").
 // Invariant: pure functions over ExitInfo; Linux x86/arm signal numbering.
 import type { ExitStatusSet } from '../directives/types';
+import { classicSignalName } from '../directives/signals';
 import type { CldCode, ExitInfo } from './types';
 
-const SIGNALS: Record<number, string> = {
-  1: 'HUP', 2: 'INT', 3: 'QUIT', 4: 'ILL', 5: 'TRAP', 6: 'ABRT', 7: 'BUS', 8: 'FPE', 9: 'KILL', 10: 'USR1',
-  11: 'SEGV', 12: 'USR2', 13: 'PIPE', 14: 'ALRM', 15: 'TERM', 16: 'STKFLT', 17: 'CHLD', 18: 'CONT', 19: 'STOP',
-  20: 'TSTP', 21: 'TTIN', 22: 'TTOU', 23: 'URG', 24: 'XCPU', 25: 'XFSZ', 26: 'VTALRM', 27: 'PROF', 28: 'WINCH',
-  29: 'IO', 30: 'PWR', 31: 'SYS',
-};
 
 export const SIGHUP = 1, SIGINT = 2, SIGABRT = 6, SIGKILL = 9, SIGTERM = 15, SIGPIPE = 13, SIGCONT = 18;
 
 /** "TERM", "RTMIN+3"; numbers without a name print as the number. */
 export function signalName(sig: number): string {
-  const n = SIGNALS[sig];
+  const n = classicSignalName(sig);
   if (n) return n;
   if (sig === 34) return 'RTMIN';
   if (sig > 34 && sig < 64) return `RTMIN+${sig - 34}`;
@@ -32,7 +27,7 @@ const EXIT_NAMES: Record<number, string> = {
   226: 'NAMESPACE', 227: 'NO_NEW_PRIVILEGES', 228: 'SECCOMP', 229: 'SELINUX_CONTEXT', 230: 'PERSONALITY',
   231: 'APPARMOR', 232: 'ADDRESS_FAMILIES', 233: 'RUNTIME_DIRECTORY', 235: 'CHOWN', 236: 'SMACK_PROCESS_LABEL',
   237: 'KEYRING', 238: 'STATE_DIRECTORY', 239: 'CACHE_DIRECTORY', 240: 'LOGS_DIRECTORY', 241: 'CONFIGURATION_DIRECTORY',
-  242: 'NUMA_POLICY', 243: 'CREDENTIALS', 245: 'BPF',
+  242: 'NUMA_POLICY', 243: 'CREDENTIALS', 244: 'BPF',
 };
 
 export function exitStatusName(code: number): string { return EXIT_NAMES[code] ?? ''; }

@@ -11,10 +11,12 @@
 //     type (src/manager/hosts.ts, one line) implementing that interface.
 // Invariant: pure (no Node imports); every UnitType listed in HostOf has exactly one definition.
 import type { UnitConfig, UnitType } from '../directives/types';
-import type { ServiceHost, SocketHost, UnitHost } from './host';
+import type { PathHost, ServiceHost, SocketHost, TimerHost, UnitHost } from './host';
 import { SERVICE_TYPE } from './service';
 import { SOCKET_TYPE } from './socket';
 import { TARGET_TYPE } from './target';
+import { TIMER_TYPE } from './timer';
+import { PATH_TYPE } from './path';
 import type { UnitMachine } from './types';
 
 /** The host object each implemented type's machine is given (one per unit, built by the manager). */
@@ -22,6 +24,8 @@ export interface HostOf {
   service: ServiceHost;
   socket: SocketHost;
   target: UnitHost;
+  timer: TimerHost;
+  path: PathHost;
 }
 export type ImplementedType = keyof HostOf;
 
@@ -43,6 +47,8 @@ export const UNIT_TYPES: { readonly [T in ImplementedType]: UnitTypeDef<T> } = {
   service: SERVICE_TYPE,
   socket: SOCKET_TYPE,
   target: TARGET_TYPE,
+  timer: TIMER_TYPE,
+  path: PATH_TYPE,
 };
 
 export function isImplementedType(t: UnitType): t is ImplementedType {

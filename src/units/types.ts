@@ -173,4 +173,14 @@ export interface UnitMachine {
   triggerPhase?(sub: string): TriggerPhase;
   /** The start rate limit was hit on the last start attempt (unit->start_limit_hit). */
   startLimitHit?(): boolean;
+  /** CLOCK_REALTIME was set (jumped relative to CLOCK_MONOTONIC): timer units recompute or trigger. */
+  onClockChange?(): void;
+  /** The system time zone changed (/etc/localtime): timer units recompute or trigger. */
+  onTimezoneChange?(): void;
+  /** One read of inotify events from the watch set `index` of this unit (path units). */
+  onInotify?(index: number, events: { wd: number; mask: number; name: string }[]): void;
+  /** Reading the watch set `index` failed. */
+  onInotifyError?(index: number, error: string): void;
+  /** Timer units: next elapse on each clock (Infinity = none) and the last trigger (realtime µs, 0 = never). */
+  timerSchedule?(): { nextRealtime: number; nextMonotonic: number; lastTrigger: number };
 }

@@ -81,7 +81,7 @@ test('a second manager on the same control socket is refused; a stale socket fil
     assert.ok(fs.existsSync(sock));
     fs.mkdirSync(path.join(dir, 'units'));
     const p = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child=SIGKILL', process.execPath, TSYSD, '--system',
-      '--unit-path', path.join(dir, 'units'), '--control-socket', sock, '--runtime-dir', path.join(dir, 'run')], { stdio: 'ignore' });
+      '--unit-path', path.join(dir, 'units'), '--control-socket', sock, '--runtime-dir', path.join(dir, 'run'), '--dbus-private', 'no'], { stdio: 'ignore' });
     try {
       assert.ok(await waitFor(async () => (await runCtl(['--socket', sock, 'is-system-running'])).stdout.trim() === 'running', 10000), 'manager took over the stale socket');
     } finally {

@@ -116,7 +116,34 @@ export function generateCase(seed: number): GenCase {
     tags.add('cycle');
   }
   const anchorPool = names.filter((n) => !n.startsWith('tpl@') || true);
-  const anchor = r() < 0.5 ? pick(names.filter((n) => n.endsWith('.target'))) : pick(anchorPool);
+  let anchor = r() < 0.5 ? pick(names.filter((n) => n.endsWith('.target'))) : pick(anchorPool);
+  // timers and paths, drawn from a second stream so the service/socket/target part of a seed stays as it was
+  const r2 = rng(seed * 40503 + 11);
+  const triggers: string[] = [];
+  const nTimer = Math.floor(r2() * 3), nPath = Math.floor(r2() * 2);
+  for (let i = 0; i < nTimer + nPath; i++) {
+    const isTimer = i < nTimer;
+    const u = isTimer ? `m${i}.timer` : `p${i - nTimer}.path`;
+    triggers.push(u);
+    tags.add(isTimer ? 'timer' : 'path');
+    let body = `[Unit]\nDescription=${u}\n`;
+    if (r2() < 0.2) body += 'DefaultDependencies=no\n';
+    if (r2() < 0.4) body += `After=${pick(refs)}\n`;
+    if (r2() < 0.3) body += `Wants=${pick(refs)}\n`;
+    if (isTimer) {
+      const k = r2();
+      body += k < 0.4 ? '[Timer]\nOnCalendar=daily\n' : k < 0.7 ? '[Timer]\nOnBootSec=5min\nOnUnitActiveSec=1h\n' : '[Timer]\nOnActiveSec=30s\n';
+      if (r2() < 0.3) body += 'Persistent=yes\n';
+    } else body += `[Path]\nPathExists=/run/tsysd-gen-${seed}-${u}\n`;
+    // the triggered unit: Unit= (an existing or missing service), else the same-name service
+    const t = r2();
+    if (t < 0.4) body += `Unit=${pick(names.filter((n) => n.endsWith('.service') && !n.startsWith('tpl@')))}\n`;
+    else if (t < 0.5) body += 'Unit=missing2.service\n';
+    else if (t < 0.8) files[u.replace(/\.(timer|path)$/, '.service')] = `[Unit]\nDescription=for ${u}\n[Service]\nExecStart=/bin/true\n`;
+    files[u] = body;
+    if (r2() < 0.5) { const tg = pick(names.filter((n) => n.endsWith('.target'))); files[`${tg}.wants/${u}`] = `->../${u}`; }
+  }
+  if (triggers.length && r2() < 0.35) anchor = pick(triggers);
   const dir = makeTempDir('tsysd-plan-');
   writeUnits(dir, files);
   return { dir, anchor, files, tags };

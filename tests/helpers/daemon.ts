@@ -27,6 +27,13 @@ export interface DaemonOptions {
   ipc?: boolean;                      // private IPC namespace (POSIX message queues die with the daemon)
   env?: Record<string, string>;
   waitRunning?: boolean;              // wait until is-system-running is not 'initializing'/'starting'
+  shellPrefix?: string;               // sh commands run in the namespace before tsysd (e.g. a tmpfs mount)
+  /** Shell commands run inside the namespaces just before tsysd (e.g. tmpfs mounts over state directories:
+   *  the mount namespace is private, so they vanish with the daemon). */
+  setup?: string;
+  /** Serve systemd's D-Bus face: /run/systemd and /run/dbus are tmpfs private to the daemon's mount namespace
+   *  (never the host's), with /run/systemd/private and /run/systemd/system; run clients with `Daemon.inNs()`. */
+  systemd?: boolean;
 }
 
 export class Daemon {
@@ -63,6 +70,12 @@ export class Daemon {
 
   ctl(args: string[], opts: { env?: Record<string, string>; uid?: number; timeoutMs?: number; argv0?: string } = {}): Promise<CtlResult> {
     return runCtl(['--socket', this.sock, ...args], opts);
+  }
+
+  /** Run a program inside the daemon's PID and mount namespaces (e.g. the real systemctl, which needs
+   *  the daemon's private /run/systemd). */
+  inNs(argv: string[], opts: { env?: Record<string, string>; timeoutMs?: number; input?: string } = {}): Promise<CtlResult> {
+    return runCmd('nsenter', ['-t', String(this.innerPid()), '-m', '-p', '--', ...argv], opts);
   }
 
   /** Send a signal to tsysd (PID 1 of its namespace). */
@@ -143,8 +156,12 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   fs.chmodSync(runDir, 0o755);
   const cgroupName = testCgroupName();
   const inner = [process.execPath, TSYSD, '--system', '--unit-path', unitDir, '--control-socket', sock,
-    '--runtime-dir', runDir, '--cgroup-name', cgroupName, ...(o.args ?? [])];
-  const cmd = o.net ? ['sh', '-c', 'ip link set lo up && exec "$@"', 'sh', ...inner] : inner;
+    '--runtime-dir', runDir, '--cgroup-name', cgroupName,
+    ...(o.systemd ? ['--sd-booted'] : ['--dbus-private', 'no', '--no-sd-booted']), ...(o.args ?? [])];
+  const pre = [o.net ? 'ip link set lo up' : '',
+    o.systemd ? 'mkdir -p /run/systemd /run/dbus && mount -t tmpfs -o mode=0755 tsysd-test /run/systemd && mount -t tmpfs -o mode=0755 tsysd-test /run/dbus' : '',
+    o.shellPrefix ?? '', o.setup ?? ''].filter((x) => x !== '').join(' && ');
+  const cmd = pre ? ['sh', '-c', `${pre} && exec "$@"`, 'sh', ...inner] : inner;
   const proc = spawn('unshare', [...args, ...cmd], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...(o.env ?? {}), DEBUG: process.env.TSYSD_TEST_DEBUG ?? '' },
@@ -179,6 +196,22 @@ export function runCtl(args: string[], opts: { env?: Record<string, string>; uid
     let stderr = '';
     p.stdout.on('data', (b: Buffer) => { stdout += b.toString(); });
     p.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+    const t = setTimeout(() => { p.kill('SIGKILL'); }, opts.timeoutMs ?? 30000);
+    p.on('close', (code, sig) => {
+      clearTimeout(t);
+      resolve({ code: code ?? (sig ? 128 : 1), stdout, stderr });
+    });
+  });
+}
+
+export function runCmd(cmd: string, args: string[], opts: { env?: Record<string, string>; timeoutMs?: number; input?: string } = {}): Promise<CtlResult> {
+  return new Promise((resolve) => {
+    const p = spawn(cmd, args, { env: { ...process.env, ...(opts.env ?? {}) }, stdio: [opts.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout?.on('data', (b: Buffer) => { stdout += b.toString(); });
+    p.stderr?.on('data', (b: Buffer) => { stderr += b.toString(); });
+    if (opts.input !== undefined) p.stdin?.end(opts.input);
     const t = setTimeout(() => { p.kill('SIGKILL'); }, opts.timeoutMs ?? 30000);
     p.on('close', (code, sig) => {
       clearTimeout(t);

@@ -96,7 +96,7 @@ test('status: failed, inactive, description equal to id, condition failure', () 
   const sock = renderStatus(st({ id: 'echo.socket', description: 'Echo', listen: [{ type: 'Stream', address: '127.0.0.1:7777' }], triggers: [{ unit: 'echo.service', activeState: 'inactive' }], subState: 'listening', mainPid: 0, execMainPid: 0, tasks: null, processes: [], cgroup: '' }), T0, 'h');
   assert.deepEqual(sock.slice(2), [
     '     Active: active (listening) since Sun 2026-11-22 01:34:40 UTC; now',
-    '   Triggers: ○ echo.service',
+    '   Triggers: ● echo.service',   // systemd 252 prints ● for an inactive triggered unit too
     '     Listen: 127.0.0.1:7777 (Stream)',
   ]);
 });
@@ -111,10 +111,11 @@ test('list-units: glyph column, default filter, legend; JOB column only with job
   ];
   const o = defaults('tsysctl');
   assert.deepEqual(renderListUnits(all, o, 'systemctl'), [
+    // systemctl orders by type suffix, then name (unit_info_compare; checked with systemctl 252 against tsysd's D-Bus face)
     '  UNIT        LOAD   ACTIVE SUB       DESCRIPTION',
-    '  a.socket    loaded active listening Desc a.socket',
     '  b.service   loaded active running   Desc b.service',
     '● bad.service loaded failed failed    Desc bad.service',
+    '  a.socket    loaded active listening Desc a.socket',
     '',
     'LOAD   = Reflects whether the unit definition was properly loaded.',
     'ACTIVE = The high-level unit activation state, i.e. generalization of SUB.',
@@ -124,9 +125,9 @@ test('list-units: glyph column, default filter, legend; JOB column only with job
   ]);
   const withJob = [...all.slice(0, 2), entry('c.service', 'inactive', 'dead', { job: { id: 7, type: 'start', state: 'waiting' } })];
   assert.deepEqual(renderListUnits(withJob, { ...o, noLegend: true }, 'tsysctl'), [
-    '  a.socket  loaded active   listening       Desc a.socket',
     '  b.service loaded active   running         Desc b.service',
     '  c.service loaded inactive dead      start Desc c.service',
+    '  a.socket  loaded active   listening       Desc a.socket',
   ]);
   const allOut = renderListUnits(all, { ...o, all: true, type: [], types: ['service'] } as typeof o, 'tsysctl');
   assert.equal(allOut[0], '  UNIT        LOAD      ACTIVE   SUB     DESCRIPTION');

@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { fixture } from '../fixtures/build';
 import { fuzz } from '../helpers/fuzz';
 import { compileGlob, fnmatch } from '../../src/rpc/fnmatch';
-import { globMatch, matchesListUnits, matchesListUnitFiles } from '../../src/rpc/util';
+import { matchesListUnits, matchesListUnitFiles } from '../../src/rpc/util';
 import { globMatch as presetGlob } from '../../src/unit-file/preset';
 
 /** The oracle's answers for many pairs in one process. */

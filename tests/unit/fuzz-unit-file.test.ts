@@ -17,7 +17,7 @@ import { collectVerify } from '../../src/cli/verify';
 import { compileUnit } from '../../src/directives/compile';
 import { cutUtf8, LINE_MAX } from '../../src/logs/limits';
 import { UnitFileIndex } from '../../src/unit-file/load';
-import { hostSpecifierContext } from '../../src/unit-file/specifiers';
+import { hostSpecifierContext } from '../../src/unit-file/specifiers-host';
 import { fuzz, type Fuzz } from '../helpers/fuzz';
 
 const CORPUS_DIR = path.resolve(__dirname, '..', '..', '..', 'tests', 'fixtures', 'fuzz-unit-file');

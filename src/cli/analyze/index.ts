@@ -30,7 +30,22 @@ Commands (as systemd-analyze's):
 
 interface VerbModule { run(argv: string[]): Promise<number> | number }
 
-export async function runAnalyze(argv: string[]): Promise<number> {
+/** Options may come before the verb (`tsysd analyze --user blame`), as with systemd-analyze: the verb is
+ *  the first word that is neither an option nor an option's value; the options move after it. */
+export function splitVerb(argv: string[]): string[] {
+  if (!argv[0]?.startsWith('-') || ['-h', '--help'].includes(argv[0])) return argv;
+  const { takesValue } = require('./common') as typeof import('./common');
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--') break;
+    if (a.startsWith('-')) { if (!a.includes('=') && takesValue(a)) i++; continue; }
+    return [a, ...argv.slice(0, i), ...argv.slice(i + 1)];
+  }
+  return argv;
+}
+
+export async function runAnalyze(argv0: string[]): Promise<number> {
+  const argv = splitVerb(argv0);
   const verb = argv[0] ?? '';
   if (verb === '' || verb === '-h' || verb === '--help' || verb === 'help') {
     process.stdout.write(ANALYZE_USAGE);

@@ -21,6 +21,8 @@ export interface CtlOptions {
   full: boolean;
   root: string;
   user: boolean;
+  /** --global: the user units' system-wide configuration (/etc/systemd/user), offline, like systemctl. */
+  global: boolean;
   systemExplicit: boolean;
   now: boolean;
   runtime: boolean;
@@ -48,7 +50,7 @@ export interface CtlOptions {
 export function defaults(prog: string): CtlOptions {
   return {
     prog, verb: '', args: [], types: [], states: [], properties: [], value: false, all: false, quiet: false,
-    noBlock: false, jobMode: 'replace', noPager: false, noLegend: false, plain: false, full: false, root: '',
+    noBlock: false, jobMode: 'replace', noPager: false, noLegend: false, plain: false, full: false, root: '', global: false,
     user: false, systemExplicit: false, now: false, runtime: false, force: false, presetMode: '', signal: '', killWhom: '', wait: false,
     lines: null, follow: false, since: '', units: [], socket: '', reverse: false, before: false, after: false,
     showTypes: false, help: false, version: false, remote: '', output: 'short', noHostname: false,
@@ -94,7 +96,7 @@ const FLAGS: Record<string, (o: CtlOptions) => void> = {
   '--no-legend': (o) => { o.noLegend = true; },
   '--plain': (o) => { o.plain = true; },
   '--full': (o) => { o.full = true; }, '-l': (o) => { o.full = true; },
-  '--user': (o) => { o.user = true; }, '--system': (o) => { o.user = false; o.systemExplicit = true; },
+  '--user': (o) => { o.user = true; }, '--global': (o) => { o.global = true; o.user = true; }, '--system': (o) => { o.user = false; o.systemExplicit = true; },
   '--now': (o) => { o.now = true; },
   '--runtime': (o) => { o.runtime = true; },
   '--force': (o) => { o.force = true; },

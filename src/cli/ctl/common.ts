@@ -3,6 +3,7 @@
 // Owner: H6. Invariants: only node:* and src/rpc/client (node:net) are imported here: fast path.
 import { RpcCallError, RpcClient, TRANSPORT_ERROR } from '../../rpc/client';
 import type { CtlOptions } from './args';
+import { parseSignal as parseSignalName, signalName } from '../../directives/signals';
 
 // systemctl exit codes (LSB): 0 ok, 1 failure, 3 not running / not implemented, 4 no permission,
 // 5 not installed, 6 not configured.
@@ -167,31 +168,18 @@ export function parseSince(v: string, nowMs = Date.now()): number | null {
 /** `exited`/`killed` code and status as systemctl prints them: `status=1/FAILURE`, `signal=TERM`. */
 export function exitStatusText(code: string, status: number): string {
   if (code === 'killed' || code === 'dumped') return `signal=${signalName(status)}`;
+  // systemctl names only the libc and systemd classes here (EXIT_STATUS_LIBC|EXIT_STATUS_SYSTEMD), not
+  // LSB's 2..7: the real systemctl 252 prints `status=3`, checked over tsysd's D-Bus face.
   const names: Record<number, string> = {
-    0: 'SUCCESS', 1: 'FAILURE', 2: 'INVALIDARGUMENT', 3: 'NOTIMPLEMENTED', 4: 'NOPERMISSION', 5: 'NOTINSTALLED',
-    6: 'NOTCONFIGURED', 7: 'NOTRUNNING', 200: 'CHDIR', 203: 'EXEC', 217: 'USER', 226: 'NAMESPACE',
+    0: 'SUCCESS', 1: 'FAILURE', 200: 'CHDIR', 203: 'EXEC', 217: 'USER', 226: 'NAMESPACE',
   };
   const n = names[status];
   return n ? `status=${status}/${n}` : `status=${status}`;
 }
 
-const SIGNALS = ['', 'HUP', 'INT', 'QUIT', 'ILL', 'TRAP', 'ABRT', 'BUS', 'FPE', 'KILL', 'USR1', 'SEGV', 'USR2', 'PIPE', 'ALRM', 'TERM',
-  'STKFLT', 'CHLD', 'CONT', 'STOP', 'TSTP', 'TTIN', 'TTOU', 'URG', 'XCPU', 'XFSZ', 'VTALRM', 'PROF', 'WINCH', 'IO', 'PWR', 'SYS'];
-export function signalName(n: number): string { return SIGNALS[n] ?? (n >= 34 && n <= 64 ? `RTMIN+${n - 34}` : String(n)); }
-/** 'TERM', 'SIGTERM', '15', 'RTMIN+3' → number, or null. */
-export function parseSignal(s: string): number | null {
-  if (/^\d+$/.test(s)) { const n = Number(s); return n > 0 && n <= 64 ? n : null; }
-  const name = s.toUpperCase().replace(/^SIG/, '');
-  const i = SIGNALS.indexOf(name);
-  if (i > 0) return i;
-  if (name === 'IOT') return 6;
-  if (name === 'POLL') return 29;
-  const rt = /^RTMIN(?:\+(\d+))?$/.exec(name);
-  if (rt) return 34 + Number(rt[1] ?? 0);
-  const rtm = /^RTMAX(?:-(\d+))?$/.exec(name);
-  if (rtm) return 64 - Number(rtm[1] ?? 0);
-  return null;
-}
+export { signalName };
+/** 'TERM', 'SIGTERM', 'term', '15', 'RTMIN+3' → number, or null (systemctl kill -s; case-insensitive). */
+export function parseSignal(s: string): number | null { return parseSignalName(s.toUpperCase()); }
 
 /** Print left-aligned columns separated by one space (last column unpadded), like systemd's table. */
 export function columns(rows: string[][], rightAlign: ReadonlySet<number> = new Set()): string[] {

@@ -53,7 +53,19 @@ export async function runJobVerb(c: RpcClient, o: CtlOptions, out: Out): Promise
   let rc: number = EXIT.OK;
   const reloadChecks = units.map((unit) => c.call('show', { unit, properties: ['NeedDaemonReload'] })
     .then((r) => r.properties.some(([k, v]) => k === 'NeedDaemonReload' && v === 'yes'), () => false));
+  // On a terminal, while waiting: systemd's "A start job is running for …" line (progress.ts).
+  const onTty = !o.noBlock && !o.quiet && process.stderr.isTTY && process.env.TERM !== 'dumb';
+  const JobProgress = onTty ? (require('./progress') as typeof import('./progress')).JobProgress : null;
+  const progress = JobProgress
+    ? new JobProgress(c, {
+      write: (s) => { process.stderr.write(s); },
+      columns: () => process.stderr.columns || Number(process.env.COLUMNS) || 80,
+      color: process.env.NO_COLOR === undefined && process.env.SYSTEMD_COLORS !== '0',
+    })
+    : null;
+  progress?.start();
   const results = await Promise.allSettled(units.map((unit) => c.call(verb as MethodName & 'start', { unit, mode, wait: !o.noBlock })));
+  progress?.stop();
   const needReload = await Promise.all(reloadChecks);
   if (!o.quiet) {
     const { unitFileChangedWarning } = require('./status') as typeof import('./status');

@@ -14,7 +14,13 @@ const patternsOf = (o: CtlOptions): string[] => o.args.map((a) => mangle(a, true
 export function filterUnits(list: UnitListEntry[], o: CtlOptions): UnitListEntry[] {
   const pats = patternsOf(o);
   const p = { all: o.all, types: o.types, states: o.states, patterns: pats };
-  return list.filter((u) => matchesListUnits(u, p)).sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0));
+  return list.filter((u) => matchesListUnits(u, p)).sort(unitInfoCompare);
+}
+
+/** systemctl's unit_info_compare: by type suffix, then by name (both case-insensitive, C order). */
+export function unitInfoCompare(a: { unit: string }, b: { unit: string }): number {
+  const cmp = (x: string, y: string): number => { const X = x.toLowerCase(); const Y = y.toLowerCase(); return X < Y ? -1 : X > Y ? 1 : 0; };
+  return cmp(a.unit.slice(a.unit.lastIndexOf('.')), b.unit.slice(b.unit.lastIndexOf('.'))) || cmp(a.unit, b.unit);
 }
 
 export function renderListUnits(all: UnitListEntry[], o: CtlOptions, prog: string): string[] {

@@ -17,7 +17,7 @@ export async function runOffline(o: CtlOptions, out: Out): Promise<number> {
     out.error(`Failed to parse preset mode: ${o.presetMode}.`); return EXIT.FAILURE;
   }
   const opts = {
-    root: o.root, userMode: o.user, ...(o.runtime ? { runtime: true } : {}), ...(o.force ? { force: true } : {}),
+    root: o.root, userMode: o.user, ...(o.global ? { global: true } : {}), ...(o.runtime ? { runtime: true } : {}), ...(o.force ? { force: true } : {}),
     ...(presetMode ? { presetMode } : {}), ...(o.quiet ? { quiet: true } : {}),
   };
   const units = o.args.map((a) => mangle(a));

@@ -4,11 +4,11 @@
 // 3 otherwise, 4 when a unit could not be found. Owner: H6.
 import * as os from 'node:os';
 import type { RpcClient } from '../../rpc/client';
-import type { ActiveState, LogLine, StatusReply } from '../../rpc/protocol';
+import type { LogLine, StatusReply } from '../../rpc/protocol';
 import type { CtlOptions } from './args';
 import { EXIT, exitStatusText, formatAgo, formatShortTs, formatTimestamp, isRpcError, mangle, type Out } from './common';
 
-export function bullet(a: ActiveState | string): string {
+export function bullet(a: string): string {
   if (a === 'active') return '●';
   if (a === 'reloading') return '↻';
   if (a === 'failed') return '×';
@@ -69,9 +69,12 @@ export function renderStatus(s: StatusReply, nowUs: number, host: string): strin
     out.push(`${label('Condition')}start condition failed at ${formatTimestamp(s.conditionTs)}; ${formatAgo(s.conditionTs, nowUs)}`);
     if (s.failedCondition) out.push(`${INDENT}└─ ${s.failedCondition} was not met`);
   }
-  s.triggeredBy.forEach((t, i) => out.push(`${i ? INDENT : label('TriggeredBy')}${bullet(t.activeState)} ${t.unit}`));
-  // systemctl 252 order (print_status_info): TriggeredBy, Triggers, then Docs, Listen.
-  s.triggers.forEach((t, i) => out.push(`${i ? INDENT : label('Triggers')}${bullet(t.activeState)} ${t.unit}`));
+  // systemctl prints a black circle for every trigger whatever its state (only its colour follows the state):
+  // checked against systemd 252 (an inactive triggered service shows ●).
+  s.triggeredBy.forEach((t, i) => out.push(`${i ? INDENT : label('TriggeredBy')}● ${t.unit}`));
+  if (s.timer) out.push(`${label('Trigger')}${timerTriggerLine(s.timer)}`);
+  // systemctl 252 order (print_status_info): TriggeredBy, Trigger (timers), Triggers, then Docs, Listen.
+  s.triggers.forEach((t, i) => out.push(`${i ? INDENT : label('Triggers')}● ${t.unit}`));
   s.documentation.forEach((d, i) => out.push(`${i ? INDENT : label('Docs')}${d}`));
   s.listen.forEach((l, i) => out.push(`${i ? INDENT : label('Listen')}${l.address} (${l.type})`));
   if (s.accept) out.push(`${label('Accepted')}${s.accept.accepted}; Connected: ${s.accept.connected};${s.accept.refused ? ` Refused: ${s.accept.refused}` : ''}`);
@@ -87,7 +90,7 @@ export function renderStatus(s: StatusReply, nowUs: number, host: string): strin
   if (s.tasks !== null && s.tasks !== undefined) out.push(`${label('Tasks')}${s.tasks}${s.tasksMax !== null && s.tasksMax !== undefined ? ` (limit: ${s.tasksMax})` : ''}`);
   if (s.memoryBytes !== null && s.memoryBytes !== undefined) out.push(`${label('Memory')}${formatBytes(s.memoryBytes)}`);
   if (s.cgroup || s.processes.length) {
-    out.push(`${label('CGroup')}${s.cgroup || `/${s.id}`}`);
+    out.push(`${label('CGroup')}${(s.cgroup.startsWith('/sys/fs/cgroup/') ? s.cgroup.slice('/sys/fs/cgroup'.length) : s.cgroup) || `/${s.id}`}`);
     s.processes.forEach((p, i) => out.push(`${INDENT}${i === s.processes.length - 1 ? '└─' : '├─'}${p.pid} ${p.cmdline}`));
   }
   if (s.logs.length) {
@@ -140,4 +143,18 @@ export async function runStatus(c: RpcClient, o: CtlOptions, out: Out): Promise<
   }
   if (rc) return rc;
   return anyInactive ? EXIT.PROGRAM_NOT_RUNNING : EXIT.OK;
+}
+
+/** `Trigger: Sat 2026-12-05 16:11:20 UTC; 2s left` or `n/a` (calc_next_elapse, format_timestamp in our zone). */
+function timerTriggerLine(t: { nextRealtime: number; nextMonotonic: number }): string {
+  const { calcNextElapse } = require('./timers') as typeof import('./timers');
+  const { configureTimeFromEnv } = require('../zone-reader') as typeof import('../zone-reader');
+  const { processTime } = require('../../calendar/env') as typeof import('../../calendar/env');
+  const { formatTimestampStyle, formatTimestampRelative } = require('../../calendar/timestamp') as typeof import('../../calendar/timestamp');
+  configureTimeFromEnv();
+  const now = { realtime: Math.round((performance.timeOrigin + performance.now()) * 1000), monotonic: Number(process.hrtime.bigint() / 1000n) };
+  const next = calcNextElapse(now, t);
+  if (!Number.isFinite(next) || next <= 0) return 'n/a';
+  const n = BigInt(Math.floor(next));
+  return `${formatTimestampStyle(processTime(), n) ?? 'n/a'}; ${formatTimestampRelative(n, BigInt(now.realtime)) ?? 'n/a'}`;
 }

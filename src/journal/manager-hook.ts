@@ -1,0 +1,99 @@
+// How the manager runs the journal: decides whether to (--journal=auto: the system manager that owns the
+// machine — system mode, default control socket — and no systemd-journald.socket unit; with the image's own
+// journald systemd's unit runs instead), starts the JournalServer with the manager's pid → unit lookup and
+// crash barrier, and turns the LogStore's lines into journal entries: captured service output
+// (_TRANSPORT=stdout, <N> level prefixes honoured, the unit's _SYSTEMD_UNIT/_SYSTEMD_INVOCATION_ID) and the
+// manager's own unit messages (UNIT=, MESSAGE_ID= for starting/started/stopping/stopped/failed), so
+// `journalctl -u UNIT` shows both interleaved.
+// OS-touching only through JournalServer. Invariant: the sink never throws into the LogStore.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import type { LogLine } from '../logs/store';
+import { JournalServer } from './server';
+import { unitFromCgroup } from './main';
+import type { JournalConfig } from './options';
+
+export interface ManagerSide {
+  userMode: boolean;
+  isPid1: boolean;
+  defaultControlSocket: boolean;
+  hasUnit(name: string): boolean;
+  findUnit(pid: number): { unit: string; invocationId: string | null } | null;
+  invocationOf(unit: string): string | null;
+  guard(unit: string, fn: () => void): void;
+  console(line: string): void;
+  forward: boolean;
+  /** "Description" of a unit for the status messages, and the verb of its start ("Started"/"Finished"). */
+  describe(unit: string): { desc: string; startedVerb: string; stoppedVerb: string };
+  /** The manager's event stream (unit state changes). */
+  onUnitState(cb: (unit: string, active: string, result: string) => void): void;
+}
+
+export function journalWanted(cfg: JournalConfig, side: Pick<ManagerSide, 'userMode' | 'defaultControlSocket' | 'hasUnit'>): { on: boolean; why: string } {
+  if (cfg.mode === 'no') return { on: false, why: 'disabled with --no-journal' };
+  if (side.hasUnit('systemd-journald.socket')) return { on: false, why: 'systemd-journald.socket exists: the image runs its own journald' };
+  if (cfg.mode === 'yes') return { on: true, why: '--journal' };
+  if (side.userMode) return { on: false, why: 'user manager (use --journal)' };
+  if (!side.defaultControlSocket) return { on: false, why: 'not the machine\'s manager (custom control socket; use --journal)' };
+  return { on: true, why: 'system manager' };
+}
+
+function readId(p: string): string {
+  try { return fs.readFileSync(p, 'utf8').trim().replace(/-/g, ''); } catch { return ''; }
+}
+
+export function startManagerJournal(cfg: JournalConfig, side: ManagerSide): { server: JournalServer; sink: (l: LogLine) => void; errors: string[] } {
+  const metrics = {
+    ...(cfg.maxUse !== undefined ? { maxUse: cfg.maxUse } : {}), ...(cfg.maxFileSize !== undefined ? { maxSize: cfg.maxFileSize } : {}),
+    ...(cfg.maxFiles !== undefined ? { nMaxFiles: cfg.maxFiles } : {}), ...(cfg.keepFree !== undefined ? { keepFree: cfg.keepFree } : {}),
+  };
+  const server = new JournalServer({
+    socketDir: cfg.socketDir,
+    devLogLink: cfg.devLog !== undefined ? cfg.devLog : side.isPid1 ? '/dev/log' : null,
+    hostname: os.hostname(),
+    storage: {
+      storage: cfg.storage, runtimeRoot: cfg.runtimeRoot, persistentRoot: cfg.persistentRoot,
+      machineId: readId('/etc/machine-id') || '0'.repeat(32), bootId: readId('/proc/sys/kernel/random/boot_id') || '0'.repeat(32),
+      system: metrics, runtime: metrics, log: (m) => side.console(`tsysd: ${m}`),
+    },
+    lookup: (pid) => {
+      const u = side.findUnit(pid);
+      return u ? { unit: u.unit, invocationId: u.invocationId } : unitFromCgroup(pid);
+    },
+    guard: (unit, fn) => side.guard(unit, fn),
+    // service output reaches the manager's stdout through the LogStore already; forward only socket traffic
+    forward: side.forward ? (l) => side.console(l) : null,
+    forwardSyslogPath: cfg.forwardSyslog,
+    rateLimitIntervalUs: cfg.rateLimitIntervalUs,
+    rateLimitBurst: cfg.rateLimitBurst,
+    maxLevelStore: cfg.maxLevelStore,
+    log: (m) => side.console(`tsysd: ${m}`),
+  });
+  const errors = server.start();
+  const sink = (l: LogLine): void => {
+    try {
+      if (l.stream === 'manager') server.managerMessage(l.unit, l.priority, l.text, l.unit ? side.invocationOf(l.unit) : null);
+      else server.serviceLine(l.unit, l.pid, l.ident, l.text, l.stream === 'stderr' ? 'stderr' : 'stdout', l.priority);
+    } catch { /* the journal must never break logging */ }
+  };
+  // systemd's unit status messages (unit_status_log_starting_stopping_reloading, unit_notify): the console shows
+  // them as "[  OK  ] Started X."; the journal gets "Started X." with UNIT= and MESSAGE_ID=
+  const last = new Map<string, string>();
+  side.onUnitState((unit, active, result) => {
+    try {
+      const old = last.get(unit) ?? 'inactive';
+      last.set(unit, active);
+      if (old === active) return;
+      const d = side.describe(unit);
+      const inv = side.invocationOf(unit);
+      const stopped = (a: string): boolean => a === 'inactive' || a === 'failed';
+      if (active === 'activating' && stopped(old)) server.managerMessage(unit, 6, `Starting ${d.desc}...`, inv);
+      else if (active === 'active' && old !== 'reloading') server.managerMessage(unit, 6, `${d.startedVerb} ${d.desc}.`, inv);
+      else if (active === 'deactivating') server.managerMessage(unit, 6, `Stopping ${d.desc}...`, inv);
+      else if (active === 'inactive' && old === 'activating' && result === 'success') server.managerMessage(unit, 6, `${d.startedVerb} ${d.desc}.`, inv);
+      else if (active === 'inactive' && old !== 'failed') server.managerMessage(unit, 6, `${d.stoppedVerb} ${d.desc}.`, inv);
+      else if (active === 'failed') server.managerMessage(unit, 3, `Failed to start ${d.desc}.`, inv, result);
+    } catch { /* never into the manager */ }
+  });
+  return { server, sink, errors };
+}
