@@ -93,7 +93,6 @@ const haveAnalyze = spawnSync('systemd-analyze', ['--version']).status === 0;
  *  its entry (the test fails on a stale entry as on a new difference). */
 const WHERE = 'systemd refuses a mount/swap/automount whose Where=/What= does not match the unit name; tsysd does not check it';
 const SCOPE = 'systemd never loads a scope from a unit file (scopes are transient: "not found"); tsysd loads it';
-const TIMER = 'systemd refuses a timer without any On*= value ("Timer unit lacks value setting"); tsysd loads it';
 const KNOWN_DIFFERENCES: Record<string, string> = {
   'dev-mapper-fedora_krowka\\x2dswap.swap': WHERE,
   'directives.mount': WHERE,
@@ -102,12 +101,6 @@ const KNOWN_DIFFERENCES: Record<string, string> = {
   'var-lib-machines.mount': WHERE,
   'directives.scope': SCOPE,
   'empty.scope': SCOPE,
-  'directives.timer': TIMER,
-  'oss-fuzz-6886': TIMER,
-  'oss-fuzz-6917': TIMER,
-  'oss-fuzz-7004': TIMER,
-  'oss-fuzz-8827': TIMER,
-  'directives.path': 'systemd refuses a path unit without any Path*= ("Path unit lacks path setting"); tsysd loads it',
   'oss-fuzz-10007': 'a ListenStream= whose specifier expansion systemd refuses (too long) stays a listener in tsysd, so the socket is not refused for lacking Listen*=',
 };
 
