@@ -2,7 +2,7 @@
 // Test entry point used by `npm test` and CI. Runs the checks as separate steps, each reporting on its own,
 // and ends with a summary naming every step that failed:
 //   typecheck (tsc over everything, then tsconfig.pure.json: no Node in the pure folders)
-//   lint (oxlint with type-aware rules, .oxlintrc.json)   format (the formatter's check mode)
+//   lint (oxlint with type-aware rules, .oxlintrc.json)   format (tests/format.js: .editorconfig's rules)
 //   unit (dist/tests/unit, fast, fake platform)            e2e (dist/tests/e2e: real daemon, processes, clients)
 // Environment: TSYSD_TEST_FILTER=substr runs only matching test files (and skips the static steps);
 // TSYSD_STEPS=unit,e2e runs only the named steps.
@@ -28,7 +28,7 @@ const tests = (kind) => collect(path.join(root, kind)).filter((f) => f.includes(
 const STEPS = [
   { name: 'typecheck', cmds: () => [[bin('tsc'), '--noEmit', '-p', '.'], [bin('tsc'), '-p', 'tsconfig.pure.json']] },
   { name: 'lint', cmds: () => [[bin('oxlint'), '--type-aware', '--deny-warnings', 'src', 'tests', 'bench']] },
-  { name: 'format', cmds: () => (fs.existsSync(path.join(ROOT, 'biome.json')) ? [[bin('biome'), 'format', '.']] : []) },
+  { name: 'format', cmds: () => [[process.execPath, path.join(ROOT, 'tests', 'format.js')]] },
   { name: 'unit', cmds: () => [[process.execPath, '--test', '--test-concurrency=2', ...tests('unit')]] },
   { name: 'e2e', cmds: () => [[process.execPath, '--test', '--test-concurrency=2', ...tests('e2e')]] },
 ];

@@ -27,7 +27,7 @@ export { depOrder } from '../directives/dep-order';
 
 const MODES: JobMode[] = ['replace', 'fail', 'isolate', 'ignore-dependencies', 'ignore-requirements', 'flush', 'replace-irreversibly'];
 
-export interface PlanArgs { unitPaths: string[]; user: boolean; mode: JobMode; json: boolean; svg?: boolean; type: 'start' | 'stop' | 'restart'; units: string[] }
+export interface PlanArgs { unitPaths: string[]; user: boolean; mode: JobMode; json: boolean; svg?: boolean; type: 'start' | 'stop' | 'restart'; units: string[]; generators?: boolean }
 
 export function parsePlanArgs(argv: string[]): PlanArgs | string {
   const a: PlanArgs = { unitPaths: [], user: false, mode: 'replace', json: false, type: 'start', units: [] };
@@ -37,6 +37,8 @@ export function parsePlanArgs(argv: string[]): PlanArgs | string {
     if (x === '--unit-path' || x.startsWith('--unit-path=')) { const v = val(); if (!v) return '--unit-path needs a directory'; a.unitPaths.push(v); }
     else if (x === '--mode' || x.startsWith('--mode=') || x === '--job-mode' || x.startsWith('--job-mode=')) { const v = val(); if (!v || !MODES.includes(v as JobMode)) return `Unknown job mode '${v ?? ''}'.`; a.mode = v as JobMode; }
     else if (x === '--json') a.json = true;
+    else if (x === '--generators' || x === '--generators=yes') a.generators = true;
+    else if (x === '--no-generators' || x === '--generators=no') a.generators = false;
     else if (x === '--svg') a.svg = true;
     else if (x === '--user') a.user = true;
     else if (x === '--system') a.user = false;
@@ -66,8 +68,9 @@ export function builtinUnitsDir(): string {
 /** Build the plan for parsed args (exported for tests and the daemon). */
 export function computePlan(a: PlanArgs, logs?: string[]): PlanResult {
   const searchPath = [...unitSearchPath({ userMode: a.user, unitPaths: a.unitPaths.map((p) => path.resolve(p)) }), builtinUnitsDir()];
+  const { detectContainer, devicesSupported } = require('../platform/conditions-real') as typeof import('../platform/conditions-real');
   const engine = new Engine({
-    loader: makeFileLoader(searchPath, a.user), userMode: a.user,
+    loader: makeFileLoader(searchPath, a.user), userMode: a.user, container: detectContainer() !== null, devices: devicesSupported(),
     host: { runJob: () => 'wait', log: (l) => { if (logs && l.level !== 'debug') logs.push(`${l.unit}: ${l.message}`); } },
   });
   // start: the transaction on an idle system. stop/restart: what-if on a running system (everything
@@ -94,10 +97,22 @@ export function renderPlanText(p: PlanResult, logs: string[]): string {
 }
 
 export async function runPlan(argv: string[]): Promise<number> {
-  const a = parsePlanArgs(argv);
-  if (typeof a === 'string') { process.stderr.write(`tsysd plan: ${a}\n`); return 2; }
+  const parsed = parsePlanArgs(argv);
+  if (typeof parsed === 'string') { process.stderr.write(`tsysd plan: ${parsed}\n`); return 2; }
+  let a = parsed;
   const logs: string[] = [];
-  const p = computePlan(a, logs);
+  let cleanup = (): void => undefined;
+  if (a.generators) {
+    // As `systemd --test` does: the generators write into a temporary directory placed at the generator
+    // positions of the search path (src/generators/setup.ts).
+    const { withOfflineGenerators } = require('./generators') as typeof import('./generators');
+    const g = await withOfflineGenerators(a.unitPaths, a.user);
+    cleanup = g.cleanup;
+    a = { ...a, unitPaths: g.searchPath };
+    for (const l of g.logs) process.stderr.write(`${l}\n`);
+  }
+  let p: PlanResult;
+  try { p = computePlan(a, logs); } finally { cleanup(); }
   if (a.svg) {
     // The planned jobs as waves on analyze plot's chart (src/analyze/plan-svg.ts); messages to stderr.
     const { renderPlanSvg } = require('../analyze/plan-svg') as typeof import('../analyze/plan-svg');

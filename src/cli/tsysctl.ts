@@ -1,6 +1,6 @@
 // `tsysctl`: the systemctl-compatible client. Invoked as `systemctl` (argv[1] basename, e.g. a symlink)
 // it says 'systemctl' in its messages; invoked as `journalctl` it answers `journalctl -u UNIT [-n N] [-f]`.
-// Owner: H6. Invariants: the startup path imports only ./ctl/args statically; every verb module (and
+// Invariants: the startup path imports only ./ctl/args statically; every verb module (and
 // node:net through src/rpc/client) is loaded lazily, so `tsysctl is-active` costs about one bare `node`.
 // Exit codes follow systemctl (see ctl/common.ts EXIT and systemd-semantics.md §7).
 import { parseArgs, type CtlOptions } from './ctl/args';

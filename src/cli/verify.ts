@@ -149,6 +149,7 @@ export function renderMessage(d: Diagnostic): string {
 export async function runVerify(argv: string[]): Promise<number> {
   const opts: VerifyOptions = { unitPaths: [], userMode: false };
   let json = false;
+  let generators = false;
   const targets: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -157,13 +158,26 @@ export async function runVerify(argv: string[]): Promise<number> {
     else if (a === '--user') opts.userMode = true;
     else if (a === '--system') opts.userMode = false;
     else if (a === '--json') json = true;
+    else if (a === '--generators' || a === '--generators=yes') generators = true;
+    else if (a === '--no-generators' || a === '--generators=no') generators = false;
     else if (a === '-h' || a === '--help') {
-      process.stdout.write('Usage: tsysd verify [--unit-path DIR]... [--user] [--json] UNIT|FILE...\n');
+      process.stdout.write('Usage: tsysd verify [--unit-path DIR]... [--user] [--generators] [--json] UNIT|FILE...\n');
       return 0;
     } else targets.push(a);
   }
   if (!targets.length) { process.stderr.write('tsysd verify: no units given\n'); return 2; }
-  const r = collectVerify(targets, opts);
+  let cleanup = (): void => undefined;
+  if (generators) {
+    // Generated units (SysV scripts, fstab, ...) become loadable, as under `systemd-analyze verify` with
+    // generators run (src/generators/setup.ts); the output goes to a temporary directory.
+    const { withOfflineGenerators } = require('./generators') as typeof import('./generators');
+    const g = await withOfflineGenerators(opts.unitPaths, opts.userMode);
+    cleanup = g.cleanup;
+    opts.unitPaths = g.searchPath;
+    for (const l of g.logs) process.stderr.write(`${l}\n`);
+  }
+  let r: VerifyResult;
+  try { r = collectVerify(targets, opts); } finally { cleanup(); }
   if (json) {
     process.stdout.write(JSON.stringify({
       exit_code: r.exitCode,

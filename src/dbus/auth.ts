@@ -4,7 +4,7 @@
 // Clients (systemctl) send everything in one write; the bytes after `BEGIN\r\n` are the first message and
 // are handed back to the caller.
 //
-// Owner: dbus helper (issue 15). Pure: no I/O, no Node imports beyond Buffer.
+// Pure: no I/O, no Node imports beyond Buffer.
 // Invariants: at most MAX_AUTH_BYTES of handshake are buffered (sd-bus's BUS_AUTH_SIZE_MAX is 1 MiB; ours is
 // smaller, lines are short); a violation yields `{ fail }` and the caller closes the connection. Unix fd
 // passing is refused (`ERROR`): Node's stream sockets cannot receive SCM_RIGHTS, and sd-bus then simply

@@ -3,7 +3,7 @@
 // the routing of a method call to an interface implementation. Bus-agnostic: the private socket
 // (./server.ts) and the system-bus connection both hand incoming calls to `Dispatcher.handle`.
 //
-// Owner: dbus helper (issue 15). Pure over the ObjectTree it is given (no sockets here).
+// Pure over the ObjectTree it is given (no sockets here).
 // Invariants: every call that expects a reply gets exactly one (a METHOD_RETURN or an ERROR); an exception
 // in an implementation becomes org.freedesktop.DBus.Error.Failed (never escapes); argument signatures are
 // checked before an implementation runs; error names and texts are sd-bus's. Introspection XML is written in

@@ -4,7 +4,7 @@
 // sends every signal to every private connection (no AddMatch there). Calls to org.freedesktop.DBus itself
 // (Hello, AddMatch, RemoveMatch: clients written for a bus send them) are answered locally.
 //
-// Owner: dbus helper (issue 15). Limits mirror the JSON-RPC server's (src/rpc/server.ts, LIMITS):
+// Limits mirror the JSON-RPC server's (src/rpc/server.ts, LIMITS):
 //  * connection cap: above maxConnections new connections are closed at once;
 //  * refused peers (`accept(cred)` false: e.g. not root on the private socket) are closed at once;
 //  * input: a message longer than maxMessageBytes, a malformed message or a broken handshake closes the

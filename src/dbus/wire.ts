@@ -2,7 +2,7 @@
 // lib/variant), which this server reuses instead of writing its own codec. dbus-next has no server side;
 // this file only frames and (un)marshals whole messages.
 //
-// Owner: dbus helper (issue 15). The only file that touches dbus-next's internals; they are loaded with
+// The only file that touches dbus-next's internals; they are loaded with
 // require() on first use so nothing is paid by a manager that never speaks D-Bus.
 // Invariants: `frameLength` never throws; it reports a message too large or malformed as -1 so the
 // connection can be dropped before any allocation. `decode` throws on a malformed message (the caller

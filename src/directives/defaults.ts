@@ -2,6 +2,7 @@
 // run and by synthesizeUnit for not-found/masked/error units. Invariant: returns fresh objects every call.
 import { DEP_KINDS } from './types';
 import type {
+  AutomountSection, MountSection, SwapSection,
   DepKind, ExecContext, ExitStatusSet, InstallSection, KillContext, PathSection, ServiceSection, SocketSection, TimerSection,
   UnitConfig, UnitSection, UnitType,
 } from './types';
@@ -71,6 +72,12 @@ export function defaultSocket(): SocketSection {
   };
 }
 
+export function defaultMount(): MountSection {
+  return { what: '', where: '', type: '', options: '', sloppyOptions: false, lazyUnmount: false, forceUnmount: false,
+    readWriteOnly: false, directoryMode: 0o755, timeoutUs: 90_000_000 };
+}
+export function defaultSwap(): SwapSection { return { what: '', priority: -1, options: '', timeoutUs: 90_000_000 }; }
+export function defaultAutomount(): AutomountSection { return { where: '', extraOptions: '', directoryMode: 0o755, timeoutIdleUs: 0 }; }
 export function defaultTimer(): TimerSection {
   return {
     values: [], accuracyUs: 60_000_000, randomizedDelayUs: 0, fixedRandomDelay: false, onClockChange: false,
@@ -98,6 +105,8 @@ export function defaultConfig(id: string): UnitConfig {
     id, names: [id], type, loadState: 'loaded', loadError: '', fragmentPath: '', dropInPaths: [], prefix, instance,
     unit: defaultUnitSection(), install: defaultInstall(), wantsFromDirs: [], requiresFromDirs: [],
     service: type === 'service' ? defaultService() : null, socket: type === 'socket' ? defaultSocket() : null,
+    mount: type === 'mount' ? defaultMount() : null, swap: type === 'swap' ? defaultSwap() : null,
+    automount: type === 'automount' ? defaultAutomount() : null,
     timer: type === 'timer' ? defaultTimer() : null, path: type === 'path' ? defaultPath() : null,
     exec: defaultExec(), kill: defaultKill(), diagnostics: [], raw: {},
   };

@@ -8,7 +8,7 @@ import {
 import { parseExecLine, parseEnvironmentLine, mergeEnv, envNameIsValid } from './values-exec';
 import { parseInt32, parseSize, parseTimespan, parseUnsigned, cUnescape, parseBoolean } from './values';
 
-const SS: SectionName[] = ['Service', 'Socket'];
+const SS: SectionName[] = ['Service', 'Socket', 'Mount', 'Swap'];
 
 /** User=/Group=: invalid names are fatal; "nobody"/"nogroup" are accepted with systemd's warning. */
 function userGroupRow(key: string, set: (c: UnitConfig, v: string) => void): Row {

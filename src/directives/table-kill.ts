@@ -2,7 +2,7 @@
 // Invariant: signals are stored as numbers; RestartKillSignal= defaults to KillSignal= (resolved in compile).
 import { pBool, pEnum, pSignal, scalar, type Row, type SectionName } from './row';
 
-const SS: SectionName[] = ['Service', 'Socket'];
+const SS: SectionName[] = ['Service', 'Socket', 'Mount', 'Swap'];
 
 export const KILL_ROWS: Row[] = [
   scalar('SendSIGKILL', SS, pBool, (c, v) => { c.kill.sendSIGKILL = v; }),

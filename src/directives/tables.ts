@@ -9,12 +9,13 @@ import { EXEC_ROWS } from './table-exec';
 import { KILL_ROWS } from './table-kill';
 import { SANDBOX_ROWS } from './table-sandbox';
 import { RESOURCE_ROWS } from './table-resource';
+import { MOUNT_ROWS } from './table-mount';
 import { TIMER_ROWS, PATH_ROWS } from './table-timer';
 import type { UnitType } from './types';
 
 export const ALL_ROWS: Row[] = [
   ...UNIT_ROWS, ...INSTALL_ROWS, ...SERVICE_ROWS, ...SERVICE_COMPAT_UNIT_ROWS, ...SOCKET_ROWS, ...EXEC_ROWS, ...KILL_ROWS,
-  ...SANDBOX_ROWS, ...RESOURCE_ROWS, ...TIMER_ROWS, ...PATH_ROWS,
+  ...SANDBOX_ROWS, ...RESOURCE_ROWS, ...TIMER_ROWS, ...PATH_ROWS, ...MOUNT_ROWS,
 ];
 
 const INDEX = new Map<string, Row>();
@@ -35,6 +36,9 @@ export function typeSection(type: UnitType): SectionName | 'Target' | '' {
   if (type === 'service') return 'Service';
   if (type === 'socket') return 'Socket';
   if (type === 'target') return 'Target';   // a known section without any key
+  if (type === 'mount') return 'Mount';
+  if (type === 'swap') return 'Swap';
+  if (type === 'automount') return 'Automount';
   if (type === 'timer') return 'Timer';
   if (type === 'path') return 'Path';
   return '';

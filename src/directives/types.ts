@@ -224,6 +224,26 @@ export interface SocketSection {
   timeoutUs: number;                  // TimeoutSec= for socket control commands
 }
 
+/** [Mount] (systemd.mount(5)). */
+export interface MountSection {
+  what: string;
+  where: string;                      // '' → derived from the unit name
+  type: string;
+  options: string;
+  sloppyOptions: boolean;
+  lazyUnmount: boolean;
+  forceUnmount: boolean;
+  readWriteOnly: boolean;
+  directoryMode: number;              // 0o755
+  timeoutUs: number;                  // TimeoutSec=, default 90 s (0 → infinity)
+}
+
+/** [Swap] (systemd.swap(5)). */
+export interface SwapSection { what: string; priority: number; options: string; timeoutUs: number }
+
+/** [Automount] (systemd.automount(5)). */
+export interface AutomountSection { where: string; extraOptions: string; directoryMode: number; timeoutIdleUs: number }
+
 /** Timer bases in systemd's order (timer_base_table). */
 export type TimerBase = 'OnActiveSec' | 'OnBootSec' | 'OnStartupSec' | 'OnUnitActiveSec' | 'OnUnitInactiveSec' | 'OnCalendar';
 
@@ -275,6 +295,9 @@ export interface UnitConfig {
   requiresFromDirs: string[];
   service: ServiceSection | null;     // non-null for .service
   socket: SocketSection | null;       // non-null for .socket
+  mount?: MountSection | null;        // non-null for .mount (optional: hand-built configs may omit it)
+  swap?: SwapSection | null;          // non-null for .swap
+  automount?: AutomountSection | null; // non-null for .automount
   timer?: TimerSection | null;        // non-null for .timer (optional: hand-built configs may omit it)
   path?: PathSection | null;          // non-null for .path
   exec: ExecContext;                  // defaults for types that have none

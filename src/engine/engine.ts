@@ -35,7 +35,7 @@ export interface EngineHost {
   emergencyAction?(action: EmergencyAction, unit: string, reason: string): void;
 }
 
-export interface EngineOptions { loader: UnitLoader; userMode?: boolean; host: EngineHost }
+export interface EngineOptions { loader: UnitLoader; userMode?: boolean; container?: boolean; devices?: boolean; host: EngineHost }
 
 export type EnqueueResult =
   | { ok: true; job: JobInfo; jobs: JobInfo[]; cycles: CycleInfo[] }
@@ -76,7 +76,7 @@ export class Engine {
   lastDryRun: DryRunJob[] = [];
 
   constructor(opts: EngineOptions) {
-    this.graph = new Graph({ loader: opts.loader, userMode: opts.userMode ?? false });
+    this.graph = new Graph({ loader: opts.loader, userMode: opts.userMode ?? false, container: opts.container ?? false, devices: opts.devices ?? true });
     this.host = opts.host;
   }
 

@@ -9,11 +9,14 @@ import type { ActiveState, DepType, DepOrigin } from './types';
 import { INVERSE, EngineError, DEP_TYPES } from './types';
 import { synthesizeUnit, splitName, unitTypeOf } from './synth';
 import type { Job } from './job';
+import { mountUnitsFor, requiresMountsFor, typeDependencies } from '../units/mount/deps';
 
 /** Returns the config for a unit name; null/undefined (or throwing) means "no such file": not-found. */
 export type UnitLoader = (name: string) => UnitConfig | null | undefined;
 
-export interface GraphOptions { loader: UnitLoader; userMode?: boolean }
+/** container: detect_container() > 0 (swap units then get no default dependencies, as in systemd);
+ *  devices: device units are supported (/sys writable), else mounts and swaps get no .device edges. */
+export interface GraphOptions { loader: UnitLoader; userMode?: boolean; container?: boolean; devices?: boolean }
 
 const ORIGIN_BIT: Record<DepOrigin, number> = { file: 1, implicit: 2, default: 4, dirs: 8 };
 const INVERSE_BIT = 16;
@@ -101,7 +104,11 @@ export class Graph {
   private loader: UnitLoader;
   readonly userMode: boolean;
 
-  constructor(opts: GraphOptions) { this.loader = opts.loader; this.userMode = opts.userMode ?? false; }
+  readonly container: boolean;
+  readonly devices: boolean;
+  constructor(opts: GraphOptions) {
+    this.loader = opts.loader; this.userMode = opts.userMode ?? false; this.container = opts.container ?? false; this.devices = opts.devices ?? true;
+  }
 
   /** The unit for a name (alias or id), loading it and everything it references on first use. */
   unit(name: string): Unit {
@@ -175,7 +182,9 @@ export class Graph {
     if (!c) c = synthesizeUnit(name, 'not-found');
     // Slices need no file (systemd synthesizes them); -.slice and system.slice are perpetual.
     // Device units need no file either (udev provides them); they load and just never start by us.
-    if (c.type === 'device' && c.loadState === 'not-found') c = { ...synthesizeUnit(name, 'loaded'), unit: { ...c.unit, defaultDependencies: false } };
+    // A start job on a device no one provides ends after DefaultDeviceTimeoutSec= (90 s), systemd's
+    // JobRunningTimeoutSec= of device units.
+    if (c.type === 'device' && c.loadState === 'not-found') c = { ...synthesizeUnit(name, 'loaded'), unit: { ...c.unit, defaultDependencies: false, jobTimeoutUs: 90_000_000 } };
     if (c.type === 'slice' && c.loadState === 'not-found') {
       c = { ...synthesizeUnit(name, 'loaded'), unit: { ...c.unit, defaultDependencies: !(name === SPECIAL.rootSlice || name === SPECIAL.systemSlice) } };
     }
@@ -269,6 +278,7 @@ export class Graph {
       const trg = set[set.length - 1] || `${prefix}${instance ? '@' + instance : ''}.service`;
       this.add(u, 'Before', trg, 'implicit'); this.add(u, 'Triggers', trg, 'implicit');
     }
+    this.addMountEdges(u);
     if (!c.unit.defaultDependencies) return;
     switch (c.type) {
       case 'service':
@@ -298,6 +308,26 @@ export class Graph {
         if (u.id !== SPECIAL.shutdown) { this.add(u, 'Conflicts', SPECIAL.shutdown, 'default'); this.add(u, 'Before', SPECIAL.shutdown, 'default'); }
         break;
       default: break;
+    }
+  }
+
+  /** Mount/swap/automount edges, and After= (+ Requires= for file-based ones) on the mount units of the
+   * paths a unit requires mounts for (src/units/mount/deps.ts). A mount unit that does not exist is not
+   * created here (systemd garbage-collects such stubs). */
+  private addMountEdges(u: Unit): void {
+    const c = u.config;
+    for (const d of typeDependencies(c, { userMode: this.userMode, container: this.container, devices: this.devices })) this.add(u, d.kind, d.name, d.origin);
+    for (const n of mountUnitsFor(requiresMountsFor(c, this.userMode), u.id)) {
+      let m = this.byName.get(n);
+      if (!m) {
+        let cfg: UnitConfig | null | undefined;
+        try { cfg = this.loader(n); } catch { cfg = null; }
+        if (!cfg || cfg.loadState !== 'loaded') continue;
+        m = this.resolve(n);
+      }
+      if (m === u || m.loadState !== 'loaded') continue;
+      this.addDep(u, 'After', m, 'implicit');
+      if (m.config.fragmentPath) this.addDep(u, 'Requires', m, 'implicit');
     }
   }
 

@@ -2,7 +2,7 @@
 // boundary (systemd formats its own messages into a LINE_MAX buffer, so they end there), and a filter
 // that lets the same set of load diagnostics of one unit file be logged once, not at every query that
 // loads the unit again (an unreferenced unit is garbage-collected after a query and reloaded at the next).
-// Owner: reliability. Pure: no imports.
+// Pure: no imports.
 
 /** systemd's LINE_MAX: the longest message the manager writes about a unit. */
 export const LINE_MAX = 2048;

@@ -333,8 +333,8 @@ export class ManagerApiImpl implements ManagerApi {
   }
   async setDefault(p: SetDefaultParams): Promise<UnitFileChangesReply> { return this.fileOp(install.setDefault(p.unit, this.installOpts({ force: p.force }))); }
 
-  async daemonReload(): Promise<Empty> { this.m.reload(); return {}; }
-  async daemonReexec(): Promise<Empty> { this.m.reload(); return {}; }
+  async daemonReload(): Promise<Empty> { await this.m.daemonReload(); return {}; }
+  async daemonReexec(): Promise<Empty> { await this.m.daemonReload(); return {}; }
 
   async showEnvironment(): Promise<EnvironmentReply> { return { environment: this.m.managerEnvironment().sort() }; }
   async setEnvironment(p: SetEnvironmentParams): Promise<Empty> {

@@ -13,7 +13,7 @@ import { startControlServer } from '../rpc/server';
 import { ManagerApiImpl } from './api';
 import { Manager } from './manager';
 import { faultInjector } from './barrier';
-import { realConditionEnv } from '../units/conditions-real';
+import { realConditionEnv } from '../platform/conditions-real';
 import type { DaemonOptions } from './options';
 import { claimControlSocket, detectContainer } from './runtime-dir';
 
@@ -43,9 +43,27 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     dir: opts.logDir || undefined,
     forward: forward ? (l: LogLine) => { if (l.stream !== 'manager') out(`${l.unit}[${l.pid}]: ${l.text}`); } : undefined,
   });
-  const mgr = new Manager({ options: opts, platform, logs, console: out, isPid1, container, env: process.env, uid: process.getuid?.() ?? 0, conditionEnv: realConditionEnv() });
+  // ConditionEnvironment= sees the manager's unit environment (systemd: manager_get_effective_environment).
+  const mgrEnv = (): string[] => mgr.managerEnvironment();
+  const mgr = new Manager({ options: opts, platform, logs, console: out, isPid1, container, env: process.env, uid: process.getuid?.() ?? 0, conditionEnv: realConditionEnv({ environment: () => mgrEnv() }) });
   mgr.barrier.inject = faultInjector(process.env['TSYSD_TEST_FAULT']);
   platform.onChildExit((e) => mgr.onChildExit(e.pid, e.code, e.status));
+  // Generators (src/generators/): before anything loads a unit, and again before each daemon-reload.
+  const { daemonGenerators } = require('../generators/setup') as typeof import('../generators/setup');
+  const generators = daemonGenerators({ userMode: opts.userMode, enabled: opts.generators, searchPath: mgr.searchPath, platform, container, isPid1,
+    managerEnv: mgr.managerEnvironment(), log: (level, m) => mgr.unitLog('', level, m) });
+  if (generators) { await generators(); mgr.index.invalidate(); mgr.beforeReload = generators; }
+  // sysusers.d and tmpfiles.d when the image lacks systemd-sysusers/systemd-tmpfiles (src/setup/boot.ts):
+  // a system manager on systemd's search path only (never for a --unit-path test or user manager).
+  if (!opts.userMode && opts.unitPaths.length === 0) {
+    const { bootSetup } = require('../setup/boot') as typeof import('../setup/boot');
+    const rf = (p: string): string => (platform.readFile(p) ?? '').trim();
+    try {
+      bootSetup('/', { machineId: rf('/etc/machine-id'), bootId: rf('/proc/sys/kernel/random/boot_id').replace(/-/g, ''), hostname: rf('/proc/sys/kernel/hostname'),
+        kernelRelease: rf('/proc/sys/kernel/osrelease'), userName: 'root', uid: 0, groupName: 'root', gid: 0, home: '/root' },
+      (level, m) => mgr.unitLog('', level, m));
+    } catch (e) { mgr.unitLog('', 'error', `tmpfiles/sysusers setup failed: ${(e as Error).message}`); }
+  }
 
   // The journal (src/journal/manager-hook.ts decides whether; loaded only when on).
   let journal: { stop(): void } | null = null;
@@ -108,7 +126,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const term = (why: string): void => mgr.guard('signal', '', () => mgr.shutdown(why, mgr.exitCode));
   process.on('SIGTERM', () => term('SIGTERM received'));
   process.on('SIGINT', () => term('SIGINT received'));
-  process.on('SIGHUP', () => { out('tsysd: SIGHUP: reloading unit files.'); mgr.guard('signal', '', () => mgr.reload()); });
+  process.on('SIGHUP', () => { out('tsysd: SIGHUP: reloading unit files.'); mgr.guard('signal', '', () => { void mgr.daemonReload(); }); });
   process.on('SIGUSR1', () => { /* systemd reconnects to D-Bus; nothing to do */ });
   process.on('SIGUSR2', () => {
     for (const rt of mgr.runtimes.values()) out(`tsysd: ${rt.id}: ${rt.machine.activeState()} (${rt.machine.subState()})`);

@@ -10,6 +10,7 @@ import type { Manager } from './manager';
 import { SocketUnitHost } from './socket-host';
 import { UnsupportedMachine } from './unsupported';
 import { UnitHost } from './unit-host';
+import { MountUnitHost } from './mount-host';
 import { PathUnitHost, TimerUnitHost } from './trigger-host';
 
 /** The host of any unit, as the manager uses it (type-specific faces are overridable methods). */
@@ -19,6 +20,10 @@ const HOSTS: { readonly [T in ImplementedType]: (m: Manager, cfg: UnitConfig) =>
   service: (m, cfg) => new UnitHost(m, cfg),
   socket: (m, cfg) => new SocketUnitHost(m, cfg),
   target: (m, cfg) => new UnitHost(m, cfg),
+  mount: (m, cfg) => new MountUnitHost(m, cfg),
+  swap: (m, cfg) => new MountUnitHost(m, cfg),
+  automount: (m, cfg) => new MountUnitHost(m, cfg),
+  device: (m, cfg) => new MountUnitHost(m, cfg),
   timer: (m, cfg) => new TimerUnitHost(m, cfg),
   path: (m, cfg) => new PathUnitHost(m, cfg),
 };
@@ -27,6 +32,8 @@ function build<T extends ImplementedType>(type: T, m: Manager, cfg: UnitConfig):
   const host = HOSTS[type](m, cfg);
   const machine = createMachine(type, cfg, host);
   host.machine = machine;
+  // Mount and swap machines start from what the kernel says now (mount_setup_unit at creation).
+  if (machine.onMountTable) machine.onMountTable(m.mounts.view());
   return { host, machine };
 }
 

@@ -17,6 +17,7 @@ import type { Platform } from '../platform/types';
 import type { RpcEvent, SystemState } from '../rpc/protocol';
 import { UnitFileIndex } from '../unit-file/load';
 import { unitSearchPath } from '../unit-file/paths';
+import { withGeneratorPositions } from '../generators/setup';
 import { hostSpecifierContext } from '../unit-file/specifiers-host';
 import type { SpecifierContext } from '../unit-file/types';
 import type { ConditionEnv } from '../units/conditions';
@@ -24,6 +25,7 @@ import type { LogLevel, PeerInfo, StartTriggeredResult, TriggeredServiceInfo, Tr
 import type { ActiveState, StateChange } from '../units/types';
 import { CrashBarrier, faultText, type EventSource, type Fault } from './barrier';
 import { writeBuiltinUnits } from './builtin-units';
+import { MountTable } from './mount-table';
 import { JobRunner, toRpcJob } from './jobs';
 import { Lifecycle, type Phase } from './lifecycle';
 import { NotifyRouter } from './notify-router';
@@ -57,7 +59,7 @@ export interface ManagerInit {
   env: Readonly<Record<string, string | undefined>>;
   /** Our uid (root → privileged system manager). */
   uid: number;
-  /** Condition*= facts of this host (src/units/conditions-real.ts in the daemon, fixed facts in tests). */
+  /** Condition*= facts of this host (src/platform/conditions-real.ts in the daemon, fixed facts in tests). */
   conditionEnv: ConditionEnv;
 }
 
@@ -115,7 +117,7 @@ export class Manager implements SocketManager, TriggerManager {
     this.conditionEnv = init.conditionEnv;
     this.maxLogLine = init.logs.maxLineBytes;
     this.environment = defaultManagerEnvironment(this.userMode, init.env);
-    this.searchPath = [...unitSearchPath({ userMode: this.userMode, unitPaths: this.opts.unitPaths, env: init.env }),
+    this.searchPath = [...withGeneratorPositions(unitSearchPath({ userMode: this.userMode, unitPaths: this.opts.unitPaths, env: init.env }), this.userMode, this.opts.generators, init.env),
       writeBuiltinUnits(this.platform, `${this.opts.runtimeDir}/builtin-units`)];
     this.index = new UnitFileIndex(this.searchPath, false);
     this.specCtx = hostSpecifierContext(this.userMode);
@@ -176,7 +178,9 @@ export class Manager implements SocketManager, TriggerManager {
   get notifySocketPath(): string { return this.notify.path; }
   failedUnits(): string[] { return this.runtimes.failed(); }
   updateSystemState(): void { this.life.recompute(); }
-  boot(): void { this.life.boot(); }
+  /** The kernel's mount and swap tables (mount/swap units follow them). */
+  readonly mounts: MountTable = new MountTable(this);
+  boot(): void { this.mounts.start(); this.life.boot(); }
   shutdown(why: string, code: number): void { this.life.shutdown(why, code); }
   finalExit(code: number): void { this.life.finalExit(code); }
   openNotifySocket(path: string): string | null { return this.notify.open(path); }
@@ -186,6 +190,7 @@ export class Manager implements SocketManager, TriggerManager {
   loadConfig(name: string): UnitConfig {
     try {
       const src = this.index.load(name);
+      if (src.loadState === 'not-found') { const k = this.mounts.configFor(name); if (k) return k; }
       const cfg = compileUnit(src, this.specCtx);
       const diags = cfg.diagnostics.filter((d) => d.level !== 'info')
         .map((d) => ({ level: d.level, text: cutUtf8(`${d.file && d.line > 0 ? `${d.file}:${d.line}: ` : ''}${d.message}`, LINE_MAX) }));
@@ -198,6 +203,15 @@ export class Manager implements SocketManager, TriggerManager {
     } catch (e) {
       return synthesizeUnit(name, 'error', (e as Error).message);
     }
+  }
+
+  /** Runs before each daemon-reload: the generators (src/generators/setup.ts), set by the daemon. */
+  beforeReload: (() => Promise<unknown>) | null = null;
+
+  /** daemon-reload as systemctl asks for it: generators first, then reload(). */
+  async daemonReload(): Promise<void> {
+    if (this.beforeReload) await this.beforeReload();
+    this.reload();
   }
 
   private bootTarget(): string | null {
@@ -573,4 +587,3 @@ function shareEmptyArrays<T>(o: T, depth = 0): T {
   }
   return o;
 }
-

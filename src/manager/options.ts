@@ -17,6 +17,7 @@ export interface DaemonOptions {
   webActions?: boolean;         // --web-actions: allow start/stop/restart from the web view with the token
   forwardOutput: boolean | null;// print service output on stdout prefixed with the unit (null → when PID 1)
   cgroupName: string;           // directory below the manager's own cgroup for unit cgroups ('' → tsysd-<pid>-<rand>)
+  generators?: boolean | null;  // run generators: null/undefined → when the search path has generator dirs
   journalArgs?: string[];       // --journal* / --no-journal, parsed by src/journal/options.ts
   dbusPrivate: string;          // systemd's private D-Bus socket ('' → /run/systemd/private when PID 1/--container, 'no' → off)
   sdBooted: boolean;            // create /run/systemd/system (src/dbus/systemd/index.ts says when)
@@ -26,8 +27,8 @@ export interface DaemonOptions {
 export type ParseResult = { ok: true; options: DaemonOptions } | { ok: false; error: string } | { ok: true; help: true };
 
 export const DAEMON_USAGE = `tsysd [OPTIONS...]             run the manager
-tsysd verify [--unit-path DIR]... [--json] UNIT|FILE...
-tsysd plan [--unit-path DIR]... [--mode MODE] [--stop|--restart] [--json|--svg] UNIT...
+tsysd verify [--unit-path DIR]... [--generators] [--json] UNIT|FILE...
+tsysd plan [--unit-path DIR]... [--generators] [--mode MODE] [--stop|--restart] [--json|--svg] UNIT...
 tsysd dump [--unit-path DIR]... UNIT...   show the merged unit files (like systemctl cat)
 
 Manager options:
@@ -46,6 +47,9 @@ Manager options:
   --web-actions              let the web view start/stop/restart units, with the token written to
                              <runtime-dir>/web-token (mode 0600)
   --forward-output / --no-forward-output  print service output on stdout with a unit prefix
+  --generators / --no-generators   run the generators (default: when the search path is systemd's,
+                             i.e. no --unit-path); with --unit-path their output directories are
+                             searched first (early), after the given ones, and last (late)
   --cgroup-name NAME         cgroup directory created below the manager's own cgroup for the units'
                              cgroups (default tsysd-<pid>-<random>; removed again on exit)
   --journal[=auto|yes|no] / --no-journal   journald's sockets and journal files; --journal-storage=,
@@ -76,6 +80,7 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
   let webActions = false;
   let forwardOutput: boolean | null = null;
   let cgroupName = '';
+  let generators: boolean | null = null;
   let dbusPrivate = '';
   let sdBooted = true;
   let systemdComm = true;
@@ -99,6 +104,8 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
       case '--no-container': container = false; break;
       case '--forward-output': forwardOutput = true; break;
       case '--no-forward-output': forwardOutput = false; break;
+      case '--generators': generators = true; break;
+      case '--no-generators': generators = false; break;
       case '--sd-booted': sdBooted = true; break;
       case '--no-sd-booted': sdBooted = false; break;
       case '--no-systemd-comm': systemdComm = false; break;
@@ -143,7 +150,7 @@ export function parseDaemonArgs(argv: string[], env: Record<string, string | und
   if (!controlSocket) controlSocket = `${runtimeDir}/control.sock`;
   return {
     ok: true,
-    options: { userMode: um, unitPaths, target, controlSocket, runtimeDir, logDir, logLevel, container, healthListen, forwardOutput, cgroupName, journalArgs, dbusPrivate, sdBooted, systemdComm, webListen, webActions },
+    options: { userMode: um, unitPaths, target, controlSocket, runtimeDir, logDir, logLevel, container, healthListen, forwardOutput, cgroupName, journalArgs, dbusPrivate, sdBooted, systemdComm, webListen, webActions, generators },
   };
 }
 

@@ -148,6 +148,11 @@ export class UnitHost implements ServiceHost {
 
   evaluateConditions(list: Condition[]): ConditionEval {
     const r = evaluateConditionList(list, this.mgr.conditionEnv);
+    for (const e of r.entries) {
+      if (e.result !== 'error') continue;
+      const c = e.condition;
+      this.mgr.unitLog(this.id, 'warning', `Couldn't determine result for ${c.assert ? 'Assert' : 'Condition'}${c.kind}=${c.trigger ? '|' : ''}${c.negate ? '!' : ''}${c.value}, assuming failed.`);
+    }
     return { ok: r.ok, failed: r.failed };
   }
 

@@ -549,7 +549,7 @@ static napi_value Dup(napi_env env, napi_callback_info info) {
   return tsysd_int(env, r < 0 ? -errno : r);
 }
 
-/* Readiness watches: pollStart(fd, events(1=readable,2=writable), cb(status, events)) -> id | -errno.
+/* Readiness watches: pollStart(fd, events(1=readable,2=writable,8=priority/POLLPRI), cb(status, events)) -> id | -errno.
  * The table is indexed by fd and grows with the highest fd watched (libuv allows one poll handle per fd
  * anyway). An id is fd + generation * 2^31, so a stale id (a watch stopped twice, its fd since reused for
  * another watch) is refused with -EBADF instead of stopping someone else's watch. */
@@ -569,7 +569,8 @@ static void on_poll(uv_poll_t *h, int status, int events) {
   napi_env env = tsysd_env;
   napi_handle_scope scope;
   napi_open_handle_scope(env, &scope);
-  int ev = ((events & UV_READABLE) ? 1 : 0) | ((events & UV_WRITABLE) ? 2 : 0) | ((events & UV_DISCONNECT) ? 4 : 0);
+  int ev = ((events & UV_READABLE) ? 1 : 0) | ((events & UV_WRITABLE) ? 2 : 0) | ((events & UV_DISCONNECT) ? 4 : 0) |
+           ((events & UV_PRIORITIZED) ? 8 : 0);
   napi_value args[2] = {tsysd_int(env, status), tsysd_int(env, ev)};
   tsysd_callback_in_scope(env, p->cb, 2, args);
   napi_close_handle_scope(env, scope);
@@ -619,7 +620,7 @@ static napi_value PollStart(napi_env env, napi_callback_info info) {
     uv_close((uv_handle_t *)&p->h, poll_closed);
     return NULL;
   }
-  int uvev = ((events & 1) ? UV_READABLE : 0) | ((events & 2) ? UV_WRITABLE : 0);
+  int uvev = ((events & 1) ? UV_READABLE : 0) | ((events & 2) ? UV_WRITABLE : 0) | ((events & 8) ? UV_PRIORITIZED : 0);
   r = uv_poll_start(&p->h, uvev, on_poll);
   if (r < 0) {
     napi_delete_reference(env, p->cb);

@@ -1,5 +1,5 @@
 // Which received sd_notify datagrams are acted on at all (manager_dispatch_notify_fd's checks, before any
-// unit sees the message), and a rate limit for the warnings about the rest. Owner: reliability (issue 12).
+// unit sees the message), and a rate limit for the warnings about the rest.
 // systemd 252 ignores, with a warning: a datagram whose payload or control data was cut (MSG_TRUNC /
 // MSG_CTRUNC: longer than NOTIFY_BUFFER_MAX = 4,096 bytes, or too many fds), one without sender
 // credentials, and one with a NUL byte before its last byte. Acting on the first 4 KiB of a cut datagram

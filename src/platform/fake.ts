@@ -159,6 +159,13 @@ export class FakePlatform implements Platform {
   private rnd = 1;
   datagrams: { path: string; data: string }[] = [];
   sendDatagram(path: string, data: Buffer): number { this.datagrams.push({ path, data: data.toString() }); return 0; }
+  /** Mount table watchers (tests call fireMountinfo() after editing files['/proc/self/mountinfo']). */
+  mountinfoWatchers: (() => void)[] = [];
+  watchMountinfo(onChange: () => void): () => void {
+    this.mountinfoWatchers.push(onChange);
+    return () => { this.mountinfoWatchers = this.mountinfoWatchers.filter((w) => w !== onChange); };
+  }
+  fireMountinfo(): void { for (const w of [...this.mountinfoWatchers]) w(); }
   unlink(path: string): number { return this.files.delete(path) ? 0 : -2; }
   chmod(path: string): number { return this.files.has(path) ? 0 : -2; }
   chown(path: string): number { return this.files.has(path) ? 0 : -2; }

@@ -14,6 +14,7 @@ import type {
   CgroupSupport, ChildExit, ExecOutcome, FdResult, ListenOptions, NotifyDatagram, PeerCred, Platform, ProcInfo,
   ProcStat, SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId, InotifyRecord,
 } from './types';
+import { POLL_PRIORITY } from './types';
 import { NOTIFY_BUFFER_MAX } from './types';
 
 const debug = createDebug('tsysd:platform');
@@ -329,6 +330,14 @@ export class RealPlatform implements Platform {
     const r = this.n.sendmsg(fd, data, [], { family: 'unix', path: abstract ? path.slice(1) : path, abstract });
     this.n.close(fd);
     return r < 0 ? r : 0;
+  }
+  watchMountinfo(onChange: () => void): (() => void) | { error: string } {
+    let fd: number;
+    try { fd = fs.openSync('/proc/self/mountinfo', 'r'); } catch (e) { return { error: (e as Error).message }; }
+    let id: number;
+    try { id = this.pollFd(fd, POLL_PRIORITY, (status) => { if (status >= 0) onChange(); }); } catch (e) { fs.closeSync(fd); return { error: (e as Error).message }; }
+    if (id < 0) { fs.closeSync(fd); return { error: `poll /proc/self/mountinfo: errno ${-id}` }; }
+    return () => { this.unpollFd(id); try { fs.closeSync(fd); } catch { /* closed */ } };
   }
 
   readDir(path: string): string[] | number {

@@ -146,6 +146,8 @@ export const NOTIFY_BUFFER_MAX = 4096;
 /** Readiness bits for pollFd. */
 export const POLL_READABLE = 1;
 export const POLL_WRITABLE = 2;
+/** POLLPRI (e.g. /proc/self/mountinfo changes). */
+export const POLL_PRIORITY = 8;
 
 export interface Platform {
   // --- processes ---
@@ -254,6 +256,9 @@ export interface Platform {
   mtimeUs(path: string): number | null;
   /** Send one datagram to the unix socket at `path` ('@name' = abstract); 0 or -errno. */
   sendDatagram(path: string, data: Buffer): number;
+  /** Call `onChange` whenever the mount table changes (POLLPRI on /proc/self/mountinfo). Returns the
+   *  function that stops watching, or an error. */
+  watchMountinfo(onChange: () => void): (() => void) | { error: string };
   /** Directory entries (names, without . and ..), or -errno (-2 ENOENT, -20 ENOTDIR). */
   readDir(path: string): string[] | number;
   /** touch(1) with parents: create `path` if missing (mode 0644), then set atime and mtime to `us`

@@ -1,6 +1,6 @@
-// The interface the manager (lead, src/manager/) implements behind the control socket.
+// The interface the manager (src/manager/) implements behind the control socket.
 //
-// Owner: H6. One async method per RPC method of src/rpc/protocol.ts (camelCase of the RPC name), typed
+// One async method per RPC method of src/rpc/protocol.ts (camelCase of the RPC name), typed
 // with the same params/results, plus the caller's identity. The server (src/rpc/server.ts) does framing,
 // limits, param validation, authorisation, `subscribe`/`unsubscribe` and `wait: true`; the manager only
 // does the work.

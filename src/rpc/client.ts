@@ -1,6 +1,6 @@
 // A tiny JSON-RPC 2.0 client for the control socket: node:net only, type-only imports, so the CLI's
 // startup path stays near bare `node` (no jayson, no debug on this path).
-// Owner: H6. Invariants: one connection, requests pipelined with increasing ids, responses matched by id
+// Invariants: one connection, requests pipelined with increasing ids, responses matched by id
 // (the server may answer out of order); notifications ("event") go to onEvent listeners; when the
 // connection closes every pending call rejects with RpcCallError(code -32000 'connection closed').
 import * as net from 'node:net';

@@ -1,7 +1,7 @@
 // Admission of connections to the manager's stream sockets (the control socket today; the D-Bus private
 // socket reuses it): a global cap, a per-uid share, and a reserve that only privileged peers (root, or the
 // user manager's own uid) may use — so no unprivileged user can lock root out by holding connections, as
-// the system D-Bus caps connections per user (max_connections_per_user). Owner: reliability (issue 12).
+// the system D-Bus caps connections per user (max_connections_per_user).
 // The numbers live in LIMITS (src/rpc/protocol.ts), the one place for every bound of the control API.
 // Invariant: admit() and release() are paired per accepted connection; counts never go negative.
 

@@ -1,6 +1,6 @@
 // RpcError: the exception the manager throws for expected failures (stable code + systemctl text + data),
 // and constructors for the common ones so messages stay identical everywhere.
-// Owner: H6. No imports beyond protocol.ts (loaded on the CLI's fast path).
+// No imports beyond protocol.ts (loaded on the CLI's fast path).
 import { ErrorCode, type ErrorData, type JobMode, type JobType, type RpcErrorObject } from './protocol';
 
 export class RpcError extends Error {

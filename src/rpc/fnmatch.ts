@@ -1,5 +1,5 @@
 // fnmatch(3) without flags (what systemd's strv_fnmatch() calls for list-units/list-unit-files patterns and
-// preset rules), in bounded time. Owner: reliability (issue 12). Pure: no imports.
+// preset rules), in bounded time. Pure: no imports.
 //
 // Semantics: glibc's fnmatch in the C locale, on code points: `*` (any run, '/' and leading '.' included),
 // `?`, `\x` (escape; a trailing `\` never matches), bracket expressions `[...]`, `[!...]`, `[^...]` with a

@@ -1,6 +1,6 @@
 // Peer credentials of a control connection (SO_PEERCRED), and the authorisation rule built on them.
 //
-// Owner: H6. The credential source is injected (ServerOptions.peerCred) so tests and the daemon can pick
+// The credential source is injected (ServerOptions.peerCred) so tests and the daemon can pick
 // it; `nativePeerCred()` looks for H4's addon wrapper in src/platform/ at run time (the module may not be
 // built; it is loaded lazily so the CLI and tests without the addon still work).
 // Fallback when no native source exists (`socketModePeerCred`): the control socket's own permissions.

@@ -1,6 +1,6 @@
 // THE documentation of tsysd's control API: JSON-RPC 2.0 over the manager's unix stream socket.
 //
-// Owner: H6. Pure data and types, no imports: the CLI's fast path (src/rpc/client.ts) loads it.
+// Pure data and types, no imports: the CLI's fast path (src/rpc/client.ts) loads it.
 // Invariants:
 //  * Framing: one JSON value (a request object or a batch array) per line ('\n'-terminated), UTF-8.
 //    Many requests per connection; responses come back one per line, NOT necessarily in request order

@@ -1,6 +1,6 @@
 // The control server: JSON-RPC 2.0 over a unix stream socket, in front of a ManagerApi.
 //
-// Owner: H6. Request validation, batches, notifications and the standard error objects are ./dispatch
+// Request validation, batches, notifications and the standard error objects are ./dispatch
 // (jayson's Server.call semantics, without loading jayson's transports); the transport is ours, because
 // jayson's tcp interface parses an unbounded JSON stream (no size limit, no backpressure, no
 // per-connection context for peer credentials, no way to push notifications):

@@ -1,6 +1,6 @@
 // Helpers for the manager's implementation of list methods, so filters mean the same thing in the
 // manager and in tsysctl: fnmatch-style globs, and systemctl's list-units / list-unit-files filters.
-// Owner: H6. Pure functions, no imports beyond protocol types and ./fnmatch.
+// Pure functions, no imports beyond protocol types and ./fnmatch.
 import { fnmatch } from './fnmatch';
 import type { ListUnitFilesParams, ListUnitsParams, UnitFileEntry, UnitListEntry } from './protocol';
 

@@ -87,3 +87,40 @@ export function defaultPresetDirs(userMode: boolean): string[] {
     ? ['/etc/systemd/user-preset', '/run/systemd/user-preset', '/usr/local/lib/systemd/user-preset', '/usr/lib/systemd/user-preset']
     : ['/etc/systemd/system-preset', '/run/systemd/system-preset', '/usr/local/lib/systemd/system-preset', '/usr/lib/systemd/system-preset', '/lib/systemd/system-preset'];
 }
+
+/** Where generator executables live (systemd 252 generator_binary_paths, Debian's split-usr build), highest
+ *  priority first; $SYSTEMD_GENERATOR_PATH replaces them (a trailing ':' appends the defaults). */
+export function generatorBinaryPaths(userMode: boolean, env: Record<string, string | undefined> = process.env): string[] {
+  const defaults = userMode
+    ? ['/run/systemd/user-generators', '/etc/systemd/user-generators', '/usr/local/lib/systemd/user-generators', '/usr/lib/systemd/user-generators']
+    : ['/run/systemd/system-generators', '/etc/systemd/system-generators', '/usr/local/lib/systemd/system-generators', '/lib/systemd/system-generators'];
+  const e = env['SYSTEMD_GENERATOR_PATH'];
+  if (e === undefined) return defaults;
+  const append = e.endsWith(':');
+  const given = (append ? e.slice(0, -1) : e).split(':').filter((x) => x.startsWith('/')).map(pathSimplify);
+  return uniq(append || !given.length ? [...given, ...defaults] : given);
+}
+
+/** The three generator output directories and where they sit in the default search path: `normal`
+ *  (`/run/systemd/generator`), `early` (`generator.early`, before /etc) and `late` (`generator.late`, last).
+ *  User mode: below $XDG_RUNTIME_DIR/systemd, or null without $XDG_RUNTIME_DIR (systemd then runs none). */
+export interface GeneratorDirs { normal: string; early: string; late: string }
+
+export function generatorOutputDirs(userMode: boolean, env: Record<string, string | undefined> = process.env): GeneratorDirs | null {
+  let prefix = '/run/systemd';
+  if (userMode) {
+    const rt = env['XDG_RUNTIME_DIR'];
+    if (!rt || !rt.startsWith('/')) return null;
+    prefix = `${rt}/systemd`;
+  }
+  return { normal: `${prefix}/generator`, early: `${prefix}/generator.early`, late: `${prefix}/generator.late` };
+}
+
+/** A search path with the default generator directories replaced by `dirs` (offline runs write their
+ *  output to a temporary directory, as `systemd --test` does). A search path without generator positions
+ *  (explicit --unit-path) gets early first, normal after the given directories and late last. */
+export function withGeneratorDirs(searchPath: string[], defaults: GeneratorDirs, dirs: GeneratorDirs): string[] {
+  const has = searchPath.includes(defaults.normal) || searchPath.includes(defaults.early) || searchPath.includes(defaults.late);
+  if (!has) return uniq([dirs.early, ...searchPath, dirs.normal, dirs.late]);
+  return searchPath.map((p) => (p === defaults.normal ? dirs.normal : p === defaults.early ? dirs.early : p === defaults.late ? dirs.late : p));
+}

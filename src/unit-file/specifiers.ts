@@ -114,4 +114,3 @@ export function expandSpecifiers(text: string, unit: SpecifierUnit, ctx: Specifi
 export const UNIT_SPECIFIERS = 'nNpPiIjJfyYtSCLETVdhsuUgGHlqmbvaowWBMARrc';
 /** install_name_printf()'s table (install-printf.c): i j n N p, COMMON_SYSTEM_SPECIFIERS, COMMON_CREDS_SPECIFIERS. */
 export const INSTALL_SPECIFIERS = 'ijnNpaAbBHlqmMovwWgGuU';
-

@@ -15,6 +15,14 @@ import type { PathHost, ServiceHost, SocketHost, TimerHost, UnitHost } from './h
 import { SERVICE_TYPE } from './service';
 import { SOCKET_TYPE } from './socket';
 import { TARGET_TYPE } from './target';
+import { MOUNT_TYPE } from './mount';
+import { SWAP_TYPE } from './swap';
+import { AUTOMOUNT_TYPE } from './automount';
+import { DEVICE_TYPE } from './device';
+import type { MountHost } from './mount/machine';
+import type { SwapHost } from './swap/machine';
+import type { AutomountHost } from './automount/machine';
+import type { DeviceHost } from './device/machine';
 import { TIMER_TYPE } from './timer';
 import { PATH_TYPE } from './path';
 import type { UnitMachine } from './types';
@@ -24,6 +32,10 @@ export interface HostOf {
   service: ServiceHost;
   socket: SocketHost;
   target: UnitHost;
+  mount: MountHost;
+  swap: SwapHost;
+  automount: AutomountHost;
+  device: DeviceHost;
   timer: TimerHost;
   path: PathHost;
 }
@@ -47,6 +59,10 @@ export const UNIT_TYPES: { readonly [T in ImplementedType]: UnitTypeDef<T> } = {
   service: SERVICE_TYPE,
   socket: SOCKET_TYPE,
   target: TARGET_TYPE,
+  mount: MOUNT_TYPE,
+  swap: SWAP_TYPE,
+  automount: AUTOMOUNT_TYPE,
+  device: DEVICE_TYPE,
   timer: TIMER_TYPE,
   path: PATH_TYPE,
 };

@@ -99,6 +99,9 @@ export interface TriggeredPeer {
  */
 export type TriggerPhase = 'idle' | 'running' | 'busy';
 
+/** The kernel's view of mounts and swaps as the manager last read it. */
+export interface MountTableView { mountPoints: ReadonlySet<string>; swaps: ReadonlySet<string> }
+
 /** Default reading when a machine has no triggerPhase(): from its active state. */
 export function triggerPhaseOf(s: ActiveState): TriggerPhase {
   return s === 'inactive' || s === 'failed' ? 'idle' : s === 'active' || s === 'reloading' ? 'running' : 'busy';
@@ -173,6 +176,8 @@ export interface UnitMachine {
   triggerPhase?(sub: string): TriggerPhase;
   /** The start rate limit was hit on the last start attempt (unit->start_limit_hit). */
   startLimitHit?(): boolean;
+  /** The kernel's mount or swap table changed (/proc/self/mountinfo, /proc/swaps; mount, swap, automount). */
+  onMountTable?(t: MountTableView): void;
   /** CLOCK_REALTIME was set (jumped relative to CLOCK_MONOTONIC): timer units recompute or trigger. */
   onClockChange?(): void;
   /** The system time zone changed (/etc/localtime): timer units recompute or trigger. */

@@ -6,6 +6,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { PlanResult } from '../../src/engine';
+import { offlineGenerators } from '../../src/generators/setup';
+import { systemDefaultPaths } from '../../src/unit-file/paths';
 
 export function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;
@@ -222,28 +224,27 @@ export function diffResult(mine: Compared, theirs: Compared): string[] {
   return out;
 }
 
-/** Run systemd's generators (as nobody) into a temp dir: { root, normal, early, late }. */
-export function runGenerators(): { root: string; normal: string; early: string; late: string } {
+/** Run the generators with tsysd's own runner (what `tsysd plan --generators` does) into a temp dir:
+ *  { root, normal, early, late, searchPath } (searchPath: the default one with those at the generator
+ *  positions). systemd --test runs the same executables into its own temp dir. */
+export async function runGenerators(): Promise<{ root: string; normal: string; early: string; late: string; searchPath: string[] }> {
   const root = makeTempDir('tsysd-gen-');
-  fs.chmodSync(root, 0o777);
-  const dirs = { root, normal: path.join(root, 'normal'), early: path.join(root, 'early'), late: path.join(root, 'late') };
-  const gdir = '/lib/systemd/system-generators';
-  for (const g of fs.existsSync(gdir) ? fs.readdirSync(gdir).sort() : []) {
-    spawnSync('setpriv', [...NOBODY, 'env', 'SYSTEMD_LOG_LEVEL=err', path.join(gdir, g), dirs.normal, dirs.early, dirs.late], { timeout: 20000, stdio: 'ignore' });
-  }
-  return dirs;
+  const g = await offlineGenerators(systemDefaultPaths(), false, root, { env: { ...process.env, SYSTEMD_LOG_LEVEL: 'err' } });
+  return { root, normal: g.dirs.normal, early: g.dirs.early, late: g.dirs.late, searchPath: g.searchPath };
 }
 
 /** Effective dependency differences (service/socket/target units and edges) between a plan's `units` and
- * systemd's dump, over the units both loaded. */
+ * systemd's dump, over the units both loaded (an edge to a unit only one side loaded, e.g. the
+ * blockdev@.target systemd adds for a mount it found in /proc/self/mountinfo, is not compared). */
 export function diffDeps(p: PlanResult, o: OracleResult): string[] {
   const out: string[] = [];
+  const both = (x: string): boolean => COMPARED.test(x) && x in p.units && o.deps.has(x);
   for (const [u, info] of Object.entries(p.units)) {
     const theirs = o.deps.get(u);
     if (!COMPARED.test(u) || !theirs) continue;
     for (const k of DEP_KINDS_COMPARED) {
-      const a = (info.deps[k] ?? []).filter((x) => COMPARED.test(x)).sort().join(' ');
-      const b = (theirs[k] ?? []).filter((x) => COMPARED.test(x)).sort().join(' ');
+      const a = (info.deps[k] ?? []).filter(both).sort().join(' ');
+      const b = (theirs[k] ?? []).filter(both).sort().join(' ');
       if (a !== b) out.push(`${u} ${k}: tsysd [${a}] systemd [${b}]`);
     }
   }

@@ -11,7 +11,6 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { computePlan } from '../../src/cli/plan';
 import { generateCase, runOracle, normOracle, normPlan, sameResult, diffResult, runGenerators, makeTempDir, writeUnits, diffDeps } from './plan-oracle-lib';
-import { systemDefaultPaths } from '../../src/unit-file/paths';
 
 const SEED = Number(process.env['TSYSD_PLAN_SEED'] ?? 20261122);
 const CASES = Number(process.env['TSYSD_PLAN_CASES'] ?? 300);
@@ -70,13 +69,11 @@ test('tsysd plan --json CLI prints the documented object', () => {
   } finally { fs.rmSync(c.dir, { recursive: true, force: true }); }
 });
 
-test('plan agrees with systemd --test on the real unit tree for multi-user.target (generator output included)', { timeout: 120_000 }, () => {
-  // systemd --test runs the generators; tsysd does not, so feed it their output at the generator
-  // positions of the search path. Without them the only differences are the generated units
-  // (docs/plan-differences.md).
-  const gen = runGenerators();
+test('plan agrees with systemd --test on the real unit tree for multi-user.target (generator output included)', { timeout: 120_000 }, async () => {
+  // systemd --test runs the generators into a temp dir; tsysd's runner does the same (plan --generators).
+  const gen = await runGenerators();
   try {
-    const paths = systemDefaultPaths().map((p) => p === '/run/systemd/generator' ? gen.normal : p === '/run/systemd/generator.early' ? gen.early : p === '/run/systemd/generator.late' ? gen.late : p);
+    const paths = gen.searchPath;
     const plan = computePlan({ unitPaths: paths, user: false, mode: 'replace', json: true, type: 'start', units: ['multi-user.target'] });
     const mine = normPlan(plan);
     const first = runOracle(null, 'multi-user.target');
@@ -89,10 +86,10 @@ test('plan agrees with systemd --test on the real unit tree for multi-user.targe
   } finally { fs.rmSync(gen.root, { recursive: true, force: true }); }
 });
 
-test('plan agrees with systemd --test for units of the real tree (sample; TSYSD_PLAN_ALL=1 for all)', { timeout: 600_000 }, () => {
-  const gen = runGenerators();
+test('plan agrees with systemd --test for units of the real tree (sample; TSYSD_PLAN_ALL=1 for all)', { timeout: 600_000 }, async () => {
+  const gen = await runGenerators();
   try {
-    const paths = systemDefaultPaths().map((p) => p === '/run/systemd/generator' ? gen.normal : p === '/run/systemd/generator.early' ? gen.early : p === '/run/systemd/generator.late' ? gen.late : p);
+    const paths = gen.searchPath;
     const all = fs.readdirSync('/lib/systemd/system').filter((f) => /\.(target|service|socket)$/.test(f) && !f.includes('@')).sort();
     const units = process.env['TSYSD_PLAN_ALL'] ? all : all.filter((_, i) => i % 8 === 0);
     const failures: string[] = [];

@@ -8,13 +8,12 @@ import * as fs from 'node:fs';
 import { Engine } from '../../src/engine';
 import type { JobInfo, ActiveState } from '../../src/engine';
 import { makeFileLoader } from '../../src/cli/plan';
-import { systemDefaultPaths } from '../../src/unit-file/paths';
 import { runGenerators, rng } from './plan-oracle-lib';
 
-test('real tree boot: every start waits for the jobs it is ordered after; all jobs finish done', () => {
-  const gen = runGenerators();
+test('real tree boot: every start waits for the jobs it is ordered after; all jobs finish done', async () => {
+  const gen = await runGenerators();
   try {
-    const paths = systemDefaultPaths().map((p) => p === '/run/systemd/generator' ? gen.normal : p === '/run/systemd/generator.early' ? gen.early : p === '/run/systemd/generator.late' ? gen.late : p);
+    const paths = gen.searchPath;
     const pending: { unit: string; to: ActiveState }[] = [];
     const started: string[] = [];
     const violations: string[] = [];

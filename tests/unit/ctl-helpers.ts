@@ -1,5 +1,5 @@
 // Helpers for ctl-* tests: run the real compiled tsysctl (as tsysctl, or through a `systemctl` /
-// `journalctl` symlink) against a control server backed by the FakeManager. Owner: H6. Not a test file.
+// `journalctl` symlink) against a control server backed by the FakeManager. Not a test file.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

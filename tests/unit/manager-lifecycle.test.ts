@@ -13,7 +13,7 @@ import { BUILTIN_UNITS } from '../../src/manager/builtin-units';
 import { Manager } from '../../src/manager/manager';
 import type { DaemonOptions } from '../../src/manager/options';
 import { FakePlatform } from '../../src/platform/fake';
-import { realConditionEnv } from '../../src/units/conditions-real';
+import { realConditionEnv } from '../../src/platform/conditions-real';
 
 const SEC = 1_000_000;
 

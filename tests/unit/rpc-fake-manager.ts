@@ -1,6 +1,6 @@
 // A fake ManagerApi for rpc-* and ctl-* tests: an in-memory unit table whose jobs complete on the next
 // tick (or fail with a configured Result), emitting the same events the real manager must emit.
-// Owner: H6. Not a test file itself (no .test suffix).
+// Not a test file itself (no .test suffix).
 import type { Caller, ManagerApi } from '../../src/rpc/api';
 import { errors, RpcError } from '../../src/rpc/errors';
 import {

@@ -1,5 +1,5 @@
 // Test helpers for rpc-* tests: a temp-dir control server over a FakeManager, and a raw line client.
-// Owner: H6. Not a test file itself.
+// Not a test file itself.
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';

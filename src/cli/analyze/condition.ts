@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { compileUnit } from '../../directives/compile';
 import { evaluateConditions, parseConditionLines, type ParsedConditions } from '../../analyze/condition';
-import { realConditionEnv } from '../../units/conditions-real';
+import { realConditionEnv } from '../../platform/conditions-real';
 import { loadUnitFile, loadUnitSource } from '../../unit-file/load';
 import { unitSearchPath } from '../../unit-file/paths';
 import { expandSpecifiers } from '../../unit-file/specifiers';

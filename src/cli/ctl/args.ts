@@ -1,6 +1,6 @@
 // tsysctl argument parsing: systemctl's options (anywhere on the line, `--opt=value` or `--opt value`,
 // bundled short flags), the verb and its arguments. No imports: this is on the fast path.
-// Owner: H6. Invariant: parse errors are returned, never thrown; `-f` means --force for systemctl verbs
+// Invariant: parse errors are returned, never thrown; `-f` means --force for systemctl verbs
 // and --follow for logs/journalctl.
 
 export interface CtlOptions {

@@ -1,6 +1,6 @@
 // Shared tsysctl plumbing: finding and connecting to the manager, systemctl's exit codes, unit-name
 // mangling, output buffering, timestamp/timespan formatting as systemctl prints them.
-// Owner: H6. Invariants: only node:* and src/rpc/client (node:net) are imported here: fast path.
+// Invariants: only node:* and src/rpc/client (node:net) are imported here: fast path.
 import { RpcCallError, RpcClient, TRANSPORT_ERROR } from '../../rpc/client';
 import type { CtlOptions } from './args';
 import { parseSignal as parseSignalName, signalName } from '../../directives/signals';

@@ -1,5 +1,5 @@
 // list-dependencies rendering for the daemon path: the API's DependencyGraph fed to H3's systemctl-exact
-// renderer (src/cli/listdeps.ts renderDependencyTree). Owner: H6. Loaded only by list-dependencies.
+// renderer (src/cli/listdeps.ts renderDependencyTree). Loaded only by list-dependencies.
 import type { DependencyGraph } from '../../rpc/protocol';
 
 export interface TreeOptions { all: boolean; plain: boolean; full?: boolean; columns?: number }

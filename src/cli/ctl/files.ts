@@ -1,6 +1,6 @@
 // tsysctl unit-file verbs through the manager: enable/disable/reenable (--now), mask/unmask (--runtime),
 // preset/preset-all (--preset-mode=), get-default/set-default. Change lines go to stderr like systemctl's
-// log_info: `Created symlink A → B.` / `Removed "A".`; -q silences them. Owner: H6.
+// log_info: `Created symlink A → B.` / `Removed "A".`; -q silences them.
 import type { RpcClient } from '../../rpc/client';
 import type { PresetMode, UnitFileChange, UnitFileChangesReply } from '../../rpc/protocol';
 import type { CtlOptions } from './args';

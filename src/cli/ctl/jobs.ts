@@ -1,6 +1,6 @@
 // tsysctl job verbs: start stop restart try-restart reload reload-or-restart try-reload-or-restart
 // isolate (wait for the job like systemctl unless --no-block), kill, reset-failed, cancel.
-// Owner: H6. Messages and exit codes follow systemctl 252 (bus-wait-for-jobs.c, systemctl-start-unit.c).
+// Messages and exit codes follow systemctl 252 (bus-wait-for-jobs.c, systemctl-start-unit.c).
 import type { RpcClient } from '../../rpc/client';
 import type { JobMode, MethodName } from '../../rpc/protocol';
 import type { CtlOptions } from './args';

@@ -1,6 +1,6 @@
 // tsysctl list verbs: list-units (glyph column, JOB only when a job exists, --all/--type/--state/globs,
 // --no-legend/--plain, the footer legend), list-unit-files, list-sockets, list-jobs, list-dependencies.
-// Owner: H6. Filters are applied here as well as in the manager so the output is right either way.
+// Filters are applied here as well as in the manager so the output is right either way.
 import type { RpcClient } from '../../rpc/client';
 import type { UnitListEntry } from '../../rpc/protocol';
 import type { CtlOptions } from './args';

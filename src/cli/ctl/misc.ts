@@ -1,6 +1,6 @@
 // tsysctl manager verbs: daemon-reload, daemon-reexec, show/set/unset-environment, poweroff/halt/reboot/
 // exit [CODE], and logs / `journalctl -u UNIT [-n N] [-f] [--since]` (journal short format, follow through
-// `subscribe`). Owner: H6.
+// `subscribe`).
 import * as os from 'node:os';
 import type { RpcClient } from '../../rpc/client';
 import type { LogLine } from '../../rpc/protocol';

@@ -1,7 +1,7 @@
 // tsysctl --root=DIR: offline unit-file verbs (enable, disable, reenable, is-enabled, list-unit-files,
 // mask, unmask, preset, preset-all, get-default, set-default) against a directory tree, no daemon,
 // through H1's src/unit-file/install.ts, which returns systemctl's exact stdout/stderr lines and exit code.
-// Owner: H6.
+//
 import type { CtlOptions } from './args';
 import { EXIT, mangle, type Out } from './common';
 import { renderUnitFiles } from './list';

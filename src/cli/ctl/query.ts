@@ -1,5 +1,5 @@
 // tsysctl state probes: is-active, is-failed, is-enabled, is-system-running [--wait]. Exit codes per
-// systemd-semantics.md §7. Owner: H6. Fast path: one `unit-states` round trip for is-active/is-failed.
+// systemd-semantics.md §7. Fast path: one `unit-states` round trip for is-active/is-failed.
 import type { RpcClient } from '../../rpc/client';
 import type { CtlOptions } from './args';
 import { EXIT, isRpcError, mangle, type Out } from './common';

@@ -1,5 +1,5 @@
 // tsysctl show (-p repeated/comma lists, --value/-P, --all; manager's order; blank line between units)
-// and cat (fragment and drop-ins read locally, like systemctl). Owner: H6.
+// and cat (fragment and drop-ins read locally, like systemctl).
 import * as fs from 'node:fs';
 import type { RpcClient } from '../../rpc/client';
 import type { CtlOptions } from './args';

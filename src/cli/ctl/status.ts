@@ -1,7 +1,7 @@
 // tsysctl status: systemctl 252's layout (print_status_info): bullet line, Loaded (unit file state,
 // preset), Drop-In, Active (since/ago), Condition, TriggeredBy/Triggers, Docs, Listen, Process lines,
 // Main PID, Status, Tasks, Memory, CGroup/processes, then the last log lines. Exit: 0 active/reloading,
-// 3 otherwise, 4 when a unit could not be found. Owner: H6.
+// 3 otherwise, 4 when a unit could not be found.
 import * as os from 'node:os';
 import type { RpcClient } from '../../rpc/client';
 import type { LogLine, StatusReply } from '../../rpc/protocol';

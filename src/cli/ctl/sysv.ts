@@ -3,7 +3,7 @@
 // tsysctl verbs. A silent success for `shutdown -h now` would be the worst kind of bug, so every form either
 // does what it says or fails with a message.
 //
-// Owner: dbus helper (issue 15). Pure translation (`translateAlias`) plus `runRunlevel`.
+// Pure translation (`translateAlias`) plus `runRunlevel`.
 // Differences (documented): a scheduled shutdown (`shutdown +5`, `shutdown 23:00`) needs logind's timer in
 // systemd; tsysd refuses it with a message (exit 1) instead; `-k` (wall only) and `-c` (cancel) print what
 // systemd prints when nothing is scheduled and exit 0; --no-wall/-w/-d/-n/-f are accepted (wtmp, wall and

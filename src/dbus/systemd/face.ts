@@ -3,7 +3,7 @@
 // StartupFinished, PropertiesChanged) fed from the manager's event stream, and the private socket
 // (/run/systemd/private: peer to peer, root only like systemd's).
 //
-// Owner: dbus helper (issue 15). An adapter over ManagerApi + read access to the Manager; holds no unit
+// An adapter over ManagerApi + read access to the Manager; holds no unit
 // state of its own beyond the signals it still owes.
 // Invariants: every job returned by a method is followed by exactly one JobRemoved signal (the manager's
 // own event, or, for a job that finished inside the call, one emitted here after the reply), so systemctl

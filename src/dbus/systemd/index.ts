@@ -1,7 +1,7 @@
 // Start-up and tear-down of systemd's face for a running tsysd (called from src/manager/daemon.ts): the
 // private D-Bus socket, the `/run/systemd/system` marker (sd_booted()), PID 1's comm.
 //
-// Owner: dbus helper (issue 15). Policy:
+// Policy:
 //  * the face is served in system mode when tsysd is PID 1 or runs with --container (it then *is* the
 //    systemd of that system), or wherever --dbus-private PATH says; never on a socket a live process owns
 //    (a host's systemd keeps its /run/systemd/private);

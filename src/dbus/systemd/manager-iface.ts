@@ -1,7 +1,7 @@
 // org.freedesktop.systemd1.Manager on /org/freedesktop/systemd1: systemd 252's methods implemented over
 // tsysd's ManagerApi (src/rpc/api.ts, the same API the JSON-RPC server uses) and its properties.
 //
-// Owner: dbus helper (issue 15). Translation only: arguments → ManagerApi params, replies → systemd's reply
+// Translation only: arguments → ManagerApi params, replies → systemd's reply
 // tuples, RpcError codes → systemd's bus error names (which systemctl maps to its exit codes).
 // Invariants: write methods need a privileged caller (root, or the manager's uid in user mode) and answer
 // org.freedesktop.DBus.Error.AccessDenied otherwise; a method tsysd does not implement answers

@@ -3,7 +3,7 @@
 // org.freedesktop.systemd1 and serve the same objects as the private socket. Non-root clients and tools that
 // need a bus (`systemd-run --wait`, busctl without --address, Ansible, pystemd) talk to systemd here.
 //
-// Owner: dbus helper (issue 15). Uses dbus-next's MessageBus only as a connection (auth, framing, Hello);
+// Uses dbus-next's MessageBus only as a connection (auth, framing, Hello);
 // calls are answered by the face's Dispatcher, signals are the face's.
 // Invariants: reads are open to everyone, writes need uid 0 (or the manager's uid in user mode; no polkit),
 // decided from the bus's GetConnectionUnixUser for the sender (cached per unique name, dropped on

@@ -3,7 +3,7 @@
 // written where systemd writes them (/run/systemd/transient/NAME, /run/systemd/system.control/NAME.d/ and
 // /etc/systemd/system.control/NAME.d/), then loaded through the ordinary unit-file path.
 //
-// Owner: dbus helper (issue 15). `assignmentsToUnit` is pure; `TransientUnits` does the file work.
+// `assignmentsToUnit` is pure; `TransientUnits` does the file work.
 // Invariants: a property tsysd cannot express is refused with systemd's InvalidArgs error before anything is
 // written; a transient unit file is removed again once its unit is inactive (a failed one stays until
 // reset-failed, as systemd keeps failed transient units); nothing outside the transient/control

@@ -2,7 +2,7 @@
 // type's interface, .Service, .Socket, ...) and job objects (/org/freedesktop/systemd1/job/<id>:
 // org.freedesktop.systemd1.Job), with systemd 252's exact property signatures (spec252.ts).
 //
-// Owner: dbus helper (issue 15). Reads the manager through src/manager/props.ts (the `show` path) and the
+// Reads the manager through src/manager/props.ts (the `show` path) and the
 // engine graph; never changes state except through the Manager interface's methods (./manager-iface.ts).
 // Invariants: reading a unit that is not loaded loads it and collects it again afterwards (as `show` does),
 // so an unknown name answers LoadState=not-found, never an error; values are built per call (no cache) and

@@ -3,8 +3,7 @@
 // spec252.ts), with the few structured properties (Exec*, Listen, timestamps, Conditions, LoadError, Job)
 // built from their typed sources, and systemd 252's own defaults for what tsysd does not model.
 //
-// Owner: dbus helper (issue 15). Pure: no I/O. When the lead folds `show` into the directive rows
-// (issue 13), `fromShow` is the one place to switch to typed row values.
+// Pure: no I/O. `fromShow` is the one place that turns show strings into typed values.
 // Invariants: every returned value marshals with its property's signature (a conversion that fails falls
 // back to the default, never to a wrong type); USEC_INFINITY is 2^64-1 as systemd sends it.
 import { parseTimespan } from '../../directives/values';
