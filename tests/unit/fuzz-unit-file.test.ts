@@ -89,16 +89,10 @@ test('systemd\'s fuzz corpus for unit files: every file loads or is diagnosed, n
 
 const haveAnalyze = spawnSync('systemd-analyze', ['--version']).status === 0;
 
+const SCOPE = 'systemd never loads a scope from a unit file (scopes are transient: "not found"); tsysd loads it';
 /** Corpus files where tsysd's load verdict differs from systemd 252's, with the reason. A fix must remove
  *  its entry (the test fails on a stale entry as on a new difference). */
-const WHERE = 'systemd refuses a mount/swap/automount whose Where=/What= does not match the unit name; tsysd does not check it';
-const SCOPE = 'systemd never loads a scope from a unit file (scopes are transient: "not found"); tsysd loads it';
 const KNOWN_DIFFERENCES: Record<string, string> = {
-  'dev-mapper-fedora_krowka\\x2dswap.swap': WHERE,
-  'directives.mount': WHERE,
-  'directives.swap': WHERE,
-  'proc-sys-fs-binfmt_misc.automount': WHERE,
-  'var-lib-machines.mount': WHERE,
   'directives.scope': SCOPE,
   'empty.scope': SCOPE,
   'oss-fuzz-10007': 'a ListenStream= whose specifier expansion systemd refuses (too long) stays a listener in tsysd, so the socket is not refused for lacking Listen*=',
