@@ -1,4 +1,4 @@
-// `tsysd plan [--unit-path DIR]... [--user] [--mode MODE] [--json|--svg] [--stop|--restart] UNIT...`: prints the
+// `tsysd plan [--unit-path DIR]... [--user] [--mode MODE] [--json|--svg] [--stop|--restart] [--no-builtins] UNIT...`: prints the
 // transaction `start UNIT` (or stop/restart) would create on an idle system: jobs, the partial order, the
 // waves that could run in parallel, cycles broken. Also owns makeFileLoader(): unit files → UnitConfig for
 // offline tools (plan, list-dependencies) through src/unit-file and src/directives/compile.ts (which also
@@ -27,7 +27,9 @@ export { depOrder } from '../directives/dep-order';
 
 const MODES: JobMode[] = ['replace', 'fail', 'isolate', 'ignore-dependencies', 'ignore-requirements', 'flush', 'replace-irreversibly'];
 
-export interface PlanArgs { unitPaths: string[]; user: boolean; mode: JobMode; json: boolean; svg?: boolean; type: 'start' | 'stop' | 'restart'; units: string[]; generators?: boolean }
+export interface PlanArgs { unitPaths: string[]; user: boolean; mode: JobMode; json: boolean; svg?: boolean; type: 'start' | 'stop' | 'restart'; units: string[]; generators?: boolean;
+  /** Append the daemon's built-in targets to the search path (default; --no-builtins: as `systemd --test`). */
+  builtins?: boolean }
 
 export function parsePlanArgs(argv: string[]): PlanArgs | string {
   const a: PlanArgs = { unitPaths: [], user: false, mode: 'replace', json: false, type: 'start', units: [] };
@@ -39,6 +41,7 @@ export function parsePlanArgs(argv: string[]): PlanArgs | string {
     else if (x === '--json') a.json = true;
     else if (x === '--generators' || x === '--generators=yes') a.generators = true;
     else if (x === '--no-generators' || x === '--generators=no') a.generators = false;
+    else if (x === '--no-builtins') a.builtins = false;
     else if (x === '--svg') a.svg = true;
     else if (x === '--user') a.user = true;
     else if (x === '--system') a.user = false;
@@ -67,7 +70,7 @@ export function builtinUnitsDir(): string {
 
 /** Build the plan for parsed args (exported for tests and the daemon). */
 export function computePlan(a: PlanArgs, logs?: string[]): PlanResult {
-  const searchPath = [...unitSearchPath({ userMode: a.user, unitPaths: a.unitPaths.map((p) => path.resolve(p)) }), builtinUnitsDir()];
+  const searchPath = [...unitSearchPath({ userMode: a.user, unitPaths: a.unitPaths.map((p) => path.resolve(p)) }), ...(a.builtins === false ? [] : [builtinUnitsDir()])];
   const { detectContainer, devicesSupported } = require('../platform/conditions-real') as typeof import('../platform/conditions-real');
   const engine = new Engine({
     loader: makeFileLoader(searchPath, a.user), userMode: a.user, container: detectContainer() !== null, devices: devicesSupported(),
