@@ -1,9 +1,12 @@
-// `tsysd plan [--unit-path DIR]... [--user] [--mode MODE] [--json|--svg] [--stop|--restart] UNIT...`: prints the
+// `tsysd plan [--unit-path DIR]... [--user] [--mode MODE] [--json|--svg] [--stop|--restart] [--no-builtins] UNIT...`: prints the
 // transaction `start UNIT` (or stop/restart) would create on an idle system: jobs, the partial order, the
 // waves that could run in parallel, cycles broken. Also owns makeFileLoader(): unit files → UnitConfig for
 // offline tools (plan, list-dependencies) through src/unit-file and src/directives/compile.ts (which also
 // records the file order of [Unit] dependencies, see directives/dep-order.ts).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { BUILTIN_UNITS } from '../manager/builtin-units';
 import { loadUnitSource } from '../unit-file/load';
 import { unitSearchPath } from '../unit-file/paths';
 import { hostSpecifierContext } from '../unit-file/specifiers-host';
@@ -24,7 +27,9 @@ export { depOrder } from '../directives/dep-order';
 
 const MODES: JobMode[] = ['replace', 'fail', 'isolate', 'ignore-dependencies', 'ignore-requirements', 'flush', 'replace-irreversibly'];
 
-export interface PlanArgs { unitPaths: string[]; user: boolean; mode: JobMode; json: boolean; svg?: boolean; type: 'start' | 'stop' | 'restart'; units: string[]; generators?: boolean }
+export interface PlanArgs { unitPaths: string[]; user: boolean; mode: JobMode; json: boolean; svg?: boolean; type: 'start' | 'stop' | 'restart'; units: string[]; generators?: boolean;
+  /** Append the daemon's built-in targets to the search path (default; --no-builtins: as `systemd --test`). */
+  builtins?: boolean }
 
 export function parsePlanArgs(argv: string[]): PlanArgs | string {
   const a: PlanArgs = { unitPaths: [], user: false, mode: 'replace', json: false, type: 'start', units: [] };
@@ -36,6 +41,7 @@ export function parsePlanArgs(argv: string[]): PlanArgs | string {
     else if (x === '--json') a.json = true;
     else if (x === '--generators' || x === '--generators=yes') a.generators = true;
     else if (x === '--no-generators' || x === '--generators=no') a.generators = false;
+    else if (x === '--no-builtins') a.builtins = false;
     else if (x === '--svg') a.svg = true;
     else if (x === '--user') a.user = true;
     else if (x === '--system') a.user = false;
@@ -49,9 +55,22 @@ export function parsePlanArgs(argv: string[]): PlanArgs | string {
   return a;
 }
 
+let builtinDir = '';
+/** The daemon's built-in targets (src/manager/builtin-units.ts) written once per process into a temp dir
+ *  (removed at exit), appended to the search path as the daemon does: `plan` on a bare unit directory then
+ *  resolves sysinit.target & co. like the daemon that would boot it (a real file of the same name wins). */
+export function builtinUnitsDir(): string {
+  if (builtinDir && fs.existsSync(builtinDir)) return builtinDir;
+  builtinDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsysd-builtin-units-'));
+  for (const [name, text] of Object.entries(BUILTIN_UNITS)) fs.writeFileSync(path.join(builtinDir, name), text, { mode: 0o644 });
+  const dir = builtinDir;
+  process.once('exit', () => { try { fs.rmSync(dir, { recursive: true, force: true }); } catch { /* gone */ } });
+  return builtinDir;
+}
+
 /** Build the plan for parsed args (exported for tests and the daemon). */
 export function computePlan(a: PlanArgs, logs?: string[]): PlanResult {
-  const searchPath = unitSearchPath({ userMode: a.user, unitPaths: a.unitPaths.map((p) => path.resolve(p)) });
+  const searchPath = [...unitSearchPath({ userMode: a.user, unitPaths: a.unitPaths.map((p) => path.resolve(p)) }), ...(a.builtins === false ? [] : [builtinUnitsDir()])];
   const { detectContainer, devicesSupported } = require('../platform/conditions-real') as typeof import('../platform/conditions-real');
   const engine = new Engine({
     loader: makeFileLoader(searchPath, a.user), userMode: a.user, container: detectContainer() !== null, devices: devicesSupported(),

@@ -13,6 +13,7 @@ import { expandSpecifiers } from '../unit-file/specifiers';
 import type { Expand } from './values-exec';
 import { depOrder } from './dep-order';
 import { parseTimespan } from './values';
+import { unitNameFromPath } from '../unit-file/names';
 
 const FATAL_SUMMARY = 'Unit configuration has fatal error, unit will not be started.';
 const debug = createDebug('tsysd:directives');
@@ -126,6 +127,7 @@ export function compileUnit(src: UnitSource, ctx: SpecifierContext): UnitConfig 
   finishService(cfg, raw, diag);
   finishSocket(cfg, raw, diag);
   finishTimerPath(cfg, diag);
+  finishMountLike(cfg, diag);
   if (cfg.diagnostics.some((d) => d.fatal)) {
     cfg.loadState = 'bad-setting';
     cfg.loadError = cfg.diagnostics.find((d) => d.fatal)?.message ?? FATAL_SUMMARY;
@@ -197,6 +199,21 @@ function finishTimerPath(cfg: UnitConfig, diag: Diag): void {
   const t = cfg.timer;
   if (t && !t.values.length && !t.onClockChange && !t.onTimezoneChange) diag('', 0, 'error', true, 'Timer unit lacks value setting. Refusing.');
   if (cfg.path && !cfg.path.specs.length) diag('', 0, 'error', true, 'Path unit lacks path setting. Refusing.');
+}
+
+/** mount_verify(), automount_verify() and swap_verify() of systemd 252: a set Where= (What= for swaps) must
+ *  name the unit (an unset one is derived from the name later). Found by systemd's fuzz corpus (issue 12). */
+function finishMountLike(cfg: UnitConfig, diag: Diag): void {
+  const err = (m: string): void => diag('', 0, 'error', true, m);
+  const check = (p: string, suffix: string, mismatch: string): void => {
+    if (!p) return;
+    const e = unitNameFromPath(p, suffix);
+    if (e === null) return err('Failed to generate unit name from path: Invalid argument');
+    if (e !== cfg.id && !cfg.names.includes(e)) err(mismatch);
+  };
+  if (cfg.mount) check(cfg.mount.where, '.mount', "Where= setting doesn't match unit name. Refusing.");
+  if (cfg.automount) check(cfg.automount.where, '.automount', "Where= setting doesn't match unit name. Refusing.");
+  if (cfg.swap) check(cfg.swap.what, '.swap', 'Value of What= and unit name do not match, not loading.');
 }
 
 /** A UnitConfig for a unit that did not load (not-found, masked, error, bad-setting): defaults + state. */

@@ -213,7 +213,7 @@ function unitProps(cfg: UnitConfig, r: Runtime): Props {
     ['Before', j(d.Before)], ['After', j(d.After)], ['OnSuccess', j(d.OnSuccess)], rt(r, 'OnSuccessOf', ''),
     ['OnFailure', j(d.OnFailure)], rt(r, 'OnFailureOf', ''), rt(r, 'Triggers', ''), rt(r, 'TriggeredBy', ''),
     ['PropagatesReloadTo', j(d.PropagatesReloadTo)], ['ReloadPropagatedFrom', j(d.ReloadPropagatedFrom)],
-    ['PropagatesStopTo', ''], ['StopPropagatedFrom', ''], ['JoinsNamespaceOf', j(d.JoinsNamespaceOf)], rt(r, 'SliceOf', ''),
+    ['PropagatesStopTo', j(d.PropagatesStopTo)], ['StopPropagatedFrom', j(d.StopPropagatedFrom)], ['JoinsNamespaceOf', j(d.JoinsNamespaceOf)], rt(r, 'SliceOf', ''),
     ['RequiresMountsFor', (cfg.raw?.['Unit.RequiresMountsFor'] ?? []).join(' ')],
     ['Documentation', j(u.documentation)], ['Description', u.description || cfg.id], ['AccessSELinuxContext', ''],
     ['LoadState', cfg.loadState], rt(r, 'ActiveState', 'inactive'), rt(r, 'FreezerState', 'running'), rt(r, 'SubState', 'dead'),

@@ -111,7 +111,7 @@ export const UNIT_ROWS: Row[] = [
   depRow('OnSuccess', 'OnSuccess'), depRow('OnFailure', 'OnFailure'),
   depRow('PropagatesReloadTo', 'PropagatesReloadTo'), depRow('PropagateReloadTo', 'PropagatesReloadTo'),
   depRow('ReloadPropagatedFrom', 'ReloadPropagatedFrom'), depRow('PropagateReloadFrom', 'ReloadPropagatedFrom'),
-  depRow('PropagatesStopTo', null), depRow('StopPropagatedFrom', null),
+  depRow('PropagatesStopTo', 'PropagatesStopTo'), depRow('StopPropagatedFrom', 'StopPropagatedFrom'),
   depRow('PartOf', 'PartOf'), depRow('JoinsNamespaceOf', 'JoinsNamespaceOf'),
   depRow('RequiresOverridable', 'Requires', 'Requires'), depRow('RequisiteOverridable', 'Requisite', 'Requisite'),
   unenforced('RequiresMountsFor', U, (v, key) => v.startsWith('/') ? { ok: true, value: v } : { ok: false, message: `${key}= path is not absolute, ignoring: ${v}` }, true, { specifiers: true }),

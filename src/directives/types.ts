@@ -13,7 +13,7 @@ export type LoadState = 'loaded' | 'not-found' | 'masked' | 'bad-setting' | 'err
 export const DEP_KINDS = [
   'Requires', 'Requisite', 'Wants', 'BindsTo', 'PartOf', 'Upholds', 'Conflicts',
   'Before', 'After', 'OnFailure', 'OnSuccess', 'PropagatesReloadTo', 'ReloadPropagatedFrom',
-  'JoinsNamespaceOf',
+  'JoinsNamespaceOf', 'PropagatesStopTo', 'StopPropagatedFrom',
 ] as const;
 export type DepKind = typeof DEP_KINDS[number];
 

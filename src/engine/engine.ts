@@ -435,7 +435,7 @@ export class Engine {
   }
 
   private retroactivelyStop(u: Unit): void {
-    for (const o of [...u.get('BoundBy')]) if (!isInactiveOrDeactivating(o.activeState)) this.internalJob(o, 'stop', 'replace');
+    for (const k of ATOM.retroactiveStopOnStop) for (const o of [...u.get(k)]) if (!isInactiveOrDeactivating(o.activeState)) this.internalJob(o, 'stop', 'replace');
   }
 
   private startOnFailure(u: Unit, which: 'OnFailure=' | 'OnSuccess='): void {

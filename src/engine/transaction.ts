@@ -77,6 +77,7 @@ export class Transaction {
       }
       for (const dep of depsOf(unit, ATOM.propagateStop)) if (!restarted.has(dep)) items.push({ t: 'stop', dep, mode: 'matters', conflicts: false });
     }
+    if (type === 'stop') push(ATOM.propagateStopGraceful, 'stop', 'matters', false);
     if (type === 'reload') for (const dep of depsOf(unit, ATOM.propagatesReloadTo)) {
       const nt = collapse('try-reload', dep.activeState);
       if (nt !== 'nop') items.push({ t: nt, dep, mode: 'reload', conflicts: false });

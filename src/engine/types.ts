@@ -26,7 +26,7 @@ export const DEP_TYPES = [
   'RequiredBy', 'RequisiteOf', 'WantedBy', 'BoundBy', 'ConsistsOf', 'UpheldBy',
   'Conflicts', 'ConflictedBy', 'Before', 'After', 'OnSuccess', 'OnSuccessOf', 'OnFailure', 'OnFailureOf',
   'Triggers', 'TriggeredBy', 'PropagatesReloadTo', 'ReloadPropagatedFrom', 'JoinsNamespaceOf',
-  'References', 'ReferencedBy', 'InSlice', 'SliceOf',
+  'PropagatesStopTo', 'StopPropagatedFrom', 'References', 'ReferencedBy', 'InSlice', 'SliceOf',
 ] as const;
 export type DepType = typeof DEP_TYPES[number];
 
@@ -43,6 +43,7 @@ export const INVERSE: Record<DepType, DepType> = {
   OnFailure: 'OnFailureOf', OnFailureOf: 'OnFailure',
   Triggers: 'TriggeredBy', TriggeredBy: 'Triggers',
   PropagatesReloadTo: 'ReloadPropagatedFrom', ReloadPropagatedFrom: 'PropagatesReloadTo',
+  PropagatesStopTo: 'StopPropagatedFrom', StopPropagatedFrom: 'PropagatesStopTo',
   JoinsNamespaceOf: 'JoinsNamespaceOf',
   References: 'ReferencedBy', ReferencedBy: 'References',
   InSlice: 'SliceOf', SliceOf: 'InSlice',
@@ -64,7 +65,8 @@ export const ATOM = {
   retroactiveStartReplace: ['Requires', 'BindsTo', 'Upholds'],
   retroactiveStartFail: ['Wants'],
   retroactiveStopOnStart: ['Conflicts', 'ConflictedBy'],
-  retroactiveStopOnStop: ['BoundBy'],
+  retroactiveStopOnStop: ['BoundBy', 'PropagatesStopTo'],  // systemd 252: PropagatesStopTo= also pulls down on an unexpected stop
+  propagateStopGraceful: ['PropagatesStopTo'],            // a stop job (not a restart) adds a stop job
   cannotBeActiveWithout: ['BindsTo'],
   pinsStopWhenUnneeded: ['RequiredBy', 'RequisiteOf', 'WantedBy', 'BoundBy', 'UpheldBy'],
   addStopWhenUnneededQueue: ['Requires', 'Requisite', 'Wants', 'BindsTo', 'Upholds'],

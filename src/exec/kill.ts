@@ -6,10 +6,14 @@
 // sessions (each spawned process leads its own session; a Type=forking main pid adds its session) + all
 // their descendants by parent pid. A process that calls setsid() AND whose parent already exited (so it
 // was re-parented to the manager/init) is invisible to the fallback (documented difference from systemd).
-// The fallback reads the platform's /proc snapshot, shared by every unit within one event-loop turn, so its
-// kill rounds within one call see the same snapshot; later turns (emptiness checks) see fresh ones. The
-// snapshot may still hold a pid reaped during the turn: callers that count live processes re-check each pid
-// (UnitHost.pids); signalling such a pid is a harmless ESRCH.
+// The fallback's first pass reads the platform's /proc snapshot, shared by every unit within one event-loop
+// turn; it may still hold a pid reaped during the turn (callers that count live processes re-check each
+// pid; signalling such a pid is a harmless ESRCH) and it misses whatever was forked since — a fork storm
+// outran `stop` that way (issue 12 #8). So the fallback kill (signalFallback) also signals each known
+// session's process group with one kill(-pgid) (the kernel makes that atomic against fork: a child forked
+// meanwhile is in the group and gets the signal), then re-scans /proc afresh until two consecutive scans
+// find nothing new; and emptiness (fallbackHasProcesses) is only concluded after the per-turn snapshot,
+// a kill(-pgid, 0) probe of every known group and a fresh scan all find nothing.
 // Invariant: only pids of this unit are signalled; pid <= 1 is never signalled.
 import type { KillContext, KillMode } from '../directives/types';
 import type { Platform, ProcInfo } from '../platform/types';
@@ -18,6 +22,7 @@ export const SIGHUP = 1;
 export const SIGKILL = 9;
 export const SIGTERM = 15;
 export const SIGCONT = 18;
+export const SIGSTOP = 19;
 
 export interface UnitProcesses {
   mainPid: number | null;
@@ -30,13 +35,13 @@ export interface UnitProcesses {
 
 /** All live pids of the unit (cgroup membership, or the fallback: members of the unit's sessions, main
  *  and control pid, and all their descendants by parent pid), main/control included. */
-export function unitPids(p: Platform, u: UnitProcesses): number[] {
+export function unitPids(p: Platform, u: UnitProcesses, maxAgeMs?: number): number[] {
   const set = new Set<number>();
   if (u.cgroup) {
     for (const pid of p.cgroupPids(u.cgroup)) set.add(pid);
     for (const pid of [u.mainPid, u.controlPid]) if (pid && pid > 1 && p.parentPid(pid) !== 0) set.add(pid);
   } else if (u.sessions.length > 0 || u.mainPid || u.controlPid) {
-    const ix = procIndex(p.processes());
+    const ix = procIndex(p.processes(maxAgeMs));
     for (const s of u.sessions) if (s > 1) for (const pid of ix.bySid.get(s) ?? []) set.add(pid);
     // (a main/control pid spawned after the turn's snapshot was taken is not in it yet)
     for (const pid of [u.mainPid, u.controlPid]) if (pid && (ix.live.has(pid) || p.parentPid(pid) !== 0)) set.add(pid);
@@ -49,6 +54,61 @@ export function unitPids(p: Platform, u: UnitProcesses): number[] {
   }
   set.delete(p.pid());
   return [...set].filter((x) => x > 1);
+}
+
+/** Most fresh /proc scans one fallback kill makes before giving up on a unit that keeps forking (each round
+ *  signals everything it found; with SIGKILL a storm cannot outlast a few rounds). */
+const MAX_RESCANS = 64;
+
+/**
+ * Signal every process of a unit without a cgroup, except `exclude` (signalled by the caller, or a control
+ * process that must keep running) and `signalled` (already done). Returns the pids signalled one by one, and how many process groups got the signal at once (both 0: nothing to wait for).
+ * Each known session's process group is frozen first (kill(-pgid, SIGSTOP): atomic against fork, so a fork
+ * storm inside the group cannot outrun it), its members and descendants signalled one by one (each gets the
+ * signal once), fresh scans repeated until nothing new shows up, then the groups are thawed (SIGCONT, which
+ * systemd sends after the kill signal anyway). SIGKILL also goes to each group as a whole, except groups
+ * led by an excluded pid.
+ */
+export function signalFallback(p: Platform, u: UnitProcesses, sig: number, exclude: readonly number[], sigcont: boolean, sighup = false,
+  signalled: ReadonlySet<number> = new Set()): { pids: number[]; groups: number } {
+  const done = new Set<number>([...exclude, ...signalled]);
+  const pids: number[] = [];
+  let groupsHit = 0;
+  const one = (pid: number): void => {
+    if (pid <= 1 || done.has(pid)) return;
+    done.add(pid);
+    if (p.kill(pid, sig) !== 0) return;
+    pids.push(pid);
+    if (sigcont && sig !== SIGCONT && sig !== SIGKILL) p.kill(pid, SIGCONT);
+    if (sighup && sig !== SIGKILL && sig !== SIGHUP) p.kill(pid, SIGHUP);
+  };
+  const groups = u.sessions.filter((s) => s > 1 && s !== p.pid());
+  // Freeze first: a stopped process cannot fork, and a stopped parent keeps its setsid()'d children
+  // reachable as its descendants (a parent killed first would orphan them to the manager, out of sight).
+  const frozen = groups.filter((s) => p.killProcessGroup(s, SIGSTOP) === 0);
+  try {
+    for (const pid of unitPids(p, u)) one(pid);
+    // Fresh scans until two in a row find nothing new (processes that left their group, forked since).
+    for (let round = 0, quiet = 0; round < MAX_RESCANS && quiet < 2; round++) {
+      let fresh = 0;
+      for (const pid of unitPids(p, u, 0)) if (!done.has(pid)) { fresh++; one(pid); }
+      quiet = fresh === 0 ? quiet + 1 : 0;
+    }
+    // SIGKILL also goes to each group at once (members the scans could not see included).
+    if (sig === SIGKILL) for (const s of groups) if (!exclude.includes(s) && p.killProcessGroup(s, SIGKILL) === 0) groupsHit++;
+  } finally {
+    for (const s of frozen) p.killProcessGroup(s, SIGCONT);
+  }
+  return { pids, groups: groupsHit };
+}
+
+/** Does a unit without a cgroup still have a process? Never "no" while one of its known process groups
+ *  has a member, or while a fresh /proc scan (at most `maxAgeMs` old) shows a process of its sessions or a
+ *  descendant of its main/control process. `live` filters pids of the scan that died since. */
+export function fallbackHasProcesses(p: Platform, u: UnitProcesses, live: (pid: number) => boolean, maxAgeMs: number): boolean {
+  if (unitPids(p, u).some(live)) return true;
+  for (const s of u.sessions) if (s > 1 && s !== p.pid() && p.killProcessGroup(s, 0) === 0) return true;
+  return unitPids(p, u, maxAgeMs).some(live);
 }
 
 interface ProcIndex { live: Set<number>; bySid: Map<number, number[]>; kids: Map<number, number[]> }
@@ -85,17 +145,9 @@ function signalRest(p: Platform, u: UnitProcesses, sig: number, sendSighup: bool
     return;
   }
   // Fallback: the snapshot taken before the main pid was signalled (its children are still its
-  // descendants there), then a few rounds over the known sessions, catching processes forked meanwhile.
+  // descendants there), then the groups and fresh scans of signalFallback.
   for (const pid of snapshot) signalOne(p, pid, sig, sendSighup, done);
-  for (let round = 0; round < 4; round++) {
-    let fresh = 0;
-    for (const pid of unitPids(p, u)) {
-      if (done.has(pid)) continue;
-      fresh++;
-      signalOne(p, pid, sig, sendSighup, done);
-    }
-    if (fresh === 0) break;
-  }
+  for (const x of signalFallback(p, u, sig, [], true, sendSighup, done).pids) done.add(x);
 }
 
 /**

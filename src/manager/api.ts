@@ -14,6 +14,7 @@ import {
   type UnitListEntry, type UnitState, type UnitStatesParams, type UnsetEnvironmentParams, type JobType,
 } from '../rpc/protocol';
 import { matchesListUnitFiles, matchesListUnits } from '../rpc/util';
+import { logReader, mayReadLine } from '../logs/access';
 import type { EngineErrorCode, JobResult, RequestedJobType } from '../engine';
 import { killUnit } from '../exec/kill';
 import * as install from '../unit-file/install';
@@ -74,6 +75,8 @@ export class ManagerApiImpl implements ManagerApi {
     if (requested === 'stop' && u.loadState !== 'loaded' && (active === 'inactive' || active === 'failed') && !u.job) {
       if (u.loadState === 'not-found') throw errors.notLoaded(p.unit);
     }
+    // systemctl 252: reloading a unit that does not exist is "Unit X not found." (exit 5), before any state check.
+    if (requested === 'reload' && u.loadState === 'not-found' && !u.job) throw errors.noSuchUnit(p.unit);
     if (requested === 'reload' && active !== 'active' && active !== 'reloading') throw errors.inactive(u.id);
     if (requested === 'reload' && !u.canReload && u.loadState === 'loaded') throw errors.notApplicable(u.id, 'reload');
     const mode = p.mode ?? (verb === 'isolate' ? 'isolate' : 'replace');
@@ -179,9 +182,11 @@ export class ManagerApiImpl implements ManagerApi {
     }));
   }
 
-  async status(p: StatusParams): Promise<StatusReply> {
+  async status(p: StatusParams, c: Caller): Promise<StatusReply> {
     this.checkName(p.unit);
-    return this.query(() => statusOf(this.m, p.unit, p.lines ?? 10));
+    const r = this.query(() => statusOf(this.m, p.unit, p.lines ?? 10));
+    const may = this.logAccess(c);
+    return { ...r, logs: r.logs.filter(may) };
   }
 
   async listUnits(p: ListUnitsParams): Promise<UnitListEntry[]> {
@@ -349,15 +354,38 @@ export class ManagerApiImpl implements ManagerApi {
     return this.later(() => this.m.shutdown(`exit ${code} requested by uid ${c.uid}`, code));
   }
 
-  async logs(p: LogsParams): Promise<LogsReply> {
-    const unit = p.unit ? this.m.engine.graph.unit(p.unit).id : null;
+  async logs(p: LogsParams, c: Caller): Promise<LogsReply> {
+    const name = p.unit;
+    const unit = name ? this.query(() => this.m.engine.graph.unit(name).id) : null;
+    const may = this.logAccess(c);
     let lines = p.afterSeq !== undefined ? this.m.logs.after(unit, p.afterSeq) : this.m.logs.tail(unit, p.lines ?? 1_000_000, p.since ?? 0);
+    lines = lines.filter(may);
     if (p.since) lines = lines.filter((l) => l.ts >= (p.since ?? 0));
     if (p.lines !== undefined && lines.length > p.lines) lines = lines.slice(lines.length - p.lines);
     return { lines: lines.map((l) => ({ seq: l.seq, ts: l.ts, unit: l.unit, pid: l.pid, ident: l.ident, stream: l.stream, priority: l.priority, message: l.text })) };
   }
 
   onEvent(listener: (e: RpcEvent) => void): () => void { return this.m.onEvent(listener); }
+
+  /** journald's read rule for `c` (src/logs/access.ts): the units' uids are resolved from their User=
+   *  (unset: root in system mode, the manager's uid in user mode), cached per unit configuration. */
+  logAccess(c: Caller): (line: { unit: string; stream: string }) => boolean {
+    const p = this.m.platform;
+    const reader = logReader(c, (pid) => p.procGroups(pid), (name) => p.getGroup(name)?.gid ?? null);
+    if (reader.all) return () => true;
+    const cache = new Map<string, { cfg: unknown; uid: number | null }>();
+    const unitUid = (id: string): number | null => {
+      const cfg = this.m.peekRuntime(id)?.cfg ?? this.m.engine.graph.peek(id)?.config;
+      if (!cfg) return null;
+      const hit = cache.get(id);
+      if (hit && hit.cfg === cfg) return hit.uid;
+      const user = cfg.exec.user;
+      const uid = user === '' ? (this.m.userMode ? process.getuid?.() ?? 0 : 0) : /^\d+$/.test(user) ? Number(user) : p.getUser(user)?.uid ?? null;
+      cache.set(id, { cfg, uid });
+      return uid;
+    };
+    return (line) => mayReadLine(reader, line, unitUid);
+  }
 }
 
 export { unitFileStateOf };

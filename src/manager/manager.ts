@@ -12,6 +12,7 @@ import { compileUnit, synthesizeUnit } from '../directives/compile';
 import { Engine, type EngineLog } from '../engine';
 import type { LogStore, LogLine } from '../logs/store';
 import { cutUtf8, LINE_MAX, RepeatFilter } from '../logs/limits';
+import { monitorEnvironment } from './monitor-env';
 import type { Platform } from '../platform/types';
 import type { RpcEvent, SystemState } from '../rpc/protocol';
 import { UnitFileIndex } from '../unit-file/load';
@@ -273,6 +274,19 @@ export class Manager implements SocketManager, TriggerManager {
     if (!host) { debug('reaped unknown pid %d', pid); return; }
     const exit = code === 'exited' ? { code: status, signal: 0, core: false } : { code: 0, signal: status, core: code === 'dumped' };
     this.barrier.guard('child-exit', host.id, () => host.childExited(pid, exit));
+  }
+
+  /** $MONITOR_* for a service's ExecStartPre=/ExecStart= (./monitor-env.ts). */
+  monitorEnv(id: string): Record<string, string> | undefined {
+    const u = this.engine.graph.peek(id);
+    if (!u) return undefined;
+    const cands = [...u.get('OnFailureOf'), ...u.get('OnSuccessOf')].map((o) => {
+      const rt = this.runtimes.peek(o.id);
+      return { id: o.id, type: o.type, props: rt ? rt.machine.properties() : null };
+    });
+    const r = monitorEnvironment(cands);
+    if (r.warning) this.unitLog(id, 'warning', r.warning);
+    return Object.keys(r.env).length ? r.env : undefined;
   }
 
   /** A handler threw (crash barrier): log it with the stack and fail the unit concerned (Result=resources). */

@@ -73,7 +73,7 @@ export function unitFileStateOf(mgr: Manager, id: string): UnitFileStateName | '
 
 const DEP_PROPS = ['Requires', 'Requisite', 'Wants', 'BindsTo', 'PartOf', 'Upholds', 'RequiredBy', 'RequisiteOf', 'WantedBy',
   'BoundBy', 'UpheldBy', 'ConsistsOf', 'Conflicts', 'ConflictedBy', 'Before', 'After', 'OnSuccess', 'OnSuccessOf', 'OnFailure',
-  'OnFailureOf', 'Triggers', 'TriggeredBy', 'PropagatesReloadTo', 'ReloadPropagatedFrom', 'JoinsNamespaceOf'] as const;
+  'OnFailureOf', 'Triggers', 'TriggeredBy', 'PropagatesReloadTo', 'ReloadPropagatedFrom', 'PropagatesStopTo', 'StopPropagatedFrom', 'JoinsNamespaceOf'] as const;
 
 /** The full ordered property list of a unit, as `systemctl show --all` prints it. */
 export function unitProperties(mgr: Manager, name: string): [string, string][] {
@@ -90,7 +90,8 @@ export function unitProperties(mgr: Manager, name: string): [string, string][] {
   rt.CanReload = u.canReload ? 'yes' : 'no';
   rt.CanStart = u.canStart ? 'yes' : 'no';
   rt.CanStop = u.canStop ? 'yes' : 'no';
-  if (u.loadState === 'loaded') rt.UnitFileState = unitFileStateOf(mgr, u.id);
+  // unit_get_unit_file_state(): any unit with a fragment, masked ones included (UnitFileState=masked).
+  if (u.loadState === 'loaded' || u.loadState === 'masked' || u.config.fragmentPath) rt.UnitFileState = unitFileStateOf(mgr, u.id);
   rt.NeedDaemonReload = mgr.needsReload(u.id) ? 'yes' : 'no';
   if (u.config.loadError) rt.LoadError = u.config.loadError;
   const job = u.job;

@@ -7,7 +7,7 @@ import type { Condition, EmergencyAction, UnitConfig } from '../directives/types
 import type { ExecKind, ExecRuntime } from '../exec/types';
 import { prepareExec, privateTmpDirs } from '../exec/prepare';
 import { dirRoots, removeRuntimeDirectories } from '../exec/dirs';
-import { unitPids, type UnitProcesses } from '../exec/kill';
+import { fallbackHasProcesses, signalFallback, unitPids, type UnitProcesses } from '../exec/kill';
 import { POLL_READABLE, type ExecOutcome as PlatformOutcome, type Platform } from '../platform/types';
 import { evaluateConditionList, type ConditionEnv } from '../units/conditions';
 import type { ConditionEval, ExecListName, LogLevel, ServiceHost, SpawnRequest, SpawnResult } from '../units/host';
@@ -28,6 +28,8 @@ const KIND: Record<ExecListName, ExecKind> = {
 /** What a unit host needs from the manager (kept narrow so hosts are testable). */
 export interface HostManager {
   readonly platform: Platform;
+  /** MONITOR_* (without the prefix) for ExecStartPre=/ExecStart= of a service triggered by OnFailure=/OnSuccess=. */
+  monitorEnv?(unit: string): Record<string, string> | undefined;
   readonly conditionEnv: ConditionEnv;
   readonly userMode: boolean;
   readonly privileged: boolean;
@@ -185,10 +187,12 @@ export class UnitHost implements ServiceHost {
     if (!req.watchdogPid) watchdogUs = 0;
     if (conn) extra.push(...conn.env);
     extra.push(...(this.mgr.activationEnvFor?.(this.id) ?? []));   // TRIGGER_* of the timer/path that started it
+    const monitor = this.cfg.type === 'service' && (req.list === 'ExecStartPre' || req.list === 'ExecStart') ? this.mgr.monitorEnv?.(this.id) : undefined;
     const notifyAccess = this.cfg.service?.notifyAccess ?? 'none';
     const rt: ExecRuntime = {
       kind,
       unitName: this.id,
+      ...(monitor ? { monitor } : {}),
       invocationId: this.machine?.invocationId() ?? '',
       listenFds,
       listenFdNames,
@@ -274,6 +278,7 @@ export class UnitHost implements ServiceHost {
   childExited(pid: number, exit: { code: number; signal: number; core: boolean }): void {
     this.livePids.delete(pid);
     this.spawned.delete(pid);
+    this.forgetSession(pid);
     const w = this.waitingOutcome.get(pid);
     if (w) { w.exit = exit; return; }   // deliver after the exec outcome
     this.deliverExit(pid, exit);
@@ -309,6 +314,16 @@ export class UnitHost implements ServiceHost {
     if (sid > 1 && sid !== ownSession(this.mgr.platform) && !this.procs.sessions.includes(sid)) this.procs.sessions.push(sid);
   }
 
+  /** A session leader of the fallback tracking was reaped: once neither its process group nor its session
+   *  has a member, its id is free for reuse by any process and must not be signalled as ours any more. */
+  private forgetSession(pid: number): void {
+    const i = this.procs.sessions.indexOf(pid);
+    if (this.procs.cgroup || i < 0) return;
+    const p = this.mgr.platform;
+    if (p.killProcessGroup(pid, 0) === 0 || p.processes().some((x) => x.sid === pid && x.pid !== pid)) return;
+    this.procs.sessions.splice(i, 1);
+  }
+
   private sessionOf(pid: number): number { return this.mgr.platform.procStat(pid)?.sid ?? 0; }
 
   signal(pid: number, sig: number, sigcont: boolean): boolean {
@@ -320,8 +335,6 @@ export class UnitHost implements ServiceHost {
 
   signalOthers(sig: number, exclude: number[], sigcont: boolean): number {
     const p = this.mgr.platform;
-    const skip = new Set(exclude);
-    let n = 0;
     if (this.procs.cgroup) {
       // After the main and control processes are gone (the final steps of a stop) the cgroup is usually
       // empty: one read of cgroup.events instead of listing the tree and writing cgroup.kill.
@@ -330,17 +343,9 @@ export class UnitHost implements ServiceHost {
       if (sigcont && sig !== 9 && sig !== 18) for (const x of pids) p.kill(x, 18);
       return pids.length;
     }
-    for (let round = 0; round < 3; round++) {
-      let fresh = 0;
-      for (const pid of this.pids()) {
-        if (skip.has(pid)) continue;
-        skip.add(pid);
-        fresh++;
-        if (p.kill(pid, sig) === 0) { n++; if (sigcont && sig !== 9 && sig !== 18) p.kill(pid, 18); }
-      }
-      if (fresh === 0) break;
-    }
-    return n;
+    // No cgroup: process groups, /proc scans until nothing new (src/exec/kill.ts).
+    const r = signalFallback(p, this.procs, sig, exclude, sigcont);
+    return r.pids.length + r.groups;
   }
 
   /** All live processes of the unit (cgroup, or the session fallback). */
@@ -354,7 +359,14 @@ export class UnitHost implements ServiceHost {
   /** Known empty (never spawned, or reported empty since) needs no cgroup read or /proc scan. */
   hasProcesses(): boolean {
     if (!this.mayHaveProcesses) return false;
-    if (!this.procs.cgroup) return this.pids().length > 0;
+    if (!this.procs.cgroup) {
+      // Never "empty" while a known process group has a member or a fresh scan (≤ 2 ms old: the kernel's
+      // group probe already covers forks inside the groups) shows one (issue 12 #8).
+      const p = this.mgr.platform;
+      if (fallbackHasProcesses(p, this.procs, (pid) => { const st = p.procStat(pid); return st !== null && st.state !== 'Z'; }, 2)) return true;
+      this.procs.sessions.length = 0;   // all gone: their ids may be reused by other processes from now on
+      return false;
+    }
     // cgroup.events, plus main/control pids (they may live outside the cgroup, e.g. from a PIDFile=).
     if (!this.cgroupEmpty()) return true;
     for (const pid of [this.procs.mainPid, this.procs.controlPid]) if (pid && pid > 1 && this.pidAlive(pid)) return true;

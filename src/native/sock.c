@@ -266,6 +266,26 @@ static napi_value PeerCred(napi_env env, napi_callback_info info) {
   tsysd_set_int(env, o, "pid", uc.pid);
   tsysd_set_int(env, o, "uid", uc.uid);
   tsysd_set_int(env, o, "gid", uc.gid);
+  /* SO_PEERGROUPS (Linux 4.13): the peer's supplementary groups at connect time (namespace-proof, unlike
+   * /proc/PID of a peer in another PID namespace). Absent when the kernel does not support it. */
+#ifndef SO_PEERGROUPS
+#define SO_PEERGROUPS 59
+#endif
+  gid_t small[64];
+  gid_t *groups = small;
+  socklen_t glen = sizeof(small);
+  int gr = getsockopt((int)fd, SOL_SOCKET, SO_PEERGROUPS, groups, &glen);
+  if (gr < 0 && errno == ERANGE && glen > sizeof(small) && glen <= 65536 * sizeof(gid_t)) {
+    groups = malloc(glen);
+    if (groups) gr = getsockopt((int)fd, SOL_SOCKET, SO_PEERGROUPS, groups, &glen);
+  }
+  if (gr == 0 && groups) {
+    napi_value arr;
+    napi_create_array(env, &arr);
+    for (uint32_t i = 0; i < glen / sizeof(gid_t); i++) napi_set_element(env, arr, i, tsysd_int(env, groups[i]));
+    tsysd_set_value(env, o, "groups", arr);
+  }
+  if (groups && groups != small) free(groups);
   return o;
 }
 

@@ -94,7 +94,14 @@ export class FakePlatform implements Platform {
     if (this.killEnds && (signal === 9 || signal === 15)) this.soon(() => { if (s.alive) this.exit(pid, 'killed', signal); });
     return 0;
   }
-  killProcessGroup(pgid: number, signal: number): number { this.kills.push({ pid: pgid, signal, group: true }); return 0; }
+  killProcessGroup(pgid: number, signal: number): number {
+    // Each fake process leads its own group; signal 0 is a membership probe (not recorded).
+    if (signal !== 0) this.kills.push({ pid: pgid, signal, group: true });
+    const s = this.spawns.find((x) => x.pid === pgid && x.alive);
+    if (!s) return -3;
+    if (this.killEnds && (signal === 9 || signal === 15)) this.exit(pgid, 'killed', signal);
+    return 0;
+  }
   setSubreaper(): number { return 0; }
   pid(): number { return 1; }
   sessionPids(sid: number): number[] { return this.spawns.some((s) => s.pid === sid && s.alive) ? [sid] : []; }
@@ -104,6 +111,9 @@ export class FakePlatform implements Platform {
     for (const [p, set] of this.cgroups) if (set.has(pid)) return p.slice('/sys/fs/cgroup'.length);
     return null;
   }
+  /** pid → groups for procGroups (tests). */
+  readonly groupsOf = new Map<number, number[]>();
+  procGroups(pid: number): number[] | null { return this.groupsOf.get(pid) ?? null; }
   procComm(pid: number): string { const s = this.spawns.find((x) => x.pid === pid && x.alive); return s ? (s.req.argv[0] ?? '').replace(/^.*\//, '').slice(0, 15) : ''; }
   procCmdline(pid: number): string { const s = this.spawns.find((x) => x.pid === pid && x.alive); return s ? s.req.argv.join(' ') : ''; }
   processes(): ProcInfo[] { return this.spawns.filter((s) => s.alive).map((s) => ({ pid: s.pid, ppid: 1, pgid: s.pid, sid: s.pid })); }

@@ -28,7 +28,7 @@ export interface NativeAddon {
   accept(fd: number, nonblock: boolean): number;
   getsockname(fd: number): SockAddr | null | number;
   getpeername(fd: number): SockAddr | null | number;
-  peerCred(fd: number): { pid: number; uid: number; gid: number } | number;
+  peerCred(fd: number): { pid: number; uid: number; gid: number; groups?: number[] } | number;
   recvmsg(fd: number, max: number): { data: Buffer; pid: number; uid: number; gid: number; fds: number[]; truncated: boolean } | number;
   sendmsg(fd: number, data: Buffer, fds: number[], dest?: SockAddr | null): number;
   close(fd: number): number;

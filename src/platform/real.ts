@@ -120,8 +120,9 @@ export class RealPlatform implements Platform {
    *  starting or stopping in one turn would otherwise each read all of /proc: O(n²)). Within the turn it
    *  may still list a process reaped since, and miss one spawned or forked since: whoever needs to know
    *  whether one given pid is alive reads /proc/PID (as UnitHost.pids does). Callers must not modify it. */
-  processes(): ProcInfo[] {
-    if (this.procSnap) return this.procSnap;
+  processes(maxAgeMs?: number): ProcInfo[] {
+    if (this.procSnap && (maxAgeMs === undefined || (maxAgeMs > 0 && performance.now() - this.procSnapAt <= maxAgeMs))) return this.procSnap;
+    this.procSnapAt = performance.now();
     const out: ProcInfo[] = [];
     let ents: string[] = [];
     try { ents = fs.readdirSync('/proc'); } catch { return out; }
@@ -139,6 +140,7 @@ export class RealPlatform implements Platform {
     return out;
   }
   private procSnap: ProcInfo[] | null = null;
+  private procSnapAt = 0;
   private procSnapDrop = false;
   parentPid(pid: number): number {
     const st = procStat(pid);
@@ -154,6 +156,16 @@ export class RealPlatform implements Platform {
       for (const line of t.split('\n')) if (line.startsWith('0::')) return line.slice(3);
     } catch { /* gone */ }
     return null;
+  }
+  procGroups(pid: number): number[] | null {
+    let t: string;
+    try { t = fs.readFileSync(`/proc/${pid}/status`, 'utf8'); } catch { return null; }
+    const out = new Set<number>();
+    for (const line of t.split('\n')) {
+      if (!line.startsWith('Gid:') && !line.startsWith('Groups:')) continue;
+      for (const w of line.slice(line.indexOf(':') + 1).trim().split(/\s+/)) if (/^\d+$/.test(w)) out.add(Number(w));
+    }
+    return [...out];
   }
   procComm(pid: number): string {
     try { return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); } catch { return ''; }
@@ -271,7 +283,7 @@ export class RealPlatform implements Platform {
   }
   peerCred(fd: number): PeerCred | null {
     const r = this.n.peerCred(fd);
-    return typeof r === 'number' ? null : r;
+    return typeof r === 'number' ? null : { pid: r.pid, uid: r.uid, gid: r.gid };
   }
 
   getUser(nameOrUid: string): UserInfo | null { return this.n.getpwnam(nameOrUid); }

@@ -165,8 +165,10 @@ export interface Platform {
   pid(): number;
   /** Pids of processes in session `sid` (from /proc; fallback process tracking). */
   sessionPids(sid: number): number[];
-  /** Live (non-zombie) processes from /proc: pid, parent, process group, session. */
-  processes(): ProcInfo[];
+  /** Live (non-zombie) processes from /proc: pid, parent, process group, session. Without an argument: the
+   *  scan shared by every caller of this event-loop turn (it may miss processes forked since). With
+   *  `maxAgeMs`: that scan only if it is at most that old, else a new scan (which the turn then shares). */
+  processes(maxAgeMs?: number): ProcInfo[];
   /** Parent pid of `pid` from /proc, or 0 if gone. */
   parentPid(pid: number): number;
   /** /proc/PID/stat of one process (fresh read, not the per-turn snapshot), or null when gone. */
@@ -174,6 +176,8 @@ export interface Platform {
   /** The cgroup v2 path of a process (the `0::` line of /proc/PID/cgroup), or null. */
   procCgroup(pid: number): string | null;
   /** /proc/PID/comm ('' when gone). */
+  /** Real, effective, saved and supplementary group ids of a process (/proc/PID/status), or null when gone. */
+  procGroups(pid: number): number[] | null;
   procComm(pid: number): string;
   /** /proc/PID/cmdline joined by spaces ('' when gone or a kernel thread). */
   procCmdline(pid: number): string;

@@ -25,7 +25,11 @@ import type {
 
 /** Who is calling (from SO_PEERCRED on the connection). `privileged` is what the server decided:
  *  uid 0, or the manager's own uid in user mode. Log it with state changes ("requested by uid 0 pid 123"). */
-export interface Caller { uid: number; gid: number; pid: number; privileged: boolean }
+export interface Caller {
+  uid: number; gid: number; pid: number; privileged: boolean;
+  /** Supplementary groups at connect time (SO_PEERGROUPS), when the kernel tells them. */
+  groups?: number[];
+}
 
 export interface ManagerApi {
   // jobs
@@ -76,6 +80,9 @@ export interface ManagerApi {
   reboot(p: Empty, c: Caller): Promise<Empty>;
   exit(p: ExitParams, c: Caller): Promise<Empty>;
   logs(p: LogsParams, c: Caller): Promise<LogsReply>;
+  /** Which log lines `c` may read (journald's rule, src/logs/access.ts); absent: all. Applied by the
+   *  server to the `log` events of c's subscriptions. */
+  logAccess?(c: Caller): (line: { unit: string; stream: string }) => boolean;
   // events
   /** Register a listener for every event; returns the function that removes it. */
   onEvent(listener: (e: RpcEvent) => void): () => void;

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import type * as net from 'node:net';
 import type { NativeAddon } from '../platform/native';
 
-export interface PeerCred { uid: number; gid: number; pid: number }
+export interface PeerCred { uid: number; gid: number; pid: number; groups?: number[] }
 export type PeerCredFn = (sock: net.Socket) => PeerCred | null;
 
 /** The raw fd behind a connected net.Socket (libuv pipe handle), or -1. */
@@ -24,7 +24,8 @@ function asCred(v: unknown): PeerCred | null {
   if (!v || typeof v !== 'object') return null;
   const o = v as Record<string, unknown>;
   if (typeof o.uid !== 'number' || typeof o.gid !== 'number' || typeof o.pid !== 'number') return null;
-  return { uid: o.uid, gid: o.gid, pid: o.pid };
+  const groups = Array.isArray(o.groups) ? o.groups.filter((g): g is number => typeof g === 'number') : undefined;
+  return groups ? { uid: o.uid, gid: o.gid, pid: o.pid, groups } : { uid: o.uid, gid: o.gid, pid: o.pid };
 }
 
 /** H4's SO_PEERCRED call (src/platform/native.ts → addon.peerCred(fd): {pid,uid,gid} | -errno), or null

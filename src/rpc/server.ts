@@ -54,7 +54,11 @@ export interface ServerOptions {
   guard?: (source: 'rpc', unit: string, fn: () => void) => void;
 }
 
-interface Subscription { id: number; events: Set<EventType> | null; units: Set<string> | null }
+interface Subscription {
+  id: number; events: Set<EventType> | null; units: Set<string> | null;
+  /** Log lines this subscriber may read (ManagerApi.logAccess), decided at subscribe time. */
+  mayRead: ((line: { unit: string; stream: string }) => boolean) | null;
+}
 
 interface Conn {
   sock: net.Socket;
@@ -167,6 +171,7 @@ export class ControlServer {
     const caller: Caller = {
       uid: cred?.uid ?? -1, gid: cred?.gid ?? -1, pid: cred?.pid ?? 0,
       privileged: isPrivileged(cred, this.opts.userMode, this.opts.managerUid),
+      ...(cred?.groups ? { groups: cred.groups } : {}),
     };
     if (!this.admission.admit(caller.uid, caller.privileged)) {
       debug('refusing connection uid=%d pid=%d: connection limit (%d of this uid, %d in all)', caller.uid, caller.pid, this.admission.countOf(caller.uid), this.admission.total);
@@ -344,7 +349,8 @@ export class ControlServer {
     const id = this.nextSub++;
     const events = Array.isArray(p.events) ? new Set(p.events as EventType[]) : null;
     const units = Array.isArray(p.units) ? new Set(p.units as string[]) : null;
-    c.subs.set(id, { id, events, units });
+    const mayRead = events && !events.has('log') ? null : this.opts.api.logAccess?.(c.caller) ?? null;
+    c.subs.set(id, { id, events, units, mayRead });
     this.subscribers.add(c);
     return { subscription: id };
   }
@@ -400,6 +406,7 @@ export class ControlServer {
       for (const s of c.subs.values()) {
         if (s.events && !s.events.has(e.type)) continue;
         if (s.units && e.type !== 'manager' && !s.units.has(unit)) continue;
+        if (e.type === 'log' && s.mayRead && !s.mayRead(e.line)) continue;
         this.send(c, { jsonrpc: '2.0', method: EVENT_METHOD, params: { subscription: s.id, event: e } });
         if (c.closed) break;
       }

@@ -113,7 +113,9 @@ export function isRuntimePath(lp: InstallLookup, p: string, checkParent: boolean
   const rp = skipRoot(lp, p);
   if (rp === '/run' || rp.startsWith('/run/')) return true;
   const d = checkParent ? path.dirname(p) : p;
-  return d === lp.runtimeConfig || lp.generator.includes(d) || d === lp.transient;
+  // With explicit unit paths (--unit-path) the first one is both config dirs: it is persistent, as
+  // /etc/systemd/system is (a unit masked there is "masked", not "masked-runtime").
+  return (d === lp.runtimeConfig && lp.runtimeConfig !== lp.persistentConfig) || lp.generator.includes(d) || d === lp.transient;
 }
 
 export type InstallMode = 'regular' | 'masked' | 'alias' | 'linked' | null;

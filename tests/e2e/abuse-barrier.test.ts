@@ -3,14 +3,15 @@
 // throws inside the guarded handler. The unit concerned fails with Result=resources, the fault is logged
 // with its stack, and the manager keeps serving: other units start, the control socket answers, SIGTERM
 // still gives an orderly exit 0. For RPC requests the faulting request gets an error and nothing else
-// changes (the health endpoint and signals still work).
+// changes (the health endpoint and signals still work). D-Bus messages (source 'dbus') are not injected
+// here: test daemons run without the private bus (tests/helpers/daemon.ts); src/dbus has its own tests.
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { type Daemon, startDaemon, sleep, waitFor } from '../helpers/daemon';
+import { type Daemon, type DaemonOptions, startDaemon, sleep, waitFor } from '../helpers/daemon';
 import { show } from '../fixtures/svc-helpers';
 import { fixture } from '../fixtures/build';
 
@@ -23,12 +24,15 @@ const units = (dir: string): Record<string, string> => ({
   'ready.service': `[Service]\nType=notify\nExecStart=${NA} send:READY=1 pause\n`,
   'victim.socket': `[Socket]\nListenStream=${dir}/victim.sock\n`,
   'victim.service': `[Service]\nExecStart=/bin/sleep 600\n`,
+  'watch.path': `[Path]\nPathExists=${dir}/trigger\nUnit=victim.service\n`,
+  'says.service': `[Service]\nType=oneshot\nExecStart=/usr/bin/logger -u /run/systemd/journal/dev-log -t says hello\n`,
 });
 
-async function withDaemon(fault: string, fn: (d: Daemon, dir: string) => Promise<void>, extraArgs: string[] = [], exitVia: 'SIGTERM' | 'exit' = 'SIGTERM'): Promise<void> {
+async function withDaemon(fault: string, fn: (d: Daemon, dir: string) => Promise<void>, extraArgs: string[] = [], exitVia: 'SIGTERM' | 'exit' = 'SIGTERM',
+  more: Partial<DaemonOptions> = {}): Promise<void> {
   const dir = fs.mkdtempSync('/run/tsysd-barrier-');
   fs.chmodSync(dir, 0o755);
-  const d = await startDaemon({ units: units(dir), env: { TSYSD_TEST_FAULT: fault }, args: extraArgs });
+  const d = await startDaemon({ ...more, units: units(dir), env: { TSYSD_TEST_FAULT: fault }, args: extraArgs });
   try {
     await fn(d, dir);
     // The manager keeps serving: a new unit starts (except when every request faults), SIGTERM exits 0.
@@ -95,6 +99,25 @@ describe('abuse: crash barrier, one throwing handler per event source', { concur
       assert.match(body, /^2\d\d /);
       await sleep(100);
     }, ['--health-listen', `127.0.0.1:${port}`]);
+  });
+
+  it('inotify (a path unit\'s watch)', async () => {
+    await withDaemon('inotify:watch.path', async (d, dir) => {
+      assert.equal((await d.ctl(['start', 'watch.path'])).code, 0);
+      fs.writeFileSync(path.join(dir, 'trigger'), '');
+      await failedWithResources(d, 'watch.path');
+    });
+  });
+
+  it('journal datagram: the datagram is dropped, the manager keeps serving', async () => {
+    const jdir = fs.mkdtempSync('/run/tsysd-barrier-journal-');
+    try {
+      await withDaemon('journal', async (d) => {
+        await d.ctl(['start', 'says.service']);
+        assert.ok(await waitFor(() => /handling a journal event/.test(d.output), 20000), d.output.slice(-3000));
+      }, ['--journal', `--journal-runtime-dir=${jdir}/rj`, `--journal-persistent-dir=${jdir}/none`], 'SIGTERM',
+      { shellPrefix: 'mkdir -p /run/systemd && mount -t tmpfs tmpfs /run/systemd' });
+    } finally { fs.rmSync(jdir, { recursive: true, force: true }); }
   });
 
   it('signal (SIGHUP reload)', async () => {

@@ -31,7 +31,7 @@ const units: Record<string, string> = {
   'trunc.service': `[Service]\nType=notify\nTimeoutStartSec=60\nTimeoutStopSec=5\n` +
     `ExecStart=${NA} "big:200000:READY=1\\nSTATUS=cut" "nul:STATUS=nul\\nREADY=1" wait:${f('trunc.go')} "big:4096:READY=1\\nSTATUS=whole" pause\n`,
   'garbage.service': `[Service]\nType=notify\nNotifyAccess=all\nTimeoutStartSec=120\nTimeoutStopSec=5\nWatchdogSec=0\n` +
-    `ExecStart=${NA} random:20000:${(Math.random() * 1e9) >>> 0} send:READY=1 pause\n`,
+    `ExecStart=${NA} random:20000:1212 send:READY=1 pause\n`,
   'spoof.service': `[Service]\nType=notify\nUser=65534\nTimeoutStartSec=30\nTimeoutStopSec=5\n` +
     `ExecStart=${NA} "spoof:1:READY=1\\nSTATUS=spoofed" wait:${f('spoof.go')} "send:READY=1\\nSTATUS=honest" pause\n`,
   'bystander.service': `[Service]\nType=notify\nExecStart=${NA} send:READY=1 pause\n`,
@@ -97,7 +97,7 @@ describe('abuse: notify socket', () => {
     const pid = d.innerPid();
     assert.equal((await d.ctl(['start', '--no-block', 'garbage.service'])).code, 0);
     // From a process that belongs to no unit (the test itself, outside the namespace).
-    const outside = spawn(NA, [`random:20000:${(Math.random() * 1e9) >>> 0}`], { env: { ...process.env, NOTIFY_SOCKET: path.join(d.runDir, 'notify') }, stdio: 'ignore' });
+    const outside = spawn(NA, [`random:20000:3434`], { env: { ...process.env, NOTIFY_SOCKET: path.join(d.runDir, 'notify') }, stdio: 'ignore' });
     await new Promise((res) => outside.on('exit', res));
     assert.ok(await waitFor(async () => {
       const a = (await show(d, 'garbage.service', ['ActiveState']))['ActiveState'];

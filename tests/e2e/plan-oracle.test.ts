@@ -3,7 +3,8 @@
 // TSYSD_PLAN_CASES, default 300): job sets and Before/After pairs among jobs must agree exactly. Where
 // systemd's hash order matters (conflicts, cycles, failing requirements), the oracle is re-run several
 // times and any outcome it produced is accepted; tsysd itself must be deterministic. The effective
-// dependencies in the plan's `units` are compared with systemd's unit dump as well.
+// dependencies in the plan's `units` are compared with systemd's unit dump as well. Plans are computed with
+// builtins: false: `systemd --test` has no built-in targets (tsysd's daemon and default `plan` do).
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -25,8 +26,8 @@ test(`plan agrees with systemd --test on ${CASES} generated unit sets (seed ${SE
   for (let i = 0; i < CASES; i++) {
     const c = generateCase(SEED + i);
     try {
-      const plan = computePlan({ unitPaths: [c.dir], user: false, mode: 'replace', json: true, type: 'start', units: [c.anchor] });
-      const again = computePlan({ unitPaths: [c.dir], user: false, mode: 'replace', json: true, type: 'start', units: [c.anchor] });
+      const plan = computePlan({ unitPaths: [c.dir], user: false, mode: 'replace', json: true, builtins: false, type: 'start', units: [c.anchor] });
+      const again = computePlan({ unitPaths: [c.dir], user: false, mode: 'replace', json: true, builtins: false, type: 'start', units: [c.anchor] });
       assert.deepEqual(again, plan, 'tsysd plan must be deterministic');
       const mine = normPlan(plan);
       const first = runOracle(c.dir, c.anchor);
@@ -74,7 +75,7 @@ test('plan agrees with systemd --test on the real unit tree for multi-user.targe
   const gen = await runGenerators();
   try {
     const paths = gen.searchPath;
-    const plan = computePlan({ unitPaths: paths, user: false, mode: 'replace', json: true, type: 'start', units: ['multi-user.target'] });
+    const plan = computePlan({ unitPaths: paths, user: false, mode: 'replace', json: true, builtins: false, type: 'start', units: ['multi-user.target'] });
     const mine = normPlan(plan);
     const first = runOracle(null, 'multi-user.target');
     assert.deepEqual(diffDeps(plan, first), [], 'effective dependencies of every unit both loaded');
@@ -94,7 +95,7 @@ test('plan agrees with systemd --test for units of the real tree (sample; TSYSD_
     const units = process.env['TSYSD_PLAN_ALL'] ? all : all.filter((_, i) => i % 8 === 0);
     const failures: string[] = [];
     for (const u of units) {
-      const plan = computePlan({ unitPaths: paths, user: false, mode: 'replace', json: true, type: 'start', units: [u] });
+      const plan = computePlan({ unitPaths: paths, user: false, mode: 'replace', json: true, builtins: false, type: 'start', units: [u] });
       const mine = normPlan(plan);
       // (dependency lists are not compared here: systemd loads default.target's whole closure at
       // startup whatever --unit says, tsysd plan only what the anchor reaches; see the test above)
@@ -118,14 +119,14 @@ test('tsysd plan --stop: what would stop if a unit stops (running system assumed
       'part.service': '[Unit]\nDefaultDependencies=no\nPartOf=db.service\n[Service]\nExecStart=/bin/sleep 1\n',
       'side.service': '[Unit]\nDefaultDependencies=no\nWants=db.service bound.service part.service\n[Service]\nExecStart=/bin/sleep 1\n',
     });
-    const p = computePlan({ unitPaths: [dir], user: false, mode: 'replace', json: true, type: 'stop', units: ['db.service'] });
+    const p = computePlan({ unitPaths: [dir], user: false, mode: 'replace', json: true, builtins: false, type: 'stop', units: ['db.service'] });
     assert.ok(p.ok);
     assert.deepEqual(p.jobs, { 'app.service': 'stop', 'bound.service': 'stop', 'db.service': 'stop', 'part.service': 'stop' });
     // stops run in reverse start order: bound before app before db
     assert.deepEqual(p.waves, [['bound.service', 'part.service'], ['app.service'], ['db.service']]);
     assert.ok(p.order.some(([a, b]) => a === 'bound.service' && b === 'app.service'));
     assert.ok(p.order.some(([a, b]) => a === 'app.service' && b === 'db.service'));
-    const r = computePlan({ unitPaths: [dir], user: false, mode: 'replace', json: true, type: 'restart', units: ['db.service'] });
+    const r = computePlan({ unitPaths: [dir], user: false, mode: 'replace', json: true, builtins: false, type: 'restart', units: ['db.service'] });
     assert.deepEqual(r.jobs, { 'app.service': 'restart', 'bound.service': 'restart', 'db.service': 'restart', 'part.service': 'restart' });
   } finally { fs.rmSync(dir, { recursive: true, force: true }); }
 });

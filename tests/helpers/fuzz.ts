@@ -1,10 +1,10 @@
 // Budget and seed for the permanent fuzz tests (tests/unit/fuzz-*.test.ts, tests/e2e/abuse-*.test.ts).
-//  * In `npm test` each fuzz loop runs for its small default budget (a few seconds; all fuzz + abuse tests
-//    stay well under two minutes together on the 2-core machine).
-//  * Locally: TSYSD_FUZZ_SECONDS=N runs every loop for N seconds instead; TSYSD_FUZZ_SECONDS=0 runs until
-//    interrupted. TSYSD_FUZZ_SEED=S replays a run (the seed of a failing run is printed in the failure).
-// The seed is random per run unless given, so CI explores new inputs every time and any failure can be
-// replayed exactly.
+//  * In `npm test` each fuzz loop is deterministic: a fixed seed (derived from the loop's name) and a fixed
+//    number of iterations, so a run on a loaded machine tests exactly what a run on an idle one tests, only
+//    slower. The counts are chosen so that every fuzz file takes a few seconds on the 2-core machine.
+//  * Locally: TSYSD_FUZZ_SECONDS=N runs every loop for N seconds (at least its fixed count) with a random
+//    seed; TSYSD_FUZZ_SECONDS=0 runs until interrupted. TSYSD_FUZZ_SEED=S replays a run (the seed and the
+//    iteration of a failure are printed in its message).
 import { rng } from './random';
 
 export interface Fuzz {
@@ -14,25 +14,34 @@ export interface Fuzz {
   /** Integer in [0, n). */
   int: (n: number) => number;
   pick: <T>(xs: readonly T[]) => T;
-  /** True while the budget lasts (and at least `minIterations` iterations ran). */
+  /** True for the next iteration: `iterations` of them in `npm test`, more under TSYSD_FUZZ_SECONDS. */
   more: () => boolean;
   iterations: number;
   /** Run `fn`; a thrown error is re-thrown with the seed and the input that caused it. */
   check: (input: unknown, fn: () => void) => void;
 }
 
-export function fuzz(name: string, defaultMs: number, minIterations = 100): Fuzz {
+/** FNV-1a of the loop's name: each loop has its own fixed default seed. */
+function nameSeed(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+export function fuzz(name: string, iterations: number): Fuzz {
   const envSeed = process.env.TSYSD_FUZZ_SEED;
-  const seed = envSeed !== undefined && envSeed !== '' ? Number(envSeed) >>> 0 : (Math.random() * 0x100000000) >>> 0;
   const env = process.env.TSYSD_FUZZ_SECONDS;
-  const ms = env === undefined || env === '' ? defaultMs : Number(env) === 0 ? Infinity : Number(env) * 1000;
+  const timed = env !== undefined && env !== '';
+  const ms = !timed ? 0 : Number(env) === 0 ? Infinity : Number(env) * 1000;
+  const seed = envSeed !== undefined && envSeed !== '' ? Number(envSeed) >>> 0
+    : timed ? (Math.random() * 0x100000000) >>> 0 : nameSeed(name);
   const r = rng(seed);
   const start = Date.now();
   const f: Fuzz = {
     seed, r, iterations: 0,
     int: (n) => Math.floor(r() * n),
     pick: (xs) => xs[Math.floor(r() * xs.length)] as never,
-    more: () => { f.iterations++; return f.iterations <= minIterations || Date.now() - start < ms; },
+    more: () => { f.iterations++; return f.iterations <= iterations || (timed && Date.now() - start < ms); },
     check: (input, fn) => {
       try { fn(); } catch (e) {
         const shown = typeof input === 'string' ? JSON.stringify(input.length > 2000 ? input.slice(0, 2000) + '…' : input) : describeInput(input);

@@ -42,7 +42,7 @@ test('hand-picked patterns agree with fnmatch(3)', () => {
 });
 
 test('random patterns agree with fnmatch(3) (seeded, bounded; TSYSD_FUZZ_SECONDS for longer)', () => {
-  const f = fuzz('fnmatch', 4000, 3);
+  const f = fuzz('fnmatch', 40);
   const PAT = ['a', 'b', 'z', '.', '-', '*', '*', '?', '[', '[', ']', ']', '!', '^', '\\', ':', '=', '[:alpha:]', '[:lower:]', '[:bogus:]',
     '[.a.]', '[.ab.]', '[=b=]', '[!', '[^', '\\]', 'a-z', 'z-a'];
   const STR = ['a', 'b', 'z', '.', '-', '[', ']', '!', '^', '\\', ':', '=', 'A', '1', '*'];

@@ -93,7 +93,7 @@ function randomDatagram(f: ReturnType<typeof fuzz>): Buffer {
 }
 
 test('fuzz: random and mutated datagrams through the parser and a service machine never throw; fds are accounted for', () => {
-  const f = fuzz('notify', 4000, 200);
+  const f = fuzz('notify', 8000);
   let nextFd = 1000;
   while (f.more()) {
     const r = rig({ type: f.pick(['notify', 'simple', 'notify-reload', 'forking'] as const), fileDescriptorStoreMax: f.pick([0, 1, 5]),
