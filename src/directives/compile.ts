@@ -13,6 +13,7 @@ import { expandSpecifiersAdapter } from './specifiers-adapter';
 import type { Expand } from './values-exec';
 import { depOrder } from './dep-order';
 import { parseTimespan } from './values';
+import { patchContexts } from './patch-contexts';
 
 const FATAL_SUMMARY = 'Unit configuration has fatal error, unit will not be started.';
 const debug = createDebug('tsysd:directives');
@@ -125,6 +126,7 @@ export function compileUnit(src: UnitSource, ctx: SpecifierContext): UnitConfig 
   if (!(raw['Service.RestartKillSignal']?.length || raw['Socket.RestartKillSignal']?.length)) cfg.kill.restartKillSignal = cfg.kill.killSignal;
   finishService(cfg, raw, diag);
   finishSocket(cfg, raw, diag);
+  patchContexts(cfg);
   if (cfg.diagnostics.some((d) => d.fatal)) {
     cfg.loadState = 'bad-setting';
     cfg.loadError = cfg.diagnostics.find((d) => d.fatal)?.message ?? FATAL_SUMMARY;

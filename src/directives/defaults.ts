@@ -1,8 +1,9 @@
 // Default UnitConfig values (systemd 252 defaults) for every unit type, used by compileUnit before the tables
 // run and by synthesizeUnit for not-found/masked/error units. Invariant: returns fresh objects every call.
 import { DEP_KINDS } from './types';
+import { SECCOMP_KILL } from './types';
 import type {
-  DepKind, ExecContext, ExitStatusSet, InstallSection, KillContext, ServiceSection, SocketSection, UnitConfig, UnitSection, UnitType,
+  DepKind, ExecContext, SandboxContext, ExitStatusSet, InstallSection, KillContext, ServiceSection, SocketSection, UnitConfig, UnitSection, UnitType,
 } from './types';
 
 export const UNIT_TYPES: UnitType[] = ['service', 'socket', 'target', 'mount', 'device', 'timer', 'path', 'slice', 'scope', 'swap', 'automount'];
@@ -36,7 +37,21 @@ export function defaultExec(): ExecContext {
     logsDirectory: [], configurationDirectory: [], runtimeDirectoryMode: 0o755, stateDirectoryMode: 0o755,
     cacheDirectoryMode: 0o755, logsDirectoryMode: 0o755, configurationDirectoryMode: 0o755,
     runtimeDirectoryPreserve: 'no', privateTmp: false, noNewPrivileges: false, capabilityBoundingSet: null,
-    ambientCapabilities: [], pamName: '',
+    ambientCapabilities: [], pamName: '', sandbox: defaultSandbox(),
+  };
+}
+
+export function defaultSandbox(): SandboxContext {
+  return {
+    protectSystem: 'no', protectHome: 'no', readWritePaths: [], readOnlyPaths: [], inaccessiblePaths: [], execPaths: [],
+    noExecPaths: [], temporaryFileSystem: [], bindMounts: [], privateDevices: false, privateNetwork: false,
+    privateIPC: false, privateUsers: false, privateMounts: false, protectKernelTunables: false, protectKernelModules: false,
+    protectKernelLogs: false, protectControlGroups: false, protectClock: false, protectHostname: false,
+    protectProc: 'default', procSubset: 'all', mountAPIVFS: null, rootImage: '', networkNamespacePath: '',
+    ipcNamespacePath: '', restrictNamespaces: null, restrictAddressFamilies: null, restrictRealtime: false,
+    restrictSUIDSGID: false, lockPersonality: false, memoryDenyWriteExecute: false, systemCallFilter: null,
+    systemCallLog: null, systemCallArchitectures: [], systemCallErrorNumber: SECCOMP_KILL, keyringMode: '',
+    mountFlags: '', removeIPC: false, personality: '',
   };
 }
 

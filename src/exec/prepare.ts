@@ -12,13 +12,18 @@ import { expandArgv, envToMap, SYSTEMD_EXEC_PATH } from './cmdline';
 import { buildEnvironment, loadEnvironmentFiles, systemLocale } from './environment';
 import { dirRoots, setupDirectories } from './dirs';
 import { capsToMask } from './caps';
+import { planSandbox, needsMountNamespace, usesSeccomp } from './sandbox';
 import type { ExecRuntime, PrepareResult } from './types';
 
 let localeCache: string[] | null = null;
+/** Sandbox fallbacks already logged (once per unit and message for the manager's lifetime, as "say so once"). */
+const SANDBOX_LOGGED = new Set<string>();
 
-export function privateTmpDirs(rt: ExecRuntime): { tmp: string; varTmp: string } {
+/** PrivateTmp= directories of a unit (named after the unit whose namespace it joins, so JoinsNamespaceOf=
+ *  units share them); each holds `tmp/` (the service's /tmp) and an `invocation` marker. */
+export function privateTmpDirs(rt: Pick<ExecRuntime, 'privateTmpBase' | 'unitName'>): { tmp: string; varTmp: string } {
   const base = rt.privateTmpBase ?? { tmp: '/tmp', varTmp: '/var/tmp' };
-  const tag = `tsysd-private-${rt.invocationId || 'x'}-${rt.unitName.replace(/[^A-Za-z0-9@._-]/g, '_')}`;
+  const tag = `tsysd-private-${rt.unitName.replace(/[^A-Za-z0-9@._-]/g, '_')}`;
   return { tmp: `${base.tmp}/${tag}`, varTmp: `${base.varTmp}/${tag}` };
 }
 
@@ -27,6 +32,27 @@ export function cleanupPrivateTmp(p: Platform, rt: ExecRuntime): void {
   const d = privateTmpDirs(rt);
   p.removeTree(d.tmp);
   p.removeTree(d.varTmp);
+}
+
+/** Where namespace pins and the inaccessible nodes live. */
+export function sandboxStateDir(userMode: boolean, env: Record<string, string | undefined> = process.env): string {
+  if (!userMode) return '/run/tsysd/sandbox';
+  return `${env['XDG_RUNTIME_DIR'] || `/tmp/tsysd-${process.getuid?.() ?? 0}`}/tsysd/sandbox`;
+}
+
+/** Release the network/IPC namespaces pinned for a unit (call when the unit is fully stopped). */
+export function releaseSandbox(p: Platform, unitName: string, userMode: boolean): void {
+  const dir = sandboxStateDir(userMode);
+  const name = unitName.replace(/[^A-Za-z0-9@._:-]/g, '_');
+  for (const kind of ['netns', 'ipcns']) p.releaseNamespacePin(`${dir}/${kind}/${name}`);
+}
+
+/** Anything in the unit that needs the sandbox planner (so plain units never probe the host). */
+function wantsSandbox(ex: import('../directives/types').ExecContext): boolean {
+  const s = ex.sandbox;
+  return ex.privateTmp || needsMountNamespace(ex, false) || usesSeccomp(s) || s.privateNetwork || s.privateIPC || s.privateUsers
+    || s.networkNamespacePath !== '' || s.ipcNamespacePath !== '' || s.keyringMode === 'private' || s.keyringMode === 'shared'
+    || s.rootImage !== '';
 }
 
 export function prepareExec(p: Platform, cmd: ExecCommand, cfg: UnitConfig, rt: ExecRuntime,
@@ -64,9 +90,15 @@ export function prepareExec(p: Platform, cmd: ExecCommand, cfg: UnitConfig, rt: 
 
   let privateTmp: SpawnRequest['privateTmp'] = null;
   if (ex.privateTmp && sandbox && rt.privileged && !rt.userMode) {
-    const d = privateTmpDirs(rt);
+    // JoinsNamespaceOf=: the first named unit's /tmp is shared (its directories, named after it).
+    const joined = cfg.unit.deps.JoinsNamespaceOf[0];
+    const d = privateTmpDirs(joined ? { ...rt, unitName: joined } : rt);
     for (const dir of [d.tmp, d.varTmp]) {
+      // A fresh /tmp per activation (systemd makes new random directories): the owner wipes what an earlier
+      // activation (or a manager that died) left; units joining its namespace never do.
+      if (!joined && rt.invocationId && p.readFile(`${dir}/invocation`) !== rt.invocationId) p.removeTree(dir);
       let r = p.mkdirp(dir, 0o700, 0, 0);
+      if (r >= 0 && !joined && rt.invocationId && !p.exists(`${dir}/invocation`)) r = p.writeFile(`${dir}/invocation`, rt.invocationId, 0o600);
       if (r >= 0) r = p.mkdirp(`${dir}/tmp`, 0o1777, 0, 0);
       if (r < 0) return { ok: false, error: { stage: 'private-tmp', errno: -r, message: `Failed to set up PrivateTmp= directory ${dir}: ${p.strerror(-r)}` }, warnings };
     }
@@ -75,7 +107,35 @@ export function prepareExec(p: Platform, cmd: ExecCommand, cfg: UnitConfig, rt: 
     warnings.push('PrivateTmp= needs a privileged system manager; ignored');
   }
 
+  let sandboxReq: SpawnRequest['sandbox'] = null;
+  if (wantsSandbox(ex)) {
+    const execDirectories: { source: string; destination: string; nosuid: boolean }[] = [];
+    for (const [list, root] of [[ex.runtimeDirectory, roots.runtime], [ex.stateDirectory, roots.state], [ex.cacheDirectory, roots.cache],
+      [ex.logsDirectory, roots.logs], [ex.configurationDirectory, roots.configuration]] as const) {
+      for (const name of list) execDirectories.push({ source: `${root}/${name}`, destination: `${root}/${name}`, nosuid: ex.dynamicUser });
+    }
+    const plan = planSandbox({
+      ex, unitName: rt.unitName, joinsNamespaceOf: cfg.unit.deps.JoinsNamespaceOf, fullyPrivileged: !sandbox, userMode: rt.userMode,
+      support: p.sandboxSupport(), resolve: (x) => p.resolvePath(x), privateTmp, execDirectories, emptyDirectories: [], execSymlinks: [],
+      stateDir: rt.sandboxDir ?? sandboxStateDir(rt.userMode, processEnv), dynamicUser: null,
+    });
+    for (const l of plan.logs) {
+      const key = `${rt.unitName}\0${l.text}`;
+      if (l.level === 'debug' || SANDBOX_LOGGED.has(key)) continue;
+      SANDBOX_LOGGED.add(key);
+      warnings.push(l.text);
+    }
+    if (!plan.ok) return { ok: false, error: { stage: 'sandbox', errno: plan.errno, message: plan.message }, warnings };
+    sandboxReq = plan.req;
+    if (sandboxReq && (sandboxReq.netns?.create || sandboxReq.ipcns?.create || sandboxReq.mountNs)) {
+      const dir = rt.sandboxDir ?? sandboxStateDir(rt.userMode, processEnv);
+      for (const sub of ['netns', 'ipcns']) p.mkdirp(`${dir}/${sub}`, 0o755);
+    }
+  }
+
   const limits: RLimitSpec[] = Object.entries(ex.limits).map(([name, l]) => ({ name: name.toUpperCase(), soft: l.soft, hard: l.hard }));
+  // RestrictRealtime=: RLIMIT_RTPRIO 0 unless LimitRTPRIO= says otherwise (exec_child).
+  if (sandbox && ex.sandbox.restrictRealtime && !ex.limits['RTPRIO']) limits.push({ name: 'RTPRIO', soft: 0, hard: 0 });
   let bset: bigint | null = null;
   let ambient = 0n;
   if (sandbox && ex.capabilityBoundingSet !== null) {
@@ -118,6 +178,7 @@ export function prepareExec(p: Platform, cmd: ExecCommand, cfg: UnitConfig, rt: 
     privateTmp,
     cgroup: rt.cgroup,
     newSession: true,
+    sandbox: sandboxReq,
   };
   return { ok: true, req, env, warnings };
 }

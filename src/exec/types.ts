@@ -45,11 +45,13 @@ export interface ExecRuntime {
   privateTmpBase?: { tmp: string; varTmp: string };
   /** Extra (non-OS) info: the manager runs as root (needed for User=, PrivateTmp=). */
   privileged: boolean;
+  /** Where namespace pins and inaccessible nodes live (default /run/tsysd/sandbox; tests override). */
+  sandboxDir?: string;
 }
 
 /** A command that could not be handed to the helper (systemd: the spawn fails → Result=resources). */
 export interface ExecPrepError {
-  stage: 'environment-file' | 'directory' | 'private-tmp' | 'command';
+  stage: 'environment-file' | 'directory' | 'private-tmp' | 'command' | 'sandbox';
   errno: number;
   message: string;                     // e.g. "Failed to load environment files: No such file or directory"
 }

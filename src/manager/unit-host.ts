@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import type { Condition, EmergencyAction, UnitConfig } from '../directives/types';
 import type { ExecKind, ExecRuntime } from '../exec/types';
-import { prepareExec, privateTmpDirs } from '../exec/prepare';
+import { prepareExec, privateTmpDirs, releaseSandbox } from '../exec/prepare';
 import { dirRoots, removeRuntimeDirectories } from '../exec/dirs';
 import { unitPids, type UnitProcesses } from '../exec/kill';
 import { POLL_READABLE, type ExecOutcome as PlatformOutcome, type Platform } from '../platform/types';
@@ -148,10 +148,11 @@ export class UnitHost implements ServiceHost {
     const ex = this.cfg.exec;
     if (ex.runtimeDirectory.length > 0) removeRuntimeDirectories(p, ex, dirRoots({ userMode: this.mgr.userMode }, os.homedir()), restarting);
     if (ex.privateTmp) {
-      const d = privateTmpDirs({ invocationId: this.machine?.base?.invocationId ?? '', unitName: this.id } as ExecRuntime);
+      const d = privateTmpDirs({ unitName: this.id });
       p.removeTree(d.tmp);
       p.removeTree(d.varTmp);
     }
+    if (ex.sandbox.privateNetwork || ex.sandbox.privateIPC) releaseSandbox(p, this.id, this.mgr.userMode);
   }
 
   evaluateConditions(list: Condition[]): ConditionEval {

@@ -5,7 +5,7 @@
 // `killEnds` is set.
 import type {
   CgroupSupport, ChildExit, ExecOutcome, FdResult, ListenOptions, NotifyDatagram, PeerCred, Platform, ProcInfo,
-  SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId,
+  SandboxSupport, SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId,
 } from './types';
 
 export interface FakeSpawn { pid: number; req: SpawnRequest; onOutcome?: (o: ExecOutcome) => void; alive: boolean }
@@ -117,6 +117,18 @@ export class FakePlatform implements Platform {
   }
   cgroupIsEmpty(path: string): boolean { return (this.cgroups.get(path)?.size ?? 0) === 0; }
   cgroupRemove(path: string): number { this.cgroups.delete(path); return 0; }
+
+  /** What the fake host lets a manager set up (tests flip fields to model an unprivileged container). */
+  support: SandboxSupport = { mnt: true, net: true, ipc: true, uts: true, user: true, seccomp: true, capSysAdmin: true };
+  /** Symlinks the fake resolvePath follows (link path → target path, absolute). */
+  links = new Map<string, string>();
+  releasedPins: string[] = [];
+  sandboxSupport(): SandboxSupport { return this.support; }
+  resolvePath(path: string): string {
+    for (const [l, t] of this.links) if (path === l || path.startsWith(`${l}/`)) return t + path.slice(l.length);
+    return path;
+  }
+  releaseNamespacePin(path: string): void { this.releasedPins.push(path); }
 
   watchSignal(signal: number, cb: (signal: number) => void): WatchId { const id = this.nextWatch++; this.signals.set(id, { signal, cb }); return id; }
   unwatchSignal(id: WatchId): void { this.signals.delete(id); }

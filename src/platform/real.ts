@@ -4,6 +4,8 @@
 // Invariants: all OS errors are returned as data; exit events are dispatched to all listeners in
 // registration order; timers are unref'd only when the caller asks (daemon keeps itself alive).
 import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
+import { spawnSync } from 'node:child_process';
 import createDebug from 'debug';
 import { loadNative, type NativeAddon } from './native';
 import { helperArgv, decodeOutcome, directPlan } from './helper-args';
@@ -11,7 +13,7 @@ import { openListen } from './socket';
 import { detectCgroups, cgroupPids, cgroupIsEmpty, cgroupKill, cgroupPrune, cgroupRemove } from './cgroup';
 import type {
   CgroupSupport, ChildExit, ExecOutcome, FdResult, ListenOptions, NotifyDatagram, PeerCred, Platform, ProcInfo,
-  SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId,
+  SandboxSupport, SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId,
 } from './types';
 
 const debug = createDebug('tsysd:platform');
@@ -185,6 +187,36 @@ export class RealPlatform implements Platform {
   }
   cgroupIsEmpty(path: string): boolean { return cgroupIsEmpty(path); }
   cgroupRemove(path: string): number { return cgroupRemove(path); }
+
+  private sbSupport: SandboxSupport | null = null;
+  /** Runs `tsysd-exec --probe` once (synchronously: a few ms, before the first sandboxed spawn). */
+  sandboxSupport(): SandboxSupport {
+    if (this.sbSupport) return this.sbSupport;
+    const r = spawnSync(this.helper, ['--probe'], { encoding: 'utf8', timeout: 10000 });
+    const f: Record<string, boolean> = {};
+    for (const kv of (r.stdout ?? '').trim().split(/\s+/)) { const [k, v] = kv.split('='); if (k) f[k] = v === '1'; }
+    this.sbSupport = {
+      mnt: !!f['mnt'], net: !!f['net'], ipc: !!f['ipc'], uts: !!f['uts'], user: !!f['user'], seccomp: !!f['seccomp'], capSysAdmin: !!f['cap_sys_admin'],
+    };
+    debug('sandbox support: %o', this.sbSupport);
+    return this.sbSupport;
+  }
+  resolvePath(path: string): string {
+    let tail = '';
+    let p = path;
+    for (let i = 0; i < 64; i++) {
+      try { return nodePath.join(fs.realpathSync(p), tail); } catch { /* missing: resolve the parent */ }
+      const d = nodePath.dirname(p);
+      if (d === p) return path;
+      tail = nodePath.join(nodePath.basename(p), tail);
+      p = d;
+    }
+    return path;
+  }
+  releaseNamespacePin(path: string): void {
+    if (!fs.existsSync(path)) return;
+    spawnSync(this.helper, [`--umount-ns=${path}`], { stdio: 'ignore', timeout: 10000 });
+  }
 
   watchSignal(signal: number, cb: (signal: number) => void): WatchId {
     const id = this.n.signalWatch(signal, cb);

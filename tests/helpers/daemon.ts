@@ -27,6 +27,11 @@ export interface DaemonOptions {
   ipc?: boolean;                      // private IPC namespace (POSIX message queues die with the daemon)
   env?: Record<string, string>;
   waitRunning?: boolean;              // wait until is-system-running is not 'initializing'/'starting'
+  /** As on a systemd host, /run is a mount point (a bind of itself inside the daemon's mount namespace, when
+   *  the test machine's /run is not one): MountAPIVFS= then keeps it instead of mounting an empty tmpfs. */
+  runMountPoint?: boolean;
+  /** Capabilities dropped from tsysd's bounding set, e.g. ['sys_admin'] (an unprivileged container). */
+  dropCaps?: string[];
 }
 
 export class Daemon {
@@ -144,7 +149,10 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const cgroupName = testCgroupName();
   const inner = [process.execPath, TSYSD, '--system', '--unit-path', unitDir, '--control-socket', sock,
     '--runtime-dir', runDir, '--cgroup-name', cgroupName, ...(o.args ?? [])];
-  const cmd = o.net ? ['sh', '-c', 'ip link set lo up && exec "$@"', 'sh', ...inner] : inner;
+  const prelude = [o.net ? 'ip link set lo up' : '', o.runMountPoint ? '{ mountpoint -q /run || mount --bind /run /run; }' : ''].filter((x) => x);
+  const drop = o.dropCaps?.length ? ['setpriv', `--bounding-set=${o.dropCaps.map((c) => `-${c}`).join(',')}`,
+    `--inh-caps=${o.dropCaps.map((c) => `-${c}`).join(',')}`, '--'] : [];
+  const cmd = prelude.length ? ['sh', '-c', `${prelude.join(' && ')} && exec "$@"`, 'sh', ...drop, ...inner] : [...drop, ...inner];
   const proc = spawn('unshare', [...args, ...cmd], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...(o.env ?? {}), DEBUG: process.env.TSYSD_TEST_DEBUG ?? '' },
