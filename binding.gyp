@@ -7,7 +7,8 @@
         "src/native/spawn.c",
         "src/native/reaper.c",
         "src/native/sock.c",
-        "src/native/misc.c"
+        "src/native/misc.c",
+        "src/native/timefd.c"
       ],
       "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"]
     },

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { loadUnitSource } from '../unit-file/load';
 import { unitSearchPath } from '../unit-file/paths';
-import { hostSpecifierContext } from '../unit-file/specifiers';
+import { hostSpecifierContext } from '../unit-file/specifiers-host';
 import { compileUnit } from '../directives/compile';
 import { Engine, planTransaction } from '../engine';
 import type { JobMode, PlanResult, UnitLoader } from '../engine';

@@ -31,6 +31,8 @@ async function runner(verb: string): Promise<Runner | null> {
     case 'list-units': return (require('./ctl/list') as typeof import('./ctl/list')).runListUnits;
     case 'list-unit-files': return (require('./ctl/list') as typeof import('./ctl/list')).runListUnitFiles;
     case 'list-sockets': return (require('./ctl/list') as typeof import('./ctl/list')).runListSockets;
+    case 'list-timers': return (require('./ctl/timers') as typeof import('./ctl/timers')).runListTimers;
+    case 'list-paths': return (require('./ctl/timers') as typeof import('./ctl/timers')).runListPaths;
     case 'list-jobs': return (require('./ctl/list') as typeof import('./ctl/list')).runListJobs;
     case 'list-dependencies': return (require('./ctl/list') as typeof import('./ctl/list')).runListDependencies;
     case 'logs': return (require('./ctl/misc') as typeof import('./ctl/misc')).runLogs;

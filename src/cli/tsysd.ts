@@ -1,9 +1,11 @@
 // The `tsysd` binary: dispatches the offline subcommands (verify, plan, dump, analyze) and otherwise runs the daemon.
 // Subcommand modules are loaded lazily so each path pays only for what it uses.
 import { DAEMON_USAGE, parseDaemonArgs } from '../manager/options';
+import { configureTimeFromEnv } from './zone-reader';
 
 async function main(argv: string[]): Promise<number> {
   const sub = argv[0];
+  configureTimeFromEnv();   // OnCalendar= parsing (verify, plan, the daemon) needs the local zone
   if (sub === 'verify') return (require('./verify') as typeof import('./verify')).runVerify(argv.slice(1));
   if (sub === 'plan') return (require('./plan') as typeof import('./plan')).runPlan(argv.slice(1));
   if (sub === 'analyze') return (require('./analyze/index') as typeof import('./analyze/index')).runAnalyze(argv.slice(1));

@@ -13,7 +13,7 @@ import type { UnitSource } from '../unit-file/types';
 import { compileUnit } from '../directives/compile';
 import { loadUnitSource } from '../unit-file/load';
 import { unitSearchPath } from '../unit-file/paths';
-import { hostSpecifierContext } from '../unit-file/specifiers';
+import { hostSpecifierContext } from '../unit-file/specifiers-host';
 
 export interface VerifyOptions { unitPaths: string[]; userMode: boolean }
 export interface VerifyResult { exitCode: number; messages: Diagnostic[]; units: UnitConfig[] }

@@ -9,7 +9,7 @@ import type { LoadState, UnitConfig } from './types';
 import { defaultConfig } from './defaults';
 import { findRow, knownSections, typeSection } from './tables';
 import { specError, type ApplyCtx, type SectionName } from './row';
-import { expandSpecifiersAdapter } from './specifiers-adapter';
+import { expandSpecifiers } from '../unit-file/specifiers';
 import type { Expand } from './values-exec';
 import { depOrder } from './dep-order';
 import { parseTimespan } from './values';
@@ -39,7 +39,7 @@ export function compileUnit(src: UnitSource, ctx: SpecifierContext): UnitConfig 
     cfg.diagnostics.push({ file, line, unit: id, level, fatal, message });
   };
   const specUnit = { id, prefix: cfg.prefix, instance: cfg.instance, type: src.type || cfg.type, fragmentPath: src.fragmentPath };
-  const expand: Expand = (s) => expandSpecifiersAdapter(s, specUnit, ctx);
+  const expand: Expand = (s) => (s.includes('%') ? expandSpecifiers(s, specUnit, ctx) : { ok: true, value: s });
   const known = knownSections(cfg.type);
   const tableSection = typeSection(cfg.type);
   const raw: Record<string, string[]> = {};
@@ -126,6 +126,7 @@ export function compileUnit(src: UnitSource, ctx: SpecifierContext): UnitConfig 
   if (!(raw['Service.RestartKillSignal']?.length || raw['Socket.RestartKillSignal']?.length)) cfg.kill.restartKillSignal = cfg.kill.killSignal;
   finishService(cfg, raw, diag);
   finishSocket(cfg, raw, diag);
+  finishTimerPath(cfg, diag);
   patchContexts(cfg);
   if (cfg.diagnostics.some((d) => d.fatal)) {
     cfg.loadState = 'bad-setting';
@@ -191,6 +192,13 @@ function finishSocket(cfg: UnitConfig, raw: Record<string, string[]>, diag: Diag
   if (k.accept && k.service) return err('Explicit service configuration for accepting socket units not supported. Refusing.');
   if (cfg.exec.pamName && cfg.kill.killMode !== 'control-group' && cfg.kill.killMode !== 'mixed') return err("Unit has PAM enabled. Kill mode must be set to 'control-group' or 'mixed'. Refusing.");
   if (k.symlinks.length && k.listen.filter((l) => l.address.startsWith('/')).length !== 1) err('Unit has symlinks set but none or more than one node in the file system. Refusing.');
+}
+
+/** timer_verify() and path_verify() of systemd 252. */
+function finishTimerPath(cfg: UnitConfig, diag: Diag): void {
+  const t = cfg.timer;
+  if (t && !t.values.length && !t.onClockChange && !t.onTimezoneChange) diag('', 0, 'error', true, 'Timer unit lacks value setting. Refusing.');
+  if (cfg.path && !cfg.path.specs.length) diag('', 0, 'error', true, 'Path unit lacks path setting. Refusing.');
 }
 
 /** A UnitConfig for a unit that did not load (not-found, masked, error, bad-setting): defaults + state. */

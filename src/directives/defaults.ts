@@ -3,7 +3,8 @@
 import { DEP_KINDS } from './types';
 import { SECCOMP_KILL } from './types';
 import type {
-  DepKind, ExecContext, SandboxContext, ExitStatusSet, InstallSection, KillContext, ServiceSection, SocketSection, UnitConfig, UnitSection, UnitType,
+  DepKind, ExecContext, ExitStatusSet, InstallSection, KillContext, PathSection, SandboxContext, ServiceSection, SocketSection, TimerSection,
+  UnitConfig, UnitSection, UnitType,
 } from './types';
 
 export const UNIT_TYPES: UnitType[] = ['service', 'socket', 'target', 'mount', 'device', 'timer', 'path', 'slice', 'scope', 'swap', 'automount'];
@@ -85,6 +86,17 @@ export function defaultSocket(): SocketSection {
   };
 }
 
+export function defaultTimer(): TimerSection {
+  return {
+    values: [], accuracyUs: 60_000_000, randomizedDelayUs: 0, fixedRandomDelay: false, onClockChange: false,
+    onTimezoneChange: false, persistent: false, wakeSystem: false, remainAfterElapse: true, unit: '',
+  };
+}
+
+export function defaultPath(): PathSection {
+  return { specs: [], makeDirectory: false, directoryMode: 0o755, triggerLimitIntervalUs: 2_000_000, triggerLimitBurst: 200, unit: '' };
+}
+
 export function unitTypeOf(name: string): UnitType {
   const suf = name.slice(name.lastIndexOf('.') + 1);
   return (UNIT_TYPES as string[]).includes(suf) ? (suf as UnitType) : 'service';
@@ -101,6 +113,7 @@ export function defaultConfig(id: string): UnitConfig {
     id, names: [id], type, loadState: 'loaded', loadError: '', fragmentPath: '', dropInPaths: [], prefix, instance,
     unit: defaultUnitSection(), install: defaultInstall(), wantsFromDirs: [], requiresFromDirs: [],
     service: type === 'service' ? defaultService() : null, socket: type === 'socket' ? defaultSocket() : null,
+    timer: type === 'timer' ? defaultTimer() : null, path: type === 'path' ? defaultPath() : null,
     exec: defaultExec(), kill: defaultKill(), diagnostics: [], raw: {},
   };
 }

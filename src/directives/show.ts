@@ -7,6 +7,8 @@
 import type { ExecCommand, ListenKind, UnitConfig } from './types';
 import { formatTimespan } from './values';
 import { RLIMITS } from './table-exec';
+import { calendarSpecToString, parseCalendarSpec } from '../calendar/spec';
+import { processTime } from '../calendar/env';
 
 export type Runtime = Partial<Record<string, string>>;
 type Props = [string, string][];
@@ -105,6 +107,52 @@ function socketProps(cfg: UnitConfig, r: Runtime): Props {
   return p;
 }
 
+/** The triggered unit of a timer/path as configured (Unit=, else the same-name service). */
+function triggerUnitOf(cfg: UnitConfig, unit: string): string {
+  if (unit) return unit;
+  const dot = cfg.id.lastIndexOf('.');
+  return `${cfg.id.slice(0, dot)}.service`;
+}
+
+function normalizedCalendar(expr: string): string {
+  const spec = parseCalendarSpec(expr, processTime());
+  return 'errno' in spec ? expr : calendarSpecToString(spec, processTime());
+}
+
+/** Repeated entries (one `Key=value` line each), from a runtime value joined with newlines. */
+function entries(p: Props, key: string, r: Runtime, dflt: string[]): void {
+  const v = r[key];
+  const list = v !== undefined ? (v === '' ? [] : v.split('\n')) : dflt;
+  if (list.length === 0) p.push([key, '']);
+  for (const e of list) p.push([key, e]);
+}
+
+function timerProps(cfg: UnitConfig, r: Runtime): Props {
+  const t = cfg.timer;
+  if (!t) return [];
+  const p: Props = [rt(r, 'Unit', triggerUnitOf(cfg, t.unit))];
+  entries(p, 'TimersMonotonic', r, t.values.filter((v) => v.base !== 'OnCalendar')
+    .map((v) => `{ ${v.base.replace(/Sec$/, 'USec')}=${usec(v.valueUs)} ; next_elapse=0 }`));
+  entries(p, 'TimersCalendar', r, t.values.filter((v) => v.base === 'OnCalendar')
+    .map((v) => `{ OnCalendar=${normalizedCalendar(v.calendar)} ; next_elapse=(null) }`));
+  p.push(['OnClockChange', yn(t.onClockChange)], ['OnTimezoneChange', yn(t.onTimezoneChange)],
+    rt(r, 'NextElapseUSecRealtime', ''), rt(r, 'NextElapseUSecMonotonic', 'infinity'), rt(r, 'LastTriggerUSec', ''),
+    rt(r, 'LastTriggerUSecMonotonic', '0'), rt(r, 'Result', 'success'), ['AccuracyUSec', usec(t.accuracyUs)],
+    ['RandomizedDelayUSec', usec(t.randomizedDelayUs)], ['FixedRandomDelay', yn(t.fixedRandomDelay)], ['Persistent', yn(t.persistent)],
+    ['WakeSystem', yn(t.wakeSystem)], ['RemainAfterElapse', yn(t.remainAfterElapse)]);
+  return p;
+}
+
+function pathProps(cfg: UnitConfig, r: Runtime): Props {
+  const k = cfg.path;
+  if (!k) return [];
+  const p: Props = [rt(r, 'Unit', triggerUnitOf(cfg, k.unit))];
+  entries(p, 'Paths', {}, k.specs.map((s) => `${s.path} (${s.kind})`));
+  p.push(['MakeDirectory', yn(k.makeDirectory)], ['DirectoryMode', octal(k.directoryMode)], rt(r, 'Result', 'success'),
+    ['TriggerLimitIntervalUSec', usec(k.triggerLimitIntervalUs)], ['TriggerLimitBurst', String(k.triggerLimitBurst)]);
+  return p;
+}
+
 const DEFAULT_LIMITS: Record<string, [string, string]> = { NOFILE: ['524288', '1024'], NPROC: ['infinity', 'infinity'], MEMLOCK: ['8388608', '8388608'], STACK: ['infinity', '8388608'], CORE: ['infinity', '0'] };
 
 function execContextProps(cfg: UnitConfig): Props {
@@ -198,7 +246,8 @@ function unitProps(cfg: UnitConfig, r: Runtime): Props {
 /** All `systemctl show` properties of a unit, in systemctl's order. `runtime` overrides runtime-state values. */
 export function showProperties(cfg: UnitConfig, runtime: Runtime = {}): [string, string][] {
   const hasExec = cfg.type === 'service' || cfg.type === 'socket';
-  const own = cfg.type === 'service' ? serviceProps(cfg, runtime) : cfg.type === 'socket' ? socketProps(cfg, runtime) : [];
+  const own = cfg.type === 'service' ? serviceProps(cfg, runtime) : cfg.type === 'socket' ? socketProps(cfg, runtime)
+    : cfg.type === 'timer' ? timerProps(cfg, runtime) : cfg.type === 'path' ? pathProps(cfg, runtime) : [];
   const props = [...own, ...(hasExec ? execContextProps(cfg) : []), ...unitProps(cfg, runtime)];
   // Any property the manager knows better (runtime state, effective dependencies, Names...) overrides the
   // configured value; keys printed once per entry (ExecStart=, Listen=) are left alone.
@@ -206,7 +255,7 @@ export function showProperties(cfg: UnitConfig, runtime: Runtime = {}): [string,
   for (const [k] of props) count.set(k, (count.get(k) ?? 0) + 1);
   return props.map(([k, v]): [string, string] => {
     const o = runtime[k];
-    const perEntry = k === 'Listen' || /^Exec(Condition|StartPre|Start|StartPost|Reload|Stop|StopPost|StopPre)(Ex)?$/.test(k);
+    const perEntry = k === 'Listen' || k === 'TimersMonotonic' || k === 'TimersCalendar' || k === 'Paths' || /^Exec(Condition|StartPre|Start|StartPost|Reload|Stop|StopPost|StopPre)(Ex)?$/.test(k);
     return o !== undefined && count.get(k) === 1 && !perEntry ? [k, o] : [k, v];
   });
 }

@@ -3,7 +3,7 @@
 // Invariants: list settings reset on an empty value; Exec lines with a fatal error mark the unit bad-setting.
 import type { ExecCommand, RLimit, StdInput, StdOutput, UnitConfig } from './types';
 import {
-  custom, pBool, pEnum, pMode, scalar, words, specError, splitValue, type ApplyCtx, type Row, type SectionName, type Parsed,
+  custom, pBool, pMode, scalar, words, specError, splitValue, type ApplyCtx, type Row, type SectionName, type Parsed,
 } from './row';
 import { parseExecLine, parseEnvironmentLine, mergeEnv, envNameIsValid } from './values-exec';
 import { parseInt32, parseSize, parseTimespan, parseUnsigned, cUnescape, parseBoolean } from './values';
@@ -185,7 +185,7 @@ export const EXEC_ROWS: Row[] = [
   custom('StandardInputData', SS, true, (v, ctx) => {
     const s = v.replace(/[ \t\n\r]/g, '');
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 !== 0) { ctx.warn(`Failed to decode base64 data, ignoring: ${v}`); return; }
-    ctx.cfg.exec.standardInputData += Buffer.from(s, 'base64').toString('latin1');
+    ctx.cfg.exec.standardInputData += atob(s);
   }, (c) => { c.exec.standardInputData = ''; }),
   scalar('TTYPath', SS, (v, k) => v.startsWith('/') ? { ok: true, value: v } : { ok: false, message: `${k}= path is not absolute, ignoring: ${v}` },
     (c, v) => { c.exec.ttyPath = v; }, { specifiers: true, empty: 'reset', reset: (c) => { c.exec.ttyPath = ''; } }),

@@ -9,11 +9,12 @@ import { EXEC_ROWS } from './table-exec';
 import { KILL_ROWS } from './table-kill';
 import { SANDBOX_ROWS } from './table-sandbox';
 import { RESOURCE_ROWS } from './table-resource';
+import { TIMER_ROWS, PATH_ROWS } from './table-timer';
 import type { UnitType } from './types';
 
 export const ALL_ROWS: Row[] = [
   ...UNIT_ROWS, ...INSTALL_ROWS, ...SERVICE_ROWS, ...SERVICE_COMPAT_UNIT_ROWS, ...SOCKET_ROWS, ...EXEC_ROWS, ...KILL_ROWS,
-  ...SANDBOX_ROWS, ...RESOURCE_ROWS,
+  ...SANDBOX_ROWS, ...RESOURCE_ROWS, ...TIMER_ROWS, ...PATH_ROWS,
 ];
 
 const INDEX = new Map<string, Row>();
@@ -34,6 +35,8 @@ export function typeSection(type: UnitType): SectionName | 'Target' | '' {
   if (type === 'service') return 'Service';
   if (type === 'socket') return 'Socket';
   if (type === 'target') return 'Target';   // a known section without any key
+  if (type === 'timer') return 'Timer';
+  if (type === 'path') return 'Path';
   return '';
 }
 

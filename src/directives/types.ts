@@ -281,6 +281,39 @@ export interface SocketSection {
   timeoutUs: number;                  // TimeoutSec= for socket control commands
 }
 
+/** Timer bases in systemd's order (timer_base_table). */
+export type TimerBase = 'OnActiveSec' | 'OnBootSec' | 'OnStartupSec' | 'OnUnitActiveSec' | 'OnUnitInactiveSec' | 'OnCalendar';
+
+/** One On*= value of a [Timer] section: a time span (µs) or a calendar expression (after specifiers). */
+export interface TimerValueCfg { base: TimerBase; valueUs: number; calendar: string; file: string; line: number }
+
+export interface TimerSection {
+  /** In systemd's list order: each assignment is prepended, so the last one written comes first. */
+  values: TimerValueCfg[];
+  accuracyUs: number;                 // AccuracySec=, default 1 min
+  randomizedDelayUs: number;
+  fixedRandomDelay: boolean;
+  onClockChange: boolean;
+  onTimezoneChange: boolean;
+  persistent: boolean;
+  wakeSystem: boolean;
+  remainAfterElapse: boolean;         // default yes
+  unit: string;                       // Unit= ('' → the same-name .service)
+}
+
+export type PathKind = 'PathExists' | 'PathExistsGlob' | 'PathChanged' | 'PathModified' | 'DirectoryNotEmpty';
+export interface PathSpecCfg { kind: PathKind; path: string; file: string; line: number }
+
+export interface PathSection {
+  /** In systemd's list order (prepended, like [Timer] values). */
+  specs: PathSpecCfg[];
+  makeDirectory: boolean;
+  directoryMode: number;              // 0o755
+  triggerLimitIntervalUs: number;     // default 2 s
+  triggerLimitBurst: number;          // default 200
+  unit: string;
+}
+
 /** A unit as loaded: what the engine, the machines and `show` consume. */
 export interface UnitConfig {
   id: string;
@@ -299,6 +332,8 @@ export interface UnitConfig {
   requiresFromDirs: string[];
   service: ServiceSection | null;     // non-null for .service
   socket: SocketSection | null;       // non-null for .socket
+  timer?: TimerSection | null;        // non-null for .timer (optional: hand-built configs may omit it)
+  path?: PathSection | null;          // non-null for .path
   exec: ExecContext;                  // defaults for types that have none
   kill: KillContext;
   diagnostics: Diagnostic[];

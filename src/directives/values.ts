@@ -103,7 +103,7 @@ const FMT_UNITS: [string, number][] = [
 /** format_timespan(t, accuracy) — accuracy 0 (default) is how systemctl show prints *USec properties
  *  (`1min 30s`, `1.500000s`, `infinity`, `0`); the unit dump uses accuracy 1 s (`1s`). */
 export function formatTimespan(us: number, accuracy = 0): string {
-  if (us === Infinity || us >= 18446744073709551615) return 'infinity';
+  if (us === Infinity || us >= 2 ** 64 - 1) return 'infinity';
   if (us <= 0) return '0';
   let t = Math.floor(us);
   const parts: string[] = [];

@@ -136,7 +136,7 @@ export class Engine {
   }
 
   /** transaction_apply: install jobs (merging into or canceling installed ones), queue them. */
-  private apply(jobs: Job[], mode: JobMode, anchor: Job): Map<Job, Job> {
+  private apply(jobs: Job[], mode: JobMode, _anchor: Job): Map<Job, Job> {
     if (mode === 'isolate' || mode === 'flush') {
       const units = new Set(jobs.map((j) => j.unit));
       for (const j of [...this.installed.values()]) {
@@ -152,7 +152,6 @@ export class Engine {
       this.addToRunQueue(inst);
       this.startTimer(inst);
     }
-    void anchor;
     return out;
   }
 

@@ -5,6 +5,7 @@
 // blocks the event loop (files are written through streams); subscribers that throw are dropped.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { cutUtf8 } from './limits';
 
 export type LogStream = 'stdout' | 'stderr' | 'manager';
 
@@ -24,6 +25,7 @@ export interface LogStoreOptions {
   maxLineBytes?: number;       // longer lines are split (systemd's LineMax= default 48K)
   dir?: string;                // write <dir>/<unit>.log with rotation when set
   maxFileBytes?: number;       // rotate at this size (default 8 MiB), keeping one .1 file
+  maxUnits?: number;           // per-unit buffers kept (default 8192); beyond, the oldest buffer is dropped
   forward?: (line: LogLine) => void;   // e.g. print to stdout with a unit prefix
 }
 
@@ -52,22 +54,31 @@ export class LogStore {
   private readonly perUnit: number;
   readonly maxLineBytes: number;
   private readonly maxFileBytes: number;
+  private readonly maxUnits: number;
 
   constructor(private readonly opts: LogStoreOptions = {}) {
     this.perUnit = Math.max(10, opts.perUnit ?? 1000);
     this.maxLineBytes = opts.maxLineBytes ?? 48 * 1024;
     this.maxFileBytes = opts.maxFileBytes ?? 8 * 1024 * 1024;
+    this.maxUnits = Math.max(16, opts.maxUnits ?? 8192);
     this.all = new Ring(this.perUnit * 4);
     if (opts.dir) fs.mkdirSync(opts.dir, { recursive: true });
   }
 
   private seq = 0;
 
-  /** Store a line (its `seq` is assigned here) and fan it out; returns the stored line. */
+  /** Store a line (its `seq` is assigned here) and fan it out; returns the stored line. A text longer than
+   *  maxLineBytes is cut there (service output is split into lines of that size before; this bounds the
+   *  manager's own lines, which may quote whatever a unit file or a service sent). */
   append(input: Omit<LogLine, 'seq'>): LogLine {
-    const line: LogLine = { ...input, seq: ++this.seq };
+    const line: LogLine = { ...input, text: cutUtf8(input.text, this.maxLineBytes), seq: ++this.seq };
     let r = this.rings.get(line.unit);
-    if (!r) { r = new Ring(this.perUnit); this.rings.set(line.unit, r); }
+    if (!r) {
+      // Bounded number of per-unit buffers: the one that was created first goes (its lines stay in `all`).
+      if (this.rings.size >= this.maxUnits) this.rings.delete(this.rings.keys().next().value as string);
+      r = new Ring(this.perUnit);
+      this.rings.set(line.unit, r);
+    }
     r.push(line);
     this.all.push(line);
     if (this.opts.dir) this.writeFile(line);

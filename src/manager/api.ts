@@ -9,7 +9,7 @@ import {
   type ExitParams, type JobInfo, type JobParams, type JobReply, type KillParams, type ListDependenciesParams,
   type ListUnitFilesParams, type ListUnitsParams, type LogsParams, type LogsReply, type ManagerInfoReply,
   type OptionalUnitParams, type PresetAllParams, type PresetParams, type RpcEvent, type SetDefaultParams,
-  type SetEnvironmentParams, type ShowParams, type ShowReply, type SocketEntry, type StatusParams, type StatusReply,
+  type SetEnvironmentParams, type ShowParams, type ShowReply, type SocketEntry, type TimerEntry, type PathEntry, type ListTriggersParams, type StatusParams, type StatusReply,
   type SystemStateReply, type UnitFileChangesReply, type UnitFileEntry, type UnitFileParams, type UnitFileStateReply,
   type UnitListEntry, type UnitState, type UnitStatesParams, type UnsetEnvironmentParams, type JobType,
 } from '../rpc/protocol';
@@ -20,7 +20,6 @@ import * as install from '../unit-file/install';
 import { parseUnitName } from '../unit-file/names';
 import type { Manager } from './manager';
 import { showUnit, statusOf, unitFileStateOf } from './props';
-import { SocketUnitHost } from './socket-host';
 
 const VERSION = '0.1.0';
 
@@ -41,17 +40,24 @@ function rpcJobType(t: string): JobType {
 export class ManagerApiImpl implements ManagerApi {
   constructor(private readonly m: Manager) {}
 
-  /** Queries load the units they name (systemd does too); a unit that was not loaded before, has no job
-   *  and no runtime is garbage-collected again right after (systemd's GC queue does the same). */
-  private query<T>(names: string[], fn: () => T): T {
+  /** Queries load the units they name, and those load what they reference (systemd does too); every unit
+   *  the query loaded that has no job and no runtime is garbage-collected again right after (systemd's GC
+   *  queue does the same), so read-only queries never grow the unit table (issue 12 #5). */
+  private query<T>(fn: () => T): T {
     const g = this.m.engine.graph;
-    const fresh = names.filter((n) => !g.peek(n));
-    const out = fn();
-    for (const n of fresh) {
-      const u = g.peek(n);
-      if (u && !u.job && !this.m.peekRuntime(u.id)) g.collect(u);
+    const before = g.size;
+    try { return fn(); } finally {
+      let fresh = g.units().slice(before);
+      // Dependents first (a unit named by another fresh unit's configuration is kept until that one goes).
+      for (let progress = true; progress && fresh.length > 0;) {
+        progress = false;
+        const left = [];
+        for (const u of [...fresh].reverse()) {
+          if (!u.job && !this.m.peekRuntime(u.id) && g.collect(u)) progress = true; else left.push(u);
+        }
+        fresh = left.reverse();
+      }
     }
-    return out;
   }
 
   private checkName(name: string): void {
@@ -126,7 +132,7 @@ export class ManagerApiImpl implements ManagerApi {
     if (!p.unit) return { unit: '', properties: this.managerProperties(p.properties, !!p.all) };
     if (!parseUnitName(p.unit)) throw errors.invalidArgument(`Unit name ${p.unit} is not valid.`);
     const unit = p.unit;
-    return this.query([unit], () => showUnit(this.m, unit, p.properties, !!p.all));
+    return this.query(() => showUnit(this.m, unit, p.properties, !!p.all));
   }
 
   private managerProperties(wanted: string[] | undefined, all: boolean): [string, string][] {
@@ -156,7 +162,7 @@ export class ManagerApiImpl implements ManagerApi {
   }
 
   async unitStates(p: UnitStatesParams): Promise<UnitState[]> {
-    return this.query(p.units.filter((n) => parseUnitName(n)), () => p.units.map((name) => {
+    return this.query(() => p.units.map((name) => {
       if (!parseUnitName(name)) return { unit: name, loadState: 'not-found', activeState: 'inactive', subState: 'dead', result: 'success' };
       const u = this.m.engine.graph.unit(name);
       const rt = this.m.peekRuntime(u.id);
@@ -172,7 +178,7 @@ export class ManagerApiImpl implements ManagerApi {
 
   async status(p: StatusParams): Promise<StatusReply> {
     this.checkName(p.unit);
-    return this.query([p.unit], () => statusOf(this.m, p.unit, p.lines ?? 10));
+    return this.query(() => statusOf(this.m, p.unit, p.lines ?? 10));
   }
 
   async listUnits(p: ListUnitsParams): Promise<UnitListEntry[]> {
@@ -206,15 +212,46 @@ export class ManagerApiImpl implements ManagerApi {
       .filter((f) => matchesListUnitFiles(f, p));
   }
 
+  /** Loaded timer/path units as list-timers/list-paths want them: without --all those not inactive or with a job. */
+  private triggerUnits(type: 'timer' | 'path', p: ListTriggersParams): { id: string; activates: string[]; rt: ReturnType<Manager['peekRuntime']>; cfg: import('../directives/types').UnitConfig }[] {
+    const out = [];
+    for (const u of this.m.engine.graph.units()) {
+      if (u.type !== type || u.loadState !== 'loaded') continue;
+      if (p.patterns?.length && !p.patterns.some((pat) => globMatchUnit(pat, u.id))) continue;
+      const rt = this.m.peekRuntime(u.id);
+      const a = rt ? rt.machine.activeState() : 'inactive';
+      if (!p.all && a === 'inactive' && !u.job) continue;
+      out.push({ id: u.id, activates: [...u.get('Triggers')].map((o) => o.id).sort(), rt, cfg: u.config });
+    }
+    return out;
+  }
+
+  async listTimers(p: ListTriggersParams): Promise<TimerEntry[]> {
+    return this.triggerUnits('timer', p).map(({ id, activates, rt }) => {
+      const s = rt?.machine.timerSchedule?.() ?? { nextRealtime: Infinity, nextMonotonic: Infinity, lastTrigger: 0 };
+      const fin = (n: number): number => (Number.isFinite(n) ? n : 0);
+      return { unit: id, activates, nextRealtime: fin(s.nextRealtime), nextMonotonic: fin(s.nextMonotonic), lastTrigger: fin(s.lastTrigger) };
+    });
+  }
+
+  async listPaths(p: ListTriggersParams): Promise<PathEntry[]> {
+    const out: PathEntry[] = [];
+    for (const { id, activates, cfg } of this.triggerUnits('path', p)) {
+      for (const s of cfg.path?.specs ?? []) out.push({ path: s.path, condition: s.kind, unit: id, activates });
+    }
+    return out;
+  }
+
   async listSockets(): Promise<SocketEntry[]> {
     const out: SocketEntry[] = [];
     for (const rt of this.m.runtimes.values()) {
-      if (!(rt.host instanceof SocketUnitHost)) continue;
+      const listening = rt.host.listening();
+      if (listening.length === 0) continue;
       const a = rt.machine.activeState();
       if (a !== 'active' && a !== 'reloading') continue;
       const u = this.m.engine.graph.peek(rt.id);
       const activates = u ? [...u.get('Triggers')].map((o) => o.id).sort() : [];
-      for (const l of rt.host.listenDescriptions()) out.push({ listen: l.address, type: l.type, unit: rt.id, activates });
+      for (const l of listening) out.push({ listen: l.address, type: l.type, unit: rt.id, activates });
     }
     return out.sort((a, b) => a.listen.localeCompare(b.listen));
   }
@@ -225,6 +262,10 @@ export class ManagerApiImpl implements ManagerApi {
 
   async listDependencies(p: ListDependenciesParams): Promise<DependencyGraph> {
     this.checkName(p.unit);
+    return this.query(() => this.dependencyGraph(p));
+  }
+
+  private dependencyGraph(p: ListDependenciesParams): DependencyGraph {
     const g = this.m.engine.graph;
     const kinds = p.order === 'after' ? ['After'] as const : p.order === 'before' ? ['Before'] as const
       : p.reverse ? ['RequiredBy', 'RequisiteOf', 'WantedBy', 'ConsistsOf', 'BoundBy', 'UpheldBy'] as const
@@ -317,3 +358,9 @@ export class ManagerApiImpl implements ManagerApi {
 }
 
 export { unitFileStateOf };
+
+/** fnmatch(FNM_NOESCAPE) of a unit name pattern ('*', '?', '[...]'). */
+function globMatchUnit(pat: string, name: string): boolean {
+  const re = pat.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  try { return new RegExp(`^${re}$`).test(name); } catch { return pat === name; }
+}

@@ -4,8 +4,7 @@
 // and every service's `Requires=sysinit.target` would make a manual start fail. tsysd therefore appends a
 // directory with minimal definitions to the END of its search path: a real file of the same name wins.
 // (Documented divergence: systemd itself has no such fallback.)
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import type { Platform } from '../platform/types';
 
 const T = (desc: string, extra = ''): string => `[Unit]\nDescription=${desc}\nDocumentation=man:systemd.special(7)\n${extra}`;
 
@@ -34,9 +33,9 @@ export const BUILTIN_UNITS: Record<string, string> = {
 };
 
 /** Write the built-in units into `dir` (recreated) and return it, for appending to the search path. */
-export function writeBuiltinUnits(dir: string): string {
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-  for (const [name, text] of Object.entries(BUILTIN_UNITS)) fs.writeFileSync(path.join(dir, name), text, { mode: 0o644 });
+export function writeBuiltinUnits(p: Platform, dir: string): string {
+  p.removeTree(dir);
+  p.mkdirp(dir, 0o755);
+  for (const [name, text] of Object.entries(BUILTIN_UNITS)) p.writeFile(`${dir}/${name}`, text, 0o644);
   return dir;
 }

@@ -12,6 +12,8 @@ import { createRealPlatform } from '../platform/real';
 import { startControlServer } from '../rpc/server';
 import { ManagerApiImpl } from './api';
 import { Manager } from './manager';
+import { faultInjector } from './barrier';
+import { realConditionEnv } from '../units/conditions-real';
 import type { DaemonOptions } from './options';
 import { claimControlSocket, detectContainer } from './runtime-dir';
 
@@ -41,14 +43,16 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     dir: opts.logDir || undefined,
     forward: forward ? (l: LogLine) => { if (l.stream !== 'manager') out(`${l.unit}[${l.pid}]: ${l.text}`); } : undefined,
   });
-  const mgr = new Manager({ options: opts, platform, logs, console: out, isPid1, container });
+  const mgr = new Manager({ options: opts, platform, logs, console: out, isPid1, container, env: process.env, uid: process.getuid?.() ?? 0, conditionEnv: realConditionEnv() });
+  mgr.barrier.inject = faultInjector(process.env['TSYSD_TEST_FAULT']);
   platform.onChildExit((e) => mgr.onChildExit(e.pid, e.code, e.status));
 
   const notifyErr = mgr.openNotifySocket(`${opts.runtimeDir}/notify`);
   if (notifyErr) out(`tsysd: ${notifyErr}; sd_notify is unavailable`);
 
   const api = new ManagerApiImpl(mgr);
-  const server = await startControlServer({ api, path: opts.controlSocket, userMode: opts.userMode, managerUid: process.getuid?.() ?? 0 });
+  const server = await startControlServer({ api, path: opts.controlSocket, userMode: opts.userMode, managerUid: process.getuid?.() ?? 0,
+    guard: (source, unit, fn) => mgr.guard(source, unit, fn) });
 
   let health: { close(): Promise<void> } | null = null;
   if (opts.healthListen) {
@@ -57,17 +61,17 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   }
 
   // Signals. Node's handlers cover the classic ones; real-time signals come through the native watch.
-  const term = (why: string): void => mgr.shutdown(why, mgr.exitCode);
+  const term = (why: string): void => mgr.guard('signal', '', () => mgr.shutdown(why, mgr.exitCode));
   process.on('SIGTERM', () => term('SIGTERM received'));
   process.on('SIGINT', () => term('SIGINT received'));
-  process.on('SIGHUP', () => { out('tsysd: SIGHUP: reloading unit files.'); mgr.reload(); });
+  process.on('SIGHUP', () => { out('tsysd: SIGHUP: reloading unit files.'); mgr.guard('signal', '', () => mgr.reload()); });
   process.on('SIGUSR1', () => { /* systemd reconnects to D-Bus; nothing to do */ });
   process.on('SIGUSR2', () => {
     for (const rt of mgr.runtimes.values()) out(`tsysd: ${rt.id}: ${rt.machine.activeState()} (${rt.machine.subState()})`);
   });
   process.on('SIGPIPE', () => { /* ignore */ });
   const rtmin = platform.sigrtmin();
-  const rt = (n: number, fn: () => void): void => { platform.watchSignal(rtmin + n, fn); };
+  const rt = (n: number, fn: () => void): void => { platform.watchSignal(rtmin + n, () => mgr.guard('signal', '', fn)); };
   rt(0, () => out('tsysd: SIGRTMIN+0 (isolate default.target) is not supported; ignored.'));
   rt(3, () => term('SIGRTMIN+3 (halt)'));
   rt(4, () => term('SIGRTMIN+4 (poweroff)'));

@@ -3,7 +3,6 @@
 // dependencies and the manager's own facts (Names, UnitFileState, NeedDaemonReload, Job).
 // Invariant: read-only over the manager; property names/formats are systemctl's (timestamps
 // `Sun 2026-11-22 01:34:40 UTC`, pids 0 when none, yes/no booleans, µs spans as systemctl prints them).
-import * as fs from 'node:fs';
 import { formatExecCommand, showProperties, type Runtime } from '../directives/show';
 import { formatTimespan } from '../directives/values';
 import type { ExecCommand } from '../directives/types';
@@ -12,7 +11,7 @@ import { unitFileState } from '../unit-file/install';
 import type { DualTimestamp, ExecStatus, PropValue } from '../units/types';
 import { exitStatusName, signalName } from '../units/exit-status';
 import type { Manager } from './manager';
-import { SocketUnitHost, listenDescriptions } from './socket-host';
+import { listenDescriptions } from './socket-host';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
@@ -96,9 +95,9 @@ export function unitProperties(mgr: Manager, name: string): [string, string][] {
   if (u.config.loadError) rt.LoadError = u.config.loadError;
   const job = u.job;
   rt.Job = job ? `${job.id}` : '';
-  if (rtm && rtm.host instanceof SocketUnitHost) {
+  if (rtm) {
     const m = rtm.machine.properties();
-    for (const k of ['NAccepted', 'NConnections', 'NRefused']) if (m[k] !== undefined) rt[k] = String(m[k]);
+    for (const k of ['NAccepted', 'NConnections', 'NRefused']) { const v = m[k]; if (typeof v === 'number' || typeof v === 'string') rt[k] = String(v); }
   }
   const props = showProperties(u.config, rt);
   // Exec*= lines carry the status of their last run.
@@ -126,12 +125,6 @@ export function showUnit(mgr: Manager, name: string, wanted: string[] | undefine
   return { unit: u.id, properties: out };
 }
 
-function comm(pid: number): string {
-  try { return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); } catch { return ''; }
-}
-function cmdline(pid: number): string {
-  try { return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((x) => x).join(' '); } catch { return ''; }
-}
 
 export function statusOf(mgr: Manager, name: string, lines: number): StatusReply {
   const u = mgr.engine.graph.unit(name);
@@ -152,7 +145,7 @@ export function statusOf(mgr: Manager, name: string, lines: number): StatusReply
       execs.push({ kind: k, pid: s.pid, argv: s.argv, path: s.path, code: s.code === 1 ? 'exited' : s.code === 2 ? 'killed' : s.code === 3 ? 'dumped' : '', status: s.status, startTs: s.start.realtime, exitTs: s.exit.realtime });
     }
   }
-  const processes = rtm ? rtm.host.pids().sort((a, b) => (a === mainPid ? -1 : b === mainPid ? 1 : a - b)).map((pid) => ({ pid, cmdline: cmdline(pid) })) : [];
+  const processes = rtm ? rtm.host.pids().sort((a, b) => (a === mainPid ? -1 : b === mainPid ? 1 : a - b)).map((pid) => ({ pid, cmdline: mgr.platform.procCmdline(pid) })) : [];
   const job = u.job;
   const triggers = (kind: 'Triggers' | 'TriggeredBy'): { unit: string; activeState: import('../rpc/protocol').ActiveState }[] =>
     [...u.get(kind)].map((o) => ({ unit: o.id, activeState: mgr.peekRuntime(o.id)?.machine.activeState() ?? 'inactive' }));
@@ -182,15 +175,16 @@ export function statusOf(mgr: Manager, name: string, lines: number): StatusReply
     documentation: u.config.unit.documentation,
     triggeredBy: triggers('TriggeredBy'),
     triggers: triggers('Triggers'),
-    listen: listenDescriptions(u.config),
+    listen: listenDescriptions(u.config, mgr.platform.exists('/proc/net/if_inet6')),
+    timer: u.type === 'timer' ? timerNext(rtm?.machine.timerSchedule?.()) : null,
     accept: u.config.socket?.accept ? { accepted: num('NAccepted'), connected: num('NConnections'), refused: num('NRefused') } : null,
     mainPid,
-    mainComm: mainPid ? comm(mainPid) : '',
+    mainComm: mainPid ? mgr.platform.procComm(mainPid) : '',
     execMainPid: num('ExecMainPID'),
     execMainCode: code === 1 ? 'exited' : code === 2 ? 'killed' : code === 3 ? 'dumped' : '',
     execMainStatus: num('ExecMainStatus'),
     controlPid,
-    controlComm: controlPid ? comm(controlPid) : '',
+    controlComm: controlPid ? mgr.platform.procComm(controlPid) : '',
     statusText: typeof p.StatusText === 'string' ? p.StatusText : '',
     statusErrno: num('StatusErrno'),
     tasks: rtm && processes.length > 0 ? processes.length : null,
@@ -207,3 +201,9 @@ export function statusOf(mgr: Manager, name: string, lines: number): StatusReply
 }
 
 export function execCommandString(c: ExecCommand): string { return formatExecCommand(c); }
+
+/** A timer's next elapse for status (0 = none on that clock). */
+function timerNext(s: { nextRealtime: number; nextMonotonic: number } | undefined): { nextRealtime: number; nextMonotonic: number } {
+  const fin = (n: number | undefined): number => (n !== undefined && Number.isFinite(n) ? n : 0);
+  return { nextRealtime: fin(s?.nextRealtime), nextMonotonic: fin(s?.nextMonotonic) };
+}

@@ -4,12 +4,10 @@
 // Invariants: listener fds live from openListeners() to closeListeners() and are owned here only; a bind
 // failure closes what was already bound and names the address and errno; poll watches exist only while
 // the machine asks for them.
-import * as fs from 'node:fs';
 import type { ListenSpec, UnitConfig } from '../directives/types';
 import { LISTEN_NAMES } from '../directives/show';
 import { POLL_READABLE, type SockAddr } from '../platform/types';
 import type { AcceptResult, PeerInfo, SocketHost, TriggeredServiceInfo } from '../units/host';
-import type { SocketMachine } from '../units/socket/machine';
 import { UnitHost, type HostManager } from './unit-host';
 
 export interface SocketManager extends HostManager {
@@ -27,10 +25,8 @@ export class SocketUnitHost extends UnitHost implements SocketHost {
 
   constructor(readonly smgr: SocketManager, cfg: UnitConfig) { super(smgr, cfg); }
 
-  private get sm(): SocketMachine | null { return this.machine as SocketMachine | null; }
-
   /** Listen= entries as systemctl shows them (socket_address_print: a bare port is `[::]:PORT`). */
-  listenDescriptions(): { type: string; address: string }[] { return listenDescriptions(this.cfg); }
+  override listening(): { type: string; address: string }[] { return listenDescriptions(this.cfg, this.mgr.platform.exists('/proc/net/if_inet6')); }
 
   openListeners(): { ok: true } | { error: string } {
     const s = this.cfg.socket;
@@ -55,7 +51,8 @@ export class SocketUnitHost extends UnitHost implements SocketHost {
     for (const link of s.symlinks) {
       const target = this.listeners.find((l) => l.spec.address.startsWith('/'))?.spec.address;
       if (!target) break;
-      try { fs.rmSync(link, { force: true }); fs.symlinkSync(target, link); } catch (e) { this.log('warning', `Failed to create symlink ${link}: ${(e as Error).message}`); }
+      const r = this.mgr.platform.symlink(target, link);
+      if (r < 0) this.log('warning', `Failed to create symlink ${link}: ${this.mgr.platform.strerror(-r)}`);
     }
     return { ok: true };
   }
@@ -66,11 +63,9 @@ export class SocketUnitHost extends UnitHost implements SocketHost {
       this.mgr.platform.close(l.fd);
       // Only file-system nodes (unix sockets, FIFOs): a message queue name also starts with '/'.
       const node = l.spec.kind === 'stream' || l.spec.kind === 'datagram' || l.spec.kind === 'seqpacket' || l.spec.kind === 'fifo';
-      if (removeOnStop && node && l.spec.address.startsWith('/')) {
-        try { fs.unlinkSync(l.spec.address); } catch { /* gone */ }
-      }
+      if (removeOnStop && node && l.spec.address.startsWith('/')) this.mgr.platform.unlink(l.spec.address);
     }
-    if (removeOnStop) for (const link of this.cfg.socket?.symlinks ?? []) { try { fs.unlinkSync(link); } catch { /* gone */ } }
+    if (removeOnStop) for (const link of this.cfg.socket?.symlinks ?? []) this.mgr.platform.unlink(link);
     this.listeners = [];
   }
 
@@ -83,7 +78,8 @@ export class SocketUnitHost extends UnitHost implements SocketHost {
     if (s.socketGroup && !g) return { error: `Failed to resolve group ${s.socketGroup}` };
     for (const l of this.listeners) {
       if (!l.spec.address.startsWith('/') || l.spec.kind === 'mqueue' || l.spec.kind === 'special') continue;
-      try { fs.chownSync(l.spec.address, u ? u.uid : -1, g ? g.gid : (u ? u.gid : -1)); } catch (e) { return { error: (e as Error).message }; }
+      const r = this.mgr.platform.chown(l.spec.address, u ? u.uid : -1, g ? g.gid : (u ? u.gid : -1));
+      if (r < 0) return { error: this.mgr.platform.strerror(-r) };
     }
     return { done: true };
   }
@@ -93,7 +89,9 @@ export class SocketUnitHost extends UnitHost implements SocketHost {
     this.listeners.forEach((l, i) => {
       if (!on && l.watch >= 0) { p.unpollFd(l.watch); l.watch = -1; }
       if (on && l.watch < 0) {
-        l.watch = p.pollFd(l.fd, POLL_READABLE, (status) => this.sm?.onReadable(i, status >= 0));
+        const w = p.pollFd(l.fd, POLL_READABLE, (status) => this.mgr.guard('socket', this.id, () => this.machine?.onReadable?.(i, status >= 0)));
+        if (w < 0) this.log('error', `Failed to watch listening socket ${l.spec.address}: ${p.strerror(-w)}`);
+        l.watch = w < 0 ? -1 : w;
       }
     });
   }
@@ -109,7 +107,7 @@ export class SocketUnitHost extends UnitHost implements SocketHost {
   }
 
   /** The listening fds handed to the triggered service (Accept=no), with their LISTEN_FDNAMES names. */
-  listenFds(): { fds: number[]; names: string[] } {
+  override passedFds(): { fds: number[]; names: string[] } {
     const name = this.cfg.socket?.fileDescriptorName || this.id;
     return { fds: this.listeners.map((l) => l.fd), names: this.listeners.map(() => name) };
   }
@@ -133,23 +131,23 @@ export class SocketUnitHost extends UnitHost implements SocketHost {
     return this.smgr.startAcceptInstance(this.id, name, fd, peer, env);
   }
 
-  override dispose(): void {
+  override dispose(opts: { final?: boolean } = {}): void {
     this.setPolling(false);
-    super.dispose();
+    if (opts.final) this.closeListeners(this.cfg.socket?.removeOnStop ?? false);
+    super.dispose(opts);
   }
 }
 
-function printAddress(kind: string, address: string): string {
+function printAddress(kind: string, address: string, ipv6: boolean): string {
   const a = address.trim();
-  if ((kind === 'stream' || kind === 'datagram') && /^\d+$/.test(a)) {
-    return fs.existsSync('/proc/net/if_inet6') ? `[::]:${a}` : `0.0.0.0:${a}`;
-  }
+  if ((kind === 'stream' || kind === 'datagram') && /^\d+$/.test(a)) return ipv6 ? `[::]:${a}` : `0.0.0.0:${a}`;
   return a;
 }
 
-/** Listen= entries of a socket unit as systemctl shows them (`[::]:80`, 'Stream'), running or not. */
-export function listenDescriptions(cfg: UnitConfig): { type: string; address: string }[] {
-  return (cfg.socket?.listen ?? []).map((l) => ({ type: LISTEN_NAMES[l.kind], address: printAddress(l.kind, l.address) }));
+/** Listen= entries of a socket unit as systemctl shows them (`[::]:80`, 'Stream'), running or not; `ipv6`:
+ *  the host has IPv6 (a bare port binds [::]). */
+export function listenDescriptions(cfg: UnitConfig, ipv6: boolean): { type: string; address: string }[] {
+  return (cfg.socket?.listen ?? []).map((l) => ({ type: LISTEN_NAMES[l.kind], address: printAddress(l.kind, l.address, ipv6) }));
 }
 
 function peerInfo(local: SockAddr | null, remote: SockAddr | null, cred: { pid: number; uid: number } | null): PeerInfo {

@@ -130,7 +130,7 @@ export function readCapture(p: Platform, fd: number, maxLine: number, onLine: (t
     sp.end();
     p.close(fd);
   };
-  watch = p.pollFd(fd, POLL_READABLE, (status) => {
+  const w = p.pollFd(fd, POLL_READABLE, (status) => {
     if (status < 0) { finish(); return; }
     // Bounded per wake-up so one chatty service cannot hold the event loop; the watch is level-triggered.
     for (let i = 0; i < 16 && watch !== null; i++) {
@@ -146,4 +146,7 @@ export function readCapture(p: Platform, fd: number, maxLine: number, onLine: (t
       if (text) sp.push(text);
     }
   });
+  // Out of watches (-EMFILE): the pipe is closed, the service's writes fail with EPIPE rather than block.
+  if (w < 0) { p.close(fd); return; }
+  watch = w;
 }

@@ -3,9 +3,6 @@
 // PID files, and the reports back to the manager. One instance per unit runtime.
 // Invariants: only pids of this unit are signalled (tracked in `procs`); every machine callback is
 // delivered from the event loop (timers, exits) — never from inside a call the machine made.
-import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import type { Condition, EmergencyAction, UnitConfig } from '../directives/types';
 import type { ExecKind, ExecRuntime } from '../exec/types';
 import { prepareExec, privateTmpDirs, releaseSandbox } from '../exec/prepare';
@@ -14,7 +11,8 @@ import { unitPids, type UnitProcesses } from '../exec/kill';
 import { POLL_READABLE, type ExecOutcome as PlatformOutcome, type Platform } from '../platform/types';
 import { evaluateConditionList, type ConditionEnv } from '../units/conditions';
 import type { ConditionEval, ExecListName, LogLevel, ServiceHost, SpawnRequest, SpawnResult } from '../units/host';
-import type { ExecOutcome, StateChange, UnitMachine } from '../units/types';
+import type { StateChange, UnitMachine } from '../units/types';
+import type { EventSource } from './barrier';
 import { closeChildEnds, planStdio, readCapture } from './stdio';
 import { watchBusName } from './dbus-watch';
 
@@ -35,6 +33,7 @@ export interface HostManager {
   readonly privileged: boolean;
   readonly notifySocketPath: string;
   readonly maxLogLine: number;
+  readonly homeDir: string;
   managerEnvironment(): string[];
   /** Socket fds (and names) handed to this service's ExecStart (Accept=no sockets + fd store appended by caller). */
   listenFdsFor(unit: string): { fds: number[]; names: string[] };
@@ -51,43 +50,33 @@ export interface HostManager {
   /** Close `fd` (an idle pipe's write end) once the job queue is empty, or after 5 s. */
   holdUntilIdle(fd: number): void;
   propagateReload(unit: string): void;
-  /** Deliver a machine callback from the event loop, after the current call stack. */
-  defer(fn: () => void): void;
-}
-
-/** Machines implement these optional event entry points (service machine does). */
-interface MachineEvents extends UnitMachine {
-  onExecOutcome?(pid: number, o: ExecOutcome): void;
-  onUnitEmpty?(): void;
-  onFdStoreHangup?(fd: number): void;
-  onBusNameOwner?(hasOwner: boolean, ownerPid: number | null): void;
-  base?: { invocationId: string };
+  /** Deliver a machine callback from the event loop, after the current call stack (crash-guarded). */
+  defer(fn: () => void, unit?: string): void;
+  /** Run an event handler for `unit` through the crash barrier. */
+  guard(source: EventSource, unit: string, fn: () => void): void;
+  /** TRIGGER_UNIT/TRIGGER_TIMER_*_USEC/TRIGGER_PATH of the activation a timer or path unit queued. */
+  activationEnvFor?(unit: string): string[];
 }
 
 // Invocation ids (128-bit random, hex like systemd's) are cut from one 4 KiB block of randomness at a
 // time: a boot of 1,000 units otherwise pays 1,000 randomBytes() calls.
-let idPool = Buffer.alloc(0);
+let idPool: Buffer = Buffer.alloc(0);
 let idPos = 0;
-function invocationId(): string {
-  if (idPos + 16 > idPool.length) { idPool = randomBytes(4096); idPos = 0; }
+function invocationId(p: Platform): string {
+  if (idPos + 16 > idPool.length) { idPool = p.randomBytes(4096); idPos = 0; }
   idPos += 16;
   return idPool.toString('hex', idPos - 16, idPos);
 }
 
 let ownSid = -1;
 /** The manager's own session id (read once). */
-function ownSession(): number {
-  if (ownSid < 0) {
-    try {
-      const t = fs.readFileSync('/proc/self/stat', 'utf8');
-      ownSid = Number(t.slice(t.lastIndexOf(')') + 2).split(' ')[3] ?? 0);
-    } catch { ownSid = 0; }
-  }
+function ownSession(p: Platform): number {
+  if (ownSid < 0) ownSid = p.procStat(p.pid())?.sid ?? 0;
   return ownSid;
 }
 
 export class UnitHost implements ServiceHost {
-  machine: MachineEvents | null = null;
+  machine: UnitMachine | null = null;
   readonly procs: UnitProcesses;
   private readonly timers = new Map<string, number>();
   private readonly fdPolls = new Map<number, number>();
@@ -99,10 +88,11 @@ export class UnitHost implements ServiceHost {
   private readonly spawned = new Set<number>();
   lastExecFailure: { pid: number; stage: string; errno: number; message: string; path: string } | null = null;
 
-  constructor(readonly mgr: HostManager, public cfg: UnitConfig) {
+  /** opts.cgroup false: a unit without processes (timer, path) gets no cgroup. */
+  constructor(readonly mgr: HostManager, public cfg: UnitConfig, opts: { cgroup?: boolean } = {}) {
     const cg = mgr.platform.cgroupSupport();
     let cgroup = '';
-    if (cg.available) {
+    if (cg.available && opts.cgroup !== false) {
       const r = mgr.platform.cgroupCreate(cfg.id);
       if ('path' in r) cgroup = r.path;
     }
@@ -121,7 +111,7 @@ export class UnitHost implements ServiceHost {
     if (!Number.isFinite(delay)) return;
     const h = this.mgr.platform.setTimer(delay, () => {
       this.timers.delete(key);
-      this.machine?.onTimer(key);
+      this.mgr.guard('timer', this.id, () => this.machine?.onTimer(key));
     });
     this.timers.set(key, h);
   }
@@ -146,7 +136,7 @@ export class UnitHost implements ServiceHost {
   private destroyRuntimeData(restarting: boolean): void {
     const p = this.mgr.platform;
     const ex = this.cfg.exec;
-    if (ex.runtimeDirectory.length > 0) removeRuntimeDirectories(p, ex, dirRoots({ userMode: this.mgr.userMode }, os.homedir()), restarting);
+    if (ex.runtimeDirectory.length > 0) removeRuntimeDirectories(p, ex, dirRoots({ userMode: this.mgr.userMode }, this.mgr.homeDir), restarting);
     if (ex.privateTmp) {
       const d = privateTmpDirs({ unitName: this.id });
       p.removeTree(d.tmp);
@@ -164,7 +154,7 @@ export class UnitHost implements ServiceHost {
     this.mgr.emergencyAction(this.id, action, exitStatus, reason);
   }
 
-  newInvocationId(): string { return invocationId(); }
+  newInvocationId(): string { return invocationId(this.mgr.platform); }
 
   // ---- ProcessHost --------------------------------------------------------------------------------
   spawn(req: SpawnRequest): SpawnResult {
@@ -190,11 +180,12 @@ export class UnitHost implements ServiceHost {
     }
     if (!req.watchdogPid) watchdogUs = 0;
     if (conn) extra.push(...conn.env);
+    extra.push(...(this.mgr.activationEnvFor?.(this.id) ?? []));   // TRIGGER_* of the timer/path that started it
     const notifyAccess = this.cfg.service?.notifyAccess ?? 'none';
     const rt: ExecRuntime = {
       kind,
       unitName: this.id,
-      invocationId: this.machine?.base?.invocationId ?? '',
+      invocationId: this.machine?.invocationId() ?? '',
       listenFds,
       listenFdNames,
       notifySocket: notifyAccess !== 'none' ? this.mgr.notifySocketPath : '',
@@ -233,7 +224,7 @@ export class UnitHost implements ServiceHost {
       this.mgr.defer(() => {
         this.machine?.onExecOutcome?.(pid, o.ok ? { ok: true } : { ok: false, stage: o.stage, errno: o.errno });
         if (w.exit) this.deliverExit(pid, w.exit);
-      });
+      }, this.id);
     };
     // Type=idle: the helper waits before execve until the job queue is empty (at most 5 s).
     let idleWrite = -1;
@@ -311,16 +302,10 @@ export class UnitHost implements ServiceHost {
     // execve), so its session is taken as its pid, never read. Another process (PIDFile=, MAINPID=) adds its
     // own session unless that is the manager's: the fallback kills whole sessions.
     const sid = spawned ? pid : this.sessionOf(pid);
-    if (sid > 1 && sid !== ownSession() && !this.procs.sessions.includes(sid)) this.procs.sessions.push(sid);
+    if (sid > 1 && sid !== ownSession(this.mgr.platform) && !this.procs.sessions.includes(sid)) this.procs.sessions.push(sid);
   }
 
-  private sessionOf(pid: number): number {
-    try {
-      const t = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = t.slice(t.lastIndexOf(')') + 2).split(' ');
-      return Number(f[3] ?? 0);
-    } catch { return 0; }
-  }
+  private sessionOf(pid: number): number { return this.mgr.platform.procStat(pid)?.sid ?? 0; }
 
   signal(pid: number, sig: number, sigcont: boolean): boolean {
     if (pid <= 1) return false;
@@ -358,7 +343,8 @@ export class UnitHost implements ServiceHost {
   pids(): number[] {
     // Each pid re-checked in /proc: the fallback's /proc snapshot is per event-loop turn and may still list
     // a process reaped since.
-    return unitPids(this.mgr.platform, this.procs).filter(isLive);
+    const p = this.mgr.platform;
+    return unitPids(p, this.procs).filter((pid) => { const st = p.procStat(pid); return st !== null && st.state !== 'Z'; });
   }
 
   /** Known empty (never spawned, or reported empty since) needs no cgroup read or /proc scan. */
@@ -388,7 +374,11 @@ export class UnitHost implements ServiceHost {
     return (mainPid !== null && this.spawned.has(mainPid)) || (controlPid !== null && this.spawned.has(controlPid));
   }
 
-  pidAlive(pid: number): boolean { return pid > 0 && this.mgr.platform.parentPid(pid) !== 0 && !isZombie(pid); }
+  pidAlive(pid: number): boolean {
+    if (pid <= 0) return false;
+    const st = this.mgr.platform.procStat(pid);
+    return st !== null && st.state !== 'Z';
+  }
 
   pidInUnit(pid: number): boolean {
     if (pid <= 1) return false;
@@ -398,7 +388,7 @@ export class UnitHost implements ServiceHost {
     if (pid === this.procs.mainPid || pid === this.procs.controlPid) return true;
     if (this.procs.cgroup) {
       // One read of /proc/PID/cgroup (as systemd's cg_pid_get_path), not a walk of the unit's cgroup tree.
-      const cg = cgroupOfPid(pid);
+      const cg = this.mgr.platform.procCgroup(pid);
       return cg !== null && this.cgroupMatches(cg);
     }
     return this.procs.sessions.includes(this.sessionOf(pid));
@@ -426,7 +416,7 @@ export class UnitHost implements ServiceHost {
     this.track(pid, ours);
     // Not our child and already gone (or never reaped by us): report its disappearance. A process this host
     // spawned is reported by the reaper with its real status (a fast `exit 3` must not become a success).
-    if (!ours && !this.pidAlive(pid)) this.mgr.defer(() => { if (this.livePids.has(pid)) this.childExited(pid, { code: 0, signal: 0, core: false }); });
+    if (!ours && !this.pidAlive(pid)) this.mgr.defer(() => { if (this.livePids.has(pid)) this.childExited(pid, { code: 0, signal: 0, core: false }); }, this.id);
   }
 
   // ---- ServiceHost --------------------------------------------------------------------------------
@@ -437,7 +427,7 @@ export class UnitHost implements ServiceHost {
     return Number.isInteger(n) && n > 1 ? n : null;
   }
 
-  removePidFile(path: string): void { try { fs.unlinkSync(path); } catch { /* already gone */ } }
+  removePidFile(path: string): void { this.mgr.platform.unlink(path); }
 
   guessMainPid(): number | null {
     const c = this.procs.controlPid;
@@ -450,7 +440,7 @@ export class UnitHost implements ServiceHost {
   watchBusName(name: string): void {
     this.busUnwatch?.();
     this.busUnwatch = watchBusName(this.mgr.userMode, name,
-      (hasOwner, pid) => this.mgr.defer(() => this.machine?.onBusNameOwner?.(hasOwner, pid)), (level, text) => this.log(level, text));
+      (hasOwner, pid) => this.mgr.defer(() => this.machine?.onBusNameOwner?.(hasOwner, pid), this.id), (level, text) => this.log(level, text));
   }
   private busUnwatch: (() => void) | null = null;
 
@@ -458,26 +448,38 @@ export class UnitHost implements ServiceHost {
   hasStopJob(): boolean { return this.mgr.hasStopJob(this.id); }
   closeFd(fd: number): void { this.mgr.platform.close(fd); }
 
-  pollStoredFd(fd: number, on: boolean): void {
+  pollStoredFd(fd: number, on: boolean): number {
     const p = this.mgr.platform;
     const cur = this.fdPolls.get(fd);
     if (cur !== undefined) { p.unpollFd(cur); this.fdPolls.delete(fd); }
-    if (!on) return;
+    if (!on) return 0;
     // FDPOLL: an error/hangup on the stored fd drops it (readability alone is not a hangup).
     const id = p.pollFd(fd, POLL_READABLE, (status) => {
       if (status < 0) {
         const w = this.fdPolls.get(fd);
         if (w !== undefined) { p.unpollFd(w); this.fdPolls.delete(fd); }
-        this.machine?.onFdStoreHangup?.(fd);
+        this.mgr.guard('fd-store', this.id, () => this.machine?.onFdStoreHangup?.(fd));
       }
     });
+    if (id < 0) {
+      // EPERM: not pollable, stored unwatched (systemd's rule); anything else refuses the fd.
+      if (id !== -1) this.log('error', `Failed to add fd to store: ${p.strerror(-id)}`);
+      return id;
+    }
     this.fdPolls.set(fd, id);
+    return 0;
   }
 
   propagateReload(): void { this.mgr.propagateReload(this.id); }
 
-  /** Release timers and polls (the runtime is being dropped). */
-  dispose(): void {
+  /** Fds this unit hands to the units it triggers (sockets: their listeners, Accept=no), or null. */
+  passedFds(): { fds: number[]; names: string[] } | null { return null; }
+
+  /** What this unit listens on, as `list-sockets` shows it (sockets only). */
+  listening(): { type: string; address: string }[] { return []; }
+
+  /** Release timers and polls (the runtime is being dropped, or the manager exits: `final`). */
+  dispose(_opts: { final?: boolean } = {}): void {
     this.busUnwatch?.();
     this.busUnwatch = null;
     for (const k of [...this.timers.keys()]) this.clearTimer(k);
@@ -487,28 +489,4 @@ export class UnitHost implements ServiceHost {
   }
 }
 
-/** The cgroup v2 path of a process (the `0::` line of /proc/PID/cgroup), or null. */
-export function cgroupOfPid(pid: number): string | null {
-  try {
-    const t = fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8');
-    for (const line of t.split('\n')) if (line.startsWith('0::')) return line.slice(3);
-  } catch { /* gone */ }
-  return null;
-}
-
 function basename(p: string): string { const i = p.lastIndexOf('/'); return i >= 0 ? p.slice(i + 1) : p; }
-
-/** /proc/PID exists and is not a zombie. */
-function isLive(pid: number): boolean {
-  try {
-    const t = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return t.charAt(t.lastIndexOf(')') + 2) !== 'Z';
-  } catch { return false; }
-}
-
-function isZombie(pid: number): boolean {
-  try {
-    const t = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return t.slice(t.lastIndexOf(')') + 2, t.lastIndexOf(')') + 3) === 'Z';
-  } catch { return false; }
-}

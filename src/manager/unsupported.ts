@@ -24,6 +24,8 @@ export class UnsupportedMachine implements UnitMachine {
   resetFailed(): void { /* never fails */ }
   onChildExit(): void { /* no processes */ }
   onTimer(): void { /* no timers */ }
+  invocationId(): string { return ''; }
+  fail(): void { /* never runs */ }
   properties(): Record<string, PropValue> {
     return { ...this.base.baseProperties(), ActiveState: 'inactive', SubState: 'dead', Result: 'success' };
   }

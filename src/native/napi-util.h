@@ -62,4 +62,5 @@ void tsysd_init_spawn(napi_env env, napi_value exports);
 void tsysd_init_reaper(napi_env env, napi_value exports);
 void tsysd_init_sock(napi_env env, napi_value exports);
 void tsysd_init_misc(napi_env env, napi_value exports);
+void tsysd_init_timefd(napi_env env, napi_value exports);
 #endif

@@ -5,7 +5,7 @@
 // `killEnds` is set.
 import type {
   CgroupSupport, ChildExit, ExecOutcome, FdResult, ListenOptions, NotifyDatagram, PeerCred, Platform, ProcInfo,
-  SandboxSupport, SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId,
+  ProcStat, SandboxSupport, SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId, InotifyRecord,
 } from './types';
 
 export interface FakeSpawn { pid: number; req: SpawnRequest; onOutcome?: (o: ExecOutcome) => void; alive: boolean }
@@ -17,7 +17,7 @@ export class FakePlatform implements Platform {
   nextFd = 10;
   spawns: FakeSpawn[] = [];
   kills: { pid: number; signal: number; group?: boolean; cgroup?: string }[] = [];
-  /** When true, a kill with SIGKILL (or any signal if killAll) immediately reports the process killed. */
+  /** When true, SIGTERM/SIGKILL end the process: its exit is reported at the next flush(). */
   killEnds = false;
   spawnError: { errno: number; message: string } | null = null;
   cgroups = new Map<string, Set<number>>();
@@ -55,6 +55,7 @@ export class FakePlatform implements Platform {
   /** Move the clock forward, firing due timers in order. */
   advance(us: number): void {
     const target = this.nowUs + us;
+    this.flush();
     for (;;) {
       this.timers.sort((a, b) => a.due - b.due || a.id - b.id);
       const t = this.timers[0];
@@ -62,6 +63,7 @@ export class FakePlatform implements Platform {
       this.timers.shift();
       this.nowUs = Math.max(this.nowUs, t.due);
       t.cb();
+      this.flush();
     }
     this.nowUs = target;
   }
@@ -88,14 +90,22 @@ export class FakePlatform implements Platform {
     this.kills.push({ pid, signal });
     const s = this.spawns.find((x) => x.pid === pid && x.alive);
     if (!s) return -3;
-    if (this.killEnds && (signal === 9 || signal === 15)) this.exit(pid, 'killed', signal);
+    // Like the real reaper, the exit is reported later (never from inside the kill call).
+    if (this.killEnds && (signal === 9 || signal === 15)) this.soon(() => { if (s.alive) this.exit(pid, 'killed', signal); });
     return 0;
   }
   killProcessGroup(pgid: number, signal: number): number { this.kills.push({ pid: pgid, signal, group: true }); return 0; }
   setSubreaper(): number { return 0; }
   pid(): number { return 1; }
   sessionPids(sid: number): number[] { return this.spawns.some((s) => s.pid === sid && s.alive) ? [sid] : []; }
-  parentPid(): number { return 1; }
+  parentPid(pid: number): number { return this.spawns.some((s) => s.pid === pid && s.alive) ? 1 : 0; }
+  procStat(pid: number): ProcStat | null { return this.spawns.some((s) => s.pid === pid && s.alive) ? { state: 'S', ppid: 1, pgid: pid, sid: pid } : null; }
+  procCgroup(pid: number): string | null {
+    for (const [p, set] of this.cgroups) if (set.has(pid)) return p.slice('/sys/fs/cgroup'.length);
+    return null;
+  }
+  procComm(pid: number): string { const s = this.spawns.find((x) => x.pid === pid && x.alive); return s ? (s.req.argv[0] ?? '').replace(/^.*\//, '').slice(0, 15) : ''; }
+  procCmdline(pid: number): string { const s = this.spawns.find((x) => x.pid === pid && x.alive); return s ? s.req.argv.join(' ') : ''; }
   processes(): ProcInfo[] { return this.spawns.filter((s) => s.alive).map((s) => ({ pid: s.pid, ppid: 1, pgid: s.pid, sid: s.pid })); }
 
   cgroupSupport(): CgroupSupport {
@@ -142,9 +152,74 @@ export class FakePlatform implements Platform {
     return id;
   }
   clearTimer(h: TimerHandle): void { this.timers = this.timers.filter((t) => t.id !== h); }
+  /** soon() callbacks run at the next flush() (tests call it, advance() does it first). */
+  private soonQueue: (() => void)[] = [];
+  soon(cb: () => void): void { this.soonQueue.push(cb); }
+  /** Run pending soon() callbacks (and the ones they queue) until none is left. */
+  flush(): void { for (let n = 0; this.soonQueue.length && n < 100_000; n++) (this.soonQueue.shift() as () => void)(); }
+  randomBytes(n: number): Buffer { const b = Buffer.alloc(n); for (let i = 0; i < n; i++) b[i] = (this.rnd = (this.rnd * 1103515245 + 12345) >>> 0) >>> 24; return b; }
+  private rnd = 1;
+  datagrams: { path: string; data: string }[] = [];
+  sendDatagram(path: string, data: Buffer): number { this.datagrams.push({ path, data: data.toString() }); return 0; }
+  unlink(path: string): number { return this.files.delete(path) ? 0 : -2; }
+  chmod(path: string): number { return this.files.has(path) ? 0 : -2; }
+  chown(path: string): number { return this.files.has(path) ? 0 : -2; }
+  symlink(target: string, link: string): number { this.files.set(link, `-> ${target}`); return 0; }
+  mtimes = new Map<string, number>();
+  mtimeUs(path: string): number | null { return this.mtimes.get(path) ?? (this.files.has(path) ? 0 : null); }
+
+  readDir(path: string): string[] | number {
+    const pre = path.endsWith('/') ? path : `${path}/`;
+    if (!this.files.has(path) && ![...this.files.keys()].some((k) => k.startsWith(pre))) return -2;
+    return [...new Set([...this.files.keys()].filter((k) => k.startsWith(pre)).map((k) => k.slice(pre.length).split('/')[0]!))];
+  }
+  touch(path: string, us: number | null): number {
+    if (!this.files.has(path)) this.files.set(path, '');
+    this.mtimes.set(path, us ?? this.realtimeUs());
+    return 0;
+  }
+  /** inotify: instances are fds; watches and queued events are driven by tests (inotifyQueue). */
+  inotifyWatches = new Map<number, Map<string, { wd: number; mask: number }>>();
+  inotifyQueue = new Map<number, InotifyRecord[]>();
+  inotifyInit(): number { const fd = this.nextFd++; this.inotifyWatches.set(fd, new Map()); return fd; }
+  inotifyAddWatch(fd: number, path: string, mask: number): number {
+    const w = this.inotifyWatches.get(fd);
+    if (!w) return -9;
+    if (!this.files.has(path) && !path.endsWith('/') && path !== '/' && this.readDir(path) === -2) return -2;
+    const cur = w.get(path);
+    if (cur) { cur.mask = mask; return cur.wd; }
+    const wd = w.size + 1;
+    w.set(path, { wd, mask });
+    return wd;
+  }
+  inotifyRead(fd: number): InotifyRecord[] | number {
+    const q = this.inotifyQueue.get(fd);
+    if (!q || q.length === 0) return -11;
+    this.inotifyQueue.delete(fd);
+    return q;
+  }
+  realtimeTimers = new Map<number, { at: number; cancelOnSet: boolean }>();
+  realtimeTimerCreate(): number { const fd = this.nextFd++; this.realtimeTimers.set(fd, { at: 0, cancelOnSet: false }); return fd; }
+  realtimeTimerSet(fd: number, absUs: number, cancelOnSet: boolean): number {
+    if (!this.realtimeTimers.has(fd)) return -9;
+    this.realtimeTimers.set(fd, { at: absUs, cancelOnSet });
+    return 0;
+  }
+  /** Tests set this to -125 to report a clock change on the next read. */
+  realtimeReadResult: number | null = null;
+  realtimeTimerRead(fd: number): number {
+    const t = this.realtimeTimers.get(fd);
+    if (!t) return -9;
+    if (this.realtimeReadResult !== null) { const r = this.realtimeReadResult; this.realtimeReadResult = null; return r; }
+    return t.at > 0 && this.realtimeUs() >= t.at ? 1 : -11;
+  }
 
   openListen(_opts: ListenOptions): FdResult { return { fd: this.nextFd++ }; }
+  /** fd → errno that pollFd answers with (as -errno), e.g. EPERM for a regular file. */
+  readonly pollErrors = new Map<number, number>();
   pollFd(fd: number, events: number, cb: (status: number, events: number) => void): WatchId {
+    const err = this.pollErrors.get(fd);
+    if (err !== undefined) return -err;
     const id = this.nextWatch++;
     this.polls.set(id, { fd, events, cb });
     return id;

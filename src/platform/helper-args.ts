@@ -102,7 +102,7 @@ export function directPlan(req: SpawnRequest): DirectPlan | null {
   const env = pidVars.length === 0 ? req.env : req.env.filter((e) => !pidVars.some((v) => e.startsWith(`${v}=`)));
   const pidSlots: number[] = [];
   if (pidVars.length > 0) {
-    for (const v of pidVars) { pidSlots.push(env.length + pidSlots.length); }
+    for (const _v of pidVars) { pidSlots.push(env.length + pidSlots.length); }
     env.push(...pidVars.map((v) => `${v}=${PID_PAD}`));
   }
   return {

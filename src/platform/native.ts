@@ -46,6 +46,12 @@ export interface NativeAddon {
   getgrnam(name: string): { name: string; gid: number } | null;
   getgrouplist(user: string, gid: number): number[];
   strerror(errno: number): string;
+  inotifyInit(): number;
+  inotifyAddWatch(fd: number, path: string, mask: number): number;
+  inotifyRead(fd: number): { wd: number; mask: number; name: string }[] | number;
+  realtimeTimerCreate(): number;
+  realtimeTimerSet(fd: number, absUs: number, cancelOnSet: boolean): number;
+  realtimeTimerRead(fd: number): number;
   constants: Record<string, number>;
 }
 

@@ -3,6 +3,7 @@
 // process (so nothing else in the process may use child_process asynchronously; spawnSync is safe).
 // Invariants: all OS errors are returned as data; exit events are dispatched to all listeners in
 // registration order; timers are unref'd only when the caller asks (daemon keeps itself alive).
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -13,8 +14,9 @@ import { openListen } from './socket';
 import { detectCgroups, cgroupPids, cgroupIsEmpty, cgroupKill, cgroupPrune, cgroupRemove } from './cgroup';
 import type {
   CgroupSupport, ChildExit, ExecOutcome, FdResult, ListenOptions, NotifyDatagram, PeerCred, Platform, ProcInfo,
-  SandboxSupport, SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId,
+  ProcStat, SandboxSupport, SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId, InotifyRecord,
 } from './types';
+import { NOTIFY_BUFFER_MAX } from './types';
 
 const debug = createDebug('tsysd:platform');
 
@@ -143,6 +145,23 @@ export class RealPlatform implements Platform {
     const st = procStat(pid);
     return st ? Number(st[1]) : 0;
   }
+  procStat(pid: number): ProcStat | null {
+    const st = procStat(pid);
+    return st ? { state: st[0] ?? '', ppid: Number(st[1]), pgid: Number(st[2]), sid: Number(st[3]) } : null;
+  }
+  procCgroup(pid: number): string | null {
+    try {
+      const t = fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8');
+      for (const line of t.split('\n')) if (line.startsWith('0::')) return line.slice(3);
+    } catch { /* gone */ }
+    return null;
+  }
+  procComm(pid: number): string {
+    try { return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); } catch { return ''; }
+  }
+  procCmdline(pid: number): string {
+    try { return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((x) => x).join(' '); } catch { return ''; }
+  }
 
   cgroupSupport(): CgroupSupport {
     if (!this.cg) {
@@ -238,6 +257,8 @@ export class RealPlatform implements Platform {
     const t = this.timers.get(h);
     if (t) { clearTimeout(t); this.timers.delete(h); }
   }
+  soon(cb: () => void): void { setImmediate(cb); }
+  randomBytes(n: number): Buffer { return randomBytes(n); }
 
   openListen(opts: ListenOptions): FdResult {
     return openListen(this.n, opts,
@@ -245,9 +266,10 @@ export class RealPlatform implements Platform {
       (g) => this.getGroup(g)?.gid ?? -1);
   }
   pollFd(fd: number, events: number, cb: (status: number, events: number) => void): WatchId {
+    // Errors as data (-errno): epoll refuses regular files, memfds and /dev/null with EPERM, and a caller
+    // such as the fd store must be able to keep those fds unpolled instead of dying (issue 12 #1).
     const id = this.n.pollStart(fd, events, cb);
-    if (id < 0) throw new Error(`cannot poll fd ${fd}: ${this.n.strerror(-id)}`);
-    return id;
+    return typeof id === 'number' ? id : -22;
   }
   unpollFd(id: WatchId): void { this.n.pollStop(id); }
   accept(fd: number, nonBlocking: boolean): number { return this.n.accept(fd, nonBlocking); }
@@ -272,9 +294,11 @@ export class RealPlatform implements Platform {
     return { fd };
   }
   recvNotify(fd: number): NotifyDatagram | null {
-    const r = this.n.recvmsg(fd, 4096);
+    // systemd's NOTIFY_BUFFER_MAX (PIPE_BUF): a datagram up to 4,096 bytes is whole; a longer one arrives
+    // cut, with `truncated` set, and must be dropped by the caller (src/notify/datagram.ts).
+    const r = this.n.recvmsg(fd, NOTIFY_BUFFER_MAX);
     if (typeof r === 'number') return null;
-    return { data: r.data, pid: r.pid, uid: r.uid, gid: r.gid, fds: r.fds };
+    return { data: r.data, pid: r.pid, uid: r.uid, gid: r.gid, fds: r.fds, truncated: r.truncated === true };
   }
   peerCred(fd: number): PeerCred | null {
     const r = this.n.peerCred(fd);
@@ -303,6 +327,48 @@ export class RealPlatform implements Platform {
     try { fs.rmSync(path, { recursive: true, force: true }); return 0; } catch (e) { return (e as NodeJS.ErrnoException).errno ?? -5; }
   }
   glob(pattern: string): string[] { return globSync(pattern); }
+  unlink(path: string): number {
+    try { fs.unlinkSync(path); return 0; } catch (e) { return (e as NodeJS.ErrnoException).errno ?? -5; }
+  }
+  chmod(path: string, mode: number): number {
+    try { fs.chmodSync(path, mode); return 0; } catch (e) { return (e as NodeJS.ErrnoException).errno ?? -5; }
+  }
+  chown(path: string, uid: number, gid: number): number {
+    try { fs.chownSync(path, uid, gid); return 0; } catch (e) { return (e as NodeJS.ErrnoException).errno ?? -5; }
+  }
+  symlink(target: string, link: string): number {
+    try { fs.rmSync(link, { force: true }); fs.symlinkSync(target, link); return 0; } catch (e) { return (e as NodeJS.ErrnoException).errno ?? -5; }
+  }
+  mtimeUs(path: string): number | null {
+    try { return Math.floor(fs.statSync(path).mtimeMs * 1000); } catch { return null; }
+  }
+  sendDatagram(path: string, data: Buffer): number {
+    const fd = this.n.socket('unix', 'dgram', true);
+    if (fd < 0) return fd;
+    const abstract = path.startsWith('@');
+    const r = this.n.sendmsg(fd, data, [], { family: 'unix', path: abstract ? path.slice(1) : path, abstract });
+    this.n.close(fd);
+    return r < 0 ? r : 0;
+  }
+
+  readDir(path: string): string[] | number {
+    try { return fs.readdirSync(path); } catch (e) { return (e as NodeJS.ErrnoException).errno ?? -5; }
+  }
+  touch(path: string, us: number | null): number {
+    try {
+      fs.mkdirSync(path.slice(0, path.lastIndexOf('/')) || '/', { recursive: true, mode: 0o755 });
+      fs.closeSync(fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_NOCTTY, 0o644));
+      const t = us === null ? new Date() : us / 1e6;
+      fs.utimesSync(path, t, t);
+      return 0;
+    } catch (e) { return (e as NodeJS.ErrnoException).errno ?? -5; }
+  }
+  inotifyInit(): number { return this.n.inotifyInit(); }
+  inotifyAddWatch(fd: number, path: string, mask: number): number { return this.n.inotifyAddWatch(fd, path, mask); }
+  inotifyRead(fd: number): InotifyRecord[] | number { return this.n.inotifyRead(fd); }
+  realtimeTimerCreate(): number { return this.n.realtimeTimerCreate(); }
+  realtimeTimerSet(fd: number, absUs: number, cancelOnSet: boolean): number { return this.n.realtimeTimerSet(fd, Math.max(0, Math.floor(absUs)), cancelOnSet); }
+  realtimeTimerRead(fd: number): number { return this.n.realtimeTimerRead(fd); }
 
   /** Raw addon for tests and benchmarks in this area only. */
   get native(): NativeAddon { return this.n; }

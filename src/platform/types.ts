@@ -155,6 +155,8 @@ export type FdResult = { fd: number } | { errno: number; message: string };
 
 export interface NotifyDatagram {
   data: Buffer;
+  /** The datagram or its control data (fds) did not fit the receive buffers (MSG_TRUNC/MSG_CTRUNC). */
+  truncated?: boolean;
   pid: number;                  // -1 when the sender sent no credentials (such messages must be dropped)
   uid: number;
   gid: number;
@@ -162,6 +164,9 @@ export interface NotifyDatagram {
 }
 
 export interface ProcInfo { pid: number; ppid: number; pgid: number; sid: number }
+
+/** One /proc/PID/stat read: the state letter ('R', 'S', 'Z', ...) and the ids after the comm. */
+export interface ProcStat { state: string; ppid: number; pgid: number; sid: number }
 
 export interface PeerCred { pid: number; uid: number; gid: number }
 
@@ -179,6 +184,9 @@ export interface CgroupSupport {
 
 export type TimerHandle = number;
 export type WatchId = number;
+
+/** systemd's NOTIFY_BUFFER_MAX (PIPE_BUF): the longest sd_notify datagram accepted whole. */
+export const NOTIFY_BUFFER_MAX = 4096;
 
 /** Readiness bits for pollFd. */
 export const POLL_READABLE = 1;
@@ -204,6 +212,14 @@ export interface Platform {
   processes(): ProcInfo[];
   /** Parent pid of `pid` from /proc, or 0 if gone. */
   parentPid(pid: number): number;
+  /** /proc/PID/stat of one process (fresh read, not the per-turn snapshot), or null when gone. */
+  procStat(pid: number): ProcStat | null;
+  /** The cgroup v2 path of a process (the `0::` line of /proc/PID/cgroup), or null. */
+  procCgroup(pid: number): string | null;
+  /** /proc/PID/comm ('' when gone). */
+  procComm(pid: number): string;
+  /** /proc/PID/cmdline joined by spaces ('' when gone or a kernel thread). */
+  procCmdline(pid: number): string;
 
   // --- cgroups (v2) ---
   cgroupSupport(): CgroupSupport;
@@ -235,10 +251,16 @@ export interface Platform {
   realtimeUs(): number;
   setTimer(delayUs: number, cb: () => void): TimerHandle;
   clearTimer(h: TimerHandle): void;
+  /** Run `cb` once after the current event-loop turn's I/O (setImmediate), before any timer that is due later. */
+  soon(cb: () => void): void;
+  /** `n` random bytes (invocation ids, names). */
+  randomBytes(n: number): Buffer;
 
   // --- fds and sockets ---
   openListen(opts: ListenOptions): FdResult;
-  /** Watch readiness without reading/accepting; cb(status<0 on error, events bits). */
+  /** Watch readiness without reading/accepting; cb(status<0 on error, events bits). Returns the watch id
+   *  (> 0), or -errno when the fd cannot be watched (an OS failure is data, never a throw): -EPERM for fds
+   *  epoll refuses (regular files, memfds, /dev/null, directories), -EBADF, -EMFILE when out of watches. */
   pollFd(fd: number, events: number, cb: (status: number, events: number) => void): WatchId;
   unpollFd(id: WatchId): void;
   /** accept4, CLOEXEC; -EAGAIN when nothing is pending. */
@@ -269,4 +291,38 @@ export interface Platform {
   /** rm -rf; 0 or -errno. */
   removeTree(path: string): number;
   glob(pattern: string): string[];
+  /** unlink(2); 0 or -errno. */
+  unlink(path: string): number;
+  /** chmod(2); 0 or -errno. */
+  chmod(path: string, mode: number): number;
+  /** chown(2) (-1 keeps the id); 0 or -errno. */
+  chown(path: string, uid: number, gid: number): number;
+  /** Replace `link` by a symlink to `target`; 0 or -errno. */
+  symlink(target: string, link: string): number;
+  /** Modification time in µs since the epoch, or null when the path does not exist. */
+  mtimeUs(path: string): number | null;
+  /** Send one datagram to the unix socket at `path` ('@name' = abstract); 0 or -errno. */
+  sendDatagram(path: string, data: Buffer): number;
+  /** Directory entries (names, without . and ..), or -errno (-2 ENOENT, -20 ENOTDIR). */
+  readDir(path: string): string[] | number;
+  /** touch(1) with parents: create `path` if missing (mode 0644), then set atime and mtime to `us`
+   *  (µs since the epoch) or to now when null. 0 or -errno. */
+  touch(path: string, us: number | null): number;
+
+  // --- inotify and wall-clock timers (timer and path units; poll the fds with pollFd) ---
+  /** inotify_init1(IN_NONBLOCK|IN_CLOEXEC): fd or -errno. */
+  inotifyInit(): number;
+  /** inotify_add_watch: watch descriptor or -errno. */
+  inotifyAddWatch(fd: number, path: string, mask: number): number;
+  /** One read(2) of pending events, or -errno (-11 EAGAIN: none). */
+  inotifyRead(fd: number): InotifyRecord[] | number;
+  /** A timerfd on CLOCK_REALTIME (non-blocking): fd or -errno. */
+  realtimeTimerCreate(): number;
+  /** Arm at absolute wall-clock µs (0 disarms); cancelOnSet: a clock jump fails the next read with -ECANCELED (-125). */
+  realtimeTimerSet(fd: number, absUs: number, cancelOnSet: boolean): number;
+  /** Expirations (> 0), -125 ECANCELED (the clock was set), -11 EAGAIN, or -errno. */
+  realtimeTimerRead(fd: number): number;
 }
+
+/** One inotify event. */
+export interface InotifyRecord { wd: number; mask: number; name: string }

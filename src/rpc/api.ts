@@ -18,7 +18,7 @@ import type {
   CancelParams, DefaultTargetReply, DependencyGraph, Empty, EnvironmentReply, ExitParams, JobInfo, JobParams,
   JobReply, KillParams, ListDependenciesParams, ListUnitFilesParams, ListUnitsParams, LogsParams, LogsReply,
   ManagerInfoReply, OptionalUnitParams, PresetAllParams, PresetParams, RpcEvent, SetDefaultParams,
-  SetEnvironmentParams, ShowParams, ShowReply, SocketEntry, StatusParams, StatusReply, SystemStateReply,
+  SetEnvironmentParams, ShowParams, ShowReply, SocketEntry, TimerEntry, PathEntry, ListTriggersParams, StatusParams, StatusReply, SystemStateReply,
   UnitFileChangesReply, UnitFileEntry, UnitFileParams, UnitFileStateReply, UnitListEntry, UnitParams, UnitState,
   UnitStatesParams, UnsetEnvironmentParams, MethodName,
 } from './protocol';
@@ -47,6 +47,8 @@ export interface ManagerApi {
   listUnits(p: ListUnitsParams, c: Caller): Promise<UnitListEntry[]>;
   listUnitFiles(p: ListUnitFilesParams, c: Caller): Promise<UnitFileEntry[]>;
   listSockets(p: Empty, c: Caller): Promise<SocketEntry[]>;
+  listTimers(p: ListTriggersParams, c: Caller): Promise<TimerEntry[]>;
+  listPaths(p: ListTriggersParams, c: Caller): Promise<PathEntry[]>;
   listJobs(p: Empty, c: Caller): Promise<JobInfo[]>;
   listDependencies(p: ListDependenciesParams, c: Caller): Promise<DependencyGraph>;
   isSystemRunning(p: Empty, c: Caller): Promise<SystemStateReply>;
@@ -85,6 +87,7 @@ export const API_METHOD: { readonly [M in Exclude<MethodName, 'subscribe' | 'uns
   'reload-or-restart': 'reloadOrRestart', 'try-reload-or-restart': 'tryReloadOrRestart', 'isolate': 'isolate',
   'cancel': 'cancel', 'kill': 'kill', 'reset-failed': 'resetFailed', 'show': 'show', 'unit-states': 'unitStates',
   'status': 'status', 'list-units': 'listUnits', 'list-unit-files': 'listUnitFiles', 'list-sockets': 'listSockets',
+  'list-timers': 'listTimers', 'list-paths': 'listPaths',
   'list-jobs': 'listJobs', 'list-dependencies': 'listDependencies', 'is-system-running': 'isSystemRunning',
   'manager-info': 'managerInfo', 'get-unit-file-state': 'getUnitFileState', 'enable': 'enable', 'disable': 'disable',
   'reenable': 'reenable', 'mask': 'mask', 'unmask': 'unmask', 'preset': 'preset', 'preset-all': 'presetAll',

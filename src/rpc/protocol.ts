@@ -80,7 +80,13 @@ export const LIMITS = {
   maxBatchLength: 256,             // more → INVALID_REQUEST
   maxInFlightPerConnection: 64,    // queued + running requests per connection; more → OVERLOADED for the extra ones
   maxOutputBufferBytes: 4 << 20,   // unread responses/events per connection; more → connection dropped
-  maxConnections: 1024,            // more → new connections are closed at once
+  maxReplyBytes: 16 << 20,         // replies being built + unread output per connection: a result that would
+                                   // exceed it is replaced by OVERLOADED (a batch of 256 list-units cannot build 38 MB)
+  maxTotalReplyBytes: 64 << 20,    // the same over all connections
+  maxConnections: 1024,            // unprivileged peers over all uids; more → new connections are closed at once
+  maxConnectionsPerUid: 256,       // one unprivileged uid (the system D-Bus default max_connections_per_user)
+  privilegedReserve: 256,          // connections only root (user mode: the manager's uid) may use beyond the caps
+  idleTimeoutMs: 60_000,           // a connection with no request, job wait or subscription for this long is closed
   maxTotalInputBytes: 64 << 20,    // unprocessed input over all connections; a connection holding >64 KiB that
                                    // would exceed it gets INVALID_REQUEST and is closed
   maxSubscriptionsPerConnection: 16,
@@ -200,6 +206,8 @@ export interface StatusReply {
   triggeredBy: Array<{ unit: string; activeState: ActiveState }>;
   triggers: Array<{ unit: string; activeState: ActiveState }>;
   listen: Array<{ type: string; address: string }>;   // sockets: ('Stream', '/run/x.sock')
+  /** Timers: the next elapse on each clock (µs, 0 = none) for the `Trigger:` line. */
+  timer?: { nextRealtime: number; nextMonotonic: number } | null;
   /** Accept=yes sockets: the counters systemctl prints as `Accepted: N; Connected: M;[ Refused: R]`. */
   accept?: { accepted: number; connected: number; refused: number } | null;
   mainPid: number;             // 0 = none
@@ -241,6 +249,10 @@ export interface ListUnitFilesParams { states?: string[]; types?: string[]; patt
 export interface UnitFileEntry { path: string; unit: string; state: UnitFileStateName; preset: 'enabled' | 'disabled' | 'ignored' | '' }
 
 export interface SocketEntry { listen: string; type: string; unit: string; activates: string[] }
+/** list-timers: µs; nextRealtime/nextMonotonic 0 = none (the client combines them as systemctl does). */
+export interface TimerEntry { unit: string; activates: string[]; nextRealtime: number; nextMonotonic: number; lastTrigger: number }
+export interface PathEntry { path: string; condition: string; unit: string; activates: string[] }
+export interface ListTriggersParams { all?: boolean; patterns?: string[] }
 
 export interface ListDependenciesParams {
   unit: string;
@@ -339,6 +351,8 @@ export interface MethodTypes {
   'list-units': [ListUnitsParams, UnitListEntry[]];
   'list-unit-files': [ListUnitFilesParams, UnitFileEntry[]];
   'list-sockets': [Empty, SocketEntry[]];
+  'list-timers': [ListTriggersParams, TimerEntry[]];
+  'list-paths': [ListTriggersParams, PathEntry[]];
   'list-jobs': [Empty, JobInfo[]];
   'list-dependencies': [ListDependenciesParams, DependencyGraph];
   'is-system-running': [Empty, SystemStateReply];
@@ -395,6 +409,8 @@ export const METHODS: { readonly [M in MethodName]: MethodSpec } = {
   'list-units': { write: false, params: { all: 'boolean?', types: 'string[]?', states: 'string[]?', patterns: 'string[]?' } },
   'list-unit-files': { write: false, params: { types: 'string[]?', states: 'string[]?', patterns: 'string[]?' } },
   'list-sockets': NONE_R, 'list-jobs': NONE_R,
+  'list-timers': { write: false, params: { all: 'boolean?', patterns: 'string[]?' } },
+  'list-paths': { write: false, params: { all: 'boolean?', patterns: 'string[]?' } },
   'list-dependencies': { write: false, params: { unit: 'string', reverse: 'boolean?', order: 'after|before?' } },
   'is-system-running': NONE_R, 'manager-info': NONE_R,
   'get-unit-file-state': { write: false, params: { unit: 'string' } },

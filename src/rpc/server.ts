@@ -10,8 +10,14 @@
 //    backpressure) until the queue drains;
 //  * bounded output: unread responses/events above maxOutputBufferBytes → the connection is destroyed
 //    (a client that never reads cannot grow our memory);
-//  * connection cap: above maxConnections new connections are closed at once; unprocessed input over all
-//    connections is bounded by maxTotalInputBytes;
+//  * bounded replies: each result is measured when its method returns and charged to its connection (and
+//    to the server) until written; a result that would take the connection over maxReplyBytes (or all
+//    connections over maxTotalReplyBytes) is replaced by OVERLOADED, so a batch cannot build a reply of
+//    tens of MB nor unread batches pile up hundreds (issue 12 #4);
+//  * connection caps (./conn-limits): maxConnections for unprivileged peers, maxConnectionsPerUid for one
+//    uid, and privilegedReserve more that only root may use: no user can lock root out (issue 12 #3);
+//    a connection idle for idleTimeoutMs (no request running, no job wait, no subscription) is closed;
+//    unprocessed input over all connections is bounded by maxTotalInputBytes;
 //  * authorisation: SO_PEERCRED (injected PeerCredFn); write methods need a privileged peer;
 //  * subscribe/unsubscribe and `wait: true` for jobs are served here from ManagerApi.onEvent.
 // Invariants: every request line gets exactly one response line (unless it is a notification or the
@@ -20,6 +26,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import createDebug from 'debug';
 import { API_METHOD, JOB_METHODS, type Caller, type ManagerApi } from './api';
+import { ConnectionAdmission } from './conn-limits';
 import { RpcDispatcher, type RpcHandler } from './dispatch';
 import { RpcError } from './errors';
 import { isPrivileged, nativePeerCred, socketModePeerCred, type PeerCred, type PeerCredFn } from './peercred';
@@ -41,6 +48,10 @@ export interface ServerOptions {
   /** Socket file mode (default 0o666: anyone may read state; writes are checked per request). */
   socketMode?: number;
   limits?: Partial<Record<keyof typeof LIMITS, number>>;
+  /** The manager's crash barrier (src/manager/barrier.ts): each request's handler runs inside it as an
+   *  'rpc' event of the manager itself, so a throw is logged with its stack and counted; the request is
+   *  then answered with INTERNAL_ERROR and nothing else is affected. */
+  guard?: (source: 'rpc', unit: string, fn: () => void) => void;
 }
 
 interface Subscription { id: number; events: Set<EventType> | null; units: Set<string> | null }
@@ -56,7 +67,13 @@ interface Conn {
   closed: boolean;
   subs: Map<number, Subscription>;
   waiters: Set<() => void>;    // cancel functions of this connection's pending `wait: true` requests
+  lastActive: number;          // Date.now() of the last input or output
+  charged: number;             // bytes of results measured but not yet written (see charge())
+  unflushed: number;           // bytes written that the kernel has not taken yet
 }
+
+/** The context of one request line: its connection and the result bytes charged for it. */
+interface LineCtx { conn: Conn; charged: number }
 
 type Limits = { [K in keyof typeof LIMITS]: number };
 
@@ -66,7 +83,12 @@ export class ControlServer {
   private conns = new Set<Conn>();
   /** Connections with at least one subscription (event fan-out walks only these). */
   private subscribers = new Set<Conn>();
-  private rpc: RpcDispatcher<Conn>;
+  private rpc: RpcDispatcher<LineCtx>;
+  private readonly admission: ConnectionAdmission;
+  private idleTimer: NodeJS.Timeout | null = null;
+  /** Result bytes charged and written-but-unflushed bytes over all connections. */
+  private totalCharged = 0;
+  private totalUnflushed = 0;
   private offEvent: () => void;
   private nextSub = 1;
   private peerCred: PeerCredFn;
@@ -86,13 +108,17 @@ export class ControlServer {
       this.fallbackMode = 0o600;
     }
     this.peerCred = opts.peerCred ?? native ?? socketModePeerCred(opts.path);
-    const methods = new Map<string, RpcHandler<Conn>>();
+    const methods = new Map<string, RpcHandler<LineCtx>>();
     for (const name of Object.keys(METHODS) as MethodName[]) {
-      methods.set(name, (params, c) => this.invoke(name, params, c).catch((e: unknown) => { throw toErrorObject(e); }));
+      methods.set(name, (params, ctx) => this.invoke(name, params, ctx.conn)
+        .then((r) => this.charge(ctx, r))
+        .catch((e: unknown) => { throw toErrorObject(e); }));
     }
     this.rpc = new RpcDispatcher(methods, this.limits.maxBatchLength);
+    this.admission = new ConnectionAdmission(this.limits);
     this.srv = net.createServer({ allowHalfOpen: false }, (s) => this.onConnection(s));
-    this.srv.maxConnections = this.limits.maxConnections;
+    // Backstop only: admission (by uid) happens in onConnection, where the peer is known.
+    this.srv.maxConnections = this.admission.hardCap;
     this.offEvent = opts.api.onEvent((e) => this.onEvent(e));
   }
 
@@ -105,6 +131,9 @@ export class ControlServer {
         this.srv.off('error', reject);
         try { fs.chmodSync(this.opts.path, this.fallbackMode ?? this.opts.socketMode ?? 0o666); } catch { /* best effort */ }
         debug('listening on %s', this.opts.path);
+        const every = Math.max(50, Math.min(10_000, this.limits.idleTimeoutMs / 4));
+        this.idleTimer = setInterval(() => this.closeIdle(), every);
+        this.idleTimer.unref();
         resolve();
       });
     });
@@ -114,10 +143,12 @@ export class ControlServer {
    *  `exit`/`poweroff`, are flushed; a peer that does not close within `graceMs` is destroyed). */
   close(graceMs = 1000): Promise<void> {
     this.offEvent();
+    if (this.idleTimer) { clearInterval(this.idleTimer); this.idleTimer = null; }
     try { fs.unlinkSync(this.opts.path); } catch { /* already gone */ }
     for (const c of [...this.conns]) {
       for (const cancel of [...c.waiters]) cancel();
       c.waiters.clear();
+      this.admission.release(c.caller.uid, c.caller.privileged);
       c.closed = true;
       c.subs.clear();
       c.sock.end();
@@ -131,14 +162,22 @@ export class ControlServer {
   // ------------------------------------------------------------------ connections and framing
 
   private onConnection(sock: net.Socket): void {
-    if (this.conns.size >= this.limits.maxConnections) { sock.destroy(); return; }
     let cred: PeerCred | null = null;
     try { cred = this.peerCred(sock); } catch { cred = null; }
     const caller: Caller = {
       uid: cred?.uid ?? -1, gid: cred?.gid ?? -1, pid: cred?.pid ?? 0,
       privileged: isPrivileged(cred, this.opts.userMode, this.opts.managerUid),
     };
-    const c: Conn = { sock, caller, buf: '', queue: [], queueBytes: 0, inFlight: 0, paused: false, closed: false, subs: new Map(), waiters: new Set() };
+    if (!this.admission.admit(caller.uid, caller.privileged)) {
+      debug('refusing connection uid=%d pid=%d: connection limit (%d of this uid, %d in all)', caller.uid, caller.pid, this.admission.countOf(caller.uid), this.admission.total);
+      sock.on('error', () => { /* peer gone */ });
+      sock.destroy();
+      return;
+    }
+    const c: Conn = {
+      sock, caller, buf: '', queue: [], queueBytes: 0, inFlight: 0, paused: false, closed: false, subs: new Map(), waiters: new Set(),
+      lastActive: Date.now(), charged: 0, unflushed: 0,
+    };
     this.conns.add(c);
     sock.setEncoding('utf8');
     sock.on('data', (d: string) => this.onData(c, d));
@@ -150,6 +189,9 @@ export class ControlServer {
   private drop(c: Conn, graceful = false): void {
     if (c.closed) return;
     c.closed = true;
+    this.admission.release(c.caller.uid, c.caller.privileged);
+    this.totalUnflushed -= c.unflushed;
+    c.unflushed = 0;
     this.conns.delete(c);
     this.subscribers.delete(c);
     c.subs.clear();
@@ -161,8 +203,42 @@ export class ControlServer {
     if (graceful) { c.sock.end(); c.sock.setTimeout(5000, () => c.sock.destroy()); } else if (!c.sock.destroyed) c.sock.destroy();
   }
 
+  /** Close connections that did nothing for idleTimeoutMs (no request running or queued, no job wait, no
+   *  subscription): held-open idle connections must not pin the caps. */
+  private closeIdle(): void {
+    const limit = Date.now() - this.limits.idleTimeoutMs;
+    for (const c of this.conns) {
+      if (c.lastActive > limit || c.inFlight > 0 || c.queue.length > 0 || c.subs.size > 0 || c.waiters.size > 0) continue;
+      debug('closing idle connection uid=%d pid=%d', c.caller.uid, c.caller.pid);
+      this.drop(c, true);
+    }
+  }
+
+  /** Measure a method's result and charge it to its line until written; over budget → OVERLOADED. */
+  private charge(ctx: LineCtx, result: unknown): unknown {
+    const c = ctx.conn;
+    let n: number;
+    try { n = (JSON.stringify(result) ?? 'null').length; } catch { n = 0; }
+    const conn = c.charged + c.unflushed + n;
+    if (conn > this.limits.maxReplyBytes || this.totalCharged + this.totalUnflushed + n > this.limits.maxTotalReplyBytes) {
+      debug('reply of %d bytes refused for uid=%d pid=%d (connection %d, all %d)', n, c.caller.uid, c.caller.pid, conn, this.totalCharged + this.totalUnflushed);
+      throw new RpcError(ErrorCode.OVERLOADED, `Reply too large: ${n} bytes would exceed the output bound of the connection (${this.limits.maxReplyBytes} bytes) or of the manager; read replies before sending more, or ask for less`);
+    }
+    ctx.charged += n;
+    c.charged += n;
+    this.totalCharged += n;
+    return result;
+  }
+
+  private uncharge(ctx: LineCtx): void {
+    ctx.conn.charged -= ctx.charged;
+    this.totalCharged -= ctx.charged;
+    ctx.charged = 0;
+  }
+
   private onData(c: Conn, data: string): void {
     if (c.closed) return;
+    c.lastActive = Date.now();
     let start = 0;
     for (;;) {
       const nl = data.indexOf('\n', start);
@@ -200,9 +276,11 @@ export class ControlServer {
       const line = c.queue.shift() as string;
       c.queueBytes -= line.length;
       c.inFlight++;
-      this.rpc.call(line, c, (out) => {
+      const ctx: LineCtx = { conn: c, charged: 0 };
+      this.rpc.call(line, ctx, (out) => {
         c.inFlight--;
         if (out !== undefined && !(Array.isArray(out) && out.length === 0)) this.send(c, out);
+        this.uncharge(ctx);
         this.pump(c);
       });
     }
@@ -221,7 +299,16 @@ export class ControlServer {
       this.drop(c);
       return;
     }
-    c.sock.write(text);
+    const n = text.length;
+    c.unflushed += n;
+    this.totalUnflushed += n;
+    c.lastActive = Date.now();
+    c.sock.write(text, () => {
+      if (c.closed) return;          // drop() already took this connection's bytes off the total
+      c.unflushed -= n;
+      this.totalUnflushed -= n;
+      c.lastActive = Date.now();
+    });
   }
 
   // ------------------------------------------------------------------ dispatch
@@ -241,8 +328,14 @@ export class ControlServer {
     }
     const apiName = API_METHOD[name];
     const fn = this.opts.api[apiName] as (p: unknown, caller: Caller) => Promise<unknown>;
-    if (JOB_METHODS.has(name) && (p as unknown as JobParams).wait === true) return this.runAndWait(name, fn, p, c);
-    return fn.call(this.opts.api, p, c.caller);
+    const run = (): Promise<unknown> => (JOB_METHODS.has(name) && (p as unknown as JobParams).wait === true
+      ? this.runAndWait(name, fn, p, c) : fn.call(this.opts.api, p, c.caller));
+    const guard = this.opts.guard;
+    if (!guard) return run();
+    let out: Promise<unknown> | undefined;
+    guard('rpc', '', () => { out = run(); });
+    if (out === undefined) throw new RpcError(ErrorCode.INTERNAL_ERROR, `Internal error while handling ${name} (see the manager's log)`);
+    return out;
   }
 
   private subscribe(c: Conn, p: Record<string, unknown>): { subscription: number } {

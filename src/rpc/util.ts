@@ -1,26 +1,11 @@
 // Helpers for the manager's implementation of list methods, so filters mean the same thing in the
 // manager and in tsysctl: fnmatch-style globs, and systemctl's list-units / list-unit-files filters.
-// Owner: H6. Pure functions, no imports beyond protocol types.
+// Owner: H6. Pure functions, no imports beyond protocol types and ./fnmatch.
+import { fnmatch } from './fnmatch';
 import type { ListUnitFilesParams, ListUnitsParams, UnitFileEntry, UnitListEntry } from './protocol';
 
-/** fnmatch(3) without flags: `*`, `?`, `[...]`/`[!...]`; everything else literal. */
-export function globMatch(pattern: string, s: string): boolean {
-  let re = '^';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i] as string;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const close = pattern.indexOf(']', i + 2);
-      if (close < 0) { re += '\\['; continue; }
-      let body = pattern.slice(i + 1, close);
-      if (body.startsWith('!')) body = '^' + body.slice(1);
-      re += '[' + body.replace(/\\/g, '\\\\') + ']';
-      i = close;
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(re + '$').test(s);
-}
+/** fnmatch(3) without flags: `*`, `?`, `[...]`/`[!...]`, `\\` escapes; linear-time, never throws (./fnmatch). */
+export function globMatch(pattern: string, s: string): boolean { return fnmatch(pattern, s); }
 
 const typeOf = (u: string): string => u.slice(u.lastIndexOf('.') + 1);
 

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { parseUnitBytes } from './parse';
 import { parseUnitName, unitNameIsValid, instantiate, templateOf, pathSimplify } from './names';
 import { validateAlias } from './load';
-import { hostSpecifierContext } from './specifiers';
+import { hostSpecifierContext } from './specifiers-host';
 import type { SpecifierContext } from './types';
 
 export type Errno = 'ENOENT' | 'ELOOP' | 'EXDEV' | 'EEXIST' | 'ERFKILL' | 'EADDRNOTAVAIL' | 'EUCLEAN' | 'EIDRM' | 'EBADSLT'

@@ -22,7 +22,7 @@ function isSymlinkWithKnownName(i: InstallInfo, name: string): boolean {
   return false;
 }
 
-function findSymlinksInDir(lp: InstallLookup, dir: string, info: InstallInfo, ignoreDest: boolean, matchName: boolean, ignoreSameName: boolean,
+function findSymlinksInDir(_lp: InstallLookup, dir: string, info: InstallInfo, ignoreDest: boolean, matchName: boolean, ignoreSameName: boolean,
   configPath: string, sameName: { v: boolean }): boolean {
   let ents: fs.Dirent[];
   try { ents = readdirRaw(dir); } catch { return false; }

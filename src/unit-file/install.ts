@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   makeLookup, InstallContext, traverse, unitFileSearch, skipRoot, inSearchPath, isGeneratorPath, isTransientPath,
-  isRuntimePath, resolveLinkTarget, readdirRaw, chaseAll, pathStartsWithAny, installPrintf, nullOrEmpty, hasRules,
+  resolveLinkTarget, readdirRaw, chaseAll, pathStartsWithAny, installPrintf, nullOrEmpty,
   ERRMSG, hiddenOrBackup, type InstallLookup, type InstallLookupOptions, type InstallInfo, type Errno,
 } from './install-lookup';
 export * from './install-state';

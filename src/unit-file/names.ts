@@ -76,11 +76,14 @@ export function nameWithoutSuffix(name: string): string {
   return e < 0 ? name : name.slice(0, e);
 }
 
+const UTF8_ENC = new TextEncoder();
+const UTF8_DEC = new TextDecoder('utf-8', { ignoreBOM: true });
+
 function hex2(b: number): string { return '\\x' + (b < 16 ? '0' : '') + b.toString(16); }
 
 /** unit_name_escape(): '/' → '-', '-' '\' and anything outside [A-Za-z0-9:_.] → \xNN, a leading '.' → \x2e. */
 export function unitNameEscape(s: string): string {
-  const b = Buffer.from(s, 'utf8');
+  const b = UTF8_ENC.encode(s);
   let out = '';
   for (let i = 0; i < b.length; i++) {
     const c = b[i]!;
@@ -101,7 +104,7 @@ function unhex(c: number): number {
 
 /** unit_name_unescape(): '-' → '/', \xNN → byte; null on a malformed escape. */
 export function unitNameUnescape(s: string): string | null {
-  const b = Buffer.from(s, 'utf8');
+  const b = UTF8_ENC.encode(s);
   const out: number[] = [];
   for (let i = 0; i < b.length; i++) {
     const c = b[i]!;
@@ -114,7 +117,7 @@ export function unitNameUnescape(s: string): string | null {
       i += 3;
     } else out.push(c);
   }
-  return Buffer.from(out).toString('utf8');
+  return UTF8_DEC.decode(Uint8Array.from(out));
 }
 
 /** path_simplify(): collapse '//' and '/./', drop a trailing '/' (keeps '..'). */
@@ -171,7 +174,7 @@ export function mangleUnitName(name: string, suffix = '.service'): string | null
   const e = name.lastIndexOf('.');
   if (e > 0 && TYPE_SET.has(name.slice(e + 1))) return null;
   let out = '';
-  const b = Buffer.from(name, 'utf8');
+  const b = UTF8_ENC.encode(name);
   for (let i = 0; i < b.length; i++) {
     const c = b[i]!;
     out += (validChar(c) || c === 0x40) ? String.fromCharCode(c) : hex2(c);

@@ -60,6 +60,8 @@ export function utf8Valid(buf: Uint8Array, s: number, e: number): boolean {
   return true;
 }
 
+const UTF8_DEC = new TextDecoder('utf-8', { ignoreBOM: true });
+
 /** Decode with every invalid byte replaced by U+FFFD (systemd's utf8_escape_invalid). */
 export function utf8EscapeInvalid(buf: Uint8Array, s: number, e: number): string {
   let out = '';
@@ -67,11 +69,11 @@ export function utf8EscapeInvalid(buf: Uint8Array, s: number, e: number): string
   for (let i = s; i < e;) {
     const n = buf[i]! < 0x80 ? 1 : utf8SeqLen(buf, i, e);
     if (n > 0) { i += n; continue; }
-    out += Buffer.from(buf.buffer, buf.byteOffset + runStart, i - runStart).toString('utf8') + '\uFFFD';
+    out += UTF8_DEC.decode(buf.subarray(runStart, i)) + '\uFFFD';
     i++;
     runStart = i;
   }
-  return out + Buffer.from(buf.buffer, buf.byteOffset + runStart, e - runStart).toString('utf8');
+  return out + UTF8_DEC.decode(buf.subarray(runStart, e));
 }
 
 /** systemd's string_is_safe(): no control characters, quotes, backslash or DEL. */
@@ -92,7 +94,7 @@ function strip(s: string): string {
 
 /** Parse unit file text (a JS string; encoded to UTF-8 first). */
 export function parseUnitText(text: string, file: string, unit: string): ParseResult {
-  return parseUnitBytes(Buffer.from(text, 'utf8'), file, unit);
+  return parseUnitBytes(new TextEncoder().encode(text), file, unit);
 }
 
 /** Parse raw bytes exactly like systemd's config_parse(). Never throws. */
@@ -123,7 +125,7 @@ export function parseUnitBytes(buf: Uint8Array, file: string, unit: string): Par
       diag(lineNo, 'error', true, `String is not UTF-8 clean, ignoring assignment: ${utf8EscapeInvalid(bytes, s, e)}`);
       return false;
     }
-    const l = Buffer.from(bytes.buffer, bytes.byteOffset + s, e - s).toString('utf8');
+    const l = UTF8_DEC.decode(bytes.subarray(s, e));
     if (l.charCodeAt(0) === 0x5b /* [ */) {
       if (l.charCodeAt(l.length - 1) !== 0x5d /* ] */) {
         diag(lineNo, 'error', true, `Invalid section header '${l}'`);

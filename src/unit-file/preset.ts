@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseUnitName, instantiate } from './names';
+import { fnmatch } from '../rpc/fnmatch';
 
 export interface PresetRule { pattern: string; action: 'enable' | 'disable'; instances?: string[]; file: string; line: number }
 
@@ -55,16 +56,5 @@ export function queryPreset(name: string, rules: PresetRule[], withInstances = t
   return { action: 'enable' };
 }
 
-/** fnmatch() without FNM_NOESCAPE subtleties: * ? [..] globs. */
-export function globMatch(pattern: string, s: string): boolean {
-  let re = '^';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') { const j = pattern.indexOf(']', i + 1); if (j < 0) re += '\\['; else { re += '[' + pattern.slice(i + 1, j).replace(/^!/, '^').replace(/\\/g, '\\\\') + ']'; i = j; } }
-    else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  try { return new RegExp(re + '$').test(s); } catch { return pattern === s; }
-}
-
+/** fnmatch(pattern, name, 0) (systemd's preset rules use fnmatch): linear time, never throws. */
+export function globMatch(pattern: string, s: string): boolean { return fnmatch(pattern, s); }

@@ -58,4 +58,8 @@ export interface SpecifierContext {
   configDir: string;    // %E
   tmpDir: string;       // %T
   varTmpDir: string;    // %V
+  /** /etc/os-release fields (%o %w %W %B %M %A); {} when unknown. */
+  osRelease: Readonly<Record<string, string>>;
+  /** realpath(3) of a unit's fragment (%y %Y): the path itself when it cannot be resolved. */
+  realpath(p: string): string;
 }

@@ -92,8 +92,10 @@ export interface ServiceHost extends ProcessHost {
   hasStopJob(): boolean;
   /** Close a file descriptor the machine will not keep (fd store). */
   closeFd(fd: number): void;
-  /** FDPOLL: watch a stored fd for EPOLLHUP/EPOLLERR; report as onFdStoreHangup(fd). */
-  pollStoredFd(fd: number, on: boolean): void;
+  /** FDPOLL: watch a stored fd for EPOLLHUP/EPOLLERR; report as onFdStoreHangup(fd). Returns 0, or -errno
+   *  when the fd cannot be watched: -EPERM (1) for fds epoll refuses (regular files, memfds, /dev/null),
+   *  which systemd stores unwatched; any other error was logged by the host and the fd is refused. */
+  pollStoredFd(fd: number, on: boolean): number;
   /** A RELOADING=1 notification started a reload: propagate it (PropagatesReloadTo=). */
   propagateReload(): void;
 }
@@ -141,4 +143,73 @@ export interface SocketHost extends ProcessHost {
   startInstance(name: string, fd: number, peer: PeerInfo): boolean;
   /** A stop job is pending for this socket unit. */
   hasStopJob(): boolean;
+}
+
+/** What a timer or path unit knows of the unit it triggers (UNIT_TRIGGER). */
+export interface TriggerTarget {
+  id: string;
+  loaded: boolean;
+  activeState: import('./types').ActiveState;
+  /** Monotonic µs of its last InactiveExit/InactiveEnter (0 = never). */
+  inactiveExitMonotonic: number;
+  inactiveEnterMonotonic: number;
+  /** A job is pending for it (a path unit waits for it to finish). */
+  hasJob?: boolean;
+  /** It hit its start rate limit (unit->start_limit_hit). */
+  startLimitHit?: boolean;
+}
+
+/** Queue a start job (mode replace) for the triggered unit; its processes get `env` (TRIGGER_*). */
+export type StartTriggeredResult = { ok: true } | { ok: false; error: string };
+
+export interface TriggerHost extends UnitHost {
+  /** The unit this one triggers (its first Triggers= dependency), null when it has none. */
+  triggerTarget(): TriggerTarget | null;
+  startTriggered(env: Record<string, string>): StartTriggeredResult;
+  /** A stop job is pending for this unit (unit_stop_pending). */
+  hasStopJob(): boolean;
+}
+
+export interface TimerHost extends TriggerHost {
+  /** Arm timer `key` on `clock` at `at` (that clock's µs) with a coalescing window of `accuracy` µs; fires
+   *  as machine.onTimer(key). clearTimer(key) disarms it. */
+  armClockTimer(key: string, clock: 'monotonic' | 'realtime', at: number, accuracy: number): void;
+  /** CLOCK_MONOTONIC at the manager's userspace start (MANAGER_TIMESTAMP_USERSPACE). */
+  userspaceMonotonic(): number;
+  /** Running in a container (OnBootSec= then counts from the manager's start). */
+  inContainer(): boolean;
+  /** The manager's C-library time state (local zone) for OnCalendar=. */
+  libc(): import('../calendar/libc').LibcTime;
+  /** Persistent=: the stamp file of this timer, null when it cannot be determined (no home directory). */
+  stampPath(): string | null;
+  /** Modification time of `path` in realtime µs; null when it does not exist (or cannot be read). */
+  fileMtime(path: string): number | null;
+  /** touch_file(path, parents=true, stamp): create if missing; mtime/atime = realtimeUs, or now when null. */
+  touchFile(path: string, realtimeUs: number | null): void;
+  /** random_u64(). */
+  randomU64(): bigint;
+  /** FixedRandomDelay=: machine id (16 bytes, null unknown), system manager?, uid of the manager. */
+  fixedDelayIdentity(): import('./timer/fixed-delay').FixedDelayIdentity;
+}
+
+/** One inotify event (struct inotify_event): watch descriptor, mask bits, name within a watched directory. */
+export interface InotifyEvent { wd: number; mask: number; name: string }
+
+export interface PathHost extends TriggerHost {
+  /** A new inotify instance for path spec `index` (closing any it had); its events come back, one read at
+   *  a time, as machine.onInotify(index, events). */
+  inotifyOpen(index: number): { ok: true } | { ok: false; error: string };
+  /** inotify_add_watch on the instance of spec `index`: the watch descriptor, or the errno (ENOENT 2, EACCES 13...). */
+  inotifyAddWatch(index: number, path: string, mask: number): { wd: number } | { errno: number; error: string };
+  inotifyClose(index: number): void;
+  /** access(path, F_OK). */
+  pathExists(path: string): boolean;
+  /** glob_first(): the first match of a glob pattern, null when none. */
+  globFirst(pattern: string): string | null;
+  /** dir_is_empty(path, ignore_hidden_or_backup=true): 1 empty, 0 not, -errno (-2 ENOENT, -20 ENOTDIR). */
+  dirIsEmpty(path: string): number;
+  /** mkdir -p with `mode` for created directories; null or the error text. */
+  mkdirP(path: string, mode: number): string | null;
+  /** Run `fn` on a later event-loop turn (sd_event_add_defer), never re-entrantly. */
+  defer(fn: () => void): void;
 }

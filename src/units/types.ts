@@ -3,6 +3,8 @@
 // Invariants: times are microseconds (monotonic for timers, realtime+monotonic pairs for timestamps,
 // 0 = unset); exit info follows waitpid (signal 0 means the process exited with `code`).
 import type { UnitConfig, UnitType } from '../directives/types';
+import type { NotifyMessage } from '../notify/parse';
+import type { PeerInfo } from './host';
 
 export type ActiveState = 'active' | 'reloading' | 'inactive' | 'failed' | 'activating' | 'deactivating' | 'maintenance';
 
@@ -70,7 +72,61 @@ export interface StateChange {
 /** A value printed by `show` (numbers print as decimal; timestamps as dual µs; arrays of exec status). */
 export type PropValue = string | number | boolean | DualTimestamp | ExecStatus[] | string[];
 
-/** What every unit machine offers the manager. Type-specific events live on the concrete machines. */
+/** The sender of an sd_notify datagram (from SCM_CREDENTIALS). */
+export interface NotifySender { pid: number; uid: number }
+
+/**
+ * What a triggering unit (socket, timer, path) learns when the unit it triggers changes state (systemd's
+ * trigger_notify vtable entry). `phase` is the triggered unit's own reading of itself (see triggerPhase).
+ */
+export interface TriggeredPeer {
+  id: string;
+  activeState: ActiveState;
+  phase: TriggerPhase;
+  result: string;
+  /** The triggered unit hit its start rate limit (unit->start_limit_hit). */
+  startLimitHit: boolean;
+  /** A job is pending for the triggered unit. */
+  hasJob: boolean;
+}
+
+/**
+ * How a triggered unit stands for the unit that triggers it:
+ *  idle     it no longer handles what triggered it (dead, failed, or its main process is gone and it only
+ *           cleans up or waits to restart): a socket listens again, a path re-arms
+ *  running  it is up and serving (a socket's service is running: the socket is `running`)
+ *  busy     anything in between (starting, stopping with its main process still there)
+ */
+export type TriggerPhase = 'idle' | 'running' | 'busy';
+
+/** Default reading when a machine has no triggerPhase(): from its active state. */
+export function triggerPhaseOf(s: ActiveState): TriggerPhase {
+  return s === 'inactive' || s === 'failed' ? 'idle' : s === 'active' || s === 'reloading' ? 'running' : 'busy';
+}
+
+/**
+ * What every unit machine offers the manager (systemd's UnitVTable). The manager never asks which class a
+ * machine is: everything type-specific is one of the optional event entry points below, called only when
+ * the machine has it.
+ *
+ * The life of a unit, as the manager sees it:
+ *  1. A unit is loaded (engine graph) when something names it; its machine is created through the registry
+ *     (src/units/registry.ts) the first time a job runs for it or an event concerns it, with a host object
+ *     (src/units/host.ts) through which it performs every effect.
+ *  2. A start job calls start(): the machine checks its start rate limit, Condition*=/Assert*=, and either
+ *     refuses at once (StartOutcome) or begins activating. From then on it moves only on events: its
+ *     processes exiting (onChildExit), its timers (onTimer), sd_notify (onNotify), sockets becoming readable,
+ *     the units it triggers changing state (onTriggeredUnitChange) ...
+ *  3. Every change of active/sub state is reported once through host.stateChanged(); the engine completes
+ *     jobs by observing those reports, and the manager forwards them to subscribers, to the units that
+ *     trigger this one, and to the system state.
+ *  4. A stop job calls stop(); the machine runs its stop commands, signals what is left, and ends inactive
+ *     (or failed, with result()). resetFailed() returns a failed unit to inactive.
+ *  5. daemon-reload gives a running machine its new configuration through reconfigure(); a stopped one is
+ *     dropped and created again from the new configuration on its next use.
+ *  6. fail('resources') is the crash barrier's last resort: an event handler of this unit threw; the machine
+ *     must end up failed with that result, releasing what it holds, without throwing again.
+ */
 export interface UnitMachine {
   readonly id: string;
   readonly unitType: UnitType;
@@ -90,4 +146,41 @@ export interface UnitMachine {
   reconfigure?(cfg: UnitConfig): void;
   /** Runtime properties for show/status, keyed by systemd's property names. */
   properties(): Record<string, PropValue>;
+  /** The invocation id of the current activation ('' when none). */
+  invocationId(): string;
+  /** Enter failed with `result` (crash barrier): stop what runs, never throw. */
+  fail(result: 'resources'): void;
+
+  // ---- optional event entry points (absent = the event does not concern this type) ----
+  /** An sd_notify datagram from a process of this unit (fds: SCM_RIGHTS, owned by the machine now). */
+  onNotify?(msg: NotifyMessage, sender: NotifySender, fds: number[]): void;
+  /** The exec helper's report for `pid` (Type=exec readiness), before that pid's onChildExit. */
+  onExecOutcome?(pid: number, o: ExecOutcome): void;
+  /** The unit's last process is gone (cgroup empty). */
+  onUnitEmpty?(): void;
+  /** A stored fd (fd store) reported an error or hangup. */
+  onFdStoreHangup?(fd: number): void;
+  /** BusName= gained or lost its owner. */
+  onBusNameOwner?(hasOwner: boolean, ownerPid: number | null): void;
+  /** Listener `index` became readable (ok) or failed (socket units). */
+  onReadable?(index: number, ok: boolean): void;
+  /** A unit this one triggers (Triggers=) changed state. */
+  onTriggeredUnitChange?(peer: TriggeredPeer): void;
+  /** An Accept=yes connection this unit handed to an instance was closed (the instance stopped). */
+  onConnectionClosed?(peer: PeerInfo): void;
+  /** How this unit stands for the units that trigger it when in sub-state `sub` (default:
+   *  triggerPhaseOf(active state)). Takes the sub-state of a report, which may be older than subState(). */
+  triggerPhase?(sub: string): TriggerPhase;
+  /** The start rate limit was hit on the last start attempt (unit->start_limit_hit). */
+  startLimitHit?(): boolean;
+  /** CLOCK_REALTIME was set (jumped relative to CLOCK_MONOTONIC): timer units recompute or trigger. */
+  onClockChange?(): void;
+  /** The system time zone changed (/etc/localtime): timer units recompute or trigger. */
+  onTimezoneChange?(): void;
+  /** One read of inotify events from the watch set `index` of this unit (path units). */
+  onInotify?(index: number, events: { wd: number; mask: number; name: string }[]): void;
+  /** Reading the watch set `index` failed. */
+  onInotifyError?(index: number, error: string): void;
+  /** Timer units: next elapse on each clock (Infinity = none) and the last trigger (realtime µs, 0 = never). */
+  timerSchedule?(): { nextRealtime: number; nextMonotonic: number; lastTrigger: number };
 }

@@ -153,7 +153,7 @@ describe('container image under podman', { timeout: 8 * 60 * 1000 }, () => {
     assert.ok(s.ms < 25000, `stop took ${s.ms} ms`);
     const after = logs.slice(logs.indexOf('SIGTERM'));
     assert.ok(logs.includes('SIGTERM'), logs);
-    for (const u of ['hello-notify.service', 'prepare.service', 'echo.socket']) assert.match(after, new RegExp(`Stopped ${u.replace('.', '\\.')}`), after);
+    for (const u of ['hello-notify.service', 'prepare.service', 'echo.socket']) assert.match(after, new RegExp(`(Stopped|Closed) ${u.replace('.', '\\.')}`), after);
     // Reverse dependency order: hello-notify (After=prepare) stops before prepare.
     assert.ok(after.indexOf('Stopped hello-notify.service') < after.indexOf('Stopped prepare.service'), after);
     process.stderr.write(`# podman stop took ${s.ms} ms\n`);

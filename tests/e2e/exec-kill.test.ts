@@ -61,11 +61,11 @@ test('KillMode=control-group kills a double-forking setsid daemon via its cgroup
   const c = p.cgroupCreate('dfork.service');
   assert.ok('path' in c);
   const { u, all } = await startForking('dfork', c.path);
-  assert.equal(all.length, 3, `main + 2 helpers, got ${all}`);
-  assert.deepEqual(cgroupPids(c.path).sort(), all.sort());
+  assert.equal(all.length, 3, `main + 2 helpers, got ${all.join(' ')}`);
+  assert.deepEqual(cgroupPids(c.path).sort((a, b) => a - b), all.sort((a, b) => a - b));
   // The helpers are in sessions we never saw: only the cgroup knows them.
   const sigd = killUnitStep(p, KC(), u, 'term');
-  assert.deepEqual(sigd.sort(), all.sort());
+  assert.deepEqual(sigd.sort((a, b) => a - b), all.sort((a, b) => a - b));
   assert.ok(await waitFor(() => p.cgroupIsEmpty(c.path), 5000));
   for (const pid of all) assert.ok(!isAlive(pid));
   assert.equal(p.cgroupRemove(c.path), 0);
@@ -76,7 +76,7 @@ test('fallback without cgroups: setsid children of a live main pid are tracked a
   const helpers = childrenOf(u.mainPid as number);
   started.push(...helpers);
   assert.equal(helpers.length, 2);
-  assert.deepEqual(all.sort(), [u.mainPid as number, ...helpers].sort());
+  assert.deepEqual(all.sort((a, b) => a - b), [u.mainPid as number, ...helpers].sort((a, b) => a - b));
   killUnitStep(p, KC(), u, 'term');
   assert.ok(await waitFor(() => [u.mainPid as number, ...helpers].every((x) => !isAlive(x))));
 });

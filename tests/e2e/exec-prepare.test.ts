@@ -162,7 +162,7 @@ test('User=nobody: credentials, USER/HOME/SHELL, directories owned by the user w
   const lines = res.out.trim().split('\n');
   assert.equal(lines[0], String(nobody.uid));
   assert.equal(lines[1], String(nobody.gid));
-  assert.deepEqual(lines[2]?.split(' ').map(Number).sort(), [...new Set(p.groupList('nobody', nobody.gid))].sort());
+  assert.deepEqual(lines[2]?.split(' ').map(Number).sort((a, b) => a - b), [...new Set(p.groupList('nobody', nobody.gid))].sort((a, b) => a - b));
   assert.equal(lines[3], `nobody nobody ${nobody.home} ${nobody.shell}`);
   assert.equal(lines[4], `${roots.runtime}/prep:${roots.runtime}/prep2/sub|${roots.state}/prepstate|${roots.cache}/prepcache|${roots.logs}/preplogs|${roots.configuration}/prepconf`);
   assert.equal(lines[5], 'writable');

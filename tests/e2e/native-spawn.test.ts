@@ -83,8 +83,8 @@ test('User=nobody gets nobody uid, gid and supplementary groups', async () => {
   assert.ok(m, r.out);
   assert.equal(Number(m[1]), nobody.uid);
   assert.equal(Number(m[2]), nobody.gid);
-  const got = (m[3] ?? '').split(',').map((g) => Number(g.split('(')[0])).sort();
-  assert.deepEqual(got, [...new Set(groups)].sort());
+  const got = (m[3] ?? '').split(',').map((g) => Number(g.split('(')[0])).sort((a, b) => a - b);
+  assert.deepEqual(got, [...new Set(groups)].sort((a, b) => a - b));
   // SupplementaryGroups= adds to the user's groups.
   const r2 = await run({ path: '/usr/bin/id', argv: ['id', '-G'], user: 'nobody', supplementaryGroups: ['daemon'], env: [] });
   const daemon = p.getGroup('daemon');

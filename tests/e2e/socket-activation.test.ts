@@ -147,7 +147,7 @@ describe('socket activation', { concurrency: false }, () => {
     assert.match(c1.greeting, new RegExp(`^hello pid=\\d+ remote=127\\.0\\.0\\.1:${c1.localPort}$`));
     assert.match(c2.greeting, new RegExp(`^hello pid=\\d+ remote=127\\.0\\.0\\.1:${c2.localPort}$`));
     const lu = await d.ctl(['list-units', '--no-legend', '--plain', 'acc@*']);
-    const listed = lu.stdout.split('\n').filter(Boolean).map((l) => l.split(/\s+/)[0]).sort();
+    const listed = lu.stdout.split('\n').filter(Boolean).map((l) => l.split(/\s+/)[0] ?? '').sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     assert.deepEqual(listed, [name1, name2].sort(), lu.stdout);
     const p1 = await showProps(d, name1, ['ActiveState', 'SubState', 'MainPID', 'Description']);
     assert.deepEqual([p1['ActiveState'], p1['SubState']], ['active', 'running']);

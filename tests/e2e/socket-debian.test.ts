@@ -96,7 +96,7 @@ describe('Debian uucp.socket + uucp@.service (Accept=true, User=uucp), private n
       const listed = lu.split('\n').filter(Boolean).map((l) => l.split(/\s+/)[0]!).sort();
       assert.equal(listed.length, 2, lu);
       for (const n of listed) assert.ok(names.includes(n), `${n} not named like systemd's instance (${names.join(', ')})`);
-      const ports = listed.map((n) => Number(/-127\.0\.0\.1:(\d+)\.service$/.exec(n)?.[1])).sort();
+      const ports = listed.map((n) => Number(/-127\.0\.0\.1:(\d+)\.service$/.exec(n)?.[1])).sort((a, b) => a - b);
       assert.deepEqual(ports, [a1.port, a2.port].sort((x, y) => x - y));
       // One in.uucpd per connection, each the MainPID of its instance, running as user uucp.
       const uid = Number(/^uucp:[^:]*:(\d+):/m.exec(fs.readFileSync('/etc/passwd', 'utf8'))?.[1]);
@@ -114,7 +114,7 @@ describe('Debian uucp.socket + uucp@.service (Accept=true, User=uucp), private n
         assert.match(st, new RegExp(`^Uid:\\s+${uid}\\s+${uid}\\s+${uid}\\s+${uid}$`, 'm'), st);
         innerPids.push(Number(/^NSpid:.*\s(\d+)$/m.exec(st)?.[1]));
       }
-      assert.deepEqual(innerPids.sort(), mainPids.sort(), 'each in.uucpd is the MainPID of its instance');
+      assert.deepEqual(innerPids.sort((a, b) => a - b), mainPids.sort((a, b) => a - b), 'each in.uucpd is the MainPID of its instance');
       const sk = await showProps(d, 'uucp.socket', ['NAccepted', 'NConnections']);
       assert.deepEqual([sk['NAccepted'], sk['NConnections']], ['2', '2']);
     } finally {

@@ -12,7 +12,7 @@ import type { UnitConfig } from '../../src/directives/types';
 import { compileUnit } from '../../src/directives/compile';
 import { formatTimespan, signalName } from '../../src/directives/values';
 import { loadUnitSource } from '../../src/unit-file/load';
-import { hostSpecifierContext } from '../../src/unit-file/specifiers';
+import { hostSpecifierContext } from '../../src/unit-file/specifiers-host';
 import { rng } from '../helpers/random';
 
 const PKGS = ['redis-server', 'nginx', 'openssh-server', 'cron', 'postgresql', 'dbus'];

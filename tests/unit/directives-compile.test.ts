@@ -9,7 +9,7 @@ import { ALL_ROWS, findRow } from '../../src/directives/tables';
 const ctx: SpecifierContext = {
   userMode: false, hostname: 'host.example', machineId: 'm'.repeat(32), bootId: 'b'.repeat(32), kernelRelease: '6.1.0',
   architecture: 'x86-64', userName: 'root', uid: 0, groupName: 'root', gid: 0, home: '/root', shell: '/bin/sh',
-  runtimeDir: '/run', stateDir: '/var/lib', cacheDir: '/var/cache', logsDir: '/var/log', configDir: '/etc', tmpDir: '/tmp', varTmpDir: '/var/tmp',
+  runtimeDir: '/run', stateDir: '/var/lib', cacheDir: '/var/cache', logsDir: '/var/log', configDir: '/etc', tmpDir: '/tmp', varTmpDir: '/var/tmp', osRelease: {}, realpath: (p: string) => p,
 };
 
 /** Build a source from "[Section]" / "Key=Value" lines of one file (line numbers as in the file). */

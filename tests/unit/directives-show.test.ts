@@ -9,7 +9,7 @@ import { showProperties } from '../../src/directives/show';
 const ctx: SpecifierContext = {
   userMode: false, hostname: 'h', machineId: '', bootId: '', kernelRelease: '', architecture: 'x86-64', userName: 'root', uid: 0,
   groupName: 'root', gid: 0, home: '/root', shell: '/bin/sh', runtimeDir: '/run', stateDir: '/var/lib', cacheDir: '/var/cache',
-  logsDir: '/var/log', configDir: '/etc', tmpDir: '/tmp', varTmpDir: '/var/tmp',
+  logsDir: '/var/log', configDir: '/etc', tmpDir: '/tmp', varTmpDir: '/var/tmp', osRelease: {}, realpath: (p: string) => p,
 };
 function unit(id: string, lines: [string, string, string][]): UnitSource {
   const file = `/etc/systemd/system/${id}`;

@@ -128,7 +128,7 @@ test('KillMode signal plans: control-group, mixed, process, none; SendSIGHUP; ki
   assert.equal(w.p.kills.length, 0);
   w = mk();
   assert.deepEqual(killUnit(w.p, { mainPid: w.main, controlPid: null, cgroup: w.cg, sessions: [] }, 'main', 10), [w.main]);
-  assert.deepEqual(killUnit(w.p, { mainPid: w.main, controlPid: null, cgroup: w.cg, sessions: [] }, 'all', 10).sort(), [w.main, w.other].sort());
+  assert.deepEqual(killUnit(w.p, { mainPid: w.main, controlPid: null, cgroup: w.cg, sessions: [] }, 'all', 10).sort((a, b) => a - b), [w.main, w.other].sort((a, b) => a - b));
 });
 
 test('FakePlatform clock and timers fire in order', () => {

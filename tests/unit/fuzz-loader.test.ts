@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { UnitFileIndex, loadUnitSource, invalidateIndexes } from '../../src/unit-file/load';
-import { hostSpecifierContext } from '../../src/unit-file/specifiers';
+import { hostSpecifierContext } from '../../src/unit-file/specifiers-host';
 import { renderCat } from '../../src/cli/cat';
 import { compileUnit } from '../../src/directives/compile';
 import type { UnitSource } from '../../src/unit-file/types';

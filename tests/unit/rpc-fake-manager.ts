@@ -96,8 +96,7 @@ export class FakeManager implements ManagerApi {
     return { job: id, unit: u.id, type };
   }
 
-  private startJob(p: JobParams, c: Caller, type: JobType, method: string): JobReply {
-    void c; void method;
+  private startJob(p: JobParams, _c: Caller, type: JobType, _method: string): JobReply {
     const u = this.units.get(p.unit);
     if (!u) throw errors.noSuchUnit(p.unit);
     if (u.loadState === 'masked') throw errors.masked(u.id);
@@ -196,6 +195,11 @@ export class FakeManager implements ManagerApi {
     await this.rec('list-sockets', p, c);
     return [...this.units.values()].filter((u) => u.listen).flatMap((u) => (u.listen ?? []).map((l) => ({ listen: l.address, type: l.type, unit: u.id, activates: u.triggers ?? [] })));
   }
+  /** Timers and paths: test data set directly. */
+  timers: { unit: string; activates: string[]; nextRealtime: number; nextMonotonic: number; lastTrigger: number }[] = [];
+  paths: { path: string; condition: string; unit: string; activates: string[] }[] = [];
+  async listTimers(p: unknown, c: Caller): Promise<FakeManager['timers']> { await this.rec('list-timers', p, c); return this.timers; }
+  async listPaths(p: unknown, c: Caller): Promise<FakeManager['paths']> { await this.rec('list-paths', p, c); return this.paths; }
   async listJobs(p: unknown, c: Caller): Promise<JobInfo[]> { await this.rec('list-jobs', p, c); return [...this.jobs.values()]; }
   async listDependencies(p: { unit: string }, c: Caller): Promise<DependencyGraph> {
     await this.rec('list-dependencies', p, c);

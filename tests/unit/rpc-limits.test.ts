@@ -25,7 +25,8 @@ test('1,000 concurrent clients are all served', async () => {
 });
 
 test('connection count cap: extra connections are closed at once, existing ones keep working', async () => {
-  const h = await harness({ limits: { maxConnections: 5 } });
+  // An unprivileged peer: root may use the privileged reserve beyond maxConnections (tests/unit/rpc-caps).
+  const h = await harness({ peerCred: () => ({ uid: 1000, gid: 1000, pid: 1 }), limits: { maxConnections: 5 } });
   try {
     const ok = await Promise.all(Array.from({ length: 5 }, () => RpcClient.connect(h.sock)));
     const extra = await LineClient.connect(h.sock);

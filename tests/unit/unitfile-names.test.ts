@@ -6,7 +6,8 @@ import {
   unitNameIsValid, parseUnitName, templateOf, instantiate, unitNameEscape, unitNameUnescape,
   unitNamePathEscape, unitNamePathUnescape, unitNameFromPath, mangleUnitName,
 } from '../../src/unit-file/names';
-import { expandSpecifiers, hostSpecifierContext } from '../../src/unit-file/specifiers';
+import { expandSpecifiers } from '../../src/unit-file/specifiers';
+import { hostSpecifierContext } from '../../src/unit-file/specifiers-host';
 import { unitSearchPath } from '../../src/unit-file/paths';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

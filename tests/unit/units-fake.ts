@@ -163,7 +163,14 @@ export class FakeHost implements ServiceHost {
   requestRestart(): void { this.restartRequests++; }
   hasStopJob(): boolean { return this.stopJob; }
   closeFd(fd: number): void { this.closed.push(fd); }
-  pollStoredFd(fd: number, on: boolean): void { this.polled.set(fd, on); }
+  /** fd → errno pollStoredFd answers with (as -errno), e.g. EPERM for an fd epoll refuses. */
+  readonly pollErrors = new Map<number, number>();
+  pollStoredFd(fd: number, on: boolean): number {
+    const e = this.pollErrors.get(fd);
+    if (on && e !== undefined) return -e;
+    this.polled.set(fd, on);
+    return 0;
+  }
   propagateReload(): void { this.reloadsPropagated++; }
 
   /** Advance the clock by `us`, firing due timers in deadline order. */

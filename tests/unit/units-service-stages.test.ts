@@ -70,7 +70,7 @@ test('ExecStartPost: runs after readiness with $MAINPID; active only once it fin
   r.m.start();
   r.exit(r.h.lastPid(), 0);   // start-pre
   const main = r.h.lastPid();
-  r.h.spawned.length; // main spawned
+  assert.ok(r.h.spawned.length > 0, 'main spawned');
   assert.equal(r.state(), 'activating/start-post');
   const sp = r.h.last();
   assert.equal(sp.req.list, 'ExecStartPost');
@@ -283,5 +283,5 @@ test('timestamps: ActiveEnter/Exit, InactiveExit/Enter follow the transitions', 
   assert.equal(mono('ActiveEnterTimestamp'), t0);
   assert.equal(mono('ActiveExitTimestamp'), t0 + 5 * SEC);
   assert.equal(mono('InactiveEnterTimestamp'), t0 + 5 * SEC + 1 * MS);
-  assert.match(String(p['InvocationID']), /^[0-9a-f]{32}$/);
+  assert.match(p['InvocationID'] as string, /^[0-9a-f]{32}$/);
 });

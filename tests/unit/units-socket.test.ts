@@ -7,7 +7,13 @@ import type { PeerInfo } from '../../src/units/host';
 import { SocketMachine } from '../../src/units/socket/machine';
 import { instanceFromPeer, instanceUnitName } from '../../src/units/socket/naming';
 import { TargetMachine } from '../../src/units/target/machine';
+import type { ActiveState, TriggeredPeer, TriggerPhase } from '../../src/units/types';
 import { cmd, FakeHost, FakeSocketHost, SEC, socketSection, unitConfig, type UnitOver } from './units-fake';
+
+/** The Accept=no service as the socket sees it after a state change. */
+function svcPeer(activeState: ActiveState, phase: TriggerPhase, startLimitHit: boolean, hasJob: boolean): TriggeredPeer {
+  return { id: 'web.service', activeState, phase, result: 'success', startLimitHit, hasJob };
+}
 
 function srig(over: Partial<SocketSection> = {}, o: UnitOver = {}, id = 'web.socket') {
   const h = new FakeSocketHost();
@@ -47,11 +53,11 @@ test('Accept=no: readiness queues the service start, stops polling (running); se
   assert.equal(r.h.serviceStarts, 1);
   assert.equal(r.st(), 'active/running');
   assert.equal(r.h.polling, false);
-  r.m.onServiceStateChange('running', false, false);
+  r.m.onTriggeredUnitChange(svcPeer('active', 'running', false, false));
   assert.equal(r.st(), 'active/running');
-  r.m.onServiceStateChange('dead', false, true);
+  r.m.onTriggeredUnitChange(svcPeer('inactive', 'idle', false, true));
   assert.equal(r.st(), 'active/running', 'a queued job holds off the re-arm');
-  r.m.onServiceStateChange('dead', false, false);
+  r.m.onTriggeredUnitChange(svcPeer('inactive', 'idle', false, false));
   assert.equal(r.st(), 'active/listening');
   assert.equal(r.h.polling, true);
   assert.equal(r.h.listenersOpen, true, 'the listening socket stays open across service restarts');
@@ -81,7 +87,7 @@ test('service start limit hit → service-start-limit-hit, socket fails and clos
   const r = srig();
   r.m.start();
   r.m.onReadable(0);
-  r.m.onServiceStateChange('failed', true, false);
+  r.m.onTriggeredUnitChange(svcPeer('failed', 'idle', true, false));
   assert.equal(r.st(), 'failed/failed');
   assert.equal(r.m.result(), 'service-start-limit-hit');
   assert.equal(r.h.listenersOpen, false);
@@ -90,7 +96,7 @@ test('service start limit hit → service-start-limit-hit, socket fails and clos
 test('trigger limit: more than TriggerLimitBurst activations per interval → trigger-limit-hit', () => {
   const r = srig({ triggerLimitBurst: 3, triggerLimitIntervalUs: 2 * SEC });
   r.m.start();
-  for (let i = 0; i < 3; i++) { r.m.onReadable(0); r.m.onServiceStateChange('dead', false, false); }
+  for (let i = 0; i < 3; i++) { r.m.onReadable(0); r.m.onTriggeredUnitChange(svcPeer('inactive', 'idle', false, false)); }
   assert.equal(r.st(), 'active/listening');
   r.m.onReadable(0);
   assert.equal(r.st(), 'failed/failed');

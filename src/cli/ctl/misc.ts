@@ -8,7 +8,7 @@ import type { CtlOptions } from './args';
 import { EXIT, isRpcError, mangle, parseSince, type Out } from './common';
 import { formatLogLine } from './status';
 
-async function simple(c: RpcClient, o: CtlOptions, out: Out, fn: () => Promise<unknown>, what: string): Promise<number> {
+async function simple(_c: RpcClient, _o: CtlOptions, out: Out, fn: () => Promise<unknown>, what: string): Promise<number> {
   try { await fn(); return EXIT.OK; } catch (e) {
     if (!isRpcError(e)) throw e;
     out.error(`Failed to ${what}: ${e.message}`);

@@ -14,12 +14,11 @@ export async function runShow(c: RpcClient, o: CtlOptions, out: Out): Promise<nu
   }).catch((e: unknown) => e)));
   let rc: number = EXIT.OK;
   let first = true;
-  replies.forEach((r, i) => {
+  replies.forEach((r) => {
     if (r instanceof Error) {
       if (!isRpcError(r)) throw r;
       out.error(`Failed to get properties: ${r.message}`);
       rc = EXIT.FAILURE;
-      void i;
       return;
     }
     const rep = r as { properties: Array<[string, string]> };

@@ -4,11 +4,11 @@
 // 3 otherwise, 4 when a unit could not be found. Owner: H6.
 import * as os from 'node:os';
 import type { RpcClient } from '../../rpc/client';
-import type { ActiveState, LogLine, StatusReply } from '../../rpc/protocol';
+import type { LogLine, StatusReply } from '../../rpc/protocol';
 import type { CtlOptions } from './args';
 import { EXIT, exitStatusText, formatAgo, formatShortTs, formatTimestamp, isRpcError, mangle, type Out } from './common';
 
-export function bullet(a: ActiveState | string): string {
+export function bullet(a: string): string {
   if (a === 'active') return '●';
   if (a === 'reloading') return '↻';
   if (a === 'failed') return '×';
@@ -70,7 +70,8 @@ export function renderStatus(s: StatusReply, nowUs: number, host: string): strin
     if (s.failedCondition) out.push(`${INDENT}└─ ${s.failedCondition} was not met`);
   }
   s.triggeredBy.forEach((t, i) => out.push(`${i ? INDENT : label('TriggeredBy')}${bullet(t.activeState)} ${t.unit}`));
-  // systemctl 252 order (print_status_info): TriggeredBy, Triggers, then Docs, Listen.
+  if (s.timer) out.push(`${label('Trigger')}${timerTriggerLine(s.timer)}`);
+  // systemctl 252 order (print_status_info): TriggeredBy, Trigger (timers), Triggers, then Docs, Listen.
   s.triggers.forEach((t, i) => out.push(`${i ? INDENT : label('Triggers')}${bullet(t.activeState)} ${t.unit}`));
   s.documentation.forEach((d, i) => out.push(`${i ? INDENT : label('Docs')}${d}`));
   s.listen.forEach((l, i) => out.push(`${i ? INDENT : label('Listen')}${l.address} (${l.type})`));
@@ -140,4 +141,18 @@ export async function runStatus(c: RpcClient, o: CtlOptions, out: Out): Promise<
   }
   if (rc) return rc;
   return anyInactive ? EXIT.PROGRAM_NOT_RUNNING : EXIT.OK;
+}
+
+/** `Trigger: Sat 2026-12-05 16:11:20 UTC; 2s left` or `n/a` (calc_next_elapse, format_timestamp in our zone). */
+function timerTriggerLine(t: { nextRealtime: number; nextMonotonic: number }): string {
+  const { calcNextElapse } = require('./timers') as typeof import('./timers');
+  const { configureTimeFromEnv } = require('../zone-reader') as typeof import('../zone-reader');
+  const { processTime } = require('../../calendar/env') as typeof import('../../calendar/env');
+  const { formatTimestampStyle, formatTimestampRelative } = require('../../calendar/timestamp') as typeof import('../../calendar/timestamp');
+  configureTimeFromEnv();
+  const now = { realtime: Math.round((performance.timeOrigin + performance.now()) * 1000), monotonic: Number(process.hrtime.bigint() / 1000n) };
+  const next = calcNextElapse(now, t);
+  if (!Number.isFinite(next) || next <= 0) return 'n/a';
+  const n = BigInt(Math.floor(next));
+  return `${formatTimestampStyle(processTime(), n) ?? 'n/a'}; ${formatTimestampRelative(n, BigInt(now.realtime)) ?? 'n/a'}`;
 }

@@ -106,7 +106,7 @@ export function serviceRunNextMain(m: ServiceMachine): void {
   m.host.watchPid(pid);
 }
 
-export function serviceOnControlExit(m: ServiceMachine, pid: number, e: ExitInfo, f0: ServiceResult): void {
+export function serviceOnControlExit(m: ServiceMachine, _pid: number, e: ExitInfo, f0: ServiceResult): void {
   let f = f0;
   const cc = m.controlCommand;
   const ccmd = cc ? m.svc[cc.list][cc.index] : undefined;

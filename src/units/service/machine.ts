@@ -16,10 +16,10 @@ import type { ExecListName, ServiceHost, SpawnKind } from '../host';
 import {
   NO_TIMESTAMP,
   type ActiveState, type ExecOutcome, type ExecStatus, type ExitInfo, type PropValue, type ReloadOutcome,
-  type StartOutcome, type StopOutcome, type UnitMachine,
+  type NotifySender, type StartOutcome, type StopOutcome, type TriggerPhase, type UnitMachine,
 } from '../types';
 import type { NotifyMessage } from '../../notify/parse';
-import { handleServiceNotify, type NotifySender } from './notify';
+import { handleServiceNotify } from './notify';
 import { serviceOnTimer } from './timeouts';
 import { serviceOnExecOutcome, serviceOnChildExit, serviceOnMainExit, serviceRunNextMain, serviceOnControlExit, serviceOnUnitEmpty } from './exits';
 import { serviceLoadPidFile, serviceDemandPidFile, serviceRetryPidFile, serviceSearchMainPid, serviceOnBusNameOwner } from './mainpid';
@@ -619,6 +619,32 @@ export class ServiceMachine implements UnitMachine {
   }
 
   /** A datagram routed to this unit by sender pid (fds: received SCM_RIGHTS, closed unless stored). */
+  invocationId(): string { return this.base.invocationId; }
+  startLimitHit(): boolean { return this.base.startLimitHit; }
+
+  /** How this service stands for the socket/timer/path that triggers it (socket_trigger_notify's cases). */
+  triggerPhase(sub: string): TriggerPhase {
+    switch (sub as ServiceSubState) {
+      case 'dead': case 'failed': case 'final-sigterm': case 'final-sigkill': case 'auto-restart': return 'idle';
+      case 'running': return 'running';
+      default: return 'busy';
+    }
+  }
+
+  /** Crash barrier: an event handler of this unit threw. Stop what runs and end failed (resources). */
+  fail(result: 'resources'): void {
+    this.clearTimer();
+    if (this.state === 'dead' || this.state === 'failed' || this.state === 'auto-restart') {
+      this.res = result;
+      this.setState('failed');
+      return;
+    }
+    try { this.enterSignal('stop-sigterm', result); } catch {
+      this.res = result;
+      this.setState('failed');
+    }
+  }
+
   onNotify(msg: NotifyMessage, sender: NotifySender, fds: number[] = []): void {
     handleServiceNotify(this, msg, sender, fds);
   }

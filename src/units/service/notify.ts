@@ -7,7 +7,10 @@ import { notifyGet, notifyHas, parseErrno, parsePid, parseUsec, type NotifyMessa
 import type { ServiceMachine } from './machine';
 import { MAINPID_STATES, RELOADING, WATCHDOG_STATES } from './states';
 
-export interface NotifySender { pid: number; uid: number }
+export type { NotifySender } from '../types';
+import type { NotifySender } from '../types';
+
+const EPERM = 1;
 
 /** fdname_is_valid(): 1..255 printable ASCII chars, no ':'. */
 export function fdNameValid(n: string): boolean {
@@ -108,9 +111,16 @@ export function handleServiceNotify(m: ServiceMachine, msg: NotifyMessage, sende
         break;
       }
       if (m.fdStore.some(e => e.fd === fd)) { pending.delete(fd); continue; }
-      m.fdStore.push({ fd, name: name ?? 'stored', poll });
+      const entry = { fd, name: name ?? 'stored', poll };
+      if (poll) {
+        // service_add_fd_store(): EPERM means "not pollable" (regular file, memfd, /dev/null) and the fd is
+        // stored unwatched; another error refuses this fd and the rest of the datagram's fds (closed below).
+        const r = m.host.pollStoredFd(fd, true);
+        if (r === -EPERM) entry.poll = false;
+        else if (r < 0) break;
+      }
+      m.fdStore.push(entry);
       pending.delete(fd);
-      if (poll) m.host.pollStoredFd(fd, true);
     }
   } else if (fds.length > 0) m.log('warning', 'Got extra auxiliary fds with notification message, closing them.');
   closeRest();

@@ -1,7 +1,7 @@
 // The socket state machine (semantics §5, systemd socket.c): dead → start-pre → start-chown → start-post →
 // listening ⇄ running → stop-pre → stop-pre-sigterm → stop-pre-sigkill → stop-post → final-sigterm →
 // final-sigkill → dead/failed. Accept=no: readiness queues the service's start job and stops polling until
-// the service is down again (onServiceStateChange). Accept=yes: accept, name the instance, enforce
+// the service is down again (onTriggeredUnitChange). Accept=yes: accept, name the instance, enforce
 // MaxConnections/MaxConnectionsPerSource; the trigger limit guards both.
 // Invariants: listeners are open exactly in start-chown..stop-pre-sigkill (setState closes them
 // elsewhere); polling is on exactly in 'listening'; result moves away from success only once per run.
@@ -12,7 +12,7 @@ import type { PeerInfo, SocketHost } from '../host';
 import {
   NO_TIMESTAMP,
   type ActiveState, type ExecStatus, type ExitInfo, type PropValue, type ReloadOutcome, type StartOutcome,
-  type StopOutcome, type UnitMachine,
+  type StopOutcome, type TriggeredPeer, type UnitMachine,
 } from '../types';
 import { instanceFromPeer, instanceUnitName, sourceKey } from './naming';
 
@@ -317,14 +317,24 @@ export class SocketMachine implements UnitMachine {
   }
 
   /** socket_trigger_notify(): the triggered service changed state (Accept=no only). */
-  onServiceStateChange(subState: string, startLimitHit: boolean, hasJob: boolean): void {
+  /** socket_trigger_notify(): the service (Accept=no) changed state. */
+  onTriggeredUnitChange(peer: TriggeredPeer): void {
     if (this.state !== 'running' && this.state !== 'listening') return;
     if (this.sock.accept) return;
-    if (startLimitHit) { this.enterStopPre('service-start-limit-hit'); return; }
-    if (hasJob) return;
-    if (['dead', 'failed', 'final-sigterm', 'final-sigkill', 'auto-restart'].includes(subState)) {
+    if (peer.startLimitHit) { this.enterStopPre('service-start-limit-hit'); return; }
+    if (peer.hasJob) return;
+    if (peer.phase === 'idle') {
       if (this.state !== 'listening') this.enterListening();
-    } else if (subState === 'running' && this.state !== 'running') this.setState('running');
+    } else if (peer.phase === 'running' && this.state !== 'running') this.setState('running');
+  }
+
+  invocationId(): string { return this.base.invocationId; }
+  startLimitHit(): boolean { return this.base.startLimitHit; }
+
+  /** Crash barrier: an event handler of this unit threw. Close everything and end failed (resources). */
+  fail(result: 'resources'): void {
+    if (this.state === 'dead' || this.state === 'failed') { this.res = result; this.setState('failed'); return; }
+    try { this.enterStopPre(result); } catch { this.res = result; this.setState('failed'); }
   }
 
   onChildExit(pid: number, e: ExitInfo): void {

@@ -47,6 +47,8 @@ export class TargetMachine implements UnitMachine {
   resetFailed(): void { /* targets never fail */ }
   onChildExit(): void { /* targets have no processes */ }
   onTimer(): void { /* no timers */ }
+  invocationId(): string { return this.base.invocationId; }
+  fail(): void { if (this.state !== 'dead') this.setState('dead'); }
 
   private setState(ns: TargetSubState): void {
     const os = this.state, oa = this.activeState();
