@@ -137,7 +137,7 @@ export const EXEC_ROWS: Row[] = [
     }
   }, (c) => { c.exec.supplementaryGroups = []; }, { specifiers: true, spec: 'pF' }),
   scalar('DynamicUser', SS, (v) => { const b = parseBoolean(v); return b === null ? { ok: false, message: `Failed to parse boolean value: ${v}`, fatal: true } : { ok: true, value: b }; },
-    (c, v) => { c.exec.dynamicUser = v; }, { enforced: false }),
+    (c, v) => { c.exec.dynamicUser = v; }),
   scalar('UMask', SS, pMode, (c, v) => { c.exec.umask = v; }),
   scalar('Nice', SS, (v) => {
     const n = parseInt32(v);
@@ -206,7 +206,7 @@ export const EXEC_ROWS: Row[] = [
   capRow('AmbientCapabilities', (c, v) => { c.exec.ambientCapabilities = v ?? []; }, (c) => c.exec.ambientCapabilities),
   scalar('PAMName', SS, (v) => ({ ok: true, value: v }), (c, v) => { c.exec.pamName = v; }, { specifiers: true, enforced: false }),
   scalar('IgnoreSIGPIPE', SS, pBool, () => undefined, { enforced: false }),
-  scalar('RemoveIPC', SS, pBool, (c, v) => { c.exec.sandbox.removeIPC = v; }, { enforced: false }),
+  scalar('RemoveIPC', SS, pBool, (c, v) => { c.exec.sandbox.removeIPC = v; }),
   scalar('SyslogLevelPrefix', SS, pBool, () => undefined, { enforced: false }),
   scalar('SyslogFacility', SS, pEnumOrNum(['kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp',
     'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7'] as const, 'log facility'), () => undefined, { enforced: false }),

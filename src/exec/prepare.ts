@@ -13,6 +13,7 @@ import { buildEnvironment, loadEnvironmentFiles, systemLocale } from './environm
 import { dirRoots, setupDirectories } from './dirs';
 import { capsToMask } from './caps';
 import { planSandbox, needsMountNamespace, usesSeccomp } from './sandbox';
+import { allocateDynamicUser, dynamicUidOf } from './dynamic-user';
 import type { ExecRuntime, PrepareResult } from './types';
 
 let localeCache: string[] | null = null;
@@ -47,6 +48,16 @@ export function releaseSandbox(p: Platform, unitName: string, userMode: boolean)
   for (const kind of ['netns', 'ipcns']) p.releaseNamespacePin(`${dir}/${kind}/${name}`);
 }
 
+/** RemoveIPC= when a unit is gone: the IPC objects of its (non-system) user and group, as systemd's
+ *  clean_ipc() when the last unit of that uid stops (uids <= 999 are system users and are never cleaned). */
+export function releaseIpc(p: Platform, ex: import('../directives/types').ExecContext, userMode: boolean): void {
+  if (!ex.sandbox.removeIPC || userMode || !ex.user) return;
+  const uid = ex.dynamicUser ? dynamicUidOf(ex.user) : p.getUser(ex.user)?.uid;
+  if (uid === undefined || uid <= 999) return;
+  const gid = ex.dynamicUser ? uid : (ex.group ? p.getGroup(ex.group)?.gid : p.getUser(ex.user)?.gid) ?? uid;
+  p.removeIpc(uid, gid);
+}
+
 /** Anything in the unit that needs the sandbox planner (so plain units never probe the host). */
 function wantsSandbox(ex: import('../directives/types').ExecContext): boolean {
   const s = ex.sandbox;
@@ -69,8 +80,20 @@ export function prepareExec(p: Platform, cmd: ExecCommand, cfg: UnitConfig, rt: 
   let gid: number | undefined;
   if (rt.userMode) user = p.getUser(String(process.getuid?.() ?? 0));
   else if (ex.user) user = p.getUser(ex.user);
-  if (ex.group) gid = p.getGroup(ex.group)?.gid;
-  const uid = ex.user && !rt.userMode ? user?.uid : undefined;
+  // DynamicUser= (system manager): a uid/gid pair allocated for the name (src/exec/dynamic-user.ts), a user
+  // record with home / and no login shell as systemd synthesizes it; the helper gets the numbers.
+  let dynamic: { uid: number; gid: number } | null = null;
+  if (ex.dynamicUser && !rt.userMode && ex.user) {
+    const r0 = dirRoots(rt, '/', processEnv);
+    const suggested = [...ex.stateDirectory.map((n) => `${r0.state}/private/${n}`), ...ex.cacheDirectory.map((n) => `${r0.cache}/private/${n}`),
+      ...ex.logsDirectory.map((n) => `${r0.logs}/private/${n}`)];
+    const ids = allocateDynamicUser(p, ex.user, suggested, rt.sandboxDir ?? sandboxStateDir(rt.userMode, processEnv));
+    if ('errno' in ids) return { ok: false, error: { stage: 'sandbox', errno: ids.errno, message: ids.message }, warnings };
+    dynamic = ids;
+    user = { name: ex.user, uid: ids.uid, gid: ids.gid, home: '/', shell: '/usr/sbin/nologin' };
+  } else if (ex.group) gid = p.getGroup(ex.group)?.gid;
+  const uid = dynamic ? dynamic.uid : ex.user && !rt.userMode ? user?.uid : undefined;
+  if (dynamic) gid = dynamic.gid;
   if (gid === undefined && uid !== undefined) gid = user?.gid;
 
   // EnvironmentFile= (read just before each exec, like systemd).
@@ -79,7 +102,7 @@ export function prepareExec(p: Platform, cmd: ExecCommand, cfg: UnitConfig, rt: 
   if (!files.ok) return { ok: false, error: { stage: 'environment-file', errno: files.errno, message: files.message }, warnings };
 
   const roots = dirRoots(rt, user?.home ?? '/root', processEnv);
-  const dirs = setupDirectories(p, ex, roots, uid, gid);
+  const dirs = setupDirectories(p, ex, roots, uid, gid, dynamic !== null);
   if ('errno' in dirs) return { ok: false, error: { stage: 'directory', errno: dirs.errno, message: dirs.message }, warnings };
 
   if (!localeCache) localeCache = systemLocale(p);
@@ -110,14 +133,18 @@ export function prepareExec(p: Platform, cmd: ExecCommand, cfg: UnitConfig, rt: 
   let sandboxReq: SpawnRequest['sandbox'] = null;
   if (wantsSandbox(ex)) {
     const execDirectories: { source: string; destination: string; nosuid: boolean }[] = [];
-    for (const [list, root] of [[ex.runtimeDirectory, roots.runtime], [ex.stateDirectory, roots.state], [ex.cacheDirectory, roots.cache],
-      [ex.logsDirectory, roots.logs], [ex.configurationDirectory, roots.configuration]] as const) {
-      for (const name of list) execDirectories.push({ source: `${root}/${name}`, destination: `${root}/${name}`, nosuid: ex.dynamicUser });
+    const priv = dynamic !== null;
+    for (const [list, root, isPriv] of [[ex.runtimeDirectory, roots.runtime, false], [ex.stateDirectory, roots.state, priv], [ex.cacheDirectory, roots.cache, priv],
+      [ex.logsDirectory, roots.logs, priv], [ex.configurationDirectory, roots.configuration, false]] as const) {
+      for (const name of list) {
+        const d = isPriv ? `${root}/private/${name}` : `${root}/${name}`;
+        execDirectories.push({ source: d, destination: d, nosuid: ex.dynamicUser });
+      }
     }
     const plan = planSandbox({
       ex, unitName: rt.unitName, joinsNamespaceOf: cfg.unit.deps.JoinsNamespaceOf, fullyPrivileged: !sandbox, userMode: rt.userMode,
-      support: p.sandboxSupport(), resolve: (x) => p.resolvePath(x), privateTmp, execDirectories, emptyDirectories: [], execSymlinks: [],
-      stateDir: rt.sandboxDir ?? sandboxStateDir(rt.userMode, processEnv), dynamicUser: null,
+      support: p.sandboxSupport(), resolve: (x) => p.resolvePath(x), privateTmp, execDirectories, emptyDirectories: dirs.privateRoots, execSymlinks: [],
+      stateDir: rt.sandboxDir ?? sandboxStateDir(rt.userMode, processEnv), dynamicUser: applyUser ? dynamic : null,
     });
     for (const l of plan.logs) {
       const key = `${rt.unitName}\0${l.text}`;
@@ -162,8 +189,8 @@ export function prepareExec(p: Platform, cmd: ExecCommand, cfg: UnitConfig, rt: 
     ignoreSigpipe: true,   // IgnoreSIGPIPE= defaults to yes (the directive is not modelled in ExecContext)
     controllingTty: /^tty/.test(ex.standardInput),
     searchPath: SYSTEMD_EXEC_PATH,
-    user: applyUser ? ex.user : '',
-    group: applyUser ? ex.group : '',
+    user: applyUser && !dynamic ? ex.user : '',
+    group: applyUser && !dynamic ? ex.group : '',
     supplementaryGroups: applyUser ? ex.supplementaryGroups : [],
     // systemd's default: '/' for the system manager, the user's home for the user manager.
     workingDirectory: ex.workingDirectory ?? { path: rt.userMode ? '~' : '/', optional: true },

@@ -5,7 +5,7 @@
 // delivered from the event loop (timers, exits) — never from inside a call the machine made.
 import type { Condition, EmergencyAction, UnitConfig } from '../directives/types';
 import type { ExecKind, ExecRuntime } from '../exec/types';
-import { prepareExec, privateTmpDirs, releaseSandbox } from '../exec/prepare';
+import { prepareExec, privateTmpDirs, releaseIpc, releaseSandbox } from '../exec/prepare';
 import { dirRoots, removeRuntimeDirectories } from '../exec/dirs';
 import { unitPids, type UnitProcesses } from '../exec/kill';
 import { POLL_READABLE, type ExecOutcome as PlatformOutcome, type Platform } from '../platform/types';
@@ -143,6 +143,7 @@ export class UnitHost implements ServiceHost {
       p.removeTree(d.varTmp);
     }
     if (ex.sandbox.privateNetwork || ex.sandbox.privateIPC) releaseSandbox(p, this.id, this.mgr.userMode);
+    if (!restarting) releaseIpc(p, ex, this.mgr.userMode);
   }
 
   evaluateConditions(list: Condition[]): ConditionEval {

@@ -255,6 +255,7 @@ int main(int argc, char **argv) {
     else if ((v = OPT("gid"))) ctx.has_gid = 1, ctx.num_gid = (unsigned)strtoul(v, NULL, 10);
     else if (!strcmp(a, "--probe")) return sb_probe();
     else if ((v = OPT("umount-ns"))) return sb_release_pin(v) < 0 ? 1 : 0;
+    else if ((v = OPT("remove-ipc"))) { char *c = strchr(v, ':'); return c ? sb_remove_ipc((unsigned)strtoul(v, NULL, 10), (unsigned)strtoul(c + 1, NULL, 10)) : 1; }
     else fail(EXIT_MEMORY, EINVAL);
   }
   if (i >= argc - 1) fail(EXIT_EXEC, EINVAL);

@@ -192,3 +192,53 @@ int sb_probe(void) {
   printf("seccomp=%d cap_sys_admin=%d\n", sb_seccomp_available(), have_cap(CAP_SYS_ADMIN));
   return 0;
 }
+
+/* RemoveIPC= (systemd's clean_ipc()): remove the System V shared memory segments, semaphore sets and
+ * message queues, and the POSIX shared memory and message queue files, owned by uid or gid. */
+#include <dirent.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+static void clean_sysv(const char *file, int kind, unsigned uid, unsigned gid) {
+  FILE *f = fopen(file, "re");
+  char line[512];
+  if (!f) return;
+  if (!fgets(line, sizeof(line), f)) { fclose(f); return; }   /* header */
+  while (fgets(line, sizeof(line), f)) {
+    /* key id perms ... with uid gid cuid cgid at fixed columns per file */
+    long v[16];
+    int n = 0;
+    for (char *t = strtok(line, " \t\n"); t && n < 16; t = strtok(NULL, " \t\n")) v[n++] = strtol(t, NULL, 10);
+    int id = (int)v[1];
+    long u = -1, g = -1;
+    if (kind == 0 && n >= 10) { u = v[7]; g = v[8]; }        /* shm: key shmid perms size cpid lpid nattch uid gid */
+    else if (kind == 1 && n >= 6) { u = v[4]; g = v[5]; }   /* sem: key semid perms nsems uid gid */
+    else if (kind == 2 && n >= 9) { u = v[7]; g = v[8]; }   /* msg: key msqid perms cbytes qnum lspid lrpid uid gid */
+    if (u != (long)uid && g != (long)gid) continue;
+    if (kind == 0) shmctl(id, IPC_RMID, NULL);
+    else if (kind == 1) semctl(id, 0, IPC_RMID);
+    else msgctl(id, IPC_RMID, NULL);
+  }
+  fclose(f);
+}
+static void clean_dir(const char *dir, unsigned uid, unsigned gid) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  if (!d) return;
+  while ((e = readdir(d))) {
+    struct stat st;
+    if (e->d_name[0] == '.') continue;
+    if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) continue;
+    if (st.st_uid == uid || st.st_gid == gid) unlinkat(dirfd(d), e->d_name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0);
+  }
+  closedir(d);
+}
+int sb_remove_ipc(unsigned uid, unsigned gid) {
+  clean_sysv("/proc/sysvipc/shm", 0, uid, gid);
+  clean_sysv("/proc/sysvipc/sem", 1, uid, gid);
+  clean_sysv("/proc/sysvipc/msg", 2, uid, gid);
+  clean_dir("/dev/shm", uid, gid);
+  clean_dir("/dev/mqueue", uid, gid);
+  return 0;
+}

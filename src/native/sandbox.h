@@ -58,5 +58,7 @@ int sb_seccomp_available(void);
 int sb_probe(void);
 /* tsysd-exec --umount-ns=PATH: detach a pinned namespace and unlink the pin. */
 int sb_release_pin(const char *path);
+/* tsysd-exec --remove-ipc=UID:GID: RemoveIPC= at the end of a unit (System V + POSIX IPC of uid/gid). */
+int sb_remove_ipc(unsigned uid, unsigned gid);
 
 #endif

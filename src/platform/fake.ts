@@ -139,6 +139,10 @@ export class FakePlatform implements Platform {
     return path;
   }
   releaseNamespacePin(path: string): void { this.releasedPins.push(path); }
+  removedIpc: [number, number][] = [];
+  removeIpc(uid: number, gid: number): void { this.removedIpc.push([uid, gid]); }
+  owners = new Map<string, number>();
+  ownerOf(path: string): number { return this.owners.get(path) ?? -1; }
 
   watchSignal(signal: number, cb: (signal: number) => void): WatchId { const id = this.nextWatch++; this.signals.set(id, { signal, cb }); return id; }
   unwatchSignal(id: WatchId): void { this.signals.delete(id); }

@@ -232,6 +232,9 @@ export class RealPlatform implements Platform {
     }
     return path;
   }
+  removeIpc(uid: number, gid: number): void {
+    spawnSync(this.helper, [`--remove-ipc=${uid}:${gid}`], { stdio: 'ignore', timeout: 10000 });
+  }
   releaseNamespacePin(path: string): void {
     if (!fs.existsSync(path)) return;
     spawnSync(this.helper, [`--umount-ns=${path}`], { stdio: 'ignore', timeout: 10000 });
@@ -327,6 +330,7 @@ export class RealPlatform implements Platform {
     try { fs.rmSync(path, { recursive: true, force: true }); return 0; } catch (e) { return (e as NodeJS.ErrnoException).errno ?? -5; }
   }
   glob(pattern: string): string[] { return globSync(pattern); }
+  ownerOf(path: string): number { try { return fs.statSync(path).uid; } catch { return -1; } }
   unlink(path: string): number {
     try { fs.unlinkSync(path); return 0; } catch (e) { return (e as NodeJS.ErrnoException).errno ?? -5; }
   }

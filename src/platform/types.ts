@@ -239,6 +239,8 @@ export interface Platform {
   resolvePath(path: string): string;
   /** Detach and remove a namespace pin created by the helper (a file bind-mounted from /proc/self/ns/...). */
   releaseNamespacePin(path: string): void;
+  /** RemoveIPC=: remove System V and POSIX IPC objects owned by uid or gid. */
+  removeIpc(uid: number, gid: number): void;
 
   // --- signals ---
   /** Watch any signal number (SIGRTMIN+n included). */
@@ -290,6 +292,8 @@ export interface Platform {
   mkdirp(path: string, mode: number, uid?: number, gid?: number): number;
   /** rm -rf; 0 or -errno. */
   removeTree(path: string): number;
+  /** Owner uid of `path` (stat, following symlinks), or -1. */
+  ownerOf(path: string): number;
   glob(pattern: string): string[];
   /** unlink(2); 0 or -errno. */
   unlink(path: string): number;

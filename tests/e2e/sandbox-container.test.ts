@@ -59,7 +59,7 @@ describe('sandboxing without CAP_SYS_ADMIN: systemd\'s container fallbacks', { t
   });
 
   it('settings that rearrange the file system fail with 226/NAMESPACE', async () => {
-    for (const [n, s] of [['tmpfsish', 'TemporaryFileSystem=/srv'], ['bindish', 'BindPaths=/etc:/srv/etc']]) {
+    for (const [n, s] of [['tmpfsish', 'TemporaryFileSystem=/srv'], ['bindish', 'BindPaths=/etc:/srv/etc'], ['dynish', 'DynamicUser=yes']]) {
       const r = await probe(d, n as string, s as string, ['id']);
       assert.notEqual(r['_rc'], '0', `${n} must not start`);
       assert.match(r['_status'] ?? '', /ExecMainStatus=226/, `${n}: ${r['_status']}`);

@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startDaemon, type Daemon } from '../helpers/daemon';
 import { fixture } from '../fixtures/build';
+import { hashedUid } from '../../src/exec/dynamic-user';
 
 const PROBE = fixture('sandbox-probe');
 const probeDir = path.dirname(PROBE);
@@ -178,5 +179,60 @@ describe('sandboxing is enforced (privileged manager)', { timeout: 180000 }, () 
     assert.equal(u['_rc'], '0', u['_stderr']);
     assert.equal(u['cat:/proc/self/uid_map'], '0 0 1', 'only the original uid (root) and ...');
     assert.match(u['id'] ?? '', /^uid=65534 /);
+  });
+
+  it('DynamicUser=yes: a uid from 61184-65519 hashed from the name, never root; private/ StateDirectory=; implied sandbox', async () => {
+    const name = `tsysd-dyn-${process.pid}`;
+    try {
+      const r = await probe(d, name, `DynamicUser=yes\nStateDirectory=${name}\nRemainAfterExit=yes`,
+        ['id', `write:/var/lib/${name}`, `write:/var/lib/private/${name}`, 'write:/usr', 'write:/var/tmp', 'status:NoNewPrivs', 'ls:/var/lib/private']);
+      assert.equal(r['_rc'], '0', r['_stderr']);
+      const m = /^uid=(\d+) gid=(\d+) euid=\d+ groups=(\d+)$/.exec(r['id'] ?? '');
+      assert.ok(m, r['id']);
+      const uid = Number(m[1]);
+      assert.ok(uid >= 61184 && uid <= 65519, String(uid));
+      assert.equal(m[2], m[1], 'gid = uid');
+      assert.equal(m[3], m[1], 'no supplementary groups but its own');
+      assert.equal(uid, hashedUid(name), 'the hashed candidate (free here)');
+      assert.equal(r[`write:/var/lib/${name}`], 'ok');
+      assert.equal(r['write:/usr'], 'EROFS', 'ProtectSystem=strict implied');
+      assert.equal(r['write:/var/tmp'], 'ok', 'PrivateTmp= implied');
+      assert.equal(r['status:NoNewPrivs'], '1');
+      assert.equal(r['ls:/var/lib/private'], '1', 'only its own directory is visible below private/');
+      assert.equal(fs.readlinkSync(`/var/lib/${name}`), `private/${name}`);
+      assert.equal(fs.statSync(`/var/lib/private/${name}`).uid, uid);
+      assert.equal((fs.statSync('/var/lib/private').mode & 0o777).toString(8), '700');
+      await d.ctl(['stop', `${name}.service`]);
+      const again = await probe(d, name, `DynamicUser=yes\nStateDirectory=${name}`, ['id']);
+      assert.equal(again['id'], r['id'], 'stable across restarts');
+    } finally {
+      await d.ctl(['stop', `${name}.service`]);
+      fs.rmSync(`/var/lib/${name}`, { force: true });
+      fs.rmSync(`/var/lib/private/${name}`, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('RemoveIPC= (implied by DynamicUser=)', { timeout: 120000 }, () => {
+  let d: Daemon;
+  before(async () => { d = await startDaemon({ units: {}, ipc: true, runMountPoint: true }); });
+  after(async () => { await d.stop(); });
+
+  it('System V and POSIX IPC objects of the unit\'s user are removed when it stops', async () => {
+    const name = `tsysd-ipc-${process.pid}`;
+    const shmFile = `/dev/shm/${name}`;
+    fs.writeFileSync(path.join(d.unitDir, `${name}.service`),
+      `[Service]\nType=oneshot\nRemainAfterExit=yes\nDynamicUser=yes\nExecStart=/bin/sh -c 'ipcmk -M 4096 && touch ${shmFile} && id -u > /dev/null'\n`);
+    await d.ctl(['daemon-reload']);
+    const r = await d.ctl(['start', `${name}.service`]);
+    assert.equal(r.code, 0, r.stderr);
+    const { spawnSync } = await import('node:child_process');
+    const ipcs = (): string => spawnSync('nsenter', ['-t', String(d.innerPid()), '-i', 'ipcs', '-m', '-c'], { encoding: 'utf8' }).stdout;
+    const uid = String(hashedUid(name));
+    assert.ok(ipcs().split('\n').some((l) => l.split(/\s+/).includes(uid)), ipcs());
+    assert.equal(fs.statSync(shmFile).uid, Number(uid));
+    await d.ctl(['stop', `${name}.service`]);
+    assert.ok(!ipcs().split('\n').some((l) => l.split(/\s+/).includes(uid)), ipcs());
+    assert.ok(!fs.existsSync(shmFile), 'POSIX shm file removed');
   });
 });
