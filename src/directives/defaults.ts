@@ -3,7 +3,7 @@
 import { DEP_KINDS } from './types';
 import { SECCOMP_KILL } from './types';
 import type {
-  DepKind, ExecContext, ExitStatusSet, InstallSection, KillContext, PathSection, SandboxContext, ServiceSection, SocketSection, TimerSection,
+  DepKind, ExecContext, ExitStatusSet, InstallSection, KillContext, PathSection, ResourceContext, SandboxContext, ServiceSection, SocketSection, TimerSection,
   UnitConfig, UnitSection, UnitType,
 } from './types';
 
@@ -39,6 +39,14 @@ export function defaultExec(): ExecContext {
     cacheDirectoryMode: 0o755, logsDirectoryMode: 0o755, configurationDirectoryMode: 0o755,
     runtimeDirectoryPreserve: 'no', privateTmp: false, noNewPrivileges: false, capabilityBoundingSet: null,
     ambientCapabilities: [], pamName: '', sandbox: defaultSandbox(),
+  };
+}
+
+export function defaultResource(): ResourceContext {
+  return {
+    slice: '', memoryMin: null, memoryLow: null, memoryHigh: null, memoryMax: null, memorySwapMax: null, cpuWeight: null,
+    startupCPUWeight: null, cpuQuotaPercent: null, cpuQuotaPeriodUs: null, allowedCPUs: '', allowedMemoryNodes: '', tasksMax: null,
+    ioWeight: null, delegate: false,
   };
 }
 
@@ -114,6 +122,6 @@ export function defaultConfig(id: string): UnitConfig {
     unit: defaultUnitSection(), install: defaultInstall(), wantsFromDirs: [], requiresFromDirs: [],
     service: type === 'service' ? defaultService() : null, socket: type === 'socket' ? defaultSocket() : null,
     timer: type === 'timer' ? defaultTimer() : null, path: type === 'path' ? defaultPath() : null,
-    exec: defaultExec(), kill: defaultKill(), diagnostics: [], raw: {},
+    exec: defaultExec(), kill: defaultKill(), resource: defaultResource(), diagnostics: [], raw: {},
   };
 }

@@ -8,7 +8,7 @@ import {
   parseBoolean, parseTimespan, parseUnsigned, parseInt32, parseMode, parseSignal, parseSize, parseNsec, extractFirstWord,
 } from './values';
 
-export type SectionName = 'Unit' | 'Install' | 'Service' | 'Socket' | 'Timer' | 'Path';
+export type SectionName = 'Unit' | 'Install' | 'Service' | 'Socket' | 'Timer' | 'Path' | 'Slice';
 
 export interface ApplyCtx {
   cfg: UnitConfig;

@@ -37,6 +37,7 @@ export function typeSection(type: UnitType): SectionName | 'Target' | '' {
   if (type === 'target') return 'Target';   // a known section without any key
   if (type === 'timer') return 'Timer';
   if (type === 'path') return 'Path';
+  if (type === 'slice') return 'Slice';
   return '';
 }
 

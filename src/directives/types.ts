@@ -135,6 +135,28 @@ export interface SandboxContext {
   personality: string;
 }
 
+/** A memory or tasks limit: an absolute value (Infinity = "infinity"), or a percentage of the machine's. */
+export type ResourceLimit = { value: number } | { percent: number };
+
+/** Resource control (systemd.resource-control(5)) of services, sockets and slices, as parsed. */
+export interface ResourceContext {
+  slice: string;                       // Slice= ('' = the default slice)
+  memoryMin: ResourceLimit | null;
+  memoryLow: ResourceLimit | null;
+  memoryHigh: ResourceLimit | null;
+  memoryMax: ResourceLimit | null;     // MemoryMax= (or the deprecated MemoryLimit=)
+  memorySwapMax: ResourceLimit | null;
+  cpuWeight: number | 'idle' | null;
+  startupCPUWeight: number | 'idle' | null;
+  cpuQuotaPercent: number | null;      // CPUQuota= (percent of one CPU)
+  cpuQuotaPeriodUs: number | null;
+  allowedCPUs: string;
+  allowedMemoryNodes: string;
+  tasksMax: ResourceLimit | null;
+  ioWeight: number | null;
+  delegate: boolean;
+}
+
 /** SystemCallErrorNumber=kill (systemd's SECCOMP_ERROR_NUMBER_KILL). */
 export const SECCOMP_KILL = 2147483647;
 
@@ -330,6 +352,8 @@ export interface UnitConfig {
   /** Units named by .wants/ and .requires/ directories of this unit (added as Wants/Requires by the engine). */
   wantsFromDirs: string[];
   requiresFromDirs: string[];
+  /** Resource control ([Service]/[Socket]/[Slice]); optional for hand-built configs. */
+  resource?: ResourceContext;
   service: ServiceSection | null;     // non-null for .service
   socket: SocketSection | null;       // non-null for .socket
   timer?: TimerSection | null;        // non-null for .timer (optional: hand-built configs may omit it)

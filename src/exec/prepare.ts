@@ -204,6 +204,7 @@ export function prepareExec(p: Platform, cmd: ExecCommand, cfg: UnitConfig, rt: 
     ambientCapabilities: ambient,
     privateTmp,
     cgroup: rt.cgroup,
+    cgroupLegacy: rt.cgroupLegacy ?? [],
     newSession: true,
     sandbox: sandboxReq,
   };

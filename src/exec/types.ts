@@ -37,6 +37,8 @@ export interface ExecRuntime {
   managerPid: number;
   /** cgroup directory of the unit ('' = no cgroup tracking). */
   cgroup: string;
+  /** Legacy (v1) cgroups its processes join (resource limits in hybrid mode). */
+  cgroupLegacy?: string[];
   /** Extra variables from the activating socket (REMOTE_ADDR, REMOTE_PORT) or PIDFILE. */
   extraEnvironment?: string[];
   /** Directory roots override (tests, user mode); defaults per mode. */

@@ -11,6 +11,7 @@ import { SocketUnitHost } from './socket-host';
 import { UnsupportedMachine } from './unsupported';
 import { UnitHost } from './unit-host';
 import { PathUnitHost, TimerUnitHost } from './trigger-host';
+import { SliceUnitHost } from './slice-host';
 
 /** The host of any unit, as the manager uses it (type-specific faces are overridable methods). */
 export type ManagedHost = UnitHost;
@@ -21,6 +22,7 @@ const HOSTS: { readonly [T in ImplementedType]: (m: Manager, cfg: UnitConfig) =>
   target: (m, cfg) => new UnitHost(m, cfg),
   timer: (m, cfg) => new TimerUnitHost(m, cfg),
   path: (m, cfg) => new PathUnitHost(m, cfg),
+  slice: (m, cfg) => new SliceUnitHost(m, cfg),
 };
 
 function build<T extends ImplementedType>(type: T, m: Manager, cfg: UnitConfig): { host: ManagedHost; machine: UnitMachine } {

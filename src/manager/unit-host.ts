@@ -6,6 +6,7 @@
 import type { Condition, EmergencyAction, UnitConfig } from '../directives/types';
 import type { ExecKind, ExecRuntime } from '../exec/types';
 import { prepareExec, privateTmpDirs, releaseIpc, releaseSandbox } from '../exec/prepare';
+import { UnitResources } from '../exec/unit-resources';
 import { dirRoots, removeRuntimeDirectories } from '../exec/dirs';
 import { unitPids, type UnitProcesses } from '../exec/kill';
 import { POLL_READABLE, type ExecOutcome as PlatformOutcome, type Platform } from '../platform/types';
@@ -87,13 +88,16 @@ export class UnitHost implements ServiceHost {
   /** Pids spawned by this host whose exit the reaper has not delivered yet. */
   private readonly spawned = new Set<number>();
   lastExecFailure: { pid: number; stage: string; errno: number; message: string; path: string } | null = null;
+  /** Slice placement, resource limits, accounting, OOM detection (src/exec/unit-resources.ts). */
+  readonly resources: UnitResources;
 
   /** opts.cgroup false: a unit without processes (timer, path) gets no cgroup. */
   constructor(readonly mgr: HostManager, public cfg: UnitConfig, opts: { cgroup?: boolean } = {}) {
     const cg = mgr.platform.cgroupSupport();
     let cgroup = '';
+    this.resources = new UnitResources(mgr.platform, () => this.cfg, mgr.userMode);
     if (cg.available && opts.cgroup !== false) {
-      const r = mgr.platform.cgroupCreate(cfg.id);
+      const r = mgr.platform.cgroupCreate(this.resources.rel);
       if ('path' in r) cgroup = r.path;
     }
     this.procs = { mainPid: null, controlPid: null, cgroup, sessions: [] };
@@ -199,6 +203,7 @@ export class UnitHost implements ServiceHost {
       managerEnvironment: this.mgr.managerEnvironment(),
       managerPid: p.pid(),
       cgroup: this.procs.cgroup,
+      cgroupLegacy: this.resources.apply((t) => this.log('warning', t)),
       extraEnvironment: extra,
       privileged: this.mgr.privileged,
     };
@@ -269,6 +274,11 @@ export class UnitHost implements ServiceHost {
 
   /** Child exit routed here by the manager. */
   childExited(pid: number, exit: { code: number; signal: number; core: boolean }): void {
+    // A SIGKILLed process while the unit's oom_kill counter rose: the kernel OOM killer (Result=oom-kill).
+    if (exit.signal === 9 && this.resources.oomKilledSinceLastCheck()) {
+      const pol = this.cfg.raw?.['Service.OOMPolicy']?.at(-1);
+      this.machine?.onOomKill?.(pol === 'kill' || pol === 'continue' ? pol : 'stop');
+    }
     this.livePids.delete(pid);
     this.spawned.delete(pid);
     const w = this.waitingOutcome.get(pid);
@@ -487,6 +497,7 @@ export class UnitHost implements ServiceHost {
     for (const [fd, id] of this.fdPolls) { this.mgr.platform.unpollFd(id); this.fdPolls.delete(fd); }
     // rmdir fails (EBUSY) while processes are left: then the cgroup stays, as systemd leaves it.
     if (this.procs.cgroup) this.mgr.platform.cgroupRemove(this.procs.cgroup);
+    this.resources.release();
   }
 }
 

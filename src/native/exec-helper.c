@@ -76,6 +76,8 @@ static struct {
   unsigned num_uid, num_gid;
   const char *seccomp[64];
   int nseccomp;
+  const char *legacy_cg[8];     /* v1 cgroups to join (resource limits in hybrid mode) */
+  int nlegacy_cg;
 } ctx;
 static struct sb_mount_plan mplan;
 
@@ -251,6 +253,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "--private-users")) ctx.private_users = 1;
     else if (!strcmp(a, "--nnp-if-unprivileged")) ctx.nnp_if_unprivileged = 1;
     else if ((v = OPT("seccomp"))) { if (ctx.nseccomp < 64) ctx.seccomp[ctx.nseccomp++] = v; }
+    else if ((v = OPT("cgroup-legacy"))) { if (ctx.nlegacy_cg < 8) ctx.legacy_cg[ctx.nlegacy_cg++] = v; }
     else if ((v = OPT("uid"))) ctx.has_uid = 1, ctx.num_uid = (unsigned)strtoul(v, NULL, 10);
     else if ((v = OPT("gid"))) ctx.has_gid = 1, ctx.num_gid = (unsigned)strtoul(v, NULL, 10);
     else if (!strcmp(a, "--probe")) return sb_probe();
@@ -268,6 +271,11 @@ int main(int argc, char **argv) {
   if (ctx.cgroup) {
     char p[4096];
     snprintf(p, sizeof(p), "%s/cgroup.procs", ctx.cgroup);
+    write_file(p, "0", EXIT_CGROUP);
+  }
+  for (int k = 0; k < ctx.nlegacy_cg; k++) {
+    char p[4096];
+    snprintf(p, sizeof(p), "%s/cgroup.procs", ctx.legacy_cg[k]);
     write_file(p, "0", EXIT_CGROUP);
   }
   char num[32];

@@ -5,7 +5,7 @@
 // `killEnds` is set.
 import type {
   CgroupSupport, ChildExit, ExecOutcome, FdResult, ListenOptions, NotifyDatagram, PeerCred, Platform, ProcInfo,
-  ProcStat, SandboxSupport, SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId, InotifyRecord,
+  CgroupStats, ProcStat, ResourceSupport, SandboxSupport, SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId, InotifyRecord,
 } from './types';
 
 export interface FakeSpawn { pid: number; req: SpawnRequest; onOutcome?: (o: ExecOutcome) => void; alive: boolean }
@@ -119,6 +119,18 @@ export class FakePlatform implements Platform {
     return { path: p };
   }
   cgroupPids(path: string): number[] { return [...(this.cgroups.get(path) ?? [])]; }
+  resource: ResourceSupport = { unified: ['memory', 'pids', 'cpu', 'io'], legacy: [], memTotal: 8 << 30, tasksMaxSystem: 32767 };
+  applied: { rel: string; writes: { hierarchy: string; file: string; value: string }[] }[] = [];
+  stats = new Map<string, CgroupStats>();
+  resourceSupport(): ResourceSupport { return this.resource; }
+  cgroupApply(rel: string, writes: { hierarchy: string; file: string; value: string }[], _join: boolean): { legacyDirs: string[]; failed: { file: string; errno: number }[] } {
+    this.applied.push({ rel, writes });
+    return { legacyDirs: [], failed: [] };
+  }
+  cgroupStats(rel: string): CgroupStats {
+    return this.stats.get(rel) ?? { memoryCurrent: null, tasksCurrent: null, cpuUsageNSec: null, ioReadBytes: null, ioWriteBytes: null, oomKills: null };
+  }
+  cgroupRemoveLegacy(_rel: string): void { /* nothing on the fake */ }
   cgroupKill(path: string, signal: number, exclude: readonly number[] = []): number[] {
     const pids = this.cgroupPids(path).filter((x) => !exclude.includes(x));
     this.kills.push({ pid: 0, signal, cgroup: path });

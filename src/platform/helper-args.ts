@@ -13,6 +13,7 @@ export function helperArgv(helper: string, req: SpawnRequest): { argv: string[];
   if (idle) a.push(`--idle-fd=${fds.length - 1}`);
   if (req.newSession) a.push('--setsid');
   if (req.cgroup) a.push(`--cgroup=${req.cgroup}`);
+  for (const d of req.cgroupLegacy ?? []) a.push(`--cgroup-legacy=${d}`);
   if (req.listenFds.length > 0) a.push(`--listen-fds=${req.listenFds.length}`);
   if (req.setExecPid) a.push('--exec-pid');
   if (req.setWatchdogPid) a.push('--watchdog-pid');
@@ -90,6 +91,7 @@ const PID_PAD = '0'.repeat(20);
  *  inherited value; their values are padded slots the child fills with its own pid. */
 export function directPlan(req: SpawnRequest): DirectPlan | null {
   if (req.user || req.group || req.supplementaryGroups.length > 0 || req.rootDirectory || req.privateTmp || req.sandbox) return null;
+  if (req.cgroupLegacy && req.cgroupLegacy.length > 0) return null;
   if (req.capabilityBoundingSet !== null || req.ambientCapabilities !== 0n || req.noNewPrivileges) return null;
   if (req.limits.length > 0 || req.nice !== null || req.oomScoreAdjust !== null) return null;
   if (req.controllingTty || (req.idleFd !== undefined && req.idleFd >= 0)) return null;

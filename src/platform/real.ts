@@ -11,9 +11,12 @@ import createDebug from 'debug';
 import { loadNative, type NativeAddon } from './native';
 import { helperArgv, decodeOutcome, directPlan } from './helper-args';
 import { openListen } from './socket';
-import { detectCgroups, cgroupPids, cgroupIsEmpty, cgroupKill, cgroupPrune, cgroupRemove } from './cgroup';
+import {
+  detectCgroups, cgroupPids, cgroupIsEmpty, cgroupKill, cgroupPrune, cgroupRemove, detectLegacy, enableUnified, mkUnified, mkLegacy,
+  cgroupWrite, cgroupKeyed, cgroupNumber, ioBytes, ownCgroupDir,
+} from './cgroup';
 import type {
-  CgroupSupport, ChildExit, ExecOutcome, FdResult, ListenOptions, NotifyDatagram, PeerCred, Platform, ProcInfo,
+  CgroupStats, CgroupSupport, ChildExit, ResourceSupport, ExecOutcome, FdResult, ListenOptions, NotifyDatagram, PeerCred, Platform, ProcInfo,
   ProcStat, SandboxSupport, SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId, InotifyRecord,
 } from './types';
 import { NOTIFY_BUFFER_MAX } from './types';
@@ -175,6 +178,7 @@ export class RealPlatform implements Platform {
   /** Remove the empty unit cgroups this process created, then its base directory (populated ones stay).
    *  Returns true when the base is gone. Also runs on process exit. */
   cgroupCleanup(): boolean {
+    for (const b of this.legacy?.values() ?? []) cgroupPrune(b);
     if (!this.cg?.available) return true;
     const gone = cgroupPrune(this.cg.base);
     debug('cgroup cleanup of %s: %s', this.cg.base, gone ? 'removed' : 'still populated');
@@ -183,7 +187,7 @@ export class RealPlatform implements Platform {
   cgroupCreate(unitName: string): { path: string } | { errno: number; message: string } {
     const s = this.cgroupSupport();
     if (!s.available) return { errno: 95, message: s.reason };
-    if (!unitName || unitName.includes('/') || unitName.startsWith('cgroup.') || unitName.startsWith('.')) return { errno: 22, message: 'invalid cgroup name' };
+    if (!unitName || unitName.split('/').some((c) => !c || c.startsWith('cgroup.') || c.startsWith('.'))) return { errno: 22, message: 'invalid cgroup name' };
     const p = `${s.base}/${unitName}`;
     try { fs.mkdirSync(p, { recursive: true }); } catch (e) {
       const er = e as NodeJS.ErrnoException;
@@ -192,6 +196,65 @@ export class RealPlatform implements Platform {
     return { path: p };
   }
   cgroupPids(path: string): number[] { return cgroupPids(path); }
+
+  private legacy: Map<string, string> | null = null;
+  private rs: ResourceSupport | null = null;
+  private unifiedCtl = new Set<string>();
+  resourceSupport(): ResourceSupport {
+    if (this.rs) return this.rs;
+    const cg = this.cgroupSupport();
+    this.legacy = detectLegacy(this.cgroupBaseName);
+    if (this.legacy.size > 0 && !cg.available) process.once('exit', () => this.cgroupCleanup());
+    const own = ownCgroupDir();
+    this.unifiedCtl = cg.available && 'dir' in own ? enableUnified(own.dir, cg.base) : new Set();
+    const meminfo = /^MemTotal:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/meminfo', 'utf8'));
+    const num = (p: string): number => { try { return Number(fs.readFileSync(p, 'utf8').trim()); } catch { return Infinity; } };
+    this.rs = {
+      unified: [...this.unifiedCtl], legacy: [...this.legacy.keys()], memTotal: meminfo ? Number(meminfo[1]) * 1024 : 0,
+      tasksMaxSystem: Math.min(num('/proc/sys/kernel/pid_max') - 1, num('/proc/sys/kernel/threads-max')),
+    };
+    debug('resource control: %o', this.rs);
+    return this.rs;
+  }
+  cgroupApply(rel: string, writes: { hierarchy: string; file: string; value: string }[], join: boolean): { legacyDirs: string[]; failed: { file: string; errno: number }[] } {
+    this.resourceSupport();
+    const failed: { file: string; errno: number }[] = [];
+    const dirs = new Map<string, string>();
+    const legacyDir = (h: string): string | null => {
+      const base = this.legacy?.get(h);
+      if (!base) return null;
+      let d = dirs.get(h);
+      if (!d) { d = mkLegacy(h, base, rel); dirs.set(h, d); }
+      return d;
+    };
+    // Accounting follows the limits: a unit with settings also joins memory, pids and cpuacct for show/status.
+    if (join) for (const h of ['memory', 'pids', 'cpuacct']) legacyDir(h);
+    for (const w of writes) {
+      const dir = w.hierarchy === 'unified' ? mkUnified(this.cgroupSupport().base, rel, this.unifiedCtl) : legacyDir(w.hierarchy);
+      if (!dir) { failed.push({ file: w.file, errno: 95 }); continue; }
+      const r = cgroupWrite(dir, w.file, w.value);
+      if (r < 0) failed.push({ file: w.file, errno: -r });
+    }
+    return { legacyDirs: join ? [...dirs.values()] : [], failed };
+  }
+  cgroupStats(rel: string): CgroupStats {
+    const v2 = this.cg?.available ? nodePath.join(this.cg.base, rel) : '';
+    const l = (h: string): string | null => { const b = this.legacy?.get(h); return b ? nodePath.join(b, rel) : null; };
+    const pick = <T>(...xs: (T | null)[]): T | null => { for (const x of xs) if (x !== null) return x; return null; };
+    const mem = l('memory'), pids = l('pids'), acct = l('cpuacct'), blk = l('blkio');
+    const cpuUsec = v2 && this.unifiedCtl.has('cpu') ? cgroupKeyed(`${v2}/cpu.stat`, 'usage_usec') : (v2 ? cgroupKeyed(`${v2}/cpu.stat`, 'usage_usec') : null);
+    const io = pick(v2 && this.unifiedCtl.has('io') ? ioBytes(`${v2}/io.stat`, true) : null, blk ? ioBytes(`${blk}/blkio.throttle.io_service_bytes`, false) : null);
+    return {
+      memoryCurrent: pick(v2 && this.unifiedCtl.has('memory') ? cgroupNumber(`${v2}/memory.current`) : null, mem ? cgroupNumber(`${mem}/memory.usage_in_bytes`) : null),
+      tasksCurrent: pick(v2 && this.unifiedCtl.has('pids') ? cgroupNumber(`${v2}/pids.current`) : null, pids ? cgroupNumber(`${pids}/pids.current`) : null),
+      cpuUsageNSec: pick(acct ? cgroupNumber(`${acct}/cpuacct.usage`) : null, cpuUsec !== null ? cpuUsec * 1000 : null),
+      ioReadBytes: io?.read ?? null, ioWriteBytes: io?.write ?? null,
+      oomKills: pick(v2 && this.unifiedCtl.has('memory') ? cgroupKeyed(`${v2}/memory.events`, 'oom_kill') : null, mem ? cgroupKeyed(`${mem}/memory.oom_control`, 'oom_kill') : null),
+    };
+  }
+  cgroupRemoveLegacy(rel: string): void {
+    for (const b of this.legacy?.values() ?? []) cgroupRemove(nodePath.join(b, rel));
+  }
   /** Cgroups (and their subtrees) that got a SIGKILL through cgroupKill (maybe via cgroup.kill): the
    *  kernel's CLONE_INTO_CGROUP kills children born into them (see src/native/spawn.c). */
   private readonly killedCgroups = new Set<string>();

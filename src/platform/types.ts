@@ -119,6 +119,8 @@ export interface SpawnRequest {
   idleFd?: number;
   /** Namespaces, mounts, seccomp (undefined/null = none). */
   sandbox?: SandboxRequest | null;
+  /** Legacy (v1) cgroup directories the process joins before exec (resource limits in hybrid mode). */
+  cgroupLegacy?: string[];
 }
 
 export type SpawnResult = { pid: number } | { errno: number; message: string };
@@ -182,6 +184,16 @@ export interface CgroupSupport {
   reason: string;
 }
 
+/** What resource control can use here (probed once): controllers on the unified tree below the manager's
+ *  cgroup, legacy (v1) hierarchies it can create groups in, and the machine's totals for percentages. */
+export interface ResourceSupport { unified: string[]; legacy: string[]; memTotal: number; tasksMaxSystem: number }
+
+/** Accounting of a unit's cgroup (null: not available here). */
+export interface CgroupStats {
+  memoryCurrent: number | null; tasksCurrent: number | null; cpuUsageNSec: number | null;
+  ioReadBytes: number | null; ioWriteBytes: number | null; oomKills: number | null;
+}
+
 export type TimerHandle = number;
 export type WatchId = number;
 
@@ -231,6 +243,14 @@ export interface Platform {
   cgroupIsEmpty(path: string): boolean;
   /** rmdir (must be empty); 0 or -errno. */
   cgroupRemove(path: string): number;
+  resourceSupport(): ResourceSupport;
+  /** Write resource settings for the cgroup at `rel` (below the manager's base; created in each hierarchy
+   *  written to). Returns the legacy (v1) directories a process of it must join, and the failed writes. */
+  cgroupApply(rel: string, writes: { hierarchy: string; file: string; value: string }[], join: boolean):
+    { legacyDirs: string[]; failed: { file: string; errno: number }[] };
+  cgroupStats(rel: string): CgroupStats;
+  /** rmdir the legacy (v1) groups of `rel` (populated ones stay). */
+  cgroupRemoveLegacy(rel: string): void;
 
   // --- sandboxing ---
   /** What namespaces/seccomp this process may set up (probed once, cached). */

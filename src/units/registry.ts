@@ -17,6 +17,8 @@ import { SOCKET_TYPE } from './socket';
 import { TARGET_TYPE } from './target';
 import { TIMER_TYPE } from './timer';
 import { PATH_TYPE } from './path';
+import { SLICE_TYPE } from './slice';
+import type { SliceHost } from './slice/machine';
 import type { UnitMachine } from './types';
 
 /** The host object each implemented type's machine is given (one per unit, built by the manager). */
@@ -26,6 +28,7 @@ export interface HostOf {
   target: UnitHost;
   timer: TimerHost;
   path: PathHost;
+  slice: SliceHost;
 }
 export type ImplementedType = keyof HostOf;
 
@@ -49,6 +52,7 @@ export const UNIT_TYPES: { readonly [T in ImplementedType]: UnitTypeDef<T> } = {
   target: TARGET_TYPE,
   timer: TIMER_TYPE,
   path: PATH_TYPE,
+  slice: SLICE_TYPE,
 };
 
 export function isImplementedType(t: UnitType): t is ImplementedType {

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cgroupPrune, ownCgroupDir } from '../../src/platform/cgroup';
+import { cgroupPrune, legacyHierarchies, ownCgroupDir } from '../../src/platform/cgroup';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const TSYSD = path.join(ROOT, 'dist', 'src', 'cli', 'tsysd.js');
@@ -113,12 +113,15 @@ export function testCgroupName(): string {
   return `tsysd-test-${process.pid}-${++cgroupSeq}-${randomBytes(3).toString('hex')}`;
 }
 
-/** After the daemon's namespace is gone: rmdir its (empty) cgroup tree. The kernel may report a cgroup as
+/** After the daemon's namespace is gone: rmdir its (empty) cgroup trees (unified, and the v1 hierarchies
+ *  resource control used in hybrid mode). The kernel may report a cgroup as
  *  populated for a moment after its last process was reaped, hence the short retry. */
 export async function removeDaemonCgroup(name: string): Promise<void> {
-  const dir = cgroupDirOf(name);
-  if (!dir) return;
-  for (let i = 0; i < 40 && !cgroupPrune(dir); i++) await sleep(25);
+  const dirs = [cgroupDirOf(name), ...(name ? [...legacyHierarchies().values()].map((h) => path.join(h.own, name)) : [])];
+  for (const dir of dirs) {
+    if (!dir) continue;
+    for (let i = 0; i < 40 && !cgroupPrune(dir); i++) await sleep(25);
+  }
 }
 
 export function writeUnits(dir: string, units: Record<string, string>, symlinks: Record<string, string> = {}): void {

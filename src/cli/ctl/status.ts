@@ -2,6 +2,7 @@
 // preset), Drop-In, Active (since/ago), Condition, TriggeredBy/Triggers, Docs, Listen, Process lines,
 // Main PID, Status, Tasks, Memory, CGroup/processes, then the last log lines. Exit: 0 active/reloading,
 // 3 otherwise, 4 when a unit could not be found. Owner: H6.
+import { formatTimespan } from '../../directives/values';
 import * as os from 'node:os';
 import type { RpcClient } from '../../rpc/client';
 import type { LogLine, StatusReply } from '../../rpc/protocol';
@@ -86,7 +87,8 @@ export function renderStatus(s: StatusReply, nowUs: number, host: string): strin
   if (s.controlPid > 0) out.push(`${label('Cntrl PID')}${s.controlPid}${s.controlComm ? ` (${s.controlComm})` : ''}`);
   if (s.statusText) out.push(`${label('Status')}"${s.statusText}"`);
   if (s.tasks !== null && s.tasks !== undefined) out.push(`${label('Tasks')}${s.tasks}${s.tasksMax !== null && s.tasksMax !== undefined ? ` (limit: ${s.tasksMax})` : ''}`);
-  if (s.memoryBytes !== null && s.memoryBytes !== undefined) out.push(`${label('Memory')}${formatBytes(s.memoryBytes)}`);
+  if (s.memoryBytes !== null && s.memoryBytes !== undefined) out.push(`${label('Memory')}${formatBytes(s.memoryBytes)}${s.memoryMax ? ` (max: ${formatBytes(s.memoryMax)})` : ''}`);
+  if (s.cpuNSec !== null && s.cpuNSec !== undefined) out.push(`${label('CPU')}${formatTimespan(Math.floor(s.cpuNSec / 1000), 1000)}`);
   if (s.cgroup || s.processes.length) {
     out.push(`${label('CGroup')}${s.cgroup || `/${s.id}`}`);
     s.processes.forEach((p, i) => out.push(`${INDENT}${i === s.processes.length - 1 ? '└─' : '├─'}${p.pid} ${p.cmdline}`));
