@@ -21,10 +21,19 @@ export interface CgroupFacts {
 const CPU_PERIOD_DEFAULT_US = 100_000;
 export const DEFAULT_TASKS_MAX_PERCENT = 15;
 
-function bytes(l: ResourceLimit, total: number): number {
-  if ('percent' in l) return Math.floor((total * l.percent) / 100 / 4096) * 4096;   // page-aligned like physical_memory_scale()
-  return l.value;
+const PAGE = 4096;
+/** physical_memory_scale(): whole pages of the machine's memory times the permyriad, page-aligned. */
+export function memoryBytes(l: ResourceLimit, total: number): number {
+  if (!('percent' in l)) return l.value;
+  const pages = Math.floor(total / PAGE), permyriad = Math.round(l.percent * 100);
+  return Number((BigInt(pages) * BigInt(permyriad)) / 10000n) * PAGE;
 }
+/** system_tasks_max_scale(): the permyriad of the system's task limit, rounded down. */
+export function tasksValue(l: ResourceLimit, system: number): number {
+  if (!('percent' in l)) return l.value;
+  return Math.floor((system * Math.round(l.percent * 100)) / 10000);
+}
+const bytes = memoryBytes;
 const v2 = (n: number): string => (n === Infinity ? 'max' : String(n));
 
 /** cgroup_cpu_weight_to_shares() / cgroup_weight_io_to_blkio() of 252. */
@@ -87,7 +96,7 @@ export function cgroupWrites(r: ResourceContext | undefined, f: CgroupFacts, opt
   if (tasks !== null || (opts.defaultTasksMax && f.unified.has('pids'))) {
     const h = tasks !== null ? where('pids') : 'unified';
     const l: ResourceLimit = tasks ?? { percent: DEFAULT_TASKS_MAX_PERCENT };
-    const n = 'percent' in l ? Math.floor((f.tasksMaxSystem * l.percent) / 100) : l.value;
+    const n = tasksValue(l, f.tasksMaxSystem);
     w(h, 'pids.max', v2(n));
   }
   return { writes, missing: [...missing] };

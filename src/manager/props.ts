@@ -86,8 +86,9 @@ export function unitProperties(mgr: Manager, name: string): [string, string][] {
   rt.Id = u.id;
   rt.Names = [...u.names].sort().join(' ');
   rt.LoadState = u.loadState;
-  rt.ActiveState = rtm ? rtm.machine.activeState() : 'inactive';
-  rt.SubState = rtm ? rtm.machine.subState() : (u.loadState === 'loaded' ? 'dead' : 'dead');
+  // Without a runtime the engine's state holds (inactive, or active for the perpetual -.slice/system.slice).
+  rt.ActiveState = rtm ? rtm.machine.activeState() : u.activeState;
+  rt.SubState = rtm ? rtm.machine.subState() : (u.activeState === 'active' ? 'active' : 'dead');
   rt.CanReload = u.canReload ? 'yes' : 'no';
   rt.CanStart = u.canStart ? 'yes' : 'no';
   rt.CanStop = u.canStop ? 'yes' : 'no';

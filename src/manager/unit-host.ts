@@ -57,6 +57,8 @@ export interface HostManager {
   guard(source: EventSource, unit: string, fn: () => void): void;
   /** TRIGGER_UNIT/TRIGGER_TIMER_*_USEC/TRIGGER_PATH of the activation a timer or path unit queued. */
   activationEnvFor?(unit: string): string[];
+  /** The loaded configuration of another unit (a slice's resource settings), null if not loaded. */
+  configOf?(unit: string): UnitConfig | null;
 }
 
 // Invocation ids (128-bit random, hex like systemd's) are cut from one 4 KiB block of randomness at a
@@ -95,7 +97,7 @@ export class UnitHost implements ServiceHost {
   constructor(readonly mgr: HostManager, public cfg: UnitConfig, opts: { cgroup?: boolean } = {}) {
     const cg = mgr.platform.cgroupSupport();
     let cgroup = '';
-    this.resources = new UnitResources(mgr.platform, () => this.cfg, mgr.userMode);
+    this.resources = new UnitResources(mgr.platform, () => this.cfg, mgr.userMode, (id) => mgr.configOf?.(id) ?? null);
     if (cg.available && opts.cgroup !== false) {
       const r = mgr.platform.cgroupCreate(this.resources.rel);
       if ('path' in r) cgroup = r.path;

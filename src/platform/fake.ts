@@ -123,9 +123,9 @@ export class FakePlatform implements Platform {
   applied: { rel: string; writes: { hierarchy: string; file: string; value: string }[] }[] = [];
   stats = new Map<string, CgroupStats>();
   resourceSupport(): ResourceSupport { return this.resource; }
-  cgroupApply(rel: string, writes: { hierarchy: string; file: string; value: string }[], _join: boolean): { legacyDirs: string[]; failed: { file: string; errno: number }[] } {
+  cgroupApply(rel: string, writes: { hierarchy: string; file: string; value: string }[], join: boolean): { legacyDirs: string[]; failed: { file: string; errno: number }[] } {
     this.applied.push({ rel, writes });
-    return { legacyDirs: [], failed: [] };
+    return { legacyDirs: join ? this.resource.legacy.map((h) => `/sys/fs/cgroup/${h}/tsysd/${rel}`) : [], failed: [] };
   }
   cgroupStats(rel: string): CgroupStats {
     return this.stats.get(rel) ?? { memoryCurrent: null, tasksCurrent: null, cpuUsageNSec: null, ioReadBytes: null, ioWriteBytes: null, oomKills: null };

@@ -227,8 +227,9 @@ export class RealPlatform implements Platform {
       if (!d) { d = mkLegacy(h, base, rel); dirs.set(h, d); }
       return d;
     };
-    // Accounting follows the limits: a unit with settings also joins memory, pids and cpuacct for show/status.
-    if (join) for (const h of ['memory', 'pids', 'cpuacct']) legacyDir(h);
+    // A joining unit gets a group in every v1 hierarchy tsysd can write (as systemd realizes its controllers):
+    // accounting for show/status, and the limits of the slices above it.
+    if (join) for (const h of this.legacy?.keys() ?? []) legacyDir(h);
     for (const w of writes) {
       const dir = w.hierarchy === 'unified' ? mkUnified(this.cgroupSupport().base, rel, this.unifiedCtl) : legacyDir(w.hierarchy);
       if (!dir) { failed.push({ file: w.file, errno: 95 }); continue; }

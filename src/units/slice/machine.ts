@@ -11,6 +11,8 @@ import type { ActiveState, PropValue, ReloadOutcome, StartOutcome, StopOutcome, 
 /** What a slice needs beyond the common host: its cgroup made and configured. */
 export interface SliceHost extends UnitHost {
   realizeCgroup(): void;
+  /** -.slice (and system.slice of the system manager): active from the start, never stopped. */
+  perpetual(): boolean;
 }
 
 export type SliceSubState = 'dead' | 'active';
@@ -26,6 +28,7 @@ export class SliceMachine implements UnitMachine {
     this.cfg = cfg;
     this.id = cfg.id;
     this.base = new UnitBase(cfg, host);
+    if (host.perpetual()) this.state = 'active';   // the engine holds these active without a job
   }
 
   activeState(): ActiveState { return this.state === 'active' ? 'active' : 'inactive'; }
@@ -45,7 +48,7 @@ export class SliceMachine implements UnitMachine {
   }
 
   stop(): StopOutcome {
-    if (this.state === 'dead') return 'noop';
+    if (this.state === 'dead' || this.host.perpetual()) return 'noop';
     this.setState('dead');
     return 'stopping';
   }
