@@ -279,7 +279,7 @@ export class UnitHost implements ServiceHost {
     // A SIGKILLed process while the unit's oom_kill counter rose: the kernel OOM killer (Result=oom-kill).
     if (exit.signal === 9 && this.resources.oomKilledSinceLastCheck()) {
       const pol = this.cfg.raw?.['Service.OOMPolicy']?.at(-1);
-      this.machine?.onOomKill?.(pol === 'kill' || pol === 'continue' ? pol : 'stop');
+      this.machine?.onOomKill?.(pol === 'kill' || pol === 'continue' ? pol : 'stop', this.procs.mainPid === pid);
     }
     this.livePids.delete(pid);
     this.spawned.delete(pid);

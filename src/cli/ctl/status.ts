@@ -100,11 +100,17 @@ export function renderStatus(s: StatusReply, nowUs: number, host: string): strin
   return out;
 }
 
-function formatBytes(n: number): string {
-  const units = ['B', 'K', 'M', 'G', 'T'];
-  let v = n; let i = 0;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
-  return i === 0 ? `${n}B` : `${v < 10 ? v.toFixed(1) : Math.round(v)}${units[i]}`;
+/** systemd's format_bytes() (IEC factors, one digit below the point, "B" under 1 KiB): 252.0K, 50.0M. */
+export function formatBytes(n: number): string {
+  const t = BigInt(Math.max(0, Math.floor(n)));
+  const suffixes = ['E', 'P', 'T', 'G', 'M', 'K'];
+  for (let i = 0; i < suffixes.length; i++) {
+    const f = 1024n ** BigInt(suffixes.length - i);
+    if (t < f) continue;
+    const dec = i !== suffixes.length - 1 ? ((t / (f / 1024n)) * 10n / 1024n) % 10n : ((t * 10n) / f) % 10n;
+    return `${t / f}.${dec}${suffixes[i]}`;
+  }
+  return `${t}B`;
 }
 
 export async function runStatus(c: RpcClient, o: CtlOptions, out: Out): Promise<number> {
