@@ -16,8 +16,9 @@
     {
       "target_name": "tsysd-exec",
       "type": "executable",
-      "sources": ["src/native/exec-helper.c"],
-      "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-O2"]
+      "sources": ["src/native/exec-helper.c", "src/native/sandbox-mount.c", "src/native/sandbox-ns.c", "src/native/sandbox-seccomp.c"],
+      "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-O2"],
+      "libraries": ["-Wl,-Bstatic", "-lseccomp", "-Wl,-Bdynamic"]
     }
   ]
 }

@@ -14,6 +14,7 @@ import type { Expand } from './values-exec';
 import { depOrder } from './dep-order';
 import { parseTimespan } from './values';
 import { unitNameFromPath } from '../unit-file/names';
+import { patchContexts } from './patch-contexts';
 
 const FATAL_SUMMARY = 'Unit configuration has fatal error, unit will not be started.';
 const debug = createDebug('tsysd:directives');
@@ -128,6 +129,7 @@ export function compileUnit(src: UnitSource, ctx: SpecifierContext): UnitConfig 
   finishSocket(cfg, raw, diag);
   finishTimerPath(cfg, diag);
   finishMountLike(cfg, diag);
+  patchContexts(cfg);
   if (cfg.diagnostics.some((d) => d.fatal)) {
     cfg.loadState = 'bad-setting';
     cfg.loadError = cfg.diagnostics.find((d) => d.fatal)?.message ?? FATAL_SUMMARY;

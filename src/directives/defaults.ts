@@ -1,9 +1,10 @@
 // Default UnitConfig values (systemd 252 defaults) for every unit type, used by compileUnit before the tables
 // run and by synthesizeUnit for not-found/masked/error units. Invariant: returns fresh objects every call.
 import { DEP_KINDS } from './types';
+import { SECCOMP_KILL } from './types';
 import type {
   AutomountSection, MountSection, SwapSection,
-  DepKind, ExecContext, ExitStatusSet, InstallSection, KillContext, PathSection, ServiceSection, SocketSection, TimerSection,
+  DepKind, ExecContext, ExitStatusSet, InstallSection, KillContext, PathSection, ResourceContext, SandboxContext, ServiceSection, SocketSection, TimerSection,
   UnitConfig, UnitSection, UnitType,
 } from './types';
 
@@ -38,7 +39,29 @@ export function defaultExec(): ExecContext {
     logsDirectory: [], configurationDirectory: [], runtimeDirectoryMode: 0o755, stateDirectoryMode: 0o755,
     cacheDirectoryMode: 0o755, logsDirectoryMode: 0o755, configurationDirectoryMode: 0o755,
     runtimeDirectoryPreserve: 'no', privateTmp: false, noNewPrivileges: false, capabilityBoundingSet: null,
-    ambientCapabilities: [], pamName: '',
+    ambientCapabilities: [], pamName: '', sandbox: defaultSandbox(),
+  };
+}
+
+export function defaultResource(): ResourceContext {
+  return {
+    slice: '', memoryMin: null, memoryLow: null, memoryHigh: null, memoryMax: null, memorySwapMax: null, cpuWeight: null,
+    startupCPUWeight: null, cpuQuotaPercent: null, cpuQuotaPeriodUs: null, allowedCPUs: '', allowedMemoryNodes: '', tasksMax: null,
+    ioWeight: null, delegate: false,
+  };
+}
+
+export function defaultSandbox(): SandboxContext {
+  return {
+    protectSystem: 'no', protectHome: 'no', readWritePaths: [], readOnlyPaths: [], inaccessiblePaths: [], execPaths: [],
+    noExecPaths: [], temporaryFileSystem: [], bindMounts: [], privateDevices: false, privateNetwork: false,
+    privateIPC: false, privateUsers: false, privateMounts: false, protectKernelTunables: false, protectKernelModules: false,
+    protectKernelLogs: false, protectControlGroups: false, protectClock: false, protectHostname: false,
+    protectProc: 'default', procSubset: 'all', mountAPIVFS: null, rootImage: '', networkNamespacePath: '',
+    ipcNamespacePath: '', restrictNamespaces: null, restrictAddressFamilies: null, restrictRealtime: false,
+    restrictSUIDSGID: false, lockPersonality: false, memoryDenyWriteExecute: false, systemCallFilter: null,
+    systemCallLog: null, systemCallArchitectures: [], systemCallErrorNumber: SECCOMP_KILL, keyringMode: '',
+    mountFlags: '', removeIPC: false, personality: '',
   };
 }
 
@@ -108,6 +131,6 @@ export function defaultConfig(id: string): UnitConfig {
     mount: type === 'mount' ? defaultMount() : null, swap: type === 'swap' ? defaultSwap() : null,
     automount: type === 'automount' ? defaultAutomount() : null,
     timer: type === 'timer' ? defaultTimer() : null, path: type === 'path' ? defaultPath() : null,
-    exec: defaultExec(), kill: defaultKill(), diagnostics: [], raw: {},
+    exec: defaultExec(), kill: defaultKill(), resource: defaultResource(), diagnostics: [], raw: {},
   };
 }

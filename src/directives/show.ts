@@ -7,6 +7,7 @@
 import type { ExecCommand, ListenKind, UnitConfig } from './types';
 import { formatTimespan } from './values';
 import { RLIMITS } from './table-exec';
+import { cgroupProps } from './show-resource';
 import { calendarSpecToString, parseCalendarSpec } from '../calendar/spec';
 import { processTime } from '../calendar/env';
 
@@ -248,7 +249,8 @@ export function showProperties(cfg: UnitConfig, runtime: Runtime = {}): [string,
   const hasExec = cfg.type === 'service' || cfg.type === 'socket';
   const own = cfg.type === 'service' ? serviceProps(cfg, runtime) : cfg.type === 'socket' ? socketProps(cfg, runtime)
     : cfg.type === 'timer' ? timerProps(cfg, runtime) : cfg.type === 'path' ? pathProps(cfg, runtime) : [];
-  const props = [...own, ...(hasExec ? execContextProps(cfg) : []), ...unitProps(cfg, runtime)];
+  const hasCgroup = hasExec || cfg.type === 'slice';
+  const props = [...own, ...(hasCgroup ? cgroupProps(cfg, runtime) : []), ...(hasExec ? execContextProps(cfg) : []), ...unitProps(cfg, runtime)];
   // Any property the manager knows better (runtime state, effective dependencies, Names...) overrides the
   // configured value; keys printed once per entry (ExecStart=, Listen=) are left alone.
   const count = new Map<string, number>();

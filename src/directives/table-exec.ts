@@ -7,6 +7,7 @@ import {
 } from './row';
 import { parseExecLine, parseEnvironmentLine, mergeEnv, envNameIsValid } from './values-exec';
 import { parseInt32, parseSize, parseTimespan, parseUnsigned, cUnescape, parseBoolean } from './values';
+import { ALL_CAPS, CAP_NAMES, capsToMask } from '../exec/caps';
 
 const SS: SectionName[] = ['Service', 'Socket', 'Mount', 'Swap'];
 
@@ -93,13 +94,22 @@ function dirRows(key: string, field: DirField, modeField: ModeField): Row[] {
   ];
 }
 
+/** config_parse_capability_set(): an empty value or the first assignment replaces the set ("" = no
+ *  capabilities, "~" = all), later ones merge (add, or remove with "~"). Stored as the explicit list of
+ *  names kept (null for an untouched bounding set = all). */
 function capRow(key: string, set: (c: UnitConfig, caps: string[] | null) => void, get: (c: UnitConfig) => string[] | null): Row {
+  const bset = key === 'CapabilityBoundingSet';
   return custom(key, SS, true, (v, ctx) => {
-    const ws = v.split(/[ \t\n\r]+/).filter((x) => x !== '');
-    const cur = get(ctx.cfg) ?? [];
-    const add = ws.map((w, i) => (i === 0 && w.startsWith('~') ? w : w));
-    set(ctx.cfg, [...cur, ...add]);
-  }, (c) => set(c, null), { specifiers: false });
+    const invert = v.startsWith('~');
+    const sum = capsToMask((invert ? v.slice(1) : v).split(/[ \t\n\r]+/).filter((x) => x !== '')).mask;
+    const initial = bset ? ALL_CAPS : 0n;
+    const curList = get(ctx.cfg);
+    const cur = curList === null ? (bset ? ALL_CAPS : 0n) : capsToMask(curList).mask;
+    let next: bigint;
+    if (sum === 0n || cur === initial) next = invert ? ALL_CAPS & ~sum : sum;
+    else next = invert ? cur & ~sum : cur | sum;
+    set(ctx.cfg, bset && next === ALL_CAPS ? null : CAP_NAMES.filter((_, i) => (next >> BigInt(i)) & 1n));
+  }, (c) => set(c, null), { specifiers: false, empty: 'parse' });
 }
 
 export const EXEC_ROWS: Row[] = [
@@ -127,7 +137,7 @@ export const EXEC_ROWS: Row[] = [
     }
   }, (c) => { c.exec.supplementaryGroups = []; }, { specifiers: true, spec: 'pF' }),
   scalar('DynamicUser', SS, (v) => { const b = parseBoolean(v); return b === null ? { ok: false, message: `Failed to parse boolean value: ${v}`, fatal: true } : { ok: true, value: b }; },
-    (c, v) => { c.exec.dynamicUser = v; }, { enforced: false }),
+    (c, v) => { c.exec.dynamicUser = v; }),
   scalar('UMask', SS, pMode, (c, v) => { c.exec.umask = v; }),
   scalar('Nice', SS, (v) => {
     const n = parseInt32(v);
@@ -196,7 +206,7 @@ export const EXEC_ROWS: Row[] = [
   capRow('AmbientCapabilities', (c, v) => { c.exec.ambientCapabilities = v ?? []; }, (c) => c.exec.ambientCapabilities),
   scalar('PAMName', SS, (v) => ({ ok: true, value: v }), (c, v) => { c.exec.pamName = v; }, { specifiers: true, enforced: false }),
   scalar('IgnoreSIGPIPE', SS, pBool, () => undefined, { enforced: false }),
-  scalar('RemoveIPC', SS, pBool, () => undefined, { enforced: false }),
+  scalar('RemoveIPC', SS, pBool, (c, v) => { c.exec.sandbox.removeIPC = v; }),
   scalar('SyslogLevelPrefix', SS, pBool, () => undefined, { enforced: false }),
   scalar('SyslogFacility', SS, pEnumOrNum(['kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp',
     'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7'] as const, 'log facility'), () => undefined, { enforced: false }),

@@ -1,11 +1,24 @@
-// Resource-control settings (systemd.resource-control(5), systemd 252) for [Service] and [Socket]: parsed and
-// validated with systemd's messages, not enforced by tsysd (no cgroup limits are applied).
-// Invariant: never changes UnitConfig except cfg.raw (filled by compile); deprecated keys warn as 252 does.
-import { custom, pBool, pEnum, unenforced, specError, splitValue, type Row, type SectionName, type Parsed } from './row';
+// Resource-control settings (systemd.resource-control(5), systemd 252) for [Service], [Socket] and [Slice],
+// validated with systemd's messages. Slice=, Memory*=, CPUWeight=, CPUQuota*=, AllowedCPUs=/MemoryNodes=,
+// TasksMax=, IOWeight= and Delegate= store into cfg.resource (applied by src/exec/resources.ts +
+// src/platform/cgroup.ts); the rest is only validated and reported "not enforced".
+// Invariant: deprecated keys warn as 252 does; an invalid value leaves the setting as it was.
+import { custom, pBool, pEnum, scalar, unenforced, specError, splitValue, type Row, type SectionName, type Parsed } from './row';
 import { parseSize, parseTimespan, parseBoolean } from './values';
 import { cpuSetWords } from './table-sandbox';
+import type { ResourceContext, ResourceLimit, UnitConfig } from './types';
+import { defaultResource } from './defaults';
 
-const SS: SectionName[] = ['Service', 'Socket'];
+const SS: SectionName[] = ['Service', 'Socket', 'Slice'];
+const SVC: SectionName[] = ['Service', 'Socket'];
+const res = (c: UnitConfig): ResourceContext => (c.resource ??= defaultResource());
+/** A validated memory/tasks value as a limit (the checks above accepted it). */
+function limitOf(v: string, base: 1024 | 1000 = 1024): ResourceLimit {
+  if (v === 'infinity') return { value: Infinity };
+  if (v.endsWith('%')) return { percent: Number(v.slice(0, -1)) };
+  if (v.endsWith('‰')) return { percent: Number(v.slice(0, -1)) / 10 };
+  return { value: parseSize(v, base) ?? 0 };
+}
 const ok = (v: string): Parsed<string> => ({ ok: true, value: v });
 const bad = (message: string): Parsed<string> => ({ ok: false, message });
 
@@ -39,33 +52,48 @@ const IP_WORD = /^(any|localhost|link-local|multicast|[0-9]{1,3}(\.[0-9]{1,3}){3
 
 const check = (key: string, f: (v: string) => string | null): Row =>
   unenforced(key, SS, (v) => { const m = f(v); return m ? bad(m) : ok(v); }, false, { empty: 'reset' });
+/** A validated setting tsysd applies: `set` stores the accepted value, an empty value resets it. */
+const store = <K extends keyof ResourceContext>(key: string, field: K, f: (v: string) => string | null, conv: (v: string) => ResourceContext[K]): Row =>
+  scalar(key, SS, (v) => { const m = f(v); return m ? bad(m) : ok(v); }, (c, v) => { res(c)[field] = conv(v); },
+    { empty: 'reset', reset: (c) => { res(c)[field] = defaultResource()[field]; } });
 
 export const RESOURCE_ROWS: Row[] = [
-  custom('Slice', SS, false, (raw, ctx) => {
+  custom('Slice', SVC, false, (raw, ctx) => {
     const e = ctx.expand(raw);
     if (!e.ok) { ctx.warn(specError('p', raw, e.error).message); return; }
     const v = e.value;
     if (!/^[A-Za-z0-9:_.\\@-]+\.[a-z]+$/.test(v)) { ctx.warn(`Failed to load slice unit ${v}, ignoring: Unit name ${v} is not valid.`); return; }
-    if (!v.endsWith('.slice')) ctx.warn(`Failed to assign slice ${v} to unit ${ctx.cfg.id}, ignoring: Invalid argument`);
-  }, () => undefined, { enforced: false, empty: 'parse' }),
-  ...['AllowedCPUs', 'StartupAllowedCPUs', 'AllowedMemoryNodes', 'StartupAllowedMemoryNodes'].map((k) => unenforced(k, SS, (v) => {
+    if (!v.endsWith('.slice')) { ctx.warn(`Failed to assign slice ${v} to unit ${ctx.cfg.id}, ignoring: Invalid argument`); return; }
+    res(ctx.cfg).slice = v;
+  }, () => undefined, { empty: 'parse' }),
+  ...(['AllowedCPUs', 'AllowedMemoryNodes'] as const).map((k) => scalar(k, SS, (v) => {
+    const w = cpuSetWords(v);
+    return w === null ? ok(v) : bad(`Failed to parse CPU affinity '${w}'`);
+  }, (c, v) => { res(c)[k === 'AllowedCPUs' ? 'allowedCPUs' : 'allowedMemoryNodes'] = v; },
+  { empty: 'reset', specifiers: true, reset: (c) => { res(c)[k === 'AllowedCPUs' ? 'allowedCPUs' : 'allowedMemoryNodes'] = ''; } })),
+  ...['StartupAllowedCPUs', 'StartupAllowedMemoryNodes'].map((k) => unenforced(k, SS, (v) => {
     const w = cpuSetWords(v);
     return w === null ? ok(v) : bad(`Failed to parse CPU affinity '${w}'`);
   }, false, { empty: 'reset', specifiers: true })),
   ...['CPUAccounting', 'MemoryAccounting', 'IOAccounting', 'BlockIOAccounting', 'TasksAccounting', 'IPAccounting'].map((k) => unenforced(k, SS, pBool)),
-  check('CPUWeight', (v) => (v === 'idle' || inRange(v, 1, 10000)) ? null : `Invalid CPU weight, ignoring: ${v}`),
-  check('StartupCPUWeight', (v) => (v === 'idle' || inRange(v, 1, 10000)) ? null : `Invalid CPU weight, ignoring: ${v}`),
+  store('CPUWeight', 'cpuWeight', (v) => (v === 'idle' || inRange(v, 1, 10000)) ? null : `Invalid CPU weight, ignoring: ${v}`, (v) => (v === 'idle' ? 'idle' : Number(v))),
+  store('StartupCPUWeight', 'startupCPUWeight', (v) => (v === 'idle' || inRange(v, 1, 10000)) ? null : `Invalid CPU weight, ignoring: ${v}`, (v) => (v === 'idle' ? 'idle' : Number(v))),
   deprecated('CPUShares', 'CPUWeight=', (v) => inRange(v, 2, 262144) ? null : `Invalid CPU shares, ignoring: ${v}`),
   deprecated('StartupCPUShares', 'CPUWeight=', (v) => inRange(v, 2, 262144) ? null : `Invalid CPU shares, ignoring: ${v}`),
-  check('CPUQuota', (v) => /^[0-9]+(\.[0-9]+)?%$/.test(v) && Number(v.slice(0, -1)) > 0 ? null : `Invalid CPU quota '${v}', ignoring.`),
-  check('CPUQuotaPeriodSec', (v) => parseTimespan(v) !== null ? null : `Failed to parse sec_def_infinity value, ignoring: ${v}`),
-  ...['MemoryMin', 'DefaultMemoryMin', 'DefaultMemoryLow', 'MemoryLow', 'MemorySwapMax'].map((k) => check(k, memory)),
-  ...['MemoryHigh', 'MemoryMax'].map((k) => check(k, memoryNonZero)),
+  store('CPUQuota', 'cpuQuotaPercent', (v) => /^[0-9]+(\.[0-9]+)?%$/.test(v) && Number(v.slice(0, -1)) > 0 ? null : `Invalid CPU quota '${v}', ignoring.`, (v) => Number(v.slice(0, -1))),
+  store('CPUQuotaPeriodSec', 'cpuQuotaPeriodUs', (v) => parseTimespan(v) !== null ? null : `Failed to parse sec_def_infinity value, ignoring: ${v}`, (v) => parseTimespan(v)),
+  ...['DefaultMemoryMin', 'DefaultMemoryLow'].map((k) => check(k, memory)),
+  store('MemoryMin', 'memoryMin', memory, (v) => limitOf(v)),
+  store('MemoryLow', 'memoryLow', memory, (v) => limitOf(v)),
+  store('MemorySwapMax', 'memorySwapMax', memory, (v) => limitOf(v)),
+  store('MemoryHigh', 'memoryHigh', memoryNonZero, (v) => limitOf(v)),
+  store('MemoryMax', 'memoryMax', memoryNonZero, (v) => limitOf(v)),
   custom('MemoryLimit', SS, false, (v, ctx) => {
     const m = v === '' ? null : memoryNonZero(v);
     if (m) { ctx.warn(m); return; }
     ctx.warn('Unit uses MemoryLimit=; please use MemoryMax= instead. Support for MemoryLimit= will be removed soon.');
-  }, () => undefined, { enforced: false, empty: 'parse' }),
+    if (v !== '') res(ctx.cfg).memoryMax = limitOf(v);
+  }, () => undefined, { empty: 'parse' }),
   custom('DeviceAllow', SS, true, (v, ctx) => {
     const e = ctx.expand(v);
     if (!e.ok) { ctx.warn(specError('q', v, e.error).message); return; }
@@ -74,7 +102,7 @@ export const RESOURCE_ROWS: Row[] = [
     if (rights !== undefined && !/^[rwm]*$/.test(rights)) ctx.warn(`Invalid device rights '${rights}', ignoring.`);
   }, () => undefined, { enforced: false }),
   unenforced('DevicePolicy', SS, pEnum(['auto', 'closed', 'strict'] as const, 'device policy')),
-  check('IOWeight', (v) => inRange(v, 1, 10000) ? null : `Invalid weight, ignoring: ${v}`),
+  store('IOWeight', 'ioWeight', (v) => inRange(v, 1, 10000) ? null : `Invalid weight, ignoring: ${v}`, (v) => Number(v)),
   check('StartupIOWeight', (v) => inRange(v, 1, 10000) ? null : `Invalid weight, ignoring: ${v}`),
   check('IODeviceWeight', (v) => devicePair(v, (x) => inRange(x, 1, 10000) ? null : `IO weight '${x}' invalid, ignoring: Invalid argument`,
     `Invalid device path or weight specified in '${v}', ignoring.`)),
@@ -89,11 +117,13 @@ export const RESOURCE_ROWS: Row[] = [
     `Invalid device node or bandwidth specified in '${v}', ignoring.`)),
   deprecated('BlockIOWriteBandwidth', 'IO*= settings', (v) => devicePair(v, (x) => parseSize(x, 1000) !== null ? null : `Invalid Block IO Bandwidth '${x}', ignoring.`,
     `Invalid device node or bandwidth specified in '${v}', ignoring.`)),
-  check('TasksMax', (v) => (/^0+$/.test(v) ? `Maximum tasks value '${v}' out of range, ignoring.` : (v === 'infinity' || isPercent(v) || /^[0-9]+$/.test(v)) ? null
-    : `Invalid maximum tasks value '${v}', ignoring: ${/^-[0-9]/.test(v) ? 'Numerical result out of range' : 'Invalid argument'}`)),
+  store('TasksMax', 'tasksMax', (v) => (/^0+$/.test(v) ? `Maximum tasks value '${v}' out of range, ignoring.` : (v === 'infinity' || isPercent(v) || /^[0-9]+$/.test(v)) ? null
+    : `Invalid maximum tasks value '${v}', ignoring: ${/^-[0-9]/.test(v) ? 'Numerical result out of range' : 'Invalid argument'}`), (v) => (v === 'infinity' ? { value: Infinity } : isPercent(v) ? { percent: Number(v.slice(0, -1)) } : { value: Number(v) })),
   custom('Delegate', SS, false, (v, ctx) => {
     if (ctx.cfg.type !== 'service') { ctx.warn('Delegate= setting not supported for this unit type, ignoring.'); return; }
-    if (parseBoolean(v) !== null) return;
+    const b = parseBoolean(v);
+    res(ctx.cfg).delegate = b ?? true;
+    if (b !== null) return;
     for (const w of splitValue(v, 'unquote') ?? []) if (!CONTROLLERS.includes(w)) ctx.warn(`Invalid controller name '${w}', ignoring`);
   }, () => undefined, { enforced: false, empty: 'parse' }),
   check('DisableControllers', (v) => v.split(/\s+/).every((w) => CONTROLLERS.includes(w)) ? null : `Invalid cgroup string: ${v}, ignoring`),

@@ -41,6 +41,7 @@ export function typeSection(type: UnitType): SectionName | 'Target' | '' {
   if (type === 'automount') return 'Automount';
   if (type === 'timer') return 'Timer';
   if (type === 'path') return 'Path';
+  if (type === 'slice') return 'Slice';
   return '';
 }
 

@@ -82,6 +82,84 @@ export type StdOutput = 'inherit' | 'null' | 'tty' | 'journal' | 'kmsg' | 'journ
 
 export interface RLimit { soft: number; hard: number }   // Infinity = RLIM_INFINITY
 
+/** A BindPaths=/BindReadOnlyPaths= entry ("[-]SRC[:DST[:rbind|norbind]]"). */
+export interface BindMountSpec { source: string; destination: string; readOnly: boolean; recursive: boolean; ignoreMissing: boolean }
+
+/** Sandboxing settings of systemd.exec(5) as parsed (systemd 252 semantics); src/exec/sandbox.ts turns them
+ *  into what the exec helper applies. Path lists keep their '-' (ignore missing) and '+' (below
+ *  RootDirectory=) prefixes as written. */
+export interface SandboxContext {
+  protectSystem: 'no' | 'yes' | 'full' | 'strict';
+  protectHome: 'no' | 'yes' | 'read-only' | 'tmpfs';
+  readWritePaths: string[];
+  readOnlyPaths: string[];
+  inaccessiblePaths: string[];
+  execPaths: string[];
+  noExecPaths: string[];
+  temporaryFileSystem: { path: string; options: string }[];
+  bindMounts: BindMountSpec[];
+  privateDevices: boolean;
+  privateNetwork: boolean;
+  privateIPC: boolean;
+  privateUsers: boolean;
+  privateMounts: boolean;
+  protectKernelTunables: boolean;
+  protectKernelModules: boolean;
+  protectKernelLogs: boolean;
+  protectControlGroups: boolean;
+  protectClock: boolean;
+  protectHostname: boolean;
+  protectProc: 'default' | 'noaccess' | 'invisible' | 'ptraceable';
+  procSubset: 'all' | 'pid';
+  mountAPIVFS: boolean | null;           // null: not set (RootDirectory= then implies it)
+  rootImage: string;
+  networkNamespacePath: string;
+  ipcNamespacePath: string;
+  /** RestrictNamespaces=: the CLONE_NEW* flags that stay allowed; null = not set. */
+  restrictNamespaces: number | null;
+  /** RestrictAddressFamilies=: AF numbers; allowList false = deny list; null = not set. */
+  restrictAddressFamilies: { allowList: boolean; families: number[] } | null;
+  restrictRealtime: boolean;
+  restrictSUIDSGID: boolean;
+  lockPersonality: boolean;
+  memoryDenyWriteExecute: boolean;
+  /** SystemCallFilter=: system call names (groups expanded) → errno (-1: the default action, SECCOMP_KILL: kill). */
+  systemCallFilter: { allowList: boolean; calls: Map<string, number> } | null;
+  systemCallLog: { allowList: boolean; calls: Map<string, number> } | null;
+  systemCallArchitectures: string[];
+  /** SystemCallErrorNumber=: errno, or SECCOMP_KILL (default). */
+  systemCallErrorNumber: number;
+  keyringMode: 'inherit' | 'private' | 'shared' | '';   // '' = default (private for system services)
+  mountFlags: '' | 'shared' | 'slave' | 'private';
+  removeIPC: boolean;
+  personality: string;
+}
+
+/** A memory or tasks limit: an absolute value (Infinity = "infinity"), or a percentage of the machine's. */
+export type ResourceLimit = { value: number } | { percent: number };
+
+/** Resource control (systemd.resource-control(5)) of services, sockets and slices, as parsed. */
+export interface ResourceContext {
+  slice: string;                       // Slice= ('' = the default slice)
+  memoryMin: ResourceLimit | null;
+  memoryLow: ResourceLimit | null;
+  memoryHigh: ResourceLimit | null;
+  memoryMax: ResourceLimit | null;     // MemoryMax= (or the deprecated MemoryLimit=)
+  memorySwapMax: ResourceLimit | null;
+  cpuWeight: number | 'idle' | null;
+  startupCPUWeight: number | 'idle' | null;
+  cpuQuotaPercent: number | null;      // CPUQuota= (percent of one CPU)
+  cpuQuotaPeriodUs: number | null;
+  allowedCPUs: string;
+  allowedMemoryNodes: string;
+  tasksMax: ResourceLimit | null;
+  ioWeight: number | null;
+  delegate: boolean;
+}
+
+/** SystemCallErrorNumber=kill (systemd's SECCOMP_ERROR_NUMBER_KILL). */
+export const SECCOMP_KILL = 2147483647;
+
 /** Shared exec settings (systemd.exec(5)) for services and socket Exec*= lines. */
 export interface ExecContext {
   workingDirectory: { path: string; optional: boolean } | null;   // '~' path means the user's home
@@ -120,6 +198,7 @@ export interface ExecContext {
   capabilityBoundingSet: string[] | null;   // null: unchanged
   ambientCapabilities: string[];
   pamName: string;
+  sandbox: SandboxContext;
 }
 
 export type KillMode = 'control-group' | 'mixed' | 'process' | 'none';
@@ -293,6 +372,8 @@ export interface UnitConfig {
   /** Units named by .wants/ and .requires/ directories of this unit (added as Wants/Requires by the engine). */
   wantsFromDirs: string[];
   requiresFromDirs: string[];
+  /** Resource control ([Service]/[Socket]/[Slice]); optional for hand-built configs. */
+  resource?: ResourceContext;
   service: ServiceSection | null;     // non-null for .service
   socket: SocketSection | null;       // non-null for .socket
   mount?: MountSection | null;        // non-null for .mount (optional: hand-built configs may omit it)

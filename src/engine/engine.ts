@@ -22,8 +22,11 @@ export type RunJobOutcome = 'done' | 'wait' | 'again' | { result: JobResult };
 
 export interface EngineHost {
   /** Perform start/stop/restart(stop phase)/reload on the unit. Not called for verify-active/nop, for
-   * jobs the engine can answer itself (already in the target state), or for slices. */
+   * jobs the engine can answer itself (already in the target state), or for slices unless runsSlices. */
   runJob(job: JobInfo): RunJobOutcome;
+  /** Slice jobs go to runJob too (the manager's slice units realize their cgroups); without it the engine
+   *  flips a slice's state itself. */
+  runsSlices?: boolean;
   /** Every finished job, with its result (the RPC layer answers `start` from here). */
   jobFinished?(job: JobInfo, result: JobResult): void;
   jobInstalled?(job: JobInfo): void;
@@ -282,12 +285,12 @@ export class Engine {
         if (isActiveOrReloading(s)) { outcome = 'done'; break; }
         if (!u.canStart) { outcome = { result: 'failed' }; break; }
         if (!this.verifyDeps(u)) { outcome = { result: 'dependency' }; break; }
-        outcome = u.type === 'slice' ? this.slice(u, 'active') : this.host.runJob(j.info());
+        outcome = u.type === 'slice' && !this.host.runsSlices ? this.slice(u, 'active') : this.host.runJob(j.info());
         break;
       case 'stop': case 'restart':
         if (isInactiveOrFailed(s) && j.type === 'stop') { outcome = 'done'; break; }
         if (isInactiveOrFailed(s)) { outcome = 'done'; break; }   // restart of an inactive unit: straight to start
-        outcome = u.type === 'slice' ? this.slice(u, 'inactive') : this.host.runJob(j.info());
+        outcome = u.type === 'slice' && !this.host.runsSlices ? this.slice(u, 'inactive') : this.host.runJob(j.info());
         break;
       case 'reload':
         if (s !== 'active' && s !== 'reloading') {

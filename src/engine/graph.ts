@@ -268,7 +268,8 @@ export class Graph {
       // Default slice (unit_set_default_slice).
       const { prefix, instance } = splitName(u.id);
       const base = sys ? 'system' : 'app';
-      const slice = instance && c.type === 'service' ? `${base}-${prefix}.slice` : `${base}.slice`;
+      // Slice= wins; instances of templated services go to system-<escaped prefix>.slice (unit_set_default_slice).
+      const slice = c.resource?.slice || (instance && c.type === 'service' ? `${base}-${prefix.replace(/-/g, '\\x2d')}.slice` : `${base}.slice`);
       this.add(u, 'Requires', slice, 'file'); this.add(u, 'After', slice, 'file');
     }
     if (c.type === 'timer' || c.type === 'path') {

@@ -37,6 +37,8 @@ export interface ExecRuntime {
   managerPid: number;
   /** cgroup directory of the unit ('' = no cgroup tracking). */
   cgroup: string;
+  /** Legacy (v1) cgroups its processes join (resource limits in hybrid mode). */
+  cgroupLegacy?: string[];
   /** Extra variables from the activating socket (REMOTE_ADDR, REMOTE_PORT) or PIDFILE. */
   extraEnvironment?: string[];
   /** Directory roots override (tests, user mode); defaults per mode. */
@@ -45,11 +47,13 @@ export interface ExecRuntime {
   privateTmpBase?: { tmp: string; varTmp: string };
   /** Extra (non-OS) info: the manager runs as root (needed for User=, PrivateTmp=). */
   privileged: boolean;
+  /** Where namespace pins and inaccessible nodes live (default /run/tsysd/sandbox; tests override). */
+  sandboxDir?: string;
 }
 
 /** A command that could not be handed to the helper (systemd: the spawn fails → Result=resources). */
 export interface ExecPrepError {
-  stage: 'environment-file' | 'directory' | 'private-tmp' | 'command';
+  stage: 'environment-file' | 'directory' | 'private-tmp' | 'command' | 'sandbox';
   errno: number;
   message: string;                     // e.g. "Failed to load environment files: No such file or directory"
 }

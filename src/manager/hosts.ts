@@ -12,6 +12,7 @@ import { UnsupportedMachine } from './unsupported';
 import { UnitHost } from './unit-host';
 import { MountUnitHost } from './mount-host';
 import { PathUnitHost, TimerUnitHost } from './trigger-host';
+import { SliceUnitHost } from './slice-host';
 
 /** The host of any unit, as the manager uses it (type-specific faces are overridable methods). */
 export type ManagedHost = UnitHost;
@@ -26,6 +27,7 @@ const HOSTS: { readonly [T in ImplementedType]: (m: Manager, cfg: UnitConfig) =>
   device: (m, cfg) => new MountUnitHost(m, cfg),
   timer: (m, cfg) => new TimerUnitHost(m, cfg),
   path: (m, cfg) => new PathUnitHost(m, cfg),
+  slice: (m, cfg) => new SliceUnitHost(m, cfg),
 };
 
 function build<T extends ImplementedType>(type: T, m: Manager, cfg: UnitConfig): { host: ManagedHost; machine: UnitMachine } {

@@ -154,6 +154,7 @@ export class Manager implements SocketManager, TriggerManager {
       userMode: this.userMode,
       host: {
         runJob: (job) => this.jobs.run(job),
+        runsSlices: true,
         jobFinished: (job, result) => this.jobs.finished(job, result),
         jobInstalled: (job) => this.emit({ type: 'job', phase: 'new', job: toRpcJob(job) }),
         log: (l: EngineLog) => {
@@ -244,6 +245,9 @@ export class Manager implements SocketManager, TriggerManager {
     }
     this.emit({ type: 'manager', what: 'reloaded', ts: this.platform.realtimeUs() });
   }
+
+  /** The loaded configuration of a unit (UnitHost: a slice's resource settings for the units in it). */
+  configOf(id: string): UnitConfig | null { return this.engine.graph.peek(id)?.config ?? null; }
 
   /** The config a unit currently runs with differs from its file (NeedDaemonReload=). */
   needsReload(id: string): boolean {

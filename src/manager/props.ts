@@ -4,6 +4,7 @@
 // Invariant: read-only over the manager; property names/formats are systemctl's (timestamps
 // `Sun 2026-11-22 01:34:40 UTC`, pids 0 when none, yes/no booleans, µs spans as systemctl prints them).
 import { formatExecCommand, showProperties, type Runtime } from '../directives/show';
+import { sliceOf } from '../exec/resources';
 import { formatTimespan } from '../directives/values';
 import type { ExecCommand } from '../directives/types';
 import type { ShowReply, StatusReply, UnitFileStateName, ExecRecord } from '../rpc/protocol';
@@ -85,8 +86,9 @@ export function unitProperties(mgr: Manager, name: string): [string, string][] {
   rt.Id = u.id;
   rt.Names = [...u.names].sort().join(' ');
   rt.LoadState = u.loadState;
-  rt.ActiveState = rtm ? rtm.machine.activeState() : 'inactive';
-  rt.SubState = rtm ? rtm.machine.subState() : (u.loadState === 'loaded' ? 'dead' : 'dead');
+  // Without a runtime the engine's state holds (inactive, or active for the perpetual -.slice/system.slice).
+  rt.ActiveState = rtm ? rtm.machine.activeState() : u.activeState;
+  rt.SubState = rtm ? rtm.machine.subState() : (u.activeState === 'active' ? 'active' : 'dead');
   rt.CanReload = u.canReload ? 'yes' : 'no';
   rt.CanStart = u.canStart ? 'yes' : 'no';
   rt.CanStop = u.canStop ? 'yes' : 'no';
@@ -96,6 +98,24 @@ export function unitProperties(mgr: Manager, name: string): [string, string][] {
   if (u.config.loadError) rt.LoadError = u.config.loadError;
   const job = u.job;
   rt.Job = job ? `${job.id}` : '';
+  if (rtm) {
+    // The cgroup interface: placement and accounting (src/exec/unit-resources.ts).
+    const res = rtm.host.resources;
+    rt.Slice = res.slice;
+    if (rtm.host.procs.cgroup) rt.ControlGroup = `/${res.rel}`;
+    if (rtm.machine.activeState() !== 'inactive') {
+      const st = res.stats();
+      if (st.memoryCurrent !== null) rt.MemoryCurrent = String(st.memoryCurrent);
+      if (st.tasksCurrent !== null) rt.TasksCurrent = String(st.tasksCurrent);
+      if (st.cpuUsageNSec !== null) rt.CPUUsageNSec = String(st.cpuUsageNSec);
+      if (st.ioReadBytes !== null) rt.IOReadBytes = String(st.ioReadBytes);
+      if (st.ioWriteBytes !== null) rt.IOWriteBytes = String(st.ioWriteBytes);
+    }
+  } else if (u.config.type === 'service' || u.config.type === 'socket' || u.config.type === 'slice') {
+    rt.Slice = sliceOf(u.id, u.config.type, u.config.resource, mgr.userMode);
+  }
+  const tl = tasksLimit(mgr, u.config);
+  if (tl !== null) rt.TasksMax = String(tl);
   if (rtm) {
     const m = rtm.machine.properties();
     for (const k of ['NAccepted', 'NConnections', 'NRefused']) { const v = m[k]; if (typeof v === 'number' || typeof v === 'string') rt[k] = String(v); }
@@ -151,6 +171,8 @@ export function statusOf(mgr: Manager, name: string, lines: number): StatusReply
   const triggers = (kind: 'Triggers' | 'TriggeredBy'): { unit: string; activeState: import('../rpc/protocol').ActiveState }[] =>
     [...u.get(kind)].map((o) => ({ unit: o.id, activeState: mgr.peekRuntime(o.id)?.machine.activeState() ?? 'inactive' }));
   const failedCond = u.config.unit.conditions.find((c) => !c.assert);
+  const cg = rtm && rtm.machine.activeState() !== 'inactive' ? rtm.host.resources.stats() : null;
+  const memMax = u.config.resource?.memoryMax ?? null;
   const logLines = mgr.logs.tail(u.id, lines).map((l) => ({ seq: l.seq, ts: l.ts, unit: l.unit, pid: l.pid, ident: l.ident, stream: l.stream, priority: l.priority, message: l.text }));
   return {
     id: u.id,
@@ -188,9 +210,11 @@ export function statusOf(mgr: Manager, name: string, lines: number): StatusReply
     controlComm: controlPid ? mgr.platform.procComm(controlPid) : '',
     statusText: typeof p.StatusText === 'string' ? p.StatusText : '',
     statusErrno: num('StatusErrno'),
-    tasks: rtm && processes.length > 0 ? processes.length : null,
-    tasksMax: null,
-    memoryBytes: null,
+    tasks: rtm && processes.length > 0 ? (cg?.tasksCurrent ?? processes.length) : null,
+    tasksMax: rtm && processes.length > 0 ? tasksLimit(mgr, u.config) : null,
+    memoryBytes: rtm && processes.length > 0 ? cg?.memoryCurrent ?? null : null,
+    memoryMax: memMax && 'value' in memMax && memMax.value !== Infinity ? memMax.value : null,
+    cpuNSec: rtm && processes.length > 0 ? cg?.cpuUsageNSec ?? null : null,
     cgroup: rtm?.host.procs.cgroup ?? '',
     processes,
     execs,
@@ -202,6 +226,14 @@ export function statusOf(mgr: Manager, name: string, lines: number): StatusReply
 }
 
 export function execCommandString(c: ExecCommand): string { return formatExecCommand(c); }
+
+/** TasksMax= as a number (a percentage of the system's task limit resolved), null for infinity/unset. */
+function tasksLimit(mgr: Manager, cfg: import('../directives/types').UnitConfig): number | null {
+  const t = cfg.resource?.tasksMax;
+  if (!t) return null;
+  if ('value' in t) return t.value === Infinity ? null : t.value;
+  return Math.floor((mgr.platform.resourceSupport().tasksMaxSystem * t.percent) / 100);
+}
 
 /** A timer's next elapse for status (0 = none on that clock). */
 function timerNext(s: { nextRealtime: number; nextMonotonic: number } | undefined): { nextRealtime: number; nextMonotonic: number } {

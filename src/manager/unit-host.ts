@@ -5,7 +5,8 @@
 // delivered from the event loop (timers, exits) — never from inside a call the machine made.
 import type { Condition, EmergencyAction, UnitConfig } from '../directives/types';
 import type { ExecKind, ExecRuntime } from '../exec/types';
-import { prepareExec, privateTmpDirs } from '../exec/prepare';
+import { prepareExec, privateTmpDirs, releaseIpc, releaseSandbox } from '../exec/prepare';
+import { UnitResources } from '../exec/unit-resources';
 import { dirRoots, removeRuntimeDirectories } from '../exec/dirs';
 import { fallbackHasProcesses, signalFallback, unitPids, type UnitProcesses } from '../exec/kill';
 import { POLL_READABLE, type ExecOutcome as PlatformOutcome, type Platform } from '../platform/types';
@@ -58,6 +59,8 @@ export interface HostManager {
   guard(source: EventSource, unit: string, fn: () => void): void;
   /** TRIGGER_UNIT/TRIGGER_TIMER_*_USEC/TRIGGER_PATH of the activation a timer or path unit queued. */
   activationEnvFor?(unit: string): string[];
+  /** The loaded configuration of another unit (a slice's resource settings), null if not loaded. */
+  configOf?(unit: string): UnitConfig | null;
 }
 
 // Invocation ids (128-bit random, hex like systemd's) are cut from one 4 KiB block of randomness at a
@@ -89,13 +92,16 @@ export class UnitHost implements ServiceHost {
   /** Pids spawned by this host whose exit the reaper has not delivered yet. */
   private readonly spawned = new Set<number>();
   lastExecFailure: { pid: number; stage: string; errno: number; message: string; path: string } | null = null;
+  /** Slice placement, resource limits, accounting, OOM detection (src/exec/unit-resources.ts). */
+  readonly resources: UnitResources;
 
   /** opts.cgroup false: a unit without processes (timer, path) gets no cgroup. */
   constructor(readonly mgr: HostManager, public cfg: UnitConfig, opts: { cgroup?: boolean } = {}) {
     const cg = mgr.platform.cgroupSupport();
     let cgroup = '';
+    this.resources = new UnitResources(mgr.platform, () => this.cfg, mgr.userMode, (id) => mgr.configOf?.(id) ?? null);
     if (cg.available && opts.cgroup !== false) {
-      const r = mgr.platform.cgroupCreate(cfg.id);
+      const r = mgr.platform.cgroupCreate(this.resources.rel);
       if ('path' in r) cgroup = r.path;
     }
     this.procs = { mainPid: null, controlPid: null, cgroup, sessions: [] };
@@ -140,10 +146,12 @@ export class UnitHost implements ServiceHost {
     const ex = this.cfg.exec;
     if (ex.runtimeDirectory.length > 0) removeRuntimeDirectories(p, ex, dirRoots({ userMode: this.mgr.userMode }, this.mgr.homeDir), restarting);
     if (ex.privateTmp) {
-      const d = privateTmpDirs({ invocationId: this.machine?.invocationId() ?? '', unitName: this.id } as ExecRuntime);
+      const d = privateTmpDirs({ unitName: this.id });
       p.removeTree(d.tmp);
       p.removeTree(d.varTmp);
     }
+    if (ex.sandbox.privateNetwork || ex.sandbox.privateIPC) releaseSandbox(p, this.id, this.mgr.userMode);
+    if (!restarting) releaseIpc(p, ex, this.mgr.userMode);
   }
 
   evaluateConditions(list: Condition[]): ConditionEval {
@@ -206,6 +214,7 @@ export class UnitHost implements ServiceHost {
       managerEnvironment: this.mgr.managerEnvironment(),
       managerPid: p.pid(),
       cgroup: this.procs.cgroup,
+      cgroupLegacy: this.resources.apply((t) => this.log('warning', t)),
       extraEnvironment: extra,
       privileged: this.mgr.privileged,
     };
@@ -276,6 +285,11 @@ export class UnitHost implements ServiceHost {
 
   /** Child exit routed here by the manager. */
   childExited(pid: number, exit: { code: number; signal: number; core: boolean }): void {
+    // A SIGKILLed process while the unit's oom_kill counter rose: the kernel OOM killer (Result=oom-kill).
+    if (exit.signal === 9 && this.resources.oomKilledSinceLastCheck()) {
+      const pol = this.cfg.raw?.['Service.OOMPolicy']?.at(-1);
+      this.machine?.onOomKill?.(pol === 'kill' || pol === 'continue' ? pol : 'stop', this.procs.mainPid === pid);
+    }
     this.livePids.delete(pid);
     this.spawned.delete(pid);
     this.forgetSession(pid);
@@ -502,6 +516,7 @@ export class UnitHost implements ServiceHost {
     for (const [fd, id] of this.fdPolls) { this.mgr.platform.unpollFd(id); this.fdPolls.delete(fd); }
     // rmdir fails (EBUSY) while processes are left: then the cgroup stays, as systemd leaves it.
     if (this.procs.cgroup) this.mgr.platform.cgroupRemove(this.procs.cgroup);
+    this.resources.release();
   }
 }
 

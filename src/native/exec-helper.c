@@ -4,10 +4,14 @@
  *
  *   tsysd-exec --status-fd=N [--opt=value...] -- PATH ARGV0 ARGV1...
  *
- * It applies the context in this order: setsid, controlling tty (--tty), SIGPIPE ignore, cgroup attach, LISTEN_PID/SYSTEMD_EXEC_PID, user/group
- * resolution, UMask, Nice, OOMScoreAdjust, rlimits, PrivateTmp (mount namespace, bind mounts),
- * RootDirectory, WorkingDirectory, groups (initgroups + SupplementaryGroups), Group, bounding set, User,
- * ambient capabilities, NoNewPrivileges, then execve (bare names searched in the fixed --search-path).
+ * It applies the context in this order (systemd 252's exec_child): setsid, controlling tty (--tty), SIGPIPE
+ * ignore, cgroup attach, LISTEN_PID/SYSTEMD_EXEC_PID, user/group resolution, UMask, Nice, OOMScoreAdjust,
+ * rlimits, KeyringMode=, PrivateUsers= (unprivileged), network and IPC namespaces, the mount namespace
+ * (sandbox-mount.c: ProtectSystem=, PrivateTmp=, RootDirectory= ...), ProtectHostname=, RootDirectory=
+ * without a namespace, WorkingDirectory, groups (initgroups + SupplementaryGroups), Group, PrivateUsers=
+ * (privileged), bounding set, User, ambient capabilities, the idle wait, NoNewPrivileges (also where
+ * systemd implies it), the seccomp filters in systemd's order, then execve (bare names searched in the
+ * fixed --search-path). --probe and --umount-ns=PATH are one-shot modes for the manager (sandbox-ns.c).
  * Any failure writes {int32 exitCode, int32 errno} to the status fd and exits with systemd's exit code for
  * that stage (systemd.exec(5) "Process exit codes"). The status fd is O_CLOEXEC, so a pipe closed
  * without a record means execve succeeded. No allocation-heavy work, no policy: the manager decided
@@ -31,12 +35,13 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "sandbox.h"
 
 enum {
   EXIT_CHDIR = 200, EXIT_NICE = 201, EXIT_FDS = 202, EXIT_EXEC = 203, EXIT_MEMORY = 204,
   EXIT_LIMITS = 205, EXIT_OOM_ADJUST = 206, EXIT_STDIN = 208, EXIT_CHROOT = 210, EXIT_GROUP = 216, EXIT_USER = 217,
   EXIT_CAPABILITIES = 218, EXIT_CGROUP = 219, EXIT_SETSID = 220, EXIT_NAMESPACE = 226,
-  EXIT_NO_NEW_PRIVILEGES = 227,
+  EXIT_NO_NEW_PRIVILEGES = 227, EXIT_SECCOMP = 228, EXIT_NETWORK = 225, EXIT_KEYRING = 237,
 };
 
 static int status_fd = -1;
@@ -55,7 +60,7 @@ static void fail(int code, int err) {
 
 #define MAX_LIST 64
 static struct {
-  const char *user, *group, *chdir, *root, *cgroup, *search_path, *ptmp, *pvartmp;
+  const char *user, *group, *chdir, *root, *cgroup, *search_path;
   const char *supp[MAX_LIST];
   int nsupp;
   const char *rlimits[MAX_LIST];
@@ -64,7 +69,17 @@ static struct {
   int has_bset, has_ambient;
   unsigned long long bset, ambient;
   int umask_v, nice_v, oom_v;
+  /* sandboxing (decided by src/exec/sandbox.ts) */
+  int mount_ns;                  /* 0 none, 1 try (privilege errors ignored), 2 insist */
+  const char *netns, *netns_join, *ipcns, *ipcns_join, *keyring;
+  int protect_hostname, private_users, nnp_if_unprivileged, has_uid, has_gid;
+  unsigned num_uid, num_gid;
+  const char *seccomp[64];
+  int nseccomp;
+  const char *legacy_cg[8];     /* v1 cgroups to join (resource limits in hybrid mode) */
+  int nlegacy_cg;
 } ctx;
+static struct sb_mount_plan mplan;
 
 static int rlimit_resource(const char *name) {
   static const struct { const char *n; int r; } t[] = {
@@ -124,8 +139,39 @@ static int cap_last(void) {
   return n > 0 ? atoi(b) : CAP_LAST_CAP;
 }
 
-static void bind_private(const char *src, const char *dst) {
-  if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) < 0) fail(EXIT_NAMESPACE, errno);
+static int have_effective_cap(int cap) {
+  struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+  struct __user_cap_data_struct d[2];
+  if (syscall(SYS_capget, &h, d) < 0) return 0;
+  return !!(d[cap / 32].effective & (1u << (cap % 32)));
+}
+
+/* KeyringMode=private|shared (setup_keyring()): a fresh session keyring owned by the service's user, the
+ * user keyring linked in for "shared", the invocation id stored as key "invocation_id". Missing kernel
+ * support or privilege is ignored, as systemd does. */
+static void setup_keyring(uid_t uid, gid_t gid) {
+  uid_t su = getuid();
+  gid_t sg = getgid();
+  if (gid != (gid_t)-1 && gid != sg && setregid(gid, (gid_t)-1) < 0) fail(EXIT_KEYRING, errno);
+  if (uid != (uid_t)-1 && uid != su && setreuid(uid, (uid_t)-1) < 0) fail(EXIT_KEYRING, errno);
+  long k = syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, 0, 0, 0, 0);
+  int err = k < 0 ? errno : 0;
+  if (k >= 0 && !strcmp(ctx.keyring, "shared") && syscall(SYS_keyctl, 8 /* KEYCTL_LINK */, -4 /* USER */, -3 /* SESSION */, 0, 0) < 0)
+    err = errno;
+  if (uid != (uid_t)-1 && uid != su && setreuid(su, (uid_t)-1) < 0) fail(EXIT_KEYRING, errno);
+  if (gid != (gid_t)-1 && gid != sg && setregid(sg, (gid_t)-1) < 0) fail(EXIT_KEYRING, errno);
+  if (k < 0) {
+    if (err == ENOSYS || err == EPERM || err == EACCES || err == EDQUOT) return;
+    fail(EXIT_KEYRING, err);
+  }
+  if (err) fail(EXIT_KEYRING, err);
+  const char *inv = getenv("INVOCATION_ID");
+  unsigned char id[16];
+  if (inv && strlen(inv) == 32) {
+    for (int i = 0; i < 16; i++) { unsigned x; sscanf(inv + 2 * i, "%2x", &x); id[i] = (unsigned char)x; }
+    long key = syscall(SYS_add_key, "user", "invocation_id", id, sizeof(id), -3 /* SESSION */);
+    if (key >= 0) syscall(SYS_keyctl, 5 /* KEYCTL_SETPERM */, key, 0x0b0b0000 /* POS_VIEW|READ|SEARCH|USR_VIEW|READ|SEARCH */, 0, 0);
+  }
 }
 
 static void do_exec(char *path, char **argv) {
@@ -189,10 +235,30 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "--no-new-privs")) ctx.no_new_privs = 1;
     else if ((v = OPT("cap-bset"))) ctx.has_bset = 1, ctx.bset = strtoull(v, NULL, 16);
     else if ((v = OPT("ambient"))) ctx.has_ambient = 1, ctx.ambient = strtoull(v, NULL, 16);
-    else if ((v = OPT("private-tmp"))) ctx.ptmp = v;
-    else if ((v = OPT("private-var-tmp"))) ctx.pvartmp = v;
     else if ((v = OPT("cgroup"))) ctx.cgroup = v;
     else if ((v = OPT("search-path"))) ctx.search_path = v;
+    else if ((v = OPT("mount"))) { if (sb_mount_parse(&mplan, (char *)v) < 0) fail(EXIT_NAMESPACE, EINVAL); }
+    else if ((v = OPT("mount-ns"))) ctx.mount_ns = !strcmp(v, "insist") ? 2 : 1;
+    else if ((v = OPT("inaccessible-dir"))) mplan.inaccessible_dir = v;
+    else if (!strcmp(a, "--mount-nosuid")) mplan.nosuid = 1;
+    else if ((v = OPT("mount-propagation"))) mplan.propagation = strtoul(v, NULL, 10);
+    else if ((v = OPT("mount-root"))) mplan.root = v;
+    else if ((v = OPT("exec-symlink"))) { if (mplan.nsymlinks < 64) mplan.symlinks[mplan.nsymlinks++] = v; }
+    else if ((v = OPT("netns"))) ctx.netns = v;
+    else if ((v = OPT("netns-join"))) ctx.netns_join = v;
+    else if ((v = OPT("ipcns"))) ctx.ipcns = v;
+    else if ((v = OPT("ipcns-join"))) ctx.ipcns_join = v;
+    else if ((v = OPT("keyring"))) ctx.keyring = v;
+    else if (!strcmp(a, "--protect-hostname")) ctx.protect_hostname = 1;
+    else if (!strcmp(a, "--private-users")) ctx.private_users = 1;
+    else if (!strcmp(a, "--nnp-if-unprivileged")) ctx.nnp_if_unprivileged = 1;
+    else if ((v = OPT("seccomp"))) { if (ctx.nseccomp < 64) ctx.seccomp[ctx.nseccomp++] = v; }
+    else if ((v = OPT("cgroup-legacy"))) { if (ctx.nlegacy_cg < 8) ctx.legacy_cg[ctx.nlegacy_cg++] = v; }
+    else if ((v = OPT("uid"))) ctx.has_uid = 1, ctx.num_uid = (unsigned)strtoul(v, NULL, 10);
+    else if ((v = OPT("gid"))) ctx.has_gid = 1, ctx.num_gid = (unsigned)strtoul(v, NULL, 10);
+    else if (!strcmp(a, "--probe")) return sb_probe();
+    else if ((v = OPT("umount-ns"))) return sb_release_pin(v) < 0 ? 1 : 0;
+    else if ((v = OPT("remove-ipc"))) { char *c = strchr(v, ':'); return c ? sb_remove_ipc((unsigned)strtoul(v, NULL, 10), (unsigned)strtoul(c + 1, NULL, 10)) : 1; }
     else fail(EXIT_MEMORY, EINVAL);
   }
   if (i >= argc - 1) fail(EXIT_EXEC, EINVAL);
@@ -205,6 +271,11 @@ int main(int argc, char **argv) {
   if (ctx.cgroup) {
     char p[4096];
     snprintf(p, sizeof(p), "%s/cgroup.procs", ctx.cgroup);
+    write_file(p, "0", EXIT_CGROUP);
+  }
+  for (int k = 0; k < ctx.nlegacy_cg; k++) {
+    char p[4096];
+    snprintf(p, sizeof(p), "%s/cgroup.procs", ctx.legacy_cg[k]);
     write_file(p, "0", EXIT_CGROUP);
   }
   char num[32];
@@ -234,6 +305,8 @@ int main(int argc, char **argv) {
     uid = pw->pw_uid;
     gid = pw->pw_gid;
   }
+  if (ctx.has_uid) uid = ctx.num_uid;     /* DynamicUser=: numeric ids, no passwd entry needed */
+  if (ctx.has_gid) gid = ctx.num_gid;
   if (ctx.group) {
     errno = 0;
     char *end;
@@ -267,24 +340,36 @@ int main(int argc, char **argv) {
     }
   }
   for (int k = 0; k < ctx.nrlimits; k++) apply_rlimit(ctx.rlimits[k]);
+  int switching_ids = ctx.user || ctx.group || ctx.has_uid || ctx.has_gid;
+  if (ctx.keyring) setup_keyring(switching_ids ? uid : (uid_t)-1, switching_ids ? gid : (gid_t)-1);
 
-  if (ctx.ptmp || ctx.pvartmp) {
-    if (unshare(CLONE_NEWNS) < 0) fail(EXIT_NAMESPACE, errno);
-    if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0) fail(EXIT_NAMESPACE, errno);
-    /* Pin both sources first: the second source may live below the first target (/tmp). */
-    char src1[64] = "", src2[64] = "";
-    int f1 = ctx.ptmp ? open(ctx.ptmp, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
-    if (ctx.ptmp && f1 < 0) fail(EXIT_NAMESPACE, errno);
-    int f2 = ctx.pvartmp ? open(ctx.pvartmp, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
-    if (ctx.pvartmp && f2 < 0) fail(EXIT_NAMESPACE, errno);
-    snprintf(src1, sizeof(src1), "/proc/self/fd/%d", f1);
-    snprintf(src2, sizeof(src2), "/proc/self/fd/%d", f2);
-    if (ctx.ptmp) bind_private(src1, "/tmp");
-    if (ctx.pvartmp) bind_private(src2, "/var/tmp");
-    if (f1 >= 0) close(f1);
-    if (f2 >= 0) close(f2);
+  int userns_done = 0;
+  if (ctx.private_users && !have_effective_cap(CAP_SYS_ADMIN)) {
+    int r = sb_private_users(uid, gid);
+    if (r < 0) fail(EXIT_USER, -r);
+    userns_done = 1;
   }
-  if (ctx.root) {
+  /* PrivateNetwork=/NetworkNamespacePath=, PrivateIPC=/IPCNamespacePath= (a privilege error is ignored, as
+   * systemd warns and goes on; the manager logged it already from its probe). */
+  if (ctx.netns_join) { int r = sb_ns_join_path(ctx.netns_join, CLONE_NEWNET); if (r < 0) fail(EXIT_NETWORK, -r); }
+  else if (ctx.netns) { int r = sb_netns_join_or_create(ctx.netns, CLONE_NEWNET); if (r < 0 && r != -ENOANO) fail(EXIT_NETWORK, -r); }
+  if (ctx.ipcns_join) { int r = sb_ns_join_path(ctx.ipcns_join, CLONE_NEWIPC); if (r < 0) fail(EXIT_NAMESPACE, -r); }
+  else if (ctx.ipcns) { int r = sb_netns_join_or_create(ctx.ipcns, CLONE_NEWIPC); if (r < 0 && r != -ENOANO) fail(EXIT_NAMESPACE, -r); }
+
+  int mounted_root = 0;
+  if (ctx.mount_ns) {
+    const char *err_path = NULL;
+    int r = sb_mount_apply(&mplan, &err_path);
+    if (r == -ENOANO) {
+      /* "Failed to set up namespace, assuming containerized execution and ignoring." — unless the unit's
+       * settings rearrange the file system (insist_on_sandboxing()), then EOPNOTSUPP. */
+      if (ctx.mount_ns == 2) fail(EXIT_NAMESPACE, EOPNOTSUPP);
+    } else if (r < 0) fail(EXIT_NAMESPACE, -r);
+    else mounted_root = mplan.root && *mplan.root;
+  }
+  if (ctx.protect_hostname && unshare(CLONE_NEWUTS) < 0 && errno != EPERM && errno != EACCES && errno != EINVAL && errno != EOPNOTSUPP && errno != ENOSYS)
+    fail(EXIT_NAMESPACE, errno);
+  if (ctx.root && !mounted_root) {
     if (chroot(ctx.root) < 0) fail(EXIT_CHROOT, errno);
     if (chdir("/") < 0) fail(EXIT_CHROOT, errno);
   }
@@ -297,12 +382,12 @@ int main(int argc, char **argv) {
     if (chdir(dir) < 0 && !ctx.chdir_optional) fail(EXIT_CHDIR, errno);
   }
 
-  int switching = ctx.user || ctx.group || ctx.nsupp > 0;
+  int switching = ctx.user || ctx.group || ctx.nsupp > 0 || ctx.has_uid || ctx.has_gid;
   if (switching && getuid() == 0) {
     int ng = 0;
     gid_t groups[1024];
     int cap = (int)(sizeof(groups) / sizeof(groups[0]));
-    if (pw) {
+    if (pw && !ctx.has_uid) {
       ng = cap - ctx.nsupp;
       if (getgrouplist(pw->pw_name, gid, groups, &ng) < 0) fail(EXIT_GROUP, ENOSPC);
     } else {
@@ -311,8 +396,12 @@ int main(int argc, char **argv) {
     for (int k = 0; k < ctx.nsupp && ng < cap; k++) groups[ng++] = supp[k];
     if (setgroups((size_t)ng, groups) < 0) fail(EXIT_GROUP, errno);
   }
-  if (ctx.group || ctx.user) {
+  if (ctx.group || ctx.user || ctx.has_gid) {
     if (setresgid(gid, gid, gid) < 0) fail(EXIT_GROUP, errno);
+  }
+  if (ctx.private_users && !userns_done) {
+    int r = sb_private_users(uid, gid);
+    if (r < 0) fail(EXIT_USER, -r);
   }
   if (ctx.has_bset) {
     int last = cap_last();
@@ -320,7 +409,7 @@ int main(int argc, char **argv) {
       if (!(ctx.bset & (1ULL << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
         fail(EXIT_CAPABILITIES, errno);
   }
-  if (ctx.user) {
+  if (ctx.user || ctx.has_uid) {
     if (ctx.has_ambient && ctx.ambient && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) fail(EXIT_USER, errno);
     if (setresuid(uid, uid, uid) < 0) fail(EXIT_USER, errno);
   }
@@ -337,7 +426,6 @@ int main(int argc, char **argv) {
       if ((ctx.ambient & (1ULL << c)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
         fail(EXIT_CAPABILITIES, errno);
   }
-  if (ctx.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail(EXIT_NO_NEW_PRIVILEGES, errno);
 
   if (idle_fd >= 0) {
     char c;
@@ -347,6 +435,16 @@ int main(int argc, char **argv) {
       break;
     }
     close(idle_fd);
+  }
+  /* context_has_no_new_privileges(): seccomp settings imply NNP once the process lacks CAP_SYS_ADMIN
+   * (after User= switched, or in an unprivileged container). */
+  int nnp = ctx.no_new_privs || (ctx.nnp_if_unprivileged && !have_effective_cap(CAP_SYS_ADMIN));
+  if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail(EXIT_NO_NEW_PRIVILEGES, errno);
+  if (ctx.nseccomp > 0 && sb_seccomp_available()) {
+    for (int k = 0; k < ctx.nseccomp; k++) {
+      int r = sb_seccomp_apply(ctx.seccomp[k]);
+      if (r < 0) fail(!strncmp(ctx.seccomp[k], "af", 2) ? 232 : EXIT_SECCOMP, -r);
+    }
   }
   do_exec(path, cargv);
   return EXIT_EXEC;

@@ -169,3 +169,132 @@ export function cgroupRemove(dir: string): number {
     return c === 'ENOENT' ? 0 : (e as NodeJS.ErrnoException).errno ?? -5;
   }
 }
+
+// ---- legacy (v1) hierarchies and resource limits (hybrid mode, as systemd 252 uses them) ----
+
+/** Mount point of each v1 controller hierarchy and the manager's own path in it. */
+export function legacyHierarchies(): Map<string, { mount: string; own: string }> {
+  const out = new Map<string, { mount: string; own: string }>();
+  const mi = readText('/proc/self/mountinfo');
+  const pc = readText('/proc/self/cgroup');
+  if (mi === null || pc === null) return out;
+  const own = new Map<string, string>();
+  for (const line of pc.split('\n')) {
+    const m = /^\d+:([^:]*):(.*)$/.exec(line);
+    if (m && m[1]) for (const c of (m[1] as string).split(',')) own.set(c, m[2] as string);
+  }
+  for (const line of mi.split('\n')) {
+    const sep = line.indexOf(' - ');
+    if (sep < 0) continue;
+    const after = line.slice(sep + 3).split(' ');
+    if (after[0] !== 'cgroup') continue;
+    const f = line.slice(0, sep).split(' ');
+    const root = f[3] ?? '/', mount = (f[4] ?? '').replace(/\\040/g, ' ');
+    if ((f[5] ?? '').split(',').includes('ro')) continue;
+    for (const c of (after[2] ?? '').split(',')) {
+      if (!['memory', 'cpu', 'cpuacct', 'pids', 'blkio', 'cpuset'].includes(c)) continue;
+      let p = own.get(c) ?? '/';
+      if (root !== '/' && p.startsWith(root)) p = p.slice(root.length) || '/';
+      out.set(c, { mount, own: path.join(mount, p) });
+    }
+  }
+  return out;
+}
+
+/** Create `<own>/<baseName>` in each v1 hierarchy the manager may write; returns controller → base dir.
+ *  cpuset groups must be given cpus/mems before use (copied from the parent, as the kernel's clone_children). */
+export function detectLegacy(baseName: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (process.env['TSYSD_NO_CGROUPS'] || !validCgroupName(baseName)) return out;
+  for (const [c, h] of legacyHierarchies()) {
+    const base = path.join(h.own, baseName);
+    try {
+      fs.mkdirSync(base, { recursive: true });
+      fs.accessSync(path.join(base, 'cgroup.procs'), fs.constants.W_OK);
+      if (c === 'cpuset') copyCpuset(base);
+      out.set(c, base);
+    } catch { cgroupPrune(base); }
+  }
+  return out;
+}
+
+function copyCpuset(dir: string): void {
+  for (const f of ['cpuset.cpus', 'cpuset.mems']) {
+    const p = readText(path.join(path.dirname(dir), f));
+    if (p !== null && (readText(path.join(dir, f)) ?? '').trim() === '') { try { fs.writeFileSync(path.join(dir, f), p.trim()); } catch { /* kernel default */ } }
+  }
+}
+
+/** Controllers usable below `base` on the unified tree: listed in base's cgroup.controllers after trying to
+ *  enable them in the manager's own cgroup and in base (fails while the manager's cgroup holds processes). */
+export function enableUnified(ownDir: string, base: string): Set<string> {
+  const avail = (readText(path.join(ownDir, 'cgroup.controllers')) ?? '').trim().split(/\s+/).filter((x) => x);
+  const got = new Set<string>();
+  for (const c of avail) {
+    if (!['memory', 'cpu', 'pids', 'io', 'cpuset'].includes(c)) continue;
+    try { fs.writeFileSync(path.join(ownDir, 'cgroup.subtree_control'), `+${c}`); } catch { /* no-internal-process rule */ }
+    try { fs.writeFileSync(path.join(base, 'cgroup.subtree_control'), `+${c}`); got.add(c); } catch { /* not delegated */ }
+  }
+  return got;
+}
+
+/** mkdir -p `rel` below base, enabling the controllers `ctl` in every intermediate cgroup.subtree_control. */
+export function mkUnified(base: string, rel: string, ctl: ReadonlySet<string>): string {
+  let dir = base;
+  const parts = rel.split('/').filter((x) => x);
+  parts.forEach((p, i) => {
+    dir = path.join(dir, p);
+    try { fs.mkdirSync(dir); } catch { /* exists */ }
+    if (i < parts.length - 1) for (const c of ctl) { try { fs.writeFileSync(path.join(dir, 'cgroup.subtree_control'), `+${c}`); } catch { /* best effort */ } }
+  });
+  return dir;
+}
+
+/** mkdir -p `rel` below a v1 base (cpuset groups get their parent's cpus/mems). */
+export function mkLegacy(controller: string, base: string, rel: string): string {
+  let dir = base;
+  for (const p of rel.split('/').filter((x) => x)) {
+    dir = path.join(dir, p);
+    try { fs.mkdirSync(dir); } catch { /* exists */ }
+    if (controller === 'cpuset') copyCpuset(dir);
+  }
+  return dir;
+}
+
+/** Write one cgroup attribute; 0 or -errno. */
+export function cgroupWrite(dir: string, file: string, value: string): number {
+  try { fs.writeFileSync(path.join(dir, file), value); return 0; } catch (e) { return (e as NodeJS.ErrnoException).errno ?? -5; }
+}
+
+/** A numeric line "key N" of a flat-keyed cgroup file (memory.events, memory.oom_control, cpu.stat...). */
+export function cgroupKeyed(file: string, key: string): number | null {
+  const t = readSmall(file);
+  if (t === null) return null;
+  const m = new RegExp(`^${key} (\\d+)$`, 'm').exec(t);
+  return m ? Number(m[1]) : null;
+}
+
+export function cgroupNumber(file: string): number | null {
+  const t = readSmall(file);
+  if (t === null) return null;
+  const n = Number(t.trim());
+  return Number.isFinite(n) ? n : null;
+}
+
+/** Bytes read/written from an io.stat (v2) or blkio.throttle.io_service_bytes (v1) file, summed. */
+export function ioBytes(file: string, v2: boolean): { read: number; write: number } | null {
+  const t = readSmall(file);
+  if (t === null) return null;
+  let read = 0, write = 0;
+  for (const line of t.split('\n')) {
+    if (v2) {
+      const r = /rbytes=(\d+)/.exec(line), w = /wbytes=(\d+)/.exec(line);
+      if (r) read += Number(r[1]);
+      if (w) write += Number(w[1]);
+    } else {
+      const m = /^\S+ (Read|Write) (\d+)$/.exec(line);
+      if (m) { if (m[1] === 'Read') read += Number(m[2]); else write += Number(m[2]); }
+    }
+  }
+  return { read, write };
+}

@@ -5,7 +5,7 @@
 // `killEnds` is set.
 import type {
   CgroupSupport, ChildExit, ExecOutcome, FdResult, ListenOptions, NotifyDatagram, PeerCred, Platform, ProcInfo,
-  ProcStat, SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId, InotifyRecord,
+  CgroupStats, ProcStat, ResourceSupport, SandboxSupport, SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId, InotifyRecord,
 } from './types';
 
 export interface FakeSpawn { pid: number; req: SpawnRequest; onOutcome?: (o: ExecOutcome) => void; alive: boolean }
@@ -129,6 +129,18 @@ export class FakePlatform implements Platform {
     return { path: p };
   }
   cgroupPids(path: string): number[] { return [...(this.cgroups.get(path) ?? [])]; }
+  resource: ResourceSupport = { unified: ['memory', 'pids', 'cpu', 'io'], legacy: [], memTotal: 8 << 30, tasksMaxSystem: 32767 };
+  applied: { rel: string; writes: { hierarchy: string; file: string; value: string }[] }[] = [];
+  stats = new Map<string, CgroupStats>();
+  resourceSupport(): ResourceSupport { return this.resource; }
+  cgroupApply(rel: string, writes: { hierarchy: string; file: string; value: string }[], join: boolean): { legacyDirs: string[]; failed: { file: string; errno: number }[] } {
+    this.applied.push({ rel, writes });
+    return { legacyDirs: join ? this.resource.legacy.map((h) => `/sys/fs/cgroup/${h}/tsysd/${rel}`) : [], failed: [] };
+  }
+  cgroupStats(rel: string): CgroupStats {
+    return this.stats.get(rel) ?? { memoryCurrent: null, tasksCurrent: null, cpuUsageNSec: null, ioReadBytes: null, ioWriteBytes: null, oomKills: null };
+  }
+  cgroupRemoveLegacy(_rel: string): void { /* nothing on the fake */ }
   cgroupKill(path: string, signal: number, exclude: readonly number[] = []): number[] {
     const pids = this.cgroupPids(path).filter((x) => !exclude.includes(x));
     this.kills.push({ pid: 0, signal, cgroup: path });
@@ -137,6 +149,22 @@ export class FakePlatform implements Platform {
   }
   cgroupIsEmpty(path: string): boolean { return (this.cgroups.get(path)?.size ?? 0) === 0; }
   cgroupRemove(path: string): number { this.cgroups.delete(path); return 0; }
+
+  /** What the fake host lets a manager set up (tests flip fields to model an unprivileged container). */
+  support: SandboxSupport = { mnt: true, net: true, ipc: true, uts: true, user: true, seccomp: true, capSysAdmin: true };
+  /** Symlinks the fake resolvePath follows (link path → target path, absolute). */
+  links = new Map<string, string>();
+  releasedPins: string[] = [];
+  sandboxSupport(): SandboxSupport { return this.support; }
+  resolvePath(path: string): string {
+    for (const [l, t] of this.links) if (path === l || path.startsWith(`${l}/`)) return t + path.slice(l.length);
+    return path;
+  }
+  releaseNamespacePin(path: string): void { this.releasedPins.push(path); }
+  removedIpc: [number, number][] = [];
+  removeIpc(uid: number, gid: number): void { this.removedIpc.push([uid, gid]); }
+  owners = new Map<string, number>();
+  ownerOf(path: string): number { return this.owners.get(path) ?? -1; }
 
   watchSignal(signal: number, cb: (signal: number) => void): WatchId { const id = this.nextWatch++; this.signals.set(id, { signal, cb }); return id; }
   unwatchSignal(id: WatchId): void { this.signals.delete(id); }

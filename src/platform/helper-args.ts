@@ -1,7 +1,7 @@
 // Pure encoding of a SpawnRequest into the tsysd-exec helper's argv and fd layout, and decoding of its
 // status record. Invariant: the fd layout is [stdin, stdout, stderr, ...listenFds] and the status pipe
 // is placed right after it by the addon, so --status-fd = 3 + listenFds.length.
-import { EXEC_EXIT, type ExecOutcome, type SpawnRequest } from './types';
+import { EXEC_EXIT, type ExecOutcome, type SandboxRequest, type SpawnRequest } from './types';
 
 export const SYSTEMD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -13,6 +13,7 @@ export function helperArgv(helper: string, req: SpawnRequest): { argv: string[];
   if (idle) a.push(`--idle-fd=${fds.length - 1}`);
   if (req.newSession) a.push('--setsid');
   if (req.cgroup) a.push(`--cgroup=${req.cgroup}`);
+  for (const d of req.cgroupLegacy ?? []) a.push(`--cgroup-legacy=${d}`);
   if (req.listenFds.length > 0) a.push(`--listen-fds=${req.listenFds.length}`);
   if (req.setExecPid) a.push('--exec-pid');
   if (req.setWatchdogPid) a.push('--watchdog-pid');
@@ -28,7 +29,7 @@ export function helperArgv(helper: string, req: SpawnRequest): { argv: string[];
     const v = (n: number): string => (n === Infinity ? 'infinity' : String(Math.floor(n)));
     a.push(`--rlimit=${l.name}:${v(l.soft)}:${v(l.hard)}`);
   }
-  if (req.privateTmp) a.push(`--private-tmp=${req.privateTmp.tmp}`, `--private-var-tmp=${req.privateTmp.varTmp}`);
+  if (req.sandbox) a.push(...sandboxArgs(req.sandbox));
   if (req.rootDirectory) a.push(`--root=${req.rootDirectory}`);
   if (req.workingDirectory) {
     a.push(req.workingDirectory.optional ? `--chdir-optional=${req.workingDirectory.path}` : `--chdir=${req.workingDirectory.path}`);
@@ -39,6 +40,34 @@ export function helperArgv(helper: string, req: SpawnRequest): { argv: string[];
   a.push(`--search-path=${req.searchPath || SYSTEMD_PATH}`);
   a.push('--', req.path, ...req.argv);
   return { argv: a, fds };
+}
+
+const US = '\x1f';
+
+/** The helper options of a sandbox (see src/native/exec-helper.c and sandbox.h). */
+export function sandboxArgs(sb: SandboxRequest): string[] {
+  const a: string[] = [];
+  if (sb.uid !== null) a.push(`--uid=${sb.uid}`);
+  if (sb.gid !== null) a.push(`--gid=${sb.gid}`);
+  if (sb.keyring) a.push(`--keyring=${sb.keyring}`);
+  if (sb.privateUsers) a.push('--private-users');
+  if (sb.netns) a.push(sb.netns.create ? `--netns=${sb.netns.path}` : `--netns-join=${sb.netns.path}`);
+  if (sb.ipcns) a.push(sb.ipcns.create ? `--ipcns=${sb.ipcns.path}` : `--ipcns-join=${sb.ipcns.path}`);
+  if (sb.mountNs) {
+    a.push(`--mount-ns=${sb.mountNs}`, `--inaccessible-dir=${sb.inaccessibleDir}`);
+    if (sb.mountNosuid) a.push('--mount-nosuid');
+    if (sb.propagation) a.push(`--mount-propagation=${sb.propagation}`);
+    if (sb.mountRoot) a.push(`--mount-root=${sb.mountRoot}`);
+    for (const m of sb.mounts) {
+      const fl = `${m.ignore ? 'i' : ''}${m.readOnly ? 'r' : ''}${m.nosuid ? 'n' : ''}${m.noexec ? 'x' : ''}${m.exec ? 'e' : ''}`;
+      a.push(`--mount=${[m.mode, fl, String(m.flags), m.path, m.source ?? '', m.options ?? ''].join(US)}`);
+    }
+    for (const [src, dst] of sb.execSymlinks) a.push(`--exec-symlink=${src}${US}${dst}`);
+  }
+  if (sb.protectHostname) a.push('--protect-hostname');
+  if (sb.nnpIfUnprivileged) a.push('--nnp-if-unprivileged');
+  for (const op of sb.seccomp) a.push(`--seccomp=${op}`);
+  return a;
 }
 
 /** What the addon's direct mode applies itself (see src/native/spawn.c): the file, argv and env of the
@@ -61,7 +90,8 @@ const PID_PAD = '0'.repeat(20);
  *  Environment: as the helper's setenv(), $LISTEN_PID, $WATCHDOG_PID and $SYSTEMD_EXEC_PID replace any
  *  inherited value; their values are padded slots the child fills with its own pid. */
 export function directPlan(req: SpawnRequest): DirectPlan | null {
-  if (req.user || req.group || req.supplementaryGroups.length > 0 || req.rootDirectory || req.privateTmp) return null;
+  if (req.user || req.group || req.supplementaryGroups.length > 0 || req.rootDirectory || req.privateTmp || req.sandbox) return null;
+  if (req.cgroupLegacy && req.cgroupLegacy.length > 0) return null;
   if (req.capabilityBoundingSet !== null || req.ambientCapabilities !== 0n || req.noNewPrivileges) return null;
   if (req.limits.length > 0 || req.nice !== null || req.oomScoreAdjust !== null) return null;
   if (req.controllingTty || (req.idleFd !== undefined && req.idleFd >= 0)) return null;

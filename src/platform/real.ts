@@ -5,14 +5,19 @@
 // registration order; timers are unref'd only when the caller asks (daemon keeps itself alive).
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
+import { spawnSync } from 'node:child_process';
 import createDebug from 'debug';
 import { loadNative, type NativeAddon } from './native';
 import { helperArgv, decodeOutcome, directPlan } from './helper-args';
 import { openListen } from './socket';
-import { detectCgroups, cgroupPids, cgroupIsEmpty, cgroupKill, cgroupPrune, cgroupRemove } from './cgroup';
+import {
+  detectCgroups, cgroupPids, cgroupIsEmpty, cgroupKill, cgroupPrune, cgroupRemove, detectLegacy, enableUnified, mkUnified, mkLegacy,
+  cgroupWrite, cgroupKeyed, cgroupNumber, ioBytes, ownCgroupDir,
+} from './cgroup';
 import type {
-  CgroupSupport, ChildExit, ExecOutcome, FdResult, ListenOptions, NotifyDatagram, PeerCred, Platform, ProcInfo,
-  ProcStat, SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId, InotifyRecord,
+  CgroupStats, CgroupSupport, ChildExit, ResourceSupport, ExecOutcome, FdResult, ListenOptions, NotifyDatagram, PeerCred, Platform, ProcInfo,
+  ProcStat, SandboxSupport, SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId, InotifyRecord,
 } from './types';
 import { POLL_PRIORITY } from './types';
 import { NOTIFY_BUFFER_MAX } from './types';
@@ -186,6 +191,7 @@ export class RealPlatform implements Platform {
   /** Remove the empty unit cgroups this process created, then its base directory (populated ones stay).
    *  Returns true when the base is gone. Also runs on process exit. */
   cgroupCleanup(): boolean {
+    for (const b of this.legacy?.values() ?? []) cgroupPrune(b);
     if (!this.cg?.available) return true;
     const gone = cgroupPrune(this.cg.base);
     debug('cgroup cleanup of %s: %s', this.cg.base, gone ? 'removed' : 'still populated');
@@ -194,7 +200,7 @@ export class RealPlatform implements Platform {
   cgroupCreate(unitName: string): { path: string } | { errno: number; message: string } {
     const s = this.cgroupSupport();
     if (!s.available) return { errno: 95, message: s.reason };
-    if (!unitName || unitName.includes('/') || unitName.startsWith('cgroup.') || unitName.startsWith('.')) return { errno: 22, message: 'invalid cgroup name' };
+    if (!unitName || unitName.split('/').some((c) => !c || c.startsWith('cgroup.') || c.startsWith('.'))) return { errno: 22, message: 'invalid cgroup name' };
     const p = `${s.base}/${unitName}`;
     try { fs.mkdirSync(p, { recursive: true }); } catch (e) {
       const er = e as NodeJS.ErrnoException;
@@ -203,6 +209,66 @@ export class RealPlatform implements Platform {
     return { path: p };
   }
   cgroupPids(path: string): number[] { return cgroupPids(path); }
+
+  private legacy: Map<string, string> | null = null;
+  private rs: ResourceSupport | null = null;
+  private unifiedCtl = new Set<string>();
+  resourceSupport(): ResourceSupport {
+    if (this.rs) return this.rs;
+    const cg = this.cgroupSupport();
+    this.legacy = detectLegacy(this.cgroupBaseName);
+    if (this.legacy.size > 0 && !cg.available) process.once('exit', () => this.cgroupCleanup());
+    const own = ownCgroupDir();
+    this.unifiedCtl = cg.available && 'dir' in own ? enableUnified(own.dir, cg.base) : new Set();
+    const meminfo = /^MemTotal:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/meminfo', 'utf8'));
+    const num = (p: string): number => { try { return Number(fs.readFileSync(p, 'utf8').trim()); } catch { return Infinity; } };
+    this.rs = {
+      unified: [...this.unifiedCtl], legacy: [...this.legacy.keys()], memTotal: meminfo ? Number(meminfo[1]) * 1024 : 0,
+      tasksMaxSystem: Math.min(num('/proc/sys/kernel/pid_max') - 1, num('/proc/sys/kernel/threads-max')),
+    };
+    debug('resource control: %o', this.rs);
+    return this.rs;
+  }
+  cgroupApply(rel: string, writes: { hierarchy: string; file: string; value: string }[], join: boolean): { legacyDirs: string[]; failed: { file: string; errno: number }[] } {
+    this.resourceSupport();
+    const failed: { file: string; errno: number }[] = [];
+    const dirs = new Map<string, string>();
+    const legacyDir = (h: string): string | null => {
+      const base = this.legacy?.get(h);
+      if (!base) return null;
+      let d = dirs.get(h);
+      if (!d) { d = mkLegacy(h, base, rel); dirs.set(h, d); }
+      return d;
+    };
+    // A joining unit gets a group in every v1 hierarchy tsysd can write (as systemd realizes its controllers):
+    // accounting for show/status, and the limits of the slices above it.
+    if (join) for (const h of this.legacy?.keys() ?? []) legacyDir(h);
+    for (const w of writes) {
+      const dir = w.hierarchy === 'unified' ? mkUnified(this.cgroupSupport().base, rel, this.unifiedCtl) : legacyDir(w.hierarchy);
+      if (!dir) { failed.push({ file: w.file, errno: 95 }); continue; }
+      const r = cgroupWrite(dir, w.file, w.value);
+      if (r < 0) failed.push({ file: w.file, errno: -r });
+    }
+    return { legacyDirs: join ? [...dirs.values()] : [], failed };
+  }
+  cgroupStats(rel: string): CgroupStats {
+    const v2 = this.cg?.available ? nodePath.join(this.cg.base, rel) : '';
+    const l = (h: string): string | null => { const b = this.legacy?.get(h); return b ? nodePath.join(b, rel) : null; };
+    const pick = <T>(...xs: (T | null)[]): T | null => { for (const x of xs) if (x !== null) return x; return null; };
+    const mem = l('memory'), pids = l('pids'), acct = l('cpuacct'), blk = l('blkio');
+    const cpuUsec = v2 && this.unifiedCtl.has('cpu') ? cgroupKeyed(`${v2}/cpu.stat`, 'usage_usec') : (v2 ? cgroupKeyed(`${v2}/cpu.stat`, 'usage_usec') : null);
+    const io = pick(v2 && this.unifiedCtl.has('io') ? ioBytes(`${v2}/io.stat`, true) : null, blk ? ioBytes(`${blk}/blkio.throttle.io_service_bytes`, false) : null);
+    return {
+      memoryCurrent: pick(v2 && this.unifiedCtl.has('memory') ? cgroupNumber(`${v2}/memory.current`) : null, mem ? cgroupNumber(`${mem}/memory.usage_in_bytes`) : null),
+      tasksCurrent: pick(v2 && this.unifiedCtl.has('pids') ? cgroupNumber(`${v2}/pids.current`) : null, pids ? cgroupNumber(`${pids}/pids.current`) : null),
+      cpuUsageNSec: pick(acct ? cgroupNumber(`${acct}/cpuacct.usage`) : null, cpuUsec !== null ? cpuUsec * 1000 : null),
+      ioReadBytes: io?.read ?? null, ioWriteBytes: io?.write ?? null,
+      oomKills: pick(v2 && this.unifiedCtl.has('memory') ? cgroupKeyed(`${v2}/memory.events`, 'oom_kill') : null, mem ? cgroupKeyed(`${mem}/memory.oom_control`, 'oom_kill') : null),
+    };
+  }
+  cgroupRemoveLegacy(rel: string): void {
+    for (const b of this.legacy?.values() ?? []) cgroupRemove(nodePath.join(b, rel));
+  }
   /** Cgroups (and their subtrees) that got a SIGKILL through cgroupKill (maybe via cgroup.kill): the
    *  kernel's CLONE_INTO_CGROUP kills children born into them (see src/native/spawn.c). */
   private readonly killedCgroups = new Set<string>();
@@ -217,6 +283,39 @@ export class RealPlatform implements Platform {
   }
   cgroupIsEmpty(path: string): boolean { return cgroupIsEmpty(path); }
   cgroupRemove(path: string): number { return cgroupRemove(path); }
+
+  private sbSupport: SandboxSupport | null = null;
+  /** Runs `tsysd-exec --probe` once (synchronously: a few ms, before the first sandboxed spawn). */
+  sandboxSupport(): SandboxSupport {
+    if (this.sbSupport) return this.sbSupport;
+    const r = spawnSync(this.helper, ['--probe'], { encoding: 'utf8', timeout: 10000 });
+    const f: Record<string, boolean> = {};
+    for (const kv of (r.stdout ?? '').trim().split(/\s+/)) { const [k, v] = kv.split('='); if (k) f[k] = v === '1'; }
+    this.sbSupport = {
+      mnt: !!f['mnt'], net: !!f['net'], ipc: !!f['ipc'], uts: !!f['uts'], user: !!f['user'], seccomp: !!f['seccomp'], capSysAdmin: !!f['cap_sys_admin'],
+    };
+    debug('sandbox support: %o', this.sbSupport);
+    return this.sbSupport;
+  }
+  resolvePath(path: string): string {
+    let tail = '';
+    let p = path;
+    for (let i = 0; i < 64; i++) {
+      try { return nodePath.join(fs.realpathSync(p), tail); } catch { /* missing: resolve the parent */ }
+      const d = nodePath.dirname(p);
+      if (d === p) return path;
+      tail = nodePath.join(nodePath.basename(p), tail);
+      p = d;
+    }
+    return path;
+  }
+  removeIpc(uid: number, gid: number): void {
+    spawnSync(this.helper, [`--remove-ipc=${uid}:${gid}`], { stdio: 'ignore', timeout: 10000 });
+  }
+  releaseNamespacePin(path: string): void {
+    if (!fs.existsSync(path)) return;
+    spawnSync(this.helper, [`--umount-ns=${path}`], { stdio: 'ignore', timeout: 10000 });
+  }
 
   watchSignal(signal: number, cb: (signal: number) => void): WatchId {
     const id = this.n.signalWatch(signal, cb);
@@ -308,6 +407,7 @@ export class RealPlatform implements Platform {
     try { fs.rmSync(path, { recursive: true, force: true }); return 0; } catch (e) { return (e as NodeJS.ErrnoException).errno ?? -5; }
   }
   glob(pattern: string): string[] { return globSync(pattern); }
+  ownerOf(path: string): number { try { return fs.statSync(path).uid; } catch { return -1; } }
   unlink(path: string): number {
     try { fs.unlinkSync(path); return 0; } catch (e) { return (e as NodeJS.ErrnoException).errno ?? -5; }
   }

@@ -41,6 +41,51 @@ export type ExecOutcome =
 
 export interface RLimitSpec { name: string; soft: number; hard: number }   // Infinity = unlimited
 
+/** One entry of a service's mount namespace, in the order the helper applies them (src/exec/sandbox-mounts.ts). */
+export interface SandboxMount {
+  mode: string;                 // namespace.c's MountMode name: 'read-only', 'bind', 'private-tmp', ...
+  path: string;
+  source?: string;
+  options?: string;
+  flags: number;                // MS_* for tmpfs/proc/mqueue mounts
+  ignore: boolean;              // '-': a missing path is not an error
+  readOnly: boolean;
+  nosuid: boolean;
+  noexec: boolean;
+  exec: boolean;
+}
+
+/** The sandbox the exec helper applies (src/exec/sandbox.ts decides it; src/native/sandbox-*.c apply it). */
+export interface SandboxRequest {
+  /** Mount namespace: 'try' = a privilege error is ignored ("assuming containerized execution"), 'insist' =
+   *  it fails the spawn (226/NAMESPACE), null = none. */
+  mountNs: 'try' | 'insist' | null;
+  mounts: SandboxMount[];
+  inaccessibleDir: string;
+  mountNosuid: boolean;
+  propagation: number;          // MountFlags= as MS_SHARED/MS_SLAVE/MS_PRIVATE (0: shared)
+  mountRoot: string;            // RootDirectory= applied inside the namespace ('' = none)
+  execSymlinks: [string, string][];
+  /** Network/IPC namespace: join the one pinned at `path`, creating and pinning it first when `create`. */
+  netns: { path: string; create: boolean } | null;
+  ipcns: { path: string; create: boolean } | null;
+  protectHostname: boolean;
+  privateUsers: boolean;
+  keyring: '' | 'private' | 'shared';
+  /** Set NO_NEW_PRIVS when the process lacks CAP_SYS_ADMIN at that point (seccomp settings need it). */
+  nnpIfUnprivileged: boolean;
+  /** Seccomp ops in load order (encoding in src/native/sandbox-seccomp.c). */
+  seccomp: string[];
+  /** DynamicUser=: numeric ids without a passwd entry. */
+  uid: number | null;
+  gid: number | null;
+}
+
+/** What the manager may create here (probed once by running the helper with --probe). */
+export interface SandboxSupport {
+  mnt: boolean; net: boolean; ipc: boolean; uts: boolean; user: boolean; seccomp: boolean; capSysAdmin: boolean;
+}
+
 /** Everything the exec helper applies; produced by src/exec/prepare.ts, consumed by Platform.spawn. */
 export interface SpawnRequest {
   /** Executable as written: absolute, or a bare name looked up in `searchPath` by the helper. */
@@ -74,6 +119,10 @@ export interface SpawnRequest {
   /** Type=idle: read end of a pipe; the helper waits for EOF before execve (the manager closes the write
    *  end when the job queue is empty, or after 5 s). Undefined/-1 = no wait. */
   idleFd?: number;
+  /** Namespaces, mounts, seccomp (undefined/null = none). */
+  sandbox?: SandboxRequest | null;
+  /** Legacy (v1) cgroup directories the process joins before exec (resource limits in hybrid mode). */
+  cgroupLegacy?: string[];
 }
 
 export type SpawnResult = { pid: number } | { errno: number; message: string };
@@ -137,6 +186,16 @@ export interface CgroupSupport {
   reason: string;
 }
 
+/** What resource control can use here (probed once): controllers on the unified tree below the manager's
+ *  cgroup, legacy (v1) hierarchies it can create groups in, and the machine's totals for percentages. */
+export interface ResourceSupport { unified: string[]; legacy: string[]; memTotal: number; tasksMaxSystem: number }
+
+/** Accounting of a unit's cgroup (null: not available here). */
+export interface CgroupStats {
+  memoryCurrent: number | null; tasksCurrent: number | null; cpuUsageNSec: number | null;
+  ioReadBytes: number | null; ioWriteBytes: number | null; oomKills: number | null;
+}
+
 export type TimerHandle = number;
 export type WatchId = number;
 
@@ -192,6 +251,24 @@ export interface Platform {
   cgroupIsEmpty(path: string): boolean;
   /** rmdir (must be empty); 0 or -errno. */
   cgroupRemove(path: string): number;
+  resourceSupport(): ResourceSupport;
+  /** Write resource settings for the cgroup at `rel` (below the manager's base; created in each hierarchy
+   *  written to). Returns the legacy (v1) directories a process of it must join, and the failed writes. */
+  cgroupApply(rel: string, writes: { hierarchy: string; file: string; value: string }[], join: boolean):
+    { legacyDirs: string[]; failed: { file: string; errno: number }[] };
+  cgroupStats(rel: string): CgroupStats;
+  /** rmdir the legacy (v1) groups of `rel` (populated ones stay). */
+  cgroupRemoveLegacy(rel: string): void;
+
+  // --- sandboxing ---
+  /** What namespaces/seccomp this process may set up (probed once, cached). */
+  sandboxSupport(): SandboxSupport;
+  /** `path` with symlinks followed (a missing tail is kept as written), as systemd's CHASE_NONEXISTENT. */
+  resolvePath(path: string): string;
+  /** Detach and remove a namespace pin created by the helper (a file bind-mounted from /proc/self/ns/...). */
+  releaseNamespacePin(path: string): void;
+  /** RemoveIPC=: remove System V and POSIX IPC objects owned by uid or gid. */
+  removeIpc(uid: number, gid: number): void;
 
   // --- signals ---
   /** Watch any signal number (SIGRTMIN+n included). */
@@ -243,6 +320,8 @@ export interface Platform {
   mkdirp(path: string, mode: number, uid?: number, gid?: number): number;
   /** rm -rf; 0 or -errno. */
   removeTree(path: string): number;
+  /** Owner uid of `path` (stat, following symlinks), or -1. */
+  ownerOf(path: string): number;
   glob(pattern: string): string[];
   /** unlink(2); 0 or -errno. */
   unlink(path: string): number;

@@ -222,6 +222,10 @@ export interface StatusReply {
   tasks: number | null;        // null: unknown
   tasksMax: number | null;     // null: infinity/unknown
   memoryBytes: number | null;
+  /** MemoryMax= in bytes when set (systemctl: "Memory: 1.2M (max: 64.0M)"). */
+  memoryMax?: number | null;
+  /** CPU time of the unit's cgroup, ns (systemctl: "CPU: 12ms"). */
+  cpuNSec?: number | null;
   cgroup: string;              // '' when the manager has no cgroup for the unit
   processes: Array<{ pid: number; cmdline: string }>;   // the unit's live processes, main first
   execs: ExecRecord[];         // finished non-main commands of the current/last run (Process: lines)

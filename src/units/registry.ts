@@ -25,6 +25,8 @@ import type { AutomountHost } from './automount/machine';
 import type { DeviceHost } from './device/machine';
 import { TIMER_TYPE } from './timer';
 import { PATH_TYPE } from './path';
+import { SLICE_TYPE } from './slice';
+import type { SliceHost } from './slice/machine';
 import type { UnitMachine } from './types';
 
 /** The host object each implemented type's machine is given (one per unit, built by the manager). */
@@ -38,6 +40,7 @@ export interface HostOf {
   device: DeviceHost;
   timer: TimerHost;
   path: PathHost;
+  slice: SliceHost;
 }
 export type ImplementedType = keyof HostOf;
 
@@ -65,6 +68,7 @@ export const UNIT_TYPES: { readonly [T in ImplementedType]: UnitTypeDef<T> } = {
   device: DEVICE_TYPE,
   timer: TIMER_TYPE,
   path: PATH_TYPE,
+  slice: SLICE_TYPE,
 };
 
 export function isImplementedType(t: UnitType): t is ImplementedType {

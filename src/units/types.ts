@@ -161,6 +161,9 @@ export interface UnitMachine {
   onExecOutcome?(pid: number, o: ExecOutcome): void;
   /** The unit's last process is gone (cgroup empty). */
   onUnitEmpty?(): void;
+  /** The kernel OOM-killed a process of the unit (OOMPolicy= says what then); mainKilled: the killed process
+   *  is the main one, whose exit is delivered right after. */
+  onOomKill?(policy: 'stop' | 'kill' | 'continue', mainKilled?: boolean): void;
   /** A stored fd (fd store) reported an error or hangup. */
   onFdStoreHangup?(fd: number): void;
   /** BusName= gained or lost its owner. */

@@ -1,5 +1,5 @@
 // e2e: tsysd leaves no cgroup behind. A daemon (PID 1 of its namespace, with --cgroup-name) creates
-// <own cgroup>/<name>/<unit>; on a clean stop it removes its empty unit cgroups and the base itself; when
+// <own cgroup>/<name>/system.slice/<unit> (systemd's layout: a unit's cgroup sits in its slice's); on a clean stop it removes its empty unit cgroups and the base itself; when
 // it is SIGKILLed, the harness (helpers/daemon.ts stop()) removes the tree once the namespace is gone.
 // Skipped when this machine has no writable cgroup2 hierarchy. Last, the fallback without cgroups: one stop of
 // many units (their /proc lookups share one snapshot per event-loop turn) still kills each unit's processes.
@@ -27,8 +27,8 @@ test('clean stop: the daemon removes its unit cgroups and its base directory', {
   try {
     const base = d.cgroupDir();
     assert.ok(base.endsWith(`/${d.cgroupName}`));
-    for (const u of ['a.service', 'b.service', 'once.service']) assert.ok(fs.existsSync(path.join(base, u)), `${u} has a cgroup`);
-    assert.ok(fs.readFileSync(path.join(base, 'b.service', 'cgroup.procs'), 'utf8').trim().split('\n').length === 2);
+    for (const u of ['a.service', 'b.service', 'once.service']) assert.ok(fs.existsSync(path.join(base, 'system.slice', u)), `${u} has a cgroup`);
+    assert.ok(fs.readFileSync(path.join(base, 'system.slice', 'b.service', 'cgroup.procs'), 'utf8').trim().split('\n').length === 2);
     d.signal('SIGTERM');
     assert.equal(await d.waitExit(20000), 0);
     assert.ok(!fs.existsSync(base), `${base} removed by the daemon itself`);
@@ -43,7 +43,7 @@ test('exit through an emergency action (SuccessAction=exit-force) also removes t
     args: ['--target', 'boot.target'] });
   try {
     const base = d.cgroupDir();
-    assert.ok(fs.existsSync(path.join(base, 'a.service')));
+    assert.ok(fs.existsSync(path.join(base, 'system.slice', 'a.service')));
     await d.ctl(['start', '--no-block', 'quit.service']);
     assert.notEqual(await d.waitExit(20000), null);
     assert.ok(!fs.existsSync(base), `${base} removed by the daemon itself`);
@@ -57,7 +57,7 @@ test('SIGKILLed daemon: the harness removes the cgroups it left once its namespa
   let base = '';
   try {
     base = d.cgroupDir();
-    assert.ok(fs.existsSync(path.join(base, 'a.service')));
+    assert.ok(fs.existsSync(path.join(base, 'system.slice', 'a.service')));
     d.signal('SIGKILL');
     assert.notEqual(await d.waitExit(20000), null);
     assert.ok(fs.existsSync(base), 'a killed daemon cannot clean up');

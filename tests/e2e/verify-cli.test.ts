@@ -37,8 +37,8 @@ test('a clean unit verifies with exit 0 and no messages', () => {
 test('--json: fatal errors at file:line, lint checks, ordering cycles, "not enforced" once per directive', () => {
   withDir({
     'bad.service': '[Service]\nExecStart=/bin/true "unbalanced\n',
-    'a.service': '[Unit]\nAfter=b.service\n[Service]\nExecStart=/bin/true\nProtectSystem=strict\n',
-    'b.service': '[Unit]\nAfter=a.service\nWants=nowhere.service\n[Service]\nExecStart=/bin/true\nProtectSystem=full\nFoo=1\n',
+    'a.service': '[Unit]\nAfter=b.service\n[Service]\nExecStart=/bin/true\nCPUSchedulingPolicy=fifo\n',
+    'b.service': '[Unit]\nAfter=a.service\nWants=nowhere.service\n[Service]\nExecStart=/bin/true\nCPUSchedulingPolicy=batch\nFoo=1\n',
     'lint.service': '[Unit]\nRequires=missing.service\n[Service]\nExecStart=/bin/true\nEnvironmentFile=/nonexistent/tsysd-env\n'
       + 'EnvironmentFile=-/nonexistent/optional\nUser=tsysd-no-such-user\nExecStartPost=/bin/true\nExecStartPost=/nonexistent/bin/x\n',
   }, (dir) => {
@@ -58,7 +58,7 @@ test('--json: fatal errors at file:line, lint checks, ordering cycles, "not enfo
     assert.ok(find((m) => m.unit === 'lint.service' && m.line === 7 && m.message.includes('User=tsysd-no-such-user')));
     assert.ok(find((m) => m.unit === 'lint.service' && m.line === 9 && m.message.includes('/nonexistent/bin/x')));
     assert.ok(find((m) => m.unit === 'b.service' && m.level === 'info' && m.message.includes('Wants=nowhere.service')));
-    const ne = j.messages.filter((m) => m.message === 'ProtectSystem= is parsed but not enforced by tsysd');
+    const ne = j.messages.filter((m) => m.message === 'CPUSchedulingPolicy= is parsed but not enforced by tsysd');
     assert.equal(ne.length, 1);
     assert.deepEqual([ne[0]!.unit, ne[0]!.line, ne[0]!.level], ['a.service', 5, 'info']);
   });

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cgroupPrune, ownCgroupDir } from '../../src/platform/cgroup';
+import { cgroupPrune, legacyHierarchies, ownCgroupDir } from '../../src/platform/cgroup';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const TSYSD = path.join(ROOT, 'dist', 'src', 'cli', 'tsysd.js');
@@ -34,6 +34,11 @@ export interface DaemonOptions {
   /** Serve systemd's D-Bus face: /run/systemd and /run/dbus are tmpfs private to the daemon's mount namespace
    *  (never the host's), with /run/systemd/private and /run/systemd/system; run clients with `Daemon.inNs()`. */
   systemd?: boolean;
+  /** As on a systemd host, /run is a mount point (a bind of itself inside the daemon's mount namespace, when
+   *  the test machine's /run is not one): MountAPIVFS= then keeps it instead of mounting an empty tmpfs. */
+  runMountPoint?: boolean;
+  /** Capabilities dropped from tsysd's bounding set, e.g. ['sys_admin'] (an unprivileged container). */
+  dropCaps?: string[];
 }
 
 export class Daemon {
@@ -121,12 +126,15 @@ export function testCgroupName(): string {
   return `tsysd-test-${process.pid}-${++cgroupSeq}-${randomBytes(3).toString('hex')}`;
 }
 
-/** After the daemon's namespace is gone: rmdir its (empty) cgroup tree. The kernel may report a cgroup as
+/** After the daemon's namespace is gone: rmdir its (empty) cgroup trees (unified, and the v1 hierarchies
+ *  resource control used in hybrid mode). The kernel may report a cgroup as
  *  populated for a moment after its last process was reaped, hence the short retry. */
 export async function removeDaemonCgroup(name: string): Promise<void> {
-  const dir = cgroupDirOf(name);
-  if (!dir) return;
-  for (let i = 0; i < 40 && !cgroupPrune(dir); i++) await sleep(25);
+  const dirs = [cgroupDirOf(name), ...(name ? [...legacyHierarchies().values()].map((h) => path.join(h.own, name)) : [])];
+  for (const dir of dirs) {
+    if (!dir) continue;
+    for (let i = 0; i < 40 && !cgroupPrune(dir); i++) await sleep(25);
+  }
 }
 
 export function writeUnits(dir: string, units: Record<string, string>, symlinks: Record<string, string> = {}): void {
@@ -158,10 +166,12 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const inner = [process.execPath, TSYSD, '--system', '--unit-path', unitDir, '--control-socket', sock,
     '--runtime-dir', runDir, '--cgroup-name', cgroupName,
     ...(o.systemd ? ['--sd-booted'] : ['--dbus-private', 'no', '--no-sd-booted']), ...(o.args ?? [])];
-  const pre = [o.net ? 'ip link set lo up' : '',
+  const pre = [o.net ? 'ip link set lo up' : '', o.runMountPoint ? '{ mountpoint -q /run || mount --bind /run /run; }' : '',
     o.systemd ? 'mkdir -p /run/systemd /run/dbus && mount -t tmpfs -o mode=0755 tsysd-test /run/systemd && mount -t tmpfs -o mode=0755 tsysd-test /run/dbus' : '',
     o.shellPrefix ?? '', o.setup ?? ''].filter((x) => x !== '').join(' && ');
-  const cmd = pre ? ['sh', '-c', `${pre} && exec "$@"`, 'sh', ...inner] : inner;
+  const drop = o.dropCaps?.length ? ['setpriv', `--bounding-set=${o.dropCaps.map((c) => `-${c}`).join(',')}`,
+    `--inh-caps=${o.dropCaps.map((c) => `-${c}`).join(',')}`, '--'] : [];
+  const cmd = pre ? ['sh', '-c', `${pre} && exec "$@"`, 'sh', ...drop, ...inner] : [...drop, ...inner];
   const proc = spawn('unshare', [...args, ...cmd], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...(o.env ?? {}), DEBUG: process.env.TSYSD_TEST_DEBUG ?? '' },

@@ -148,11 +148,11 @@ test('specifiers expand in values; an unknown one warns (non-exec) or is fatal (
 });
 
 test('not-enforced directives are recorded; conditions keep prefixes and reset on empty', () => {
-  const c = compileUnit(src('a.service', '[Unit]\nConditionPathExists=|!/etc/x\nConditionPathExists=relative\nAssertPathExists=/y\n[Service]\nExecStart=/bin/true\nProtectSystem=strict\nMemoryMax=1G'), ctx);
+  const c = compileUnit(src('a.service', '[Unit]\nConditionPathExists=|!/etc/x\nConditionPathExists=relative\nAssertPathExists=/y\n[Service]\nExecStart=/bin/true\nCPUSchedulingPolicy=fifo\nIPAddressDeny=any'), ctx);
   assert.deepEqual(c.unit.conditions.map((x) => [x.kind, x.assert, x.trigger, x.negate, x.value]),
     [['PathExists', false, true, true, '/etc/x'], ['PathExists', true, false, false, '/y']]);
   assert.deepEqual(msgs(c), ['3: ConditionPathExists= path is not absolute, ignoring: relative']);
-  assert.deepEqual(c.notEnforced?.map((n) => n.key), ['Service.ProtectSystem', 'Service.MemoryMax']);
+  assert.deepEqual(c.notEnforced?.map((n) => n.key), ['Service.CPUSchedulingPolicy', 'Service.IPAddressDeny']);
   const r = compileUnit(src('a.service', '[Unit]\nConditionPathExists=/a\nConditionPathExists=\n[Service]\nExecStart=/bin/true'), ctx);
   assert.deepEqual(r.unit.conditions, []);
 });

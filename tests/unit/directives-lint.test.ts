@@ -60,10 +60,10 @@ test('lint checks: later commands, EnvironmentFile, User/Group, referenced units
 
 test('not-enforced directives are reported once per key across units', () => {
   const seen = new Set<string>();
-  const a = compileUnit(source('a.service', [['Service', 'ExecStart', '/bin/true'], ['Service', 'ProtectSystem', 'strict'], ['Service', 'MemoryMax', '1G']]), ctx);
-  const b = compileUnit(source('b.service', [['Service', 'ExecStart', '/bin/true'], ['Service', 'ProtectSystem', 'full']]), ctx);
+  const a = compileUnit(source('a.service', [['Service', 'ExecStart', '/bin/true'], ['Service', 'CPUSchedulingPolicy', 'fifo'], ['Service', 'IPAddressDeny', 'any']]), ctx);
+  const b = compileUnit(source('b.service', [['Service', 'ExecStart', '/bin/true'], ['Service', 'CPUSchedulingPolicy', 'batch']]), ctx);
   assert.deepEqual(notEnforcedInfos(a, seen).map((d) => [d.unit, d.line, d.message]), [
-    ['a.service', 2, 'ProtectSystem= is parsed but not enforced by tsysd'], ['a.service', 3, 'MemoryMax= is parsed but not enforced by tsysd'],
+    ['a.service', 2, 'CPUSchedulingPolicy= is parsed but not enforced by tsysd'], ['a.service', 3, 'IPAddressDeny= is parsed but not enforced by tsysd'],
   ]);
   assert.deepEqual(notEnforcedInfos(b, seen), []);
 });

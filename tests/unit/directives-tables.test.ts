@@ -35,10 +35,11 @@ test('scalars: booleans, time spans and enums warn on an empty value like system
   }
 });
 
-test('enforcement flags: sandboxing and resource control are parsed but not enforced', () => {
-  for (const k of ['ProtectSystem', 'ProtectHome', 'SystemCallFilter', 'MemoryMax', 'CPUQuota', 'DeviceAllow', 'IPAddressDeny', 'DynamicUser'])
+test('enforcement flags: what tsysd applies is enforced, the rest is parsed but not enforced', () => {
+  for (const k of ['CPUSchedulingPolicy', 'DeviceAllow', 'IPAddressDeny', 'SELinuxContext', 'ExtensionImages'])
     assert.equal(findRow('Service', k)?.enforced, false, k);
-  for (const k of ['ExecStart', 'User', 'Environment', 'KillMode', 'LimitNOFILE', 'WorkingDirectory', 'PrivateTmp', 'NoNewPrivileges'])
+  for (const k of ['ExecStart', 'User', 'Environment', 'KillMode', 'LimitNOFILE', 'WorkingDirectory', 'PrivateTmp', 'NoNewPrivileges',
+    'ProtectSystem', 'ProtectHome', 'SystemCallFilter', 'ReadWritePaths', 'BindPaths', 'PrivateNetwork', 'RestrictAddressFamilies'])
     assert.equal(findRow('Service', k)?.enforced, true, k);
 });
 

@@ -91,7 +91,7 @@ test('helper argv encodes the request; outcome decoding names the stage', () => 
   const { argv, fds } = helperArgv('/h', req);
   assert.deepEqual(fds, [-1, -1, -1, 5]);
   assert.deepEqual(argv, ['/h', '--status-fd=4', '--setsid', '--listen-fds=1', '--user=u', '--umask=27', '--rlimit=NOFILE:10:infinity',
-    '--private-tmp=/t', '--private-var-tmp=/v', '--chdir-optional=/w', '--cap-bset=420',
+    '--chdir-optional=/w', '--cap-bset=420',
     '--search-path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', '--', 'true', 'true', 'a']);
   assert.deepEqual(decodeOutcome(undefined, undefined, () => ''), { ok: true });
   assert.deepEqual(decodeOutcome(217, 3, () => 'No such process'), { ok: false, exitCode: 217, stage: 'USER', errno: 3, message: 'No such process' });

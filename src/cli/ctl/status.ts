@@ -2,6 +2,7 @@
 // preset), Drop-In, Active (since/ago), Condition, TriggeredBy/Triggers, Docs, Listen, Process lines,
 // Main PID, Status, Tasks, Memory, CGroup/processes, then the last log lines. Exit: 0 active/reloading,
 // 3 otherwise, 4 when a unit could not be found.
+import { formatTimespan } from '../../directives/values';
 import * as os from 'node:os';
 import type { RpcClient } from '../../rpc/client';
 import type { LogLine, StatusReply } from '../../rpc/protocol';
@@ -88,7 +89,8 @@ export function renderStatus(s: StatusReply, nowUs: number, host: string): strin
   if (s.controlPid > 0) out.push(`${label('Cntrl PID')}${s.controlPid}${s.controlComm ? ` (${s.controlComm})` : ''}`);
   if (s.statusText) out.push(`${label('Status')}"${s.statusText}"`);
   if (s.tasks !== null && s.tasks !== undefined) out.push(`${label('Tasks')}${s.tasks}${s.tasksMax !== null && s.tasksMax !== undefined ? ` (limit: ${s.tasksMax})` : ''}`);
-  if (s.memoryBytes !== null && s.memoryBytes !== undefined) out.push(`${label('Memory')}${formatBytes(s.memoryBytes)}`);
+  if (s.memoryBytes !== null && s.memoryBytes !== undefined) out.push(`${label('Memory')}${formatBytes(s.memoryBytes)}${s.memoryMax ? ` (max: ${formatBytes(s.memoryMax)})` : ''}`);
+  if (s.cpuNSec !== null && s.cpuNSec !== undefined) out.push(`${label('CPU')}${formatTimespan(Math.floor(s.cpuNSec / 1000), 1000)}`);
   if (s.cgroup || s.processes.length) {
     out.push(`${label('CGroup')}${(s.cgroup.startsWith('/sys/fs/cgroup/') ? s.cgroup.slice('/sys/fs/cgroup'.length) : s.cgroup) || `/${s.id}`}`);
     s.processes.forEach((p, i) => out.push(`${INDENT}${i === s.processes.length - 1 ? '└─' : '├─'}${p.pid} ${p.cmdline}`));
@@ -100,11 +102,17 @@ export function renderStatus(s: StatusReply, nowUs: number, host: string): strin
   return out;
 }
 
-function formatBytes(n: number): string {
-  const units = ['B', 'K', 'M', 'G', 'T'];
-  let v = n; let i = 0;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
-  return i === 0 ? `${n}B` : `${v < 10 ? v.toFixed(1) : Math.round(v)}${units[i]}`;
+/** systemd's format_bytes() (IEC factors, one digit below the point, "B" under 1 KiB): 252.0K, 50.0M. */
+export function formatBytes(n: number): string {
+  const t = BigInt(Math.max(0, Math.floor(n)));
+  const suffixes = ['E', 'P', 'T', 'G', 'M', 'K'];
+  for (let i = 0; i < suffixes.length; i++) {
+    const f = 1024n ** BigInt(suffixes.length - i);
+    if (t < f) continue;
+    const dec = i !== suffixes.length - 1 ? ((t / (f / 1024n)) * 10n / 1024n) % 10n : ((t * 10n) / f) % 10n;
+    return `${t / f}.${dec}${suffixes[i]}`;
+  }
+  return `${t}B`;
 }
 
 export async function runStatus(c: RpcClient, o: CtlOptions, out: Out): Promise<number> {

@@ -202,9 +202,13 @@ export class ServiceMachine implements UnitMachine {
   }
 
   /** The kernel OOM-killed a process of the unit (memory.events oom_kill); OOMPolicy= stop|kill|continue. */
-  onOomKill(policy: 'stop' | 'kill' | 'continue' = 'stop'): void {
+  onOomKill(policy: 'stop' | 'kill' | 'continue' = 'stop', mainKilled = false): void {
     if (policy === 'continue') return;
     this.log('warning', 'A process of this unit has been killed by the OOM killer.');
+    // systemd sees the OOM event while the killed main process is still a zombie, so its exit is recorded
+    // (ExecMainStatus=9) after the stop began. Here it is already reaped: let its exit, delivered next, run
+    // the stop, with the result set now.
+    if (mainKilled && this.mainPid > 0) { if (this.res === 'success') this.res = 'oom-kill'; return; }
     switch (this.state) {
       case 'condition': case 'start-pre': case 'start': case 'start-post': case 'stop':
         this.enterSignal(policy === 'stop' ? 'stop-sigterm' : 'stop-sigkill', 'oom-kill');
