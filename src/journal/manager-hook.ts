@@ -63,7 +63,7 @@ export function startManagerJournal(cfg: JournalConfig, side: ManagerSide): { se
     guard: (unit, fn) => side.guard(unit, fn),
     // service output reaches the manager's stdout through the LogStore already; forward only socket traffic
     forward: side.forward ? (l) => side.console(l) : null,
-    forwardSyslogPath: cfg.forwardSyslog,
+    forwardSyslogPath: cfg.forwardSyslog ?? `${cfg.socketDir}/syslog`,
     rateLimitIntervalUs: cfg.rateLimitIntervalUs,
     rateLimitBurst: cfg.rateLimitBurst,
     maxLevelStore: cfg.maxLevelStore,
