@@ -5,7 +5,8 @@
 // SysV generator), logrotate.timer waiting, the real journalctl -u ssh shows ssh's start; the real
 // systemctl agrees over tsysd's D-Bus face; the unit set equals real systemd's on the same package image
 // (`podman run --systemd=always`, when it boots here) but for the differences docs/debian-container.md
-// lists; `podman stop` stops every unit after the units ordered after it, and exits 0.
+// lists; `apt-get install -y nginx-light` from local .deb files inside the running container leaves nginx
+// enabled and answering on port 80; `podman stop` stops every unit after the units ordered after it, exit 0.
 // Cost: the package image is built once (apt through the Debian mirror, ~1 min) and kept as
 // localhost/tsysd-debian-base:<hash>; each run adds the tsysd layer (~15 s) under a unique tag and removes
 // it and its containers at the end. Skips only when podman itself cannot run a container here.
@@ -20,6 +21,8 @@ const NAME = `tsysd-deb-e2e-${process.pid}-${Date.now().toString(36)}`;
 const SD_NAME = `${NAME}-systemd`;
 const LIMITS = ['--network=none', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024'];
 const SERVICES = ['ssh', 'cron', 'nginx', 'rsyslog', 'redis-server', 'exim4', 'dbus', 'systemd-logind', 'systemd-journald'];
+/** nginx-light and what it pulls in, installed again from local files inside the running container. */
+const NGINX_DEBS = ['nginx', 'nginx-common', 'nginx-light', 'libnginx-mod-http-echo'];
 /** Units whose state differs from systemd's on this image, each explained in docs/debian-container.md. */
 const KNOWN_DIFFERENCES = new Map<string, string>([
   ['exim4.service', 'active exited under tsysd (no cgroup per unit: the daemon left by setsid() is not tracked), active running under systemd'],
@@ -75,6 +78,7 @@ describe('Debian 12 image under tsysd (podman, unprivileged)', { skip: skip ?? f
   let built = false;
   const started: string[] = [];
   let afterOf = new Map<string, string[]>();
+  let debsVolume = '';
 
   before(async () => {
     const t0 = Date.now();
@@ -84,7 +88,11 @@ describe('Debian 12 image under tsysd (podman, unprivileged)', { skip: skip ?? f
     assert.equal(b.status, 0, `build.sh failed:\n${b.stdout}\n${b.stderr}`);
     built = true;
     process.stderr.write(`# image ${TAG} built in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-    const r = await podman(['run', '-d', '--name', NAME, ...LIMITS, '--tmpfs', '/run:rw,mode=0755', TAG]);
+    // nginx's packages as local files (downloaded once through the package image's apt, then cached).
+    const debs = spawnSync(path.join(ROOT, 'dockerfiles', 'debian', 'fetch-debs.sh'), NGINX_DEBS, { encoding: 'utf8', timeout: 5 * 60 * 1000 });
+    assert.equal(debs.status, 0, `fetch-debs.sh failed:\n${debs.stderr}`);
+    debsVolume = `${debs.stdout.trim()}:/debs:ro`;
+    const r = await podman(['run', '-d', '--name', NAME, ...LIMITS, '--tmpfs', '/run:rw,mode=0755', '-v', debsVolume, TAG]);
     assert.equal(r.code, 0, r.stderr);
     started.push(NAME);
   });
@@ -162,7 +170,7 @@ describe('Debian 12 image under tsysd (podman, unprivileged)', { skip: skip ?? f
     const pk = spawnSync(path.join(ROOT, 'dockerfiles', 'debian', 'base-packages.sh'), [], { encoding: 'utf8', timeout: 8 * 60 * 1000 });
     const base = pk.stdout.trim();
     assert.match(base, /^localhost\/tsysd-debian-base:[0-9a-f]{12}$/, pk.stderr);
-    const r = await podman(['run', '-d', '--name', SD_NAME, '--systemd=always', ...LIMITS, '--entrypoint', '/lib/systemd/systemd', base]);
+    const r = await podman(['run', '-d', '--name', SD_NAME, '--systemd=always', ...LIMITS, '-v', debsVolume, '--entrypoint', '/lib/systemd/systemd', base]);
     if (r.code !== 0) { t.skip(`real systemd does not start in podman here: ${r.stderr.trim()}`); return; }
     started.push(SD_NAME);
     let st = '';
@@ -181,6 +189,23 @@ describe('Debian 12 image under tsysd (podman, unprivileged)', { skip: skip ?? f
     }
     assert.deepEqual(diffs, [], `undocumented differences from systemd 252 (systemd: ${st}):\n${diffs.join('\n')}`);
     process.stderr.write(`# unit sets: tsysd ${ours.size}, systemd ${theirs.size} (${st}); ${KNOWN_DIFFERENCES.size} documented differences\n`);
+  });
+
+  test('apt-get install -y nginx-light inside the running container: enabled, started, answering on port 80', async () => {
+    const env = ['env', 'DEBIAN_FRONTEND=noninteractive'];
+    const purge = await exec([...env, 'apt-get', 'purge', '-y', ...NGINX_DEBS], 180000);
+    assert.equal(purge.code, 0, purge.stdout + purge.stderr);
+    assert.equal((await exec(['systemctl', 'is-active', 'nginx.service'])).stdout.trim(), 'inactive', 'the prerm script did not stop nginx');
+    assert.equal((await exec(['test', '-e', '/etc/systemd/system/multi-user.target.wants/nginx.service'])).code, 1, 'purge left the enablement link');
+    const inst = await exec(['sh', '-c', 'DEBIAN_FRONTEND=noninteractive apt-get install -y /debs/*.deb'], 180000);
+    assert.equal(inst.code, 0, inst.stdout + inst.stderr);
+    assert.match(inst.stdout, /Created symlink \/etc\/systemd\/system\/multi-user\.target\.wants\/nginx\.service/, inst.stdout);
+    assert.doesNotMatch(inst.stdout + inst.stderr, /No init system|policy-rc\.d missing/);
+    assert.equal((await exec(['systemctl', 'is-enabled', 'nginx.service'])).stdout.trim(), 'enabled');
+    assert.equal((await exec(['systemctl', 'is-active', 'nginx.service'])).stdout.trim(), 'active');
+    const http = "require('http').get('http://127.0.0.1/',r=>{process.stdout.write(String(r.statusCode));r.resume()}).on('error',e=>{console.error(e.message);process.exit(1)})";
+    assert.equal((await exec(['node', '-e', http])).stdout, '200');
+    assert.equal((await exec(['tsysctl', 'is-system-running'])).stdout.trim(), 'running');
   });
 
   test('podman stop: every unit stopped after those ordered after it, exit code 0', async () => {
