@@ -10,7 +10,7 @@
 import type { Assessment, SecurityLevel } from '../directives/security-assessors';
 import { tenths } from '../directives/security-assessors';
 
-export interface GlyphEnv { SYSTEMD_UTF8?: string; SYSTEMD_EMOJI?: string; LC_ALL?: string; LC_CTYPE?: string; LANG?: string; TERM?: string; SYSTEMD_ANALYZE_DEBUG?: string }
+export interface GlyphEnv { SYSTEMD_EMOJI?: string; LC_ALL?: string; LC_CTYPE?: string; LANG?: string; TERM?: string; SYSTEMD_ANALYZE_DEBUG?: string }
 
 function envBool(s: string | undefined): boolean | null {
   if (s === undefined) return null;
@@ -19,13 +19,13 @@ function envBool(s: string | undefined): boolean | null {
   return null;
 }
 
-/** is_locale_utf8(): a UTF-8 codeset, or no locale variables at all (C then counts as UTF-8). */
+/** is_locale_utf8() of 252 (no $SYSTEMD_UTF8 yet): ASCII only for the C/POSIX locale named explicitly;
+ *  no locale variables at all counts as UTF-8, and so does a locale that cannot be loaded, which is what a
+ *  non-UTF-8 name usually is in a container (an installed non-UTF-8 locale would print ASCII in systemd). */
 export function localeIsUtf8(env: GlyphEnv): boolean {
-  const forced = envBool(env.SYSTEMD_UTF8);
-  if (forced !== null) return forced;
   const loc = env.LC_ALL || env.LC_CTYPE || env.LANG;
   if (!loc) return true;
-  return /utf-?8/i.test(loc);
+  return !/^(C|POSIX)$/.test(loc);
 }
 
 export function emojiEnabled(env: GlyphEnv): boolean {
