@@ -120,3 +120,17 @@ export function renderSecurity(a: Assessment, env: GlyphEnv): string {
   const smiley = SMILEYS[a.level.smiley][emojiEnabled(env) ? 0 : 1];
   return `${lines.join('\n')}\n\n${arrow} Overall exposure level for ${a.id}: ${tenths(a.exposure)} ${a.level.name} ${smiley}\n`;
 }
+
+export interface OverviewRow { unit: string; exposure: number; level: SecurityLevel }
+
+/** The overview table of online `systemd-analyze security` (no UNIT, or several): UNIT, EXPOSURE
+ *  (right-aligned), PREDICATE, HAPPY, in the order the units were assessed. */
+export function renderSecurityOverview(rows: readonly OverviewRow[], env: GlyphEnv): string {
+  const emoji = emojiEnabled(env);
+  const cells = [['UNIT', 'EXPOSURE', 'PREDICATE', 'HAPPY'], ...rows.map((r) => [r.unit, tenths(r.exposure), r.level.name, SMILEYS[r.level.smiley][emoji ? 0 : 1]])];
+  const widths = [0, 1, 2, 3].map((c) => Math.max(...cells.map((r) => width(r[c] ?? ''))));
+  return cells.map((r, k) => r.map((t, c) => {
+    const pad = ' '.repeat(Math.max(0, (widths[c] ?? 0) - width(t)));
+    return k > 0 && c === 1 ? pad + t : c === 3 ? t : t + pad;
+  }).join(' ')).join('\n') + '\n';
+}

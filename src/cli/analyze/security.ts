@@ -6,19 +6,25 @@
 // cannot be loaded or its exposure is above --threshold (0..100, tenths; default 100), else 0.
 // tsysd additions: --enforced rates only what tsysd enforces (directives it parses but does not apply count
 // as unset); without it, a note on stderr names the assessed directives tsysd does not enforce.
-// Not implemented (clear error, exit 1): assessing a running manager (no --offline), --root/--image,
-// --security-policy, --json.
+// Without --offline it asks the running manager (as systemd-analyze asks systemd over D-Bus) which units
+// exist and are loaded, and where it loads unit files from (manager-info's unit path), and rates those
+// files: UNIT... must be services (a template as instance "test-instance"); no UNIT rates every loaded
+// long-running service in a short overview (UNIT EXPOSURE PREDICATE HAPPY), as does more than one UNIT
+// after their tables. Edits not yet daemon-reloaded are rated as they are on disk.
+// Not implemented (clear error, exit 1): --root/--image, --security-policy, --json.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileUnit } from '../../directives/compile';
 import { assessSecurity } from '../../directives/security-assessors';
 import { securityInfoOf } from '../../directives/security-info';
-import { renderSecurity } from '../../analyze/security-render';
+import { renderSecurity, renderSecurityOverview, type OverviewRow } from '../../analyze/security-render';
 import { loadUnitSource } from '../../unit-file/load';
 import { unitSearchPath } from '../../unit-file/paths';
 import { hostSpecifierContext } from '../../unit-file/specifiers-host';
 import { renderMessage } from '../verify';
-import { AnalyzeExit, parseAnalyzeArgs } from './common';
+import { AnalyzeExit, parseAnalyzeArgs, runWithManager, type AnalyzeOptions } from './common';
+import { mangle } from '../ctl/common';
+import type { UnitConfig } from '../../directives/types';
 
 /** Directives of the assessment whose effect tsysd does not enforce, as 'Section.Key' suffixes. */
 const ASSESSED_UNENFORCED = ['IPAddressDeny', 'IPAddressAllow', 'IPIngressFilterPath', 'IPEgressFilterPath', 'DevicePolicy', 'DeviceAllow', 'Delegate'];
@@ -65,7 +71,7 @@ function instanceName(name: string): string {
   return m ? `${m[1]}@i${m[2]}` : name;
 }
 
-export function run(argv: string[]): number {
+export function run(argv: string[]): number | Promise<number> {
   let sa: SecurityArgs;
   try {
     sa = splitSecurityArgs(argv);
@@ -78,10 +84,7 @@ export function run(argv: string[]): number {
     if (e instanceof AnalyzeExit) return e.code;
     throw e;
   }
-  if (!o.offline) {
-    process.stderr.write('tsysd analyze security: only --offline=yes is implemented (it assesses unit files); pass --offline=yes.\n');
-    return 1;
-  }
+  if (!o.offline) return runOnline(o, sa);
   const userMode = o.user === true;
   const baseSp = unitSearchPath({ userMode, unitPaths: o.unitPaths.length ? o.unitPaths.map((p) => path.resolve(p)) : undefined });
   const extraDirs: string[] = [];
@@ -116,10 +119,63 @@ export function run(argv: string[]): number {
     const a = assessSecurity(securityInfoOf(cfg, { userMode, enforcedOnly: sa.enforced }));
     process.stdout.write(renderSecurity(a, process.env));
     if (a.exposure > sa.threshold) rc = 1;
-    if (!sa.enforced) for (const n of cfg.notEnforced ?? []) if (ASSESSED_UNENFORCED.some((k) => n.key.endsWith(`.${k}`))) notEnforced.add(n.key.replace(/^[A-Za-z]+\./, ''));
+    if (!sa.enforced) noteUnenforced(cfg, notEnforced);
   }
-  if (notEnforced.size) {
-    process.stderr.write(`tsysd: ${[...notEnforced].sort().map((k) => `${k}=`).join(', ')} counted as systemd would, but not enforced by tsysd (--enforced rates without them).\n`);
-  }
+  reportUnenforced(notEnforced);
   return rc;
+}
+
+function noteUnenforced(cfg: UnitConfig, into: Set<string>): void {
+  for (const n of cfg.notEnforced ?? []) if (ASSESSED_UNENFORCED.some((k) => n.key.endsWith(`.${k}`))) into.add(n.key.replace(/^[A-Za-z]+\./, ''));
+}
+
+function reportUnenforced(names: Set<string>): void {
+  if (names.size) process.stderr.write(`tsysd: ${[...names].sort().map((k) => `${k}=`).join(', ')} counted as systemd would, but not enforced by tsysd (--enforced rates without them).\n`);
+}
+
+async function runOnline(o: AnalyzeOptions, sa: SecurityArgs): Promise<number> {
+  return runWithManager(o, async (c) => {
+    const info = await c.call('manager-info', {});
+    const ctx = hostSpecifierContext(info.userMode);
+    const short = o.args.length === 0;
+    let names: string[];
+    if (short) {
+      names = (await c.call('list-units', { all: true })).filter((u) => u.unit.endsWith('.service')).map((u) => u.unit).sort();
+    } else {
+      names = [];
+      for (const a of o.args) {
+        const m = mangle(a);
+        if (!m.endsWith('.service')) { process.stderr.write(`Unit ${a} is not a service unit, refusing.\n`); return 1; }
+        names.push(/^[^@]+@\.service$/.test(m) ? m.replace('@.service', '@test-instance.service') : m);
+      }
+    }
+    const overview: OverviewRow[] = [];
+    const notEnforced = new Set<string>();
+    let rc = 0;
+    for (const [k, name] of names.entries()) {
+      if (!short && k > 0) process.stdout.write('\n');
+      let load = '';
+      try { load = new Map((await c.call('show', { unit: name, properties: ['LoadState'] })).properties).get('LoadState') ?? ''; } catch { load = 'not-found'; }
+      const cfg = load === 'loaded' ? compileUnit(loadUnitSource(name, info.unitPath), ctx) : null;
+      if (!cfg || cfg.loadState !== 'loaded') {
+        if (short) continue;
+        process.stderr.write(load === 'not-found' || load === '' ? `Unit ${name} not found, cannot analyze.\n` : load === 'masked'
+          ? `Unit ${name} is masked, cannot analyze.\n` : `Unit ${name} not loaded properly, cannot analyze.\n`);
+        rc = 1;
+        continue;
+      }
+      if (short && cfg.service?.type === 'oneshot') continue;
+      const a = assessSecurity(securityInfoOf(cfg, { userMode: info.userMode, enforcedOnly: sa.enforced }));
+      if (!short) process.stdout.write(renderSecurity(a, process.env));
+      if (names.length !== 1) overview.push({ unit: a.id, exposure: a.exposure, level: a.level });
+      if (a.exposure > sa.threshold) rc = 1;
+      if (!sa.enforced) noteUnenforced(cfg, notEnforced);
+    }
+    if (names.length !== 1) {
+      if (!short) process.stdout.write('\n');
+      process.stdout.write(renderSecurityOverview(overview, process.env));
+    }
+    reportUnenforced(notEnforced);
+    return rc;
+  });
 }
