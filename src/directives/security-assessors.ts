@@ -159,10 +159,9 @@ function syscallFilter(group: string, weight: number): Assessor {
   };
 }
 
-const SVC = 'Service';
 export const SECURITY_ASSESSORS: readonly Assessor[] = [
   {
-    id: 'User=/DynamicUser=', weight: 2000, range: 10, bad: `${SVC} runs as root user`,
+    id: 'User=/DynamicUser=', weight: 2000, range: 10, bad: 'Service runs as root user',
     assess: (i) => {
       if (i.user === 'nobody') return v(9, "Service runs under as 'nobody' user, which should not be used for services");
       if (i.dynamicUser && i.user !== '0' && i.user !== 'root') return v(0, 'Service runs under a transient non-root user identity');
