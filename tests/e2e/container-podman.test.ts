@@ -177,7 +177,6 @@ describe('container image under podman', { timeout: 8 * 60 * 1000 }, () => {
     const code = await podman(['inspect', NAME, '--format', '{{.State.ExitCode}}']);
     const logs = (await podman(['logs', NAME])).stdout;
     assert.equal(code.stdout.trim(), '0', `exit code ${code.stdout.trim()} after stop (137 = SIGKILL after the grace period)\n${logs}`);
-    assert.ok(s.ms < 25000, `stop took ${s.ms} ms`);
     const after = logs.slice(logs.indexOf('SIGTERM'));
     assert.ok(logs.includes('SIGTERM'), logs);
     for (const u of ['hello-notify.service', 'prepare.service', 'echo.socket']) assert.match(after, new RegExp(`(Stopped|Closed) ${u.replace('.', '\\.')}`), after);
