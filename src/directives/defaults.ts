@@ -38,7 +38,7 @@ export function defaultExec(): ExecContext {
     standardInputData: '', ttyPath: '', syslogIdentifier: '', runtimeDirectory: [], stateDirectory: [], cacheDirectory: [],
     logsDirectory: [], configurationDirectory: [], runtimeDirectoryMode: 0o755, stateDirectoryMode: 0o755,
     cacheDirectoryMode: 0o755, logsDirectoryMode: 0o755, configurationDirectoryMode: 0o755,
-    runtimeDirectoryPreserve: 'no', privateTmp: false, noNewPrivileges: false, capabilityBoundingSet: null,
+    runtimeDirectoryPreserve: 'no', privateTmp: false, noNewPrivileges: false, secureBits: 0, capabilityBoundingSet: null,
     ambientCapabilities: [], pamName: '', sandbox: defaultSandbox(),
   };
 }

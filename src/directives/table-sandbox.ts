@@ -89,7 +89,16 @@ const PATH_SPEC: Record<string, { spec?: SpecStyle; split?: SplitMode; syntaxMsg
   ReadWriteDirectories: { spec: 'pN' }, ReadOnlyDirectories: { spec: 'pN' }, InaccessibleDirectories: { spec: 'pN' }, ReadWritePaths: { spec: 'pN' },
   ReadOnlyPaths: { spec: 'pN' }, InaccessiblePaths: { spec: 'pN' }, ExecPaths: { spec: 'pN' }, NoExecPaths: { spec: 'pN' },
 };
-const ANY = ['SecureBits', 'RestrictFileSystems'];
+const ANY = ['RestrictFileSystems'];
+/** secure_bits_from_string(): bit numbers of <linux/securebits.h>; unknown words are ignored (debug only). */
+const SECURE_BITS: Record<string, number> = {
+  noroot: 0, 'noroot-locked': 1, 'no-setuid-fixup': 2, 'no-setuid-fixup-locked': 3, 'keep-caps': 4, 'keep-caps-locked': 5,
+};
+function pSecureBits(v: string): Parsed<number> {
+  let bits = 0;
+  for (const w of v.split(/\s+/)) if (w && SECURE_BITS[w] !== undefined) bits |= 1 << (SECURE_BITS[w] as number);
+  return { ok: true, value: bits };
+}
 const COREDUMP = ['private-anonymous', 'shared-anonymous', 'private-file-backed', 'shared-file-backed', 'elf-headers',
   'private-huge', 'shared-huge', 'private-dax', 'shared-dax', 'default', 'all'];
 const ARCHS = ['native', 'x86', 'x86-64', 'x32', 'arm', 'arm64', 'ia64', 'loongarch64', 'mips', 'mips-le', 'mips64', 'mips64-le',
@@ -135,6 +144,8 @@ export const SANDBOX_ROWS: Row[] = [
     }
   }, (c) => { sb(c).bindMounts = []; })),   // one list for both keys in systemd: either empty value resets it
   ...ANY.map((k) => unenforced(k, SS, ok)),
+  // config_parse_exec_secure_bits: each assignment replaces the mask; empty resets it.
+  scalar('SecureBits', SS, pSecureBits, (c, v) => { c.exec.secureBits = v; }),
   custom('MountImages', SS, true, (v, ctx) => {
     const ws = splitValue(v, 'cunescape');
     if (!ws) { ctx.warn(`Invalid syntax in MountImages=, ignoring: ${v}`); return; }

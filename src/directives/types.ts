@@ -195,6 +195,8 @@ export interface ExecContext {
   runtimeDirectoryPreserve: 'no' | 'yes' | 'restart';
   privateTmp: boolean;
   noNewPrivileges: boolean;
+  /** SecureBits=: prctl(PR_SET_SECUREBITS) mask (1 << SECURE_*); 0 = unchanged. */
+  secureBits: number;
   capabilityBoundingSet: string[] | null;   // null: unchanged
   ambientCapabilities: string[];
   pamName: string;

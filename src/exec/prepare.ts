@@ -200,6 +200,7 @@ export function prepareExec(p: Platform, cmd: ExecCommand, cfg: UnitConfig, rt: 
     oomScoreAdjust: ex.oomScoreAdjust,
     limits,
     noNewPrivileges: sandbox && ex.noNewPrivileges,
+    secureBits: sandbox ? ex.secureBits : 0,
     capabilityBoundingSet: bset,
     ambientCapabilities: ambient,
     privateTmp,

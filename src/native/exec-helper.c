@@ -35,14 +35,9 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "exit-codes.h"
 #include "sandbox.h"
 
-enum {
-  EXIT_CHDIR = 200, EXIT_NICE = 201, EXIT_FDS = 202, EXIT_EXEC = 203, EXIT_MEMORY = 204,
-  EXIT_LIMITS = 205, EXIT_OOM_ADJUST = 206, EXIT_STDIN = 208, EXIT_CHROOT = 210, EXIT_GROUP = 216, EXIT_USER = 217,
-  EXIT_CAPABILITIES = 218, EXIT_CGROUP = 219, EXIT_SETSID = 220, EXIT_NAMESPACE = 226,
-  EXIT_NO_NEW_PRIVILEGES = 227, EXIT_SECCOMP = 228, EXIT_NETWORK = 225, EXIT_KEYRING = 237,
-};
 
 static int status_fd = -1;
 static int idle_fd = -1;   /* Type=idle: block until the manager closes the other end (queue idle or 5 s) */
@@ -72,7 +67,7 @@ static struct {
   /* sandboxing (decided by src/exec/sandbox.ts) */
   int mount_ns;                  /* 0 none, 1 try (privilege errors ignored), 2 insist */
   const char *netns, *netns_join, *ipcns, *ipcns_join, *keyring;
-  int protect_hostname, private_users, nnp_if_unprivileged, has_uid, has_gid;
+  int protect_hostname, private_users, nnp_if_unprivileged, has_uid, has_gid, has_secure_bits, secure_bits;
   unsigned num_uid, num_gid;
   const char *seccomp[64];
   int nseccomp;
@@ -243,6 +238,7 @@ int main(int argc, char **argv) {
     else if ((v = OPT("group"))) ctx.group = v;
     else if ((v = OPT("supp"))) { if (ctx.nsupp < MAX_LIST) ctx.supp[ctx.nsupp++] = v; }
     else if (!strcmp(a, "--no-new-privs")) ctx.no_new_privs = 1;
+    else if ((v = OPT("secure-bits"))) ctx.has_secure_bits = 1, ctx.secure_bits = atoi(v);
     else if ((v = OPT("cap-bset"))) ctx.has_bset = 1, ctx.bset = strtoull(v, NULL, 16);
     else if ((v = OPT("ambient"))) ctx.has_ambient = 1, ctx.ambient = strtoull(v, NULL, 16);
     else if ((v = OPT("cgroup"))) ctx.cgroup = v;
@@ -447,6 +443,12 @@ int main(int argc, char **argv) {
         fail(EXIT_CAPABILITIES, errno);
   }
 
+  /* SecureBits= after the user switch and the ambient set, as exec_child(): PR_SET_SECUREBITS needs
+   * CAP_SETPCAP, so it is only called when the bits differ (keep-caps is implied by ambient caps). */
+  if (ctx.has_secure_bits) {
+    int want = ctx.secure_bits | ((ctx.has_ambient && ctx.ambient && (ctx.user || ctx.has_uid)) ? (1 << 4) : 0);
+    if (prctl(PR_GET_SECUREBITS) != want && prctl(PR_SET_SECUREBITS, want) < 0) fail(EXIT_SECUREBITS, errno);
+  }
   if (idle_fd >= 0) {
     char c;
     for (;;) {   /* wait for EOF */

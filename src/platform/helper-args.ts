@@ -37,6 +37,7 @@ export function helperArgv(helper: string, req: SpawnRequest): { argv: string[];
   if (req.capabilityBoundingSet !== null) a.push(`--cap-bset=${req.capabilityBoundingSet.toString(16)}`);
   if (req.ambientCapabilities !== 0n) a.push(`--ambient=${req.ambientCapabilities.toString(16)}`);
   if (req.noNewPrivileges) a.push('--no-new-privs');
+  if (req.secureBits) a.push(`--secure-bits=${req.secureBits}`);
   a.push(`--search-path=${req.searchPath || SYSTEMD_PATH}`);
   a.push('--', req.path, ...req.argv);
   return { argv: a, fds };
@@ -92,7 +93,7 @@ const PID_PAD = '0'.repeat(20);
 export function directPlan(req: SpawnRequest): DirectPlan | null {
   if (req.user || req.group || req.supplementaryGroups.length > 0 || req.rootDirectory || req.privateTmp || req.sandbox) return null;
   if (req.cgroupLegacy && req.cgroupLegacy.length > 0) return null;
-  if (req.capabilityBoundingSet !== null || req.ambientCapabilities !== 0n || req.noNewPrivileges) return null;
+  if (req.capabilityBoundingSet !== null || req.ambientCapabilities !== 0n || req.noNewPrivileges || req.secureBits) return null;
   if (req.limits.length > 0 || req.nice !== null || req.oomScoreAdjust !== null) return null;
   if (req.controllingTty || (req.idleFd !== undefined && req.idleFd >= 0)) return null;
   const wd = req.workingDirectory;

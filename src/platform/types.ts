@@ -111,6 +111,8 @@ export interface SpawnRequest {
   oomScoreAdjust: number | null;
   limits: RLimitSpec[];
   noNewPrivileges: boolean;
+  /** SecureBits= mask; 0 = leave the secure bits as inherited. */
+  secureBits?: number;
   capabilityBoundingSet: bigint | null;   // mask of caps to KEEP; null = unchanged
   ambientCapabilities: bigint;            // 0n = none
   privateTmp: { tmp: string; varTmp: string } | null;   // host dirs bind-mounted on /tmp and /var/tmp

@@ -85,6 +85,8 @@ function cases(d: Daemon): Case[] {
     { directive: 'DynamicUser', settings: 'DynamicUser=yes', checks: ['id'], expect: { id: /^uid=(6[1-5][0-9]{3}) gid=\1 / } },
     { directive: 'UMask', settings: 'UMask=0077', checks: ['status:Umask'], expect: { 'status:Umask': '0077' } },
     { directive: 'NoNewPrivileges', settings: 'NoNewPrivileges=yes', checks: ['status:NoNewPrivs'], expect: { 'status:NoNewPrivs': '1' } },
+    // noroot (1) | no-setuid-fixup (4) | noroot-locked (2): prctl(PR_GET_SECUREBITS) inside the service
+    { directive: 'SecureBits', settings: 'SecureBits=noroot no-setuid-fixup noroot-locked', checks: ['securebits'], expect: { securebits: '7' } },
     { directive: 'CapabilityBoundingSet', settings: 'CapabilityBoundingSet=CAP_KILL', checks: ['status:CapBnd', 'status:CapEff'],
       expect: { 'status:CapBnd': '0000000000000020', 'status:CapEff': '0000000000000020' } },
     ...Object.entries(LIMITS).map(([k, val]): Case => ({ directive: `Limit${k}`, settings: `Limit${k}=${val}`, checks: [`rlimit:${k}`], expect: { [`rlimit:${k}`]: limitWant(k, val) } })),
@@ -162,7 +164,7 @@ const NOT_NARROWING = new Set((
 const NARROWING_UNENFORCED: Record<string, string> = {
   IPAddressDeny: 'any', IPAddressAllow: 'localhost', IPIngressFilterPath: '/sys/fs/bpf/x', IPEgressFilterPath: '/sys/fs/bpf/x',
   BPFProgram: 'egress:/sys/fs/bpf/x', SocketBindAllow: 'tcp:80', SocketBindDeny: 'any', RestrictNetworkInterfaces: 'lo',
-  DeviceAllow: '/dev/null rw', DevicePolicy: 'closed', RestrictFileSystems: 'ext4', SecureBits: 'noroot', SELinuxContext: 'x',
+  DeviceAllow: '/dev/null rw', DevicePolicy: 'closed', RestrictFileSystems: 'ext4', SELinuxContext: 'x',
   AppArmorProfile: 'x', SmackProcessLabel: 'x', PAMName: 'login', CPUAffinity: '0', NUMAPolicy: 'bind', NUMAMask: '0',
   IOReadBandwidthMax: '/dev/sda 1M', IOWriteBandwidthMax: '/dev/sda 1M', IOReadIOPSMax: '/dev/sda 10', IOWriteIOPSMax: '/dev/sda 10',
   StartupAllowedCPUs: '0', StartupAllowedMemoryNodes: '0', CPUSchedulingResetOnFork: 'yes', MountImages: '/x.raw:/mnt',
