@@ -25,14 +25,14 @@ function num(s: string, name: string): number | null {
 
 function big(s: string, name: string): bigint | null {
   if (s === 'infinity' || s === '[not set]') return UINT64_MAX;
-  if (/^-?\d+$/.test(s)) {
-    if (name.endsWith('USec') || name.endsWith('Sec')) return BigInt(s) * 1000000n;
-    return BigInt(s);
-  }
-  if (name.endsWith('USec') || name.endsWith('NSec') || name.endsWith('Sec')) {
+  // `show` prints *NSec values (CPUUsageNSec, TimerSlackNSec) as plain nanoseconds; a bare number for a
+  // *USec/*Sec value is seconds, as in unit files.
+  const nsec = name.endsWith('NSec');
+  if (/^-?\d+$/.test(s)) return nsec ? BigInt(s) : name.endsWith('Sec') ? BigInt(s) * 1000000n : BigInt(s);
+  if (name.endsWith('Sec')) {
     const t = parseTimespan(s);
     if (t === null) return null;
-    return t === Infinity ? UINT64_MAX : BigInt(Math.round(t));
+    return t === Infinity ? UINT64_MAX : BigInt(Math.round(nsec ? t * 1000 : t));
   }
   return null;
 }
