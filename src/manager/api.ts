@@ -175,8 +175,9 @@ export class ManagerApiImpl implements ManagerApi {
       return {
         unit: u.id,
         loadState: u.loadState,
-        activeState: rt ? rt.machine.activeState() : 'inactive',
-        subState: rt ? rt.machine.subState() : 'dead',
+        // Without a runtime the engine's state holds (active for the perpetual -.slice/system.slice), as in props.ts.
+        activeState: rt ? rt.machine.activeState() : u.activeState,
+        subState: rt ? rt.machine.subState() : (u.activeState === 'active' ? 'active' : 'dead'),
         result: rt ? rt.machine.result() : 'success',
       };
     }));
@@ -197,8 +198,9 @@ export class ManagerApiImpl implements ManagerApi {
       const j = u.job;
       const e: UnitListEntry = {
         unit: u.id, loadState: u.loadState,
-        activeState: rt ? rt.machine.activeState() : 'inactive',
-        subState: rt ? rt.machine.subState() : 'dead',
+        // Without a runtime the engine's state holds (active for the perpetual -.slice/system.slice), as in props.ts.
+        activeState: rt ? rt.machine.activeState() : u.activeState,
+        subState: rt ? rt.machine.subState() : (u.activeState === 'active' ? 'active' : 'dead'),
         description: u.config.unit.description || u.id,
         job: j ? { id: j.id, type: rpcJobType(j.type), state: j.state } : null,
         following: '',
@@ -287,7 +289,7 @@ export class ManagerApiImpl implements ManagerApi {
       const deps = new Set<string>();
       for (const k of kinds) for (const o of u.get(k)) deps.add(o.id);
       const rt = this.m.peekRuntime(u.id);
-      units[u.id] = { activeState: rt ? rt.machine.activeState() : 'inactive', subState: rt ? rt.machine.subState() : 'dead', loadState: u.loadState, deps: [...deps].sort() };
+      units[u.id] = { activeState: rt ? rt.machine.activeState() : u.activeState, subState: rt ? rt.machine.subState() : (u.activeState === 'active' ? 'active' : 'dead'), loadState: u.loadState, deps: [...deps].sort() };
       for (const d of deps) { const o = g.peek(d); if (o && !units[o.id]) queue.push(o); }
     }
     return { root: root.id, units };

@@ -71,6 +71,8 @@ test('show strings → D-Bus values by signature', () => {
   assert.equal(fromShow('RuntimeMaxUSec', 't', 'infinity'), UINT64_MAX);
   assert.equal(fromShow('WatchdogUSec', 't', '0'), 0n);
   assert.equal(fromShow('RestartUSec', 't', '100ms'), 100000n);
+  assert.equal(fromShow('CPUUsageNSec', 't', '570000'), 570000n, 'show prints ns counters bare, already in ns');
+  assert.equal(fromShow('CPUUsageNSec', 't', '[not set]'), UINT64_MAX);
   assert.equal(fromShow('UMask', 'u', '0022'), 0o22);
   assert.equal(fromShow('SocketMode', 'u', '0666'), 0o666);
   assert.equal(fromShow('UID', 'u', '[not set]'), 0xffffffff);

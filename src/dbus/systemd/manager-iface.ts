@@ -73,6 +73,14 @@ const WRITE = new Set(['StartUnit', 'StartUnitReplace', 'StartUnitWithFlags', 'S
 
 export function isWriteMethod(m: string): boolean { return WRITE.has(m); }
 
+/** The targets systemctl's halt/poweroff/reboot/kexec/exit verbs (and /sbin/shutdown) start: in tsysd they end
+ *  the manager in order, as the tsysctl verbs do; there is no systemd-poweroff.service to pull in. */
+const SHUTDOWN_TARGETS: Record<string, 'poweroff' | 'halt' | 'reboot' | 'exit'> = {
+  'poweroff.target': 'poweroff', 'halt.target': 'halt', 'reboot.target': 'reboot', 'kexec.target': 'reboot', 'exit.target': 'exit',
+};
+/** Job ids for those starts (the manager stops before any engine job could finish): far above the engine's. */
+let shutdownJobId = 0x7f000000;
+
 export class ManagerInterface {
   constructor(private readonly mgr: Manager, private readonly api: ManagerApi, private readonly hooks: JobHooks,
     private readonly version: string, private readonly extra: { transient?: (args: unknown[], c: Caller) => Promise<unknown[]>; setProperties?: (args: unknown[], c: Caller) => Promise<unknown[]> } = {}) {}
@@ -140,6 +148,20 @@ export class ManagerInterface {
     return [jobPath(r.job)];
   }
 
+  /** Start of poweroff.target & co: the manager's shutdown, with a job that is done at once (JobRemoved is sent
+   *  before the manager begins stopping, so `systemctl poweroff` and /sbin/shutdown return 0). */
+  private shutdownJob(unit: string, m: unknown, c: Caller): Promise<unknown[]> {
+    mode(m);
+    const what = SHUTDOWN_TARGETS[unit];
+    return this.job(async () => {
+      if (what === 'exit') await this.api.exit({ code: this.mgr.exitCode & 0xff }, c);
+      else if (what === 'halt') await this.api.halt({}, c);
+      else if (what === 'reboot') await this.api.reboot({}, c);
+      else await this.api.poweroff({}, c);
+      return { job: ++shutdownJobId, unit, type: 'start', result: 'done' };
+    });
+  }
+
   private async files(fn: () => Promise<UnitFileChangesReply>, withInfo: boolean): Promise<unknown[]> {
     const r = await fn();
     return withInfo ? [r.carriesInstallInfo ?? true, changes(r)] : [changes(r)];
@@ -166,8 +188,8 @@ export class ManagerInterface {
         if (!this.mgr.engine.listJobs().some((j) => j.id === id)) throw new DbusError('org.freedesktop.systemd1.NoSuchJob', `Job ${id} does not exist.`);
         return [jobPath(id)];
       }
-      case 'StartUnit': return jobMethod('start', s(0), a[1]);
-      case 'StartUnitReplace': return jobMethod('start', s(1), a[2]);
+      case 'StartUnit': return SHUTDOWN_TARGETS[s(0)] ? this.shutdownJob(s(0), a[1], c) : jobMethod('start', s(0), a[1]);
+      case 'StartUnitReplace': return SHUTDOWN_TARGETS[s(1)] ? this.shutdownJob(s(1), a[2], c) : jobMethod('start', s(1), a[2]);
       case 'StopUnit': return jobMethod('stop', s(0), a[1]);
       case 'ReloadUnit': return jobMethod('reload', s(0), a[1]);
       case 'RestartUnit': return jobMethod('restart', s(0), a[1]);

@@ -16,7 +16,7 @@ import type { ExecStatus, PropValue } from '../../units/types';
 import type { BoundInterface, CallContext, InterfaceSpec } from '../objects';
 import { escapePathElement } from '../wire';
 import { DEFAULTS, IFACES } from './spec252';
-import { execExTuples, execTuples, fromShow, timestampValue, zero } from './values';
+import { UINT64_MAX, execExTuples, execTuples, fromShow, timestampValue, zero } from './values';
 
 export const ROOT = '/org/freedesktop/systemd1';
 export const UNIT_PREFIX = `${ROOT}/unit/`;
@@ -122,6 +122,11 @@ export class UnitSnapshot {
         const rt = this.mgr.peekRuntime(this.id);
         const n = rt ? rt.host.pids().length : 0;
         return n > 0 ? BigInt(n) : undefined;
+      }
+      case 'CPUUsageNSec': case 'MemoryCurrent': {
+        // As tsysctl status: accounting is shown while the unit has processes (UINT64_MAX → no "CPU:" line).
+        const rt = this.mgr.peekRuntime(this.id);
+        return rt && rt.host.pids().length > 0 ? undefined : UINT64_MAX;
       }
       case 'ControlGroup': {
         const cg = this.mgr.peekRuntime(this.id)?.host.procs.cgroup ?? '';

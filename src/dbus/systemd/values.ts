@@ -25,14 +25,16 @@ function num(s: string, name: string): number | null {
 
 function big(s: string, name: string): bigint | null {
   if (s === 'infinity' || s === '[not set]') return UINT64_MAX;
+  // `show` prints nanosecond counters (CPUUsageNSec) as bare numbers, already in ns.
+  const nsec = name.endsWith('NSec');
   if (/^-?\d+$/.test(s)) {
-    if (name.endsWith('USec') || name.endsWith('Sec')) return BigInt(s) * 1000000n;
+    if (!nsec && name.endsWith('Sec')) return BigInt(s) * 1000000n;
     return BigInt(s);
   }
-  if (name.endsWith('USec') || name.endsWith('NSec') || name.endsWith('Sec')) {
+  if (name.endsWith('Sec')) {
     const t = parseTimespan(s);
     if (t === null) return null;
-    return t === Infinity ? UINT64_MAX : BigInt(Math.round(t));
+    return t === Infinity ? UINT64_MAX : BigInt(Math.round(t)) * (nsec ? 1000n : 1n);
   }
   return null;
 }
