@@ -294,8 +294,8 @@ export class ManagerInterface {
     if (!u) throw new DbusError('org.freedesktop.systemd1.NoSuchUnit', `Unit ${name} not loaded.`);
     const rt = this.mgr.peekRuntime(u.id);
     if (!rt) return [];
-    const cg = rt.host.procs.cgroup ?? '';
-    const rel = cg.startsWith('/sys/fs/cgroup') ? cg.slice('/sys/fs/cgroup'.length) || '/' : cg;
+    // the same cgroup path as ControlGroup (below the manager's root), or systemctl lists them as strays
+    const rel = rt.host.procs.cgroup ? `/${rt.host.resources.rel}` : '';
     return rt.host.pids().map((pid) => [rel, pid, cmdline(pid)]);
   }
 

@@ -16,7 +16,7 @@ import type { ExecStatus, PropValue } from '../../units/types';
 import type { BoundInterface, CallContext, InterfaceSpec } from '../objects';
 import { escapePathElement } from '../wire';
 import { DEFAULTS, IFACES } from './spec252';
-import { UINT64_MAX, execExTuples, execTuples, fromShow, timestampValue, zero } from './values';
+import { execExTuples, execTuples, fromShow, timestampValue, zero } from './values';
 
 export const ROOT = '/org/freedesktop/systemd1';
 export const UNIT_PREFIX = `${ROOT}/unit/`;
@@ -117,20 +117,6 @@ export class UnitSnapshot {
         const field = name[0]?.toLowerCase() + name.slice(1);
         const s = (cfg.service as unknown as Record<string, { statuses: number[]; signals: number[] }> | undefined)?.[field];
         return s ? [s.statuses, s.signals] : undefined;
-      }
-      case 'TasksCurrent': {
-        const rt = this.mgr.peekRuntime(this.id);
-        const n = rt ? rt.host.pids().length : 0;
-        return n > 0 ? BigInt(n) : undefined;
-      }
-      case 'CPUUsageNSec': case 'MemoryCurrent': {
-        // As tsysctl status: accounting is shown while the unit has processes (UINT64_MAX → no "CPU:" line).
-        const rt = this.mgr.peekRuntime(this.id);
-        return rt && rt.host.pids().length > 0 ? undefined : UINT64_MAX;
-      }
-      case 'ControlGroup': {
-        const cg = this.mgr.peekRuntime(this.id)?.host.procs.cgroup ?? '';
-        return cg.startsWith('/sys/fs/cgroup') ? cg.slice('/sys/fs/cgroup'.length) || '/' : cg;
       }
       default: break;
     }
