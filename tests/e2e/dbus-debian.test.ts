@@ -32,25 +32,25 @@ function buildPackage(dir: string): string {
   w('DEBIAN/postinst', `#!/bin/sh
 set -e
 if [ "$1" = "configure" ] || [ "$1" = "abort-upgrade" ] || [ "$1" = "abort-deconfigure" ] || [ "$1" = "abort-remove" ] ; then
-	deb-systemd-helper unmask 'tsysd-testd.service' >/dev/null || true
-	if deb-systemd-helper --quiet was-enabled 'tsysd-testd.service'; then
-		deb-systemd-helper enable 'tsysd-testd.service' >/dev/null || true
-	else
-		deb-systemd-helper update-state 'tsysd-testd.service' >/dev/null || true
-	fi
+  deb-systemd-helper unmask 'tsysd-testd.service' >/dev/null || true
+  if deb-systemd-helper --quiet was-enabled 'tsysd-testd.service'; then
+    deb-systemd-helper enable 'tsysd-testd.service' >/dev/null || true
+  else
+    deb-systemd-helper update-state 'tsysd-testd.service' >/dev/null || true
+  fi
 fi
 if [ "$1" = "configure" ] || [ "$1" = "abort-upgrade" ] || [ "$1" = "abort-deconfigure" ] || [ "$1" = "abort-remove" ] ; then
-	if [ -d /run/systemd/system ]; then
-		systemctl --system daemon-reload >/dev/null || true
-		if [ -n "$2" ]; then _dh_action=restart; else _dh_action=start; fi
-		deb-systemd-invoke $_dh_action 'tsysd-testd.service' >/dev/null || true
-	fi
+  if [ -d /run/systemd/system ]; then
+    systemctl --system daemon-reload >/dev/null || true
+    if [ -n "$2" ]; then _dh_action=restart; else _dh_action=start; fi
+    deb-systemd-invoke $_dh_action 'tsysd-testd.service' >/dev/null || true
+  fi
 fi
 `, 0o755);
   w('DEBIAN/prerm', `#!/bin/sh
 set -e
 if [ -d /run/systemd/system ] && [ "$1" = remove ]; then
-	deb-systemd-invoke stop 'tsysd-testd.service' >/dev/null || true
+  deb-systemd-invoke stop 'tsysd-testd.service' >/dev/null || true
 fi
 `, 0o755);
   w('usr/sbin/tsysd-testd', '#!/bin/sh\nexec sleep 100000\n', 0o755);
