@@ -3,6 +3,7 @@
 // dependencies and the manager's own facts (Names, UnitFileState, NeedDaemonReload, Job).
 // Invariant: read-only over the manager; property names/formats are systemctl's (timestamps
 // `Sun 2026-11-22 01:34:40 UTC`, pids 0 when none, yes/no booleans, µs spans as systemctl prints them).
+import { listProperties } from '../dbus/systemd/show-quote';
 import { fillShow } from '../directives/show-fill';
 import { IFACES } from '../dbus/systemd/spec252';
 import { formatExecCommand, showProperties, type Runtime } from '../directives/show';
@@ -66,25 +67,6 @@ function showOrder(type: string): string[] {
 
 /** Unit types that have a cgroup in systemd (a target's status has no CGroup: line). */
 const CGROUP_TYPES = new Set(['service', 'socket', 'slice', 'scope', 'mount', 'swap']);
-
-const LISTS = new Map<string, Set<string>>();
-function listProperties(type: string): Set<string> {
-  let l = LISTS.get(type);
-  if (!l) {
-    const iface = (n: string) => IFACES[n]?.properties ?? [];
-    l = new Set([...iface(`org.freedesktop.systemd1.${type[0]?.toUpperCase() ?? ''}${type.slice(1)}`), ...iface('org.freedesktop.systemd1.Unit')]
-      .filter((p) => p.type === 'as').map((p) => p.name));
-    LISTS.set(type, l);
-  }
-  return l;
-}
-
-/** systemd's shell_maybe_quote(s, 0): "…" with \ before " \ ` $ when s has a character a shell would mind. */
-export function shellMaybeQuote(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (!/[\x00-\x20\x7f-\uffff"\\`$*?['()<>|&;!]/.test(s)) return s;
-  return `"${s.replace(/["\\`$]/g, (c) => `\\${c}`)}"`;
-}
 
 /** Machine properties → `show` strings (timestamps get their Monotonic twin). */
 function runtimeStrings(props: Record<string, PropValue>): { rt: Runtime; exec: Map<string, ExecStatus[]> } {
@@ -191,9 +173,7 @@ export function showUnit(mgr: Manager, name: string, wanted: string[] | undefine
     // Asked-for properties print even when the manager does not know them (systemctl prints them empty? no:
     // unknown names are silently skipped) — keep only known ones.
   } else out = all ? props : props.filter(([, v]) => v !== '');
-  // systemctl prints each string of an `as` property through shell_maybe_quote()
-  const lists = listProperties(u.config.type);
-  return { unit: u.id, properties: out.map(([k, v]): [string, string] => (lists.has(k) && v ? [k, v.split(' ').map(shellMaybeQuote).join(' ')] : [k, v])) };
+  return { unit: u.id, properties: out, lists: [...listProperties(u.id)].filter((k) => out.some(([n]) => n === k)) };
 }
 
 

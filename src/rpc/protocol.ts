@@ -157,7 +157,12 @@ export interface ShowParams {
   properties?: string[];       // only these (still in the manager's order); listed ones print even when empty
   all?: boolean;               // include empty / unset properties
 }
-export interface ShowReply { unit: string; properties: Array<[string, string]> }
+export interface ShowReply {
+  unit: string;
+  properties: Array<[string, string]>;
+  /** Properties that are string lists (D-Bus `as`): systemctl prints each string shell-quoted when needed. */
+  lists?: string[];
+}
 
 /** Cheap state probe for is-active/is-failed and scripts. One entry per requested unit, same order. */
 export interface UnitStatesParams { units: string[] }

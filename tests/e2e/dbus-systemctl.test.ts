@@ -86,7 +86,7 @@ describe('the real systemctl, systemd-run and busctl against tsysd', { skip: mis
     await same(['list-dependencies', 'multi-user.target']);
   });
 
-  test('list-units, list-unit-files, list-sockets, list-jobs, get-default, is-system-running', async () => {
+  test('list-units, list-unit-files, list-sockets, list-jobs, get-default, is-system-running, the manager\'s show', async () => {
     await same(['list-units', '--all'], { filter: (s) => s.replace(/tsysctl/g, 'systemctl') });
     await same(['list-units', '--all', '--plain', '--no-legend', '--type=service']);
     await same(['list-units', '--state=failed']);
@@ -95,6 +95,10 @@ describe('the real systemctl, systemd-run and busctl against tsysd', { skip: mis
     await same(['list-sockets']);
     await same(['list-jobs']);
     await same(['is-system-running']);
+    // the manager's own properties: the same list, order and values, Version aside (D-Bus clients get
+    // systemd's version number, tsysctl says tsysd's)
+    await same(['show'], { filter: (s) => s.replace(/^Version=.*\n/, '') });
+    await same(['show', '-p', 'NNames,SystemState,UserspaceTimestamp,FinishTimestampMonotonic,DefaultTimeoutStartUSec,Environment,UnitPath']);
   });
 
   test('enable/disable/daemon-reload/kill/reset-failed change what they should', async () => {

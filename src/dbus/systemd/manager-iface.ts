@@ -81,6 +81,50 @@ const SHUTDOWN_TARGETS: Record<string, 'poweroff' | 'halt' | 'reboot' | 'exit'> 
 /** Job ids for those starts (the manager stops before any engine job could finish): far above the engine's. */
 let shutdownJobId = 0x7f000000;
 
+const BOOT_PHASES: Record<string, 'userspace' | 'finish' | 'unitsLoadStart' | 'unitsLoadFinish'> = {
+  Userspace: 'userspace', Finish: 'finish', UnitsLoadStart: 'unitsLoadStart', UnitsLoadFinish: 'unitsLoadFinish',
+};
+
+/** One org.freedesktop.systemd1.Manager property (undefined: no such property). */
+export function managerProperty(m: Manager, name: string, version: string): unknown {
+  const spec = IFACES[IFACE_MANAGER]?.properties.find((p) => p.name === name);
+  if (!spec) return undefined;
+  switch (name) {
+    case 'Version': return version;
+    case 'Features': return '+tsysd';
+    case 'Virtualization': return m.container;
+    case 'Architecture': return m.specCtx.architecture;
+    case 'Tainted': return '';
+    case 'SystemState': return m.systemState;
+    case 'NNames': return m.engine.graph.size;
+    case 'NFailedUnits': return m.failedUnits().length;
+    case 'NJobs': return m.engine.listJobs().length;
+    case 'NFailedJobs': return 0;
+    case 'NInstalledJobs': return m.engine.listJobs().length;
+    case 'Progress': return m.systemState === 'starting' || m.systemState === 'initializing' ? 0.5 : 1;
+    case 'Environment': return m.managerEnvironment();
+    case 'UnitPath': return m.searchPath;
+    case 'ExitCode': return m.exitCode & 0xff;
+    case 'LogLevel': return m.opts.logLevel;
+    case 'LogTarget': return 'console';
+    case 'ControlGroup': return '';
+    case 'ShowStatus': return false;
+    case 'DefaultStandardOutput': return 'journal';
+    case 'DefaultStandardError': return 'inherit';
+    default: break;
+  }
+  // the boot timestamps tsysd keeps (src/manager/boot-times.ts); firmware, kernel, initrd... stay 0
+  const ts = /^(\w+?)Timestamp(Monotonic)?$/.exec(name);
+  if (ts) {
+    const key = BOOT_PHASES[ts[1] as string];
+    const t = key ? m.life.bootTimes[key] : null;
+    return BigInt(Math.max(0, Math.round(t ? (ts[2] ? t.monotonic : t.realtime) : 0)));
+  }
+  const d = DEFAULTS[IFACE_MANAGER]?.[name];
+  if (name === 'KExecWatchdogUSec') return d ?? fromShow(name, spec.type, '');
+  return d ?? fromShow(name, spec.type, '') ?? '';
+}
+
 export class ManagerInterface {
   constructor(private readonly mgr: Manager, private readonly api: ManagerApi, private readonly hooks: JobHooks,
     private readonly version: string, private readonly extra: { transient?: (args: unknown[], c: Caller) => Promise<unknown[]>; setProperties?: (args: unknown[], c: Caller) => Promise<unknown[]> } = {}) {}
@@ -100,40 +144,7 @@ export class ManagerInterface {
 
   // ---------------------------------------------------------------- properties
 
-  property(name: string): unknown {
-    const m = this.mgr;
-    const spec = IFACES[IFACE_MANAGER]?.properties.find((p) => p.name === name);
-    if (!spec) return undefined;
-    switch (name) {
-      case 'Version': return this.version;
-      case 'Features': return '+tsysd';
-      case 'Virtualization': return m.container;
-      case 'Tainted': return '';
-      case 'SystemState': return m.systemState;
-      case 'NNames': return m.engine.graph.size;
-      case 'NFailedUnits': return m.failedUnits().length;
-      case 'NJobs': return m.engine.listJobs().length;
-      case 'NFailedJobs': return 0;
-      case 'NInstalledJobs': return m.engine.listJobs().length;
-      case 'Progress': return m.systemState === 'starting' || m.systemState === 'initializing' ? 0.5 : 1;
-      case 'Environment': return m.managerEnvironment();
-      case 'UnitPath': return m.searchPath;
-      case 'ExitCode': return m.exitCode & 0xff;
-      case 'UserspaceTimestamp': return BigInt(m.startedAt);
-      case 'UserspaceTimestampMonotonic': return 0n;
-      case 'LogLevel': return m.opts.logLevel;
-      case 'LogTarget': return 'console';
-      case 'ControlGroup': return '';
-      case 'ShowStatus': return false;
-      case 'DefaultStandardOutput': return 'journal';
-      case 'DefaultStandardError': return 'inherit';
-      default: break;
-    }
-    const d = DEFAULTS[IFACE_MANAGER]?.[name];
-    if (name.endsWith('Timestamp') || name.endsWith('TimestampMonotonic')) return 0n;
-    if (name === 'Architecture' || name === 'KExecWatchdogUSec') return d ?? fromShow(name, spec.type, '');
-    return d ?? fromShow(name, spec.type, '') ?? '';
-  }
+  property(name: string): unknown { return managerProperty(this.mgr, name, this.version); }
 
   // ---------------------------------------------------------------- methods
 
