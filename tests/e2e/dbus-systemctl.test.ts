@@ -128,7 +128,7 @@ describe('the real systemctl, systemd-run and busctl against tsysd', { skip: mis
     assert.equal((await ts(['is-active', 'active.service'])).stdout, 'inactive\n');
   });
 
-  test('systemd-run: transient units; --wait true → 0, --wait false → 1 (through the system bus)', { skip: !dbusUnits && 'dbus units not installed' }, async () => {
+  test('systemd-run: transient units; --wait true → 0, --wait false → 1 (through the system bus); transient timers', { skip: !dbusUnits && 'dbus units not installed' }, async () => {
     const plain = await d.inNs(['systemd-run', '--unit=tsysd-run-1', '-p', 'Type=oneshot', '--remain-after-exit', 'true']);
     assert.equal(plain.code, 0, plain.stderr);
     assert.equal((await ts(['is-active', 'tsysd-run-1.service'])).stdout, 'active\n');
@@ -144,6 +144,15 @@ describe('the real systemctl, systemd-run and busctl against tsysd', { skip: mis
     const f = await d.inNs(['systemd-run', '--wait', 'false'], { timeoutMs: 30000 });
     assert.equal(f.code, 1, f.stderr);
     assert.match(f.stderr, /Finished with result: exit-code/);
+    // a transient timer (systemd-run --on-active / --on-calendar): the schedule reads the same both ways
+    for (const [unit, when] of [['tsysd-tmr1', '--on-active=1h'], ['tsysd-tmr2', '--on-calendar=*-*-* 04:00:00']]) {
+      const tm = await d.inNs(['systemd-run', `--unit=${unit}`, when as string, '/bin/true']);
+      assert.equal(tm.code, 0, tm.stderr);
+      await same(['show', `${unit}.timer`]);
+      await same(['status', '-n0', `${unit}.timer`], { filter: (s) => s.replace(/; [^;]* (ago|left)$/gm, '') });
+      // (the 1 h timer alone: its LEFT column cannot cross a minute boundary between the two reads)
+      if (unit === 'tsysd-tmr1') await same(['list-timers', '--all']);
+    }
   });
 
   test('busctl: tree, introspect (systemd 252 signatures), get-property of a not-found unit, call', { skip: !dbusUnits && 'dbus units not installed' }, async () => {
