@@ -126,7 +126,7 @@ describe('Debian packaging tools and shutdown against tsysd (overlay root)', {
     assert.equal((await sh('test -L /etc/systemd/user/default.target.wants/dshu.service')).code, 0, 'the global user link exists');
   });
 
-  test('mask/unmask and reload through the real systemctl and Ansible', { skip: !have('ansible') && 'ansible-core not installed', timeout: 180000 }, async () => {
+  test('mask/unmask, reload and stop through the real systemctl and Ansible', { skip: !have('ansible') && 'ansible-core not installed', timeout: 180000 }, async () => {
     const m = await sc(['mask', 'dsh.service']);
     assert.equal(m.code, 0, m.stderr);
     for (const c of [sc, ts]) assert.equal((await c(['is-enabled', 'dsh.service'])).stdout, 'masked\n');
@@ -147,6 +147,10 @@ describe('Debian packaging tools and shutdown against tsysd (overlay root)', {
     const rl = await ans('name=reloadable.service state=reloaded');
     assert.equal(rl.code, 0, rl.stdout);
     assert.equal(fs.readFileSync(path.join(ov, 'reloads'), 'utf8'), 'reloaded\n', 'ExecReload ran once');
+    const stopped = await ans('name=reloadable.service state=stopped');
+    assert.equal(stopped.code, 0, stopped.stdout);
+    assert.match(stopped.stdout, /CHANGED/);
+    assert.equal((await ts(['is-active', 'reloadable.service'])).stdout, 'inactive\n');
   });
 
   test('apt-get install of a daemon package leaves its service enabled and running', { timeout: 180000 }, async () => {
