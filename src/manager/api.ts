@@ -291,7 +291,8 @@ export class ManagerApiImpl implements ManagerApi {
   private fileOp(r: install.InstallResult): UnitFileChangesReply {
     if (r.exitCode !== 0) {
       const msg = (r.stderr.filter((l) => l.trim()).pop() ?? 'operation failed').replace(/^Failed to [^:]*: /, '');
-      throw new RpcError(ErrorCode.UNIT_FILE_ERROR, msg, { lines: r.stderr });
+      const bad = r.changes.find((c) => /^E[A-Z]+$/.test(c.type));
+      throw new RpcError(ErrorCode.UNIT_FILE_ERROR, msg, { lines: r.stderr, ...(bad ? { change: { type: bad.type, path: bad.path, source: bad.source } } : {}) });
     }
     const changes = r.changes.filter((c) => c.type === 'symlink' || c.type === 'unlink').map((c) => ({ type: c.type as 'symlink' | 'unlink', path: c.path, source: c.source }));
     this.m.reload();

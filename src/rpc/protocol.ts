@@ -70,6 +70,8 @@ export interface ErrorData {
   /** UNIT_FILE_ERROR: the exact lines systemctl prints on stderr (install.ts InstallResult.stderr);
    *  tsysctl prints them verbatim instead of "Failed to <verb> unit: <message>". */
   lines?: string[];
+  /** UNIT_FILE_ERROR: the first failed change (errno name such as EEXIST, path, source), for the D-Bus face. */
+  change?: { type: string; path: string; source: string };
 }
 
 export interface RpcErrorObject { code: number; message: string; data?: ErrorData }

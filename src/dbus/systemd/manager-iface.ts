@@ -37,10 +37,30 @@ const ERROR_NAMES: Record<number, string> = {
   [ErrorCode.UNSUPPORTED]: 'org.freedesktop.DBus.Error.NotSupported',
 };
 
+/** systemd 252 install_error() (dbus-manager.c): the bus error for the first failed change of an install op. */
+function installError(c: { type: string; path: string; source: string }): DbusError {
+  const E = 'org.freedesktop.systemd1.';
+  switch (c.type) {
+    case 'EEXIST': return new DbusError(`${E}UnitExists`, c.source ? `File ${c.path} already exists and is a symlink to ${c.source}.` : `File ${c.path} already exists.`);
+    case 'ERFKILL': return new DbusError(`${E}UnitMasked`, `Unit file ${c.path} is masked.`);
+    case 'EADDRNOTAVAIL': return new DbusError(`${E}UnitGenerated`, `Unit ${c.path} is transient or generated.`);
+    case 'ETXTBSY': return new DbusError(`${E}UnitBadPath`, `File ${c.path} is under the systemd unit hierarchy already.`);
+    case 'EBADSLT': return new DbusError(`${E}BadUnitSetting`, `Invalid specifier in ${c.path}.`);
+    case 'EIDRM': return new DbusError(`${E}BadUnitSetting`, `Destination unit ${c.path} is a non-template unit.`);
+    case 'EUCLEAN': return new DbusError(`${E}BadUnitSetting`, `"${c.path}" is not a valid unit name.`);
+    case 'ELOOP': return new DbusError(`${E}UnitLinked`, `Refusing to operate on alias name or linked unit file: ${c.path}`);
+    case 'EXDEV': return new DbusError(`${E}BadUnitSetting`, c.source ? `Cannot alias ${c.source} as ${c.path}.` : `Invalid unit reference ${c.path}.`);
+    case 'ENOENT': return new DbusError(`${E}NoSuchUnit`, `Unit file ${c.path} does not exist.`);
+    case 'EUNATCH': return new DbusError(`${E}BadUnitSetting`, `Cannot resolve specifiers in ${c.path}.`);
+    default: return Errors.failed(`File ${c.path}: ${c.type}`);
+  }
+}
+
 /** An RpcError as the bus error systemd sends for the same failure. */
 export function toDbusError(e: unknown): unknown {
   if (e instanceof RpcError) {
     if (e.code === ErrorCode.UNIT_FILE_ERROR) {
+      if (e.data?.change) return installError(e.data.change);
       const last = e.data?.lines?.filter((l) => l.trim()).pop();
       return Errors.failed(last ? last.replace(/^Failed to [^:]*: /, '') : e.message);
     }
