@@ -67,6 +67,7 @@ function showOrder(type: string): string[] {
 
 /** Unit types that have a cgroup in systemd (a target's status has no CGroup: line). */
 const CGROUP_TYPES = new Set(['service', 'socket', 'slice', 'scope', 'mount', 'swap']);
+const STOPPED = new Set(['inactive', 'failed']);
 
 /** Machine properties → `show` strings (timestamps get their Monotonic twin). */
 function runtimeStrings(props: Record<string, PropValue>): { rt: Runtime; exec: Map<string, ExecStatus[]> } {
@@ -122,7 +123,8 @@ export function unitProperties(mgr: Manager, name: string): [string, string][] {
     // The cgroup interface: placement and accounting (src/exec/unit-resources.ts).
     const res = rtm.host.resources;
     rt.Slice = res.slice;
-    if (rtm.host.procs.cgroup) rt.ControlGroup = `/${res.rel}`;
+    // systemd prunes a stopped unit's cgroup: ControlGroup is empty once the unit is inactive or failed
+    if (rtm.host.procs.cgroup && !STOPPED.has(rtm.machine.activeState())) rt.ControlGroup = `/${res.rel}`;
     // Accounting while the unit has processes, as `status` shows it (an idle socket has no "CPU:" line).
     const pids = rtm.machine.activeState() !== 'inactive' ? rtm.host.pids().length : 0;
     if (pids > 0) {
@@ -187,12 +189,12 @@ export function statusOf(mgr: Manager, name: string, lines: number): StatusReply
   const controlPid = num('ControlPID');
   const code = num('ExecMainCode');
   const execs: ExecRecord[] = [];
+  // every command that ran (status prints the exited ones, ExecStart= of any type included, as systemctl does)
   for (const k of EXEC_LISTS) {
-    if (k === 'ExecStart' && u.config.service?.type !== 'oneshot') continue;
     const v = p[k];
     if (!Array.isArray(v)) continue;
     for (const s of v as ExecStatus[]) {
-      if (!s.pid || s.pid === mainPid) continue;
+      if (!s.pid) continue;
       execs.push({ kind: k, pid: s.pid, argv: s.argv, path: s.path, code: s.code === 1 ? 'exited' : s.code === 2 ? 'killed' : s.code === 3 ? 'dumped' : '', status: s.status, startTs: s.start.realtime, exitTs: s.exit.realtime });
     }
   }
@@ -236,6 +238,8 @@ export function statusOf(mgr: Manager, name: string, lines: number): StatusReply
     execMainPid: num('ExecMainPID'),
     execMainCode: code === 1 ? 'exited' : code === 2 ? 'killed' : code === 3 ? 'dumped' : '',
     execMainStatus: num('ExecMainStatus'),
+    execMainStartTs: ts('ExecMainStartTimestamp'),
+    execMainExitTs: ts('ExecMainExitTimestamp'),
     controlPid,
     controlComm: controlPid ? mgr.platform.procComm(controlPid) : '',
     statusText: typeof p.StatusText === 'string' ? p.StatusText : '',
@@ -246,7 +250,7 @@ export function statusOf(mgr: Manager, name: string, lines: number): StatusReply
     memoryMax: memMax && 'value' in memMax && memMax.value !== Infinity ? memMax.value : null,
     cpuNSec: rtm && processes.length > 0 ? cg?.cpuUsageNSec ?? null : null,
     // below the manager's own cgroup, as `show` prints ControlGroup= (systemd's view from a container's root)
-    cgroup: rtm?.host.procs.cgroup && CGROUP_TYPES.has(u.type) ? `/${rtm.host.resources.rel}` : '',
+    cgroup: rtm?.host.procs.cgroup && CGROUP_TYPES.has(u.type) && !STOPPED.has(rtm.machine.activeState()) ? `/${rtm.host.resources.rel}` : '',
     processes,
     execs,
     job: job ? { id: job.id, unit: u.id, type: job.type === 'try-reload' ? 'reload' : job.type, state: job.state } : null,

@@ -222,6 +222,10 @@ export interface StatusReply {
   execMainPid: number;         // last main process, even when exited
   execMainCode: 'exited' | 'killed' | 'dumped' | '';
   execMainStatus: number;
+  /** ExecMainStartTimestamp / ExecMainExitTimestamp (realtime µs, 0 = none): systemctl hides the Main PID
+   *  line when an exited command's record matches them. */
+  execMainStartTs?: number;
+  execMainExitTs?: number;
   controlPid: number;
   controlComm: string;
   statusText: string;          // STATUS= from sd_notify

@@ -117,6 +117,10 @@ describe('the real systemctl, systemd-run and busctl against tsysd', { skip: mis
     for (let i = 0; i < 100 && (await d.inNs(['kill', '-0', String(pid)])).code === 0; i++) await sleep(50);
     assert.notEqual((await d.inNs(['kill', '-0', String(pid)])).code, 0, 'the main process is gone');
     await same(['is-active', 'active.service']);
+    // a unit killed by a signal: Duration, the Process line of ExecStart, Main PID (code=killed), no CGroup
+    const ago = (s: string): string => s.replace(/; [^;]* ago$/gm, '');
+    await same(['status', '-n0', 'active.service'], { filter: ago });
+    await same(['show', 'active.service']);
     assert.equal((await sc(['reset-failed', 'exitfail.service'])).code, 0);
     assert.equal((await ts(['is-failed', 'exitfail.service'])).stdout, 'inactive\n');
     await same(['kill', 'nope.service']);
@@ -126,6 +130,7 @@ describe('the real systemctl, systemd-run and busctl against tsysd', { skip: mis
     assert.equal((await ts(['is-active', 'active.service'])).stdout, 'active\n');
     assert.equal((await sc(['stop', 'active.service'])).code, 0);
     assert.equal((await ts(['is-active', 'active.service'])).stdout, 'inactive\n');
+    await same(['status', '-n0', 'active.service'], { filter: ago });
   });
 
   test('systemd-run: transient units; --wait true → 0, --wait false → 1 (through the system bus); transient timers', { skip: !dbusUnits && 'dbus units not installed' }, async () => {
