@@ -9,10 +9,18 @@
 #   4. `podman --runtime runc build` (runc: crun fails on this machine's hybrid cgroup layout).
 # Usage: dockerfiles/build.sh            env: TSYSD_IMAGE (default localhost/tsysd:latest),
 #        TSYSD_BASE_IMAGE, TSYSD_ROOTFS_CACHE, NODE_BIN (default: `command -v node`), TSYSD_SKIP_COMPILE=1
+#        TSYSD_FLAVOR=debian: "your Debian image, tsysd as init" (dockerfiles/debian/): the packages in
+#        TSYSD_PACKAGES installed by apt into a cached package image (debian/base-packages.sh), tsysd on top,
+#        nothing of the image altered; default tag localhost/tsysd-debian:latest.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$HERE")"
-IMAGE="${TSYSD_IMAGE:-localhost/tsysd:latest}"
+FLAVOR="${TSYSD_FLAVOR:-demo}"
+case "$FLAVOR" in
+  demo) IMAGE="${TSYSD_IMAGE:-localhost/tsysd:latest}" ;;
+  debian) IMAGE="${TSYSD_IMAGE:-localhost/tsysd-debian:latest}" ;;
+  *) echo "build.sh: unknown TSYSD_FLAVOR '$FLAVOR' (demo, debian)" >&2; exit 2 ;;
+esac
 export TSYSD_BASE_IMAGE="${TSYSD_BASE_IMAGE:-localhost/debian:bookworm-slim}"
 NODE_BIN="$(readlink -f "${NODE_BIN:-$(command -v node)}")"
 PODMAN=(podman --runtime runc)
@@ -24,13 +32,15 @@ if [ "${TSYSD_SKIP_COMPILE:-0}" != 1 ]; then
 fi
 [ -f dist/src/cli/tsysd.js ] || { echo "build.sh: dist/src/cli/tsysd.js missing (run npx tsc -p .)" >&2; exit 1; }
 "$HERE/base-image.sh"
+FROM_IMAGE="$TSYSD_BASE_IMAGE"
+if [ "$FLAVOR" = debian ]; then FROM_IMAGE="$("$HERE/debian/base-packages.sh")"; fi
 
 CTX="$(mktemp -d "${TMPDIR:-/var/tmp}/tsysd-image-ctx.XXXXXX")"
 trap 'rm -rf "$CTX"' EXIT
-cp "$HERE/Dockerfile" "$CTX/Dockerfile"
+if [ "$FLAVOR" = debian ]; then cp "$HERE/debian/Dockerfile" "$CTX/Dockerfile"; else cp "$HERE/Dockerfile" "$CTX/Dockerfile"; fi
 cp "$NODE_BIN" "$CTX/node"
 install -m 0755 "$HERE/tsysd.sh" "$CTX/tsysd"
-gcc -O2 -static -o "$CTX/systemd-notify" "$HERE/systemd-notify.c"
+[ "$FLAVOR" = demo ] && gcc -O2 -static -o "$CTX/systemd-notify" "$HERE/systemd-notify.c"
 mkdir -p "$CTX/app/dist" "$CTX/demo"
 cp package.json package-lock.json "$CTX/app/"
 cp -a dist/src "$CTX/app/dist/src"
@@ -44,11 +54,11 @@ else
 fi
 cp -a node_modules "$CTX/app/node_modules"
 (cd "$CTX/app" && npm prune --omit=dev --offline --no-audit --no-fund >/dev/null 2>&1)
-cp -a test_units/. "$CTX/demo/"
+[ "$FLAVOR" = demo ] && cp -a test_units/. "$CTX/demo/"
 
 OLD_ID="$("${PODMAN[@]}" image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)"
 "${PODMAN[@]}" build --runtime runc --network=none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
-  --build-arg "BASE_IMAGE=$TSYSD_BASE_IMAGE" -t "$IMAGE" "$CTX"
+  --build-arg "BASE_IMAGE=$FROM_IMAGE" -t "$IMAGE" "$CTX"
 # The previous build of this tag is now untagged: remove it (if nothing else uses it) to bound disk use.
 NEW_ID="$("${PODMAN[@]}" image inspect --format '{{.Id}}' "$IMAGE")"
 if [ -n "$OLD_ID" ] && [ "$OLD_ID" != "$NEW_ID" ]; then "${PODMAN[@]}" rmi "$OLD_ID" >/dev/null 2>&1 || true; fi

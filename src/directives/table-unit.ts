@@ -4,7 +4,7 @@
 // by one with systemd's message; self-dependencies are dropped; lists keep order without duplicates.
 import type { DepKind, EmergencyAction, UnitConfig } from './types';
 import {
-  custom, pBool, pEnum, pSec, pTimeout, pUnsigned, scalar, unenforced, specError, splitValue, type ApplyCtx, type Row, type SectionName,
+  custom, pBool, pEnum, pSec, pTimeout, pUnsigned, scalar, unenforced, words, specError, splitValue, type ApplyCtx, type Row, type SectionName,
 } from './row';
 import { parseExitStatus } from './values';
 
@@ -114,7 +114,8 @@ export const UNIT_ROWS: Row[] = [
   depRow('PropagatesStopTo', 'PropagatesStopTo'), depRow('StopPropagatedFrom', 'StopPropagatedFrom'),
   depRow('PartOf', 'PartOf'), depRow('JoinsNamespaceOf', 'JoinsNamespaceOf'),
   depRow('RequiresOverridable', 'Requires', 'Requires'), depRow('RequisiteOverridable', 'Requisite', 'Requisite'),
-  unenforced('RequiresMountsFor', U, (v, key) => v.startsWith('/') ? { ok: true, value: v } : { ok: false, message: `${key}= path is not absolute, ignoring: ${v}` }, true, { specifiers: true }),
+  // Applied by the graph from the raw values (src/units/mount/deps.ts: Requires=/After= on the mount units).
+  words('RequiresMountsFor', U, (v, key) => v.startsWith('/') ? { ok: true, value: v } : { ok: false, message: `${key}= path is not absolute, ignoring: ${v}` }, () => undefined, () => undefined, { specifiers: true }),
   scalar('StopWhenUnneeded', U, pBool, (c, v) => { c.unit.stopWhenUnneeded = v; }),
   scalar('RefuseManualStart', U, pBool, (c, v) => { c.unit.refuseManualStart = v; }),
   scalar('RefuseManualStop', U, pBool, (c, v) => { c.unit.refuseManualStop = v; }),

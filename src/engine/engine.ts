@@ -231,6 +231,14 @@ export class Engine {
   reload(loader?: UnitLoader): void { this.graph.reload(loader); this.dispatch(); }
 
   activeState(name: string): ActiveState { return this.graph.peek(name)?.activeState ?? 'inactive'; }
+  /** Whether the orderly shutdown stops the unit: a stoppable unit, and for a mount one that conflicts with
+   *  umount.target (systemd unmounts only those; /, /usr, /etc and API file systems stay, mount_is_extrinsic). */
+  stoppedAtShutdown(name: string): boolean {
+    const u = this.graph.peek(name);
+    if (!u) return true;
+    return u.canStop && (u.type !== 'mount' || u.get('Conflicts').some((o) => o.id === 'umount.target'));
+  }
+  hasJob(name: string): boolean { return !!this.graph.peek(name)?.job; }
 
   // ---- run queue ------------------------------------------------------------------------------------
   private addToRunQueue(j: Job): void {
@@ -427,11 +435,14 @@ export class Engine {
     this.dispatch();
   }
 
+  /** systemd's retroactively_start_dependencies(): requirements u is not ordered After= are started; a
+   *  job that cannot be added (not found, masked) is dropped silently, as manager_add_job() there. */
   private retroactivelyStart(u: Unit): void {
+    const after = u.get('After');
     for (const k of ATOM.retroactiveStartReplace) for (const o of [...u.get(k)]) {
-      if (!o.job && !isActiveOrActivating(o.activeState)) this.internalJob(o, 'start', 'replace');
+      if (!after.includes(o) && !o.job && !isActiveOrActivating(o.activeState)) this.internalJob(o, 'start', 'replace', 'debug');
     }
-    for (const o of [...u.get('Wants')]) if (!o.job && !isActiveOrActivating(o.activeState)) this.internalJob(o, 'start', 'fail');
+    for (const o of [...u.get('Wants')]) if (!after.includes(o) && !o.job && !isActiveOrActivating(o.activeState)) this.internalJob(o, 'start', 'fail', 'debug');
     for (const k of ATOM.retroactiveStopOnStart) for (const o of [...u.get(k)]) {
       if (!isInactiveOrDeactivating(o.activeState)) this.internalJob(o, 'stop', 'replace');
     }
@@ -453,10 +464,10 @@ export class Engine {
     }
   }
 
-  private internalJob(u: Unit, type: JobType, mode: JobMode): boolean {
+  private internalJob(u: Unit, type: JobType, mode: JobMode, level: 'warning' | 'debug' = 'warning'): boolean {
     try { this.addJob(u, type, mode, {}, []); return true; } catch (e) {
       if (!(e instanceof EngineError)) throw e;
-      this.log({ level: 'warning', unit: u.id, message: `Failed to enqueue ${type} job, ignoring: ${e.message}` });
+      this.log({ level, unit: u.id, message: `Failed to enqueue ${type} job, ignoring: ${e.message}` });
       return false;
     }
   }

@@ -199,6 +199,8 @@ export class Graph {
     if (byId) { this.byName.set(name, byId); byId.names.add(name); return byId; }
     const u = new Unit(c.id, c);
     if (c.id === SPECIAL.rootSlice || (!this.userMode && c.id === SPECIAL.systemSlice)) { u.perpetual = true; u.activeState = 'active'; }
+    // mount_load_root_mount(): the system manager's -.mount can never be stopped (its state is mountinfo's).
+    if (!this.userMode && c.id === '-.mount') u.perpetual = true;
     this.byName.set(c.id, u);
     if (name !== c.id) { this.byName.set(name, u); u.names.add(name); }
     for (const n of c.names) if (!this.byName.has(n)) { this.byName.set(n, u); u.names.add(n); }

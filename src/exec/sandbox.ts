@@ -127,7 +127,10 @@ export function planSandbox(inp: SandboxInput): SandboxPlan {
   const s = ex.sandbox;
   const logs: SandboxLog[] = [];
   const sandboxing = !inp.fullyPrivileged;
-  const sup = inp.support;
+  // Without CAP_SYS_ADMIN, PrivateUsers= makes its user namespace first (exec_child()), and the namespaces
+  // after it are created inside that one, where they are allowed: no "containerized execution" fallback.
+  const inUserNs = sandboxing && ex.sandbox.privateUsers && !inp.support.capSysAdmin && inp.support.user;
+  const sup = inUserNs ? { ...inp.support, mnt: true, uts: true } : inp.support;
   if (s.rootImage && sandboxing) {
     return { ok: false, errno: ERRNO.EOPNOTSUPP, message: `RootImage=${s.rootImage} is not supported by tsysd (no disk image dissection); use RootDirectory= on an unpacked tree`, logs };
   }

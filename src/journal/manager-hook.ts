@@ -4,11 +4,13 @@
 // crash barrier, and turns the LogStore's lines into journal entries: captured service output
 // (_TRANSPORT=stdout, <N> level prefixes honoured, the unit's _SYSTEMD_UNIT/_SYSTEMD_INVOCATION_ID) and the
 // manager's own unit messages (UNIT=, MESSAGE_ID= for starting/started/stopping/stopped/failed), so
-// `journalctl -u UNIT` shows both interleaved.
+// `journalctl -u UNIT` shows both interleaved. With the image's own journald, the manager's unit messages go
+// to it instead (journald-client.ts).
 // OS-touching only through JournalServer. Invariant: the sink never throws into the LogStore.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import type { LogLine } from '../logs/store';
+import { JournaldClient } from './journald-client';
 import { JournalServer } from './server';
 import { unitFromCgroup } from './main';
 import type { JournalConfig } from './options';
@@ -63,7 +65,7 @@ export function startManagerJournal(cfg: JournalConfig, side: ManagerSide): { se
     guard: (unit, fn) => side.guard(unit, fn),
     // service output reaches the manager's stdout through the LogStore already; forward only socket traffic
     forward: side.forward ? (l) => side.console(l) : null,
-    forwardSyslogPath: cfg.forwardSyslog,
+    forwardSyslogPath: cfg.forwardSyslog ?? `${cfg.socketDir}/syslog`,
     rateLimitIntervalUs: cfg.rateLimitIntervalUs,
     rateLimitBurst: cfg.rateLimitBurst,
     maxLevelStore: cfg.maxLevelStore,
@@ -76,8 +78,35 @@ export function startManagerJournal(cfg: JournalConfig, side: ManagerSide): { se
       else server.serviceLine(l.unit, l.pid, l.ident, l.text, l.stream === 'stderr' ? 'stderr' : 'stdout', l.priority);
     } catch { /* the journal must never break logging */ }
   };
-  // systemd's unit status messages (unit_status_log_starting_stopping_reloading, unit_notify): the console shows
-  // them as "[  OK  ] Started X."; the journal gets "Started X." with UNIT= and MESSAGE_ID=
+  wireUnitMessages(side, server);
+  return { server, sink, errors };
+}
+
+/** Where the manager's unit messages go: tsysd's JournalServer or the image's journald (JournaldClient). */
+export interface ManagerMessageTarget {
+  managerMessage(unit: string, priority: number, text: string, invocationId?: string | null, unitResult?: string): void;
+}
+
+/** The image runs its own journald (systemd-journald.socket) and this is the machine's system manager:
+ *  send it the manager's messages, as systemd's PID 1 does. */
+export function journaldClientWanted(cfg: JournalConfig, side: Pick<ManagerSide, 'userMode' | 'defaultControlSocket' | 'hasUnit'>): boolean {
+  return cfg.mode !== 'no' && !side.userMode && side.defaultControlSocket && side.hasUnit('systemd-journald.socket');
+}
+
+export function startJournaldClient(side: ManagerSide): { server: { stop(): void }; sink: (l: LogLine) => void } {
+  const client = new JournaldClient();
+  // Service output stays with the LogStore (podman logs, tsysctl status): journald attributes a stream to a
+  // unit by the sender's cgroup, which an unprivileged container cannot give each unit (docs/debian-container.md).
+  const sink = (l: LogLine): void => {
+    if (l.stream === 'manager' && l.unit) client.managerMessage(l.unit, l.priority, l.text.startsWith(l.unit) ? l.text : `${l.unit}: ${l.text}`, side.invocationOf(l.unit));
+  };
+  wireUnitMessages(side, client);
+  return { server: client, sink };
+}
+
+/** systemd's unit status messages (unit_status_log_starting_stopping_reloading, unit_notify): the console shows
+ *  them as "[  OK  ] Started X."; the journal gets "Started X." with UNIT= and MESSAGE_ID= */
+function wireUnitMessages(side: ManagerSide, server: ManagerMessageTarget): void {
   const last = new Map<string, string>();
   side.onUnitState((unit, active, result) => {
     try {
@@ -95,5 +124,4 @@ export function startManagerJournal(cfg: JournalConfig, side: ManagerSide): { se
       else if (active === 'failed') server.managerMessage(unit, 3, `Failed to start ${d.desc}.`, inv, result);
     } catch { /* never into the manager */ }
   });
-  return { server, sink, errors };
 }

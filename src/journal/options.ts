@@ -9,7 +9,8 @@
 //       SystemMaxUse= SystemMaxFileSize= SystemMaxFiles= SystemKeepFree= (K, M, G, T suffixes, base 1024)
 //   --journal-rate-limit-interval=TIMESPAN  --journal-rate-limit-burst=N   RateLimitIntervalSec=/Burst=
 //   --journal-dev-log=PATH|no       the /dev/log symlink (default /dev/log when PID 1, else none)
-//   --journal-forward-syslog=PATH   ForwardToSyslog= to a syslog daemon's datagram socket
+//   --journal-forward-syslog=PATH|no  ForwardToSyslog=: every entry also goes to a syslog daemon's datagram
+//       socket; default yes (Debian's journald.conf) to <socket dir>/syslog, where syslog.socket listens
 //   --journal-max-level-store=LEVEL MaxLevelStore=
 // Pure.
 import { PRIORITY_NAMES } from './intake/priority';
@@ -27,6 +28,7 @@ export interface JournalConfig {
   rateLimitIntervalUs?: number;
   rateLimitBurst?: number;
   devLog: string | null | undefined;   // undefined: decided by the daemon (PID 1 → /dev/log)
+  /** null: the default (<socketDir>/syslog); '' : ForwardToSyslog=no. */
   forwardSyslog: string | null;
   maxLevelStore: number;
 }
@@ -85,6 +87,7 @@ export function parseJournalArgs(args: readonly string[]): { ok: true; config: J
       }
       case '--journal-socket-dir': case '--journal-runtime-dir': case '--journal-persistent-dir': case '--journal-forward-syslog': {
         const x = need();
+        if (name === '--journal-forward-syslog' && x === 'no') { c.forwardSyslog = ''; break; }
         if (!x || !x.startsWith('/')) return { ok: false, error: `${name} needs an absolute path` };
         if (name === '--journal-socket-dir') c.socketDir = x;
         else if (name === '--journal-runtime-dir') c.runtimeRoot = x;

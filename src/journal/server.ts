@@ -42,7 +42,8 @@ export interface JournalServerOptions {
   guard?: (unit: string, fn: () => void) => void;
   /** ForwardToConsole-like: every stored entry as "ident[pid]: message" (tsysd's stdout, docker logs). */
   forward?: ((line: string) => void) | null;
-  /** ForwardToSyslog=: a datagram socket of a syslog daemon (e.g. /run/systemd/journal/syslog). */
+  /** ForwardToSyslog=yes: every entry also goes to this datagram socket of a syslog daemon (journald:
+   *  /run/systemd/journal/syslog, bound by syslog.socket); nothing listening costs one failed sendmsg. */
   forwardSyslogPath?: string | null;
   rateLimitIntervalUs?: number;
   rateLimitBurst?: number;
@@ -172,7 +173,7 @@ export class JournalServer {
         for (const f of m.fds) this.n.close(f);
       }
       for (const e of parseNative(data, m.uid)) {
-        this.dispatch(e.fields, ctx, e.priority, ts, e.identifier, e.message, m.pid);
+        this.dispatch(e.fields, ctx, e.priority, ts, e.identifier, e.message, m.pid, this.syslogFd >= 0);
       }
     }
     if (this.storage.full) this.pauseReading();
@@ -239,7 +240,7 @@ export class JournalServer {
         const h: StreamHeader = c.parser.header;
         const ctx = this.context(e.line.pid || c.pid, c.uid, c.gid, h.unitId, c.unit);
         this.dispatch(streamLineFields(h, e.line, c.streamId), ctx, e.line.priority, undefined, h.identifier, e.line.message, e.line.pid || c.pid,
-          h.forwardToSyslog);
+          h.forwardToSyslog || this.syslogFd >= 0);
       }
     }
   }
@@ -342,6 +343,7 @@ export class JournalServer {
     if (ident) f.push(Buffer.from(`SYSLOG_IDENTIFIER=${ident}`));
     f.push(Buffer.concat([Buffer.from('MESSAGE='), msg]));
     this.dispatch(f, ctx, priority, undefined, ident, null, pid, false, true);
+    if (this.syslogFd >= 0) this.forwardSyslogText(priority, ident || p?.comm || null, pid, msg.toString('utf8'));
   }
 
   /** The manager's own message about a unit, as systemd (PID 1) writes it: UNIT=, MESSAGE_ID= when known. */
@@ -365,8 +367,10 @@ export class JournalServer {
   private forwardSyslogText(priority: number, identifier: string | null, pid: number, message: string): void {
     if (this.syslogFd < 0 || !this.o.forwardSyslogPath) return;
     const d = new Date();
-    const mon = d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
-    const ts = `${mon} ${String(d.getUTCDate()).padStart(2, ' ')} ${d.toISOString().slice(11, 19)}`;
+    // strftime("%h %e %T") in local time, as journald's server_forward_syslog()
+    const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getMonth()];
+    const two = (n: number): string => String(n).padStart(2, '0');
+    const ts = `${mon} ${String(d.getDate()).padStart(2, ' ')} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
     const line = `<${priority}>${ts} ${identifier ?? 'unknown'}[${pid}]: ${message}`;
     this.n.sendmsg(this.syslogFd, Buffer.from(line), [], { family: 'unix', path: this.o.forwardSyslogPath, abstract: false });
   }

@@ -174,14 +174,13 @@ export class ManagerApiImpl implements ManagerApi {
   async listUnits(p: ListUnitsParams): Promise<UnitListEntry[]> {
     const out: UnitListEntry[] = [];
     for (const u of this.m.engine.graph.units()) {
-      if (u.type === 'slice' && !u.config.fragmentPath) continue;
       const rt = this.m.peekRuntime(u.id);
       const j = u.job;
+      // Without a runtime the engine's state holds (inactive, or active for the perpetual -.slice/system.slice).
       const e: UnitListEntry = {
         unit: u.id, loadState: u.loadState,
-        // Without a runtime the engine's state holds (active for the perpetual -.slice/system.slice), as in props.ts.
         activeState: rt ? rt.machine.activeState() : u.activeState,
-        subState: rt ? rt.machine.subState() : (u.activeState === 'active' ? 'active' : 'dead'),
+        subState: rt ? rt.machine.subState() : u.activeState === 'active' ? 'active' : 'dead',
         description: u.config.unit.description || u.id,
         job: j ? { id: j.id, type: rpcJobType(j.type), state: j.state } : null,
         following: '',

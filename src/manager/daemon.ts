@@ -91,6 +91,10 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
       for (const e of j.errors) out(`tsysd: journal: ${e}`);
       logs.sink = j.sink;
       journal = j.server;
+    } else if (hook.journaldClientWanted(jc.config, side)) {
+      const j = hook.startJournaldClient(side);
+      logs.sink = j.sink;
+      journal = j.server;
     }
   }
 

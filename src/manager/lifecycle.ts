@@ -154,7 +154,8 @@ export class Lifecycle {
   }
 
   // ---- shutdown -------------------------------------------------------------------------------------
-  /** Orderly shutdown: stop every unit in reverse dependency order, then exit with `code`. A second request
+  /** Orderly shutdown: stop every unit in reverse dependency order (not the perpetual ones, devices, nor the
+   *  mounts systemd leaves mounted: those without Conflicts=umount.target), then exit with `code`. A second request
    *  while stopping kills what is left at once. */
   shutdown(why: string, code: number): void {
     if (this.stopping) {
@@ -175,7 +176,7 @@ export class Lifecycle {
     try {
       for (const m of this.h.machines()) {
         const a = m.machine.activeState();
-        if (a === 'inactive' || a === 'failed') continue;
+        if (a === 'inactive' || a === 'failed' || !e.stoppedAtShutdown(m.id)) continue;
         const r = e.enqueue(m.id, 'stop', 'ignore-requirements');
         if (!r.ok) this.h.log('warning', `Failed to stop ${m.id}: ${r.message}`);
       }
@@ -217,7 +218,7 @@ export class Lifecycle {
     this.finalExit(this.exitCode);
   }
 
-  /** Some unit is not inactive/failed yet. The scan resumes at the unit found busy last time (units seldom
+  /** Some unit is not inactive/failed yet and still has a job or processes. The scan resumes at the unit found busy last time (units seldom
    *  leave the stopped states during a shutdown), and "none busy" is only answered after a full pass, so
    *  1,000 units stopping cost O(n), not O(n²). */
   private anyBusy(): boolean {
@@ -226,8 +227,11 @@ export class Lifecycle {
     const list = this.scan;
     for (let k = 0; k < list.length; k++) {
       const i = (this.cursor + k) % list.length;
-      const a = (list[i] as UnitView).machine.activeState();
-      if (a !== 'inactive' && a !== 'failed') { this.cursor = i; return true; }
+      const u = list[i] as UnitView;
+      const a = u.machine.activeState();
+      // Still up but nothing left to wait for (perpetual, a device, or a stop that failed — e.g. umount
+      // refused in an unprivileged container — with no job and no process): systemd goes on too.
+      if (a !== 'inactive' && a !== 'failed' && (this.h.engine.hasJob(u.id) || u.pids().length > 0)) { this.cursor = i; return true; }
     }
     return false;
   }

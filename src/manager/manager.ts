@@ -152,6 +152,9 @@ export class Manager implements SocketManager, TriggerManager {
     return new Engine({
       loader: (name) => this.loadConfig(name),
       userMode: this.userMode,
+      // device_supported(): no .device edges (nor blockdev@.target) where /sys is read-only, as in a container
+      container: this.conditionEnv.container() !== null,
+      devices: this.conditionEnv.readOnlyFs('/sys/') !== true,
       host: {
         runJob: (job) => this.jobs.run(job),
         runsSlices: true,

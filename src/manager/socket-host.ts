@@ -64,6 +64,7 @@ export class SocketUnitHost extends UnitHost implements SocketHost {
       // Only file-system nodes (unix sockets, FIFOs): a message queue name also starts with '/'.
       const node = l.spec.kind === 'stream' || l.spec.kind === 'datagram' || l.spec.kind === 'seqpacket' || l.spec.kind === 'fifo';
       if (removeOnStop && node && l.spec.address.startsWith('/')) this.mgr.platform.unlink(l.spec.address);
+      if (removeOnStop && l.spec.kind === 'mqueue') this.mgr.platform.mqUnlink(l.spec.address);
     }
     if (removeOnStop) for (const link of this.cfg.socket?.symlinks ?? []) this.mgr.platform.unlink(link);
     this.listeners = [];

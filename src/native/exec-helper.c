@@ -200,6 +200,16 @@ static void do_exec(char *path, char **argv) {
   fail(EXIT_EXEC, last);
 }
 
+/* /proc/self/setgroups says "deny" (a user namespace set up without the privilege to allow it). */
+static int setgroups_denied(void) {
+  char b[16] = {0};
+  int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  ssize_t n = read(fd, b, sizeof(b) - 1);
+  close(fd);
+  return n > 0 && !strncmp(b, "deny", 4);
+}
+
 int main(int argc, char **argv) {
   int i;
   for (i = 1; i < argc; i++) {
@@ -324,6 +334,15 @@ int main(int argc, char **argv) {
     if (!gr) fail(EXIT_GROUP, errno ? errno : ESRCH);
     supp[k] = gr->gr_gid;
   }
+  /* systemd's get_supplementary_groups(): with User= (and a gid other than 0) the user's groups come from
+   * initgroups() now, before any namespace; a PrivateUsers= namespace set up later (unprivileged, e.g. a
+   * container without CAP_SYS_ADMIN) has setgroups "deny", and systemd then calls setgroups() only for
+   * SupplementaryGroups=. */
+  int kept_groups = 0;
+  if (pw && !ctx.has_uid && gid != 0 && getuid() == 0) {
+    if (initgroups(pw->pw_name, gid) < 0) fail(EXIT_GROUP, errno);
+    kept_groups = 1;
+  }
 
   if (ctx.umask_set) umask((mode_t)ctx.umask_v);
   if (ctx.nice_set && setpriority(PRIO_PROCESS, 0, ctx.nice_v) < 0) fail(EXIT_NICE, errno);
@@ -387,14 +406,15 @@ int main(int argc, char **argv) {
     int ng = 0;
     gid_t groups[1024];
     int cap = (int)(sizeof(groups) / sizeof(groups[0]));
-    if (pw && !ctx.has_uid) {
-      ng = cap - ctx.nsupp;
-      if (getgrouplist(pw->pw_name, gid, groups, &ng) < 0) fail(EXIT_GROUP, ENOSPC);
+    if (kept_groups) {
+      ng = getgroups(cap - ctx.nsupp, groups);
+      if (ng < 0) fail(EXIT_GROUP, errno);
     } else {
       groups[ng++] = gid;
     }
     for (int k = 0; k < ctx.nsupp && ng < cap; k++) groups[ng++] = supp[k];
-    if (setgroups((size_t)ng, groups) < 0) fail(EXIT_GROUP, errno);
+    /* maybe_setgroups(): nothing to add to initgroups()'s list → no call (a "deny" namespace allows none). */
+    if ((ctx.nsupp > 0 || (!kept_groups && !setgroups_denied())) && setgroups((size_t)ng, groups) < 0) fail(EXIT_GROUP, errno);
   }
   if (ctx.group || ctx.user || ctx.has_gid) {
     if (setresgid(gid, gid, gid) < 0) fail(EXIT_GROUP, errno);

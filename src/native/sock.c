@@ -489,6 +489,17 @@ static napi_value MqOpen(napi_env env, napi_callback_info info) {
   return tsysd_int(env, (int)q);
 }
 
+/* mqUnlink(name) -> 0 | -errno: RemoveOnStop= of a ListenMessageQueue= (socket.c: mq_unlink). */
+static napi_value MqUnlink(napi_env env, napi_callback_info info) {
+  GET_ARGS(env, info, 1);
+  if (argc < 1) return NULL;
+  char *name = tsysd_get_string(env, argv[0], NULL);
+  if (!name) return NULL;
+  int r = mq_unlink(name) < 0 ? -errno : 0;
+  free(name);
+  return tsysd_int(env, r);
+}
+
 static napi_value MkFifo(napi_env env, napi_callback_info info) {
   GET_ARGS(env, info, 2);
   int64_t mode;
@@ -681,6 +692,7 @@ void tsysd_init_sock(napi_env env, napi_value exports) {
   tsysd_export(env, exports, "mkfifo", MkFifo);
   tsysd_export(env, exports, "netlinkSocket", NetlinkSocket);
   tsysd_export(env, exports, "mqOpen", MqOpen);
+  tsysd_export(env, exports, "mqUnlink", MqUnlink);
   tsysd_export(env, exports, "setNonBlock", SetNonBlock);
   tsysd_export(env, exports, "setCloexec", SetCloexec);
   tsysd_export(env, exports, "dup", Dup);

@@ -195,6 +195,7 @@ export class FakePlatform implements Platform {
   }
   fireMountinfo(): void { for (const w of [...this.mountinfoWatchers]) w(); }
   unlink(path: string): number { return this.files.delete(path) ? 0 : -2; }
+  mqUnlink(name: string): number { return this.files.delete(`mqueue:${name}`) ? 0 : -2; }
   chmod(path: string): number { return this.files.has(path) ? 0 : -2; }
   chown(path: string): number { return this.files.has(path) ? 0 : -2; }
   symlink(target: string, link: string): number { this.files.set(link, `-> ${target}`); return 0; }

@@ -36,6 +36,7 @@ export interface NativeAddon {
   mkfifo(path: string, mode: number): number;
   netlinkSocket(protocol: number, groups: number): number;
   mqOpen(name: string, mode: number, maxMessages: number, messageSize: number): number;
+  mqUnlink(name: string): number;
   setNonBlock(fd: number, on: boolean): number;
   setCloexec(fd: number, on: boolean): number;
   dup(fd: number): number;

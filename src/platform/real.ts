@@ -411,6 +411,7 @@ export class RealPlatform implements Platform {
   unlink(path: string): number {
     try { fs.unlinkSync(path); return 0; } catch (e) { return (e as NodeJS.ErrnoException).errno ?? -5; }
   }
+  mqUnlink(name: string): number { return this.n.mqUnlink(name); }
   chmod(path: string, mode: number): number {
     try { fs.chmodSync(path, mode); return 0; } catch (e) { return (e as NodeJS.ErrnoException).errno ?? -5; }
   }

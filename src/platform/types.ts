@@ -325,6 +325,8 @@ export interface Platform {
   glob(pattern: string): string[];
   /** unlink(2); 0 or -errno. */
   unlink(path: string): number;
+  /** mq_unlink(3) of a POSIX message queue name ("/name"); 0 or -errno. */
+  mqUnlink(name: string): number;
   /** chmod(2); 0 or -errno. */
   chmod(path: string, mode: number): number;
   /** chown(2) (-1 keeps the id); 0 or -errno. */

@@ -38,9 +38,10 @@ test('tsysctl shows systemd\'s job progress line on a tty and nothing when piped
     // Both jobs run at once: "(k of 2)"; elapsed and limit in whole seconds; the unit's Description.
     assert.match(r.out, /\[[ *]{6}\] \(1 of 2\) A start job is running for Slow service \(\d+s \/ 30s\)/, JSON.stringify(r.out));
     assert.match(r.out, /\[[ *]{6}\] \(\d of 2\) A start job is running for (Slow|Slower) service \(\d+s \/ 1min 30s\)|\(2 of 2\) A start job is running for Slower service/);
-    // Nothing before 2 s: the first line says 2s (or 3s on a slow machine), never 0s/1s.
+    // Nothing during the first 2 s of waiting: never "0s". (Elapsed counts from when the job began running,
+    // which on a loaded machine can be a moment after the client began waiting, so 1s is possible.)
     const first = /A start job is running for \S+ service \((\d+)s/.exec(r.out);
-    assert.ok(first && Number(first[1]) >= 2, `first elapsed ${first?.[1]}`);
+    assert.ok(first && Number(first[1]) >= 1, `first elapsed ${first?.[1]}`);
     // The cylon moves and the line is rewritten in place (reverse line feed + erase), and erased at the end.
     const cylons = new Set([...r.out.matchAll(/\[([ *]{6})\] /g)].map((m) => m[1]));
     assert.ok(cylons.size >= 3, `cylon positions: ${[...cylons].join('|')}`);

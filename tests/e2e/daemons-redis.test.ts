@@ -58,7 +58,7 @@ describe('real daemon: redis-server.service (Type=notify)', { skip: have ? false
     assert.equal((await d.ctl(['is-active', UNIT])).stdout.trim(), 'active');
   });
 
-  it('restart: a new redis (new MainPID) answers; its sandboxing holds; what is not enforced was reported once', async () => {
+  it('restart: a new redis (new MainPID) answers; its sandboxing holds; what is not enforced was reported at most once', async () => {
     const old = (await show(d, UNIT, ['MainPID']))['MainPID'];
     const r = await d.ctl(['restart', UNIT], { timeoutMs: 60000 });
     assert.equal(r.code, 0, r.stderr + tail(d));
@@ -69,7 +69,8 @@ describe('real daemon: redis-server.service (Type=notify)', { skip: have ? false
     pids = [...new Set([...pids, ...nsProcs(d, /redis-server/)])];
     assert.equal(inNetns(d, ['redis-cli', 'ping']).stdout.trim(), 'PONG');
     const lines = d.output.split('\n').filter((l) => l.includes(`${UNIT}: Not enforced by tsysd`));
-    assert.equal(lines.length, 1, lines.join('\n'));
+    // Reported at most once (nothing at all now that its sandboxing is enforced: `tsysd verify` is silent).
+    assert.ok(lines.length <= 1, lines.join('\n'));
     assert.doesNotMatch(lines[0] ?? '', /ProtectSystem=|SystemCallFilter=|PrivateDevices=|RestrictAddressFamilies=/);
     // The unit's hardening is applied (systemd.exec(5) semantics): seccomp filters with NoNewPrivileges=,
     // no capabilities (CapabilityBoundingSet=), its own mount namespace (ProtectSystem=strict, PrivateTmp=...).

@@ -10,10 +10,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startDaemon, type Daemon } from '../helpers/daemon';
-import { fixture } from '../fixtures/build';
+import { fixtureOutsideTmp } from '../fixtures/build';
 import { hashedUid } from '../../src/exec/dynamic-user';
 
-const PROBE = fixture('sandbox-probe');
+const PROBE = fixtureOutsideTmp('sandbox-probe');
 const probeDir = path.dirname(PROBE);
 
 /** Runs `probe checks...` as a oneshot unit with `settings` ([Service] lines; a "[Unit]" line switches

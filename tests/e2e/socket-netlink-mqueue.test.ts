@@ -1,7 +1,9 @@
 // E2E: ListenNetlink= and ListenMessageQueue= — the socket unit creates a bound AF_NETLINK socket and a
-// POSIX message queue, and the service receives both at fds 3 and 4 with LISTEN_FDS/LISTEN_FDNAMES.
+// POSIX message queue, and the service receives both at fds 3 and 4 with LISTEN_FDS/LISTEN_FDNAMES;
+// RemoveOnStop=yes removes the queue (mq_unlink) when the socket stops, as systemd's socket_close_fds().
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { prop, startDaemon, waitFor } from '../helpers/daemon';
@@ -11,7 +13,7 @@ test('ListenNetlink=route 1 and ListenMessageQueue=/name are handed to the servi
   const d = await startDaemon({
     ipc: true,   // the queue lives in the daemon's private IPC namespace and dies with it
     units: {
-      'nl.socket': `[Socket]\nListenNetlink=route 1\nListenMessageQueue=${q}\nFileDescriptorName=events\n`,
+      'nl.socket': `[Socket]\nListenNetlink=route 1\nListenMessageQueue=${q}\nFileDescriptorName=events\nRemoveOnStop=yes\n`,
       'nl.service': '[Service]\nExecStart=/bin/sh -c \'echo "fds=$LISTEN_FDS names=$LISTEN_FDNAMES"; readlink /proc/self/fd/3 /proc/self/fd/4 > "$OUT"; exec sleep 60\'\nEnvironment=OUT=@OUT@\n',
     },
   });
@@ -29,6 +31,13 @@ test('ListenNetlink=route 1 and ListenMessageQueue=/name are handed to the servi
     assert.match(fd3 ?? '', /^socket:\[\d+\]$/, 'fd 3 is the netlink socket');
     assert.equal(fd4, q, 'fd 4 is the message queue');
     assert.ok(await waitFor(async () => (await d.ctl(['logs', '-u', 'nl.service'])).stdout.includes('fds=2 names=events:events'), 5000));
+    // The queue is listed in the daemon's IPC namespace (an mqueue fs mounted in its private mount namespace)
+    // while the socket is up, and gone after `stop`.
+    const queues = async (): Promise<string> => execFileSync('nsenter', ['-t', String(d.innerPid()), '-m', '-i', '--', 'sh', '-c',
+      'mkdir -p "$1" && { mountpoint -q "$1" || mount -t mqueue none "$1"; } && ls "$1"', 'sh', path.join(d.dir, 'mq')], { encoding: 'utf8' });
+    assert.ok((await queues()).split('\n').includes(q.slice(1)), 'the queue exists while listening');
+    assert.equal((await d.ctl(['stop', 'nl.socket', 'nl.service'])).code, 0);
+    assert.equal((await queues()).split('\n').includes(q.slice(1)), false, 'RemoveOnStop=yes unlinked the queue');
   } finally {
     await d.stop();
   }

@@ -162,6 +162,23 @@ test('fallbacks without namespaces: mount sandbox "assuming containerized execut
   assert.ok(!r.ok && /RootImage=\/x.raw is not supported/.test(r.message));
 });
 
+test('PrivateUsers= without CAP_SYS_ADMIN: the namespaces made inside the user namespace need no fallback (redis-server.service)', () => {
+  const ex = defaultExec();
+  ex.privateTmp = true;
+  ex.sandbox.protectSystem = 'strict';
+  ex.sandbox.protectHostname = true;
+  ex.sandbox.privateUsers = true;
+  const p = planSandbox(inp(ex, { mnt: false, uts: false, capSysAdmin: false, user: true }));
+  assert.ok(p.ok);
+  assert.equal(p.req?.privateUsers, true);
+  assert.equal(p.req?.mountNs, 'try');
+  assert.deepEqual(p.logs.map((l) => l.text), []);
+  // no user namespaces either: the fallbacks as without PrivateUsers=
+  const q = planSandbox(inp(ex, { mnt: false, uts: false, capSysAdmin: false, user: false }));
+  assert.ok(q.ok);
+  assert.equal(q.logs.length, 2, q.logs.map((l) => l.text).join('\n'));
+});
+
 test('a plain unit needs no sandbox; a "+" command gets only ReadWritePaths= and binds', () => {
   assert.equal((planSandbox(inp(defaultExec())) as { req: unknown }).req, null);
   const ex = defaultExec();

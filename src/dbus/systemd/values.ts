@@ -93,7 +93,24 @@ export function zero(sig: string): unknown {
     case 'b': return false;
     case 't': case 'x': return 0n;
     case 'a': return sig.startsWith('a{') ? {} : [];
-    case '(': return null;
+    case '(': return splitSignature(sig.slice(1, -1)).map(zero);
     default: return 0;
   }
+}
+
+/** The complete types of a signature, in order ("bas" → ["b", "as"], "sa(ss)t" → ["s", "a(ss)", "t"]). */
+export function splitSignature(sig: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  const one = (): void => {
+    const c = sig[i++];
+    if (c === 'a') { one(); return; }
+    if (c === '(' || c === '{') {
+      const close = c === '(' ? ')' : '}';
+      while (i < sig.length && sig[i] !== close) one();
+      i++;
+    }
+  };
+  while (i < sig.length) { const start = i; one(); out.push(sig.slice(start, i)); }
+  return out;
 }
