@@ -4,6 +4,7 @@
 // positions with "unit at rest" values; the manager passes `runtime` to override any single-valued property.
 // Invariants: pure; every property is returned (empty ones too) — the caller hides empty values unless
 // --all / -p; repeated keys (ExecStart=, Listen=) are one tuple per entry, as systemctl prints them.
+import { ALL_CAPS_252 } from './show-fill';
 import type { ExecCommand, ListenKind, UnitConfig } from './types';
 import { formatTimespan } from './values';
 import { RLIMITS } from './table-exec';
@@ -175,7 +176,7 @@ function execContextProps(cfg: UnitConfig): Props {
     ['OOMScoreAdjust', String(e.oomScoreAdjust ?? 0)], ['Nice', String(e.nice ?? 0)],
     ['StandardInput', e.standardInput], ['StandardOutput', stdout], ['StandardError', e.standardError],
     ['TTYPath', e.ttyPath], ['SyslogIdentifier', e.syslogIdentifier],
-    ['CapabilityBoundingSet', (e.capabilityBoundingSet ?? []).join(' ')], ['AmbientCapabilities', e.ambientCapabilities.join(' ')],
+    ['CapabilityBoundingSet', e.capabilityBoundingSet === null ? ALL_CAPS_252 : e.capabilityBoundingSet.map((c) => c.toLowerCase()).join(' ')], ['AmbientCapabilities', e.ambientCapabilities.join(' ')],
     ['User', e.user], ['Group', e.group], ['DynamicUser', yn(e.dynamicUser)], ['SupplementaryGroups', e.supplementaryGroups.join(' ')],
     ['PAMName', e.pamName], ['PrivateTmp', yn(e.privateTmp)], ['NoNewPrivileges', yn(e.noNewPrivileges)],
     ['RuntimeDirectoryPreserve', e.runtimeDirectoryPreserve], ['RuntimeDirectoryMode', octal(e.runtimeDirectoryMode)],

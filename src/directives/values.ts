@@ -219,3 +219,10 @@ export function parseInt32(s: string): number | null {
 
 // Word splitting and C unescaping live in values-words.ts; re-exported here for one import point.
 export { cUnescape, extractFirstWord, extractWordWarn, splitWords, type ExtractFlags, type ExtractResult } from './values-words';
+
+/** systemd's shell_maybe_quote(s, 0): "…" with \ before " \ ` $ when s has a character a shell would mind. */
+export function shellMaybeQuote(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[\x00-\x20\x7f-\uffff"\\`$*?['()<>|&;!]/.test(s)) return s;
+  return `"${s.replace(/["\\`$]/g, (c) => `\\${c}`)}"`;
+}

@@ -2,6 +2,7 @@
 // Errors are RpcErrors with systemctl's texts (src/rpc/errors.ts); the server does framing, validation,
 // authorisation and `wait: true`. Invariant: nothing here blocks the event loop for long; state changes
 // requested by a caller are logged with the caller's uid/pid.
+import { managerShowProperties } from '../dbus/systemd/manager-show';
 import type { Caller, ManagerApi } from '../rpc/api';
 import { RpcError, errors } from '../rpc/errors';
 import {
@@ -20,8 +21,7 @@ import { killUnit } from '../exec/kill';
 import * as install from '../unit-file/install';
 import { parseUnitName } from '../unit-file/names';
 import type { Manager } from './manager';
-import { formatTimestamp, showUnit, statusOf, unitFileStateOf } from './props';
-import { bootTimestampProperties } from './boot-times';
+import { showUnit, statusOf, unitFileStateOf } from './props';
 
 const VERSION = '0.1.0';
 
@@ -141,28 +141,9 @@ export class ManagerApiImpl implements ManagerApi {
 
   private managerProperties(wanted: string[] | undefined, all: boolean): [string, string][] {
     const m = this.m;
-    const props: [string, string][] = [
-      ['Version', VERSION],
-      ['Features', '+tsysd'],
-      ['Virtualization', m.container],
-      ['Architecture', m.specCtx.architecture],
-      ...bootTimestampProperties(m.life.bootTimes, formatTimestamp),
-      ['BootTarget', m.life.bootTimes.target],   // tsysd's own: the unit it booted (default.target unless --target)
-      ['UnitPath', m.searchPath.join(' ')],
-      ['Environment', m.managerEnvironment().join(' ')],
-      ['SystemState', m.systemState],
-      ['NNames', String(m.engine.graph.size)],
-      ['NFailedUnits', String(m.failedUnits().length)],
-      ['NJobs', String(m.engine.listJobs().length)],
-      ['DefaultStandardOutput', 'journal'],
-      ['DefaultStandardError', 'inherit'],
-      ['DefaultTimeoutStartUSec', '1min 30s'],
-      ['DefaultTimeoutStopUSec', '1min 30s'],
-      ['DefaultRestartUSec', '100ms'],
-      ['DefaultStartLimitIntervalUSec', '10s'],
-      ['DefaultStartLimitBurst', '5'],
-      ['ExitCode', String(m.exitCode)],
-    ];
+    // systemd's Manager properties as the D-Bus face serves them (src/dbus/systemd/manager-show.ts), plus
+    // tsysd's own BootTarget (the unit it booted: default.target unless --target), read by analyze and web.
+    const props: [string, string][] = [...managerShowProperties(m, VERSION, all), ...(all || wanted?.includes('BootTarget') ? [['BootTarget', m.life.bootTimes.target] as [string, string]] : [])];
     if (wanted && wanted.length) { const s = new Set(wanted); return props.filter(([k]) => s.has(k)); }
     return all ? props : props.filter(([, v]) => v !== '');
   }
@@ -175,8 +156,9 @@ export class ManagerApiImpl implements ManagerApi {
       return {
         unit: u.id,
         loadState: u.loadState,
-        activeState: rt ? rt.machine.activeState() : 'inactive',
-        subState: rt ? rt.machine.subState() : 'dead',
+        // Without a runtime the engine's state holds (active for the perpetual -.slice/system.slice), as in props.ts.
+        activeState: rt ? rt.machine.activeState() : u.activeState,
+        subState: rt ? rt.machine.subState() : (u.activeState === 'active' ? 'active' : 'dead'),
         result: rt ? rt.machine.result() : 'success',
       };
     }));
@@ -287,7 +269,7 @@ export class ManagerApiImpl implements ManagerApi {
       const deps = new Set<string>();
       for (const k of kinds) for (const o of u.get(k)) deps.add(o.id);
       const rt = this.m.peekRuntime(u.id);
-      units[u.id] = { activeState: rt ? rt.machine.activeState() : 'inactive', subState: rt ? rt.machine.subState() : 'dead', loadState: u.loadState, deps: [...deps].sort() };
+      units[u.id] = { activeState: rt ? rt.machine.activeState() : u.activeState, subState: rt ? rt.machine.subState() : (u.activeState === 'active' ? 'active' : 'dead'), loadState: u.loadState, deps: [...deps].sort() };
       for (const d of deps) { const o = g.peek(d); if (o && !units[o.id]) queue.push(o); }
     }
     return { root: root.id, units };
@@ -308,7 +290,8 @@ export class ManagerApiImpl implements ManagerApi {
   private fileOp(r: install.InstallResult): UnitFileChangesReply {
     if (r.exitCode !== 0) {
       const msg = (r.stderr.filter((l) => l.trim()).pop() ?? 'operation failed').replace(/^Failed to [^:]*: /, '');
-      throw new RpcError(ErrorCode.UNIT_FILE_ERROR, msg, { lines: r.stderr });
+      const bad = r.changes.find((c) => /^E[A-Z]+$/.test(c.type));
+      throw new RpcError(ErrorCode.UNIT_FILE_ERROR, msg, { lines: r.stderr, ...(bad ? { change: { type: bad.type, path: bad.path, source: bad.source } } : {}) });
     }
     const changes = r.changes.filter((c) => c.type === 'symlink' || c.type === 'unlink').map((c) => ({ type: c.type as 'symlink' | 'unlink', path: c.path, source: c.source }));
     this.m.reload();

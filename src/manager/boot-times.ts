@@ -1,6 +1,7 @@
 // The manager's boot timestamps, as systemd's Manager properties name them (UserspaceTimestamp,
 // FinishTimestamp, UnitsLoadStart/FinishTimestamp; the firmware/loader/kernel/initrd/security/generator
-// ones stay 0: tsysd runs none of those phases). Read by `show` (api.ts) and so by `tsysd analyze`.
+// ones stay 0: tsysd runs none of those phases). Served as Manager properties (src/dbus/systemd/manager-iface.ts),
+// which `show` prints (and so `tsysd analyze` reads).
 // Invariants: userspace is when the manager's lifecycle was created (Node's own start-up before that is not
 // counted); finish is set once, when boot is over (the phase leaves 'starting'); the target is the unit the
 // manager booted ('' when none). Pure: times come from the Platform clock, no Node imports.
@@ -21,23 +22,4 @@ export function dualNow(p: Platform): DualTimestamp { return { realtime: p.realt
 
 export function newBootTimestamps(p: Platform): BootTimestamps {
   return { userspace: dualNow(p), finish: ZERO, unitsLoadStart: ZERO, unitsLoadFinish: ZERO, target: '' };
-}
-
-const PHASES = ['Firmware', 'Loader', 'Kernel', 'InitRD', 'Userspace', 'Finish', 'SecurityStart', 'SecurityFinish',
-  'GeneratorsStart', 'GeneratorsFinish', 'UnitsLoadStart', 'UnitsLoadFinish', 'InitRDSecurityStart',
-  'InitRDSecurityFinish', 'InitRDGeneratorsStart', 'InitRDGeneratorsFinish', 'InitRDUnitsLoadStart', 'InitRDUnitsLoadFinish'];
-
-/** `show` lines in systemd's Manager property order (KernelTimestamp has no Monotonic twin there: it
- *  is monotonic already). */
-export function bootTimestampProperties(b: BootTimestamps, formatTimestamp: (realtimeUs: number) => string): [string, string][] {
-  const known: Record<string, DualTimestamp> = {
-    Userspace: b.userspace, Finish: b.finish, UnitsLoadStart: b.unitsLoadStart, UnitsLoadFinish: b.unitsLoadFinish,
-  };
-  const out: [string, string][] = [];
-  for (const ph of PHASES) {
-    const t = known[ph] ?? ZERO;
-    out.push([`${ph}Timestamp`, formatTimestamp(t.realtime)]);
-    out.push([`${ph}TimestampMonotonic`, String(t.monotonic)]);
-  }
-  return out;
 }

@@ -3,6 +3,9 @@
 // dependencies and the manager's own facts (Names, UnitFileState, NeedDaemonReload, Job).
 // Invariant: read-only over the manager; property names/formats are systemctl's (timestamps
 // `Sun 2026-11-22 01:34:40 UTC`, pids 0 when none, yes/no booleans, µs spans as systemctl prints them).
+import { listProperties } from '../dbus/systemd/show-quote';
+import { fillShow } from '../directives/show-fill';
+import { IFACES } from '../dbus/systemd/spec252';
 import { formatExecCommand, showProperties, type Runtime } from '../directives/show';
 import { sliceOf } from '../exec/resources';
 import { formatTimespan } from '../directives/values';
@@ -10,7 +13,7 @@ import type { ExecCommand } from '../directives/types';
 import type { ShowReply, StatusReply, UnitFileStateName, ExecRecord } from '../rpc/protocol';
 import { unitFileState } from '../unit-file/install';
 import type { DualTimestamp, ExecStatus, PropValue } from '../units/types';
-import { exitStatusName, signalName } from '../units/exit-status';
+import { signalName } from '../units/exit-status';
 import type { Manager } from './manager';
 import { listenDescriptions } from './socket-host';
 
@@ -38,14 +41,33 @@ function isDual(v: PropValue): v is DualTimestamp {
 
 const EXEC_LISTS = ['ExecCondition', 'ExecStartPre', 'ExecStart', 'ExecStartPost', 'ExecReload', 'ExecStop', 'ExecStopPost'];
 
-function execStatusString(s: ExecStatus): string {
+// systemctl 252 print_property: `status=N` for code=exited, `status=N/SIGNAME` otherwise (no exit-status names).
+function execRunString(s: ExecStatus): string {
   const code = s.code === 1 ? 'exited' : s.code === 2 ? 'killed' : s.code === 3 ? 'dumped' : '(null)';
   const st = s.start.realtime ? `[${formatTimestamp(s.start.realtime)}]` : '[n/a]';
   const et = s.exit.realtime ? `[${formatTimestamp(s.exit.realtime)}]` : '[n/a]';
-  return `{ path=${s.path} ; argv[]=${s.argv.join(' ')} ; ignore_errors=${s.ignoreFailure ? 'yes' : 'no'} ; start_time=${st} ; stop_time=${et} ; pid=${s.pid} ; code=${code} ; status=${s.status}/${s.code === 1 ? statusName(s.status) : signalName(s.status)} }`;
+  return `start_time=${st} ; stop_time=${et} ; pid=${s.pid} ; code=${code} ; status=${s.status}${s.code === 1 ? '' : `/${signalName(s.status)}`} }`;
 }
 
-function statusName(n: number): string { return exitStatusName(n) || String(n); }
+function execStatusString(s: ExecStatus): string {
+  return `{ path=${s.path} ; argv[]=${s.argv.join(' ')} ; ignore_errors=${s.ignoreFailure ? 'yes' : 'no'} ; ${execRunString(s)}`;
+}
+
+/** systemd's property order for a unit type: its type interface, then org.freedesktop.systemd1.Unit (GetAll's). */
+const ORDERS = new Map<string, string[]>();
+function showOrder(type: string): string[] {
+  let o = ORDERS.get(type);
+  if (!o) {
+    const names = (iface: string): string[] => (IFACES[iface]?.properties ?? []).map((p) => p.name);
+    o = [...names(`org.freedesktop.systemd1.${type[0]?.toUpperCase() ?? ''}${type.slice(1)}`), ...names('org.freedesktop.systemd1.Unit')];
+    ORDERS.set(type, o);
+  }
+  return o;
+}
+
+/** Unit types that have a cgroup in systemd (a target's status has no CGroup: line). */
+const CGROUP_TYPES = new Set(['service', 'socket', 'slice', 'scope', 'mount', 'swap']);
+const STOPPED = new Set(['inactive', 'failed']);
 
 /** Machine properties → `show` strings (timestamps get their Monotonic twin). */
 function runtimeStrings(props: Record<string, PropValue>): { rt: Runtime; exec: Map<string, ExecStatus[]> } {
@@ -95,18 +117,21 @@ export function unitProperties(mgr: Manager, name: string): [string, string][] {
   // unit_get_unit_file_state(): any unit with a fragment, masked ones included (UnitFileState=masked).
   if (u.loadState === 'loaded' || u.loadState === 'masked' || u.config.fragmentPath) rt.UnitFileState = unitFileStateOf(mgr, u.id);
   rt.NeedDaemonReload = mgr.needsReload(u.id) ? 'yes' : 'no';
-  if (u.config.loadError) rt.LoadError = u.config.loadError;
   const job = u.job;
   rt.Job = job ? `${job.id}` : '';
   if (rtm) {
     // The cgroup interface: placement and accounting (src/exec/unit-resources.ts).
     const res = rtm.host.resources;
     rt.Slice = res.slice;
-    if (rtm.host.procs.cgroup) rt.ControlGroup = `/${res.rel}`;
-    if (rtm.machine.activeState() !== 'inactive') {
+    // systemd prunes a stopped unit's cgroup: ControlGroup is empty once the unit is inactive or failed
+    if (rtm.host.procs.cgroup && !STOPPED.has(rtm.machine.activeState())) rt.ControlGroup = `/${res.rel}`;
+    // Accounting while the unit has processes, as `status` shows it (an idle socket has no "CPU:" line).
+    const pids = rtm.machine.activeState() !== 'inactive' ? rtm.host.pids().length : 0;
+    if (pids > 0) {
       const st = res.stats();
       if (st.memoryCurrent !== null) rt.MemoryCurrent = String(st.memoryCurrent);
-      if (st.tasksCurrent !== null) rt.TasksCurrent = String(st.tasksCurrent);
+      // without the pids controller: the processes in the cgroup, as status counts them
+      rt.TasksCurrent = String(st.tasksCurrent ?? pids);
       if (st.cpuUsageNSec !== null) rt.CPUUsageNSec = String(st.cpuUsageNSec);
       if (st.ioReadBytes !== null) rt.IOReadBytes = String(st.ioReadBytes);
       if (st.ioWriteBytes !== null) rt.IOWriteBytes = String(st.ioWriteBytes);
@@ -120,22 +145,29 @@ export function unitProperties(mgr: Manager, name: string): [string, string][] {
     const m = rtm.machine.properties();
     for (const k of ['NAccepted', 'NConnections', 'NRefused']) { const v = m[k]; if (typeof v === 'number' || typeof v === 'string') rt[k] = String(v); }
   }
-  const props = showProperties(u.config, rt);
+  const props = fillShow(showProperties(u.config, rt), u.config, showOrder(u.config.type));
   // Exec*= lines carry the status of their last run.
   const seen = new Map<string, number>();
   return props.map(([k, v]) => {
-    const list = exec.get(k);
+    // ExecFooEx= lines: the config's flags, the same run status as ExecFoo=.
+    const ex = k.endsWith('Ex') && EXEC_LISTS.includes(k.slice(0, -2));
+    const list = exec.get(ex ? k.slice(0, -2) : k);
     if (!list || v === '') return [k, v];
     const i = seen.get(k) ?? 0;
     seen.set(k, i + 1);
     const st = list[i];
-    return st ? [k, execStatusString(st)] : [k, v];
+    if (!st) return [k, v];
+    if (!ex) return [k, execStatusString(st)];
+    const at = v.indexOf(' ; start_time=');
+    return at < 0 ? [k, v] : [k, `${v.slice(0, at)} ; ${execRunString(st)}`];
   });
 }
 
 export function showUnit(mgr: Manager, name: string, wanted: string[] | undefined, all: boolean): ShowReply {
   const u = mgr.engine.graph.unit(name);
-  const props = unitProperties(mgr, name);
+  // systemctl prints Failure/SuccessActionExitStatus only when set (>= 0), or as [not set] with --all.
+  const props = unitProperties(mgr, name).flatMap(([k, v]): [string, string][] =>
+    ((k === 'FailureActionExitStatus' || k === 'SuccessActionExitStatus') && Number(v) < 0 ? (all ? [[k, '[not set]']] : []) : [[k, v]]));
   let out: [string, string][];
   if (wanted && wanted.length) {
     const set = new Set(wanted);
@@ -143,7 +175,7 @@ export function showUnit(mgr: Manager, name: string, wanted: string[] | undefine
     // Asked-for properties print even when the manager does not know them (systemctl prints them empty? no:
     // unknown names are silently skipped) — keep only known ones.
   } else out = all ? props : props.filter(([, v]) => v !== '');
-  return { unit: u.id, properties: out };
+  return { unit: u.id, properties: out, lists: [...listProperties(u.id)].filter((k) => out.some(([n]) => n === k)) };
 }
 
 
@@ -157,19 +189,19 @@ export function statusOf(mgr: Manager, name: string, lines: number): StatusReply
   const controlPid = num('ControlPID');
   const code = num('ExecMainCode');
   const execs: ExecRecord[] = [];
+  // every command that ran (status prints the exited ones, ExecStart= of any type included, as systemctl does)
   for (const k of EXEC_LISTS) {
-    if (k === 'ExecStart' && u.config.service?.type !== 'oneshot') continue;
     const v = p[k];
     if (!Array.isArray(v)) continue;
     for (const s of v as ExecStatus[]) {
-      if (!s.pid || s.pid === mainPid) continue;
+      if (!s.pid) continue;
       execs.push({ kind: k, pid: s.pid, argv: s.argv, path: s.path, code: s.code === 1 ? 'exited' : s.code === 2 ? 'killed' : s.code === 3 ? 'dumped' : '', status: s.status, startTs: s.start.realtime, exitTs: s.exit.realtime });
     }
   }
   const processes = rtm ? rtm.host.pids().sort((a, b) => (a === mainPid ? -1 : b === mainPid ? 1 : a - b)).map((pid) => ({ pid, cmdline: mgr.platform.procCmdline(pid) })) : [];
   const job = u.job;
   const triggers = (kind: 'Triggers' | 'TriggeredBy'): { unit: string; activeState: import('../rpc/protocol').ActiveState }[] =>
-    [...u.get(kind)].map((o) => ({ unit: o.id, activeState: mgr.peekRuntime(o.id)?.machine.activeState() ?? 'inactive' }));
+    [...u.get(kind)].map((o) => ({ unit: o.id, activeState: mgr.peekRuntime(o.id)?.machine.activeState() ?? o.activeState }));
   const failedCond = u.config.unit.conditions.find((c) => !c.assert);
   const cg = rtm && rtm.machine.activeState() !== 'inactive' ? rtm.host.resources.stats() : null;
   const memMax = u.config.resource?.memoryMax ?? null;
@@ -184,8 +216,8 @@ export function statusOf(mgr: Manager, name: string, lines: number): StatusReply
     dropInPaths: u.config.dropInPaths,
     unitFileState: u.loadState === 'loaded' ? unitFileStateOf(mgr, u.id) : '',
     unitFilePreset: '',
-    activeState: rtm ? rtm.machine.activeState() : 'inactive',
-    subState: rtm ? rtm.machine.subState() : 'dead',
+    activeState: rtm ? rtm.machine.activeState() : u.activeState,
+    subState: rtm ? rtm.machine.subState() : (u.activeState === 'active' ? 'active' : 'dead'),
     result: rtm ? rtm.machine.result() : 'success',
     stateChangeTs: ts('StateChangeTimestamp'),
     activeEnterTs: ts('ActiveEnterTimestamp'),
@@ -206,6 +238,8 @@ export function statusOf(mgr: Manager, name: string, lines: number): StatusReply
     execMainPid: num('ExecMainPID'),
     execMainCode: code === 1 ? 'exited' : code === 2 ? 'killed' : code === 3 ? 'dumped' : '',
     execMainStatus: num('ExecMainStatus'),
+    execMainStartTs: ts('ExecMainStartTimestamp'),
+    execMainExitTs: ts('ExecMainExitTimestamp'),
     controlPid,
     controlComm: controlPid ? mgr.platform.procComm(controlPid) : '',
     statusText: typeof p.StatusText === 'string' ? p.StatusText : '',
@@ -215,7 +249,8 @@ export function statusOf(mgr: Manager, name: string, lines: number): StatusReply
     memoryBytes: rtm && processes.length > 0 ? cg?.memoryCurrent ?? null : null,
     memoryMax: memMax && 'value' in memMax && memMax.value !== Infinity ? memMax.value : null,
     cpuNSec: rtm && processes.length > 0 ? cg?.cpuUsageNSec ?? null : null,
-    cgroup: rtm?.host.procs.cgroup ?? '',
+    // below the manager's own cgroup, as `show` prints ControlGroup= (systemd's view from a container's root)
+    cgroup: rtm?.host.procs.cgroup && CGROUP_TYPES.has(u.type) && !STOPPED.has(rtm.machine.activeState()) ? `/${rtm.host.resources.rel}` : '',
     processes,
     execs,
     job: job ? { id: job.id, unit: u.id, type: job.type === 'try-reload' ? 'reload' : job.type, state: job.state } : null,

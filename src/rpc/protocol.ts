@@ -70,6 +70,8 @@ export interface ErrorData {
   /** UNIT_FILE_ERROR: the exact lines systemctl prints on stderr (install.ts InstallResult.stderr);
    *  tsysctl prints them verbatim instead of "Failed to <verb> unit: <message>". */
   lines?: string[];
+  /** UNIT_FILE_ERROR: the first failed change (errno name such as EEXIST, path, source), for the D-Bus face. */
+  change?: { type: string; path: string; source: string };
 }
 
 export interface RpcErrorObject { code: number; message: string; data?: ErrorData }
@@ -157,7 +159,12 @@ export interface ShowParams {
   properties?: string[];       // only these (still in the manager's order); listed ones print even when empty
   all?: boolean;               // include empty / unset properties
 }
-export interface ShowReply { unit: string; properties: Array<[string, string]> }
+export interface ShowReply {
+  unit: string;
+  properties: Array<[string, string]>;
+  /** Properties that are string lists (D-Bus `as`): systemctl prints each string shell-quoted when needed. */
+  lists?: string[];
+}
 
 /** Cheap state probe for is-active/is-failed and scripts. One entry per requested unit, same order. */
 export interface UnitStatesParams { units: string[] }
@@ -215,6 +222,10 @@ export interface StatusReply {
   execMainPid: number;         // last main process, even when exited
   execMainCode: 'exited' | 'killed' | 'dumped' | '';
   execMainStatus: number;
+  /** ExecMainStartTimestamp / ExecMainExitTimestamp (realtime µs, 0 = none): systemctl hides the Main PID
+   *  line when an exited command's record matches them. */
+  execMainStartTs?: number;
+  execMainExitTs?: number;
   controlPid: number;
   controlComm: string;
   statusText: string;          // STATUS= from sd_notify

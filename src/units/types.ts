@@ -189,6 +189,11 @@ export interface UnitMachine {
   onInotify?(index: number, events: { wd: number; mask: number; name: string }[]): void;
   /** Reading the watch set `index` failed. */
   onInotifyError?(index: number, error: string): void;
-  /** Timer units: next elapse on each clock (Infinity = none) and the last trigger (realtime µs, 0 = never). */
-  timerSchedule?(): { nextRealtime: number; nextMonotonic: number; lastTrigger: number };
+  /** Timer units: next elapse on each clock (Infinity = none), the last trigger (µs, 0 = never) and each
+   *  OnXxx= entry with its next elapse (the D-Bus TimersMonotonic/TimersCalendar). */
+  timerSchedule?(): { nextRealtime: number; nextMonotonic: number; lastTrigger: number; lastTriggerMonotonic: number; entries: TimerEntry[] };
 }
+
+/** One OnXxx= of a timer: its base (OnCalendar, OnActiveSec...), the value (µs, or the normalized calendar
+ *  spec), and its next elapse (monotonic µs, or realtime µs for OnCalendar; 0 = none). */
+export interface TimerEntry { base: string; valueUs: number; calendar: string; nextElapse: number }

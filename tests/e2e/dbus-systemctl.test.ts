@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { TSYSCTL, startDaemon, sleep, type CtlResult, type Daemon } from '../helpers/daemon';
+import { ROOT, TSYSCTL, startDaemon, sleep, type CtlResult, type Daemon } from '../helpers/daemon';
 
 const have = (t: string): boolean => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0;
 const missing = ['systemctl', 'systemd-run', 'busctl', 'nsenter', 'dbus-daemon'].filter((t) => !have(t));
@@ -68,20 +68,25 @@ describe('the real systemctl, systemd-run and busctl against tsysd', { skip: mis
     assert.equal((await sc(['start', 'masked.service'])).code, (await ts(['start', 'masked.service'])).code);
   });
 
-  test('is-active / is-failed / is-enabled / show -p / status: same stdout and exit code for units in every state', async () => {
-    const units = ['active.service', 'exitfail.service', 'inactive.service', 'masked.service', 'nope.service', 'echo.socket', 'echo.service'];
+  test('is-active / is-failed / is-enabled / show / show -p / status / list-dependencies: same stdout and exit code for units in every state', async () => {
+    const units = ['active.service', 'exitfail.service', 'inactive.service', 'masked.service', 'nope.service', 'echo.socket', 'echo.service',
+      'multi-user.target', 'system.slice', 'dbus.service'].filter((u) => dbusUnits || u !== 'dbus.service');
     for (const u of units) {
+      // the whole of `show`: every property systemd 252 prints, in its order, with its formatting
+      await same(['show', u]);
       await same(['is-active', u]);
       await same(['is-failed', u]);
       await same(['is-enabled', u]);
-      await same(['show', '-p', 'Id,LoadState,ActiveState,SubState,Result,MainPID,ExecMainStatus,ExecMainCode,UnitFileState,Description,CanStart,CanStop,CanReload,NRestarts,Type,Restart,TimeoutStartUSec,RemainAfterExit,Listen,Accept,Triggers,TriggeredBy,Names,FragmentPath,Wants,WantedBy', u]);
+      await same(['show', '-p', 'Id,LoadState,ActiveState,SubState,Result,MainPID,ExecMainStatus,ExecMainCode,CPUUsageNSec,UnitFileState,Description,CanStart,CanStop,CanReload,NRestarts,Type,Restart,TimeoutStartUSec,RemainAfterExit,Listen,Accept,Triggers,TriggeredBy,Names,FragmentPath,Wants,WantedBy', u]);
       // status: the header and state lines ("since … ago" differs by the time between the two runs)
-      await same(['status', '-n0', u], { filter: (s) => s.split('\n').filter((l) => !/ago$|^\s+(Tasks|Memory|CPU):/.test(l)).join('\n') });
+      // the accounting lines must be there or not alike; their values move
+      await same(['status', '-n0', u], { filter: (s) => s.split('\n').filter((l) => !/ago$/.test(l)).map((l) => l.replace(/^(\s+(Tasks|Memory|CPU):).*/, '$1 …')).join('\n') });
     }
     await same(['is-active', 'active.service', 'inactive.service']);
+    await same(['list-dependencies', 'multi-user.target']);
   });
 
-  test('list-units, list-unit-files, list-sockets, list-jobs, get-default, is-system-running', async () => {
+  test('list-units, list-unit-files, list-sockets, list-jobs, get-default, is-system-running, the manager\'s show', async () => {
     await same(['list-units', '--all'], { filter: (s) => s.replace(/tsysctl/g, 'systemctl') });
     await same(['list-units', '--all', '--plain', '--no-legend', '--type=service']);
     await same(['list-units', '--state=failed']);
@@ -90,6 +95,10 @@ describe('the real systemctl, systemd-run and busctl against tsysd', { skip: mis
     await same(['list-sockets']);
     await same(['list-jobs']);
     await same(['is-system-running']);
+    // the manager's own properties: the same list, order and values, Version aside (D-Bus clients get
+    // systemd's version number, tsysctl says tsysd's)
+    await same(['show'], { filter: (s) => s.replace(/^Version=.*\n/, '') });
+    await same(['show', '-p', 'NNames,SystemState,UserspaceTimestamp,FinishTimestampMonotonic,DefaultTimeoutStartUSec,Environment,UnitPath']);
   });
 
   test('enable/disable/daemon-reload/kill/reset-failed change what they should', async () => {
@@ -108,6 +117,10 @@ describe('the real systemctl, systemd-run and busctl against tsysd', { skip: mis
     for (let i = 0; i < 100 && (await d.inNs(['kill', '-0', String(pid)])).code === 0; i++) await sleep(50);
     assert.notEqual((await d.inNs(['kill', '-0', String(pid)])).code, 0, 'the main process is gone');
     await same(['is-active', 'active.service']);
+    // a unit killed by a signal: Duration, the Process line of ExecStart, Main PID (code=killed), no CGroup
+    const ago = (s: string): string => s.replace(/; [^;]* ago$/gm, '');
+    await same(['status', '-n0', 'active.service'], { filter: ago });
+    await same(['show', 'active.service']);
     assert.equal((await sc(['reset-failed', 'exitfail.service'])).code, 0);
     assert.equal((await ts(['is-failed', 'exitfail.service'])).stdout, 'inactive\n');
     await same(['kill', 'nope.service']);
@@ -117,9 +130,10 @@ describe('the real systemctl, systemd-run and busctl against tsysd', { skip: mis
     assert.equal((await ts(['is-active', 'active.service'])).stdout, 'active\n');
     assert.equal((await sc(['stop', 'active.service'])).code, 0);
     assert.equal((await ts(['is-active', 'active.service'])).stdout, 'inactive\n');
+    await same(['status', '-n0', 'active.service'], { filter: ago });
   });
 
-  test('systemd-run: transient units; --wait true → 0, --wait false → 1 (through the system bus)', { skip: !dbusUnits && 'dbus units not installed' }, async () => {
+  test('systemd-run: transient units; --wait true → 0, --wait false → 1 (through the system bus); transient timers', { skip: !dbusUnits && 'dbus units not installed' }, async () => {
     const plain = await d.inNs(['systemd-run', '--unit=tsysd-run-1', '-p', 'Type=oneshot', '--remain-after-exit', 'true']);
     assert.equal(plain.code, 0, plain.stderr);
     assert.equal((await ts(['is-active', 'tsysd-run-1.service'])).stdout, 'active\n');
@@ -135,6 +149,15 @@ describe('the real systemctl, systemd-run and busctl against tsysd', { skip: mis
     const f = await d.inNs(['systemd-run', '--wait', 'false'], { timeoutMs: 30000 });
     assert.equal(f.code, 1, f.stderr);
     assert.match(f.stderr, /Finished with result: exit-code/);
+    // a transient timer (systemd-run --on-active / --on-calendar): the schedule reads the same both ways
+    for (const [unit, when] of [['tsysd-tmr1', '--on-active=1h'], ['tsysd-tmr2', '--on-calendar=*-*-* 04:00:00']]) {
+      const tm = await d.inNs(['systemd-run', `--unit=${unit}`, when as string, '/bin/true']);
+      assert.equal(tm.code, 0, tm.stderr);
+      await same(['show', `${unit}.timer`]);
+      await same(['status', '-n0', `${unit}.timer`], { filter: (s) => s.replace(/; [^;]* (ago|left)$/gm, '') });
+      // (the 1 h timer alone: its LEFT column cannot cross a minute boundary between the two reads)
+      if (unit === 'tsysd-tmr1') await same(['list-timers', '--all']);
+    }
   });
 
   test('busctl: tree, introspect (systemd 252 signatures), get-property of a not-found unit, call', { skip: !dbusUnits && 'dbus units not installed' }, async () => {
@@ -144,6 +167,21 @@ describe('the real systemctl, systemd-run and busctl against tsysd', { skip: mis
     const intro = await d.inNs(['busctl', '--no-pager', 'introspect', 'org.freedesktop.systemd1', '/org/freedesktop/systemd1/unit/active_2eservice', 'org.freedesktop.systemd1.Service']);
     assert.equal(intro.code, 0, intro.stderr);
     assert.match(intro.stdout, /\.ExecStart\s+property\s+a\(sasbttttuii\)/);
+    // Every systemd1 interface block, live, is byte-identical to systemd 252's own introspection (the XML
+    // fixtures were taken with busctl from systemd 252): every property, with its signature and annotations.
+    const objects: Array<[string, string]> = [['/org/freedesktop/systemd1', 'manager'], ['/org/freedesktop/systemd1/unit/active_2eservice', 'service'],
+      ['/org/freedesktop/systemd1/unit/echo_2esocket', 'socket'], ['/org/freedesktop/systemd1/unit/multi_2duser_2etarget', 'target'],
+      ['/org/freedesktop/systemd1/unit/system_2eslice', 'slice'], ['/org/freedesktop/systemd1/unit/nope_2eservice', 'notfound']];
+    const blocks = (xml: string): Map<string, string> =>
+      new Map([...xml.matchAll(/ <interface name="(org\.freedesktop\.systemd1\.[^"]+)">[\s\S]*?<\/interface>\n/g)].map((m) => [m[1] as string, m[0]]));
+    for (const [obj, fixture] of objects) {
+      const live = await d.inNs(['busctl', '--xml-interface', 'introspect', 'org.freedesktop.systemd1', obj]);
+      assert.equal(live.code, 0, live.stderr);
+      const want = blocks(fs.readFileSync(path.join(ROOT, 'tests', 'fixtures', 'dbus', `${fixture}.xml`), 'utf8'));
+      const got = blocks(live.stdout);
+      assert.deepEqual([...got.keys()], [...want.keys()], `${obj}: interfaces`);
+      for (const [name, xml] of want) assert.equal(got.get(name), xml, `${obj}: ${name} as systemd 252 has it`);
+    }
     const nf = await d.inNs(['busctl', 'get-property', 'org.freedesktop.systemd1', '/org/freedesktop/systemd1/unit/nope_2eservice', 'org.freedesktop.systemd1.Unit', 'LoadState']);
     assert.equal(nf.stdout, 's "not-found"\n');
     const call = await d.inNs(['busctl', 'call', 'org.freedesktop.systemd1', '/org/freedesktop/systemd1', 'org.freedesktop.systemd1.Manager', 'GetUnitFileState', 's', 'inactive.service']);

@@ -39,6 +39,8 @@ export interface DaemonOptions {
   runMountPoint?: boolean;
   /** Capabilities dropped from tsysd's bounding set, e.g. ['sys_admin'] (an unprivileged container). */
   dropCaps?: string[];
+  /** Unit directories searched before the test's own (the first one is where enable/mask write, like /etc). */
+  unitPathsFirst?: string[];
 }
 
 export class Daemon {
@@ -163,7 +165,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const runDir = fs.mkdtempSync(fs.existsSync('/run') ? '/run/tsysd-e2e-' : path.join(dir, 'run-'));
   fs.chmodSync(runDir, 0o755);
   const cgroupName = testCgroupName();
-  const inner = [process.execPath, TSYSD, '--system', '--unit-path', unitDir, '--control-socket', sock,
+  const inner = [process.execPath, TSYSD, '--system', ...(o.unitPathsFirst ?? []).flatMap((p) => ['--unit-path', p]), '--unit-path', unitDir, '--control-socket', sock,
     '--runtime-dir', runDir, '--cgroup-name', cgroupName,
     ...(o.systemd ? ['--sd-booted'] : ['--dbus-private', 'no', '--no-sd-booted']), ...(o.args ?? [])];
   const pre = [o.net ? 'ip link set lo up' : '', o.runMountPoint ? '{ mountpoint -q /run || mount --bind /run /run; }' : '',

@@ -74,6 +74,8 @@ test('show strings → D-Bus values by signature', () => {
   // show prints nanosecond properties as plain nanoseconds (CPUUsageNSec=590000 is 590 µs, not 590000 s)
   assert.equal(fromShow('CPUUsageNSec', 't', '590000'), 590000n);
   assert.equal(fromShow('TimerSlackNSec', 't', '50us'), 50000n);
+  assert.equal(fromShow('CPUUsageNSec', 't', '570000'), 570000n, 'show prints ns counters bare, already in ns');
+  assert.equal(fromShow('CPUUsageNSec', 't', '[not set]'), UINT64_MAX);
   assert.equal(fromShow('UMask', 'u', '0022'), 0o22);
   assert.equal(fromShow('SocketMode', 'u', '0666'), 0o666);
   assert.equal(fromShow('UID', 'u', '[not set]'), 0xffffffff);

@@ -2,8 +2,10 @@
 // and cat (fragment and drop-ins read locally, like systemctl).
 import * as fs from 'node:fs';
 import type { RpcClient } from '../../rpc/client';
+import type { ShowReply } from '../../rpc/protocol';
 import type { CtlOptions } from './args';
 import { EXIT, isRpcError, mangle, type Out } from './common';
+import { shellMaybeQuote } from '../../directives/values';
 
 export async function runShow(c: RpcClient, o: CtlOptions, out: Out): Promise<number> {
   const targets: Array<string | undefined> = o.args.length ? o.args.map((a) => mangle(a)) : [undefined];
@@ -21,10 +23,15 @@ export async function runShow(c: RpcClient, o: CtlOptions, out: Out): Promise<nu
       rc = EXIT.FAILURE;
       return;
     }
-    const rep = r as { properties: Array<[string, string]> };
+    const rep = r as ShowReply;
     if (!first) out.line();
     first = false;
-    for (const [k, v] of rep.properties) out.line(o.value ? v : `${k}=${v}`);
+    // list properties print as systemctl does: each string shell-quoted when it needs it
+    const lists = new Set(rep.lists ?? []);
+    for (const [k, raw] of rep.properties) {
+      const v = lists.has(k) && raw ? raw.split(' ').map(shellMaybeQuote).join(' ') : raw;
+      out.line(o.value ? v : `${k}=${v}`);
+    }
   });
   return rc;
 }

@@ -66,27 +66,40 @@ export function renderStatus(s: StatusReply, nowUs: number, host: string): strin
   const showResult = s.result && s.result !== 'success';
   const sub = s.subState && s.subState !== s.activeState ? ` (${s.subState})` : '';
   out.push(`${label('Active')}${s.activeState}${sub}${showResult ? ` (Result: ${s.result})` : ''}${since(ts, nowUs)}`);
+  // systemctl 252: how long it was active, for a unit that stopped
+  if ((s.activeState === 'inactive' || s.activeState === 'failed') && s.activeEnterTs > 0 && s.activeExitTs > 0 && s.activeExitTs >= s.activeEnterTs) {
+    out.push(`${label('Duration')}${formatTimespan(s.activeExitTs - s.activeEnterTs, 1000)}`);
+  }
   if (!s.conditionResult && s.conditionTs) {
     out.push(`${label('Condition')}start condition failed at ${formatTimestamp(s.conditionTs)}; ${formatAgo(s.conditionTs, nowUs)}`);
     if (s.failedCondition) out.push(`${INDENT}└─ ${s.failedCondition} was not met`);
   }
-  // systemctl prints a black circle for every trigger whatever its state (only its colour follows the state):
-  // checked against systemd 252 (an inactive triggered service shows ●).
-  s.triggeredBy.forEach((t, i) => out.push(`${i ? INDENT : label('TriggeredBy')}● ${t.unit}`));
+  // TriggeredBy: the trigger's state glyph (○ inactive, × failed), checked with the real systemctl 252;
+  // Triggers: a black circle whatever the state (only its colour follows it).
+  s.triggeredBy.forEach((t, i) => out.push(`${i ? INDENT : label('TriggeredBy')}${bullet(t.activeState)} ${t.unit}`));
   if (s.timer) out.push(`${label('Trigger')}${timerTriggerLine(s.timer)}`);
   // systemctl 252 order (print_status_info): TriggeredBy, Trigger (timers), Triggers, then Docs, Listen.
   s.triggers.forEach((t, i) => out.push(`${i ? INDENT : label('Triggers')}● ${t.unit}`));
   s.documentation.forEach((d, i) => out.push(`${i ? INDENT : label('Docs')}${d}`));
   s.listen.forEach((l, i) => out.push(`${i ? INDENT : label('Listen')}${l.address} (${l.type})`));
   if (s.accept) out.push(`${label('Accepted')}${s.accept.accepted}; Connected: ${s.accept.connected};${s.accept.refused ? ` Refused: ${s.accept.refused}` : ''}`);
+  // systemctl 252: main_pid is ExecMainPID (MainPID > 0 only says it runs); every exited command gets a
+  // Process line, and one that is the main process with ExecMainStart == its start and ExecMainExit == its
+  // start (sic) hides the Main PID line; the control process is not repeated either.
+  let mainPid = s.execMainPid || s.mainPid;
+  let controlPid = s.controlPid;
   for (const e of s.execs) {
-    if (e.pid === s.mainPid && s.mainPid) continue;
-    const res = e.code ? ` (code=${e.code}, ${exitStatusText(e.code, e.status)})` : '';
-    out.push(`${label('Process')}${e.pid} ${e.kind}=${e.argv.join(' ')}${res}`);
+    if (!e.code) continue;
+    out.push(`${label('Process')}${e.pid} ${e.kind}=${e.argv.join(' ')} (code=${e.code}, ${exitStatusText(e.code, e.status)})`);
+    if (mainPid === e.pid && (s.execMainStartTs ?? 0) === e.startTs && (s.execMainExitTs ?? 0) === e.startTs) mainPid = 0;
+    if (e.pid === controlPid) controlPid = 0;
   }
-  if (s.mainPid > 0) out.push(`${label('Main PID')}${s.mainPid}${s.mainComm ? ` (${s.mainComm})` : ''}`);
-  else if (s.execMainPid > 0 && s.execMainCode) out.push(`${label('Main PID')}${s.execMainPid} (code=${s.execMainCode}, ${exitStatusText(s.execMainCode, s.execMainStatus)})`);
-  if (s.controlPid > 0) out.push(`${label('Cntrl PID')}${s.controlPid}${s.controlComm ? ` (${s.controlComm})` : ''}`);
+  const running = s.mainPid > 0;
+  const mainText = mainPid > 0 ? `${mainPid}${running ? (s.mainComm ? ` (${s.mainComm})` : '')
+    : s.execMainCode ? ` (code=${s.execMainCode}, ${exitStatusText(s.execMainCode, s.execMainStatus)})` : ''}` : '';
+  const controlText = controlPid > 0 ? `${controlPid}${s.controlComm ? ` (${s.controlComm})` : ''}` : '';
+  if (mainText) out.push(`${label('Main PID')}${mainText}${controlText ? `; Control PID: ${controlText}` : ''}`);
+  else if (controlText) out.push(`${label('Cntrl PID')}${controlText}`);
   if (s.statusText) out.push(`${label('Status')}"${s.statusText}"`);
   if (s.tasks !== null && s.tasks !== undefined) out.push(`${label('Tasks')}${s.tasks}${s.tasksMax !== null && s.tasksMax !== undefined ? ` (limit: ${s.tasksMax})` : ''}`);
   if (s.memoryBytes !== null && s.memoryBytes !== undefined) out.push(`${label('Memory')}${formatBytes(s.memoryBytes)}${s.memoryMax ? ` (max: ${formatBytes(s.memoryMax)})` : ''}`);

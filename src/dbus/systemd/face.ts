@@ -22,6 +22,7 @@ import { IFACE_MANAGER, ManagerInterface, isWriteMethod, toDbusError } from './m
 import { IFACE_UNIT, JOB_PREFIX, ROOT, UNIT_PREFIX, jobInterfaces, jobPath, unitInterfaces, unitPath } from './units';
 import { Errors } from '../objects';
 import { TransientUnits } from './transient';
+import { activationRequest, type ActivationFailure } from './activator';
 
 const debug = createDebug('tsysd:dbus');
 
@@ -71,6 +72,9 @@ export class SystemdFace {
   addSink(fn: (m: Message) => void): () => void { this.sinks.add(fn); return () => this.sinks.delete(fn); }
 
   close(): void { this.off(); this.transient.close(); this.sinks.clear(); }
+
+  /** dbus-daemon's ActivationRequest for `unit` (system bus only); `fail` gets the ActivationFailure body. */
+  activate(unit: string, fail: (f: ActivationFailure) => void): void { activationRequest(this.o.mgr, this.o.api, unit, fail); }
 
   private emit(m: Message): void { for (const s of [...this.sinks]) s(m); }
 

@@ -37,10 +37,30 @@ const ERROR_NAMES: Record<number, string> = {
   [ErrorCode.UNSUPPORTED]: 'org.freedesktop.DBus.Error.NotSupported',
 };
 
+/** systemd 252 install_error() (dbus-manager.c): the bus error for the first failed change of an install op. */
+function installError(c: { type: string; path: string; source: string }): DbusError {
+  const E = 'org.freedesktop.systemd1.';
+  switch (c.type) {
+    case 'EEXIST': return new DbusError(`${E}UnitExists`, c.source ? `File ${c.path} already exists and is a symlink to ${c.source}.` : `File ${c.path} already exists.`);
+    case 'ERFKILL': return new DbusError(`${E}UnitMasked`, `Unit file ${c.path} is masked.`);
+    case 'EADDRNOTAVAIL': return new DbusError(`${E}UnitGenerated`, `Unit ${c.path} is transient or generated.`);
+    case 'ETXTBSY': return new DbusError(`${E}UnitBadPath`, `File ${c.path} is under the systemd unit hierarchy already.`);
+    case 'EBADSLT': return new DbusError(`${E}BadUnitSetting`, `Invalid specifier in ${c.path}.`);
+    case 'EIDRM': return new DbusError(`${E}BadUnitSetting`, `Destination unit ${c.path} is a non-template unit.`);
+    case 'EUCLEAN': return new DbusError(`${E}BadUnitSetting`, `"${c.path}" is not a valid unit name.`);
+    case 'ELOOP': return new DbusError(`${E}UnitLinked`, `Refusing to operate on alias name or linked unit file: ${c.path}`);
+    case 'EXDEV': return new DbusError(`${E}BadUnitSetting`, c.source ? `Cannot alias ${c.source} as ${c.path}.` : `Invalid unit reference ${c.path}.`);
+    case 'ENOENT': return new DbusError(`${E}NoSuchUnit`, `Unit file ${c.path} does not exist.`);
+    case 'EUNATCH': return new DbusError(`${E}BadUnitSetting`, `Cannot resolve specifiers in ${c.path}.`);
+    default: return Errors.failed(`File ${c.path}: ${c.type}`);
+  }
+}
+
 /** An RpcError as the bus error systemd sends for the same failure. */
 export function toDbusError(e: unknown): unknown {
   if (e instanceof RpcError) {
     if (e.code === ErrorCode.UNIT_FILE_ERROR) {
+      if (e.data?.change) return installError(e.data.change);
       const last = e.data?.lines?.filter((l) => l.trim()).pop();
       return Errors.failed(last ? last.replace(/^Failed to [^:]*: /, '') : e.message);
     }
@@ -73,6 +93,58 @@ const WRITE = new Set(['StartUnit', 'StartUnitReplace', 'StartUnitWithFlags', 'S
 
 export function isWriteMethod(m: string): boolean { return WRITE.has(m); }
 
+/** The targets systemctl's halt/poweroff/reboot/kexec/exit verbs (and /sbin/shutdown) start: in tsysd they end
+ *  the manager in order, as the tsysctl verbs do; there is no systemd-poweroff.service to pull in. */
+const SHUTDOWN_TARGETS: Record<string, 'poweroff' | 'halt' | 'reboot' | 'exit'> = {
+  'poweroff.target': 'poweroff', 'halt.target': 'halt', 'reboot.target': 'reboot', 'kexec.target': 'reboot', 'exit.target': 'exit',
+};
+/** Job ids for those starts (the manager stops before any engine job could finish): far above the engine's. */
+let shutdownJobId = 0x7f000000;
+
+const BOOT_PHASES: Record<string, 'userspace' | 'finish' | 'unitsLoadStart' | 'unitsLoadFinish'> = {
+  Userspace: 'userspace', Finish: 'finish', UnitsLoadStart: 'unitsLoadStart', UnitsLoadFinish: 'unitsLoadFinish',
+};
+
+/** One org.freedesktop.systemd1.Manager property (undefined: no such property). */
+export function managerProperty(m: Manager, name: string, version: string): unknown {
+  const spec = IFACES[IFACE_MANAGER]?.properties.find((p) => p.name === name);
+  if (!spec) return undefined;
+  switch (name) {
+    case 'Version': return version;
+    case 'Features': return '+tsysd';
+    case 'Virtualization': return m.container;
+    case 'Architecture': return m.specCtx.architecture;
+    case 'Tainted': return '';
+    case 'SystemState': return m.systemState;
+    case 'NNames': return m.engine.graph.size;
+    case 'NFailedUnits': return m.failedUnits().length;
+    case 'NJobs': return m.engine.listJobs().length;
+    case 'NFailedJobs': return 0;
+    case 'NInstalledJobs': return m.engine.listJobs().length;
+    case 'Progress': return m.systemState === 'starting' || m.systemState === 'initializing' ? 0.5 : 1;
+    case 'Environment': return m.managerEnvironment();
+    case 'UnitPath': return m.searchPath;
+    case 'ExitCode': return m.exitCode & 0xff;
+    case 'LogLevel': return m.opts.logLevel;
+    case 'LogTarget': return 'console';
+    case 'ControlGroup': return '';
+    case 'ShowStatus': return false;
+    case 'DefaultStandardOutput': return 'journal';
+    case 'DefaultStandardError': return 'inherit';
+    default: break;
+  }
+  // the boot timestamps tsysd keeps (src/manager/boot-times.ts); firmware, kernel, initrd... stay 0
+  const ts = /^(\w+?)Timestamp(Monotonic)?$/.exec(name);
+  if (ts) {
+    const key = BOOT_PHASES[ts[1] as string];
+    const t = key ? m.life.bootTimes[key] : null;
+    return BigInt(Math.max(0, Math.round(t ? (ts[2] ? t.monotonic : t.realtime) : 0)));
+  }
+  const d = DEFAULTS[IFACE_MANAGER]?.[name];
+  if (name === 'KExecWatchdogUSec') return d ?? fromShow(name, spec.type, '');
+  return d ?? fromShow(name, spec.type, '') ?? '';
+}
+
 export class ManagerInterface {
   constructor(private readonly mgr: Manager, private readonly api: ManagerApi, private readonly hooks: JobHooks,
     private readonly version: string, private readonly extra: { transient?: (args: unknown[], c: Caller) => Promise<unknown[]>; setProperties?: (args: unknown[], c: Caller) => Promise<unknown[]> } = {}) {}
@@ -92,40 +164,7 @@ export class ManagerInterface {
 
   // ---------------------------------------------------------------- properties
 
-  property(name: string): unknown {
-    const m = this.mgr;
-    const spec = IFACES[IFACE_MANAGER]?.properties.find((p) => p.name === name);
-    if (!spec) return undefined;
-    switch (name) {
-      case 'Version': return this.version;
-      case 'Features': return '+tsysd';
-      case 'Virtualization': return m.container;
-      case 'Tainted': return '';
-      case 'SystemState': return m.systemState;
-      case 'NNames': return m.engine.graph.size;
-      case 'NFailedUnits': return m.failedUnits().length;
-      case 'NJobs': return m.engine.listJobs().length;
-      case 'NFailedJobs': return 0;
-      case 'NInstalledJobs': return m.engine.listJobs().length;
-      case 'Progress': return m.systemState === 'starting' || m.systemState === 'initializing' ? 0.5 : 1;
-      case 'Environment': return m.managerEnvironment();
-      case 'UnitPath': return m.searchPath;
-      case 'ExitCode': return m.exitCode & 0xff;
-      case 'UserspaceTimestamp': return BigInt(m.startedAt);
-      case 'UserspaceTimestampMonotonic': return 0n;
-      case 'LogLevel': return m.opts.logLevel;
-      case 'LogTarget': return 'console';
-      case 'ControlGroup': return '';
-      case 'ShowStatus': return false;
-      case 'DefaultStandardOutput': return 'journal';
-      case 'DefaultStandardError': return 'inherit';
-      default: break;
-    }
-    const d = DEFAULTS[IFACE_MANAGER]?.[name];
-    if (name.endsWith('Timestamp') || name.endsWith('TimestampMonotonic')) return 0n;
-    if (name === 'Architecture' || name === 'KExecWatchdogUSec') return d ?? fromShow(name, spec.type, '');
-    return d ?? fromShow(name, spec.type, '') ?? '';
-  }
+  property(name: string): unknown { return managerProperty(this.mgr, name, this.version); }
 
   // ---------------------------------------------------------------- methods
 
@@ -138,6 +177,20 @@ export class ManagerInterface {
   private async job(fn: () => Promise<JobReply>): Promise<unknown[]> {
     const r = await this.hooks.runJob(fn);
     return [jobPath(r.job)];
+  }
+
+  /** Start of poweroff.target & co: the manager's shutdown, with a job that is done at once (JobRemoved is sent
+   *  before the manager begins stopping, so `systemctl poweroff` and /sbin/shutdown return 0). */
+  private shutdownJob(unit: string, m: unknown, c: Caller): Promise<unknown[]> {
+    mode(m);
+    const what = SHUTDOWN_TARGETS[unit];
+    return this.job(async () => {
+      if (what === 'exit') await this.api.exit({ code: this.mgr.exitCode & 0xff }, c);
+      else if (what === 'halt') await this.api.halt({}, c);
+      else if (what === 'reboot') await this.api.reboot({}, c);
+      else await this.api.poweroff({}, c);
+      return { job: ++shutdownJobId, unit, type: 'start', result: 'done' };
+    });
   }
 
   private async files(fn: () => Promise<UnitFileChangesReply>, withInfo: boolean): Promise<unknown[]> {
@@ -166,8 +219,8 @@ export class ManagerInterface {
         if (!this.mgr.engine.listJobs().some((j) => j.id === id)) throw new DbusError('org.freedesktop.systemd1.NoSuchJob', `Job ${id} does not exist.`);
         return [jobPath(id)];
       }
-      case 'StartUnit': return jobMethod('start', s(0), a[1]);
-      case 'StartUnitReplace': return jobMethod('start', s(1), a[2]);
+      case 'StartUnit': return SHUTDOWN_TARGETS[s(0)] ? this.shutdownJob(s(0), a[1], c) : jobMethod('start', s(0), a[1]);
+      case 'StartUnitReplace': return SHUTDOWN_TARGETS[s(1)] ? this.shutdownJob(s(1), a[2], c) : jobMethod('start', s(1), a[2]);
       case 'StopUnit': return jobMethod('stop', s(0), a[1]);
       case 'ReloadUnit': return jobMethod('reload', s(0), a[1]);
       case 'RestartUnit': return jobMethod('restart', s(0), a[1]);
@@ -272,8 +325,8 @@ export class ManagerInterface {
     if (!u) throw new DbusError('org.freedesktop.systemd1.NoSuchUnit', `Unit ${name} not loaded.`);
     const rt = this.mgr.peekRuntime(u.id);
     if (!rt) return [];
-    const cg = rt.host.procs.cgroup ?? '';
-    const rel = cg.startsWith('/sys/fs/cgroup') ? cg.slice('/sys/fs/cgroup'.length) || '/' : cg;
+    // the same cgroup path as ControlGroup (below the manager's root), or systemctl lists them as strays
+    const rel = rt.host.procs.cgroup ? `/${rt.host.resources.rel}` : '';
     return rt.host.pids().map((pid) => [rel, pid, cmdline(pid)]);
   }
 

@@ -21,6 +21,7 @@ import type { SystemdFace } from './face';
 const debug = createDebug('tsysd:dbus');
 
 export const BUS_NAME = 'org.freedesktop.systemd1';
+const ACTIVATOR = 'org.freedesktop.systemd1.Activator';
 
 function busPath(address: string): string | null {
   const m = /^unix:path=([^,;]+)/.exec(address);
@@ -87,6 +88,11 @@ export class SystemBusLink {
     bus.addMethodHandler((m: NextMessage) => this.onCall(bus, m));
     bus.on('message', (m: NextMessage) => {
       if (m.type === 4 && m.member === 'NameOwnerChanged' && typeof m.body[0] === 'string' && (m.body[0] as string).startsWith(':') && m.body[2] === '') this.uids.delete(m.body[0] as string);
+      // Bus activation (--systemd-activation): start the unit, or tell the bus at once that it cannot be.
+      if (m.type === 4 && m.interface === ACTIVATOR && m.member === 'ActivationRequest' && m.sender === 'org.freedesktop.DBus' && typeof m.body[0] === 'string') {
+        this.face.activate(m.body[0] as string, (f) => this.send(bus, { type: 4, flags: 1, serial: 0, path: '/org/freedesktop/DBus', interface: ACTIVATOR,
+          member: 'ActivationFailure', destination: 'org.freedesktop.DBus', signature: 'sss', body: f }));
+      }
     });
     bus.requestName(BUS_NAME, 4 /* DO_NOT_QUEUE */).then((r: number) => {
       this.connecting = false;

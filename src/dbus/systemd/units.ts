@@ -16,7 +16,7 @@ import type { ExecStatus, PropValue } from '../../units/types';
 import type { BoundInterface, CallContext, InterfaceSpec } from '../objects';
 import { escapePathElement } from '../wire';
 import { DEFAULTS, IFACES } from './spec252';
-import { execExTuples, execTuples, fromShow, timestampValue, zero } from './values';
+import { UINT64_MAX, execExTuples, execTuples, fromShow, timestampValue, zero } from './values';
 
 export const ROOT = '/org/freedesktop/systemd1';
 export const UNIT_PREFIX = `${ROOT}/unit/`;
@@ -118,15 +118,8 @@ export class UnitSnapshot {
         const s = (cfg.service as unknown as Record<string, { statuses: number[]; signals: number[] }> | undefined)?.[field];
         return s ? [s.statuses, s.signals] : undefined;
       }
-      case 'TasksCurrent': {
-        const rt = this.mgr.peekRuntime(this.id);
-        const n = rt ? rt.host.pids().length : 0;
-        return n > 0 ? BigInt(n) : undefined;
-      }
-      case 'ControlGroup': {
-        const cg = this.mgr.peekRuntime(this.id)?.host.procs.cgroup ?? '';
-        return cg.startsWith('/sys/fs/cgroup') ? cg.slice('/sys/fs/cgroup'.length) || '/' : cg;
-      }
+      case 'NextElapseUSecRealtime': case 'NextElapseUSecMonotonic': case 'LastTriggerUSec': case 'LastTriggerUSecMonotonic':
+      case 'TimersMonotonic': case 'TimersCalendar': return this.timer(name);
       default: break;
     }
     const ex = name.endsWith('Ex') ? name.slice(0, -2) : name;
@@ -136,6 +129,27 @@ export class UnitSnapshot {
       return ex === name ? execTuples(list, Array.isArray(st) ? st : undefined) : execExTuples(list, Array.isArray(st) ? st : undefined);
     }
     return undefined;
+  }
+
+  /** org.freedesktop.systemd1.Timer's schedule from the timer machine (µs; Infinity → USEC_INFINITY). */
+  private timer(name: string): unknown {
+    const s = this.mgr.peekRuntime(this.id)?.machine.timerSchedule?.();
+    const us = (n: number): bigint => (n === Infinity || n >= 2 ** 64 - 1 ? UINT64_MAX : BigInt(Math.max(0, Math.round(n))));
+    if (!s) {
+      // not running: the configured entries with no next elapse
+      const vals = this.cfg.timer?.values ?? [];
+      if (name === 'TimersMonotonic') return vals.filter((v) => v.base !== 'OnCalendar').map((v) => [v.base.replace(/Sec$/, 'USec'), us(v.valueUs), 0n]);
+      if (name === 'TimersCalendar') return vals.filter((v) => v.base === 'OnCalendar').map((v) => ['OnCalendar', v.calendar, 0n]);
+      return name.startsWith('NextElapse') ? UINT64_MAX : 0n;
+    }
+    switch (name) {
+      case 'NextElapseUSecRealtime': return us(s.nextRealtime);
+      case 'NextElapseUSecMonotonic': return us(s.nextMonotonic);
+      case 'LastTriggerUSec': return us(s.lastTrigger);
+      case 'LastTriggerUSecMonotonic': return us(s.lastTriggerMonotonic);
+      case 'TimersMonotonic': return s.entries.filter((e) => e.base !== 'OnCalendar').map((e) => [e.base.replace(/Sec$/, 'USec'), us(e.valueUs), us(e.nextElapse)]);
+      default: return s.entries.filter((e) => e.base === 'OnCalendar').map((e) => ['OnCalendar', e.calendar, us(e.nextElapse)]);
+    }
   }
 }
 

@@ -25,14 +25,16 @@ function num(s: string, name: string): number | null {
 
 function big(s: string, name: string): bigint | null {
   if (s === 'infinity' || s === '[not set]') return UINT64_MAX;
-  // `show` prints *NSec values (CPUUsageNSec, TimerSlackNSec) as plain nanoseconds; a bare number for a
-  // *USec/*Sec value is seconds, as in unit files.
+  // `show` prints nanosecond counters (CPUUsageNSec) as bare numbers, already in ns.
   const nsec = name.endsWith('NSec');
-  if (/^-?\d+$/.test(s)) return nsec ? BigInt(s) : name.endsWith('Sec') ? BigInt(s) * 1000000n : BigInt(s);
+  if (/^-?\d+$/.test(s)) {
+    if (!nsec && name.endsWith('Sec')) return BigInt(s) * 1000000n;
+    return BigInt(s);
+  }
   if (name.endsWith('Sec')) {
     const t = parseTimespan(s);
     if (t === null) return null;
-    return t === Infinity ? UINT64_MAX : BigInt(Math.round(nsec ? t * 1000 : t));
+    return t === Infinity ? UINT64_MAX : BigInt(Math.round(t)) * (nsec ? 1000n : 1n);
   }
   return null;
 }

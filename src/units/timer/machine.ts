@@ -13,7 +13,7 @@ import { formatTimespanNumber } from '../../calendar/timespan';
 import { formatTimestampStyle } from '../../calendar/timestamp';
 import { UnitBase } from '../base';
 import type { TimerHost } from '../host';
-import type { ActiveState, DualTimestamp, PropValue, ReloadOutcome, StartOutcome, StopOutcome, TriggeredPeer, UnitMachine } from '../types';
+import type { ActiveState, DualTimestamp, PropValue, ReloadOutcome, StartOutcome, StopOutcome, TimerEntry, TriggeredPeer, UnitMachine } from '../types';
 import { fixedDelayHash } from './fixed-delay';
 
 export type TimerSubState = 'dead' | 'waiting' | 'running' | 'elapsed' | 'failed';
@@ -321,8 +321,12 @@ export class TimerMachine implements UnitMachine {
     return timerProperties(this);
   }
 
-  timerSchedule(): { nextRealtime: number; nextMonotonic: number; lastTrigger: number } {
-    return { nextRealtime: this.nextElapseRealtime, nextMonotonic: this.nextElapseMonotonic, lastTrigger: this.lastTrigger.realtime };
+  timerSchedule(): { nextRealtime: number; nextMonotonic: number; lastTrigger: number; lastTriggerMonotonic: number; entries: TimerEntry[] } {
+    return {
+      nextRealtime: this.nextElapseRealtime, nextMonotonic: this.nextElapseMonotonic,
+      lastTrigger: this.lastTrigger.realtime, lastTriggerMonotonic: this.lastTrigger.monotonic,
+      entries: this.values.map((v) => ({ base: v.base, valueUs: v.valueUs, calendar: v.spec ? specString(this, v.spec) : v.calendar, nextElapse: v.nextElapse })),
+    };
   }
 }
 
