@@ -24,7 +24,7 @@ import { Manager } from '../../src/manager/manager';
 import { unitProperties } from '../../src/manager/props';
 import type { DaemonOptions } from '../../src/manager/options';
 import { FakePlatform } from '../../src/platform/fake';
-import { realConditionEnv } from '../../src/units/conditions-real';
+import { realConditionEnv } from '../../src/platform/conditions-real';
 
 const MEM_TOTAL = 24731408 * 1024, TASKS_SYSTEM = 32767;
 const ctx: SpecifierContext = {
@@ -139,7 +139,7 @@ function rig(units: Record<string, string>, resource?: FakePlatform['resource'])
   if (resource) p.resource = resource;
   const options: DaemonOptions = {
     userMode: false, unitPaths: [unitDir], target: 'boot.target', controlSocket: path.join(dir, 'control.sock'), runtimeDir: path.join(dir, 'run'),
-    logDir: '', logLevel: 'info', container: true, healthListen: '', forwardOutput: false, cgroupName: 'test',
+    logDir: '', logLevel: 'info', container: true, healthListen: '', forwardOutput: false, cgroupName: 'test', dbusPrivate: 'no', sdBooted: false, systemdComm: false,
   };
   const m = new Manager({
     options, platform: p, logs: new LogStore(), console: () => undefined, isPid1: false, container: 'podman',
