@@ -165,6 +165,10 @@ export class Manager implements SocketManager, TriggerManager {
         clearTimer: (h) => { if (typeof h === 'number') this.platform.clearTimer(h); },
         // The engine's own actions (JobTimeoutAction=); Failure/SuccessAction= come from the unit machines.
         emergencyAction: (action, unit, reason) => this.emergencyAction(unit, action, null, reason),
+        // Each starting service holds a status pipe until it has exec'd: spawning 10,000 in one turn
+        // would hold 10,000 of them on top of every service's log pipe (EMFILE at RLIMIT_NOFILE 20,000).
+        runBudget: 256,
+        yieldRun: (resume) => this.platform.setTimer(0, () => this.barrier.guard('engine', '', resume)),
       },
     });
   }
