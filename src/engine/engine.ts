@@ -277,12 +277,12 @@ export class Engine {
 
   /** True (and a resume scheduled) when this turn's budget of run jobs is spent (EngineHost.runBudget). */
   private overBudget(): boolean {
-    const budget = this.host.runBudget, y = this.host.yieldRun;
-    if (!budget || !y) return false;
+    const host = this.host, budget = host.runBudget;
+    if (!budget || !host.yieldRun) return false;
     if (this.budgetUsed++ < budget) return false;
     if (!this.yielded) {
       this.yielded = true;
-      y(() => { this.yielded = false; this.budgetUsed = 0; this.dispatch(); });
+      host.yieldRun(() => { this.yielded = false; this.budgetUsed = 0; this.dispatch(); });
     }
     return true;
   }
