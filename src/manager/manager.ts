@@ -590,7 +590,7 @@ function shareEmptyArrays<T>(o: T, depth = 0): T {
   for (const k of Object.keys(rec)) {
     const v = rec[k];
     if (Array.isArray(v)) {
-      if (v.length === 0) { if ((v as unknown) !== EMPTY) rec[k] = EMPTY; } else for (const x of v) shareEmptyArrays(x, depth + 1);
+      if (v.length === 0) { if ((v as unknown) !== EMPTY) rec[k] = EMPTY; } else if (typeof v[0] === 'object') for (const x of v) shareEmptyArrays(x, depth + 1);
     } else if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) shareEmptyArrays(v, depth + 1);
   }
   return o;
