@@ -17,7 +17,8 @@
 // All times are CLOCK_REALTIME µs; this process's clock is performance.now() aligned to Date.now() edges.
 // Prints figures and ratios; asserts nothing. tsysd runs in a PID namespace (tests/helpers/daemon.ts);
 // the sink and baseline senders are children of this process, killed by pid at the end.
-// Usage: node dist/bench/notify.js [senders=100] [perSender=200] [rounds=20]
+// Usage: node dist/bench/notify.js [senders=100] [perSender=200] [rounds=20]   (TSYSD_BENCH_JSON=1: also a
+// machine-readable `@json` line of the NotifyAccess=all rates, for bench/all)
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -257,6 +258,8 @@ async function main(): Promise<void> {
     lines.push(`sd_notify bench (${N} datagrams per run, median of ${TP_RUNS} runs; READY latency over ${ROUNDS} rounds; `
       + `tsysd in a PID namespace; net.unix.max_dgram_qlen=${readQlen()}; each datagram handled = barrier returned)`);
     tpLine(`throughput, ${SENDERS} senders x ${PER} (NotifyAccess=all): `, tTp, bTp);
+    // bench/all reads this line (TSYSD_BENCH_JSON=1): every run's rates, interleaved pairs in order
+    if (process.env.TSYSD_BENCH_JSON) lines.push('@json ' + JSON.stringify({ tsysd: tTp.map((x) => x.rate), base: bTp.map((x) => x.rate) }));
     tpLine(`throughput, main pid alone (NotifyAccess=main):  `, tSolo, bSolo);
     const tl = stats(tLat.map((l) => l.seenUs)), bh = stats(bLat.map((l) => l.procUs)), bs = stats(bLat.map((l) => l.seenUs));
     lines.push(`READY=1 send → ActiveState=active event at a control-API client: tsysd median ${ms(tl.med)} p90 ${ms(tl.p90)}`);

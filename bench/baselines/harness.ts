@@ -49,6 +49,8 @@ export interface Launch {
   probe?: (abort: AbortSignal) => Promise<bigint | null>;
   /** Name of the cgroup directory the supervisor creates below its own (= our) cgroup, if any. */
   cgroupName?: string;
+  /** optional figures taken after the boot, before the RSS sample and the stop (bench/all: reload, list-units) */
+  measure?: () => Promise<Record<string, number>>;
 }
 
 /** A fresh cgroup directory name for one supervisor run. */
@@ -78,6 +80,8 @@ export interface RunResult {
   startS: number | null; readyS: number | null; stopS: number | null;
   rssManagerMiB: number | null; rssTreeMiB: number | null; pssTreeMiB: number | null; procs: number | null;
   up: number; down: number; note: string;
+  /** figures of Launch.measure, by name */
+  extra: Record<string, number>;
 }
 
 const ns = (): bigint => process.hrtime.bigint();
@@ -176,7 +180,7 @@ function tree(root: number): number[] {
 export async function runOne(sys: SystemDef, bins: Bins, n: number, timeoutS: number): Promise<RunResult> {
   const res: RunResult = {
     system: sys.name, variant: sys.variant, n, startS: null, readyS: null, stopS: null,
-    rssManagerMiB: null, rssTreeMiB: null, pssTreeMiB: null, procs: null, up: 0, down: 0, note: '',
+    rssManagerMiB: null, rssTreeMiB: null, pssTreeMiB: null, procs: null, up: 0, down: 0, note: '', extra: {},
   };
   const why = sys.unavailable();
   if (why) { res.note = why; return res; }
@@ -237,6 +241,9 @@ export async function runOne(sys: SystemDef, bins: Bins, n: number, timeoutS: nu
       res.rssTreeMiB = all / 1024;
       res.pssTreeMiB = pss / 1024;
       res.procs = count;
+      if (launch.measure) {
+        try { res.extra = await launch.measure(); } catch (e) { res.note += (res.note ? '; ' : '') + `measure failed: ${String(e)}`; }
+      }
       const t1 = ns();
       sys.stop(supervisor, work);
       const stopped = await ev.until(

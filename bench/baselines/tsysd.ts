@@ -4,6 +4,7 @@
 // (each service of layer k Requires= and is After= two services of layer k-1), Type=simple or Type=notify
 // (benchsvc sends READY=1). "ready" = exec → the control socket answers is-system-running with running or
 // degraded (a tiny JSON-RPC client polling every 20 ms). Stop = SIGTERM (orderly shutdown in a container).
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -71,7 +72,38 @@ function nodeArgs(): string[] {
   return ['--max-semi-space-size=2', '--v8-pool-size=1', ...(process.env.TSYSD_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)];
 }
 
-function variant(dag: boolean, notify: boolean): SystemDef {
+const TSYSCTL = path.join(TROOT, 'dist', 'src', 'cli', 'tsysctl.js');
+
+/** Run `tsysctl ARGS` against `sock`; resolves with wall seconds and stdout bytes (rejects on a non-zero exit). */
+export function timeCtl(sock: string, args: string[]): Promise<{ s: number; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const c = spawn(process.execPath, [TSYSCTL, ...args], { env: { ...process.env, TSYSD_SOCKET: sock, SYSTEMD_PAGER: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let bytes = 0, err = '';
+    c.stdout.on('data', (b: Buffer) => { bytes += b.length; });
+    c.stderr.on('data', (b: Buffer) => { err += b.toString(); });
+    c.on('error', reject);
+    c.on('close', (code) => {
+      const s = Number(process.hrtime.bigint() - t0) / 1e9;
+      // status exits 3 for an inactive unit; anything above is a failure of the call itself
+      if (code !== null && code <= 3) resolve({ s, bytes }); else reject(new Error(`tsysctl ${args.join(' ')} exited ${code}: ${err.trim()}`));
+    });
+  });
+}
+
+/** After-boot figures of bench/all's scale run: daemon-reload, list-units (time and bytes), status of one unit. */
+async function ctlFigures(sock: string): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  const lu = await timeCtl(sock, ['list-units', '--all', '--no-pager']);
+  out.listUnitsS = lu.s;
+  out.listUnitsBytes = lu.bytes;
+  out.statusS = (await timeCtl(sock, ['status', '--no-pager', 'svc0.service'])).s;
+  out.reloadS = (await timeCtl(sock, ['daemon-reload'])).s;
+  out.listUnitsAfterReloadS = (await timeCtl(sock, ['list-units', '--all', '--no-pager'])).s;
+  return out;
+}
+
+function variant(dag: boolean, notify: boolean, measure = false): SystemDef {
   return {
     name: 'tsysd',
     variant: `${dag ? `dag${LAYERS}` : 'flat'} ${notify ? 'notify' : 'simple'}`,
@@ -88,6 +120,7 @@ function variant(dag: boolean, notify: boolean): SystemDef {
         cgroupName,
         env: { DEBUG: '' },
         probe: (abort) => pollRunning(sock, abort),
+        ...(measure ? { measure: () => ctlFigures(sock) } : {}),
       };
     },
     stop(pid: number) { process.kill(pid, 'SIGTERM'); },
@@ -95,3 +128,5 @@ function variant(dag: boolean, notify: boolean): SystemDef {
 }
 
 export const TSYSD_VARIANTS: SystemDef[] = [variant(false, false), variant(true, false), variant(false, true), variant(true, true)];
+/** flat Type=simple, plus the after-boot control figures (bench/all's 10,000-service run) */
+export const TSYSD_MEASURED: SystemDef = variant(false, false, true);

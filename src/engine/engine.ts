@@ -36,6 +36,11 @@ export interface EngineHost {
   clearTimer?(handle: unknown): void;
   /** JobTimeoutAction= and similar unit-requested actions. */
   emergencyAction?(action: EmergencyAction, unit: string, reason: string): void;
+  /** With yieldRun, at most runBudget jobs run before the engine hands the rest of the run queue to
+   *  `resume`, which the host calls on a later event-loop turn (a boot of 10,000 services then lets the
+   *  manager see its first children exec, and close their status pipes, before it spawns the next ones). */
+  runBudget?: number;
+  yieldRun?(resume: () => void): void;
 }
 
 export interface EngineOptions { loader: UnitLoader; userMode?: boolean; container?: boolean; devices?: boolean; host: EngineHost }
@@ -73,6 +78,8 @@ export class Engine {
   private readonly startWhenUpheldQueue = new Set<Unit>();
   private readonly waiters = new Map<number, ((r: JobResult) => void)[]>();
   private dispatching = false;
+  private budgetUsed = 0;       // jobs run since the last yield (host.runBudget)
+  private yielded = false;      // a resume is pending
   /** When true, installed jobs are not run (tsysd plan: build transactions on an idle system). */
   hold = false;
   /** The last dry-run transaction's jobs (for plan). */
@@ -263,6 +270,7 @@ export class Engine {
       for (let progress = true; progress;) {
         progress = false;
         while (this.runQueue.length) {
+          if (this.overBudget()) break;
           const j = this.runQueue.shift()!;
           j.inRunQueue = false;
           if (j.installed && j.state === 'waiting') this.runJob(j);
@@ -273,6 +281,18 @@ export class Engine {
         if (this.stopWhenUnneededQueue.size) { progress = true; this.dispatchStopWhenUnneeded(); }
       }
     } finally { this.dispatching = false; }
+  }
+
+  /** True (and a resume scheduled) when this turn's budget of run jobs is spent (EngineHost.runBudget). */
+  private overBudget(): boolean {
+    const host = this.host, budget = host.runBudget;
+    if (!budget || !host.yieldRun) return false;
+    if (this.budgetUsed++ < budget) return false;
+    if (!this.yielded) {
+      this.yielded = true;
+      host.yieldRun(() => { this.yielded = false; this.budgetUsed = 0; this.dispatch(); });
+    }
+    return true;
   }
 
   /** job_run_and_invalidate */

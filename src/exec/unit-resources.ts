@@ -18,6 +18,10 @@ export class UnitResources {
   readonly rel: string;
   readonly slice: string;
   private legacyDirs: string[] = [];
+  /** Whether this unit's group exists in v1 hierarchies: known after apply(); 'unknown' (remove in every
+   *  hierarchy) before, e.g. for a unit started by an earlier manager. Stopping 1,000 plain services
+   *  otherwise tries ~10 rmdirs each for groups that were never made. */
+  private legacyState: 'none' | 'made' | 'unknown' = 'unknown';
   private oomBase: number | null = null;
 
   constructor(private readonly p: Platform, private readonly getCfg: () => UnitConfig, userMode: boolean,
@@ -62,7 +66,13 @@ export class UnitResources {
     warn(missing);
     // On v1 hierarchies a process is only bounded by a slice's limit when it sits below it: it joins them.
     const join = this.cfg.type !== 'slice' && (parentsLegacy || writes.some((w) => w.hierarchy !== 'unified'));
-    if (writes.length === 0 && !join) { this.legacyDirs = []; return []; }
+    if (writes.length === 0 && !join) {
+      this.legacyDirs = [];
+      if (this.legacyState === 'unknown') this.legacyState = 'none';   // not 'made' → 'none': release() still owes the rmdir
+      return [];
+    }
+    if (join || writes.some((w) => w.hierarchy !== 'unified')) this.legacyState = 'made';
+    else if (this.legacyState === 'unknown') this.legacyState = 'none';
     const res = this.p.cgroupApply(this.rel, writes, join);
     for (const f of res.failed) log(`Failed to set '${f.file}' for ${this.cfg.id}: ${this.p.strerror(f.errno)}`);
     this.legacyDirs = res.legacyDirs;
@@ -82,7 +92,8 @@ export class UnitResources {
   stats(): CgroupStats { return this.p.cgroupStats(this.rel); }
 
   release(): void {
-    if (this.legacyDirs.length > 0 || this.cfg.resource) this.p.cgroupRemoveLegacy(this.rel);
+    if (this.legacyDirs.length > 0 || (this.cfg.resource && this.legacyState !== 'none')) this.p.cgroupRemoveLegacy(this.rel);
+    this.legacyState = 'none';
     this.oomBase = null;
   }
 }

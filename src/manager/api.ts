@@ -18,10 +18,17 @@ import { matchesListUnitFiles, matchesListUnits } from '../rpc/util';
 import { logReader, mayReadLine } from '../logs/access';
 import type { EngineErrorCode, JobResult, RequestedJobType } from '../engine';
 import { killUnit } from '../exec/kill';
-import * as install from '../unit-file/install';
+import type * as Install from '../unit-file/install';
 import { parseUnitName } from '../unit-file/names';
 import type { Manager } from './manager';
-import { showUnit, statusOf, unitFileStateOf } from './props';
+import type * as Props from './props';
+
+// show/status (./props, with the property tables) and the install verbs are loaded on first use: a boot
+// does not need them, and they are ~20 ms of the manager's module loading.
+let propsMod: typeof Props | null = null;
+let installMod: typeof Install | null = null;
+const propsOf = (): typeof Props => (propsMod ??= require('./props') as typeof Props);
+const install = (): typeof Install => (installMod ??= require('../unit-file/install') as typeof Install);
 
 const VERSION = '0.1.0';
 
@@ -136,7 +143,7 @@ export class ManagerApiImpl implements ManagerApi {
     if (!p.unit) return { unit: '', properties: this.managerProperties(p.properties, !!p.all) };
     if (!parseUnitName(p.unit)) throw errors.invalidArgument(`Unit name ${p.unit} is not valid.`);
     const unit = p.unit;
-    return this.query(() => showUnit(this.m, unit, p.properties, !!p.all));
+    return this.query(() => propsOf().showUnit(this.m, unit, p.properties, !!p.all));
   }
 
   private managerProperties(wanted: string[] | undefined, all: boolean): [string, string][] {
@@ -166,7 +173,7 @@ export class ManagerApiImpl implements ManagerApi {
 
   async status(p: StatusParams, c: Caller): Promise<StatusReply> {
     this.checkName(p.unit);
-    const r = this.query(() => statusOf(this.m, p.unit, p.lines ?? 10));
+    const r = this.query(() => propsOf().statusOf(this.m, p.unit, p.lines ?? 10));
     const may = this.logAccess(c);
     return { ...r, logs: r.logs.filter(may) };
   }
@@ -190,14 +197,14 @@ export class ManagerApiImpl implements ManagerApi {
     return out.sort((a, b) => a.unit.localeCompare(b.unit));
   }
 
-  private installOpts(extra: { runtime?: boolean; force?: boolean; presetMode?: 'full' | 'enable-only' | 'disable-only' } = {}): install.InstallOptions {
-    const o: install.InstallOptions = { userMode: this.m.userMode, quiet: false, ...extra };
+  private installOpts(extra: { runtime?: boolean; force?: boolean; presetMode?: 'full' | 'enable-only' | 'disable-only' } = {}): Install.InstallOptions {
+    const o: Install.InstallOptions = { userMode: this.m.userMode, quiet: false, ...extra };
     if (this.m.opts.unitPaths.length) o.unitPaths = this.m.opts.unitPaths;
     return o;
   }
 
   async listUnitFiles(p: ListUnitFilesParams): Promise<UnitFileEntry[]> {
-    const list = install.listUnitFiles(this.installOpts());
+    const list = install().listUnitFiles(this.installOpts());
     return list.map((e) => ({ path: e.path, unit: e.name, state: e.state, preset: e.preset ?? '' } as UnitFileEntry))
       .filter((f) => matchesListUnitFiles(f, p));
   }
@@ -282,12 +289,12 @@ export class ManagerApiImpl implements ManagerApi {
   }
 
   async getUnitFileState(p: { unit: string }): Promise<UnitFileStateReply> {
-    const r = install.unitFileState(p.unit, this.installOpts());
+    const r = install().unitFileState(p.unit, this.installOpts());
     if (!('state' in r)) throw new RpcError(ErrorCode.NO_SUCH_UNIT, `Unit ${p.unit} not found.`, { unit: p.unit });
     return { unit: p.unit, state: r.state };
   }
 
-  private fileOp(r: install.InstallResult): UnitFileChangesReply {
+  private fileOp(r: Install.InstallResult): UnitFileChangesReply {
     if (r.exitCode !== 0) {
       const msg = (r.stderr.filter((l) => l.trim()).pop() ?? 'operation failed').replace(/^Failed to [^:]*: /, '');
       const bad = r.changes.find((c) => /^E[A-Z]+$/.test(c.type));
@@ -298,23 +305,23 @@ export class ManagerApiImpl implements ManagerApi {
     return { changes, carriesInstallInfo: (r.carriesInstallInfo ?? 1) > 0, lines: r.stderr };
   }
 
-  async enable(p: UnitFileParams): Promise<UnitFileChangesReply> { return this.fileOp(install.enableUnits(p.units, this.installOpts(p))); }
-  async disable(p: UnitFileParams): Promise<UnitFileChangesReply> { return this.fileOp(install.disableUnits(p.units, this.installOpts(p))); }
-  async reenable(p: UnitFileParams): Promise<UnitFileChangesReply> { return this.fileOp(install.reenableUnits(p.units, this.installOpts(p))); }
-  async mask(p: UnitFileParams): Promise<UnitFileChangesReply> { return this.fileOp(install.maskUnits(p.units, this.installOpts(p))); }
-  async unmask(p: UnitFileParams): Promise<UnitFileChangesReply> { return this.fileOp(install.unmaskUnits(p.units, this.installOpts(p))); }
+  async enable(p: UnitFileParams): Promise<UnitFileChangesReply> { return this.fileOp(install().enableUnits(p.units, this.installOpts(p))); }
+  async disable(p: UnitFileParams): Promise<UnitFileChangesReply> { return this.fileOp(install().disableUnits(p.units, this.installOpts(p))); }
+  async reenable(p: UnitFileParams): Promise<UnitFileChangesReply> { return this.fileOp(install().reenableUnits(p.units, this.installOpts(p))); }
+  async mask(p: UnitFileParams): Promise<UnitFileChangesReply> { return this.fileOp(install().maskUnits(p.units, this.installOpts(p))); }
+  async unmask(p: UnitFileParams): Promise<UnitFileChangesReply> { return this.fileOp(install().unmaskUnits(p.units, this.installOpts(p))); }
   async preset(p: PresetParams): Promise<UnitFileChangesReply> {
-    return this.fileOp(install.presetUnits(p.units, this.installOpts({ runtime: p.runtime, force: p.force, presetMode: p.mode })));
+    return this.fileOp(install().presetUnits(p.units, this.installOpts({ runtime: p.runtime, force: p.force, presetMode: p.mode })));
   }
   async presetAll(p: PresetAllParams): Promise<UnitFileChangesReply> {
-    return this.fileOp(install.presetAllUnits(this.installOpts({ runtime: p.runtime, force: p.force, presetMode: p.mode })));
+    return this.fileOp(install().presetAllUnits(this.installOpts({ runtime: p.runtime, force: p.force, presetMode: p.mode })));
   }
   async getDefault(): Promise<DefaultTargetReply> {
-    const r = install.getDefault(this.installOpts());
+    const r = install().getDefault(this.installOpts());
     if (r.exitCode !== 0) throw new RpcError(ErrorCode.UNIT_FILE_ERROR, (r.stderr[0] ?? 'Failed to get default target').replace(/^Failed to get default target: /, ''));
     return { unit: r.stdout[0] ?? '' };
   }
-  async setDefault(p: SetDefaultParams): Promise<UnitFileChangesReply> { return this.fileOp(install.setDefault(p.unit, this.installOpts({ force: p.force }))); }
+  async setDefault(p: SetDefaultParams): Promise<UnitFileChangesReply> { return this.fileOp(install().setDefault(p.unit, this.installOpts({ force: p.force }))); }
 
   async daemonReload(): Promise<Empty> { await this.m.daemonReload(); return {}; }
   async daemonReexec(): Promise<Empty> { await this.m.daemonReload(); return {}; }
@@ -371,7 +378,9 @@ export class ManagerApiImpl implements ManagerApi {
   }
 }
 
-export { unitFileStateOf };
+export function unitFileStateOf(...a: Parameters<typeof Props.unitFileStateOf>): ReturnType<typeof Props.unitFileStateOf> {
+  return propsOf().unitFileStateOf(...a);
+}
 
 /** fnmatch(FNM_NOESCAPE) of a unit name pattern ('*', '?', '[...]'). */
 function globMatchUnit(pat: string, name: string): boolean {

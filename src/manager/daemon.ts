@@ -38,6 +38,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
 
   const platform = createRealPlatform(opts.cgroupName ? { cgroupBaseName: opts.cgroupName } : {});
   if (!isPid1) platform.setSubreaper(true);
+  platform.raiseNofile(!opts.userMode);   // as systemd: the manager to fs.nr_open, children 1024:524288
 
   const logs = new LogStore({
     dir: opts.logDir || undefined,

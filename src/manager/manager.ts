@@ -168,6 +168,10 @@ export class Manager implements SocketManager, TriggerManager {
         clearTimer: (h) => { if (typeof h === 'number') this.platform.clearTimer(h); },
         // The engine's own actions (JobTimeoutAction=); Failure/SuccessAction= come from the unit machines.
         emergencyAction: (action, unit, reason) => this.emergencyAction(unit, action, null, reason),
+        // Each starting service holds a status pipe until it has exec'd: spawning 10,000 in one turn
+        // would hold 10,000 of them on top of every service's log pipe (EMFILE at RLIMIT_NOFILE 20,000).
+        runBudget: 256,
+        yieldRun: (resume) => this.platform.setTimer(0, () => this.barrier.guard('engine', '', resume)),
       },
     });
   }
@@ -589,7 +593,7 @@ function shareEmptyArrays<T>(o: T, depth = 0): T {
   for (const k of Object.keys(rec)) {
     const v = rec[k];
     if (Array.isArray(v)) {
-      if (v.length === 0) { if ((v as unknown) !== EMPTY) rec[k] = EMPTY; } else for (const x of v) shareEmptyArrays(x, depth + 1);
+      if (v.length === 0) { if ((v as unknown) !== EMPTY) rec[k] = EMPTY; } else if (typeof v[0] === 'object') for (const x of v) shareEmptyArrays(x, depth + 1);
     } else if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) shareEmptyArrays(v, depth + 1);
   }
   return o;

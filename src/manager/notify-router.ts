@@ -67,7 +67,7 @@ export class NotifyRouter {
       }
       const fds = d.fds;
       let handed = false;
-      this.m.barrier.guard('notify', host.id, () => { handed = true; machine.onNotify?.(msg, { pid: d.pid, uid: d.uid }, fds); });
+      this.m.barrier.guard('notify', host.id, () => { handed = true; machine.onNotify?.(msg, { pid: d.pid, uid: d.uid, inUnit: true }, fds); });
       if (!handed) for (const fd of fds) p.close(fd);
     }
   }

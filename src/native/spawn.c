@@ -89,6 +89,9 @@ typedef struct {
   char *search_path;  /* for bare names */
   int pid_slots[4];   /* envp indexes whose value (after '=') receives the child's pid */
   int npid_slots;
+  int nofile_set;     /* the `nofile` option: RLIMIT_NOFILE the child sets before execve (the manager's own */
+  long nofile_soft;   /* is raised far above what services should inherit: systemd's 1024:524288) */
+  long nofile_hard;
 } spawn_block_t;
 
 typedef struct {
@@ -308,6 +311,10 @@ static int child_main(void *arg) {
   if (RAW(SYS_close_range, keep, ~0U, 0) < 0)
     for (long fd = keep; fd < b->close_max; fd++) RAW(SYS_close, fd, 0, 0);
   b->fail_fd = b->status_target; /* the parked copy is closed now; the status pipe sits at its target */
+  if (b->nofile_set) { /* best effort, as systemd's: a unit's own LimitNOFILE= is applied later by the helper */
+    struct rlimit rl = {(rlim_t)b->nofile_soft, (rlim_t)b->nofile_hard};
+    RAW4(SYS_prlimit64, 0, RLIMIT_NOFILE, &rl, 0);
+  }
   if (b->cgroup_procs) { /* clone3 could not place us: join the unit's cgroup (as the helper would) */
     long fd = RAW4(SYS_openat, AT_FDCWD, b->cgroup_procs, O_WRONLY | O_CLOEXEC, 0);
     if (fd < 0) child_fail(b, EXIT_CGROUP, (int)-fd);
@@ -508,7 +515,8 @@ static napi_value DirectSupported(napi_env env, napi_callback_info info) {
 /* spawn(file, argv[], envp[], fds[], setsid: boolean, onOutcome?: fn, opts?: {cgroup?, cgroupJoin?, direct?})
  *   -> pid | -errno
  * opts (fast path only, else -ENOSYS): cgroup = the unit's cgroup directory to start the child in
- * (cgroupJoin: by the child writing cgroup.procs instead of CLONE_INTO_CGROUP);
+ * (cgroupJoin: by the child writing cgroup.procs instead of CLONE_INTO_CGROUP); nofile = {soft, hard}:
+ * the child's RLIMIT_NOFILE, set before execve (or before the helper's own limits);
  * direct = exec FILE directly with these steps instead of through the helper (see the header). */
 static void outcome_discard(uv_handle_t *h) { free(h->data); }
 
@@ -547,6 +555,12 @@ static napi_value Spawn(napi_env env, napi_callback_info info) {
     }
     b->cgroup_dir = opt_string(env, argv[6], "cgroup");
     b->cgroup_join = opt_bool(env, argv[6], "cgroupJoin");
+    napi_value nf = tsysd_get_prop(env, argv[6], "nofile");
+    if (nf && !tsysd_is_nullish(env, nf)) {
+      b->nofile_soft = (long)opt_int(env, nf, "soft", -1);
+      b->nofile_hard = (long)opt_int(env, nf, "hard", -1);
+      b->nofile_set = b->nofile_soft > 0 && (b->nofile_hard < 0 || b->nofile_hard >= b->nofile_soft); /* -1: unlimited */
+    }
     napi_value d = tsysd_get_prop(env, argv[6], "direct");
     if (d && !tsysd_is_nullish(env, d) && read_direct(env, d, b, nenv) < 0) {
       block_free(b);

@@ -8,7 +8,7 @@ import type { DirectPlan } from './helper-args';
 
 export interface NativeAddon {
   spawn(file: string, argv: string[], envp: string[], fds: number[], setsid: boolean,
-    onOutcome?: (stage?: number, errno?: number) => void, opts?: { cgroup: string | null; cgroupJoin: boolean; direct: DirectPlan['opts'] | null }): number;
+    onOutcome?: (stage?: number, errno?: number) => void, opts?: { cgroup: string | null; cgroupJoin: boolean; direct: DirectPlan['opts'] | null; nofile?: { soft: number; hard: number } | null }): number;
   directSupported(): boolean;
   startReaper(cb: (pid: number, code: number, signal: number, core: boolean) => void): void;
   reapNow(): number;

@@ -11,6 +11,7 @@ import createDebug from 'debug';
 import { loadNative, type NativeAddon } from './native';
 import { helperArgv, decodeOutcome, directPlan } from './helper-args';
 import { openListen } from './socket';
+import { applyNofile, type Nofile } from './nofile';
 import {
   detectCgroups, cgroupPids, cgroupIsEmpty, cgroupKill, cgroupPrune, cgroupRemove, detectLegacy, enableUnified, mkUnified, mkLegacy,
   cgroupWrite, cgroupKeyed, cgroupNumber, ioBytes, ownCgroupDir,
@@ -77,18 +78,26 @@ export class RealPlatform implements Platform {
 
   get helperPath(): string { return this.helper; }
 
+  /** RLIMIT_NOFILE of spawned processes (src/platform/nofile.ts), once raiseNofile() ran; else inherited. */
+  private childNofile: Nofile | null = null;
+  /** Raise the manager's own fd limit to the kernel's ceiling and give children systemd's default. */
+  raiseNofile(system: boolean): void { this.childNofile = applyNofile(this.n, system); }
+
   spawn(req: SpawnRequest, onOutcome?: (o: ExecOutcome) => void): SpawnResult {
     const cb = onOutcome ? (stage?: number, errno?: number): void => onOutcome(decodeOutcome(stage, errno, (e) => this.n.strerror(e))) : undefined;
     // With the clone fast path the addon starts the child in the unit's cgroup, and a plain service is exec'd
     // directly by that child; anything else runs through the tsysd-exec helper, which joins the cgroup
     // itself only on the posix_spawn path.
-    const opts = this.fastSpawn ? { cgroup: req.cgroup || null, cgroupJoin: !!req.cgroup && this.wasCgroupKilled(req.cgroup), direct: null } : undefined;
+    const nofile = this.childNofile;
+    const opts = this.fastSpawn ? { cgroup: req.cgroup || null, cgroupJoin: !!req.cgroup && this.wasCgroupKilled(req.cgroup), direct: null, nofile } : undefined;
     const direct = opts && this.directExec ? directPlan(req) : null;
     let pid: number;
     if (opts && direct) {
       pid = this.n.spawn(direct.file, direct.argv, direct.env, direct.fds, req.newSession, cb, { ...opts, direct: direct.opts });
     } else {
-      const { argv, fds } = helperArgv(this.helper, opts ? { ...req, cgroup: '' } : req);
+      // posix_spawn path: the helper sets the default limit itself, before the unit's own Limit*=
+      const r = opts ? { ...req, cgroup: '' } : nofile && !req.limits.some((l) => l.name === 'NOFILE') ? { ...req, limits: [{ name: 'NOFILE', soft: nofile.soft, hard: nofile.hard < 0 ? Infinity : nofile.hard }, ...req.limits] } : req;
+      const { argv, fds } = helperArgv(this.helper, r);
       pid = this.n.spawn(this.helper, argv, req.env, fds, req.newSession, cb, opts);
     }
     if (pid < 0) return { errno: -pid, message: this.n.strerror(-pid) };

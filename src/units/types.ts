@@ -73,7 +73,11 @@ export interface StateChange {
 export type PropValue = string | number | boolean | DualTimestamp | ExecStatus[] | string[];
 
 /** The sender of an sd_notify datagram (from SCM_CREDENTIALS). */
-export interface NotifySender { pid: number; uid: number }
+export interface NotifySender {
+  pid: number; uid: number;
+  /** The manager found the unit by this pid (its pid table or its cgroup): NotifyAccess=all need not look again. */
+  inUnit?: boolean;
+}
 
 /**
  * What a triggering unit (socket, timer, path) learns when the unit it triggers changes state (systemd's

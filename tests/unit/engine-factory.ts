@@ -65,13 +65,15 @@ export interface Harness {
   /** Advance the fake clock by us microseconds, firing due timers. */
   advance(us: number): void;
   result(unit: string): string | undefined;
+  /** Pending run-queue resumes (opts.budget: EngineHost.runBudget/yieldRun). */
+  resumes: Array<() => void>;
 }
 
 /** auto: the executor completes start/stop/restart/reload at once (units go active/inactive). */
-export function harness(spec: Record<string, UnitSpec>, opts: { auto?: boolean; fail?: string[]; userMode?: boolean } = {}): Harness {
+export function harness(spec: Record<string, UnitSpec>, opts: { auto?: boolean; fail?: string[]; userMode?: boolean; budget?: number } = {}): Harness {
   const fail = new Set(opts.fail ?? []);
   const h: Harness = {
-    engine: undefined as unknown as Engine, calls: [], finished: [], logs: [], timers: [], now: 0,
+    engine: undefined as unknown as Engine, calls: [], finished: [], logs: [], timers: [], now: 0, resumes: [],
     set(unit, ns, info) { const old = h.engine.activeState(unit); h.engine.unitStateChanged(unit, old, ns, info); },
     state(unit) { return h.engine.activeState(unit); },
     advance(us) {
@@ -106,6 +108,7 @@ export function harness(spec: Record<string, UnitSpec>, opts: { auto?: boolean; 
       log: (l) => { h.logs.push(l); },
       setTimer: (us, cb) => { const t = { at: h.now + us, cb, id: ++timerId }; h.timers.push(t); return t; },
       clearTimer: (handle) => { const i = h.timers.indexOf(handle as { at: number; cb: () => void; id: number }); if (i >= 0) h.timers.splice(i, 1); },
+      ...(opts.budget ? { runBudget: opts.budget, yieldRun: (resume: () => void) => { h.resumes.push(resume); } } : {}),
     },
   });
   return h;

@@ -21,7 +21,7 @@ export function handleServiceNotify(m: ServiceMachine, msg: NotifyMessage, sende
   const pending = new Set(fds);
   const closeRest = (): void => { for (const fd of pending) m.host.closeFd(fd); };
   const d = isNotifyAllowed(m.svc.notifyAccess, sender.pid, {
-    mainPid: m.mainPid, controlPid: m.controlPid, unitHasPid: p => m.host.pidInUnit(p),
+    mainPid: m.mainPid, controlPid: m.controlPid, unitHasPid: p => (sender.inUnit === true && p === sender.pid) || m.host.pidInUnit(p),
   });
   if (!d.allowed) { m.log('warning', d.reason); closeRest(); return; }
 
