@@ -5,13 +5,15 @@
  * realtimeTimerCreate() -> fd | -errno (timerfd on CLOCK_REALTIME, non-blocking, close-on-exec);
  * realtimeTimerSet(fd, absUs, cancelOnSet) -> 0 | -errno: TFD_TIMER_ABSTIME, absUs 0 disarms; with
  * cancelOnSet a jump of the wall clock makes the next read fail with ECANCELED;
- * realtimeTimerRead(fd) -> expirations (>0) | -ECANCELED (clock was set) | -EAGAIN | -errno.
+ * realtimeTimerRead(fd) -> expirations (>0) | -ECANCELED (clock was set) | -EAGAIN | -errno;
+ * realtimeNow() -> CLOCK_REALTIME in µs (Date.now() has only milliseconds).
  * The fds are polled by the existing pollStart(); the platform layer decides what an event means. */
 #define _GNU_SOURCE
 #include "napi-util.h"
 #include <errno.h>
 #include <sys/inotify.h>
 #include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef TFD_TIMER_CANCEL_ON_SET
@@ -93,7 +95,15 @@ static napi_value RealtimeTimerRead(napi_env env, napi_callback_info info) {
   return tsysd_int(env, (int64_t)exp);
 }
 
+static napi_value RealtimeNow(napi_env env, napi_callback_info info) {
+  (void)info;
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return tsysd_int(env, (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
+
 void tsysd_init_timefd(napi_env env, napi_value exports) {
+  tsysd_export(env, exports, "realtimeNow", RealtimeNow);
   tsysd_export(env, exports, "inotifyInit", InotifyInit);
   tsysd_export(env, exports, "inotifyAddWatch", InotifyAddWatch);
   tsysd_export(env, exports, "inotifyRead", InotifyRead);

@@ -56,6 +56,7 @@ export interface NativeAddon {
   inotifyAddWatch(fd: number, path: string, mask: number): number;
   inotifyRead(fd: number): { wd: number; mask: number; name: string }[] | number;
   realtimeTimerCreate(): number;
+  realtimeNow(): number;
   realtimeTimerSet(fd: number, absUs: number, cancelOnSet: boolean): number;
   realtimeTimerRead(fd: number): number;
   constants: Record<string, number>;

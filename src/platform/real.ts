@@ -335,17 +335,9 @@ export class RealPlatform implements Platform {
   sigrtmin(): number { return this.n.sigrtmin(); }
 
   monotonicUs(): number { return Number(process.hrtime.bigint() / 1000n); }
-  /** CLOCK_REALTIME in µs (Date.now() has only ms: a process that starts and exits within one millisecond
-   *  would get equal start and exit timestamps, which systemctl status reads as "the same record"). The
-   *  sub-millisecond part comes from performance.now(); a wall-clock step of over 1 s re-anchors it. */
-  realtimeUs(): number {
-    const p = performance.now();
-    let ms = this.rtAnchorMs + p;
-    const wall = Date.now();
-    if (Math.abs(ms - wall) > 1000) { this.rtAnchorMs = wall - p; ms = wall; }
-    return Math.floor(ms * 1000);
-  }
-  private rtAnchorMs = Date.now() - performance.now();
+  /** CLOCK_REALTIME in µs from the addon: Date.now() has only milliseconds, and a process that starts and
+   *  exits within one would get equal start and exit stamps (systemctl status then hides "Main PID:"). */
+  realtimeUs(): number { return this.n.realtimeNow(); }
   setTimer(delayUs: number, cb: () => void): TimerHandle {
     const id = this.nextTimer++;
     const ms = Math.min(Math.max(0, delayUs / 1000), 2 ** 31 - 1);
