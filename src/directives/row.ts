@@ -76,6 +76,28 @@ export interface Row {
   reset(cfg: UnitConfig): void;
   /** Deprecated alias: the key systemd treats this one as (for 'not enforced' grouping and show). */
   aliasOf?: string;
+  /** How `systemctl show` (and the D-Bus properties) present the row; set by showRows() in its table. */
+  show?: RowShow;
+}
+
+/** The value of a property from a loaded config: one string, or the entries of a repeated property, one
+ *  line each (ExecStart=, Listen=; an empty array prints nothing, [''] prints the bare key once). */
+export type ShowValue = (cfg: UnitConfig) => string | readonly string[];
+
+/** How a row is shown: the D-Bus properties it feeds (systemd 252 name → value; several rows may feed one
+ *  property, as TimeoutSec= and TimeoutStartSec= feed TimeoutStartUSec), 'runtime' (the property of the
+ *  same name is the manager's, src/directives/show-layout.ts), or 'hidden' (parsed; no property shown). */
+export type RowShow = 'hidden' | 'runtime' | Readonly<Record<string, ShowValue>>;
+
+/** Attach show specs to a table's rows by key (every key must name a row of `rows`). Returns `rows`. */
+export function showRows(rows: Row[], specs: Readonly<Record<string, RowShow>>, hidden: readonly string[] = []): Row[] {
+  const keys = new Set(rows.map((r) => r.key));
+  for (const k of [...Object.keys(specs), ...hidden]) if (!keys.has(k)) throw new Error(`show spec for unknown directive ${k}`);
+  for (const r of rows) {
+    const s = specs[r.key];
+    if (s !== undefined) r.show = s; else if (hidden.includes(r.key)) r.show = 'hidden';
+  }
+  return rows;
 }
 
 const noop = (): void => undefined;

@@ -1,13 +1,15 @@
 // Shared exec settings (systemd.exec(5)) that tsysd enforces, for [Service] and [Socket], plus the Exec*=
 // command rows. Sandboxing/scheduling settings tsysd only validates live in table-sandbox.ts.
 // Invariants: list settings reset on an empty value; Exec lines with a fatal error mark the unit bad-setting.
+import { ALL_CAPS_252 } from './show-fill';
 import type { ExecCommand, RLimit, StdInput, StdOutput, UnitConfig } from './types';
 import {
-  custom, pBool, pMode, scalar, words, specError, splitValue, type ApplyCtx, type Row, type SectionName, type Parsed,
+  custom, pBool, pMode, scalar, words, specError, splitValue, type ApplyCtx, showRows, type Row, type SectionName, type Parsed,
 } from './row';
 import { parseExecLine, parseEnvironmentLine, mergeEnv, envNameIsValid } from './values-exec';
 import { parseInt32, parseSize, parseTimespan, parseUnsigned, cUnescape, parseBoolean } from './values';
 import { ALL_CAPS, CAP_NAMES, capsToMask } from '../exec/caps';
+import { octal, words as joinWords, yn } from './show-format';
 
 const SS: SectionName[] = ['Service', 'Socket', 'Mount', 'Swap'];
 
@@ -213,3 +215,75 @@ export const EXEC_ROWS: Row[] = [
   scalar('SyslogLevel', SS, pEnumOrNum(['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'] as const, 'log level'), () => undefined, { enforced: false }),
   scalar('LogLevelMax', SS, pEnumOrNum(['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'] as const, 'log level'), () => undefined, { enforced: false }),
 ];
+
+/** systemd's limits where a unit sets none: [hard, soft] (the manager's own, as Debian's systemd 252 shows). */
+const DEFAULT_LIMITS: Record<string, [string, string]> = { NOFILE: ['524288', '1024'], NPROC: ['infinity', 'infinity'], MEMLOCK: ['8388608', '8388608'], STACK: ['infinity', '8388608'], CORE: ['infinity', '0'] };
+function limit(c: UnitConfig, res: string, soft: 0 | 1): string {
+  const l = c.exec.limits[res];
+  const pair = l ? [l.hard === Infinity ? 'infinity' : String(l.hard), l.soft === Infinity ? 'infinity' : String(l.soft)] : (DEFAULT_LIMITS[res] ?? ['infinity', 'infinity']);
+  return pair[soft] ?? '';
+}
+/** StandardOutput= as shown: unset, it follows StandardInput= (socket/tty → inherit) instead of the default. */
+function showStdout(c: UnitConfig): string {
+  const e = c.exec;
+  const explicit = (c.raw?.['Service.StandardOutput']?.length ?? 0) > 0 || (c.raw?.['Socket.StandardOutput']?.length ?? 0) > 0;
+  return explicit ? e.standardOutput : (e.standardInput === 'socket' || e.standardInput.startsWith('tty') ? 'inherit' : 'journal');
+}
+
+// How `systemctl show` prints these rows (the exec context of org.freedesktop.systemd1.Service/Socket).
+showRows(EXEC_ROWS, {
+  Environment: { Environment: (c) => joinWords(c.exec.environment) },
+  EnvironmentFile: { EnvironmentFiles: (c) => c.exec.environmentFiles.map((f) => `${f.path} (ignore_errors=${yn(f.optional)})`).join(' ') },
+  PassEnvironment: { PassEnvironment: (c) => joinWords(c.exec.passEnvironment) },
+  UnsetEnvironment: { UnsetEnvironment: (c) => joinWords(c.exec.unsetEnvironment) },
+  UMask: { UMask: (c) => octal(c.exec.umask) },
+  WorkingDirectory: { WorkingDirectory: (c) => { const wd = c.exec.workingDirectory; return wd ? `${wd.optional ? '!' : ''}${wd.path}` : ''; } },
+  RootDirectory: { RootDirectory: (c) => c.exec.rootDirectory },
+  OOMScoreAdjust: { OOMScoreAdjust: (c) => String(c.exec.oomScoreAdjust ?? 0) },
+  Nice: { Nice: (c) => String(c.exec.nice ?? 0) },
+  StandardInput: { StandardInput: (c) => c.exec.standardInput },
+  StandardOutput: { StandardOutput: showStdout },
+  StandardError: { StandardError: (c) => c.exec.standardError },
+  TTYPath: { TTYPath: (c) => c.exec.ttyPath },
+  SyslogIdentifier: { SyslogIdentifier: (c) => c.exec.syslogIdentifier },
+  // unset: every capability, as systemd 252 prints it; set: lower-case names
+  CapabilityBoundingSet: { CapabilityBoundingSet: (c) => c.exec.capabilityBoundingSet === null ? ALL_CAPS_252 : c.exec.capabilityBoundingSet.map((x) => x.toLowerCase()).join(' ') },
+  AmbientCapabilities: { AmbientCapabilities: (c) => joinWords(c.exec.ambientCapabilities) },
+  User: { User: (c) => c.exec.user },
+  Group: { Group: (c) => c.exec.group },
+  DynamicUser: { DynamicUser: (c) => yn(c.exec.dynamicUser) },
+  SupplementaryGroups: { SupplementaryGroups: (c) => joinWords(c.exec.supplementaryGroups) },
+  PAMName: { PAMName: (c) => c.exec.pamName },
+  PrivateTmp: { PrivateTmp: (c) => yn(c.exec.privateTmp) },
+  NoNewPrivileges: { NoNewPrivileges: (c) => yn(c.exec.noNewPrivileges) },
+  RuntimeDirectoryPreserve: { RuntimeDirectoryPreserve: (c) => c.exec.runtimeDirectoryPreserve },
+  RuntimeDirectory: { RuntimeDirectory: (c) => joinWords(c.exec.runtimeDirectory) },
+  RuntimeDirectoryMode: { RuntimeDirectoryMode: (c) => octal(c.exec.runtimeDirectoryMode) },
+  StateDirectory: { StateDirectory: (c) => joinWords(c.exec.stateDirectory) },
+  StateDirectoryMode: { StateDirectoryMode: (c) => octal(c.exec.stateDirectoryMode) },
+  CacheDirectory: { CacheDirectory: (c) => joinWords(c.exec.cacheDirectory) },
+  CacheDirectoryMode: { CacheDirectoryMode: (c) => octal(c.exec.cacheDirectoryMode) },
+  LogsDirectory: { LogsDirectory: (c) => joinWords(c.exec.logsDirectory) },
+  LogsDirectoryMode: { LogsDirectoryMode: (c) => octal(c.exec.logsDirectoryMode) },
+  ConfigurationDirectory: { ConfigurationDirectory: (c) => joinWords(c.exec.configurationDirectory) },
+  ConfigurationDirectoryMode: { ConfigurationDirectoryMode: (c) => octal(c.exec.configurationDirectoryMode) },
+  LimitCPU: { LimitCPU: (c) => limit(c, 'CPU', 0), LimitCPUSoft: (c) => limit(c, 'CPU', 1) },
+  LimitFSIZE: { LimitFSIZE: (c) => limit(c, 'FSIZE', 0), LimitFSIZESoft: (c) => limit(c, 'FSIZE', 1) },
+  LimitDATA: { LimitDATA: (c) => limit(c, 'DATA', 0), LimitDATASoft: (c) => limit(c, 'DATA', 1) },
+  LimitSTACK: { LimitSTACK: (c) => limit(c, 'STACK', 0), LimitSTACKSoft: (c) => limit(c, 'STACK', 1) },
+  LimitCORE: { LimitCORE: (c) => limit(c, 'CORE', 0), LimitCORESoft: (c) => limit(c, 'CORE', 1) },
+  LimitRSS: { LimitRSS: (c) => limit(c, 'RSS', 0), LimitRSSSoft: (c) => limit(c, 'RSS', 1) },
+  LimitNOFILE: { LimitNOFILE: (c) => limit(c, 'NOFILE', 0), LimitNOFILESoft: (c) => limit(c, 'NOFILE', 1) },
+  LimitAS: { LimitAS: (c) => limit(c, 'AS', 0), LimitASSoft: (c) => limit(c, 'AS', 1) },
+  LimitNPROC: { LimitNPROC: (c) => limit(c, 'NPROC', 0), LimitNPROCSoft: (c) => limit(c, 'NPROC', 1) },
+  LimitMEMLOCK: { LimitMEMLOCK: (c) => limit(c, 'MEMLOCK', 0), LimitMEMLOCKSoft: (c) => limit(c, 'MEMLOCK', 1) },
+  LimitLOCKS: { LimitLOCKS: (c) => limit(c, 'LOCKS', 0), LimitLOCKSSoft: (c) => limit(c, 'LOCKS', 1) },
+  LimitSIGPENDING: { LimitSIGPENDING: (c) => limit(c, 'SIGPENDING', 0), LimitSIGPENDINGSoft: (c) => limit(c, 'SIGPENDING', 1) },
+  LimitMSGQUEUE: { LimitMSGQUEUE: (c) => limit(c, 'MSGQUEUE', 0), LimitMSGQUEUESoft: (c) => limit(c, 'MSGQUEUE', 1) },
+  LimitNICE: { LimitNICE: (c) => limit(c, 'NICE', 0), LimitNICESoft: (c) => limit(c, 'NICE', 1) },
+  LimitRTPRIO: { LimitRTPRIO: (c) => limit(c, 'RTPRIO', 0), LimitRTPRIOSoft: (c) => limit(c, 'RTPRIO', 1) },
+  LimitRTTIME: { LimitRTTIME: (c) => limit(c, 'RTTIME', 0), LimitRTTIMESoft: (c) => limit(c, 'RTTIME', 1) },
+}, [
+  'StandardInputText', 'StandardInputData', 'IgnoreSIGPIPE', 'RemoveIPC', 'SyslogLevelPrefix', 'SyslogFacility',
+  'SyslogLevel', 'LogLevelMax',
+]);

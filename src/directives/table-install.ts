@@ -1,7 +1,7 @@
 // [Install] directive table (systemd.unit(5) "[Install] Section Options"). systemd does not interpret these
 // at load time (install.c does, on enable), so they are stored without load-time warnings.
 // Invariant: values are split into words; an empty value resets the list.
-import { custom, scalar, type Row, type SectionName } from './row';
+import { custom, scalar, showRows, type Row, type SectionName } from './row';
 import type { InstallSection } from './types';
 
 const I: SectionName[] = ['Install'];
@@ -24,3 +24,9 @@ export const INSTALL_ROWS: Row[] = [
   listRow('Also', 'also'),
   scalar('DefaultInstance', I, (v) => ({ ok: true, value: v }), (c, v) => { c.install.defaultInstance = v; }, { specifiers: true }),
 ];
+
+// Not shown: [Install] is read by enable/disable, not a unit property (WantedBy= the property is the
+// reverse dependency, the manager's).
+showRows(INSTALL_ROWS, {}, [
+  'Alias', 'WantedBy', 'RequiredBy', 'Also', 'DefaultInstance',
+]);

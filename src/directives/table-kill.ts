@@ -1,6 +1,7 @@
 // Kill settings (systemd.kill(5)) shared by [Service] and [Socket].
 // Invariant: signals are stored as numbers; RestartKillSignal= defaults to KillSignal= (resolved in compile).
-import { pBool, pEnum, pSignal, scalar, type Row, type SectionName } from './row';
+import { pBool, pEnum, pSignal, scalar, showRows, type Row, type SectionName } from './row';
+import { yn } from './show-format';
 
 const SS: SectionName[] = ['Service', 'Socket', 'Mount', 'Swap'];
 
@@ -13,3 +14,14 @@ export const KILL_ROWS: Row[] = [
   scalar('FinalKillSignal', SS, pSignal, (c, v) => { c.kill.finalKillSignal = v; }),
   scalar('WatchdogSignal', SS, pSignal, (c, v) => { c.kill.watchdogSignal = v; }),
 ];
+
+// How `systemctl show` prints these rows (the kill context of org.freedesktop.systemd1.Service/Socket).
+showRows(KILL_ROWS, {
+  KillMode: { KillMode: (c) => c.kill.killMode },
+  KillSignal: { KillSignal: (c) => String(c.kill.killSignal) },
+  RestartKillSignal: { RestartKillSignal: (c) => String(c.kill.restartKillSignal) },
+  FinalKillSignal: { FinalKillSignal: (c) => String(c.kill.finalKillSignal) },
+  SendSIGKILL: { SendSIGKILL: (c) => yn(c.kill.sendSIGKILL) },
+  SendSIGHUP: { SendSIGHUP: (c) => yn(c.kill.sendSIGHUP) },
+  WatchdogSignal: { WatchdogSignal: (c) => String(c.kill.watchdogSignal) },
+});

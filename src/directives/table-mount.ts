@@ -3,7 +3,7 @@
 // swap priority). Exec/kill settings of mount and swap units come from the shared exec/kill tables.
 // Invariant: only units of the matching type reach these rows.
 import type { UnitConfig } from './types';
-import { custom, pBool, pMode, pTimeout, scalar, specError, type Row, type SectionName } from './row';
+import { custom, pBool, pMode, pTimeout, scalar, specError, showRows, type Row, type SectionName } from './row';
 import { pathSimplify } from '../unit-file/names';
 
 const M: SectionName[] = ['Mount'];
@@ -64,3 +64,9 @@ export const MOUNT_ROWS: Row[] = [
   scalar('DirectoryMode', A, pMode, (c, v) => { automount(c).directoryMode = v; }),
   scalar('TimeoutIdleSec', A, TIMEOUT, (c, v) => { automount(c).timeoutIdleUs = v === Infinity ? 0 : v; }),
 ];
+
+// Not shown: mount, swap and automount units print only their Unit properties.
+showRows(MOUNT_ROWS, {}, [
+  'What', 'Where', 'Options', 'Type', 'TimeoutSec', 'DirectoryMode', 'SloppyOptions', 'LazyUnmount', 'ForceUnmount',
+  'ReadWriteOnly', 'Priority', 'ExtraOptions', 'TimeoutIdleSec',
+]);

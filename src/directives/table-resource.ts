@@ -3,11 +3,12 @@
 // TasksMax=, IOWeight= and Delegate= store into cfg.resource (applied by src/exec/resources.ts +
 // src/platform/cgroup.ts); the rest is only validated and reported "not enforced".
 // Invariant: deprecated keys warn as 252 does; an invalid value leaves the setting as it was.
-import { custom, pBool, pEnum, scalar, unenforced, specError, splitValue, type Row, type SectionName, type Parsed } from './row';
+import { custom, pBool, pEnum, scalar, unenforced, specError, splitValue, showRows, type Row, type SectionName, type Parsed } from './row';
 import { parseSize, parseTimespan, parseBoolean } from './values';
 import { cpuSetWords } from './table-sandbox';
 import type { ResourceContext, ResourceLimit, UnitConfig } from './types';
 import { defaultResource } from './defaults';
+import { lim, usec, yn } from './show-format';
 
 const SS: SectionName[] = ['Service', 'Socket', 'Slice'];
 const SVC: SectionName[] = ['Service', 'Socket'];
@@ -150,3 +151,32 @@ export const RESOURCE_ROWS: Row[] = [
     return (n.length > 0 && n.length < 16 && !/[/:%\s]/.test(n) && !/^[0-9]+$/.test(n)) ? ok(w) : bad(`Invalid interface name, ignoring: ${n}`);
   }, true, { specifiers: false }),
 ];
+
+// How `systemctl show` prints these rows (org.freedesktop.systemd1.Service/Socket/Slice cgroup part; the
+// accounting values are the manager's, show-layout.ts).
+showRows(RESOURCE_ROWS, {
+  Slice: 'runtime',
+  Delegate: { Delegate: (c) => yn(!!c.resource?.delegate) },
+  CPUWeight: { CPUWeight: (c) => (c.resource?.cpuWeight == null ? '[not set]' : String(c.resource.cpuWeight)) },
+  StartupCPUWeight: { StartupCPUWeight: (c) => (c.resource?.startupCPUWeight == null ? '[not set]' : String(c.resource.startupCPUWeight)) },
+  CPUQuota: { CPUQuotaPerSecUSec: (c) => { const q = c.resource?.cpuQuotaPercent ?? null; return q === null ? 'infinity' : usec(Math.round(q * 10_000)); } },
+  CPUQuotaPeriodSec: { CPUQuotaPeriodUSec: (c) => (c.resource?.cpuQuotaPeriodUs == null ? 'infinity' : usec(c.resource.cpuQuotaPeriodUs)) },
+  AllowedCPUs: { AllowedCPUs: (c) => c.resource?.allowedCPUs ?? '' },
+  AllowedMemoryNodes: { AllowedMemoryNodes: (c) => c.resource?.allowedMemoryNodes ?? '' },
+  IOWeight: { IOWeight: (c) => (c.resource?.ioWeight == null ? '[not set]' : String(c.resource.ioWeight)) },
+  MemoryMin: { MemoryMin: (c) => lim(c.resource?.memoryMin ?? null, '0') },
+  MemoryLow: { MemoryLow: (c) => lim(c.resource?.memoryLow ?? null, '0') },
+  MemoryHigh: { MemoryHigh: (c) => lim(c.resource?.memoryHigh ?? null, 'infinity') },
+  MemoryMax: { MemoryMax: (c) => lim(c.resource?.memoryMax ?? null, 'infinity') },
+  MemorySwapMax: { MemorySwapMax: (c) => lim(c.resource?.memorySwapMax ?? null, 'infinity') },
+  TasksMax: { TasksMax: (c) => lim(c.resource?.tasksMax ?? null, 'infinity') },
+}, [
+  'StartupAllowedCPUs', 'StartupAllowedMemoryNodes', 'CPUAccounting', 'MemoryAccounting', 'IOAccounting',
+  'BlockIOAccounting', 'TasksAccounting', 'IPAccounting', 'CPUShares', 'StartupCPUShares', 'DefaultMemoryMin',
+  'DefaultMemoryLow', 'MemoryLimit', 'DeviceAllow', 'DevicePolicy', 'StartupIOWeight', 'IODeviceWeight',
+  'IOReadBandwidthMax', 'IOWriteBandwidthMax', 'IOReadIOPSMax', 'IOWriteIOPSMax', 'IODeviceLatencyTargetSec',
+  'BlockIOWeight', 'StartupBlockIOWeight', 'BlockIODeviceWeight', 'BlockIOReadBandwidth', 'BlockIOWriteBandwidth',
+  'DisableControllers', 'IPAddressAllow', 'IPAddressDeny', 'IPIngressFilterPath', 'IPEgressFilterPath',
+  'ManagedOOMSwap', 'ManagedOOMMemoryPressure', 'ManagedOOMMemoryPressureLimit', 'ManagedOOMPreference',
+  'BPFProgram', 'SocketBindAllow', 'SocketBindDeny', 'RestrictNetworkInterfaces',
+]);

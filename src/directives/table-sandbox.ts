@@ -5,7 +5,7 @@
 import { SYSCALL_GROUPS, SYSCALL_NAMES } from './syscalls';
 import {
   specError, splitValue, type SpecStyle, type SplitMode,
-  custom, pBool, pBoolOr, pEnum, pNsec, pSec, pUnsigned, pPathWord, scalar, unenforced, words, type Row, type SectionName, type Parsed,
+  custom, pBool, pBoolOr, pEnum, pNsec, pSec, pUnsigned, pPathWord, scalar, unenforced, words, showRows, type Row, type SectionName, type Parsed,
 } from './row';
 import type { SandboxContext, UnitConfig } from './types';
 import { applySyscallFilter, parseErrno } from './syscall-filter';
@@ -251,3 +251,22 @@ export const SANDBOX_ROWS: Row[] = [
   unenforced('TimeoutCleanSec', SS, pSec),
   unenforced('UtmpMode', SS, pEnum(['init', 'login', 'user'] as const, 'utmp mode')),
 ];
+
+// Not shown: tsysd has no properties for the sandboxing settings yet.
+showRows(SANDBOX_ROWS, {}, [
+  'RootImage', 'RootVerity', 'RootHash', 'RootHashSignature', 'CPUSchedulingResetOnFork', 'TTYReset', 'TTYVHangup',
+  'TTYVTDisallocate', 'MemoryDenyWriteExecute', 'RestrictRealtime', 'RestrictSUIDSGID', 'LockPersonality',
+  'PrivateDevices', 'ProtectKernelTunables', 'ProtectKernelModules', 'ProtectKernelLogs', 'ProtectClock',
+  'ProtectControlGroups', 'PrivateNetwork', 'PrivateUsers', 'PrivateMounts', 'PrivateIPC', 'ProtectHostname',
+  'MountAPIVFS', 'RootImageOptions', 'UtmpIdentifier', 'SELinuxContext', 'AppArmorProfile', 'SmackProcessLabel',
+  'ExtensionDirectories', 'ExtensionImages', 'ReadWriteDirectories', 'ReadOnlyDirectories',
+  'InaccessibleDirectories', 'ReadWritePaths', 'ReadOnlyPaths', 'InaccessiblePaths', 'ExecPaths', 'NoExecPaths',
+  'TemporaryFileSystem', 'BindPaths', 'BindReadOnlyPaths', 'SecureBits', 'RestrictFileSystems', 'MountImages',
+  'CoredumpFilter', 'CPUAffinity', 'IOSchedulingClass', 'IOSchedulingPriority', 'CPUSchedulingPolicy',
+  'ExecSearchPath', 'CPUSchedulingPriority', 'NUMAPolicy', 'NUMAMask', 'TTYRows', 'TTYColumns',
+  'LogRateLimitIntervalSec', 'LogRateLimitBurst', 'LogExtraFields', 'LogNamespace', 'TimerSlackNSec', 'KeyringMode',
+  'ProtectProc', 'ProcSubset', 'SystemCallFilter', 'SystemCallLog', 'SystemCallArchitectures',
+  'SystemCallErrorNumber', 'LoadCredential', 'LoadCredentialEncrypted', 'RestrictNamespaces',
+  'RestrictAddressFamilies', 'NetworkNamespacePath', 'IPCNamespacePath', 'ProtectSystem', 'ProtectHome',
+  'MountFlags', 'Personality', 'SetCredential', 'SetCredentialEncrypted', 'TimeoutCleanSec', 'UtmpMode',
+]);

@@ -3,11 +3,12 @@
 // stop; Sockets= also adds Wants= and After= on each socket (as systemd does at parse time).
 import type { ExitStatusSet, UnitConfig } from './types';
 import {
-  custom, pBool, pEnum, pSec, pTimeout, pUnsigned, scalar, unenforced, splitValue, type Row, type SectionName, type Parsed,
+  custom, pBool, pEnum, pSec, pTimeout, pUnsigned, scalar, unenforced, splitValue, showRows, type Row, type SectionName, type Parsed,
 } from './row';
 import { execRow } from './table-exec';
 import { parseExitStatusSet } from './values';
 import { unitNameIsValid } from './table-unit';
+import { execList, execListEx, statusSet, usec, yn } from './show-format';
 
 const S: SectionName[] = ['Service'];
 
@@ -90,3 +91,42 @@ export const SERVICE_ROWS: Row[] = [
   unenforced('USBFunctionStrings', S, (v, k) => v.startsWith('/') ? { ok: true, value: v } : { ok: false, message: `${k}= path is not absolute, ignoring: ${v}` }, false, { empty: 'reset', specifiers: true }),
   unenforced('OOMPolicy', S, pEnum(['continue', 'stop', 'kill'] as const, 'OOM policy')),
 ];
+
+// How `systemctl show` prints these rows (org.freedesktop.systemd1.Service; order in show-layout.ts).
+showRows(SERVICE_ROWS, {
+  PIDFile: { PIDFile: (c) => svc(c).pidFile },
+  ExecCondition: { ExecCondition: (c) => execList(c.service?.execCondition), ExecConditionEx: (c) => execListEx(c.service?.execCondition) },
+  ExecStartPre: { ExecStartPre: (c) => execList(c.service?.execStartPre), ExecStartPreEx: (c) => execListEx(c.service?.execStartPre) },
+  ExecStart: { ExecStart: (c) => execList(c.service?.execStart), ExecStartEx: (c) => execListEx(c.service?.execStart) },
+  ExecStartPost: { ExecStartPost: (c) => execList(c.service?.execStartPost), ExecStartPostEx: (c) => execListEx(c.service?.execStartPost) },
+  ExecReload: { ExecReload: (c) => execList(c.service?.execReload), ExecReloadEx: (c) => execListEx(c.service?.execReload) },
+  ExecStop: { ExecStop: (c) => execList(c.service?.execStop), ExecStopEx: (c) => execListEx(c.service?.execStop) },
+  ExecStopPost: { ExecStopPost: (c) => execList(c.service?.execStopPost), ExecStopPostEx: (c) => execListEx(c.service?.execStopPost) },
+  RestartSec: { RestartUSec: (c) => usec(svc(c).restartUs) },
+  TimeoutSec: { TimeoutStartUSec: (c) => usec(svc(c).timeoutStartUs), TimeoutStopUSec: (c) => usec(svc(c).timeoutStopUs) },
+  TimeoutStartSec: { TimeoutStartUSec: (c) => usec(svc(c).timeoutStartUs) },
+  TimeoutStopSec: { TimeoutStopUSec: (c) => usec(svc(c).timeoutStopUs) },
+  TimeoutAbortSec: { TimeoutAbortUSec: (c) => usec(svc(c).timeoutAbortUs) },
+  TimeoutStartFailureMode: { TimeoutStartFailureMode: (c) => svc(c).timeoutStartFailureMode },
+  TimeoutStopFailureMode: { TimeoutStopFailureMode: (c) => svc(c).timeoutStopFailureMode },
+  RuntimeMaxSec: { RuntimeMaxUSec: (c) => usec(svc(c).runtimeMaxUs) },
+  RuntimeRandomizedExtraSec: { RuntimeRandomizedExtraUSec: () => usec(0) },
+  WatchdogSec: { WatchdogUSec: (c) => usec(svc(c).watchdogUs) },
+  Type: { Type: (c) => svc(c).type },
+  ExitType: { ExitType: (c) => svc(c).exitType },
+  Restart: { Restart: (c) => svc(c).restart },
+  RootDirectoryStartOnly: { RootDirectoryStartOnly: () => 'no' },
+  RemainAfterExit: { RemainAfterExit: (c) => yn(svc(c).remainAfterExit) },
+  GuessMainPID: { GuessMainPID: (c) => yn(svc(c).guessMainPID) },
+  RestartPreventExitStatus: { RestartPreventExitStatus: (c) => statusSet(svc(c).restartPreventExitStatus) },
+  RestartForceExitStatus: { RestartForceExitStatus: (c) => statusSet(svc(c).restartForceExitStatus) },
+  SuccessExitStatus: { SuccessExitStatus: (c) => statusSet(svc(c).successExitStatus) },
+  BusName: { BusName: (c) => svc(c).busName },
+  FileDescriptorStoreMax: { FileDescriptorStoreMax: (c) => String(svc(c).fileDescriptorStoreMax) },
+  NotifyAccess: { NotifyAccess: (c) => svc(c).notifyAccess },
+  USBFunctionDescriptors: { USBFunctionDescriptors: () => '' },
+  USBFunctionStrings: { USBFunctionStrings: () => '' },
+  OOMPolicy: { OOMPolicy: (c) => c.raw?.['Service.OOMPolicy']?.at(-1) ?? 'stop' },
+}, [
+  'PermissionsStartOnly', 'NonBlocking', 'Sockets',
+]);

@@ -3,11 +3,12 @@
 import type { ListenKind, UnitConfig } from './types';
 import {
   custom, pBool, pEnum, pInt, pLong, pMode, pSec, pSize, pTimeout, pUnsigned, scalar, unenforced, specError, splitValue,
-  type Row, type SectionName, type Parsed,
+  showRows, type Row, type SectionName, type Parsed,
 } from './row';
 import { execRow, pUserGroup } from './table-exec';
 import { unitNameIsValid } from './table-unit';
 import { parseBoolean } from './values';
+import { execList, LISTEN_NAMES, octal, usec, words, yn } from './show-format';
 
 const K: SectionName[] = ['Socket'];
 
@@ -148,3 +149,70 @@ export const SOCKET_ROWS: Row[] = [
   unenforced('SmackLabelIPOut', K, (v) => ({ ok: true, value: v }), false, { specifiers: true }),
   unenforced('SELinuxContextFromNet', K, pBool),
 ];
+
+/** Listen=: every Listen*= row feeds it, one `ADDRESS (Kind)` entry per socket; none prints a bare `Listen=`. */
+const LISTEN = { Listen: (c: UnitConfig): string[] => (c.socket?.listen.length ? c.socket.listen.map((l) => `${l.address} (${LISTEN_NAMES[l.kind]})`) : ['']) };
+
+// How `systemctl show` prints these rows (org.freedesktop.systemd1.Socket; order in show-layout.ts).
+showRows(SOCKET_ROWS, {
+  BindIPv6Only: { BindIPv6Only: (c) => sock(c).bindIPv6Only },
+  Backlog: { Backlog: (c) => String(sock(c).backlog) },
+  TimeoutSec: { TimeoutUSec: (c) => usec(sock(c).timeoutUs) },
+  BindToDevice: { BindToDevice: (c) => sock(c).bindToDevice },
+  SocketUser: { SocketUser: (c) => sock(c).socketUser },
+  SocketGroup: { SocketGroup: (c) => sock(c).socketGroup },
+  SocketMode: { SocketMode: (c) => octal(sock(c).socketMode) },
+  DirectoryMode: { DirectoryMode: (c) => octal(sock(c).directoryMode) },
+  Accept: { Accept: (c) => yn(sock(c).accept) },
+  FlushPending: { FlushPending: () => 'no' },
+  Writable: { Writable: (c) => yn(sock(c).writable) },
+  KeepAlive: { KeepAlive: (c) => yn(sock(c).keepAlive) },
+  KeepAliveTimeSec: { KeepAliveTimeUSec: (c) => usec(sock(c).keepAliveTimeUs) },
+  KeepAliveIntervalSec: { KeepAliveIntervalUSec: (c) => usec(sock(c).keepAliveIntervalUs) },
+  KeepAliveProbes: { KeepAliveProbes: (c) => String(sock(c).keepAliveProbes) },
+  DeferAcceptSec: { DeferAcceptUSec: () => '0' },
+  NoDelay: { NoDelay: (c) => yn(sock(c).noDelay) },
+  Priority: { Priority: () => '-1' },
+  ReceiveBuffer: { ReceiveBuffer: (c) => String(sock(c).receiveBuffer) },
+  SendBuffer: { SendBuffer: (c) => String(sock(c).sendBuffer) },
+  IPTOS: { IPTOS: () => '-1' },
+  IPTTL: { IPTTL: () => '-1' },
+  PipeSize: { PipeSize: () => '0' },
+  FreeBind: { FreeBind: (c) => yn(sock(c).freeBind) },
+  Transparent: { Transparent: (c) => yn(sock(c).transparent) },
+  Broadcast: { Broadcast: () => 'no' },
+  PassCredentials: { PassCredentials: (c) => yn(sock(c).passCredentials) },
+  PassSecurity: { PassSecurity: (c) => yn(sock(c).passSecurity) },
+  PassPacketInfo: { PassPacketInfo: () => 'no' },
+  Timestamping: { Timestamping: (c) => sock(c).timestamping },
+  RemoveOnStop: { RemoveOnStop: (c) => yn(sock(c).removeOnStop) },
+  Symlinks: { Symlinks: (c) => words(sock(c).symlinks) },
+  Mark: { Mark: () => '-1' },
+  MaxConnections: { MaxConnections: (c) => String(sock(c).maxConnections) },
+  MaxConnectionsPerSource: { MaxConnectionsPerSource: (c) => String(sock(c).maxConnectionsPerSource) },
+  MessageQueueMaxMessages: { MessageQueueMaxMessages: () => '0' },
+  MessageQueueMessageSize: { MessageQueueMessageSize: () => '0' },
+  TCPCongestion: { TCPCongestion: () => '' },
+  ReusePort: { ReusePort: (c) => yn(sock(c).reusePort) },
+  SmackLabel: { SmackLabel: () => '' },
+  SmackLabelIPIn: { SmackLabelIPIn: () => '' },
+  SmackLabelIPOut: { SmackLabelIPOut: () => '' },
+  FileDescriptorName: { FileDescriptorName: (c) => sock(c).fileDescriptorName || c.id },
+  SocketProtocol: { SocketProtocol: () => '0' },
+  TriggerLimitIntervalSec: { TriggerLimitIntervalUSec: (c) => usec(sock(c).triggerLimitIntervalUs) },
+  TriggerLimitBurst: { TriggerLimitBurst: (c) => String(sock(c).triggerLimitBurst) },
+  ExecStartPre: { ExecStartPre: (c) => execList(sock(c).execStartPre) },
+  ExecStartPost: { ExecStartPost: (c) => execList(sock(c).execStartPost) },
+  ExecStopPre: { ExecStopPre: (c) => execList(sock(c).execStopPre) },
+  ExecStopPost: { ExecStopPost: (c) => execList(sock(c).execStopPost) },
+  ListenStream: LISTEN,
+  ListenDatagram: LISTEN,
+  ListenSequentialPacket: LISTEN,
+  ListenFIFO: LISTEN,
+  ListenNetlink: LISTEN,
+  ListenSpecial: LISTEN,
+  ListenMessageQueue: LISTEN,
+  ListenUSBFunction: LISTEN,
+}, [
+  'Service', 'SELinuxContextFromNet',
+]);

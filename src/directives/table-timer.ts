@@ -4,11 +4,12 @@
 // timer value, an empty Path*= clears every path spec; OnCalendar= is validated with the process's time
 // zone state (src/calendar/env.ts) and stored as written (after specifiers): the machine parses it again.
 import type { PathKind, TimerBase, UnitConfig } from './types';
-import { custom, pBool, pMode, pSec, pUnsigned, scalar, type Row, type SectionName, type ApplyCtx } from './row';
+import { custom, pBool, pMode, pSec, pUnsigned, scalar, showRows, type Row, type SectionName, type ApplyCtx } from './row';
 import { unitNameIsValid } from './table-unit';
-import { parseCalendarSpec } from '../calendar/spec';
-import { processTime } from '../calendar/env';
 import { parseSecNumber } from '../calendar/timespan';
+import { octal, usec, yn } from './show-format';
+import { calendarSpecToString, parseCalendarSpec } from '../calendar/spec';
+import { processTime } from '../calendar/env';
 
 const T: SectionName[] = ['Timer'];
 const P: SectionName[] = ['Path'];
@@ -104,3 +105,53 @@ export const PATH_ROWS: Row[] = [
   scalar('TriggerLimitIntervalSec', P, pSec, (c, v) => { path(c).triggerLimitIntervalUs = v; }),
   scalar('TriggerLimitBurst', P, pUnsigned, (c, v) => { path(c).triggerLimitBurst = v; }),
 ];
+
+/** The triggered unit as configured (Unit=, else the same-name service). */
+function triggerUnitOf(cfg: UnitConfig, unit: string): string {
+  if (unit) return unit;
+  return `${cfg.id.slice(0, cfg.id.lastIndexOf('.'))}.service`;
+}
+function normalizedCalendar(expr: string): string {
+  const spec = parseCalendarSpec(expr, processTime());
+  return 'errno' in spec ? expr : calendarSpecToString(spec, processTime());
+}
+/** TimersMonotonic=/TimersCalendar=: every On*= row feeds one of them, one entry per value. */
+const MONOTONIC = { TimersMonotonic: (c: UnitConfig): string[] => timer(c).values.filter((v) => v.base !== 'OnCalendar')
+  .map((v) => `{ ${v.base.replace(/Sec$/, 'USec')}=${usec(v.valueUs)} ; next_elapse=0 }`) };
+const CALENDAR = { TimersCalendar: (c: UnitConfig): string[] => timer(c).values.filter((v) => v.base === 'OnCalendar')
+  .map((v) => `{ OnCalendar=${normalizedCalendar(v.calendar)} ; next_elapse=(null) }`) };
+/** Paths=: every Path*= row feeds it, `PATH (Kind)` per watch. */
+const PATHS = { Paths: (c: UnitConfig): string[] => path(c).specs.map((s) => `${s.path} (${s.kind})`) };
+
+// How `systemctl show` prints these rows (org.freedesktop.systemd1.Timer; order in show-layout.ts).
+showRows(TIMER_ROWS, {
+  OnCalendar: CALENDAR,
+  OnActiveSec: MONOTONIC,
+  OnBootSec: MONOTONIC,
+  OnStartupSec: MONOTONIC,
+  OnUnitActiveSec: MONOTONIC,
+  OnUnitInactiveSec: MONOTONIC,
+  OnClockChange: { OnClockChange: (c) => yn(timer(c).onClockChange) },
+  OnTimezoneChange: { OnTimezoneChange: (c) => yn(timer(c).onTimezoneChange) },
+  Persistent: { Persistent: (c) => yn(timer(c).persistent) },
+  WakeSystem: { WakeSystem: (c) => yn(timer(c).wakeSystem) },
+  RemainAfterElapse: { RemainAfterElapse: (c) => yn(timer(c).remainAfterElapse) },
+  FixedRandomDelay: { FixedRandomDelay: (c) => yn(timer(c).fixedRandomDelay) },
+  AccuracySec: { AccuracyUSec: (c) => usec(timer(c).accuracyUs) },
+  RandomizedDelaySec: { RandomizedDelayUSec: (c) => usec(timer(c).randomizedDelayUs) },
+  Unit: { Unit: (c) => triggerUnitOf(c, timer(c).unit) },
+});
+
+// How `systemctl show` prints these rows (org.freedesktop.systemd1.Path).
+showRows(PATH_ROWS, {
+  PathExists: PATHS,
+  PathExistsGlob: PATHS,
+  PathChanged: PATHS,
+  PathModified: PATHS,
+  DirectoryNotEmpty: PATHS,
+  Unit: { Unit: (c) => triggerUnitOf(c, path(c).unit) },
+  MakeDirectory: { MakeDirectory: (c) => yn(path(c).makeDirectory) },
+  DirectoryMode: { DirectoryMode: (c) => octal(path(c).directoryMode) },
+  TriggerLimitIntervalSec: { TriggerLimitIntervalUSec: (c) => usec(path(c).triggerLimitIntervalUs) },
+  TriggerLimitBurst: { TriggerLimitBurst: (c) => String(path(c).triggerLimitBurst) },
+});

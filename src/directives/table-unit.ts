@@ -4,9 +4,10 @@
 // by one with systemd's message; self-dependencies are dropped; lists keep order without duplicates.
 import type { DepKind, EmergencyAction, UnitConfig } from './types';
 import {
-  custom, pBool, pEnum, pSec, pTimeout, pUnsigned, scalar, unenforced, words, specError, splitValue, type ApplyCtx, type Row, type SectionName,
+  custom, pBool, pEnum, pSec, pTimeout, pUnsigned, scalar, unenforced, words as wordList, specError, splitValue, type ApplyCtx, showRows, type Row, type SectionName,
 } from './row';
 import { parseExitStatus } from './values';
+import { usec, words, yn } from './show-format';
 
 const U: SectionName[] = ['Unit'];
 const UNIT_SUFFIXES = ['service', 'socket', 'target', 'device', 'mount', 'automount', 'swap', 'timer', 'path', 'slice', 'scope'];
@@ -120,7 +121,7 @@ export const UNIT_ROWS: Row[] = [
   depRow('PartOf', 'PartOf'), depRow('JoinsNamespaceOf', 'JoinsNamespaceOf'),
   depRow('RequiresOverridable', 'Requires', 'Requires'), depRow('RequisiteOverridable', 'Requisite', 'Requisite'),
   // Applied by the graph from the raw values (src/units/mount/deps.ts: Requires=/After= on the mount units).
-  words('RequiresMountsFor', U, (v, key) => v.startsWith('/') ? { ok: true, value: v } : { ok: false, message: `${key}= path is not absolute, ignoring: ${v}` }, () => undefined, () => undefined, { specifiers: true }),
+  wordList('RequiresMountsFor', U, (v, key) => v.startsWith('/') ? { ok: true, value: v } : { ok: false, message: `${key}= path is not absolute, ignoring: ${v}` }, () => undefined, () => undefined, { specifiers: true }),
   scalar('StopWhenUnneeded', U, pBool, (c, v) => { c.unit.stopWhenUnneeded = v; }),
   scalar('RefuseManualStart', U, pBool, (c, v) => { c.unit.refuseManualStart = v; }),
   scalar('RefuseManualStop', U, pBool, (c, v) => { c.unit.refuseManualStop = v; }),
@@ -148,6 +149,73 @@ export const UNIT_ROWS: Row[] = [
   ...CONDITION_KINDS.map((k) => conditionRow(k, false)),
   ...CONDITION_KINDS.map((k) => conditionRow(k, true)),
 ];
+
+// How `systemctl show` prints these rows (org.freedesktop.systemd1.Unit; order in show-layout.ts). Conditions
+// and asserts are evaluated, not shown (systemd's Conditions/Asserts properties are not implemented).
+showRows(UNIT_ROWS, {
+  Description: { Description: (c) => c.unit.description || c.id },
+  Documentation: { Documentation: (c) => words(c.unit.documentation) },
+  SourcePath: { SourcePath: (c) => c.unit.sourcePath },
+  Requires: { Requires: (c) => words(c.unit.deps.Requires) },
+  Requisite: { Requisite: (c) => words(c.unit.deps.Requisite) },
+  Wants: { Wants: (c) => words(c.unit.deps.Wants) },
+  BindsTo: { BindsTo: (c) => words(c.unit.deps.BindsTo) },
+  Upholds: { Upholds: (c) => words(c.unit.deps.Upholds) },
+  Conflicts: { Conflicts: (c) => words(c.unit.deps.Conflicts) },
+  Before: { Before: (c) => words(c.unit.deps.Before) },
+  After: { After: (c) => words(c.unit.deps.After) },
+  OnSuccess: { OnSuccess: (c) => words(c.unit.deps.OnSuccess) },
+  OnFailure: { OnFailure: (c) => words(c.unit.deps.OnFailure) },
+  PropagatesReloadTo: { PropagatesReloadTo: (c) => words(c.unit.deps.PropagatesReloadTo) },
+  ReloadPropagatedFrom: { ReloadPropagatedFrom: (c) => words(c.unit.deps.ReloadPropagatedFrom) },
+  PropagatesStopTo: { PropagatesStopTo: (c) => words(c.unit.deps.PropagatesStopTo) },
+  StopPropagatedFrom: { StopPropagatedFrom: (c) => words(c.unit.deps.StopPropagatedFrom) },
+  PartOf: { PartOf: (c) => words(c.unit.deps.PartOf) },
+  JoinsNamespaceOf: { JoinsNamespaceOf: (c) => words(c.unit.deps.JoinsNamespaceOf) },
+  BindTo: { BindsTo: (c) => words(c.unit.deps.BindsTo) },
+  PropagateReloadTo: { PropagatesReloadTo: (c) => words(c.unit.deps.PropagatesReloadTo) },
+  PropagateReloadFrom: { ReloadPropagatedFrom: (c) => words(c.unit.deps.ReloadPropagatedFrom) },
+  RequiresMountsFor: { RequiresMountsFor: (c) => words(c.raw?.['Unit.RequiresMountsFor'] ?? []) },
+  StopWhenUnneeded: { StopWhenUnneeded: (c) => yn(c.unit.stopWhenUnneeded) },
+  RefuseManualStart: { RefuseManualStart: (c) => yn(c.unit.refuseManualStart) },
+  RefuseManualStop: { RefuseManualStop: (c) => yn(c.unit.refuseManualStop) },
+  AllowIsolate: { AllowIsolate: (c) => yn(c.unit.allowIsolate) },
+  DefaultDependencies: { DefaultDependencies: (c) => yn(c.unit.defaultDependencies) },
+  OnSuccessJobMode: { OnSuccessJobMode: (c) => c.raw?.['Unit.OnSuccessJobMode']?.at(-1) ?? 'fail' },
+  OnFailureJobMode: { OnFailureJobMode: (c) => c.unit.onFailureJobMode },
+  OnFailureIsolate: { OnFailureJobMode: (c) => c.unit.onFailureJobMode },
+  IgnoreOnIsolate: { IgnoreOnIsolate: (c) => yn(c.unit.ignoreOnIsolate) },
+  JobTimeoutSec: { JobTimeoutUSec: (c) => usec(c.unit.jobTimeoutUs) },
+  JobRunningTimeoutSec: { JobRunningTimeoutUSec: () => usec(Infinity) },
+  JobTimeoutAction: { JobTimeoutAction: (c) => c.unit.jobTimeoutAction },
+  JobTimeoutRebootArgument: { JobTimeoutRebootArgument: () => '' },
+  StartLimitIntervalSec: { StartLimitIntervalUSec: (c) => usec(c.unit.startLimitIntervalUs) },
+  StartLimitInterval: { StartLimitIntervalUSec: (c) => usec(c.unit.startLimitIntervalUs) },
+  StartLimitBurst: { StartLimitBurst: (c) => String(c.unit.startLimitBurst) },
+  StartLimitAction: { StartLimitAction: (c) => c.unit.startLimitAction },
+  FailureAction: { FailureAction: (c) => c.unit.failureAction },
+  SuccessAction: { SuccessAction: (c) => c.unit.successAction },
+  FailureActionExitStatus: { FailureActionExitStatus: (c) => String(c.unit.failureActionExitStatus) },
+  SuccessActionExitStatus: { SuccessActionExitStatus: (c) => String(c.unit.successActionExitStatus) },
+  RebootArgument: { RebootArgument: () => '' },
+  CollectMode: { CollectMode: (c) => c.unit.collectMode },
+}, [
+  'RequiresOverridable', 'RequisiteOverridable', 'ConditionPathExists', 'ConditionPathExistsGlob',
+  'ConditionPathIsDirectory', 'ConditionPathIsSymbolicLink', 'ConditionPathIsMountPoint', 'ConditionPathIsReadWrite',
+  'ConditionPathIsEncrypted', 'ConditionDirectoryNotEmpty', 'ConditionFileNotEmpty', 'ConditionFileIsExecutable',
+  'ConditionNeedsUpdate', 'ConditionFirstBoot', 'ConditionArchitecture', 'ConditionFirmware',
+  'ConditionVirtualization', 'ConditionHost', 'ConditionKernelCommandLine', 'ConditionKernelVersion',
+  'ConditionCredential', 'ConditionSecurity', 'ConditionCapability', 'ConditionACPower', 'ConditionMemory',
+  'ConditionCPUFeature', 'ConditionCPUs', 'ConditionEnvironment', 'ConditionUser', 'ConditionGroup',
+  'ConditionControlGroupController', 'ConditionOSRelease', 'ConditionMemoryPressure', 'ConditionCPUPressure',
+  'ConditionIOPressure', 'AssertPathExists', 'AssertPathExistsGlob', 'AssertPathIsDirectory',
+  'AssertPathIsSymbolicLink', 'AssertPathIsMountPoint', 'AssertPathIsReadWrite', 'AssertPathIsEncrypted',
+  'AssertDirectoryNotEmpty', 'AssertFileNotEmpty', 'AssertFileIsExecutable', 'AssertNeedsUpdate', 'AssertFirstBoot',
+  'AssertArchitecture', 'AssertFirmware', 'AssertVirtualization', 'AssertHost', 'AssertKernelCommandLine',
+  'AssertKernelVersion', 'AssertCredential', 'AssertSecurity', 'AssertCapability', 'AssertACPower', 'AssertMemory',
+  'AssertCPUFeature', 'AssertCPUs', 'AssertEnvironment', 'AssertUser', 'AssertGroup', 'AssertControlGroupController',
+  'AssertOSRelease', 'AssertMemoryPressure', 'AssertCPUPressure', 'AssertIOPressure',
+]);
 
 /** The [Service] copies of StartLimitInterval, StartLimitBurst, StartLimitAction, FailureAction, RebootArgument (deprecated locations). */
 export const SERVICE_COMPAT_UNIT_ROWS: Row[] = UNIT_ROWS

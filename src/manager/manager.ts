@@ -1,21 +1,21 @@
 // The runtime manager: owns the unit registry (loader → engine graph), the runtime table (one machine + host
 // per unit, runtimes.ts), the lifecycle (lifecycle.ts), the sd_notify socket (notify-router.ts), job
-// execution (jobs.ts), the event stream for subscribers, the manager environment, the Accept=yes
-// connections, and the crash barrier every event enters through (barrier.ts). The RPC face is api.ts.
+// execution (jobs.ts), the event stream for subscribers, the manager environment and the crash barrier
+// every event enters through (barrier.ts). Unit loading is unit-loader.ts, socket/timer/path activation
+// activation.ts, Type=idle holds idle-holds.ts. The RPC face is api.ts.
 // Invariants: one event loop, one owner of state; machine reports (stateChanged) are queued and drained
 // after the current call stack, so the engine never re-enters a machine that is mid-transition; every OS
 // access goes through the Platform; the manager signals only pids it spawned or that belong to its units
 // (the final sweep is PID-1-only, in the daemon).
 import createDebug from 'debug';
 import type { EmergencyAction, UnitConfig } from '../directives/types';
-import { compileUnit, synthesizeUnit } from '../directives/compile';
 import { Engine, type EngineLog } from '../engine';
 import type { LogStore, LogLine } from '../logs/store';
-import { cutUtf8, LINE_MAX, RepeatFilter } from '../logs/limits';
+import { cutUtf8, LINE_MAX } from '../logs/limits';
 import { monitorEnvironment } from './monitor-env';
 import type { Platform } from '../platform/types';
 import type { RpcEvent, SystemState } from '../rpc/protocol';
-import { UnitFileIndex } from '../unit-file/load';
+import type { UnitFileIndex } from '../unit-file/load';
 import { unitSearchPath } from '../unit-file/paths';
 import { withGeneratorPositions } from '../generators/setup';
 import { hostSpecifierContext } from '../unit-file/specifiers-host';
@@ -33,8 +33,11 @@ import type { DaemonOptions } from './options';
 import { RuntimeTable, type UnitRuntime } from './runtimes';
 import type { SocketManager } from './socket-host';
 import { TimeService } from './time-service';
-import { monotonicOf, type TriggerManager } from './trigger-host';
+import type { TriggerManager } from './trigger-host';
 import type { UnitHost } from './unit-host';
+import { UnitLoader } from './unit-loader';
+import { IdleHolds } from './idle-holds';
+import { Activation, type Connection } from './activation';
 
 export { describe } from './jobs';
 export type { UnitRuntime } from './runtimes';
@@ -43,9 +46,6 @@ const debug = createDebug('tsysd:manager');
 
 const LEVELS: Record<LogLevel, number> = { error: 3, warning: 4, notice: 5, info: 6, debug: 7 };
 const OPT_LEVEL: Record<DaemonOptions['logLevel'], number> = { err: 3, warning: 4, notice: 5, info: 6, debug: 7 };
-
-/** Type=idle: longest hold of an idle command before it execs anyway (systemd: 5 s). */
-const IDLE_HOLD_US = 5_000_000;
 
 export interface ManagerInit {
   options: DaemonOptions;
@@ -80,20 +80,18 @@ export class Manager implements SocketManager, TriggerManager {
   readonly runtimes: RuntimeTable;
   readonly notify: NotifyRouter;
   private readonly jobs: JobRunner;
-  searchPath: string[];
-  index: UnitFileIndex;
-  specCtx: SpecifierContext;
+  /** Search path, unit-file index, compiling and NeedDaemonReload= (unit-loader.ts). */
+  readonly loader: UnitLoader;
   engine: Engine;
   private readonly listeners = new Set<(e: RpcEvent) => void>();
   private environment: string[];
   private readonly reportQueue: { unit: string; fn: () => void }[] = [];
   private draining = false;
   readonly console: (line: string) => void;
-  /** Accept=yes instances: connection fd and REMOTE_* environment, owned until the instance stops. */
-  readonly connections = new Map<string, { fd: number; env: string[]; socket: string; peer: PeerInfo }>();
+  /** Socket, timer and path activation, Accept=yes connections (activation.ts). */
+  private readonly act: Activation = new Activation(this);
   readonly startedAt: number;
-  private loadedAtUs: number;
-  private readonly idleHolds = new Map<number, number>();
+  private readonly idleHolds: IdleHolds;
   private shutdownCheckQueued = false;
   /** CLOCK_MONOTONIC at start (MANAGER_TIMESTAMP_USERSPACE: OnStartupSec=, OnBootSec= in containers). */
   readonly userspaceMonotonic: number;
@@ -101,8 +99,6 @@ export class Manager implements SocketManager, TriggerManager {
    *  ($TSYSD_TIMER_STAMP_DIR overrides it, for tests and images that keep state elsewhere). */
   readonly timerStampDir: string;
   private time: TimeService | null = null;
-  /** TRIGGER_* environment of the activation a timer/path queued, per triggered unit, until it stops. */
-  private readonly activation = new Map<string, string[]>();
 
   constructor(init: ManagerInit) {
     this.platform = init.platform;
@@ -117,21 +113,22 @@ export class Manager implements SocketManager, TriggerManager {
     this.conditionEnv = init.conditionEnv;
     this.maxLogLine = init.logs.maxLineBytes;
     this.environment = defaultManagerEnvironment(this.userMode, init.env);
-    this.searchPath = [...withGeneratorPositions(unitSearchPath({ userMode: this.userMode, unitPaths: this.opts.unitPaths, env: init.env }), this.userMode, this.opts.generators, init.env),
+    const searchPath = [...withGeneratorPositions(unitSearchPath({ userMode: this.userMode, unitPaths: this.opts.unitPaths, env: init.env }), this.userMode, this.opts.generators, init.env),
       writeBuiltinUnits(this.platform, `${this.opts.runtimeDir}/builtin-units`)];
-    this.index = new UnitFileIndex(this.searchPath, false);
-    this.specCtx = hostSpecifierContext(this.userMode);
+    this.loader = new UnitLoader(this.platform, searchPath, hostSpecifierContext(this.userMode),
+      (name) => this.mounts.configFor(name), (unit, level, text) => this.unitLog(unit, level, text));
     this.barrier = new CrashBarrier((f) => this.onFault(f));
     this.runtimes = new RuntimeTable(this, this.platform);
     this.notify = new NotifyRouter(this);
     this.jobs = new JobRunner(this);
+    this.idleHolds = new IdleHolds(this.platform, () => this.jobQueueIdle());
     this.engine = this.newEngine();
     this.startedAt = this.platform.realtimeUs();
     this.userspaceMonotonic = this.platform.monotonicUs();
     const e = init.env;
     this.timerStampDir = e['TSYSD_TIMER_STAMP_DIR'] || (!this.userMode ? '/var/lib/systemd/timers'
       : e['XDG_DATA_HOME'] ? `${e['XDG_DATA_HOME']}/systemd/timers` : e['HOME'] ? `${e['HOME']}/.local/share/systemd/timers` : '');
-    this.loadedAtUs = this.startedAt;
+    this.loader.loadedAtUs = this.startedAt;
     const parentNotify = init.env['NOTIFY_SOCKET'] ?? '';
     this.life = new Lifecycle({
       platform: this.platform,
@@ -194,24 +191,11 @@ export class Manager implements SocketManager, TriggerManager {
   openNotifySocket(path: string): string | null { return this.notify.open(path); }
 
   // ---- loading --------------------------------------------------------------------------------------
-  private readonly diagFilter = new RepeatFilter(4096);
-  loadConfig(name: string): UnitConfig {
-    try {
-      const src = this.index.load(name);
-      if (src.loadState === 'not-found') { const k = this.mounts.configFor(name); if (k) return k; }
-      const cfg = compileUnit(src, this.specCtx);
-      const diags = cfg.diagnostics.filter((d) => d.level !== 'info')
-        .map((d) => ({ level: d.level, text: cutUtf8(`${d.file && d.line > 0 ? `${d.file}:${d.line}: ` : ''}${d.message}`, LINE_MAX) }));
-      // Logged once per unit file (+ drop-ins) until the next daemon-reload: queries reload units collected
-      // after the previous query, and every instance of a broken template shares its file.
-      if (diags.length && this.diagFilter.firstTime(cfg.fragmentPath ? [cfg.fragmentPath, ...cfg.dropInPaths].join('\0') : `\0${cfg.id}`)) {
-        for (const d of diags) this.unitLog(cfg.id, d.level === 'error' ? 'error' : 'warning', d.text);
-      }
-      return shareEmptyArrays(cfg);
-    } catch (e) {
-      return synthesizeUnit(name, 'error', (e as Error).message);
-    }
-  }
+  get searchPath(): string[] { return this.loader.searchPath; }
+  get index(): UnitFileIndex { return this.loader.index; }
+  set index(i: UnitFileIndex) { this.loader.index = i; }
+  get specCtx(): SpecifierContext { return this.loader.specCtx; }
+  loadConfig(name: string): UnitConfig { return this.loader.load(name); }
 
   /** Runs before each daemon-reload: the generators (src/generators/setup.ts), set by the daemon. */
   beforeReload: (() => Promise<unknown>) | null = null;
@@ -232,10 +216,8 @@ export class Manager implements SocketManager, TriggerManager {
 
   /** daemon-reload: re-read all unit files; running units keep their config until their next start. */
   reload(): void {
-    this.diagFilter.clear();
     this.emit({ type: 'manager', what: 'reloading', ts: this.platform.realtimeUs() });
-    this.index = new UnitFileIndex(this.searchPath, false);
-    this.loadedAtUs = this.platform.realtimeUs();
+    this.loader.rescan();
     this.engine.reload((name) => this.loadConfig(name));
     for (const rt of [...this.runtimes.values()]) {
       const u = this.engine.graph.peek(rt.id);
@@ -247,7 +229,7 @@ export class Manager implements SocketManager, TriggerManager {
         rt.machine.reconfigure(u.config);
         rt.cfg = u.config;
         rt.host.cfg = u.config;
-        rt.loadedAt = this.loadedAtUs;
+        rt.loadedAt = this.loader.loadedAtUs;
       }
     }
     this.emit({ type: 'manager', what: 'reloaded', ts: this.platform.realtimeUs() });
@@ -259,17 +241,9 @@ export class Manager implements SocketManager, TriggerManager {
   /** The config a unit currently runs with differs from its file (NeedDaemonReload=). */
   needsReload(id: string): boolean {
     const u = this.engine.graph.peek(id);
-    if (!u || !u.config.fragmentPath || u.config.fragmentPath === '/dev/null') return false;
+    if (!u) return false;
     const rt = this.runtimes.peek(u.id);
-    const cfgAt = Math.max(rt ? rt.loadedAt : 0, this.loadedAtUs);
-    // Cheap check (stat, no directory scan): a changed or removed fragment/drop-in, or a drop-in directory
-    // whose contents changed, since the configuration was loaded.
-    const paths = [u.config.fragmentPath, ...u.config.dropInPaths, ...u.config.dropInPaths.map((p) => p.slice(0, p.lastIndexOf('/')))];
-    for (const f of new Set(paths)) {
-      const t = this.platform.mtimeUs(f);
-      if (t === null || t > cfgAt) return true;
-    }
-    return false;
+    return this.loader.changedSince(u.config, rt ? rt.loadedAt : 0);
   }
 
   // ---- runtimes (compatibility names used by the faces) ----------------------------------------------
@@ -315,71 +289,18 @@ export class Manager implements SocketManager, TriggerManager {
    *  outside this folder: inotify, D-Bus, journal, web). */
   guard(source: EventSource, unit: string, fn: () => void): void { this.barrier.guard(source, unit, fn); }
 
-  // ---- socket activation (SocketManager) ----------------------------------------------------------
-  socketServiceInfo(_socket: string, service: string): TriggeredServiceInfo {
-    const u = this.engine.graph.unit(service);
-    const rt = this.runtimes.peek(u.id);
-    const a = rt ? rt.machine.activeState() : 'inactive';
-    const pendingStart = !!u.job && u.job.type !== 'stop';
-    return {
-      loaded: u.loadState === 'loaded',
-      subState: rt ? rt.machine.subState() : 'dead',
-      activeOrPending: a === 'active' || a === 'reloading' || a === 'activating' || pendingStart,
-    };
-  }
-
-  startService(socket: string, service: string): boolean {
-    if (this.shuttingDown) return false;
-    const r = this.engine.enqueue(service, 'start', 'replace');
-    if (!r.ok) this.unitLog(socket, 'warning', `Failed to queue service startup job (Maybe the service file is missing or not a non-template unit?): ${r.message}`);
-    return r.ok;
-  }
-
+  // ---- socket, timer and path activation (activation.ts) --------------------------------------------
+  socketServiceInfo(socket: string, service: string): TriggeredServiceInfo { return this.act.socketServiceInfo(socket, service); }
+  startService(socket: string, service: string): boolean { return this.act.startService(socket, service); }
   startAcceptInstance(socket: string, name: string, fd: number, peer: PeerInfo, env: string[]): boolean {
-    if (this.shuttingDown) return false;
-    this.connections.set(name, { fd, env, socket, peer });
-    const r = this.engine.enqueue(name, 'start', 'replace');
-    if (!r.ok) {
-      this.connections.delete(name);
-      this.unitLog(socket, 'warning', `Failed to queue service startup job for ${name}: ${r.message}`);
-      return false;
-    }
-    return true;
+    return this.act.startAcceptInstance(socket, name, fd, peer, env);
   }
-
-  // ---- timer and path units (TriggerManager) -------------------------------------------------------
-  triggerTargetOf(id: string): TriggerTarget | null {
-    const u = this.engine.graph.peek(id);
-    const t = u?.get('Triggers')[0];
-    if (!t) return null;
-    const rt = this.runtimes.peek(t.id);
-    const props = rt ? rt.machine.properties() : {};
-    return {
-      id: t.id,
-      loaded: t.loadState === 'loaded',
-      activeState: rt ? rt.machine.activeState() : 'inactive',
-      inactiveExitMonotonic: monotonicOf(props['InactiveExitTimestamp']),
-      inactiveEnterMonotonic: monotonicOf(props['InactiveEnterTimestamp']),
-      hasJob: !!t.job,
-      startLimitHit: rt?.machine.startLimitHit?.() ?? false,
-    };
-  }
-
-  startTriggered(from: string, target: string, env: Record<string, string>): StartTriggeredResult {
-    if (this.shuttingDown) return { ok: false, error: 'Transaction is destructive.' };
-    // set before queueing: the job may run (and spawn) at once
-    const prev = this.activation.get(target);
-    this.activation.set(target, Object.entries(env).map(([k, v]) => `${k}=${v}`));
-    const r = this.engine.enqueue(target, 'start', 'replace');
-    if (!r.ok) {
-      if (prev) this.activation.set(target, prev); else this.activation.delete(target);
-      return { ok: false, error: r.message };
-    }
-    debug('%s queued start of %s', from, target);
-    return { ok: true };
-  }
-
-  activationEnvFor(unit: string): string[] { return this.activation.get(unit) ?? []; }
+  triggerTargetOf(id: string): TriggerTarget | null { return this.act.triggerTargetOf(id); }
+  startTriggered(from: string, target: string, env: Record<string, string>): StartTriggeredResult { return this.act.startTriggered(from, target, env); }
+  activationEnvFor(unit: string): string[] { return this.act.activationEnvFor(unit); }
+  listenFdsFor(unit: string): { fds: number[]; names: string[] } { return this.act.listenFdsFor(unit); }
+  connectionFor(unit: string): { fd: number; env: string[] } | null { return this.act.connectionFor(unit); }
+  get connections(): ReadonlyMap<string, Connection> { return this.act.connections; }
 
   timeService(): TimeService {
     this.time ??= new TimeService({
@@ -389,26 +310,6 @@ export class Manager implements SocketManager, TriggerManager {
       log: (level, text) => this.unitLog('', level, text),
     });
     return this.time;
-  }
-
-  /** Socket fds (and names) handed to `unit`'s ExecStart by the sockets that trigger it. */
-  listenFdsFor(unit: string): { fds: number[]; names: string[] } {
-    const fds: number[] = [];
-    const names: string[] = [];
-    const u = this.engine.graph.peek(unit);
-    if (!u) return { fds, names };
-    for (const s of u.get('TriggeredBy')) {
-      const l = this.runtimes.peek(s.id)?.host.passedFds();
-      if (!l) continue;
-      fds.push(...l.fds);
-      names.push(...l.names);
-    }
-    return { fds, names };
-  }
-
-  connectionFor(unit: string): { fd: number; env: string[] } | null {
-    const c = this.connections.get(unit);
-    return c ? { fd: c.fd, env: c.env } : null;
   }
 
   // ---- environment ------------------------------------------------------------------------------------
@@ -482,26 +383,7 @@ export class Manager implements SocketManager, TriggerManager {
   /** A unit reached inactive/failed: release its Accept=yes connection, collect stopped instances, and
    *  during a shutdown check (once per burst) whether everything is down. */
   unitStopped(id: string, state: ActiveState): void {
-    this.activation.delete(id);
-    const conn = this.connections.get(id);
-    if (conn) {
-      this.connections.delete(id);
-      this.platform.close(conn.fd);
-      const srt = this.runtimes.peek(conn.socket);
-      if (srt?.machine.onConnectionClosed) this.barrier.guard('deferred', srt.id, () => srt.machine.onConnectionClosed?.(conn.peer));
-      // Accept=yes instances are garbage-collected once they are inactive (failed ones stay until reset-failed).
-      if (state === 'inactive') {
-        const rt = this.runtimes.peek(id);
-        if (rt) this.defer(() => {
-          const u = this.engine.graph.peek(id);
-          if (rt.machine.activeState() !== 'inactive' || u?.job) return;
-          this.runtimes.drop(rt);
-          const gone = u ? this.engine.graph.collect(u) : false;
-          debug('garbage-collect %s: %s (job %s)', id, gone ? 'unloaded' : 'still referenced', u?.job ? u.job.id : 'none');
-          this.logs.drop(id);
-        }, id);
-      }
-    }
+    this.act.unitStopped(id, state);
     if (this.shuttingDown && !this.shutdownCheckQueued) {
       // One check per burst of stopped units (each check looks at every runtime).
       this.shutdownCheckQueued = true;
@@ -541,30 +423,17 @@ export class Manager implements SocketManager, TriggerManager {
   jobQueueIdle(): boolean { return this.engine.jobCount() === 0; }
 
   /** Close `fd` (an idle pipe's write end) once the job queue is empty, or after 5 s. */
-  holdUntilIdle(fd: number): void {
-    this.idleHolds.set(fd, this.platform.setTimer(IDLE_HOLD_US, () => this.releaseIdle(fd)));
-  }
+  holdUntilIdle(fd: number): void { this.idleHolds.hold(fd); }
 
   /** A job finished: release idle holds once nothing is queued. */
-  jobQueueMaybeIdle(): void {
-    if (this.idleHolds.size && this.jobQueueIdle()) for (const fd of [...this.idleHolds.keys()]) this.releaseIdle(fd);
-  }
-
-  private releaseIdle(fd: number): void {
-    const t = this.idleHolds.get(fd);
-    if (t === undefined) return;
-    this.platform.clearTimer(t);
-    this.idleHolds.delete(fd);
-    this.platform.close(fd);
-  }
+  jobQueueMaybeIdle(): void { this.idleHolds.maybeIdle(); }
 
   /** Close everything the manager owns (the lifecycle's final step). */
   private releaseAll(): void {
     for (const rt of this.runtimes.values()) rt.host.dispose({ final: true });
     this.time?.dispose();
-    for (const c of this.connections.values()) this.platform.close(c.fd);
-    this.connections.clear();
-    for (const fd of [...this.idleHolds.keys()]) this.releaseIdle(fd);
+    this.act.closeAll();
+    this.idleHolds.releaseAll();
     this.notify.close();
     // The built-in units were written by this manager into its runtime dir (last entry of the search path).
     const builtin = this.searchPath[this.searchPath.length - 1];
@@ -581,20 +450,4 @@ export function defaultManagerEnvironment(userMode: boolean, env: Readonly<Recor
       .map(([k, v]) => `${k}=${v}`).sort();
   }
   return ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'];
-}
-
-/** One frozen empty array for every empty list of a loaded config: a unit's config holds ~85 list-valued
- *  settings, nearly all empty, and each `[]` costs a heap object (bench/boot, 1,000 units: ~2.7 MiB).
- *  Configs are replaced, never edited, after loading (a write would throw, not corrupt another unit). */
-const EMPTY: readonly never[] = Object.freeze([]);
-function shareEmptyArrays<T>(o: T, depth = 0): T {
-  if (depth > 6 || o === null || typeof o !== 'object') return o;
-  const rec = o as Record<string, unknown>;
-  for (const k of Object.keys(rec)) {
-    const v = rec[k];
-    if (Array.isArray(v)) {
-      if (v.length === 0) { if ((v as unknown) !== EMPTY) rec[k] = EMPTY; } else if (typeof v[0] === 'object') for (const x of v) shareEmptyArrays(x, depth + 1);
-    } else if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) shareEmptyArrays(v, depth + 1);
-  }
-  return o;
 }

@@ -1,6 +1,7 @@
 // The real host behind one unit's state machine (src/units/host.ts): timers, spawning its commands through
-// the exec layer and the exec helper, signalling its processes, process tracking (cgroup or sessions),
-// PID files, and the reports back to the manager. One instance per unit runtime.
+// the exec layer and the exec helper, PID files, the fd store's polls, and the reports back to the
+// manager. One instance per unit runtime. Which processes are the unit's (cgroup or sessions) and
+// signalling them is its base class (unit-procs.ts).
 // Invariants: only pids of this unit are signalled (tracked in `procs`); every machine callback is
 // delivered from the event loop (timers, exits) — never from inside a call the machine made.
 import type { Condition, EmergencyAction, UnitConfig } from '../directives/types';
@@ -8,7 +9,6 @@ import type { ExecKind, ExecRuntime } from '../exec/types';
 import { prepareExec, privateTmpDirs, releaseIpc, releaseSandbox } from '../exec/prepare';
 import { UnitResources } from '../exec/unit-resources';
 import { dirRoots, removeRuntimeDirectories } from '../exec/dirs';
-import { fallbackHasProcesses, signalFallback, unitPids, type UnitProcesses } from '../exec/kill';
 import { POLL_READABLE, type ExecOutcome as PlatformOutcome, type Platform } from '../platform/types';
 import { evaluateConditionList, type ConditionEnv } from '../units/conditions';
 import type { ConditionEval, ExecListName, LogLevel, ServiceHost, SpawnRequest, SpawnResult } from '../units/host';
@@ -16,6 +16,7 @@ import type { StateChange, UnitMachine } from '../units/types';
 import type { EventSource } from './barrier';
 import { closeChildEnds, planStdio, readCapture } from './stdio';
 import { watchBusName } from './dbus-watch';
+import { UnitProcessTracker } from './unit-procs';
 
 const DEAD_SUBS = new Set(['dead', 'failed', 'auto-restart']);
 /** Units whose not-enforced directives were already reported (once per unit per manager lifetime). */
@@ -73,38 +74,25 @@ function invocationId(p: Platform): string {
   return idPool.toString('hex', idPos - 16, idPos);
 }
 
-let ownSid = -1;
-/** The manager's own session id (read once). */
-function ownSession(p: Platform): number {
-  if (ownSid < 0) ownSid = p.procStat(p.pid())?.sid ?? 0;
-  return ownSid;
-}
-
-export class UnitHost implements ServiceHost {
+export class UnitHost extends UnitProcessTracker implements ServiceHost {
   machine: UnitMachine | null = null;
-  readonly procs: UnitProcesses;
   private readonly timers = new Map<string, number>();
   private readonly fdPolls = new Map<number, number>();
   /** Type=exec: exits that arrived before their exec outcome are held back until it comes. */
   private readonly waitingOutcome = new Map<number, { exit: { code: number; signal: number; core: boolean } | null }>();
-  /** Pids of this unit the manager is waiting on (spawned, or watched main pids). */
-  readonly livePids = new Set<number>();
-  /** Pids spawned by this host whose exit the reaper has not delivered yet. */
-  private readonly spawned = new Set<number>();
   lastExecFailure: { pid: number; stage: string; errno: number; message: string; path: string } | null = null;
   /** Slice placement, resource limits, accounting, OOM detection (src/exec/unit-resources.ts). */
   readonly resources: UnitResources;
 
   /** opts.cgroup false: a unit without processes (timer, path) gets no cgroup. */
   constructor(readonly mgr: HostManager, public cfg: UnitConfig, opts: { cgroup?: boolean } = {}) {
+    super(mgr.platform, '');
     const cg = mgr.platform.cgroupSupport();
-    let cgroup = '';
     this.resources = new UnitResources(mgr.platform, () => this.cfg, mgr.userMode, (id) => mgr.configOf?.(id) ?? null);
     if (cg.available && opts.cgroup !== false) {
       const r = mgr.platform.cgroupCreate(this.resources.rel);
-      if ('path' in r) cgroup = r.path;
+      if ('path' in r) this.procs.cgroup = r.path;
     }
-    this.procs = { mainPid: null, controlPid: null, cgroup, sessions: [] };
   }
 
   get id(): string { return this.cfg.id; }
@@ -313,130 +301,10 @@ export class UnitHost implements ServiceHost {
     this.mayHaveProcesses = false;
     this.machine.onUnitEmpty();
   }
-  /** True from the first spawn until the machine was told the unit is empty. */
-  mayHaveProcesses = false;
 
   private track(pid: number, spawned: boolean): void {
-    this.mayHaveProcesses = true;
-    this.livePids.add(pid);
+    this.trackPid(pid, spawned);
     this.mgr.registerPid(pid, this);
-    // Each spawned process leads its own session (setsid in the helper): its session id is its pid.
-    // A process we spawned may not have reached its setsid() yet (the addon does not wait for the child's
-    // execve), so its session is taken as its pid, never read. Another process (PIDFile=, MAINPID=) adds its
-    // own session unless that is the manager's: the fallback kills whole sessions.
-    const sid = spawned ? pid : this.sessionOf(pid);
-    if (sid > 1 && sid !== ownSession(this.mgr.platform) && !this.procs.sessions.includes(sid)) this.procs.sessions.push(sid);
-  }
-
-  /** A session leader of the fallback tracking was reaped: once neither its process group nor its session
-   *  has a member, its id is free for reuse by any process and must not be signalled as ours any more. */
-  private forgetSession(pid: number): void {
-    const i = this.procs.sessions.indexOf(pid);
-    if (this.procs.cgroup || i < 0) return;
-    const p = this.mgr.platform;
-    if (p.killProcessGroup(pid, 0) === 0 || p.processes().some((x) => x.sid === pid && x.pid !== pid)) return;
-    this.procs.sessions.splice(i, 1);
-  }
-
-  private sessionOf(pid: number): number { return this.mgr.platform.procStat(pid)?.sid ?? 0; }
-
-  signal(pid: number, sig: number, sigcont: boolean): boolean {
-    if (pid <= 1) return false;
-    const r = this.mgr.platform.kill(pid, sig);
-    if (r === 0 && sigcont && sig !== 9 && sig !== 18) this.mgr.platform.kill(pid, 18);
-    return r === 0;
-  }
-
-  signalOthers(sig: number, exclude: number[], sigcont: boolean): number {
-    const p = this.mgr.platform;
-    if (this.procs.cgroup) {
-      // After the main and control processes are gone (the final steps of a stop) the cgroup is usually
-      // empty: one read of cgroup.events instead of listing the tree and writing cgroup.kill.
-      if (exclude.length === 0 && this.cgroupEmpty()) return 0;
-      const pids = p.cgroupKill(this.procs.cgroup, sig, exclude);
-      if (sigcont && sig !== 9 && sig !== 18) for (const x of pids) p.kill(x, 18);
-      return pids.length;
-    }
-    // No cgroup: process groups, /proc scans until nothing new (src/exec/kill.ts).
-    const r = signalFallback(p, this.procs, sig, exclude, sigcont);
-    return r.pids.length + r.groups;
-  }
-
-  /** All live processes of the unit (cgroup, or the session fallback). */
-  pids(): number[] {
-    // Each pid re-checked in /proc: the fallback's /proc snapshot is per event-loop turn and may still list
-    // a process reaped since.
-    const p = this.mgr.platform;
-    return unitPids(p, this.procs).filter((pid) => { const st = p.procStat(pid); return st !== null && st.state !== 'Z'; });
-  }
-
-  /** Known empty (never spawned, or reported empty since) needs no cgroup read or /proc scan. */
-  hasProcesses(): boolean {
-    if (!this.mayHaveProcesses) return false;
-    if (!this.procs.cgroup) {
-      // Never "empty" while a known process group has a member or a fresh scan (≤ 2 ms old: the kernel's
-      // group probe already covers forks inside the groups) shows one (issue 12 #8).
-      const p = this.mgr.platform;
-      if (fallbackHasProcesses(p, this.procs, (pid) => { const st = p.procStat(pid); return st !== null && st.state !== 'Z'; }, 2)) return true;
-      this.procs.sessions.length = 0;   // all gone: their ids may be reused by other processes from now on
-      return false;
-    }
-    // cgroup.events, plus main/control pids (they may live outside the cgroup, e.g. from a PIDFile=).
-    if (!this.cgroupEmpty()) return true;
-    for (const pid of [this.procs.mainPid, this.procs.controlPid]) if (pid && pid > 1 && this.pidAlive(pid)) return true;
-    return false;
-  }
-
-  /** The unit's cgroup has no live process. Sticky until the next spawn: nothing enters an empty cgroup
-   *  except a process we spawn into it (the addon starts it there, or it joins before exec). */
-  private cgroupEmpty(): boolean {
-    if (this.cgroupSeenEmpty) return true;
-    if (!this.mgr.platform.cgroupIsEmpty(this.procs.cgroup)) return false;
-    this.cgroupSeenEmpty = true;
-    return true;
-  }
-  private cgroupSeenEmpty = false;
-
-  /** A process this host spawned as main or control process is not reaped yet: its exit (delivered to
-   *  childExited) will run checkEmpty, so a manager-wide emptiness check can skip this unit. */
-  awaitsOwnExit(): boolean {
-    const { mainPid, controlPid } = this.procs;
-    return (mainPid !== null && this.spawned.has(mainPid)) || (controlPid !== null && this.spawned.has(controlPid));
-  }
-
-  pidAlive(pid: number): boolean {
-    if (pid <= 0) return false;
-    const st = this.mgr.platform.procStat(pid);
-    return st !== null && st.state !== 'Z';
-  }
-
-  pidInUnit(pid: number): boolean {
-    if (pid <= 1) return false;
-    // Our own not-yet-reaped child belongs to the unit even once it left the cgroup (a fast-exiting zombie is
-    // no longer listed in cgroup.procs; treating it as alien made a 203/EXEC main look like a clean stop).
-    if (this.spawned.has(pid)) return true;
-    if (pid === this.procs.mainPid || pid === this.procs.controlPid) return true;
-    if (this.procs.cgroup) {
-      // One read of /proc/PID/cgroup (as systemd's cg_pid_get_path), not a walk of the unit's cgroup tree.
-      const cg = this.mgr.platform.procCgroup(pid);
-      return cg !== null && this.cgroupMatches(cg);
-    }
-    return this.procs.sessions.includes(this.sessionOf(pid));
-  }
-
-  /** Is cgroup path `cg` (as /proc/PID/cgroup shows it, relative to the cgroup2 mount) this unit's or below? */
-  cgroupMatches(cg: string): boolean {
-    const rel = this.cgroupRel();
-    return rel !== '' && (cg === rel || cg.startsWith(`${rel}/`));
-  }
-
-  private cgroupRelCache: string | null = null;
-  private cgroupRel(): string {
-    if (this.cgroupRelCache !== null) return this.cgroupRelCache;
-    const mount = this.mgr.platform.cgroupSupport().mount;
-    const abs = this.procs.cgroup;
-    this.cgroupRelCache = abs && mount && abs.startsWith(mount) ? abs.slice(mount.length) || '/' : '';
-    return this.cgroupRelCache;
   }
 
   watchPid(pid: number): void {
@@ -458,12 +326,6 @@ export class UnitHost implements ServiceHost {
   }
 
   removePidFile(path: string): void { this.mgr.platform.unlink(path); }
-
-  guessMainPid(): number | null {
-    const c = this.procs.controlPid;
-    const left = this.pids().filter((x) => x !== c && this.mgr.platform.parentPid(x) === this.mgr.platform.pid());
-    return left.length === 1 ? (left[0] ?? null) : null;
-  }
 
   /** Type=dbus: follow BusName='s owner (dbus-watch.ts): system bus ($DBUS_SYSTEM_BUS_ADDRESS or
    *  /run/dbus/system_bus_socket), session bus in user mode; a bus not up yet is retried every second. */

@@ -4,6 +4,8 @@
 // cgroup-controller name tables.
 // Invariant: pure functions of their arguments.
 
+import { CAPABILITY_NAMES } from '../exec/caps';
+
 export type CompareOp = '<' | '<=' | '==' | '!=' | '>=' | '>' | 'str=' | 'str!=' | '$=' | '!$=';
 
 /** parse_compare_operator(): the operator at the start of `s` and the rest, or null. `fnmatch` allows
@@ -190,14 +192,6 @@ export function parsePermyriad(s: string): number | null {
   }
   return v === null || v > 10000 ? null : v;
 }
-
-/** systemd 252's capability names (cap-list), index = capability number. */
-export const CAPABILITY_NAMES = ['cap_chown', 'cap_dac_override', 'cap_dac_read_search', 'cap_fowner', 'cap_fsetid', 'cap_kill',
-  'cap_setgid', 'cap_setuid', 'cap_setpcap', 'cap_linux_immutable', 'cap_net_bind_service', 'cap_net_broadcast', 'cap_net_admin',
-  'cap_net_raw', 'cap_ipc_lock', 'cap_ipc_owner', 'cap_sys_module', 'cap_sys_rawio', 'cap_sys_chroot', 'cap_sys_ptrace',
-  'cap_sys_pacct', 'cap_sys_admin', 'cap_sys_boot', 'cap_sys_nice', 'cap_sys_resource', 'cap_sys_time', 'cap_sys_tty_config',
-  'cap_mknod', 'cap_lease', 'cap_audit_write', 'cap_audit_control', 'cap_setfcap', 'cap_mac_override', 'cap_mac_admin',
-  'cap_syslog', 'cap_wake_alarm', 'cap_block_suspend', 'cap_audit_read', 'cap_perfmon', 'cap_bpf', 'cap_checkpoint_restore'];
 
 /** capability_from_name(): a number 0..63 or a (case-insensitive) name; null = invalid. */
 export function capabilityFromName(s: string): number | null {
