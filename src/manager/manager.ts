@@ -23,6 +23,7 @@ import type { SpecifierContext } from '../unit-file/types';
 import type { ConditionEnv } from '../units/conditions';
 import type { LogLevel, PeerInfo, StartTriggeredResult, TriggeredServiceInfo, TriggerTarget } from '../units/host';
 import type { ActiveState, StateChange } from '../units/types';
+import { Activation, type Connection } from './activation';
 import { CrashBarrier, faultText, type EventSource, type Fault } from './barrier';
 import { writeBuiltinUnits } from './builtin-units';
 import { MountTable } from './mount-table';
@@ -37,7 +38,7 @@ import type { TriggerManager } from './trigger-host';
 import type { UnitHost } from './unit-host';
 import { UnitLoader } from './unit-loader';
 import { IdleHolds } from './idle-holds';
-import { Activation, type Connection } from './activation';
+import { defaultManagerEnvironment } from './manager-env';
 
 export { describe } from './jobs';
 export type { UnitRuntime } from './runtimes';
@@ -439,15 +440,4 @@ export class Manager implements SocketManager, TriggerManager {
     const builtin = this.searchPath[this.searchPath.length - 1];
     if (builtin?.endsWith('/builtin-units')) this.platform.removeTree(builtin);
   }
-}
-
-/** The system manager's clean base environment (systemd: PATH on split-usr Debian, LANG from the locale);
- *  a user manager passes on its own environment. */
-export function defaultManagerEnvironment(userMode: boolean, env: Readonly<Record<string, string | undefined>>): string[] {
-  if (userMode) {
-    return Object.entries(env)
-      .filter((e): e is [string, string] => typeof e[1] === 'string' && !e[0].startsWith('npm_') && e[0] !== 'NOTIFY_SOCKET' && !e[0].startsWith('LISTEN_'))
-      .map(([k, v]) => `${k}=${v}`).sort();
-  }
-  return ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'];
 }

@@ -12,11 +12,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startDaemon, type Daemon } from '../helpers/daemon';
-import { fixture } from '../fixtures/build';
+import { fixtureOutsideTmp } from '../fixtures/build';
 import { ALL_ROWS } from '../../src/directives/tables';
 import { collectVerify } from '../../src/cli/verify';
 
-const PROBE = fixture('sandbox-probe');
+const PROBE = fixtureOutsideTmp('sandbox-probe');
 
 async function probe(d: Daemon, name: string, settings: string, checks: string[]): Promise<Record<string, string>> {
   const out = path.join(d.runDir, `${name}.out`);
