@@ -9,10 +9,12 @@ type Runner = (c: import('../rpc/client').RpcClient, o: CtlOptions, out: import(
 
 const JOB_VERBS = ['start', 'stop', 'restart', 'try-restart', 'condrestart', 'reload', 'reload-or-restart', 'try-reload-or-restart',
   'force-reload', 'reload-or-try-restart', 'isolate'];
-const FILE_VERBS = ['enable', 'disable', 'reenable', 'mask', 'unmask', 'preset', 'preset-all', 'get-default', 'set-default'];
+const FILE_VERBS = ['enable', 'disable', 'reenable', 'mask', 'unmask', 'preset', 'preset-all', 'get-default', 'set-default', 'link', 'revert',
+  'add-wants', 'add-requires'];
 const MANAGER_VERBS = ['daemon-reload', 'daemon-reexec', 'show-environment', 'set-environment', 'unset-environment', 'poweroff', 'halt', 'reboot', 'exit'];
 /** Verbs that work offline with --root= (unit files only, no daemon). */
-const OFFLINE_VERBS = ['enable', 'disable', 'reenable', 'is-enabled', 'list-unit-files', 'mask', 'unmask', 'preset', 'get-default', 'set-default'];
+const OFFLINE_VERBS = ['enable', 'disable', 'reenable', 'is-enabled', 'list-unit-files', 'mask', 'unmask', 'preset', 'get-default', 'set-default',
+  'link', 'revert', 'add-wants', 'add-requires'];
 
 async function runner(verb: string): Promise<Runner | null> {
   if (JOB_VERBS.includes(verb)) return (require('./ctl/jobs') as typeof import('./ctl/jobs')).runJobVerb;

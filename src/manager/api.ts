@@ -6,7 +6,7 @@ import { managerShowProperties } from '../dbus/systemd/manager-show';
 import type { Caller, ManagerApi } from '../rpc/api';
 import { RpcError, errors } from '../rpc/errors';
 import {
-  ErrorCode, type CancelParams, type DefaultTargetReply, type DependencyGraph, type Empty, type EnvironmentReply,
+  ErrorCode, type AddDependencyParams, type CancelParams, type DefaultTargetReply, type DependencyGraph, type Empty, type EnvironmentReply,
   type ExitParams, type JobInfo, type JobParams, type JobReply, type KillParams, type ListDependenciesParams,
   type ListUnitFilesParams, type ListUnitsParams, type LogsParams, type LogsReply, type ManagerInfoReply,
   type OptionalUnitParams, type PresetAllParams, type PresetParams, type RpcEvent, type SetDefaultParams,
@@ -19,6 +19,7 @@ import { logReader, mayReadLine } from '../logs/access';
 import type { EngineErrorCode, JobResult, RequestedJobType } from '../engine';
 import { killUnit } from '../exec/kill';
 import type * as Install from '../unit-file/install';
+import type * as InstallExtra from '../unit-file/install-extra';
 import { parseUnitName } from '../unit-file/names';
 import type { Manager } from './manager';
 import type * as Props from './props';
@@ -29,6 +30,8 @@ let propsMod: typeof Props | null = null;
 let installMod: typeof Install | null = null;
 const propsOf = (): typeof Props => (propsMod ??= require('./props') as typeof Props);
 const install = (): typeof Install => (installMod ??= require('../unit-file/install') as typeof Install);
+let installExtraMod: typeof InstallExtra | null = null;
+const installExtra = (): typeof InstallExtra => (installExtraMod ??= require('../unit-file/install-extra') as typeof InstallExtra);
 
 const VERSION = '0.1.0';
 
@@ -320,6 +323,11 @@ export class ManagerApiImpl implements ManagerApi {
     const r = install().getDefault(this.installOpts());
     if (r.exitCode !== 0) throw new RpcError(ErrorCode.UNIT_FILE_ERROR, (r.stderr[0] ?? 'Failed to get default target').replace(/^Failed to get default target: /, ''));
     return { unit: r.stdout[0] ?? '' };
+  }
+  async link(p: UnitFileParams): Promise<UnitFileChangesReply> { return this.fileOp(install().linkUnits(p.units, this.installOpts(p))); }
+  async revert(p: UnitFileParams): Promise<UnitFileChangesReply> { return this.fileOp(installExtra().revertUnits(p.units, this.installOpts())); }
+  async addDependency(p: AddDependencyParams): Promise<UnitFileChangesReply> {
+    return this.fileOp(installExtra().addDependency(p.target, p.units, p.dep, this.installOpts({ runtime: p.runtime, force: p.force })));
   }
   async setDefault(p: SetDefaultParams): Promise<UnitFileChangesReply> { return this.fileOp(install().setDefault(p.unit, this.installOpts({ force: p.force }))); }
 

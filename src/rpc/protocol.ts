@@ -301,6 +301,8 @@ export interface UnitFileChangesReply {
 export interface UnitFileStateReply { unit: string; state: UnitFileStateName }
 export interface DefaultTargetReply { unit: string }
 export interface SetDefaultParams { unit: string; force?: boolean }
+/** add-wants / add-requires: link `units` into TARGET.wants/ (or .requires/). */
+export interface AddDependencyParams { target: string; units: string[]; dep: 'wants' | 'requires'; runtime?: boolean; force?: boolean }
 
 export interface EnvironmentReply { environment: string[] }   // 'K=V', sorted
 export interface SetEnvironmentParams { assignments: string[] }
@@ -382,6 +384,9 @@ export interface MethodTypes {
   'preset-all': [PresetAllParams, UnitFileChangesReply];
   'get-default': [Empty, DefaultTargetReply];
   'set-default': [SetDefaultParams, UnitFileChangesReply];
+  'link': [UnitFileParams, UnitFileChangesReply];
+  'revert': [UnitFileParams, UnitFileChangesReply];
+  'add-dependency': [AddDependencyParams, UnitFileChangesReply];
   'daemon-reload': [Empty, Empty];
   'daemon-reexec': [Empty, Empty];
   'show-environment': [Empty, EnvironmentReply];
@@ -434,6 +439,8 @@ export const METHODS: { readonly [M in MethodName]: MethodSpec } = {
   'preset-all': { write: true, params: { runtime: 'boolean?', force: 'boolean?', mode: `${PRESET}?` } },
   'get-default': NONE_R,
   'set-default': { write: true, params: { unit: 'string', force: 'boolean?' } },
+  'link': FILES, 'revert': { write: true, params: { units: 'string[]' } },
+  'add-dependency': { write: true, params: { target: 'string', units: 'string[]', dep: 'wants|requires', runtime: 'boolean?', force: 'boolean?' } },
   'daemon-reload': NONE_W, 'daemon-reexec': NONE_W,
   'show-environment': NONE_R,
   'set-environment': { write: true, params: { assignments: 'string[]' } },

@@ -3,6 +3,7 @@
 // list-unit-files, get-default, set-default (read-only queries live in install-state.ts and are re-exported
 // here). Each verb returns the change list plus the exact lines
 // systemctl prints (stdout / stderr) and its exit code, so tsysctl can print them verbatim.
+// add-wants/add-requires and revert live in install-extra.ts (on the helpers exported here).
 // Invariants: only touches the config dir (and its runtime twin); never throws.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -25,7 +26,7 @@ export interface InstallOptions extends InstallLookupOptions { runtime?: boolean
 
 import { NO_INSTALL_INFO } from './install-text';
 
-class Changes {
+export class Changes {
   list: InstallChange[] = [];
   add(type: InstallChange['type'], p: string, source = ''): InstallChange['type'] { this.list.push({ type, path: p, source }); return type; }
   hasModification(): boolean { return this.list.some((c) => c.type === 'symlink' || c.type === 'unlink'); }
@@ -175,7 +176,7 @@ function applyInfo(lp: InstallLookup, info: InstallInfo, configPath: string, for
   return r;
 }
 
-function contextApply(ctx: InstallContext, configPath: string, force: boolean, ignoreAux: boolean, ch: Changes): number | Errno {
+export function contextApply(ctx: InstallContext, configPath: string, force: boolean, ignoreAux: boolean, ch: Changes): number | Errno {
   let r: number | Errno = 0;
   for (;;) {
     const first = ctx.willProcess.values().next();
@@ -202,7 +203,7 @@ function mayProcess(lp: InstallLookup, i: InstallInfo, ch: Changes): Errno | nul
   return null;
 }
 
-function discoverAndCheck(ctx: InstallContext, nameOrPath: string, ch: Changes, load = true): InstallInfo | Errno {
+export function discoverAndCheck(ctx: InstallContext, nameOrPath: string, ch: Changes, load = true): InstallInfo | Errno {
   const a = ctx.addAuto(nameOrPath);
   const t = typeof a === 'string' ? a : traverse(ctx, a, { load, followConfigSymlinks: true });
   if (typeof t === 'string') return ch.add(t, nameOrPath) as Errno;
@@ -255,21 +256,21 @@ function removeMarkedFd(lp: InstallLookup, marks: Set<string>, dir: string, conf
   return restart;
 }
 
-function removeMarked(lp: InstallLookup, marks: Set<string>, configPath: string, ch: Changes): void {
+export function removeMarked(lp: InstallLookup, marks: Set<string>, configPath: string, ch: Changes): void {
   if (!marks.size) return;
   for (let n = 0; n < 64 && removeMarkedFd(lp, marks, configPath, configPath, ch); n++) { /* restart */ }
 }
 
 let currentLookup: InstallLookup | null = null;
-function lookupFor(o: InstallOptions): InstallLookup { currentLookup = makeLookup(o); return currentLookup; }
+export function lookupFor(o: InstallOptions): InstallLookup { currentLookup = makeLookup(o); return currentLookup; }
 
-function finish(verb: string, ch: Changes, stdout: string[] = [], extra: string[] = [], quiet = false, rcOverride?: number): InstallResult {
+export function finish(verb: string, ch: Changes, stdout: string[] = [], extra: string[] = [], quiet = false, rcOverride?: number): InstallResult {
   const d = dumpChanges(verb, ch.list, quiet);
   const warnings = currentLookup?.warnings ?? [];
   return { changes: ch.list, stdout, stderr: [...extra, ...warnings, ...d.stderr], exitCode: rcOverride ?? (d.failed ? 1 : 0) };
 }
 
-function configPathOf(lp: InstallLookup, o: InstallOptions): string { return o.runtime ? lp.runtimeConfig : lp.persistentConfig; }
+export function configPathOf(lp: InstallLookup, o: InstallOptions): string { return o.runtime ? lp.runtimeConfig : lp.persistentConfig; }
 
 function doEnable(lp: InstallLookup, names: string[], configPath: string, o: InstallOptions, ch: Changes): number | Errno {
   const ctx = new InstallContext(lp);

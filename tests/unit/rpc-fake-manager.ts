@@ -250,6 +250,9 @@ export class FakeManager implements ManagerApi {
     this.defaultTarget = p.unit;
     return { changes: [{ type: 'unlink', path: '/etc/systemd/system/default.target', source: '' }, { type: 'symlink', path: '/etc/systemd/system/default.target', source: `/lib/systemd/system/${p.unit}` }] };
   }
+  link(p: UnitFileParams, c: Caller): Promise<UnitFileChangesReply> { return this.fileOp('link', p, c, 'linked'); }
+  revert(p: UnitFileParams, c: Caller): Promise<UnitFileChangesReply> { return this.fileOp('revert', p, c, 'disabled'); }
+  async addDependency(p: unknown, c: Caller): Promise<UnitFileChangesReply> { await this.rec('add-dependency', p, c); return { changes: [] }; }
   async daemonReload(p: unknown, c: Caller): Promise<Record<string, never>> { await this.rec('daemon-reload', p, c); return {}; }
   async daemonReexec(p: unknown, c: Caller): Promise<Record<string, never>> { await this.rec('daemon-reexec', p, c); return {}; }
   async showEnvironment(p: unknown, c: Caller): Promise<{ environment: string[] }> { await this.rec('show-environment', p, c); return { environment: [...this.env].sort() }; }

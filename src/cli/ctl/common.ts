@@ -87,6 +87,9 @@ export function mangle(name: string, glob = false): string {
   return hasUnitSuffix(name) ? name : `${name}.service`;
 }
 
+/** add-wants/add-requires TARGET: mangled with a .target suffix. */
+export function mangleTarget(a: string): string { return a.startsWith('/') || hasUnitSuffix(a) ? a : `${a}.target`; }
+
 export { globMatch } from '../../rpc/util';
 
 // ----------------------------------------------------------------- time formatting (time-util.c)

@@ -1,10 +1,11 @@
 // tsysctl unit-file verbs through the manager: enable/disable/reenable (--now), mask/unmask (--runtime),
-// preset/preset-all (--preset-mode=), get-default/set-default. Change lines go to stderr like systemctl's
-// log_info: `Created symlink A → B.` / `Removed "A".`; -q silences them.
+// preset/preset-all (--preset-mode=), get-default/set-default, link, revert, add-wants/add-requires.
+// Change lines go to stderr like systemctl's log_info: `Created symlink A → B.` / `Removed "A".`; -q silences them.
 import type { RpcClient } from '../../rpc/client';
 import type { PresetMode, UnitFileChange, UnitFileChangesReply } from '../../rpc/protocol';
+import * as path from 'node:path';
 import type { CtlOptions } from './args';
-import { EXIT, isRpcError, mangle, type Out } from './common';
+import { EXIT, isRpcError, mangle, mangleTarget, type Out } from './common';
 import { NO_INSTALL_INFO } from '../../unit-file/install-text';
 
 export { NO_INSTALL_INFO } from '../../unit-file/install-text';
@@ -55,6 +56,7 @@ export async function runUnitFileVerb(c: RpcClient, o: CtlOptions, out: Out): Pr
       out.error(`Failed to preset all units: ${e.message}`); return EXIT.FAILURE;
     }
   }
+  if (verb === 'add-wants' || verb === 'add-requires' || verb === 'link' || verb === 'revert') return runOtherFileVerb(c, o, out);
   if (o.args.length === 0) { out.error('Too few arguments.'); return EXIT.FAILURE; }
   const units = o.args.map((a) => mangle(a));
   const method = verb as 'enable' | 'disable' | 'reenable' | 'mask' | 'unmask' | 'preset';
@@ -77,4 +79,28 @@ export async function runUnitFileVerb(c: RpcClient, o: CtlOptions, out: Out): Pr
     return runJobVerb(c, { ...o, verb: jobVerb, args: units }, out);
   }
   return EXIT.OK;
+}
+
+/** link PATH..., revert UNIT..., add-wants/add-requires TARGET UNIT...: through the manager (install-extra.ts). */
+async function runOtherFileVerb(c: RpcClient, o: CtlOptions, out: Out): Promise<number> {
+  const verb = o.verb;
+  const need = verb === 'add-wants' || verb === 'add-requires' ? 2 : 1;
+  if (o.args.length < need) { out.error('Too few arguments.'); return EXIT.FAILURE; }
+  const flags = { ...(o.runtime ? { runtime: true } : {}), ...(o.force ? { force: true } : {}) };
+  try {
+    let r: UnitFileChangesReply;
+    if (verb === 'link') r = await c.call('link', { units: o.args.map((a) => path.resolve(a)), ...flags });
+    else if (verb === 'revert') r = await c.call('revert', { units: o.args.map((a) => mangle(a)) });
+    else {
+      const [target, ...rest] = o.args as [string, ...string[]];
+      r = await c.call('add-dependency', { target: mangleTarget(target), units: rest.map((a) => mangle(a)), dep: verb === 'add-wants' ? 'wants' : 'requires', ...flags });
+    }
+    printReply(r, o, out);
+    return EXIT.OK;
+  } catch (e) {
+    if (!isRpcError(e)) throw e;
+    if (e.data.lines?.length) for (const l of e.data.lines) out.error(l);
+    else out.error(e.message.startsWith('Failed to ') ? e.message : `Failed to ${verb === 'link' || verb === 'revert' ? verb : 'add dependency on'} unit: ${e.message}`);
+    return EXIT.FAILURE;
+  }
 }

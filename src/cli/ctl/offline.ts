@@ -1,12 +1,16 @@
 // tsysctl --root=DIR: offline unit-file verbs (enable, disable, reenable, is-enabled, list-unit-files,
-// mask, unmask, preset, preset-all, get-default, set-default) against a directory tree, no daemon,
+// mask, unmask, preset, preset-all, get-default, set-default, link, revert, add-wants, add-requires) against a directory tree, no daemon,
 // through H1's src/unit-file/install.ts, which returns systemctl's exact stdout/stderr lines and exit code.
 //
+import * as path from 'node:path';
 import type { CtlOptions } from './args';
-import { EXIT, mangle, type Out } from './common';
+import { EXIT, mangle, mangleTarget, type Out } from './common';
 import { renderUnitFiles } from './list';
 
 type Install = typeof import('../../unit-file/install');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const extra = (): typeof import('../../unit-file/install-extra') => require('../../unit-file/install-extra') as typeof import('../../unit-file/install-extra');
+
 type Result = ReturnType<Install['enableUnits']>;
 
 export async function runOffline(o: CtlOptions, out: Out): Promise<number> {
@@ -21,7 +25,7 @@ export async function runOffline(o: CtlOptions, out: Out): Promise<number> {
     ...(presetMode ? { presetMode } : {}), ...(o.quiet ? { quiet: true } : {}),
   };
   const units = o.args.map((a) => mangle(a));
-  const needUnits = ['enable', 'disable', 'reenable', 'is-enabled', 'mask', 'unmask', 'preset'];
+  const needUnits = ['enable', 'disable', 'reenable', 'is-enabled', 'mask', 'unmask', 'preset', 'link', 'revert'];
   if (needUnits.includes(o.verb) && units.length === 0) { out.error('Too few arguments.'); return EXIT.FAILURE; }
   let r: Result;
   switch (o.verb) {
@@ -31,6 +35,14 @@ export async function runOffline(o: CtlOptions, out: Out): Promise<number> {
     case 'mask': r = inst.maskUnits(units, opts); break;
     case 'unmask': r = inst.unmaskUnits(units, opts); break;
     case 'preset': r = inst.presetUnits(units, opts); break;
+    case 'link': r = inst.linkUnits(o.args.map((a) => path.resolve(a)), opts); break;
+    case 'revert': r = extra().revertUnits(units, opts); break;
+    case 'add-wants': case 'add-requires': {
+      if (o.args.length < 2) { out.error('Too few arguments.'); return EXIT.FAILURE; }
+      const [target, ...rest] = o.args as [string, ...string[]];
+      r = extra().addDependency(mangleTarget(target), rest.map((a) => mangle(a)), o.verb === 'add-wants' ? 'wants' : 'requires', opts);
+      break;
+    }
     case 'preset-all': r = inst.presetAllUnits(opts); break;
     case 'is-enabled': r = inst.isEnabled(units, opts); break;
     case 'get-default': r = inst.getDefault(opts); break;

@@ -1,0 +1,67 @@
+// add-wants / add-requires / link / revert through a live tsysd (PID-namespaced, tests/helpers/daemon.ts):
+// systemctl 252's change lines and exit codes, and the manager sees the result (it reloads after the change).
+// The daemon's first unit path (an "/etc") is where the links go; the test's unit dir is the vendor dir.
+import { test, before, after } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startDaemon, type Daemon } from '../helpers/daemon';
+
+let d: Daemon;
+let etc = '';
+let opt = '';
+
+before(async () => {
+  etc = fs.mkdtempSync(path.join(os.tmpdir(), 'tsysd-verbs-etc-'));
+  opt = fs.mkdtempSync(path.join(os.tmpdir(), 'tsysd-verbs-opt-'));
+  fs.writeFileSync(path.join(opt, 'linked.service'), '[Unit]\nDescription=Linked\n[Service]\nExecStart=/bin/sleep 1000\n');
+  d = await startDaemon({
+    unitPathsFirst: [etc],
+    units: {
+      'vend.service': '[Unit]\nDescription=Vendor\n[Service]\nExecStart=/bin/sleep 1000\n',
+      'app.target': '[Unit]\nDescription=App\n',
+    },
+  });
+});
+after(async () => {
+  if (d) await d.stop();
+  fs.rmSync(etc, { recursive: true, force: true });
+  fs.rmSync(opt, { recursive: true, force: true });
+});
+
+test('add-wants and add-requires link into TARGET.wants/.requires and the manager sees the dependency', async () => {
+  const r = await d.ctl(['add-wants', 'app', 'vend']);
+  assert.deepEqual(r, { code: 0, stdout: '', stderr: `Created symlink ${etc}/app.target.wants/vend.service \u2192 ${d.unitDir}/vend.service.\n` });
+  assert.equal((await d.ctl(['show', '-P', 'Wants', 'app.target'])).stdout, 'vend.service\n');
+  const q = await d.ctl(['add-requires', 'app.target', 'vend.service']);
+  assert.equal(q.code, 0);
+  assert.equal(q.stderr, `Created symlink ${etc}/app.target.requires/vend.service \u2192 ${d.unitDir}/vend.service.\n`);
+  assert.equal((await d.ctl(['show', '-P', 'Requires', 'app.target'])).stdout, 'vend.service\n');
+  assert.deepEqual(await d.ctl(['add-wants', 'app.target', 'nope.service']),
+    { code: 1, stdout: '', stderr: 'Failed to add dependency on unit, unit nope.service does not exist.\n' });
+  assert.deepEqual(await d.ctl(['add-wants', 'app.target']), { code: 1, stdout: '', stderr: 'Too few arguments.\n' });
+});
+
+test('link PATH makes a unit outside the search path loadable; is-enabled says linked', async () => {
+  const f = path.join(opt, 'linked.service');
+  assert.deepEqual(await d.ctl(['link', f]), { code: 0, stdout: '', stderr: `Created symlink ${etc}/linked.service \u2192 ${f}.\n` });
+  assert.equal((await d.ctl(['is-enabled', 'linked.service'])).stdout, 'linked\n');
+  assert.equal((await d.ctl(['show', '-P', 'Description', 'linked.service'])).stdout, 'Linked\n');
+  assert.deepEqual(await d.ctl(['link', path.join(opt, 'missing.service')]),
+    { code: 1, stdout: '', stderr: `Failed to link unit, unit ${opt}/missing.service does not exist.\n` });
+});
+
+test('revert removes the override and drop-ins of a vendor unit', async () => {
+  fs.writeFileSync(path.join(etc, 'vend.service'), '[Unit]\nDescription=Override\n[Service]\nExecStart=/bin/sleep 1000\n');
+  fs.mkdirSync(path.join(etc, 'vend.service.d'));
+  fs.writeFileSync(path.join(etc, 'vend.service.d', 'x.conf'), '[Unit]\nDescription=Dropin\n');
+  assert.equal((await d.ctl(['daemon-reload'])).code, 0);
+  assert.equal((await d.ctl(['show', '-P', 'Description', 'vend.service'])).stdout, 'Dropin\n');
+  const r = await d.ctl(['revert', 'vend']);
+  assert.equal(r.code, 0);
+  assert.equal(r.stderr, [`Removed "${etc}/vend.service.d/x.conf".`, `Removed "${etc}/vend.service.d".`, `Removed "${etc}/vend.service".`, ''].join('\n'));
+  assert.equal(fs.existsSync(path.join(etc, 'vend.service')), false);
+  assert.equal((await d.ctl(['show', '-P', 'Description', 'vend.service'])).stdout, 'Vendor\n');
+  assert.deepEqual(await d.ctl(['revert', 'vend']), { code: 0, stdout: '', stderr: '' });
+});
