@@ -37,6 +37,7 @@ async function runner(verb: string): Promise<Runner | null> {
     case 'list-paths': return (require('./ctl/timers') as typeof import('./ctl/timers')).runListPaths;
     case 'list-jobs': return (require('./ctl/list') as typeof import('./ctl/list')).runListJobs;
     case 'list-dependencies': return (require('./ctl/list') as typeof import('./ctl/list')).runListDependencies;
+    case 'edit': return (require('./ctl/edit') as typeof import('./ctl/edit')).runEdit;
     case 'logs': return (require('./ctl/misc') as typeof import('./ctl/misc')).runLogs;
     default: return null;
   }
@@ -119,6 +120,7 @@ export async function main(argv: string[], prog: string): Promise<number> {
   const out = new Out();
   try {
     if (o.root || o.global) {
+      if (o.verb === 'edit' && o.root) { process.stderr.write(`Verb 'edit' cannot be used with --root= or --image=.\n`); return 1; }
       if (!OFFLINE_VERBS.includes(o.verb)) { process.stderr.write(`${prog}: ${o.global ? '--global' : '--root='} is supported only for ${OFFLINE_VERBS.join(', ')}.\n`); return 1; }
       const { runOffline } = require('./ctl/offline') as typeof import('./ctl/offline');
       const rc = await runOffline(o, out);

@@ -81,4 +81,3 @@ export function revertUnits(names: string[], o: InstallOptions = {}): InstallRes
   if (failed) return finish('revert', ch, [], [`Failed to revert: ${failed}`], o.quiet, 1);
   return finish('revert', ch, [], [], o.quiet);
 }
-

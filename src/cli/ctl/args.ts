@@ -45,6 +45,8 @@ export interface CtlOptions {
   remote: string;               // -H/-M value: refused
   output: string;               // journalctl -o (short, cat, ...)
   noHostname: boolean;
+  dropIn: string;               // edit --drop-in=NAME
+  noReload: boolean;            // edit/... --no-reload
 }
 
 export function defaults(prog: string): CtlOptions {
@@ -54,6 +56,7 @@ export function defaults(prog: string): CtlOptions {
     user: false, systemExplicit: false, now: false, runtime: false, force: false, presetMode: '', signal: '', killWhom: '', wait: false,
     lines: null, follow: false, since: '', units: [], socket: '', reverse: false, before: false, after: false,
     showTypes: false, help: false, version: false, remote: '', output: 'short', noHostname: false,
+    dropIn: '', noReload: false,
   };
 }
 
@@ -62,6 +65,7 @@ const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(B
 
 /** Options taking a value. */
 const WITH_VALUE: Record<string, Setter> = {
+  '--drop-in': (o, v) => { o.dropIn = v; },
   '--type': (o, v) => { o.types.push(...list(v)); }, '-t': (o, v) => { o.types.push(...list(v)); },
   '--state': (o, v) => { o.states.push(...list(v)); },
   '--property': (o, v) => { o.properties.push(...list(v)); }, '-p': (o, v) => { o.properties.push(...list(v)); },
@@ -110,7 +114,7 @@ const FLAGS: Record<string, (o: CtlOptions) => void> = {
   '-b': () => undefined, '--boot': () => undefined, '--no-full': () => undefined, '--merge': () => undefined,
   '--help': (o) => { o.help = true; }, '-h': (o) => { o.help = true; },
   '--version': (o) => { o.version = true; },
-  '--no-ask-password': () => undefined, '--no-reload': () => undefined, '--no-wall': () => undefined,
+  '--no-ask-password': () => undefined, '--no-reload': (o) => { o.noReload = true; }, '--no-wall': () => undefined,
   '-x': () => undefined, '-e': () => undefined, '--pager-end': () => undefined, '--catalog': () => undefined,
 };
 
