@@ -37,6 +37,13 @@ async function runner(verb: string): Promise<Runner | null> {
     case 'list-paths': return (require('./ctl/timers') as typeof import('./ctl/timers')).runListPaths;
     case 'list-jobs': return (require('./ctl/list') as typeof import('./ctl/list')).runListJobs;
     case 'list-dependencies': return (require('./ctl/list') as typeof import('./ctl/list')).runListDependencies;
+    case 'import-environment': return (require('./ctl/manager-extra') as typeof import('./ctl/manager-extra')).runImportEnvironment;
+    case 'log-level': case 'log-target': return (require('./ctl/manager-extra') as typeof import('./ctl/manager-extra')).runLogSetting;
+    case 'service-log-level': case 'service-log-target':
+      return (require('./ctl/manager-extra') as typeof import('./ctl/manager-extra')).runServiceLogSetting;
+    case 'help': return (require('./ctl/manager-extra') as typeof import('./ctl/manager-extra')).runHelp;
+    case 'default': case 'rescue': case 'emergency': case 'kexec':
+      return (require('./ctl/manager-extra') as typeof import('./ctl/manager-extra')).runSpecialTarget;
     case 'edit': return (require('./ctl/edit') as typeof import('./ctl/edit')).runEdit;
     case 'logs': return (require('./ctl/misc') as typeof import('./ctl/misc')).runLogs;
     default: return null;
@@ -77,16 +84,17 @@ function usage(prog: string): string {
 
 Query or send control commands to the tsysd manager (systemctl-compatible).
 
-Unit commands: list-units list-sockets list-jobs list-dependencies is-active is-failed status show cat
+Unit commands: list-units list-sockets list-jobs list-dependencies is-active is-failed status show cat help
   start stop reload restart try-restart reload-or-restart try-reload-or-restart isolate kill reset-failed cancel
-Unit file commands: list-unit-files enable disable reenable preset preset-all is-enabled mask unmask
-  get-default set-default
-Manager commands: daemon-reload daemon-reexec show-environment set-environment unset-environment
-  is-system-running poweroff halt reboot exit logs
+  service-log-level service-log-target
+Unit file commands: list-unit-files enable disable reenable preset preset-all is-enabled mask unmask link revert
+  add-wants add-requires edit get-default set-default
+Manager commands: daemon-reload daemon-reexec show-environment set-environment unset-environment import-environment
+  log-level log-target is-system-running default rescue emergency poweroff halt reboot kexec exit logs
 
 Options: -t --type= --state= -p --property= -P --value -a --all -q --quiet --no-block --job-mode=
   --no-pager --no-legend --plain --root= --user --system --now --runtime -f --force --preset-mode=
-  -s --signal= --kill-whom= --wait -n --lines= --since= -u --unit= --socket=PATH
+  -s --signal= --kill-whom= --wait -n --lines= --since= -u --unit= --drop-in= --no-reload --socket=PATH
 The control socket: --socket, else $TSYSD_SOCKET, else /run/tsysd/control.sock
 (or $XDG_RUNTIME_DIR/tsysd/control.sock with --user).
 `;

@@ -6,7 +6,7 @@ import { managerShowProperties } from '../dbus/systemd/manager-show';
 import type { Caller, ManagerApi } from '../rpc/api';
 import { RpcError, errors } from '../rpc/errors';
 import {
-  ErrorCode, type AddDependencyParams, type CancelParams, type DefaultTargetReply, type DependencyGraph, type Empty, type EnvironmentReply,
+  ErrorCode, type AddDependencyParams, type LogSettingParams, type LogSettingReply, type CancelParams, type DefaultTargetReply, type DependencyGraph, type Empty, type EnvironmentReply,
   type ExitParams, type JobInfo, type JobParams, type JobReply, type KillParams, type ListDependenciesParams,
   type ListUnitFilesParams, type ListUnitsParams, type LogsParams, type LogsReply, type ManagerInfoReply,
   type OptionalUnitParams, type PresetAllParams, type PresetParams, type RpcEvent, type SetDefaultParams,
@@ -328,6 +328,21 @@ export class ManagerApiImpl implements ManagerApi {
   async revert(p: UnitFileParams): Promise<UnitFileChangesReply> { return this.fileOp(installExtra().revertUnits(p.units, this.installOpts())); }
   async addDependency(p: AddDependencyParams): Promise<UnitFileChangesReply> {
     return this.fileOp(installExtra().addDependency(p.target, p.units, p.dep, this.installOpts({ runtime: p.runtime, force: p.force })));
+  }
+  /** log-level / log-target: tsysd's own messages honour the level live (err..debug; emerg/alert/crit
+   *  count as err); it logs to its console only, so that is the one target it takes. */
+  async logSetting(p: LogSettingParams): Promise<LogSettingReply> {
+    if (p.name === 'target') {
+      if (p.value === undefined) return { value: 'console' };
+      if (p.value !== 'console') throw errors.invalidArgument(`Log target '${p.value}' is not supported: tsysd logs to its console only`);
+      return { value: 'console' };
+    }
+    if (p.value === undefined) return { value: this.m.opts.logLevel };
+    const names = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'] as const;
+    const n = /^[0-7]$/.test(p.value) ? Number(p.value) : (names as readonly string[]).indexOf(p.value);
+    if (n < 0) throw errors.invalidArgument(`Invalid log level '${p.value}'`);
+    this.m.opts.logLevel = n <= 3 ? 'err' : names[n] as 'warning' | 'notice' | 'info' | 'debug';
+    return { value: this.m.opts.logLevel };
   }
   async setDefault(p: SetDefaultParams): Promise<UnitFileChangesReply> { return this.fileOp(install().setDefault(p.unit, this.installOpts({ force: p.force }))); }
 

@@ -301,6 +301,9 @@ export interface UnitFileChangesReply {
 export interface UnitFileStateReply { unit: string; state: UnitFileStateName }
 export interface DefaultTargetReply { unit: string }
 export interface SetDefaultParams { unit: string; force?: boolean }
+/** log-level / log-target: get (no value) or set the manager's own logging. */
+export interface LogSettingParams { name: 'level' | 'target'; value?: string }
+export interface LogSettingReply { value: string }
 /** add-wants / add-requires: link `units` into TARGET.wants/ (or .requires/). */
 export interface AddDependencyParams { target: string; units: string[]; dep: 'wants' | 'requires'; runtime?: boolean; force?: boolean }
 
@@ -387,6 +390,7 @@ export interface MethodTypes {
   'link': [UnitFileParams, UnitFileChangesReply];
   'revert': [UnitFileParams, UnitFileChangesReply];
   'add-dependency': [AddDependencyParams, UnitFileChangesReply];
+  'log-setting': [LogSettingParams, LogSettingReply];
   'daemon-reload': [Empty, Empty];
   'daemon-reexec': [Empty, Empty];
   'show-environment': [Empty, EnvironmentReply];
@@ -439,6 +443,7 @@ export const METHODS: { readonly [M in MethodName]: MethodSpec } = {
   'preset-all': { write: true, params: { runtime: 'boolean?', force: 'boolean?', mode: `${PRESET}?` } },
   'get-default': NONE_R,
   'set-default': { write: true, params: { unit: 'string', force: 'boolean?' } },
+  'log-setting': { write: true, params: { name: 'level|target', value: 'string?' } },
   'link': FILES, 'revert': { write: true, params: { units: 'string[]' } },
   'add-dependency': { write: true, params: { target: 'string', units: 'string[]', dep: 'wants|requires', runtime: 'boolean?', force: 'boolean?' } },
   'daemon-reload': NONE_W, 'daemon-reexec': NONE_W,
