@@ -301,6 +301,7 @@ export interface UnitFileChangesReply {
 export interface UnitFileStateReply { unit: string; state: UnitFileStateName }
 export interface DefaultTargetReply { unit: string }
 export interface SetDefaultParams { unit: string; force?: boolean }
+export interface SetPropertyParams { unit: string; assignments: string[]; runtime?: boolean }
 /** log-level / log-target: get (no value) or set the manager's own logging. */
 export interface LogSettingParams { name: 'level' | 'target'; value?: string }
 export interface LogSettingReply { value: string }
@@ -391,6 +392,7 @@ export interface MethodTypes {
   'revert': [UnitFileParams, UnitFileChangesReply];
   'add-dependency': [AddDependencyParams, UnitFileChangesReply];
   'log-setting': [LogSettingParams, LogSettingReply];
+  'set-property': [SetPropertyParams, Empty];
   'daemon-reload': [Empty, Empty];
   'daemon-reexec': [Empty, Empty];
   'show-environment': [Empty, EnvironmentReply];
@@ -443,6 +445,7 @@ export const METHODS: { readonly [M in MethodName]: MethodSpec } = {
   'preset-all': { write: true, params: { runtime: 'boolean?', force: 'boolean?', mode: `${PRESET}?` } },
   'get-default': NONE_R,
   'set-default': { write: true, params: { unit: 'string', force: 'boolean?' } },
+  'set-property': { write: true, params: { unit: 'string', assignments: 'string[]', runtime: 'boolean?' } },
   'log-setting': { write: true, params: { name: 'level|target', value: 'string?' } },
   'link': FILES, 'revert': { write: true, params: { units: 'string[]' } },
   'add-dependency': { write: true, params: { target: 'string', units: 'string[]', dep: 'wants|requires', runtime: 'boolean?', force: 'boolean?' } },

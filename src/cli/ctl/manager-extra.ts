@@ -2,7 +2,8 @@
 // log-level / log-target [VALUE] (the manager's own; rpc `log-setting`), service-log-level /
 // service-log-target (needs the service's BusName= and its LogControl1 D-Bus interface: refused),
 // help UNIT... (man pages from Documentation=), default / rescue / emergency (isolate the target),
-// kexec (a reboot: tsysd has no kernel to load, as systemd-shutdown in a container falls back to reboot).
+// kexec (a reboot: tsysd has no kernel to load, as systemd-shutdown in a container falls back to reboot),
+// set-property UNIT KEY=VALUE... (rpc `set-property`, src/manager/set-property.ts).
 import { spawnSync } from 'node:child_process';
 import type { RpcClient } from '../../rpc/client';
 import type { CtlOptions } from './args';
@@ -98,4 +99,18 @@ export async function runSpecialTarget(c: RpcClient, o: CtlOptions, out: Out): P
   }
   const { runJobVerb } = require('./jobs') as typeof import('./jobs');
   return runJobVerb(c, { ...o, verb: 'isolate', args: [SPECIAL[o.verb] as string] }, out);
+}
+
+/** set-property UNIT KEY=VALUE... [--runtime]: control drop-ins written by the manager, applied live. */
+export async function runSetProperty(c: RpcClient, o: CtlOptions, out: Out): Promise<number> {
+  if (o.args.length < 2) { out.error('Too few arguments.'); return EXIT.FAILURE; }
+  const [first, ...assignments] = o.args as [string, ...string[]];
+  const unit = mangle(first);
+  const bad = assignments.find((a) => !a.includes('='));
+  if (bad !== undefined) { out.error(`Not an assignment: ${bad}`); return EXIT.FAILURE; }
+  try { await c.call('set-property', { unit, assignments, ...(o.runtime ? { runtime: true } : {}) }); return EXIT.OK; } catch (e) {
+    if (!isRpcError(e)) throw e;
+    out.error(`Failed to set unit properties on ${unit}: ${e.message}`);
+    return EXIT.FAILURE;
+  }
 }
