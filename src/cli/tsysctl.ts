@@ -41,6 +41,7 @@ async function runner(verb: string): Promise<Runner | null> {
     case 'log-level': case 'log-target': return (require('./ctl/manager-extra') as typeof import('./ctl/manager-extra')).runLogSetting;
     case 'service-log-level': case 'service-log-target':
       return (require('./ctl/manager-extra') as typeof import('./ctl/manager-extra')).runServiceLogSetting;
+    case 'clean': return (require('./ctl/manager-extra') as typeof import('./ctl/manager-extra')).runClean;
     case 'set-property': return (require('./ctl/manager-extra') as typeof import('./ctl/manager-extra')).runSetProperty;
     case 'help': return (require('./ctl/manager-extra') as typeof import('./ctl/manager-extra')).runHelp;
     case 'default': case 'rescue': case 'emergency': case 'kexec':
@@ -87,7 +88,7 @@ Query or send control commands to the tsysd manager (systemctl-compatible).
 
 Unit commands: list-units list-sockets list-jobs list-dependencies is-active is-failed status show cat help
   start stop reload restart try-restart reload-or-restart try-reload-or-restart isolate kill reset-failed cancel
-  service-log-level service-log-target set-property
+  service-log-level service-log-target set-property clean
 Unit file commands: list-unit-files enable disable reenable preset preset-all is-enabled mask unmask link revert
   add-wants add-requires edit get-default set-default
 Manager commands: daemon-reload daemon-reexec show-environment set-environment unset-environment import-environment
@@ -95,7 +96,7 @@ Manager commands: daemon-reload daemon-reexec show-environment set-environment u
 
 Options: -t --type= --state= -p --property= -P --value -a --all -q --quiet --no-block --job-mode=
   --no-pager --no-legend --plain --root= --user --system --now --runtime -f --force --preset-mode=
-  -s --signal= --kill-whom= --wait -n --lines= --since= -u --unit= --drop-in= --no-reload --socket=PATH
+  -s --signal= --kill-whom= --wait -n --lines= --since= -u --unit= --drop-in= --no-reload --what= --socket=PATH
 The control socket: --socket, else $TSYSD_SOCKET, else /run/tsysd/control.sock
 (or $XDG_RUNTIME_DIR/tsysd/control.sock with --user).
 `;

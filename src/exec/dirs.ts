@@ -83,3 +83,19 @@ export function removeRuntimeDirectories(p: Platform, ex: ExecContext, roots: Di
   if (ex.runtimeDirectoryPreserve === 'restart' && restarting) return;
   for (const name of ex.runtimeDirectory) p.removeTree(`${roots.runtime}/${name}`);
 }
+
+export const CLEAN_KINDS = ['runtime', 'state', 'cache', 'logs', 'configuration'] as const;
+
+/** exec_context_get_clean_directories(): the paths `systemctl clean --what=KINDS` removes (with
+ *  DynamicUser= also the private/ twins of state, cache and logs), whether or not they exist. */
+export function cleanDirectories(ex: ExecContext, roots: DirRoots, kinds: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const k of KINDS) {
+    if (!kinds.has(k.key)) continue;
+    for (const name of ex[k.list]) {
+      out.push(`${roots[k.key]}/${name}`);
+      if (ex.dynamicUser && (k.key === 'state' || k.key === 'cache' || k.key === 'logs')) out.push(`${roots[k.key]}/private/${name}`);
+    }
+  }
+  return out;
+}

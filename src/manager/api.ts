@@ -6,7 +6,7 @@ import { managerShowProperties } from '../dbus/systemd/manager-show';
 import type { Caller, ManagerApi } from '../rpc/api';
 import { RpcError, errors } from '../rpc/errors';
 import {
-  ErrorCode, type AddDependencyParams, type LogSettingParams, type LogSettingReply, type SetPropertyParams, type CancelParams, type DefaultTargetReply, type DependencyGraph, type Empty, type EnvironmentReply,
+  ErrorCode, type AddDependencyParams, type LogSettingParams, type LogSettingReply, type SetPropertyParams, type CleanParams, type CancelParams, type DefaultTargetReply, type DependencyGraph, type Empty, type EnvironmentReply,
   type ExitParams, type JobInfo, type JobParams, type JobReply, type KillParams, type ListDependenciesParams,
   type ListUnitFilesParams, type ListUnitsParams, type LogsParams, type LogsReply, type ManagerInfoReply,
   type OptionalUnitParams, type PresetAllParams, type PresetParams, type RpcEvent, type SetDefaultParams,
@@ -21,6 +21,7 @@ import { killUnit } from '../exec/kill';
 import type * as Install from '../unit-file/install';
 import type * as InstallExtra from '../unit-file/install-extra';
 import type * as SetProperty from './set-property';
+import { cleanUnit } from './clean';
 import { parseUnitName } from '../unit-file/names';
 import type { Manager } from './manager';
 import type * as Props from './props';
@@ -34,7 +35,7 @@ const install = (): typeof Install => (installMod ??= require('../unit-file/inst
 let installExtraMod: typeof InstallExtra | null = null;
 const installExtra = (): typeof InstallExtra => (installExtraMod ??= require('../unit-file/install-extra') as typeof InstallExtra);
 // set-property reads the directive tables: loaded on first use too
-const setProperty = (): typeof SetProperty => require('./set-property') as typeof SetProperty;
+const setPropertyImpl = (): typeof SetProperty => require('./set-property') as typeof SetProperty;
 
 const VERSION = '0.1.0';
 
@@ -332,7 +333,8 @@ export class ManagerApiImpl implements ManagerApi {
   async addDependency(p: AddDependencyParams): Promise<UnitFileChangesReply> {
     return this.fileOp(installExtra().addDependency(p.target, p.units, p.dep, this.installOpts({ runtime: p.runtime, force: p.force })));
   }
-  async setProperty(p: SetPropertyParams): Promise<Empty> { setProperty().setUnitProperties(this.m, p.unit, p.assignments, !!p.runtime); return {}; }
+  async clean(p: CleanParams): Promise<Empty> { cleanUnit(this.m, p.unit, p.what ?? []); return {}; }
+  async setProperty(p: SetPropertyParams): Promise<Empty> { setPropertyImpl().setUnitProperties(this.m, p.unit, p.assignments, !!p.runtime); return {}; }
   /** log-level / log-target: tsysd's own messages honour the level live (err..debug; emerg/alert/crit
    *  count as err); it logs to its console only, so that is the one target it takes. */
   async logSetting(p: LogSettingParams): Promise<LogSettingReply> {

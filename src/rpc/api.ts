@@ -15,7 +15,7 @@
 //  * onEvent listeners are called synchronously from the manager's event loop; they never throw and
 //    never call back into the manager.
 import type {
-  AddDependencyParams, LogSettingParams, LogSettingReply, SetPropertyParams, CancelParams, DefaultTargetReply, DependencyGraph, Empty, EnvironmentReply, ExitParams, JobInfo, JobParams,
+  AddDependencyParams, LogSettingParams, LogSettingReply, SetPropertyParams, CleanParams, CancelParams, DefaultTargetReply, DependencyGraph, Empty, EnvironmentReply, ExitParams, JobInfo, JobParams,
   JobReply, KillParams, ListDependenciesParams, ListUnitFilesParams, ListUnitsParams, LogsParams, LogsReply,
   ManagerInfoReply, OptionalUnitParams, PresetAllParams, PresetParams, RpcEvent, SetDefaultParams,
   SetEnvironmentParams, ShowParams, ShowReply, SocketEntry, TimerEntry, PathEntry, ListTriggersParams, StatusParams, StatusReply, SystemStateReply,
@@ -73,6 +73,7 @@ export interface ManagerApi {
   addDependency(p: AddDependencyParams, c: Caller): Promise<UnitFileChangesReply>;
   logSetting(p: LogSettingParams, c: Caller): Promise<LogSettingReply>;
   setProperty(p: SetPropertyParams, c: Caller): Promise<Empty>;
+  clean(p: CleanParams, c: Caller): Promise<Empty>;
   // manager
   daemonReload(p: Empty, c: Caller): Promise<Empty>;
   daemonReexec(p: Empty, c: Caller): Promise<Empty>;
@@ -103,7 +104,7 @@ export const API_METHOD: { readonly [M in Exclude<MethodName, 'subscribe' | 'uns
   'list-jobs': 'listJobs', 'list-dependencies': 'listDependencies', 'is-system-running': 'isSystemRunning',
   'manager-info': 'managerInfo', 'get-unit-file-state': 'getUnitFileState', 'enable': 'enable', 'disable': 'disable',
   'reenable': 'reenable', 'mask': 'mask', 'unmask': 'unmask', 'preset': 'preset', 'preset-all': 'presetAll',
-  'get-default': 'getDefault', 'set-default': 'setDefault', 'link': 'link', 'revert': 'revert', 'add-dependency': 'addDependency', 'log-setting': 'logSetting', 'set-property': 'setProperty', 'daemon-reload': 'daemonReload',
+  'get-default': 'getDefault', 'set-default': 'setDefault', 'link': 'link', 'revert': 'revert', 'add-dependency': 'addDependency', 'log-setting': 'logSetting', 'set-property': 'setProperty', 'clean': 'clean', 'daemon-reload': 'daemonReload',
   'daemon-reexec': 'daemonReexec', 'show-environment': 'showEnvironment', 'set-environment': 'setEnvironment',
   'unset-environment': 'unsetEnvironment', 'poweroff': 'poweroff', 'halt': 'halt', 'reboot': 'reboot',
   'exit': 'exit', 'logs': 'logs',

@@ -301,6 +301,7 @@ export interface UnitFileChangesReply {
 export interface UnitFileStateReply { unit: string; state: UnitFileStateName }
 export interface DefaultTargetReply { unit: string }
 export interface SetDefaultParams { unit: string; force?: boolean }
+export interface CleanParams { unit: string; what?: string[] }
 export interface SetPropertyParams { unit: string; assignments: string[]; runtime?: boolean }
 /** log-level / log-target: get (no value) or set the manager's own logging. */
 export interface LogSettingParams { name: 'level' | 'target'; value?: string }
@@ -393,6 +394,7 @@ export interface MethodTypes {
   'add-dependency': [AddDependencyParams, UnitFileChangesReply];
   'log-setting': [LogSettingParams, LogSettingReply];
   'set-property': [SetPropertyParams, Empty];
+  'clean': [CleanParams, Empty];
   'daemon-reload': [Empty, Empty];
   'daemon-reexec': [Empty, Empty];
   'show-environment': [Empty, EnvironmentReply];
@@ -445,6 +447,7 @@ export const METHODS: { readonly [M in MethodName]: MethodSpec } = {
   'preset-all': { write: true, params: { runtime: 'boolean?', force: 'boolean?', mode: `${PRESET}?` } },
   'get-default': NONE_R,
   'set-default': { write: true, params: { unit: 'string', force: 'boolean?' } },
+  'clean': { write: true, params: { unit: 'string', what: 'string[]?' } },
   'set-property': { write: true, params: { unit: 'string', assignments: 'string[]', runtime: 'boolean?' } },
   'log-setting': { write: true, params: { name: 'level|target', value: 'string?' } },
   'link': FILES, 'revert': { write: true, params: { units: 'string[]' } },

@@ -252,6 +252,7 @@ export class FakeManager implements ManagerApi {
   }
   link(p: UnitFileParams, c: Caller): Promise<UnitFileChangesReply> { return this.fileOp('link', p, c, 'linked'); }
   revert(p: UnitFileParams, c: Caller): Promise<UnitFileChangesReply> { return this.fileOp('revert', p, c, 'disabled'); }
+  async clean(p: unknown, c: Caller): Promise<Record<string, never>> { await this.rec('clean', p, c); return {}; }
   async setProperty(p: unknown, c: Caller): Promise<Record<string, never>> { await this.rec('set-property', p, c); return {}; }
   async logSetting(p: { name: string; value?: string }, c: Caller): Promise<{ value: string }> { await this.rec('log-setting', p, c); return { value: p.value ?? 'info' }; }
   async addDependency(p: unknown, c: Caller): Promise<UnitFileChangesReply> { await this.rec('add-dependency', p, c); return { changes: [] }; }

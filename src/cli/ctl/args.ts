@@ -46,6 +46,7 @@ export interface CtlOptions {
   output: string;               // journalctl -o (short, cat, ...)
   noHostname: boolean;
   dropIn: string;               // edit --drop-in=NAME
+  what: string[];               // clean --what=KIND,...
   noReload: boolean;            // edit/... --no-reload
 }
 
@@ -56,7 +57,7 @@ export function defaults(prog: string): CtlOptions {
     user: false, systemExplicit: false, now: false, runtime: false, force: false, presetMode: '', signal: '', killWhom: '', wait: false,
     lines: null, follow: false, since: '', units: [], socket: '', reverse: false, before: false, after: false,
     showTypes: false, help: false, version: false, remote: '', output: 'short', noHostname: false,
-    dropIn: '', noReload: false,
+    dropIn: '', noReload: false, what: [],
   };
 }
 
@@ -66,6 +67,7 @@ const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(B
 /** Options taking a value. */
 const WITH_VALUE: Record<string, Setter> = {
   '--drop-in': (o, v) => { o.dropIn = v; },
+  '--what': (o, v) => { if (!v) return '--what= requires arguments.'; o.what.push(...v.split(',').filter(Boolean)); },
   '--type': (o, v) => { o.types.push(...list(v)); }, '-t': (o, v) => { o.types.push(...list(v)); },
   '--state': (o, v) => { o.states.push(...list(v)); },
   '--property': (o, v) => { o.properties.push(...list(v)); }, '-p': (o, v) => { o.properties.push(...list(v)); },

@@ -3,7 +3,7 @@
 // service-log-target (needs the service's BusName= and its LogControl1 D-Bus interface: refused),
 // help UNIT... (man pages from Documentation=), default / rescue / emergency (isolate the target),
 // kexec (a reboot: tsysd has no kernel to load, as systemd-shutdown in a container falls back to reboot),
-// set-property UNIT KEY=VALUE... (rpc `set-property`, src/manager/set-property.ts).
+// set-property UNIT KEY=VALUE... (rpc `set-property`, src/manager/set-property.ts), clean UNIT... (rpc `clean`).
 import { spawnSync } from 'node:child_process';
 import type { RpcClient } from '../../rpc/client';
 import type { CtlOptions } from './args';
@@ -113,4 +113,21 @@ export async function runSetProperty(c: RpcClient, o: CtlOptions, out: Out): Pro
     out.error(`Failed to set unit properties on ${unit}: ${e.message}`);
     return EXIT.FAILURE;
   }
+}
+
+/** clean UNIT... [--what=runtime,state,cache,logs,configuration,all]: one request per unit; the first error
+ *  is the exit status, the other units are still tried (verb_clean_or_freeze). */
+export async function runClean(c: RpcClient, o: CtlOptions, out: Out): Promise<number> {
+  if (!o.args.length) { out.error('Too few arguments.'); return EXIT.FAILURE; }
+  if (o.what.includes('help')) { out.line('runtime\nstate\ncache\nlogs\nconfiguration'); return EXIT.OK; }
+  let rc: number = EXIT.OK;
+  for (const a of o.args) {
+    const unit = mangle(a);
+    try { await c.call('clean', { unit, ...(o.what.length ? { what: o.what } : {}) }); } catch (e) {
+      if (!isRpcError(e)) throw e;
+      out.error(`Failed to clean unit ${unit}: ${e.message}`);
+      rc = EXIT.FAILURE;
+    }
+  }
+  return rc;
 }
