@@ -41,6 +41,7 @@ async function runner(verb: string): Promise<Runner | null> {
     case 'log-level': case 'log-target': return (require('./ctl/manager-extra') as typeof import('./ctl/manager-extra')).runLogSetting;
     case 'service-log-level': case 'service-log-target':
       return (require('./ctl/manager-extra') as typeof import('./ctl/manager-extra')).runServiceLogSetting;
+    case 'freeze': case 'thaw': return (require('./ctl/manager-extra') as typeof import('./ctl/manager-extra')).runFreezer;
     case 'clean': return (require('./ctl/manager-extra') as typeof import('./ctl/manager-extra')).runClean;
     case 'set-property': return (require('./ctl/manager-extra') as typeof import('./ctl/manager-extra')).runSetProperty;
     case 'help': return (require('./ctl/manager-extra') as typeof import('./ctl/manager-extra')).runHelp;
@@ -88,7 +89,7 @@ Query or send control commands to the tsysd manager (systemctl-compatible).
 
 Unit commands: list-units list-sockets list-jobs list-dependencies is-active is-failed status show cat help
   start stop reload restart try-restart reload-or-restart try-reload-or-restart isolate kill reset-failed cancel
-  service-log-level service-log-target set-property clean
+  service-log-level service-log-target set-property clean freeze thaw
 Unit file commands: list-unit-files enable disable reenable preset preset-all is-enabled mask unmask link revert
   add-wants add-requires edit get-default set-default
 Manager commands: daemon-reload daemon-reexec show-environment set-environment unset-environment import-environment

@@ -54,6 +54,13 @@ test('service-log-level needs BusName=; help prints Documentation= or says it is
   assert.deepEqual(h, { code: 0, stdout: '', stderr: 'Failed to execute man: No such file or directory\nCan\'t show: https://example.org/doc\n' });
 });
 
+test('freeze/thaw are refused as for a unit with CanFreeze=no', async () => {
+  assert.equal((await d.ctl(['show', '-P', 'CanFreeze', 'plain.service'])).stdout, 'no\n');
+  assert.deepEqual(await d.ctl(['freeze', 'plain']), { code: 1, stdout: '', stderr: "Failed to freeze unit plain.service: Unit 'plain.service' does not support freezing.\n" });
+  assert.deepEqual(await d.ctl(['thaw', 'plain', 'nope']), { code: 1, stdout: '',
+    stderr: "Failed to thaw unit plain.service: Unit 'plain.service' does not support freezing.\nFailed to thaw unit nope.service: Unit nope.service not loaded.\n" });
+});
+
 test('rescue isolates rescue.target; emergency isolates the built-in one; kexec shuts the manager down', async () => {
   assert.deepEqual(await d.ctl(['start', 'plain']), { code: 0, stdout: '', stderr: '' });
   const r = await d.ctl(['rescue']);

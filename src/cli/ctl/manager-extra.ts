@@ -3,7 +3,8 @@
 // service-log-target (needs the service's BusName= and its LogControl1 D-Bus interface: refused),
 // help UNIT... (man pages from Documentation=), default / rescue / emergency (isolate the target),
 // kexec (a reboot: tsysd has no kernel to load, as systemd-shutdown in a container falls back to reboot),
-// set-property UNIT KEY=VALUE... (rpc `set-property`, src/manager/set-property.ts), clean UNIT... (rpc `clean`).
+// set-property UNIT KEY=VALUE... (rpc `set-property`, src/manager/set-property.ts), clean UNIT... (rpc `clean`),
+// freeze/thaw (refused: no freezer support, CanFreeze=no).
 import { spawnSync } from 'node:child_process';
 import type { RpcClient } from '../../rpc/client';
 import type { CtlOptions } from './args';
@@ -128,6 +129,23 @@ export async function runClean(c: RpcClient, o: CtlOptions, out: Out): Promise<n
       out.error(`Failed to clean unit ${unit}: ${e.message}`);
       rc = EXIT.FAILURE;
     }
+  }
+  return rc;
+}
+
+/** freeze / thaw UNIT...: tsysd reports CanFreeze=no for every unit (it has no freezer support), so the
+ *  answer is the one systemd gives for such a unit (its -EOPNOTSUPP bus error), after the unit is checked. */
+export async function runFreezer(c: RpcClient, o: CtlOptions, out: Out): Promise<number> {
+  if (!o.args.length) { out.error('Too few arguments.'); return EXIT.FAILURE; }
+  let rc: number = EXIT.OK;
+  for (const a of o.args) {
+    const unit = mangle(a);
+    const { properties } = await c.call('show', { unit, properties: ['Id', 'LoadState', 'CanFreeze'] });
+    const get = (k: string): string => properties.find(([n]) => n === k)?.[1] ?? '';
+    if (get('LoadState') === 'not-found') out.error(`Failed to ${o.verb} unit ${unit}: Unit ${unit} not loaded.`);
+    else if (get('CanFreeze') !== 'yes') out.error(`Failed to ${o.verb} unit ${unit}: Unit '${get('Id') || unit}' does not support freezing.`);
+    else continue;
+    rc = EXIT.FAILURE;
   }
   return rc;
 }
