@@ -22,7 +22,7 @@ before(async () => {
   fs.writeFileSync(editor, `#!/bin/sh\ncp "$1" "${work}/seen"\necho "$1" > "${work}/seen-name"\n[ -n "$ED_TEXT" ] && printf "$ED_TEXT" > "$1"\nexit 0\n`, { mode: 0o755 });
   d = await startDaemon({
     unitPathsFirst: [etc],
-    units: { 'ed.service': '[Unit]\nDescription=Vendor\n\n[Service]\nExecStart=/bin/sleep 1000\n' },
+    units: { 'ed.service': '[Unit]\nDescription=Vendor\n\n[Service]\nExecStart=/bin/sleep 1000\n', 'ed2.service': '[Service]\nExecStart=/bin/true\n' },
     symlinks: { 'gone.service': '/dev/null' },
   });
 });
@@ -32,11 +32,11 @@ after(async () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-async function edit(args: string[], text: string, tty = true): Promise<{ code: number; out: string }> {
+async function edit(args: string[], text: string, tty = true, input?: string): Promise<{ code: number; out: string }> {
   const argv = [process.execPath, TSYSCTL, '--socket', d.sock, 'edit', ...args].map((a) => `'${a}'`).join(' ');
   const env = { EDITOR: editor, ED_TEXT: text, SYSTEMD_EDITOR: '', VISUAL: '' };
   delete (env as Record<string, string | undefined>).SYSTEMD_EDITOR;
-  const r = tty ? await runCmd('script', ['-qec', argv, '/dev/null'], { env, timeoutMs: 30000 })
+  const r = tty ? await runCmd('script', ['-qec', argv, '/dev/null'], { env, timeoutMs: 30000, ...(input !== undefined ? { input } : {}) })
     : await runCmd(process.execPath, [TSYSCTL, '--socket', d.sock, 'edit', ...args], { env, timeoutMs: 30000 });
   return { code: r.code, out: (r.stdout + r.stderr).replace(/\r\n/g, '\n') };
 }
@@ -74,6 +74,14 @@ test('edit --full copies the unit; refusals: no tty, masked, missing unit, --roo
   assert.deepEqual(await edit(['nope'], ''), { code: 1, out: "Run 'systemctl edit --force --full nope.service' to create a new unit.\n" });
   assert.equal((await edit(['--force', 'nope'], '[Unit]\\nDescription=New\\n')).code, 0);
   assert.equal(fs.readFileSync(path.join(etc, 'nope.service.d/override.conf'), 'utf8'), '[Unit]\nDescription=New\n');
+  // --full over an existing different file asks first (the manager still has the vendor file loaded)
+  fs.writeFileSync(path.join(etc, 'ed2.service'), '[Service]\nExecStart=/bin/false\n');
+  const no = await edit(['--full', 'ed2'], '[Service]\nExecStart=/bin/sleep 1\n', true, 'n\n');
+  assert.equal(no.code, 1);
+  assert.match(no.out, /"[^"]+\/ed2\.service" already exists\. Overwrite with "[^"]+\/units\/ed2\.service"\? \[\(y\)es, \(n\)o\] (n\n)?ed2\.service skipped\.\n$/);
+  assert.equal(fs.readFileSync(path.join(etc, 'ed2.service'), 'utf8'), '[Service]\nExecStart=/bin/false\n');
+  assert.equal((await edit(['--full', 'ed2'], '[Service]\nExecStart=/bin/sleep 1\n', true, 'y\n')).code, 0);
+  assert.equal(fs.readFileSync(path.join(etc, 'ed2.service'), 'utf8'), '[Service]\nExecStart=/bin/sleep 1\n');
   const root = await runCmd(process.execPath, [TSYSCTL, `--root=${work}`, 'edit', 'ed'], {});
   assert.deepEqual({ code: root.code, err: root.stderr }, { code: 1, err: "Verb 'edit' cannot be used with --root= or --image=.\n" });
 });

@@ -92,6 +92,26 @@ function runEditor(files: string[], out: Out): void {
   out.error('editor failed with exit status 1.');
 }
 
+/** ask_char(): prompt on stdout, read lines from stdin until one is "y" or "n" (end of input: no answer). */
+function askChar(prompt: string, out: Out): string {
+  out.flush();
+  const buf = Buffer.alloc(1);
+  for (;;) {
+    process.stdout.write(prompt);
+    let line = '';
+    for (;;) {
+      let n = 0;
+      try { n = fs.readSync(0, buf, 0, 1, null); } catch { n = 0; }
+      if (n === 0) return '';
+      const ch = buf.toString('utf8');
+      if (ch === '\n') break;
+      line += ch;
+    }
+    line = line.replace(/\r$/, '');
+    if (line === 'y' || line === 'n') return line;
+  }
+}
+
 function instanceName(requested: string, fileName: string): string {
   const m = /^([^@]+)@([^.]+)(\.[a-z]+)$/.exec(requested);
   const t = /^([^@]+)@(\.[a-z]+)$/.exec(fileName);
@@ -134,6 +154,10 @@ export async function runEdit(c: RpcClient, o: CtlOptions, out: Out): Promise<nu
       const unitName = instanceName(n, path.basename(frag));
       target = fileToEdit(dirs, o.full ? unitName : `${unitName}.d/${dropIn}`, o, out);
       if (!target) return EXIT.FAILURE;
+      if (o.full && target !== frag && fs.existsSync(target) && askChar(`"${target}" already exists. Overwrite with "${frag}"? [(y)es, (n)o] `, out) !== 'y') {
+        out.error(`${unitName} skipped.`);
+        return EXIT.FAILURE;
+      }
       if (o.full) files.push({ target, tmp: createTemp(target, frag, []) });
       else files.push({ target, tmp: createTemp(target, null, [frag, ...get('DropInPaths').split(' ').filter(Boolean)]) });
     }
