@@ -101,6 +101,31 @@ describe('the real systemctl, systemd-run and busctl against tsysd', { skip: mis
     await same(['show', '-p', 'NNames,SystemState,UserspaceTimestamp,FinishTimestampMonotonic,DefaultTimeoutStartUSec,Environment,UnitPath']);
   });
 
+  test('add-wants, link and revert over D-Bus (LinkUnitFiles, RevertUnitFiles, AddDependencyUnitFiles)', async () => {
+    const w = await sc(['add-wants', 'multi-user.target', 'inactive.service']);
+    assert.deepEqual({ code: w.code, stderr: w.stderr },
+      { code: 0, stderr: `Created symlink ${d.unitDir}/multi-user.target.wants/inactive.service \u2192 ${d.unitDir}/inactive.service.\n` });
+    assert.equal((await ts(['is-enabled', 'inactive.service'])).stdout, 'enabled\n');
+    assert.equal((await sc(['disable', 'inactive.service'])).code, 0);
+    const ext = path.join(d.dir, 'outside.service');
+    fs.writeFileSync(ext, '[Service]\nExecStart=/bin/true\n');
+    const l = await sc(['link', ext]);
+    assert.deepEqual({ code: l.code, stderr: l.stderr }, { code: 0, stderr: `Created symlink ${d.unitDir}/outside.service \u2192 ${ext}.\n` });
+    assert.equal((await ts(['is-enabled', 'outside.service'])).stdout, 'linked\n');
+    fs.mkdirSync(path.join(d.unitDir, 'inactive.service.d'));
+    fs.writeFileSync(path.join(d.unitDir, 'inactive.service.d', 'x.conf'), '[Unit]\nDescription=X\n');
+    const r = await sc(['revert', 'inactive.service']);
+    assert.deepEqual({ code: r.code, stderr: r.stderr },
+      { code: 0, stderr: `Removed "${d.unitDir}/inactive.service.d/x.conf".\nRemoved "${d.unitDir}/inactive.service.d".\n` });
+  });
+
+  test('freeze/thaw/clean over D-Bus: the same messages and exit codes as tsysctl', async () => {
+    await same(['freeze', 'inactive.service'], { stderr: true });
+    await same(['thaw', 'nope.service'], { stderr: true });
+    await same(['clean', 'inactive.service'], { stderr: true });
+    await same(['clean', '--what=bogus', 'inactive.service'], { stderr: true });
+  });
+
   test('enable/disable/daemon-reload/kill/reset-failed change what they should', async () => {
     const e = await sc(['enable', 'inactive.service']);
     assert.equal(e.code, 0, e.stderr);

@@ -270,6 +270,21 @@ export class ManagerInterface {
         if (m !== 'full' && m !== 'enable-only' && m !== 'disable-only') throw Errors.invalidArgs(`Unit file preset mode '${m}' invalid.`);
         return this.files(() => api.presetAll({ mode: m, runtime: !!a[1], force: !!a[2] }, c), false);
       }
+      // systemctl clean/freeze/thaw pin the unit first; tsysd never garbage-collects a unit under a caller
+      case 'RefUnit': case 'UnrefUnit': return [];
+      case 'CleanUnit': await api.clean({ unit: s(0), what: strs(1) }, c); return [];
+      case 'FreezeUnit': case 'ThawUnit': {
+        const st = (await api.unitStates({ units: [s(0)] }, c))[0];
+        if (!st || st.loadState === 'not-found') throw new DbusError('org.freedesktop.systemd1.NoSuchUnit', `Unit ${s(0)} not loaded.`);
+        throw Errors.notSupported(`Unit '${s(0)}' does not support freezing.`);
+      }
+      case 'LinkUnitFiles': return this.files(() => api.link({ units: strs(0), runtime: !!a[1], force: !!a[2] }, c), false);
+      case 'RevertUnitFiles': return this.files(() => api.revert({ units: strs(0) }, c), false);
+      case 'AddDependencyUnitFiles': {
+        const dep = s(2) === 'Wants' ? 'wants' : s(2) === 'Requires' ? 'requires' : null;
+        if (!dep) throw Errors.invalidArgs('Invalid argument');
+        return this.files(() => api.addDependency({ units: strs(0), target: s(1), dep, runtime: !!a[3], force: !!a[4] }, c), false);
+      }
       case 'SetDefaultTarget': return [changes(await api.setDefault({ unit: s(0), force: !!a[1] }, c))];
       case 'GetDefaultTarget': return [(await api.getDefault({}, c)).unit];
       case 'Reload': await api.daemonReload({}, c); return [];
