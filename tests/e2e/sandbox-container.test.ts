@@ -7,25 +7,11 @@
 // settings still apply, with NoNewPrivileges= implied. Each fallback is logged once per unit.
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { startDaemon, type Daemon } from '../helpers/daemon';
-import { fixtureOutsideTmp } from '../fixtures/build';
+import { runProbe } from '../fixtures/sandbox-probe-run';
 
-const PROBE = fixtureOutsideTmp('sandbox-probe');
 
-async function probe(d: Daemon, name: string, settings: string, checks: string[]): Promise<Record<string, string>> {
-  const out = path.join(d.dir, `${name}.out`);
-  fs.writeFileSync(out, '');
-  fs.writeFileSync(path.join(d.unitDir, `${name}.service`),
-    `[Service]\nType=oneshot\nStandardOutput=file:${out}\nExecStart=${PROBE} ${checks.join(' ')}\n${settings}\n`);
-  await d.ctl(['daemon-reload']);
-  const r = await d.ctl(['start', `${name}.service`], { timeoutMs: 30000 });
-  const res: Record<string, string> = { _rc: String(r.code) };
-  for (const l of fs.readFileSync(out, 'utf8').split('\n')) { const i = l.indexOf('='); if (i > 0) res[l.slice(0, i)] = l.slice(i + 1); }
-  if (r.code !== 0) res['_status'] = (await d.ctl(['show', '-p', 'Result,ExecMainStatus', `${name}.service`])).stdout;
-  return res;
-}
+const probe = (d: Daemon, name: string, settings: string, checks: string[]): Promise<Record<string, string>> => runProbe(d, name, settings, checks);
 
 const count = (hay: string, needle: string): number => hay.split(needle).length - 1;
 

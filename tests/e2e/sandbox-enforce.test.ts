@@ -10,27 +10,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startDaemon, type Daemon } from '../helpers/daemon';
-import { fixtureOutsideTmp } from '../fixtures/build';
+import { PROBE, runProbe } from '../fixtures/sandbox-probe-run';
 import { hashedUid } from '../../src/exec/dynamic-user';
 
-const PROBE = fixtureOutsideTmp('sandbox-probe');
 const probeDir = path.dirname(PROBE);
 
-/** Runs `probe checks...` as a oneshot unit with `settings` ([Service] lines; a "[Unit]" line switches
- *  section); returns check → result. */
-async function probe(d: Daemon, name: string, settings: string, checks: string[]): Promise<Record<string, string>> {
-  const out = path.join(d.dir, `${name}.out`);
-  fs.writeFileSync(out, '');
-  fs.writeFileSync(path.join(d.unitDir, `${name}.service`),
-    `[Service]\nType=oneshot\nStandardOutput=file:${out}\nStandardError=journal\nExecStart=${PROBE} ${checks.join(' ')}\n${settings}\n`);
-  await d.ctl(['daemon-reload']);
-  const r = await d.ctl(['start', `${name}.service`], { timeoutMs: 30000 });
-  const text = fs.readFileSync(out, 'utf8');
-  const st = r.code === 0 ? '' : (await d.ctl(['status', '-n', '20', `${name}.service`])).stdout;
-  const res: Record<string, string> = { _rc: String(r.code), _stderr: r.stderr + st };
-  for (const l of text.split('\n')) { const i = l.indexOf('='); if (i > 0) res[l.slice(0, i)] = l.slice(i + 1); }
-  return res;
-}
+const probe = (d: Daemon, name: string, settings: string, checks: string[]): Promise<Record<string, string>> => runProbe(d, name, settings, checks);
 
 /** A device node of the host's /dev that PrivateDevices= must hide. */
 function hostOnlyDevice(): string {
