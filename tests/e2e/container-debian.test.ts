@@ -10,9 +10,10 @@
 // Cost: the package image is built once (apt through the Debian mirror, ~1 min) and kept as
 // localhost/tsysd-debian-base:<hash>; each run adds the tsysd layer (~15 s) under a unique tag and removes
 // it and its containers at the end. Skips only when podman itself cannot run a container here.
+import { podman, type Res } from '../helpers/podman';
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -32,23 +33,6 @@ const KNOWN_DIFFERENCES = new Map<string, string>([
   ['run-.containerenv.mount', 'podman --systemd=always leaves /run/.containerenv visible; the tsysd run mounts its own tmpfs on /run'],
 ]);
 
-interface Res { code: number; stdout: string; stderr: string; ms: number }
-
-function podman(args: string[], timeoutMs = 60000): Promise<Res> {
-  return new Promise((resolve) => {
-    const t0 = Date.now();
-    const p = spawn('podman', ['--runtime', 'runc', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    p.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
-    p.on('close', (code, sig) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? (sig ? 128 : 1), stdout, stderr, ms: Date.now() - t0 });
-    });
-  });
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const exec = (cmd: string[], timeoutMs = 60000): Promise<Res> => podman(['exec', NAME, ...cmd], timeoutMs);

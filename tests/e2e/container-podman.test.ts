@@ -7,9 +7,10 @@
 // Cost: the base rootfs is debootstrap'd once (~45 s) and cached in /var/cache/tsysd-rootfs (override with
 // TSYSD_ROOTFS_CACHE); each run then builds a uniquely tagged image (~10 s) and removes it and its
 // container at the end. Needs podman, runc, debootstrap, gcc (.ci/run installs them).
+import { podman } from '../helpers/podman';
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -17,23 +18,6 @@ const TAG = `localhost/tsysd:e2e-${process.pid}`;
 const NAME = `tsysd-e2e-${process.pid}-${Date.now().toString(36)}`;
 const RUN_OPTS = ['--network=none', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024', '--tmpfs', '/run:rw,mode=0755'];
 
-interface Res { code: number; stdout: string; stderr: string; ms: number }
-
-function podman(args: string[], timeoutMs = 60000): Promise<Res> {
-  return new Promise((resolve) => {
-    const t0 = Date.now();
-    const p = spawn('podman', ['--runtime', 'runc', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    p.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
-    p.on('close', (code, sig) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? (sig ? 128 : 1), stdout, stderr, ms: Date.now() - t0 });
-    });
-  });
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
