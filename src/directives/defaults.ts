@@ -4,7 +4,7 @@ import { DEP_KINDS } from './types';
 import { SECCOMP_KILL } from './types';
 import type {
   AutomountSection, MountSection, SwapSection,
-  DepKind, ExecContext, ExitStatusSet, InstallSection, KillContext, PathSection, ResourceContext, SandboxContext, ServiceSection, SocketSection, TimerSection,
+  DepKind, ExecContext, ExitStatusSet, InstallSection, KillContext, PathSection, ResourceContext, SandboxContext, ScopeSection, ServiceSection, SocketSection, TimerSection,
   UnitConfig, UnitSection, UnitType,
 } from './types';
 
@@ -101,6 +101,10 @@ export function defaultMount(): MountSection {
 }
 export function defaultSwap(): SwapSection { return { what: '', priority: -1, options: '', timeoutUs: 90_000_000 }; }
 export function defaultAutomount(): AutomountSection { return { where: '', extraOptions: '', directoryMode: 0o755, timeoutIdleUs: 0 }; }
+/** Scope defaults (scope_init(): the manager's DefaultTimeoutStopSec=, no runtime limit, OOMPolicy=stop). */
+export function defaultScope(): ScopeSection {
+  return { runtimeMaxUs: Infinity, runtimeRandomizedExtraUs: 0, timeoutStopUs: 90_000_000, oomPolicy: 'stop' };
+}
 export function defaultTimer(): TimerSection {
   return {
     values: [], accuracyUs: 60_000_000, randomizedDelayUs: 0, fixedRandomDelay: false, onClockChange: false,
@@ -131,6 +135,7 @@ export function defaultConfig(id: string): UnitConfig {
     mount: type === 'mount' ? defaultMount() : null, swap: type === 'swap' ? defaultSwap() : null,
     automount: type === 'automount' ? defaultAutomount() : null,
     timer: type === 'timer' ? defaultTimer() : null, path: type === 'path' ? defaultPath() : null,
+    scope: type === 'scope' ? defaultScope() : null,
     exec: defaultExec(), kill: defaultKill(), resource: defaultResource(), diagnostics: [], raw: {},
   };
 }

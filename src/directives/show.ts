@@ -53,7 +53,7 @@ export const UNIT_COMPUTED: Readonly<Record<string, ShowValue>> = {
 
 /** Where a segment's row-fed properties are looked up: its own section, the unit's for shared ones. */
 function sectionOf(seg: ShowSegment, cfg: UnitConfig): string {
-  return seg === 'cgroup' || seg === 'exec' ? typeSection(cfg.type) : seg;
+  return seg === 'cgroup' || seg === 'exec' || seg === 'kill' ? typeSection(cfg.type) : seg;
 }
 
 /** The value of one layout property, or undefined if nothing feeds it (a table bug the row test catches). */

@@ -1,4 +1,4 @@
-// Resource-control settings (systemd.resource-control(5), systemd 252) for [Service], [Socket] and [Slice],
+// Resource-control settings (systemd.resource-control(5), systemd 252) for [Service], [Socket], [Slice], [Scope],
 // validated with systemd's messages. Slice=, Memory*=, CPUWeight=, CPUQuota*=, AllowedCPUs=/MemoryNodes=,
 // TasksMax=, IOWeight= and Delegate= store into cfg.resource (applied by src/exec/resources.ts +
 // src/platform/cgroup.ts); the rest is only validated and reported "not enforced".
@@ -10,8 +10,8 @@ import type { ResourceContext, ResourceLimit, UnitConfig } from './types';
 import { defaultResource } from './defaults';
 import { lim, usec, yn } from './show-format';
 
-const SS: SectionName[] = ['Service', 'Socket', 'Slice'];
-const SVC: SectionName[] = ['Service', 'Socket'];
+const SS: SectionName[] = ['Service', 'Socket', 'Slice', 'Scope'];
+const SVC: SectionName[] = ['Service', 'Socket', 'Scope'];
 const res = (c: UnitConfig): ResourceContext => (c.resource ??= defaultResource());
 /** A validated memory/tasks value as a limit (the checks above accepted it). */
 function limitOf(v: string, base: 1024 | 1000 = 1024): ResourceLimit {

@@ -34,6 +34,7 @@ const UNIT_METHODS: Record<string, string> = {
   Start: 'StartUnit', Stop: 'StopUnit', Reload: 'ReloadUnit', Restart: 'RestartUnit', TryRestart: 'TryRestartUnit',
   ReloadOrRestart: 'ReloadOrRestartUnit', ReloadOrTryRestart: 'ReloadOrTryRestartUnit', Kill: 'KillUnit', ResetFailed: 'ResetFailedUnit',
   SetProperties: 'SetUnitProperties', GetProcesses: 'GetUnitProcesses', Clean: 'CleanUnit', Freeze: 'FreezeUnit', Thaw: 'ThawUnit',
+  Abandon: 'AbandonScope',
 };
 
 export interface FaceOptions {

@@ -4,6 +4,8 @@
 // /etc/systemd/system.control/NAME.d/), then loaded through the ordinary unit-file path.
 //
 // `assignmentsToUnit` is pure; `TransientUnits` does the file work.
+// A scope's PIDs= are not unit-file text: they are checked here and handed to the scope's start through
+// Manager.scopePids (src/manager/scope-host.ts moves them into the scope).
 // Invariants: a property tsysd cannot express is refused with systemd's InvalidArgs error before anything is
 // written; a transient unit file is removed again once its unit is inactive (a failed one stays until
 // reset-failed, as systemd keeps failed transient units); nothing outside the transient/control
@@ -128,20 +130,50 @@ export class TransientUnits {
     const [name, mode, props, aux] = args as [string, string, Array<[string, unknown]>, Array<[string, Array<[string, unknown]>]>];
     const all: Array<[string, Array<[string, unknown]>]> = [[name, props], ...aux];
     const files: Array<[string, string]> = [];
+    const scopes: Array<[string, number[]]> = [];
     for (const [n, p] of all) {
       const parsed = parseUnitName(n);
       if (!parsed || parsed.isTemplate) throw Errors.invalidArgs(`Invalid unit name or type.`);
       const g = this.mgr.engine.graph.peek(n);
       if (g && g.loadState !== 'not-found') throw new DbusError('org.freedesktop.systemd1.UnitExists', `Unit ${n} already exists.`);
-      const r = assignmentsToUnit(parsed.type, p);
+      const own = parsed.type === 'scope' ? this.scopePids(p, c) : null;
+      if (own) scopes.push([n, own.pids]);
+      const r = assignmentsToUnit(parsed.type, own ? own.rest : p);
       if ('error' in r) throw Errors.invalidArgs(r.error);
       files.push([n, r.text]);
     }
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o755 });
     for (const [n, text] of files) { fs.writeFileSync(path.join(this.dir, n), text); this.mine.add(n); }
     for (const [n] of files) this.refresh(n);
-    const r = await this.runJob(() => this.api.start({ unit: name, mode: (mode || 'fail') as JobMode }, c));
-    return [jobPath(r.job)];
+    for (const [n, pids] of scopes) this.mgr.scopePids.set(n, pids);
+    try {
+      const r = await this.runJob(() => this.api.start({ unit: name, mode: (mode || 'fail') as JobMode }, c));
+      return [jobPath(r.job)];
+    } finally {
+      for (const [n] of scopes) this.mgr.scopePids.delete(n);   // taken by the scope's start, or never used
+    }
+  }
+
+  /** A scope's PIDs= (au; 0 = the caller), checked as systemd's unit_pid_attachable(), and its other
+   *  properties. systemd 252 has no PIDFDs=. */
+  private scopePids(props: Array<[string, unknown]>, c: Caller): { pids: number[]; rest: Array<[string, unknown]> } {
+    const pids: number[] = [];
+    const rest: Array<[string, unknown]> = [];
+    const p = this.mgr.platform;
+    for (const [k, v] of props) {
+      if (k !== 'PIDs') { rest.push([k, v]); continue; }
+      if (!isVariant(v) || v.signature !== 'au' || !Array.isArray(v.value)) throw Errors.invalidArgs('Invalid PIDs= property, expecting an array of process ids.');
+      for (const raw of v.value as unknown[]) {
+        const pid = Number(raw) === 0 ? c.pid : Number(raw);
+        if (!Number.isInteger(pid) || pid <= 0) throw Errors.invalidArgs(`Process identifier ${String(raw)} is not valid.`);
+        if (pid === 1 || pid === p.pid()) throw Errors.invalidArgs(`Process ${pid} is a manager process, refusing.`);
+        const st = p.procStat(pid);
+        if (!st) throw new DbusError('org.freedesktop.DBus.Error.UnixProcessIdUnknown', `Process with ID ${pid} does not exist.`);
+        if (!pids.includes(pid)) pids.push(pid);
+      }
+    }
+    if (pids.length === 0) throw Errors.invalidArgs('Scope has no PIDs. Refusing.');
+    return { pids, rest };
   }
 
   /** SetUnitProperties(sba(sv)): one drop-in per property, then reload. */
