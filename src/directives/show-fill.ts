@@ -1,4 +1,4 @@
-// The rest of `systemctl show`: properties systemd 252 prints for every service/socket/slice (its exec,
+// The rest of `systemctl show`: properties systemd 252 prints for every service/socket/slice/scope (its exec,
 // cgroup and kill vtables) that the show tables in ./show.ts do not produce. The sandbox settings tsysd
 // parses come from the unit; everything else tsysd does not model prints as systemd 252 prints it for a unit
 // that sets nothing (taken from the real systemctl 252 reading systemd's own defaults). Inserted in
@@ -56,7 +56,7 @@ function sandboxStrings(cfg: UnitConfig): Record<string, string> {
  */
 export function fillShow(props: [string, string][], cfg: UnitConfig, order: readonly string[]): [string, string][] {
   const hasExec = cfg.type === 'service' || cfg.type === 'socket';
-  const known: Record<string, string> = hasExec || cfg.type === 'slice' ? { ...DEFAULTS_252, ...(hasExec ? sandboxStrings(cfg) : {}) } : {};
+  const known: Record<string, string> = hasExec || cfg.type === 'slice' || cfg.type === 'scope' ? { ...DEFAULTS_252, ...(hasExec ? sandboxStrings(cfg) : {}) } : {};
   const out = props.slice();
   const present = new Set(out.map(([k]) => k));
   let pos = 0;

@@ -98,6 +98,12 @@ const DEP_PROPS = ['Requires', 'Requisite', 'Wants', 'BindsTo', 'PartOf', 'Uphol
   'BoundBy', 'UpheldBy', 'ConsistsOf', 'Conflicts', 'ConflictedBy', 'Before', 'After', 'OnSuccess', 'OnSuccessOf', 'OnFailure',
   'OnFailureOf', 'Triggers', 'TriggeredBy', 'PropagatesReloadTo', 'ReloadPropagatedFrom', 'PropagatesStopTo', 'StopPropagatedFrom', 'JoinsNamespaceOf'] as const;
 
+/** Is `fragment` a file of the transient directory (systemd's, or <runtime-dir>/transient with --unit-path)? */
+export function isTransientFragment(mgr: Manager, fragment: string): boolean {
+  const dir = fragment.slice(0, fragment.lastIndexOf('/'));
+  return dir === '/run/systemd/transient' || dir === `${mgr.opts.runtimeDir}/transient`;
+}
+
 /** The full ordered property list of a unit, as `systemctl show --all` prints it. */
 export function unitProperties(mgr: Manager, name: string): [string, string][] {
   const u = mgr.engine.graph.unit(name);
@@ -116,6 +122,9 @@ export function unitProperties(mgr: Manager, name: string): [string, string][] {
   rt.CanStop = u.canStop ? 'yes' : 'no';
   // unit_get_unit_file_state(): any unit with a fragment, masked ones included (UnitFileState=masked).
   if (u.loadState === 'loaded' || u.loadState === 'masked' || u.config.fragmentPath) rt.UnitFileState = unitFileStateOf(mgr, u.id);
+  // A unit made by StartTransientUnit (src/dbus/systemd/transient.ts writes it there): Transient=yes, and
+  // its unit file state is "transient" (status: "Loaded: loaded (PATH; transient)").
+  if (isTransientFragment(mgr, u.config.fragmentPath)) { rt.Transient = 'yes'; rt.UnitFileState = 'transient'; }
   rt.NeedDaemonReload = mgr.needsReload(u.id) ? 'yes' : 'no';
   const job = u.job;
   rt.Job = job ? `${job.id}` : '';
@@ -205,6 +214,7 @@ export function statusOf(mgr: Manager, name: string, lines: number): StatusReply
   const failedCond = u.config.unit.conditions.find((c) => !c.assert);
   const cg = rtm && rtm.machine.activeState() !== 'inactive' ? rtm.host.resources.stats() : null;
   const memMax = u.config.resource?.memoryMax ?? null;
+  const transient = isTransientFragment(mgr, u.config.fragmentPath);
   const logLines = mgr.logs.tail(u.id, lines).map((l) => ({ seq: l.seq, ts: l.ts, unit: l.unit, pid: l.pid, ident: l.ident, stream: l.stream, priority: l.priority, message: l.text }));
   return {
     id: u.id,
@@ -214,7 +224,8 @@ export function statusOf(mgr: Manager, name: string, lines: number): StatusReply
     loadError: u.config.loadError,
     fragmentPath: u.config.fragmentPath,
     dropInPaths: u.config.dropInPaths,
-    unitFileState: u.loadState === 'loaded' ? unitFileStateOf(mgr, u.id) : '',
+    unitFileState: u.loadState !== 'loaded' ? '' : transient ? 'transient' : unitFileStateOf(mgr, u.id),
+    ...(transient ? { transient } : {}),
     unitFilePreset: '',
     activeState: rtm ? rtm.machine.activeState() : u.activeState,
     subState: rtm ? rtm.machine.subState() : (u.activeState === 'active' ? 'active' : 'dead'),

@@ -8,8 +8,8 @@
 // Manager.scopePids (src/manager/scope-host.ts moves them into the scope).
 // Invariants: a property tsysd cannot express is refused with systemd's InvalidArgs error before anything is
 // written; a transient unit file is removed again once its unit is inactive (a failed one stays until
-// reset-failed, as systemd keeps failed transient units); nothing outside the transient/control
-// directories is ever written. With --unit-path (no /run/systemd/transient in the search path) the
+// reset-failed, as systemd keeps failed transient units) and the unit is unloaded; nothing outside the
+// transient/control directories is ever written. With --unit-path (no /run/systemd/transient in the search path) the
 // transient directory is <runtime-dir>/transient, put first in the search path.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -102,6 +102,8 @@ export class TransientUnits {
   private readonly controlRun: string;
   private readonly controlEtc: string;
   private readonly mine = new Set<string>();
+  /** Transient units a client holds a reference on (AddRef=yes): their file goes, the unit stays loaded. */
+  private readonly referenced = new Set<string>();
   private readonly off: () => void;
 
   constructor(private readonly mgr: Manager, private readonly api: ManagerApi, private readonly runJob: (fn: () => Promise<JobReply>) => Promise<JobReply>) {
@@ -144,6 +146,8 @@ export class TransientUnits {
     }
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o755 });
     for (const [n, text] of files) { fs.writeFileSync(path.join(this.dir, n), text); this.mine.add(n); }
+    // AddRef=yes (systemd-run --wait, -P): the client reads the unit after it ended, so it is not unloaded.
+    for (const [n, p] of all) if (p.some(([k, v]) => k === 'AddRef' && isVariant(v) && v.value === true)) this.referenced.add(n);
     for (const [n] of files) this.refresh(n);
     for (const [n, pids] of scopes) this.mgr.scopePids.set(n, pids);
     try {
@@ -198,11 +202,24 @@ export class TransientUnits {
     return [];
   }
 
+  /** A transient unit that is inactive with no job left (its stop or start job is done) is collected. */
   private onEvent(e: RpcEvent): void {
-    if (e.type !== 'unit' || !this.mine.has(e.unit) || e.activeState !== 'inactive') return;
-    const u = this.mgr.engine.graph.peek(e.unit);
-    if (u?.job) return;
-    this.mine.delete(e.unit);
-    try { fs.unlinkSync(path.join(this.dir, e.unit)); } catch { /* gone */ }
+    const id = e.type === 'unit' ? e.unit : e.type === 'job' && e.phase === 'removed' ? e.job.unit : null;
+    if (id === null || !this.mine.has(id)) return;
+    if (e.type === 'unit' && e.activeState !== 'inactive') return;
+    this.mgr.defer(() => this.collect(id), id);
   }
+
+  private collect(id: string): void {
+    const rt = this.mgr.runtimes.peek(id);
+    const g = this.mgr.engine.graph.peek(id);
+    if (!this.mine.has(id) || g?.job || (rt ? rt.machine.activeState() : g?.activeState ?? 'inactive') !== 'inactive') return;
+    this.mine.delete(id);
+    try { fs.unlinkSync(path.join(this.dir, id)); } catch { /* gone */ }
+    // systemd's unit GC: an inactive transient unit is unloaded (its name is free for the next systemd-run).
+    if (this.referenced.delete(id)) return;
+    if (rt) this.mgr.runtimes.drop(rt);
+    if (g) this.mgr.engine.graph.collect(g);
+  }
+
 }
