@@ -101,9 +101,9 @@ export function defaultMount(): MountSection {
 }
 export function defaultSwap(): SwapSection { return { what: '', priority: -1, options: '', timeoutUs: 90_000_000 }; }
 export function defaultAutomount(): AutomountSection { return { where: '', extraOptions: '', directoryMode: 0o755, timeoutIdleUs: 0 }; }
-/** Scope defaults (scope_init(): the manager's DefaultTimeoutStopSec=, no runtime limit, OOMPolicy=stop). */
+/** Scope defaults (scope_init(): the manager's DefaultTimeoutStopSec=, no runtime limit). */
 export function defaultScope(): ScopeSection {
-  return { runtimeMaxUs: Infinity, runtimeRandomizedExtraUs: 0, timeoutStopUs: 90_000_000, oomPolicy: 'stop' };
+  return { runtimeMaxUs: Infinity, runtimeRandomizedExtraUs: 0, timeoutStopUs: 90_000_000 };
 }
 export function defaultTimer(): TimerSection {
   return {

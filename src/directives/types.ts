@@ -332,12 +332,12 @@ export type TimerBase = 'OnActiveSec' | 'OnBootSec' | 'OnStartupSec' | 'OnUnitAc
 export interface TimerValueCfg { base: TimerBase; valueUs: number; calendar: string; file: string; line: number }
 
 /** [Scope] (systemd.scope(5), systemd 252's Scope struct): a scope's own settings; the kill and cgroup
- *  settings are the shared ones (cfg.kill, cfg.resource). Times in µs, Infinity = none. */
+ *  settings are the shared ones (cfg.kill, cfg.resource), OOMPolicy= is kept raw (not enforced). Times in
+ *  µs, Infinity = none. */
 export interface ScopeSection {
   runtimeMaxUs: number;
   runtimeRandomizedExtraUs: number;
   timeoutStopUs: number;
-  oomPolicy: 'continue' | 'stop' | 'kill';
 }
 
 export interface TimerSection {
