@@ -76,6 +76,9 @@ describe('systemd-run --scope and systemctl against tsysd scope units', { skip: 
     await same(['show', 'tsysd-scope-live.scope']);
     await same(['show', '-p', 'Id,LoadState,ActiveState,SubState,Result,Transient,KillMode,KillSignal,TimeoutStopUSec,RuntimeMaxUSec,Slice,Description', 'tsysd-scope-live.scope']);
     await same(['is-active', 'tsysd-scope-live.scope']);
+    // scope_add_default_dependencies() and the slice: as a systemd 252 scope
+    assert.equal((await sc(['show', '-p', 'Requires,After,Conflicts,Before', 'tsysd-scope-live.scope'])).stdout,
+      'Requires=system.slice\nConflicts=shutdown.target\nBefore=shutdown.target\nAfter=system.slice\n');
     await same(['list-units', '--type=scope', '--all']);
     const st = await same(['status', '-n0', 'tsysd-scope-live.scope'], (s) => s.replace(/; [^;]* ago$/gm, ''));
     assert.match(st.stdout, /Loaded: loaded \(\/\S+\/transient\/tsysd-scope-live\.scope; transient\)/);
