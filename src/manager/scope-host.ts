@@ -134,6 +134,11 @@ export class ScopeUnitHost extends UnitHost implements ScopeHost {
     return n;
   }
 
+  override killUnit(whom: 'main' | 'control' | 'all', sig: number): number[] {
+    if (this.procs.cgroup || whom !== 'all') return super.killUnit(whom, sig);
+    return this.pids().filter((pid) => this.signal(pid, sig, false));
+  }
+
   override pidInUnit(pid: number): boolean {
     if (this.procs.cgroup) return super.pidInUnit(pid);
     return this.members.has(pid);

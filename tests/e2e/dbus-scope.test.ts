@@ -135,6 +135,18 @@ for (const noCgroups of [false, true]) describe(`systemd-run --scope and systemc
       `a clean stop: dead and collected (${(await ts(['show', '-p', 'LoadState,ActiveState,SubState,Result', 'tsysd-scope-int.scope'])).stdout})`);
   });
 
+  test('systemctl kill: the signal reaches the scope\'s processes; once they are gone the scope is', async () => {
+    const run = runScope(['--unit=tsysd-scope-kill', 'sleep', '1000']);
+    assert.ok(await waitFor(async () => (await value('tsysd-scope-kill.scope', 'ActiveState')) === 'active', 20000));
+    const [pid] = await scopePids('tsysd-scope-kill.scope');
+    assert.ok(pid);
+    assert.equal((await sc(['kill', '--signal=SIGKILL', 'tsysd-scope-kill.scope'])).code, 0);
+    const r = await run;
+    assert.notEqual(r.code, 0);
+    assert.equal(await alive(pid), false);
+    assert.ok(await waitFor(() => gone('tsysd-scope-kill.scope'), 20000), 'the emptied scope is collected');
+  });
+
   test('AbandonScope: sub-state abandoned; a scope that is not running cannot be abandoned', async () => {
     const run = runScope(['--unit=tsysd-scope-ab', 'sleep', '1000']);
     assert.ok(await waitFor(async () => (await value('tsysd-scope-ab.scope', 'ActiveState')) === 'active', 20000));
