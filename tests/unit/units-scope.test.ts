@@ -5,6 +5,8 @@
 // Abandon(). Also the [Scope] rows as the real directive tables compile them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { ALL_ROWS } from '../../src/directives/tables';
 import { compileUnit } from '../../src/directives/compile';
 import { showProperties } from '../../src/directives/show';
 import type { UnitConfig } from '../../src/directives/types';
@@ -267,4 +269,14 @@ test('[Scope] rows: RuntimeMaxSec=, RuntimeRandomizedExtraSec=, TimeoutStopSec=,
   const d = compileScope([]);
   assert.deepEqual(d.scope, { runtimeMaxUs: Infinity, runtimeRandomizedExtraUs: 0, timeoutStopUs: 90 * SEC });
   assert.equal(new Map(showProperties(d)).get('RuntimeMaxUSec'), 'infinity');
+});
+
+test('[Scope] keys are systemd 252\'s (the Scope.* strings of libsystemd-core-252.so), NetClass= (obsolete) aside', (t) => {
+  const lib = ['/usr/lib/x86_64-linux-gnu/systemd/libsystemd-core-252.so', '/lib/x86_64-linux-gnu/systemd/libsystemd-core-252.so',
+    '/usr/lib/systemd/libsystemd-core-252.so'].find((p) => fs.existsSync(p));
+  if (!lib) { t.skip('systemd 252 core library not installed'); return; }
+  const theirs = new Set(fs.readFileSync(lib, 'latin1').split('\0').filter((x) => /^Scope\.[A-Za-z]+$/.test(x)));
+  const ours = new Set(ALL_ROWS.filter((r) => r.sections.includes('Scope')).map((r) => `Scope.${r.key}`));
+  assert.deepEqual([...ours].filter((k) => !theirs.has(k)), [], 'rows systemd 252 does not have');
+  assert.deepEqual([...theirs].filter((k) => !ours.has(k) && k !== 'Scope.NetClass').sort(), [], 'systemd 252 keys without a row');
 });
