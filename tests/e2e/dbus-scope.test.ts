@@ -152,9 +152,13 @@ for (const noCgroups of [false, true]) describe(`systemd-run --scope and systemc
     assert.ok(await waitFor(async () => (await value('tsysd-scope-ab.scope', 'ActiveState')) === 'active', 20000));
     const call = (name: string): Promise<CtlResult> => d.inNs(['busctl', BUS, 'call', 'org.freedesktop.systemd1', '/org/freedesktop/systemd1',
       'org.freedesktop.systemd1.Manager', 'AbandonScope', 's', name]);
-    const a = await call('tsysd-scope-ab.scope');
+    // Scope.Abandon on the unit object, then Manager.AbandonScope again (an abandoned scope may be abandoned)
+    const a = await d.inNs(['busctl', BUS, 'call', 'org.freedesktop.systemd1', '/org/freedesktop/systemd1/unit/tsysd_2dscope_2dab_2escope',
+      'org.freedesktop.systemd1.Scope', 'Abandon']);
     assert.equal(a.code, 0, a.stderr);
     assert.equal(await value('tsysd-scope-ab.scope', 'SubState'), 'abandoned');
+    const again = await call('tsysd-scope-ab.scope');
+    assert.equal(again.code, 0, again.stderr);
     assert.equal(await value('tsysd-scope-ab.scope', 'ActiveState'), 'active');
     const notScope = await call('multi-user.target');
     assert.notEqual(notScope.code, 0);
