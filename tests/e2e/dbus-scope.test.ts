@@ -65,6 +65,14 @@ for (const noCgroups of [false, true]) describe(`systemd-run --scope and systemc
     assert.match(anon.stderr, /Running scope as unit: run-r[0-9a-f]{32}\.scope/);
   });
 
+  test('--slice= puts the scope in that slice', async (t) => {
+    const dir = d.cgroupDir();
+    if (noCgroups || !dir || !fs.existsSync(dir)) { t.skip('no unit cgroups here'); return; }
+    const r = await runScope(['--unit=tsysd-scope-sl', '--slice=tsysd-test.slice', 'cat', '/proc/self/cgroup']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /\/tsysd-test\.slice\/tsysd-scope-sl\.scope$/m);
+  });
+
   test('active while its process lives: show, status, list-units read as systemctl reads them; the process is in the scope', async () => {
     const run = runScope(['--unit=tsysd-scope-live', '--description=Live scope', 'sleep', '1000']);
     assert.ok(await waitFor(async () => (await value('tsysd-scope-live.scope', 'ActiveState')) === 'active', 20000), 'the scope becomes active');

@@ -27,7 +27,9 @@ const UNIT_KEYS = new Set(['Description', 'Documentation', 'After', 'Before', 'R
   'JobTimeoutUSec', 'JobRunningTimeoutUSec', 'StartLimitIntervalUSec', 'StartLimitBurst', 'SuccessAction', 'FailureAction', 'SourcePath',
   'Upholds', 'PropagatesReloadTo', 'ReloadPropagatedFrom', 'JoinsNamespaceOf', 'IgnoreOnIsolate', 'AllowIsolate']);
 /** Accepted and ignored (they only matter to systemd's bookkeeping). */
-const IGNORED = new Set(['AddRef', 'Slice']);
+const IGNORED = new Set(['AddRef']);
+/** Types whose section takes Slice= (systemd-run --slice); for the others it is accepted and ignored. */
+const SLICED = new Set(['service', 'socket', 'scope']);
 const SECTION: Record<string, string> = { service: 'Service', socket: 'Socket', timer: 'Timer', path: 'Path', mount: 'Mount', scope: 'Scope', slice: 'Slice', swap: 'Swap', automount: 'Automount' };
 
 /** Quote one word for a unit file (systemd's unquoting rules). */
@@ -84,7 +86,7 @@ export function assignmentsToUnit(type: string, props: Array<[string, unknown]>)
   const unit: string[] = [];
   const own: string[] = [];
   for (const [name, v] of props) {
-    if (IGNORED.has(name)) continue;
+    if (IGNORED.has(name) || (name === 'Slice' && !SLICED.has(type))) continue;
     if (!isVariant(v)) return { error: `Invalid property ${name}` };
     const r = assignmentLines(name, v);
     if ('error' in r) return r;
