@@ -130,7 +130,9 @@ export function defaultConfig(id: string): UnitConfig {
   const instance = at >= 0 ? id.slice(at + 1, dot >= 0 ? dot : id.length) : '';
   return {
     id, names: [id], type, loadState: 'loaded', loadError: '', fragmentPath: '', dropInPaths: [], prefix, instance,
-    unit: defaultUnitSection(), install: defaultInstall(), wantsFromDirs: [], requiresFromDirs: [],
+    // scope_init(): a scope is left alone by isolate (IgnoreOnIsolate=yes)
+    unit: type === 'scope' ? { ...defaultUnitSection(), ignoreOnIsolate: true } : defaultUnitSection(),
+    install: defaultInstall(), wantsFromDirs: [], requiresFromDirs: [],
     service: type === 'service' ? defaultService() : null, socket: type === 'socket' ? defaultSocket() : null,
     mount: type === 'mount' ? defaultMount() : null, swap: type === 'swap' ? defaultSwap() : null,
     automount: type === 'automount' ? defaultAutomount() : null,

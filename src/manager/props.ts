@@ -119,6 +119,8 @@ export function unitProperties(mgr: Manager, name: string): [string, string][] {
   rt.SubState = rtm ? rtm.machine.subState() : (u.activeState === 'active' ? 'active' : 'dead');
   rt.CanReload = u.canReload ? 'yes' : 'no';
   rt.CanStart = u.canStart ? 'yes' : 'no';
+  // A scope may be started only once (systemd's once_only): CanStart=no after its first start.
+  if (u.config.type === 'scope' && (rt.InactiveExitTimestampMonotonic ?? '0') !== '0') rt.CanStart = 'no';
   rt.CanStop = u.canStop ? 'yes' : 'no';
   // unit_get_unit_file_state(): any unit with a fragment, masked ones included (UnitFileState=masked).
   if (u.loadState === 'loaded' || u.loadState === 'masked' || u.config.fragmentPath) rt.UnitFileState = unitFileStateOf(mgr, u.id);

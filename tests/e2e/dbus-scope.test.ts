@@ -90,6 +90,9 @@ for (const noCgroups of [false, true]) describe(`systemd-run --scope and systemc
     await same(['show', 'tsysd-scope-live.scope']);
     await same(['show', '-p', 'Id,LoadState,ActiveState,SubState,Result,Transient,KillMode,KillSignal,TimeoutStopUSec,RuntimeMaxUSec,Slice,Description', 'tsysd-scope-live.scope']);
     await same(['is-active', 'tsysd-scope-live.scope']);
+    // as systemd 252 shows a running scope: started once (CanStart=no), left alone by isolate
+    assert.equal((await sc(['show', '-p', 'CanStart,IgnoreOnIsolate,Transient,UnitFileState', 'tsysd-scope-live.scope'])).stdout,
+      'UnitFileState=transient\nCanStart=no\nIgnoreOnIsolate=yes\nTransient=yes\n');
     // scope_add_default_dependencies() and the slice: as a systemd 252 scope
     assert.equal((await sc(['show', '-p', 'Requires,After,Conflicts,Before', 'tsysd-scope-live.scope'])).stdout,
       'Requires=system.slice\nConflicts=shutdown.target\nBefore=shutdown.target\nAfter=system.slice\n');
