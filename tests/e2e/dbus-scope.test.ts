@@ -103,6 +103,10 @@ for (const noCgroups of [false, true]) describe(`systemd-run --scope and systemc
     assert.match(st.stdout, /Loaded: loaded \(\/\S+\/transient\/tsysd-scope-live\.scope; transient\)/);
     if (cg) assert.match(st.stdout, /CGroup: \/system\.slice\/tsysd-scope-live\.scope\n\s+└─\d+ \S*sleep 1000/);
     assert.match(st.stdout, /Active: active \(running\)/);
+    // daemon-reload keeps the running scope (its transient file is still there) and its process
+    assert.equal((await sc(['daemon-reload'])).code, 0);
+    assert.equal(await value('tsysd-scope-live.scope', 'SubState'), 'running');
+    assert.deepEqual(await scopePids('tsysd-scope-live.scope'), [pid]);
     // systemctl stop: SIGTERM to the scope's processes; the scope goes away, systemd-run's sleep was killed
     const stop = await sc(['stop', 'tsysd-scope-live.scope']);
     assert.equal(stop.code, 0, stop.stderr);
