@@ -59,6 +59,17 @@ for (const noCgroups of [false, true]) describe(`systemd-run --scope and systemc
     assert.equal(r.code, 3, `${r.stderr}\n${d.output.slice(-2000)}`);
     assert.match(r.stderr, /Running scope as unit: tsysd-scope-exit\.scope/);
     assert.ok(await waitFor(() => gone('tsysd-scope-exit.scope'), 20000), 'the scope is garbage-collected');
+    // bad input is refused with systemd's errors, nothing is created
+    const start = (pids: string[]): Promise<CtlResult> => d.inNs(['busctl', BUS, 'call', 'org.freedesktop.systemd1', '/org/freedesktop/systemd1',
+      'org.freedesktop.systemd1.Manager', 'StartTransientUnit', 'ssa(sv)a(sa(sv))', 'tsysd-scope-bad.scope', 'fail', '1', 'PIDs', 'au', String(pids.length), ...pids, '0']);
+    const noSuch = await start(['999999']);
+    assert.notEqual(noSuch.code, 0);
+    assert.match(noSuch.stderr, /Process with ID 999999 does not exist/);
+    const manager = await start(['1']);
+    assert.match(manager.stderr, /Process 1 is a manager process, refusing/);
+    const none = await start([]);
+    assert.match(none.stderr, /Scope has no PIDs\. Refusing/);
+    assert.ok(await gone('tsysd-scope-bad.scope'));
     // no --unit: systemd-run names it run-r<random>.scope
     const anon = await runScope(['true']);
     assert.equal(anon.code, 0, anon.stderr);
