@@ -49,7 +49,7 @@ export class ScopeUnitHost extends UnitHost implements ScopeHost {
   watchEmpty(on: boolean): void {
     const p = this.m.platform;
     if (!on) {
-      if (this.watch) { p.unpollFd(this.watch.poll); p.close(this.watch.fd); this.watch = null; }
+      this.dropWatch();
       this.polling = false;
       this.clearTimer('scope-poll');
       return;
@@ -58,7 +58,9 @@ export class ScopeUnitHost extends UnitHost implements ScopeHost {
       const fd = p.inotifyInit();
       if (fd >= 0 && p.inotifyAddWatch(fd, `${this.procs.cgroup}/cgroup.events`, IN_MODIFY) >= 0) {
         const poll = p.pollFd(fd, 1, () => {
-          p.inotifyRead(fd);
+          const ev = p.inotifyRead(fd);
+          // A watch that keeps failing (not EAGAIN/EINTR) is dropped for the poll below, never spun on.
+          if (typeof ev === 'number' && ev !== -11 && ev !== -4) { this.dropWatch(); this.polling = true; this.schedulePoll(); }
           this.m.guard('child-exit', this.id, () => this.checkEmpty());
         });
         if (poll > 0) this.watch = { fd, poll };
@@ -69,6 +71,13 @@ export class ScopeUnitHost extends UnitHost implements ScopeHost {
     if (!this.watch) { this.polling = true; this.schedulePoll(); }
     // The processes may already be gone (before the watch existed).
     this.m.defer(() => this.checkEmpty(), this.id);
+  }
+
+  private dropWatch(): void {
+    if (!this.watch) return;
+    this.m.platform.unpollFd(this.watch.poll);
+    this.m.platform.close(this.watch.fd);
+    this.watch = null;
   }
 
   private schedulePoll(): void {
