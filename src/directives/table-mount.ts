@@ -34,7 +34,8 @@ function pathRow(key: string, sections: SectionName[], set: (c: UnitConfig, v: s
   }, (c) => set(c, ''), { empty: 'parse' });
 }
 
-const TIMEOUT = pTimeout((v) => `Failed to parse sec value, ignoring: ${v}`);
+/** config_parse_sec_fix_0's wording (checked against systemd-analyze verify in tests/e2e/verify-oracle). */
+const TIMEOUT = pTimeout((v) => `Failed to parse time value, ignoring: ${v}`);
 
 export const MOUNT_ROWS: Row[] = [
   stringRow('What', M, (c, v) => { mount(c).what = v; }),

@@ -116,6 +116,9 @@ function execEdges(cfg: UnitConfig, env: MountDepEnv, out: TypeDep[]): void {
   const o = e.standardOutput === 'inherit' ? (ttyIn ? 'tty' : 'journal') : e.standardOutput;
   const er = e.standardError === 'inherit' ? o : e.standardError;
   if (!env.userMode && (JOURNALISH.has(o) || JOURNALISH.has(er))) out.push({ kind: 'After', name: 'systemd-journald.socket', origin: 'implicit' });
+  // the system manager's writable-/var and PrivateTmp= orderings, as for services
+  if (!env.userMode && (e.stateDirectory.length || e.cacheDirectory.length || e.logsDirectory.length)) out.push({ kind: 'After', name: 'systemd-remount-fs.service', origin: 'implicit' });
+  if (!env.userMode && e.privateTmp) out.push({ kind: 'After', name: 'systemd-tmpfiles-setup.service', origin: 'implicit' });
 }
 
 function nodeEdges(what: string, kind: 'Requires' | 'BindsTo', env: MountDepEnv, out: TypeDep[]): void {
