@@ -8,6 +8,7 @@ import { fillShow } from '../directives/show-fill';
 import { IFACES } from '../dbus/systemd/spec252';
 import { formatExecCommand, showProperties, type Runtime } from '../directives/show';
 import { sliceOf } from '../exec/resources';
+import { isExtrinsicMount } from '../units/mount/deps';
 import { formatTimespan } from '../directives/values';
 import type { ExecCommand } from '../directives/types';
 import type { ShowReply, StatusReply, UnitFileStateName, ExecRecord } from '../rpc/protocol';
@@ -136,9 +137,13 @@ export function unitProperties(mgr: Manager, name: string): [string, string][] {
       if (st.ioReadBytes !== null) rt.IOReadBytes = String(st.ioReadBytes);
       if (st.ioWriteBytes !== null) rt.IOWriteBytes = String(st.ioWriteBytes);
     }
-  } else if (u.config.type === 'service' || u.config.type === 'socket' || u.config.type === 'slice') {
-    rt.Slice = sliceOf(u.id, u.config.type, u.config.resource, mgr.userMode);
+  } else if (['service', 'socket', 'slice', 'mount', 'swap'].includes(u.config.type)) {
+    rt.Slice = sliceOf(u.id, u.config.type, u.config.resource, mgr.userMode, isExtrinsicMount(u.config));
   }
+  // A mounted file system: What=/Options=/Type= as the kernel's table has them (systemd's
+  // parameters_proc_self_mountinfo win over the unit file's).
+  const mounted = u.config.type === 'mount' ? mgr.mounts.entryFor(u.id) : undefined;
+  if (mounted) { rt.What = mounted.what; rt.Options = mounted.options; rt.Type = mounted.fstype; }
   const tl = tasksLimit(mgr, u.config);
   if (tl !== null) rt.TasksMax = String(tl);
   if (rtm) {

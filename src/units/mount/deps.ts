@@ -50,6 +50,11 @@ export function mountIsBind(cfg: UnitConfig): boolean {
 }
 
 /** fstab_is_extrinsic(): /, /usr, /etc, /run/initramfs, API file systems, x-initrd.mount. */
+/** A mount unit systemd keeps out of system.slice and never unmounts at shutdown. */
+export function isExtrinsicMount(cfg: UnitConfig): boolean {
+  return cfg.type === 'mount' && !!cfg.mount && mountIsExtrinsic(mountWhere(cfg), cfg.mount.options);
+}
+
 export function mountIsExtrinsic(where: string, options: string): boolean {
   if (['/', '/usr', '/etc'].includes(where)) return true;
   if (['/run/initramfs', '/proc', '/sys', '/dev'].some((p) => where === p || where.startsWith(p + '/'))) return true;
