@@ -9,6 +9,7 @@ import { IFACES } from '../dbus/systemd/spec252';
 import { formatExecCommand, showProperties, type Runtime } from '../directives/show';
 import { sliceOf } from '../exec/resources';
 import { isExtrinsicMount } from '../units/mount/deps';
+import { typeSupported } from './mount-host';
 import { formatTimespan } from '../directives/values';
 import type { ExecCommand } from '../directives/types';
 import type { ShowReply, StatusReply, UnitFileStateName, ExecRecord } from '../rpc/protocol';
@@ -113,8 +114,10 @@ export function unitProperties(mgr: Manager, name: string): [string, string][] {
   rt.ActiveState = rtm ? rtm.machine.activeState() : u.activeState;
   rt.SubState = rtm ? rtm.machine.subState() : (u.activeState === 'active' ? 'active' : 'dead');
   rt.CanReload = u.canReload ? 'yes' : 'no';
-  rt.CanStart = u.canStart ? 'yes' : 'no';
-  rt.CanStop = u.canStop ? 'yes' : 'no';
+  // unit_can_start()/unit_can_stop(): false for a type this machine does not support
+  const supported = typeSupported(mgr, u.type);
+  rt.CanStart = u.canStart && supported ? 'yes' : 'no';
+  rt.CanStop = u.canStop && supported ? 'yes' : 'no';
   // unit_get_unit_file_state(): any unit with a fragment, masked ones included (UnitFileState=masked).
   if (u.loadState === 'loaded' || u.loadState === 'masked' || u.config.fragmentPath) rt.UnitFileState = unitFileStateOf(mgr, u.id);
   rt.NeedDaemonReload = mgr.needsReload(u.id) ? 'yes' : 'no';
