@@ -128,11 +128,12 @@ export function defaultConfig(id: string): UnitConfig {
   const dot = id.lastIndexOf('.');
   const prefix = at >= 0 ? id.slice(0, at) : id.slice(0, dot >= 0 ? dot : id.length);
   const instance = at >= 0 ? id.slice(at + 1, dot >= 0 ? dot : id.length) : '';
+  const unit = defaultUnitSection();
+  // mount_init(), swap_init(), automount_init(), device_init(), scope_init(): isolate leaves these units alone
+  if (type === 'mount' || type === 'swap' || type === 'automount' || type === 'device' || type === 'scope') unit.ignoreOnIsolate = true;
   return {
     id, names: [id], type, loadState: 'loaded', loadError: '', fragmentPath: '', dropInPaths: [], prefix, instance,
-    // scope_init(): a scope is left alone by isolate (IgnoreOnIsolate=yes)
-    unit: type === 'scope' ? { ...defaultUnitSection(), ignoreOnIsolate: true } : defaultUnitSection(),
-    install: defaultInstall(), wantsFromDirs: [], requiresFromDirs: [],
+    unit, install: defaultInstall(), wantsFromDirs: [], requiresFromDirs: [],
     service: type === 'service' ? defaultService() : null, socket: type === 'socket' ? defaultSocket() : null,
     mount: type === 'mount' ? defaultMount() : null, swap: type === 'swap' ? defaultSwap() : null,
     automount: type === 'automount' ? defaultAutomount() : null,

@@ -42,7 +42,7 @@ export const UNIT_COMPUTED: Readonly<Record<string, ShowValue>> = {
   DropInPaths: (cfg) => words(cfg.dropInPaths),
   CanStart: (cfg) => yn(!cfg.unit.refuseManualStart && cfg.loadState === 'loaded' && cfg.type !== 'device'),
   CanStop: (cfg) => yn(!cfg.unit.refuseManualStop && cfg.type !== 'device'),
-  CanReload: (cfg) => yn(!!(cfg.service && cfg.service.execReload.length)),
+  CanReload: (cfg) => yn(cfg.loadState === 'loaded' && (cfg.type === 'mount' || !!(cfg.service && cfg.service.execReload.length))),
   CanIsolate: (cfg) => yn(cfg.unit.allowIsolate),
   CanClean: () => '',
   CanFreeze: () => 'no',

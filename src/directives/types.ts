@@ -158,7 +158,8 @@ export interface ResourceContext {
 }
 
 /** SystemCallErrorNumber=kill (systemd's SECCOMP_ERROR_NUMBER_KILL). */
-export const SECCOMP_KILL = 2147483647;
+/** systemd 252's SECCOMP_ERROR_NUMBER_KILL (INT_MAX - 1): what SystemCallErrorNumber= shows for "kill" and when unset. */
+export const SECCOMP_KILL = 2147483646;
 
 /** Shared exec settings (systemd.exec(5)) for services and socket Exec*= lines. */
 export interface ExecContext {

@@ -76,6 +76,8 @@ export class Unit {
   get canStop(): boolean { return !this.perpetual && this.config.type !== 'device'; }
   get canReload(): boolean {
     const svc = this.config.service;
+    // a mount reloads by remounting (mount_reload); other non-service types cannot reload
+    if (this.config.type === 'mount') return this.loadState === 'loaded';
     return this.loadState === 'loaded' && this.config.type === 'service' && !!svc && (svc.execReload.length > 0 || svc.type === 'notify-reload');
   }
   get defaultDependencies(): boolean { return this.config.unit.defaultDependencies; }

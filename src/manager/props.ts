@@ -8,6 +8,8 @@ import { fillShow } from '../directives/show-fill';
 import { IFACES } from '../dbus/systemd/spec252';
 import { formatExecCommand, showProperties, type Runtime } from '../directives/show';
 import { sliceOf } from '../exec/resources';
+import { isExtrinsicMount } from '../units/mount/deps';
+import { typeSupported } from './mount-host';
 import { formatTimespan } from '../directives/values';
 import type { ExecCommand } from '../directives/types';
 import type { ShowReply, StatusReply, UnitFileStateName, ExecRecord } from '../rpc/protocol';
@@ -118,10 +120,12 @@ export function unitProperties(mgr: Manager, name: string): [string, string][] {
   rt.ActiveState = rtm ? rtm.machine.activeState() : u.activeState;
   rt.SubState = rtm ? rtm.machine.subState() : (u.activeState === 'active' ? 'active' : 'dead');
   rt.CanReload = u.canReload ? 'yes' : 'no';
-  rt.CanStart = u.canStart ? 'yes' : 'no';
+  // unit_can_start()/unit_can_stop(): false for a type this machine does not support
+  const supported = typeSupported(mgr, u.type);
+  rt.CanStart = u.canStart && supported ? 'yes' : 'no';
+  rt.CanStop = u.canStop && supported ? 'yes' : 'no';
   // A scope may be started only once (systemd's once_only): CanStart=no after its first start.
   if (u.config.type === 'scope' && (rt.InactiveExitTimestampMonotonic ?? '0') !== '0') rt.CanStart = 'no';
-  rt.CanStop = u.canStop ? 'yes' : 'no';
   // unit_get_unit_file_state(): any unit with a fragment, masked ones included (UnitFileState=masked).
   if (u.loadState === 'loaded' || u.loadState === 'masked' || u.config.fragmentPath) rt.UnitFileState = unitFileStateOf(mgr, u.id);
   // A unit made by StartTransientUnit (src/dbus/systemd/transient.ts writes it there): Transient=yes, and
@@ -147,9 +151,13 @@ export function unitProperties(mgr: Manager, name: string): [string, string][] {
       if (st.ioReadBytes !== null) rt.IOReadBytes = String(st.ioReadBytes);
       if (st.ioWriteBytes !== null) rt.IOWriteBytes = String(st.ioWriteBytes);
     }
-  } else if (u.config.type === 'service' || u.config.type === 'socket' || u.config.type === 'slice') {
-    rt.Slice = sliceOf(u.id, u.config.type, u.config.resource, mgr.userMode);
+  } else if (['service', 'socket', 'slice', 'mount', 'swap'].includes(u.config.type)) {
+    rt.Slice = sliceOf(u.id, u.config.type, u.config.resource, mgr.userMode, isExtrinsicMount(u.config));
   }
+  // A mounted file system: What=/Options=/Type= as the kernel's table has them (systemd's
+  // parameters_proc_self_mountinfo win over the unit file's).
+  const mounted = u.config.type === 'mount' ? mgr.mounts.entryFor(u.id) : undefined;
+  if (mounted) { rt.What = mounted.what; rt.Options = mounted.options; rt.Type = mounted.fstype; }
   const tl = tasksLimit(mgr, u.config);
   if (tl !== null) rt.TasksMax = String(tl);
   if (rtm) {
