@@ -89,8 +89,8 @@ function systemdKeys(sections: readonly string[] = ['Unit', 'Service', 'Socket']
 
 // Every section of every unit type tsysd loads: exactly systemd 252's keys, no more (a key systemd does not
 // know is "Unknown key" there, and the unit must not get a setting from it here), no fewer (e.g. the exec,
-// kill and resource-control settings of [Mount] and [Swap], which systemd accepts as for services).
-const ALL_SECTIONS = ['Unit', 'Install', 'Service', 'Socket', 'Mount', 'Swap', 'Automount', 'Timer', 'Path', 'Slice'];
+// kill and resource-control settings of [Mount], [Swap] and [Scope], which systemd accepts as for services).
+const ALL_SECTIONS = ['Unit', 'Install', 'Service', 'Socket', 'Mount', 'Swap', 'Automount', 'Timer', 'Path', 'Slice', 'Scope'];
 test('each section has exactly the directives of systemd 252', { skip: !fs.existsSync('/lib/systemd/systemd') && 'systemd 252 not installed' }, () => {
   const keys = systemdKeys(ALL_SECTIONS);
   assert.ok(keys.length > 1000, `systemd --dump-configuration-items gave ${keys.length} keys`);
