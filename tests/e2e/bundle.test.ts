@@ -1,4 +1,5 @@
-// E2E: the esbuild bundles (dist/bundle/tsysd.js, dist/bundle/tsysctl.js; tools/bundle.js), which bin/, the
+// E2E: the esbuild bundles (dist/bundle/tsysd.js, dist/bundle/tsysctl.js: loaders of the bundled code and
+// its V8 code cache; tools/bundle.js), which bin/, the
 // image and the benches run, behave as tsc's dist/src: the same boot, states, properties, list output and
 // exit codes through the real tsysctl, and the lazily loaded subcommands (verify, analyze, show/status) work
 // from inside the bundle. `TSYSD_TEST_BUNDLE=1 node tests/run.js` runs every e2e test on the bundles.
@@ -73,6 +74,14 @@ test('the bundled tsysd runs its lazily loaded subcommands like dist/src', async
       assert.equal(b.stdout, a.stdout, `stdout of tsysd ${args.join(' ')}`);
       assert.equal(b.stderr, a.stderr, `stderr of tsysd ${args.join(' ')}`);
     }
+    // V8 takes the code cache with the launcher's flags (bin/tsysd's; tsysctl: none), and runs without it
+    const debug = { ...process.env, TSYSD_CODE_CACHE_DEBUG: '1' };
+    const withFlags = spawnSync(process.execPath, ['--max-semi-space-size=2', '--v8-pool-size=1', BUNDLE_TSYSD, '--version'], { encoding: 'utf8', env: debug });
+    assert.equal(withFlags.stderr, 'tsysd: code cache used\n');
+    const other = spawnSync(process.execPath, ['--max-semi-space-size=4', BUNDLE_TSYSD, '--version'], { encoding: 'utf8', env: debug });
+    assert.equal(other.stderr, 'tsysd: code cache rejected\n');
+    assert.equal(other.stdout, withFlags.stdout);
+    assert.equal(spawnSync(process.execPath, [BUNDLE_TSYSCTL, '--version'], { encoding: 'utf8', env: debug }).stderr, 'tsysctl: code cache used\n');
     const v = spawnSync(process.execPath, [BUNDLE_TSYSCTL, '--version'], { encoding: 'utf8' });
     assert.equal(v.status, 0);
     assert.equal(v.stdout, spawnSync(process.execPath, [PLAIN_TSYSCTL, '--version'], { encoding: 'utf8' }).stdout);
