@@ -60,8 +60,7 @@ const vm = require('node:vm');
 const file = path.join(__dirname, '${name}-code.js');
 let cachedData;
 try { cachedData = fs.readFileSync(path.join(__dirname, '${name}-code.cache')); } catch { cachedData = undefined; }
-const script = new vm.Script('(function (exports, require, module, __filename, __dirname) {' + fs.readFileSync(file, 'utf8') + '\\n})',
-  { filename: file, cachedData });
+const script = new vm.Script(fs.readFileSync(file, 'utf8'), { filename: file, cachedData });
 if (process.env.TSYSD_CODE_CACHE_DEBUG === '1') process.stderr.write('${name}: code cache ' + (cachedData === undefined ? 'missing' : script.cachedDataRejected ? 'rejected' : 'used') + '\\n');
 script.runInThisContext().call(module.exports, module.exports, require, module, file, __dirname);
 `;
@@ -75,7 +74,7 @@ function writeCodeCache(name) {
   const out = path.join(root, 'dist', 'bundle', `${name}-code.cache`);
   const produce = `const fs = require('node:fs'), vm = require('node:vm'), v8 = require('node:v8');
 const file = ${JSON.stringify(code)};
-const text = '(function (exports, require, module, __filename, __dirname) {' + fs.readFileSync(file, 'utf8') + '\\n})';
+const text = fs.readFileSync(file, 'utf8');
 v8.setFlagsFromString('--no-lazy');
 const script = new vm.Script(text, { filename: file });
 v8.setFlagsFromString('--lazy');
@@ -97,6 +96,9 @@ async function main() {
       format: 'cjs',
       logLevel: 'warning',
       legalComments: 'none',
+      // the file is one function expression the loader compiles as is (no 2 MB concatenation to keep)
+      banner: { js: '(function (exports, require, module, __filename, __dirname) {' },
+      footer: { js: '})' },
       plugins: [packageJson, notMainExcept(path.join(root, entry))],
       external: ['x11'],   // dbus-next's optional X11 address lookup (never used: no DISPLAY bus)
     });
