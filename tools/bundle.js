@@ -47,6 +47,10 @@ function notMainExcept(entry) {
 /** The node options each program's launcher uses (bin/tsysd, dockerfiles/tsysd.sh; bin/tsysctl: none):
  *  V8 accepts a code cache only from a process with the same flags. */
 const NODE_FLAGS = { tsysd: ['--max-semi-space-size=2', '--v8-pool-size=1'], tsysctl: [] };
+/** Whether the cache holds every function (tsysd: its boot calls ~1,000 of them) or only the top level
+ *  (tsysctl runs one verb: deserializing all of it cost more than it saved; CPU per `is-active`, eager
+ *  29-31 ms, top level 22-24 ms, no cache 30-34 ms, dist/src 22-27 ms, node -e 0 16-18 ms). */
+const EAGER = { tsysd: true, tsysctl: false };
 
 /** dist/bundle/<name>.js: compiles <name>-code.js with V8's code cache <name>-code.cache when V8 accepts it
  *  (same node binary, flags and source; otherwise it compiles as usual), and runs it as this module. */
@@ -66,18 +70,18 @@ script.runInThisContext().call(module.exports, module.exports, require, module, 
 `;
 }
 
-/** The code cache of <name>-code.js, every function compiled (V8 otherwise compiles a function on its first
- *  call: the manager's boot compiled ~1,000 of them from source). Made in a child process with the
- *  launcher's node flags, --no-lazy only while compiling (V8 checks the flags when the cache is used). */
+/** The code cache of <name>-code.js (EAGER: every function compiled; V8 otherwise compiles a function on
+ *  its first call, and the manager's boot calls ~1,000). Made in a child process with the launcher's node
+ *  flags, --no-lazy only while compiling (V8 checks the flags when the cache is used). */
 function writeCodeCache(name) {
   const code = path.join(root, 'dist', 'bundle', `${name}-code.js`);
   const out = path.join(root, 'dist', 'bundle', `${name}-code.cache`);
   const produce = `const fs = require('node:fs'), vm = require('node:vm'), v8 = require('node:v8');
 const file = ${JSON.stringify(code)};
 const text = fs.readFileSync(file, 'utf8');
-v8.setFlagsFromString('--no-lazy');
+if (${EAGER[name]}) v8.setFlagsFromString('--no-lazy');
 const script = new vm.Script(text, { filename: file });
-v8.setFlagsFromString('--lazy');
+if (${EAGER[name]}) v8.setFlagsFromString('--lazy');
 fs.writeFileSync(${JSON.stringify(out)}, script.createCachedData());`;
   const r = spawnSync(process.execPath, [...NODE_FLAGS[name], '-e', produce], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`code cache of ${name} failed (${r.status ?? r.signal})`);
