@@ -27,6 +27,28 @@ const packageJson = {
   },
 };
 
+/** `debug` in the bundle: with $DEBUG unset or empty no namespace can ever be enabled (tsysd never calls
+ *  debug.enable()), so every logger is a no-op and the real module is not loaded at all (it loads node:tty,
+ *  util and supports-color: ~10 ms of the manager's ~100 ms cold start); with $DEBUG set, the real one. */
+const DEBUG_SHIM = `const real = process.env.DEBUG ? require('debug/src/index.js') : null;
+function createDebug(namespace) {
+  if (real) return real(namespace);
+  const d = function () {};
+  d.enabled = false;
+  d.namespace = namespace;
+  d.extend = (sub, delimiter) => createDebug(namespace + (delimiter === undefined ? ':' : delimiter) + sub);
+  return d;
+}
+module.exports = real || Object.assign(createDebug, { enable() {}, disable() { return ''; }, enabled: () => false });
+`;
+const debugShim = {
+  name: 'debug-shim',
+  setup(build) {
+    build.onResolve({ filter: /^debug$/ }, () => ({ path: 'debug', namespace: 'debug-shim' }));
+    build.onLoad({ filter: /.*/, namespace: 'debug-shim' }, () => ({ contents: DEBUG_SHIM, loader: 'js', resolveDir: root }));
+  },
+};
+
 /** A module's own `if (require.main === module) main()` (verify, plan, listdeps, the journal's main: each also
  *  a program of its own under dist/src) would see the bundle as its module and run when it is merely loaded:
  *  inside a bundle only the entry is the program. */
@@ -103,7 +125,7 @@ async function main() {
       // the file is one function expression the loader compiles as is (no 2 MB concatenation to keep)
       banner: { js: '(function (exports, require, module, __filename, __dirname) {' },
       footer: { js: '})' },
-      plugins: [packageJson, notMainExcept(path.join(root, entry))],
+      plugins: [packageJson, debugShim, notMainExcept(path.join(root, entry))],
       external: ['x11'],   // dbus-next's optional X11 address lookup (never used: no DISPLAY bus)
     });
     writeCodeCache(name);

@@ -74,6 +74,11 @@ test('the bundled tsysd runs its lazily loaded subcommands like dist/src', async
       assert.equal(b.stdout, a.stdout, `stdout of tsysd ${args.join(' ')}`);
       assert.equal(b.stderr, a.stderr, `stderr of tsysd ${args.join(' ')}`);
     }
+    // `debug` is a no-op shim in the bundle unless $DEBUG is set; then the real module traces as in dist/src
+    const traced = (entry: string): string => spawnSync(process.execPath, [entry, 'verify', path.join(dir, 'x.service')],
+      { encoding: 'utf8', env: { ...process.env, DEBUG: 'tsysd:directives', DEBUG_HIDE_DATE: '1', DEBUG_COLORS: '0' } }).stderr;
+    assert.match(traced(BUNDLE_TSYSD), /tsysd:directives x\.service: 2 assignments, 1 diagnostics, load state loaded/);
+    assert.equal(traced(BUNDLE_TSYSD), traced(PLAIN_TSYSD));
     // V8 takes the code cache with the launcher's flags (bin/tsysd's; tsysctl: none), and runs without it
     const debug = { ...process.env, TSYSD_CODE_CACHE_DEBUG: '1' };
     const withFlags = spawnSync(process.execPath, ['--max-semi-space-size=2', '--v8-pool-size=1', BUNDLE_TSYSD, '--version'], { encoding: 'utf8', env: debug });
