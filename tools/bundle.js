@@ -104,16 +104,26 @@ const text = fs.readFileSync(file, 'utf8');
 if (${EAGER[name]}) v8.setFlagsFromString('--no-lazy');
 const script = new vm.Script(text, { filename: file });
 if (${EAGER[name]}) v8.setFlagsFromString('--lazy');
-fs.writeFileSync(${JSON.stringify(out)}, script.createCachedData());`;
+const tmp = ${JSON.stringify(out)} + '.tmp-' + process.pid;
+fs.writeFileSync(tmp, script.createCachedData());
+fs.renameSync(tmp, ${JSON.stringify(out)});`;
   const r = spawnSync(process.execPath, [...NODE_FLAGS[name], '-e', produce], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`code cache of ${name} failed (${r.status ?? r.signal})`);
+}
+
+/** Every file is replaced by a rename: a program starting during a rebuild reads the old or the new file. */
+function writeAtomic(file, contents) {
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, contents);
+  fs.renameSync(tmp, file);
 }
 
 async function main() {
   const entries = { tsysd: 'src/cli/tsysd.ts', tsysctl: 'src/cli/tsysctl.ts' };
   fs.mkdirSync(path.join(root, 'dist', 'bundle'), { recursive: true });
   for (const [name, entry] of Object.entries(entries)) {
-    await esbuild.build({
+    const built = await esbuild.build({
+      write: false,
       entryPoints: [path.join(root, entry)],
       outfile: path.join(root, 'dist', 'bundle', `${name}-code.js`),
       bundle: true,
@@ -128,9 +138,10 @@ async function main() {
       plugins: [packageJson, debugShim, notMainExcept(path.join(root, entry))],
       external: ['x11'],   // dbus-next's optional X11 address lookup (never used: no DISPLAY bus)
     });
+    for (const f of built.outputFiles) writeAtomic(f.path, f.contents);
     writeCodeCache(name);
     // the loader is written last: a failed build leaves no loader pointing at a stale cache and bundle
-    fs.writeFileSync(path.join(root, 'dist', 'bundle', `${name}.js`), loaderText(name));
+    writeAtomic(path.join(root, 'dist', 'bundle', `${name}.js`), loaderText(name));
   }
 }
 

@@ -47,7 +47,13 @@ async function bootAndObserve(entry: string, ctl: string): Promise<{ seen: strin
   }
 }
 
-test('the bundles are built', () => {
+test('the bundles are built from the sources tsc compiled (rebuilt here when older)', () => {
+  const mtime = (p: string): number => { try { return fs.statSync(p).mtimeMs; } catch { return -1; } };
+  const stale = [[BUNDLE_TSYSD, PLAIN_TSYSD], [BUNDLE_TSYSCTL, PLAIN_TSYSCTL]].some(([b, p]) => mtime(b as string) < mtime(p as string));
+  if (stale) {   // `npx tsc -p .` without `npm run build`: compare against the current sources, not an old bundle
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'tools', 'bundle.js')], { encoding: 'utf8' });
+    assert.equal(r.status, 0, `tools/bundle.js failed: ${r.stderr}`);
+  }
   for (const f of [BUNDLE_TSYSD, BUNDLE_TSYSCTL]) assert.ok(fs.existsSync(f), `${f} missing: run npm run build`);
 });
 
