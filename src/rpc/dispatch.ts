@@ -2,9 +2,9 @@
 // standard error objects, with the semantics (codes, messages, batch rules) of jayson's Server.call.
 // jayson does the request validation and builds the response objects (jayson/lib/utils: about 0.5 MiB in
 // the manager, and it loads node's crypto, ~10 ms: so on the first request, not at the manager's start).
-// Its Server class is not used: its module loads every
-// jayson transport (http, https, tls, websocket → ws, zlib), about 9 MiB of RSS for code the manager never
-// runs; the server only ever needed Server.call, which is the loop below.
+// Its Server class is not used: its module loads every jayson transport (http, https, tls, websocket → ws,
+// zlib), about 9 MiB of RSS for code the manager never runs; the server only ever needed Server.call,
+// which is the loop below.
 // Invariants: `done` is called exactly once per call; with no argument for a notification or a batch of
 // only notifications, else with one response object or an array of them.
 
