@@ -9,9 +9,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RpcClient } from '../src/rpc/client';
 import { hasUnshare, startDaemon } from '../tests/helpers/daemon';
+import { programEntry } from './entry';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const TSYSCTL = path.join(ROOT, 'dist', 'src', 'cli', 'tsysctl.js');
+const TSYSCTL = programEntry(ROOT, 'tsysctl');
 const HELPERS = path.join(ROOT, 'dist', 'tests', 'unit', 'rpc-helpers.js');
 
 async function startServer(): Promise<{ sock: string; stop: () => void }> {

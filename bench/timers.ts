@@ -13,9 +13,10 @@ import * as path from 'node:path';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { benchCgroupName, ROOT, sleep } from './baselines/harness';
 import { pollRunning } from './baselines/tsysd';
+import { programEntry } from './entry';
 
-const TSYSD = path.join(ROOT, 'dist', 'src', 'cli', 'tsysd.js');
-const TSYSCTL = path.join(ROOT, 'dist', 'src', 'cli', 'tsysctl.js');
+const TSYSD = programEntry(ROOT, 'tsysd');
+const TSYSCTL = programEntry(ROOT, 'tsysctl');
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(name);

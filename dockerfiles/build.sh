@@ -3,7 +3,8 @@
 #   1. compiles the project (tsc; the native addon via node-gyp if binding.gyp exists and build/ is missing),
 #   2. makes sure the base image exists (base-image.sh: debootstrap'd bookworm minbase, cached in
 #      $TSYSD_ROOTFS_CACHE, default /var/cache/tsysd-rootfs, imported as localhost/debian:bookworm-slim),
-#   3. assembles a build context in a temp dir: the host's node binary, dist/src, bin/, build/Release
+#   3. assembles a build context in a temp dir: the host's node binary, dist/src, dist/bundle (what the
+#      entrypoint runs), bin/, build/Release
 #      (native addon + exec helper), production node_modules (npm prune --omit=dev --offline), the
 #      test_units demo, a static systemd-notify, the entrypoint wrapper,
 #   4. `podman --runtime runc build` (runc: crun fails on this machine's hybrid cgroup layout).
@@ -28,9 +29,11 @@ PODMAN=(podman --runtime runc)
 cd "$ROOT"
 if [ "${TSYSD_SKIP_COMPILE:-0}" != 1 ]; then
   npx tsc -p . >/dev/null || echo "build.sh: warning: tsc reported type errors; packaging dist/ as emitted" >&2
+  node tools/bundle.js
   if [ -f binding.gyp ] && [ ! -d build/Release ]; then npx node-gyp rebuild >/dev/null; fi
 fi
 [ -f dist/src/cli/tsysd.js ] || { echo "build.sh: dist/src/cli/tsysd.js missing (run npx tsc -p .)" >&2; exit 1; }
+[ -f dist/bundle/tsysd.js ] || { echo "build.sh: dist/bundle/tsysd.js missing (run npm run build)" >&2; exit 1; }
 "$HERE/base-image.sh"
 FROM_IMAGE="$TSYSD_BASE_IMAGE"
 if [ "$FLAVOR" = debian ]; then FROM_IMAGE="$("$HERE/debian/base-packages.sh")"; fi
@@ -44,6 +47,7 @@ install -m 0755 "$HERE/tsysd.sh" "$CTX/tsysd"
 mkdir -p "$CTX/app/dist" "$CTX/demo"
 cp package.json package-lock.json "$CTX/app/"
 cp -a dist/src "$CTX/app/dist/src"
+cp -a dist/bundle "$CTX/app/dist/bundle"
 cp -a bin "$CTX/app/bin"
 if [ -d build/Release ]; then
   mkdir -p "$CTX/app/build"

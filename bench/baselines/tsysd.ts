@@ -9,12 +9,13 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { benchCgroupName, ROOT, sleep, type SystemDef, type Work } from './harness';
+import { programEntry } from '../entry';
 
 // TSYSD_BENCH_ROOT: a snapshot of the project (dist/src, build/Release, node_modules, package.json) to run
 // instead of the working tree, so a concurrent `tsc` in a shared tree cannot change the code mid-run.
 const TROOT = process.env.TSYSD_BENCH_ROOT || ROOT;
-const TSYSD = path.join(TROOT, 'dist', 'src', 'cli', 'tsysd.js');
-const DAEMON = path.join(TROOT, 'dist', 'src', 'manager', 'daemon.js');
+// the bundle (bench/entry.ts); resolved when a run is prepared, so a missing bundle is reported as unavailable
+const tsysdEntry = (): string => programEntry(TROOT, 'tsysd');
 export const LAYERS = 10;
 
 export function generateUnits(dir: string, n: number, opts: { dag: boolean; notify: boolean; svc: string; fifo: string }): void {
@@ -72,13 +73,12 @@ function nodeArgs(): string[] {
   return ['--max-semi-space-size=2', '--v8-pool-size=1', ...(process.env.TSYSD_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)];
 }
 
-const TSYSCTL = path.join(TROOT, 'dist', 'src', 'cli', 'tsysctl.js');
 
 /** Run `tsysctl ARGS` against `sock`; resolves with wall seconds and stdout bytes (rejects on a non-zero exit). */
 export function timeCtl(sock: string, args: string[]): Promise<{ s: number; bytes: number }> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const c = spawn(process.execPath, [TSYSCTL, ...args], { env: { ...process.env, TSYSD_SOCKET: sock, SYSTEMD_PAGER: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = spawn(process.execPath, [programEntry(TROOT, 'tsysctl'), ...args], { env: { ...process.env, TSYSD_SOCKET: sock, SYSTEMD_PAGER: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let bytes = 0, err = '';
     c.stdout.on('data', (b: Buffer) => { bytes += b.length; });
     c.stderr.on('data', (b: Buffer) => { err += b.toString(); });
@@ -107,14 +107,14 @@ function variant(dag: boolean, notify: boolean, measure = false): SystemDef {
   return {
     name: 'tsysd',
     variant: `${dag ? `dag${LAYERS}` : 'flat'} ${notify ? 'notify' : 'simple'}`,
-    unavailable: () => (fs.existsSync(DAEMON) ? null : 'daemon not built yet (dist/src/manager/daemon.js missing)'),
+    unavailable: () => { try { tsysdEntry(); return null; } catch (e) { return (e as Error).message; } },
     prepare(work: Work, n: number) {
       const units = path.join(work.dir, 'units');
       generateUnits(units, n, { dag, notify, svc: work.bins.svc, fifo: work.fifo });
       const sock = path.join(work.dir, 'run', 'control.sock');
       const cgroupName = benchCgroupName('tsysd');
       return {
-        argv: [process.execPath, ...nodeArgs(), TSYSD, '--system', '--container', '--unit-path', units, '--target', 'bench.target',
+        argv: [process.execPath, ...nodeArgs(), tsysdEntry(), '--system', '--container', '--unit-path', units, '--target', 'bench.target',
           '--control-socket', sock, '--runtime-dir', path.join(work.dir, 'run'), '--no-forward-output', '--log-level', 'warning', '--cgroup-name', cgroupName, '--dbus-private', 'no'],
         pid1: true,
         cgroupName,

@@ -10,10 +10,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import type { LogLine } from '../logs/store';
-import { JournaldClient } from './journald-client';
-import { JournalServer } from './server';
-import { unitFromCgroup } from './main';
+import type { JournaldClient } from './journald-client';
+import type * as Server from './server';
+import type * as Main from './main';
 import type { JournalConfig } from './options';
+
+// The server, its storage and intake parsers, and the journald client are loaded only when one is started:
+// a manager without a journal (every --unit-path test, the benches) does not pay for them.
+type JournalServer = Server.JournalServer;
 
 export interface ManagerSide {
   userMode: boolean;
@@ -49,6 +53,8 @@ export function startManagerJournal(cfg: JournalConfig, side: ManagerSide): { se
     ...(cfg.maxUse !== undefined ? { maxUse: cfg.maxUse } : {}), ...(cfg.maxFileSize !== undefined ? { maxSize: cfg.maxFileSize } : {}),
     ...(cfg.maxFiles !== undefined ? { nMaxFiles: cfg.maxFiles } : {}), ...(cfg.keepFree !== undefined ? { keepFree: cfg.keepFree } : {}),
   };
+  const { JournalServer } = require('./server') as typeof Server;
+  const { unitFromCgroup } = require('./main') as typeof Main;
   const server = new JournalServer({
     socketDir: cfg.socketDir,
     devLogLink: cfg.devLog !== undefined ? cfg.devLog : side.isPid1 ? '/dev/log' : null,
@@ -94,7 +100,7 @@ export function journaldClientWanted(cfg: JournalConfig, side: Pick<ManagerSide,
 }
 
 export function startJournaldClient(side: ManagerSide): { server: { stop(): void }; sink: (l: LogLine) => void } {
-  const client = new JournaldClient();
+  const client = new (require('./journald-client') as { JournaldClient: typeof JournaldClient }).JournaldClient();
   // Service output stays with the LogStore (podman logs, tsysctl status): journald attributes a stream to a
   // unit by the sender's cgroup, which an unprivileged container cannot give each unit (docs/debian-container.md).
   const sink = (l: LogLine): void => {

@@ -2,7 +2,6 @@
 // Errors are RpcErrors with systemctl's texts (src/rpc/errors.ts); the server does framing, validation,
 // authorisation and `wait: true`. Invariant: nothing here blocks the event loop for long; state changes
 // requested by a caller are logged with the caller's uid/pid.
-import { managerShowProperties } from '../dbus/systemd/manager-show';
 import type { Caller, ManagerApi } from '../rpc/api';
 import { RpcError, errors } from '../rpc/errors';
 import {
@@ -24,6 +23,7 @@ import { cleanUnit } from './clean';
 import { parseUnitName } from '../unit-file/names';
 import type { Manager } from './manager';
 import type * as Props from './props';
+import type * as ManagerShow from '../dbus/systemd/manager-show';
 
 // show/status (./props, with the property tables) and the install verbs are loaded on first use: a boot
 // does not need them, and they are ~20 ms of the manager's module loading.
@@ -35,6 +35,8 @@ let installExtraMod: typeof InstallExtra | null = null;
 const installExtra = (): typeof InstallExtra => (installExtraMod ??= require('../unit-file/install-extra') as typeof InstallExtra);
 // set-property reads the directive tables: loaded on first use too
 const setPropertyImpl = (): typeof SetProperty => require('./set-property') as typeof SetProperty;
+// the Manager's own show properties come from the D-Bus face's tables (spec252 and props): on first use too
+const managerShow = (): typeof ManagerShow => require('../dbus/systemd/manager-show') as typeof ManagerShow;
 
 const VERSION = '0.1.0';
 
@@ -156,7 +158,7 @@ export class ManagerApiImpl implements ManagerApi {
     const m = this.m;
     // systemd's Manager properties as the D-Bus face serves them (src/dbus/systemd/manager-show.ts), plus
     // tsysd's own BootTarget (the unit it booted: default.target unless --target), read by analyze and web.
-    const props: [string, string][] = [...managerShowProperties(m, VERSION, all), ...(all || wanted?.includes('BootTarget') ? [['BootTarget', m.life.bootTimes.target] as [string, string]] : [])];
+    const props: [string, string][] = [...managerShow().managerShowProperties(m, VERSION, all), ...(all || wanted?.includes('BootTarget') ? [['BootTarget', m.life.bootTimes.target] as [string, string]] : [])];
     if (wanted && wanted.length) { const s = new Set(wanted); return props.filter(([k]) => s.has(k)); }
     return all ? props : props.filter(([, v]) => v !== '');
   }

@@ -4,7 +4,7 @@
 // puts into the generators' environment.
 // Invariants: never throws for OS errors (they come back as -errno / outcomes); generators get stdin
 // /dev/null and the caller's stdout/stderr (systemd: the console/journal), umask 022, their own session.
-import * as cp from 'node:child_process';
+import type * as Cp from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { GenFs, GenStat } from '../generators/conf-files';
@@ -89,9 +89,10 @@ export function childProcessRunner(stdio: 'inherit' | 'ignore' = 'ignore'): Proc
       for (const a of env) { const i = a.indexOf('='); if (i > 0) envObj[a.slice(0, i)] = a.slice(i + 1); }
       const old = process.umask(0o022);
       const runs = jobs.map((j) => new Promise<ProcessResult>((resolve) => {
-        let child: cp.ChildProcess;
+        let child: Cp.ChildProcess;
         try {
-          child = cp.spawn(j.path, j.argv.slice(1), { argv0: j.argv[0], env: envObj, stdio: ['ignore', stdio, stdio], detached: true });
+          // offline tools only: node:child_process is not loaded at the manager's start
+          child = (require('node:child_process') as typeof Cp).spawn(j.path, j.argv.slice(1), { argv0: j.argv[0], env: envObj, stdio: ['ignore', stdio, stdio], detached: true });
         } catch (e) { resolve({ path: j.path, outcome: 'spawn-failed', status: 0, message: (e as Error).message }); return; }
         const t = setTimeout(() => { try { child.kill('SIGTERM'); } catch { /* gone */ } resolve({ path: j.path, outcome: 'timeout', status: 0 }); }, Math.ceil(timeoutUs / 1000));
         child.on('error', (e) => { clearTimeout(t); resolve({ path: j.path, outcome: 'spawn-failed', status: 0, message: e.message }); });

@@ -3,10 +3,9 @@
 // process (so nothing else in the process may use child_process asynchronously; spawnSync is safe).
 // Invariants: all OS errors are returned as data; exit events are dispatched to all listeners in
 // registration order; timers are unref'd only when the caller asks (daemon keeps itself alive).
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
-import { spawnSync } from 'node:child_process';
+import type * as Cp from 'node:child_process';
 import createDebug from 'debug';
 import { loadNative, type NativeAddon } from './native';
 import { helperArgv, decodeOutcome, directPlan } from './helper-args';
@@ -23,6 +22,8 @@ import type {
 import { POLL_PRIORITY } from './types';
 import { NOTIFY_BUFFER_MAX } from './types';
 
+// node:child_process (with net, dgram, cluster) only for the helper's rare synchronous modes, on first use
+const spawnSync = (): typeof Cp.spawnSync => (require('node:child_process') as typeof Cp).spawnSync;
 const debug = createDebug('tsysd:platform');
 
 export interface RealPlatformOptions {
@@ -297,7 +298,7 @@ export class RealPlatform implements Platform {
   /** Runs `tsysd-exec --probe` once (synchronously: a few ms, before the first sandboxed spawn). */
   sandboxSupport(): SandboxSupport {
     if (this.sbSupport) return this.sbSupport;
-    const r = spawnSync(this.helper, ['--probe'], { encoding: 'utf8', timeout: 10000 });
+    const r = spawnSync()(this.helper, ['--probe'], { encoding: 'utf8', timeout: 10000 });
     const f: Record<string, boolean> = {};
     for (const kv of (r.stdout ?? '').trim().split(/\s+/)) { const [k, v] = kv.split('='); if (k) f[k] = v === '1'; }
     this.sbSupport = {
@@ -319,11 +320,11 @@ export class RealPlatform implements Platform {
     return path;
   }
   removeIpc(uid: number, gid: number): void {
-    spawnSync(this.helper, [`--remove-ipc=${uid}:${gid}`], { stdio: 'ignore', timeout: 10000 });
+    spawnSync()(this.helper, [`--remove-ipc=${uid}:${gid}`], { stdio: 'ignore', timeout: 10000 });
   }
   releaseNamespacePin(path: string): void {
     if (!fs.existsSync(path)) return;
-    spawnSync(this.helper, [`--umount-ns=${path}`], { stdio: 'ignore', timeout: 10000 });
+    spawnSync()(this.helper, [`--umount-ns=${path}`], { stdio: 'ignore', timeout: 10000 });
   }
 
   watchSignal(signal: number, cb: (signal: number) => void): WatchId {
@@ -349,7 +350,17 @@ export class RealPlatform implements Platform {
     if (t) { clearTimeout(t); this.timers.delete(h); }
   }
   soon(cb: () => void): void { setImmediate(cb); }
-  randomBytes(n: number): Buffer { return randomBytes(n); }
+  /** From /dev/urandom (callers pool it): node:crypto costs ~10 ms of module loading at every start. */
+  randomBytes(n: number): Buffer {
+    const b = Buffer.alloc(n);
+    try {
+      const fd = fs.openSync('/dev/urandom', 'r');
+      try { for (let got = 0; got < n;) { const r = fs.readSync(fd, b, got, n - got, null); if (r <= 0) throw new Error('short read'); got += r; } } finally { fs.closeSync(fd); }
+      return b;
+    } catch {
+      return (require('node:crypto') as typeof import('node:crypto')).randomBytes(n);   // no /dev in the root
+    }
+  }
 
   openListen(opts: ListenOptions): FdResult {
     return openListen(this.n, opts,

@@ -1,9 +1,10 @@
 // JSON-RPC 2.0 request dispatch for the control server: parse, validate, batches, notifications and the
 // standard error objects, with the semantics (codes, messages, batch rules) of jayson's Server.call.
 // jayson does the request validation and builds the response objects (jayson/lib/utils: about 0.5 MiB in
-// the manager, which loads node's crypto anyway). Its Server class is not used: its module loads every
-// jayson transport (http, https, tls, websocket → ws, zlib), about 9 MiB of RSS for code the manager never
-// runs; the server only ever needed Server.call, which is the loop below.
+// the manager, and it loads node's crypto, ~10 ms: so on the first request, not at the manager's start).
+// Its Server class is not used: its module loads every jayson transport (http, https, tls, websocket → ws,
+// zlib), about 9 MiB of RSS for code the manager never runs; the server only ever needed Server.call,
+// which is the loop below.
 // Invariants: `done` is called exactly once per call; with no argument for a notification or a batch of
 // only notifications, else with one response object or an array of them.
 
@@ -13,8 +14,9 @@ interface JaysonUtils {
   Request: { isValidRequest(request: unknown, version: 2): boolean };
   Response: { isValidError(error: unknown, version: 2): boolean };
 }
+let jaysonMod: JaysonUtils | null = null;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const jaysonUtils = require('jayson/lib/utils') as JaysonUtils;
+const jayson = (): JaysonUtils => (jaysonMod ??= require('jayson/lib/utils') as JaysonUtils);
 
 /** A method handler: resolves with the result, rejects with a JSON-RPC error object (else → internal error). */
 export type RpcHandler<C> = (params: unknown, ctx: C) => Promise<unknown>;
@@ -49,12 +51,12 @@ function errorObject(code: number, data?: unknown): { code: number; message: str
 
 function response(error: unknown, result: unknown, id: unknown): RpcResponse {
   // JSON-RPC 2.0 wants a result member on success: a handler resolving with nothing answers null.
-  return jaysonUtils.response(error || null, result === undefined ? null : result, id, 2);
+  return jayson().response(error || null, result === undefined ? null : result, id, 2);
 }
 
-function isValidRequest(r: unknown): r is Req { return jaysonUtils.Request.isValidRequest(r, 2); }
+function isValidRequest(r: unknown): r is Req { return jayson().Request.isValidRequest(r, 2); }
 
-function isValidError(e: unknown): boolean { return jaysonUtils.Response.isValidError(e, 2); }
+function isValidError(e: unknown): boolean { return jayson().Response.isValidError(e, 2); }
 
 export class RpcDispatcher<C> {
   constructor(private readonly methods: ReadonlyMap<string, RpcHandler<C>>, private readonly maxBatchLength: number) {}

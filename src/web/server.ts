@@ -48,7 +48,9 @@ const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store',
 };
 
-export const STATIC_DIR = path.resolve(__dirname, '..', '..', '..', 'src', 'web', 'static');
+// src/web/static of the project: three levels up from dist/src/web (tsc), two from dist/bundle (esbuild)
+export const STATIC_DIR = [3, 2].map((up) => path.resolve(__dirname, ...Array<string>(up).fill('..'), 'src', 'web', 'static'))
+  .find((d) => fs.existsSync(d)) ?? path.resolve(__dirname, '..', '..', '..', 'src', 'web', 'static');
 
 function loadStatic(dir: string): Map<string, { type: string; body: Buffer }> {
   const out = new Map<string, { type: string; body: Buffer }>();

@@ -14,8 +14,13 @@ import * as path from 'node:path';
 import { cgroupPrune, legacyHierarchies, ownCgroupDir } from '../../src/platform/cgroup';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
-export const TSYSD = path.join(ROOT, 'dist', 'src', 'cli', 'tsysd.js');
-export const TSYSCTL = path.join(ROOT, 'dist', 'src', 'cli', 'tsysctl.js');
+// The esbuild bundles (dist/bundle/, `npm run build`) as bin/ and the image run them; TSYSD_TEST_BUNDLE=1
+// runs every e2e test against them instead of tsc's dist/src.
+export const BUNDLE_TSYSD = path.join(ROOT, 'dist', 'bundle', 'tsysd.js');
+export const BUNDLE_TSYSCTL = path.join(ROOT, 'dist', 'bundle', 'tsysctl.js');
+const bundled = process.env.TSYSD_TEST_BUNDLE === '1';
+export const TSYSD = bundled ? BUNDLE_TSYSD : path.join(ROOT, 'dist', 'src', 'cli', 'tsysd.js');
+export const TSYSCTL = bundled ? BUNDLE_TSYSCTL : path.join(ROOT, 'dist', 'src', 'cli', 'tsysctl.js');
 
 export interface CtlResult { code: number; stdout: string; stderr: string }
 
@@ -41,6 +46,8 @@ export interface DaemonOptions {
   dropCaps?: string[];
   /** Unit directories searched before the test's own (the first one is where enable/mask write, like /etc). */
   unitPathsFirst?: string[];
+  /** The manager's program (default TSYSD), e.g. BUNDLE_TSYSD. */
+  entry?: string;
 }
 
 export class Daemon {
@@ -165,7 +172,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const runDir = fs.mkdtempSync(fs.existsSync('/run') ? '/run/tsysd-e2e-' : path.join(dir, 'run-'));
   fs.chmodSync(runDir, 0o755);
   const cgroupName = testCgroupName();
-  const inner = [process.execPath, TSYSD, '--system', ...(o.unitPathsFirst ?? []).flatMap((p) => ['--unit-path', p]), '--unit-path', unitDir, '--control-socket', sock,
+  const inner = [process.execPath, o.entry ?? TSYSD, '--system', ...(o.unitPathsFirst ?? []).flatMap((p) => ['--unit-path', p]), '--unit-path', unitDir, '--control-socket', sock,
     '--runtime-dir', runDir, '--cgroup-name', cgroupName,
     ...(o.systemd ? ['--sd-booted'] : ['--dbus-private', 'no', '--no-sd-booted']), ...(o.args ?? [])];
   const pre = [o.net ? 'ip link set lo up' : '', o.runMountPoint ? '{ mountpoint -q /run || mount --bind /run /run; }' : '',

@@ -3,21 +3,22 @@
 // adding a verb is one file plus one line in VERBS below.
 // Exit codes follow systemd-analyze: 0 success, 1 failure, 2 usage errors are printed like its own.
 
-/** verb → module name in this folder (aliases map to the same module). */
-const VERBS: Record<string, string> = {
-  time: 'time',
-  blame: 'blame',
-  'critical-chain': 'critical-chain',
-  plot: 'plot',
-  dot: 'dot',
-  dump: 'dump',
-  'unit-paths': 'unit-paths',
-  condition: 'condition',
-  verify: 'verify',
-  calendar: 'calendar',
-  timespan: 'timespan',
-  timestamp: 'timestamp',
-  security: 'security',
+/** verb → its module in this folder (aliases map to the same module). Literal require() calls, loaded on
+ *  use: the esbuild bundle (tools/bundle.js) can only include modules it can name at build time. */
+const VERBS: Record<string, () => VerbModule> = {
+  time: () => require('./time') as VerbModule,
+  blame: () => require('./blame') as VerbModule,
+  'critical-chain': () => require('./critical-chain') as VerbModule,
+  plot: () => require('./plot') as VerbModule,
+  dot: () => require('./dot') as VerbModule,
+  dump: () => require('./dump') as VerbModule,
+  'unit-paths': () => require('./unit-paths') as VerbModule,
+  condition: () => require('./condition') as VerbModule,
+  verify: () => require('./verify') as VerbModule,
+  calendar: () => require('./calendar') as VerbModule,
+  timespan: () => require('./timespan') as VerbModule,
+  timestamp: () => require('./timestamp') as VerbModule,
+  security: () => require('./security') as VerbModule,
 };
 
 export const ANALYZE_USAGE = `Usage: tsysd analyze [OPTIONS...] COMMAND ...
@@ -58,7 +59,7 @@ export async function runAnalyze(argv0: string[]): Promise<number> {
   }
   let m: VerbModule;
   try {
-    m = require(`./${mod}`) as VerbModule;
+    m = mod();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
     process.stderr.write(`tsysd analyze: '${verb}' is not available in this build.\n`);
