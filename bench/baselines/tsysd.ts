@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { benchCgroupName, ROOT, sleep, type SystemDef, type Work } from './harness';
+import { benchCgroupName, ROOT, sleep, supervisorEnv, type SystemDef, type Work } from './harness';
 import { programEntry } from '../entry';
 
 // TSYSD_BENCH_ROOT: a snapshot of the project (dist/src, build/Release, node_modules, package.json) to run
@@ -78,7 +78,7 @@ function nodeArgs(): string[] {
 export function timeCtl(sock: string, args: string[]): Promise<{ s: number; bytes: number }> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const c = spawn(process.execPath, [programEntry(TROOT, 'tsysctl'), ...args], { env: { ...process.env, TSYSD_SOCKET: sock, SYSTEMD_PAGER: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = spawn(process.execPath, [programEntry(TROOT, 'tsysctl'), ...args], { env: { ...supervisorEnv(), TSYSD_SOCKET: sock, SYSTEMD_PAGER: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let bytes = 0, err = '';
     c.stdout.on('data', (b: Buffer) => { bytes += b.length; });
     c.stderr.on('data', (b: Buffer) => { err += b.toString(); });
