@@ -132,6 +132,7 @@ describe('docs/kubernetes.md pod under podman kube play', { skip: skip ?? false,
     assert.equal(d.code, 0, d.stdout + d.stderr);
     played = false;
     assert.equal((await podman(['pod', 'exists', 'app'])).code, 1, 'kube down left the pod');
+    if (!runVolumeExisted) assert.equal((await podman(['volume', 'exists', 'run'])).code, 1, 'kube down left the emptyDir volume "run"');
     process.stderr.write(`# podman pod stop took ${s.ms} ms, kube down ${d.ms} ms\n`);
   });
 });
