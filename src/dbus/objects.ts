@@ -57,8 +57,8 @@ export interface BoundInterface {
 export interface ObjectNode { interfaces: BoundInterface[] }
 
 export interface ObjectTree {
-  /** The object at `path`, or null. */
-  lookup(path: string): ObjectNode | null;
+  /** The object at `path`, or null. `ctx`: the call asking (systemd's `unit/self` is the caller's unit). */
+  lookup(path: string, ctx?: CallContext): ObjectNode | null;
   /** Names (one path element each) of the nodes directly below `path` (for Introspect). */
   children(path: string): string[];
   /** A pure container node (no interfaces), which may have no children right now (e.g. /…/job). */
@@ -199,12 +199,12 @@ export class Dispatcher {
     if (iface === 'org.freedesktop.DBus.Introspectable' || (!iface && member === 'Introspect')) {
       if (member !== 'Introspect') throw Errors.unknownMethod(iface, member);
       expect('');
-      const node = tree.lookup(path);
+      const node = tree.lookup(path, ctx);
       const children = tree.children(path);
       if (!node && children.length === 0 && !tree.isNode?.(path)) throw Errors.unknownObject(path);
       return { signature: 's', body: [introspectXml(node, children)] };
     }
-    const node = tree.lookup(path);
+    const node = tree.lookup(path, ctx);
     if (!node) throw Errors.unknownObject(path);
     if (iface === 'org.freedesktop.DBus.Properties') return this.properties(node, member, m.body, ctx, expect);
     let target: BoundInterface | undefined;

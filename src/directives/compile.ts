@@ -124,7 +124,7 @@ export function compileUnit(src: UnitSource, ctx: SpecifierContext): UnitConfig 
     if (ex.standardOutput === 'inherit' && !(ex.standardInput === 'socket' || ex.standardInput.startsWith('tty'))) ex.standardOutput = 'journal';
   }
   // RestartKillSignal= defaults to KillSignal= (any unit with a kill context).
-  if (!(raw['Service.RestartKillSignal']?.length || raw['Socket.RestartKillSignal']?.length)) cfg.kill.restartKillSignal = cfg.kill.killSignal;
+  if (!['Service', 'Socket', 'Mount', 'Swap'].some((s) => raw[`${s}.RestartKillSignal`]?.length)) cfg.kill.restartKillSignal = cfg.kill.killSignal;
   finishService(cfg, raw, diag);
   finishSocket(cfg, raw, diag);
   finishTimerPath(cfg, diag);
@@ -214,6 +214,8 @@ function finishMountLike(cfg: UnitConfig, diag: Diag): void {
     if (e !== cfg.id && !cfg.names.includes(e)) err(mismatch);
   };
   if (cfg.mount) check(cfg.mount.where, '.mount', "Where= setting doesn't match unit name. Refusing.");
+  // a mount from a unit file needs What= (-.mount is perpetual: the root file system is always there)
+  if (cfg.mount && cfg.fragmentPath && cfg.fragmentPath !== '/dev/null' && !cfg.mount.what && cfg.id !== '-.mount') err('What= setting is missing. Refusing.');
   if (cfg.automount) check(cfg.automount.where, '.automount', "Where= setting doesn't match unit name. Refusing.");
   if (cfg.swap) check(cfg.swap.what, '.swap', 'Value of What= and unit name do not match, not loading.');
 }

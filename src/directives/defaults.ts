@@ -4,7 +4,7 @@ import { DEP_KINDS } from './types';
 import { SECCOMP_KILL } from './types';
 import type {
   AutomountSection, MountSection, SwapSection,
-  DepKind, ExecContext, ExitStatusSet, InstallSection, KillContext, PathSection, ResourceContext, SandboxContext, ServiceSection, SocketSection, TimerSection,
+  DepKind, ExecContext, ExitStatusSet, InstallSection, KillContext, PathSection, ResourceContext, SandboxContext, ScopeSection, ServiceSection, SocketSection, TimerSection,
   UnitConfig, UnitSection, UnitType,
 } from './types';
 
@@ -101,6 +101,10 @@ export function defaultMount(): MountSection {
 }
 export function defaultSwap(): SwapSection { return { what: '', priority: -1, options: '', timeoutUs: 90_000_000 }; }
 export function defaultAutomount(): AutomountSection { return { where: '', extraOptions: '', directoryMode: 0o755, timeoutIdleUs: 0 }; }
+/** Scope defaults (scope_init(): the manager's DefaultTimeoutStopSec=, no runtime limit). */
+export function defaultScope(): ScopeSection {
+  return { runtimeMaxUs: Infinity, runtimeRandomizedExtraUs: 0, timeoutStopUs: 90_000_000 };
+}
 export function defaultTimer(): TimerSection {
   return {
     values: [], accuracyUs: 60_000_000, randomizedDelayUs: 0, fixedRandomDelay: false, onClockChange: false,
@@ -124,13 +128,17 @@ export function defaultConfig(id: string): UnitConfig {
   const dot = id.lastIndexOf('.');
   const prefix = at >= 0 ? id.slice(0, at) : id.slice(0, dot >= 0 ? dot : id.length);
   const instance = at >= 0 ? id.slice(at + 1, dot >= 0 ? dot : id.length) : '';
+  const unit = defaultUnitSection();
+  // mount_init(), swap_init(), automount_init(), device_init(), scope_init(): isolate leaves these units alone
+  if (type === 'mount' || type === 'swap' || type === 'automount' || type === 'device' || type === 'scope') unit.ignoreOnIsolate = true;
   return {
     id, names: [id], type, loadState: 'loaded', loadError: '', fragmentPath: '', dropInPaths: [], prefix, instance,
-    unit: defaultUnitSection(), install: defaultInstall(), wantsFromDirs: [], requiresFromDirs: [],
+    unit, install: defaultInstall(), wantsFromDirs: [], requiresFromDirs: [],
     service: type === 'service' ? defaultService() : null, socket: type === 'socket' ? defaultSocket() : null,
     mount: type === 'mount' ? defaultMount() : null, swap: type === 'swap' ? defaultSwap() : null,
     automount: type === 'automount' ? defaultAutomount() : null,
     timer: type === 'timer' ? defaultTimer() : null, path: type === 'path' ? defaultPath() : null,
+    scope: type === 'scope' ? defaultScope() : null,
     exec: defaultExec(), kill: defaultKill(), resource: defaultResource(), diagnostics: [], raw: {},
   };
 }

@@ -8,7 +8,7 @@ import {
   parseBoolean, parseTimespan, parseUnsigned, parseInt32, parseMode, parseSignal, parseSize, parseNsec, extractFirstWord,
 } from './values';
 
-export type SectionName = 'Unit' | 'Install' | 'Service' | 'Socket' | 'Timer' | 'Path' | 'Mount' | 'Swap' | 'Automount' | 'Slice';
+export type SectionName = 'Unit' | 'Install' | 'Service' | 'Socket' | 'Timer' | 'Path' | 'Mount' | 'Swap' | 'Automount' | 'Slice' | 'Scope';
 
 export interface ApplyCtx {
   cfg: UnitConfig;

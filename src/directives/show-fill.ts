@@ -1,5 +1,5 @@
-// The rest of `systemctl show`: properties systemd 252 prints for every service/socket/slice (its exec,
-// cgroup and kill vtables) that the show tables in ./show.ts do not produce. The sandbox settings tsysd
+// The rest of `systemctl show`: properties systemd 252 prints for every service/socket/mount/swap/slice/scope
+// (its exec, cgroup and kill vtables) that the show tables in ./show.ts do not produce. The sandbox settings tsysd
 // parses come from the unit; everything else tsysd does not model prints as systemd 252 prints it for a unit
 // that sets nothing (taken from the real systemctl 252 reading systemd's own defaults). Inserted in
 // systemd's property order, which the caller passes (the D-Bus interface order: GetAll's, so `show`'s).
@@ -44,7 +44,7 @@ function sandboxStrings(cfg: UnitConfig): Record<string, string> {
     RestrictRealtime: yn(s.restrictRealtime), RestrictSUIDSGID: yn(s.restrictSUIDSGID),
     // systemd prints the effective value: implied by RootDirectory=/RootImage= when not set
     MountAPIVFS: yn(s.mountAPIVFS ?? (cfg.exec.rootDirectory !== '' || s.rootImage !== '')),
-    KeyringMode: s.keyringMode || (cfg.type === 'socket' ? 'shared' : 'private'), ProtectProc: s.protectProc, ProcSubset: s.procSubset,
+    KeyringMode: s.keyringMode || (cfg.type === 'service' ? 'private' : 'shared'), ProtectProc: s.protectProc, ProcSubset: s.procSubset,
     ProtectHostname: yn(s.protectHostname),
     ...(s.restrictNamespaces === null ? { RestrictNamespaces: 'no' } : {}),
   };
@@ -55,8 +55,10 @@ function sandboxStrings(cfg: UnitConfig): Record<string, string> {
  * order of the unit's type interface, then org.freedesktop.systemd1.Unit).
  */
 export function fillShow(props: [string, string][], cfg: UnitConfig, order: readonly string[]): [string, string][] {
-  const hasExec = cfg.type === 'service' || cfg.type === 'socket';
-  const known: Record<string, string> = hasExec || cfg.type === 'slice' ? { ...DEFAULTS_252, ...(hasExec ? sandboxStrings(cfg) : {}) } : {};
+  const hasExec = cfg.type === 'service' || cfg.type === 'socket' || cfg.type === 'mount' || cfg.type === 'swap';
+  const known: Record<string, string> = hasExec || cfg.type === 'slice' || cfg.type === 'scope' ? { ...DEFAULTS_252, ...(hasExec ? sandboxStrings(cfg) : {}) } : {};
+  // mount_init() runs mount(8) in the manager's process group; services and swaps get their own
+  if (cfg.type === 'mount') known.SameProcessGroup = 'yes';
   const out = props.slice();
   const present = new Set(out.map(([k]) => k));
   let pos = 0;

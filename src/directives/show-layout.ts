@@ -6,7 +6,12 @@
 // Invariant: pure data.
 import type { UnitType } from './types';
 
-export type ShowSegment = 'Service' | 'Socket' | 'Timer' | 'Path' | 'cgroup' | 'exec' | 'Unit';
+export type ShowSegment = 'Service' | 'Socket' | 'Timer' | 'Path' | 'Mount' | 'Swap' | 'Automount' | 'Scope' | 'cgroup' | 'exec'
+  | 'kill' | 'Unit';
+
+/** The kill context (systemd's BUS_KILL_CONTEXT_VTABLE): the end of `exec` for services, sockets, mounts and
+ *  swaps, on its own after the cgroup part for scopes. */
+const KILL_PROPS = ['KillMode', 'KillSignal', 'RestartKillSignal', 'FinalKillSignal', 'SendSIGKILL', 'SendSIGHUP', 'WatchdogSignal'];
 
 /** Property order of each interface (org.freedesktop.systemd1.Service, ... , .Unit). */
 export const SHOW_LAYOUT: Readonly<Record<ShowSegment, readonly string[]>> = {
@@ -35,6 +40,12 @@ export const SHOW_LAYOUT: Readonly<Record<ShowSegment, readonly string[]>> = {
     'RandomizedDelayUSec', 'FixedRandomDelay', 'Persistent', 'WakeSystem', 'RemainAfterElapse'],
   Path: ['Unit', 'Paths', 'MakeDirectory', 'DirectoryMode', 'Result', 'TriggerLimitIntervalUSec',
     'TriggerLimitBurst'],
+  Mount: ['Where', 'What', 'Options', 'Type', 'TimeoutUSec', 'ControlPID', 'DirectoryMode', 'SloppyOptions',
+    'LazyUnmount', 'ForceUnmount', 'ReadWriteOnly', 'Result', 'UID', 'GID', 'ExecMount', 'ExecUnmount', 'ExecRemount'],
+  Swap: ['What', 'Priority', 'Options', 'TimeoutUSec', 'ControlPID', 'Result', 'UID', 'GID', 'ExecActivate',
+    'ExecDeactivate'],
+  Automount: ['Where', 'ExtraOptions', 'DirectoryMode', 'Result', 'TimeoutIdleUSec'],
+  Scope: ['Controller', 'TimeoutStopUSec', 'Result', 'RuntimeMaxUSec', 'RuntimeRandomizedExtraUSec', 'OOMPolicy'],
   cgroup: ['Slice', 'ControlGroup', 'MemoryCurrent', 'CPUUsageNSec', 'TasksCurrent', 'IOReadBytes', 'IOWriteBytes',
     'Delegate', 'CPUWeight', 'StartupCPUWeight', 'CPUQuotaPerSecUSec', 'CPUQuotaPeriodUSec', 'AllowedCPUs',
     'AllowedMemoryNodes', 'IOWeight', 'MemoryMin', 'MemoryLow', 'MemoryHigh', 'MemoryMax', 'MemorySwapMax',
@@ -50,7 +61,8 @@ export const SHOW_LAYOUT: Readonly<Record<ShowSegment, readonly string[]>> = {
     'SupplementaryGroups', 'PAMName', 'PrivateTmp', 'NoNewPrivileges', 'RuntimeDirectoryPreserve',
     'RuntimeDirectoryMode', 'RuntimeDirectory', 'StateDirectoryMode', 'StateDirectory', 'CacheDirectoryMode',
     'CacheDirectory', 'LogsDirectoryMode', 'LogsDirectory', 'ConfigurationDirectoryMode', 'ConfigurationDirectory',
-    'KillMode', 'KillSignal', 'RestartKillSignal', 'FinalKillSignal', 'SendSIGKILL', 'SendSIGHUP', 'WatchdogSignal'],
+    ...KILL_PROPS],
+  kill: KILL_PROPS,
   Unit: ['Id', 'Names', 'Following', 'Requires', 'Requisite', 'Wants', 'BindsTo', 'PartOf', 'Upholds', 'RequiredBy',
     'RequisiteOf', 'WantedBy', 'BoundBy', 'UpheldBy', 'ConsistsOf', 'Conflicts', 'ConflictedBy', 'Before', 'After',
     'OnSuccess', 'OnSuccessOf', 'OnFailure', 'OnFailureOf', 'Triggers', 'TriggeredBy', 'PropagatesReloadTo',
@@ -72,14 +84,16 @@ export const SHOW_LAYOUT: Readonly<Record<ShowSegment, readonly string[]>> = {
 
 /** The interfaces `systemctl show` prints for a unit type, in its order. */
 export function showSegments(type: UnitType): ShowSegment[] {
-  const own: ShowSegment[] = type === 'service' ? ['Service'] : type === 'socket' ? ['Socket'] : type === 'timer' ? ['Timer'] : type === 'path' ? ['Path'] : [];
-  const hasExec = type === 'service' || type === 'socket';
+  if (type === 'scope') return ['Scope', 'cgroup', 'kill', 'Unit'];
+  const own: ShowSegment[] = type === 'service' ? ['Service'] : type === 'socket' ? ['Socket'] : type === 'timer' ? ['Timer'] : type === 'path' ? ['Path']
+    : type === 'mount' ? ['Mount'] : type === 'swap' ? ['Swap'] : type === 'automount' ? ['Automount'] : [];
+  const hasExec = type === 'service' || type === 'socket' || type === 'mount' || type === 'swap';
   return [...own, ...(hasExec || type === 'slice' ? ['cgroup' as const] : []), ...(hasExec ? ['exec' as const] : []), 'Unit'];
 }
 
 /** Runtime properties and their values at rest (the manager passes the live ones). */
 export const RUNTIME_PROPS: Readonly<Record<string, string>> = {
-  WatchdogTimestamp: '', WatchdogTimestampMonotonic: '0', MainPID: '0', ControlPID: '0', NFileDescriptorStore: '0',
+  Controller: '', WatchdogTimestamp: '', WatchdogTimestampMonotonic: '0', MainPID: '0', ControlPID: '0', NFileDescriptorStore: '0',
   StatusText: '', StatusErrno: '0', Result: 'success', ReloadResult: 'success', CleanResult: 'success',
   UID: '[not set]', GID: '[not set]', NRestarts: '0', ExecMainStartTimestamp: '',
   ExecMainStartTimestampMonotonic: '0', ExecMainExitTimestamp: '', ExecMainExitTimestampMonotonic: '0',
@@ -96,6 +110,8 @@ export const RUNTIME_PROPS: Readonly<Record<string, string>> = {
   InactiveEnterTimestampMonotonic: '0', Job: '', NeedDaemonReload: 'no', Markers: '', ConditionResult: 'no',
   AssertResult: 'no', ConditionTimestamp: '', ConditionTimestampMonotonic: '0', AssertTimestamp: '',
   AssertTimestampMonotonic: '0', InvocationID: '',
+  // the commands a mount/swap unit last ran (systemd fills them when it runs one; tsysd shows none)
+  ExecMount: '', ExecUnmount: '', ExecRemount: '', ExecActivate: '', ExecDeactivate: '',
 };
 
 /** Repeated properties whose live entries replace the configured ones (a timer's next elapse per entry);

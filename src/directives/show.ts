@@ -42,7 +42,7 @@ export const UNIT_COMPUTED: Readonly<Record<string, ShowValue>> = {
   DropInPaths: (cfg) => words(cfg.dropInPaths),
   CanStart: (cfg) => yn(!cfg.unit.refuseManualStart && cfg.loadState === 'loaded' && cfg.type !== 'device'),
   CanStop: (cfg) => yn(!cfg.unit.refuseManualStop && cfg.type !== 'device'),
-  CanReload: (cfg) => yn(!!(cfg.service && cfg.service.execReload.length)),
+  CanReload: (cfg) => yn(cfg.loadState === 'loaded' && (cfg.type === 'mount' || !!(cfg.service && cfg.service.execReload.length))),
   CanIsolate: (cfg) => yn(cfg.unit.allowIsolate),
   CanClean: () => '',
   CanFreeze: () => 'no',
@@ -53,7 +53,7 @@ export const UNIT_COMPUTED: Readonly<Record<string, ShowValue>> = {
 
 /** Where a segment's row-fed properties are looked up: its own section, the unit's for shared ones. */
 function sectionOf(seg: ShowSegment, cfg: UnitConfig): string {
-  return seg === 'cgroup' || seg === 'exec' ? typeSection(cfg.type) : seg;
+  return seg === 'cgroup' || seg === 'exec' || seg === 'kill' ? typeSection(cfg.type) : seg;
 }
 
 /** The value of one layout property, or undefined if nothing feeds it (a table bug the row test catches). */

@@ -15,7 +15,7 @@ const SS: SectionName[] = ['Service', 'Socket', 'Mount', 'Swap'];
 
 /** User=/Group=: invalid names are fatal; "nobody"/"nogroup" are accepted with systemd's warning. */
 function userGroupRow(key: string, set: (c: UnitConfig, v: string) => void): Row {
-  return custom(key, ['Service', 'Socket'], false, (v, ctx) => {
+  return custom(key, SS, false, (v, ctx) => {
     const r = pUserGroup(v);
     if (!r.ok) { ctx.fatal(r.message); return; }
     if (v === 'nobody' || v === 'nogroup') ctx.warn(`Special user ${v} configured, this is not safe!`);

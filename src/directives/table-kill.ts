@@ -1,9 +1,9 @@
-// Kill settings (systemd.kill(5)) shared by [Service] and [Socket].
+// Kill settings (systemd.kill(5)) shared by [Service], [Socket], [Mount], [Swap] and [Scope].
 // Invariant: signals are stored as numbers; RestartKillSignal= defaults to KillSignal= (resolved in compile).
 import { pBool, pEnum, pSignal, scalar, showRows, type Row, type SectionName } from './row';
 import { yn } from './show-format';
 
-const SS: SectionName[] = ['Service', 'Socket', 'Mount', 'Swap'];
+const SS: SectionName[] = ['Service', 'Socket', 'Mount', 'Swap', 'Scope'];
 
 export const KILL_ROWS: Row[] = [
   scalar('SendSIGKILL', SS, pBool, (c, v) => { c.kill.sendSIGKILL = v; }),

@@ -1,4 +1,5 @@
-// Resource-control settings (systemd.resource-control(5), systemd 252) for [Service], [Socket] and [Slice],
+// Resource-control settings (systemd.resource-control(5), systemd 252) for [Service], [Socket], [Mount], [Swap],
+// [Slice] and [Scope] (systemd's CGROUP_CONTEXT_CONFIG_ITEMS sections),
 // validated with systemd's messages. Slice=, Memory*=, CPUWeight=, CPUQuota*=, AllowedCPUs=/MemoryNodes=,
 // TasksMax=, IOWeight= and Delegate= store into cfg.resource (applied by src/exec/resources.ts +
 // src/platform/cgroup.ts); the rest is only validated and reported "not enforced".
@@ -10,8 +11,9 @@ import type { ResourceContext, ResourceLimit, UnitConfig } from './types';
 import { defaultResource } from './defaults';
 import { lim, usec, yn } from './show-format';
 
-const SS: SectionName[] = ['Service', 'Socket', 'Slice'];
-const SVC: SectionName[] = ['Service', 'Socket'];
+const SS: SectionName[] = ['Service', 'Socket', 'Mount', 'Swap', 'Slice', 'Scope'];
+/** Unit types whose vtable has can_set_managed_oom in systemd 252. */
+const MANAGED_OOM_TYPES: ReadonlySet<string> = new Set(['service', 'slice', 'scope']);
 const res = (c: UnitConfig): ResourceContext => (c.resource ??= defaultResource());
 /** A validated memory/tasks value as a limit (the checks above accepted it). */
 function limitOf(v: string, base: 1024 | 1000 = 1024): ResourceLimit {
@@ -59,12 +61,13 @@ const store = <K extends keyof ResourceContext>(key: string, field: K, f: (v: st
     { empty: 'reset', reset: (c) => { res(c)[field] = defaultResource()[field]; } });
 
 export const RESOURCE_ROWS: Row[] = [
-  custom('Slice', SVC, false, (raw, ctx) => {
+  custom('Slice', SS, false, (raw, ctx) => {
     const e = ctx.expand(raw);
     if (!e.ok) { ctx.warn(specError('p', raw, e.error).message); return; }
     const v = e.value;
     if (!/^[A-Za-z0-9:_.\\@-]+\.[a-z]+$/.test(v)) { ctx.warn(`Failed to load slice unit ${v}, ignoring: Unit name ${v} is not valid.`); return; }
-    if (!v.endsWith('.slice')) { ctx.warn(`Failed to assign slice ${v} to unit ${ctx.cfg.id}, ignoring: Invalid argument`); return; }
+    // unit_set_slice(): a slice's parent follows from its name, never from Slice=
+    if (!v.endsWith('.slice') || ctx.cfg.type === 'slice') { ctx.warn(`Failed to assign slice ${v} to unit ${ctx.cfg.id}, ignoring: Invalid argument`); return; }
     res(ctx.cfg).slice = v;
   }, () => undefined, { empty: 'parse' }),
   ...(['AllowedCPUs', 'AllowedMemoryNodes'] as const).map((k) => scalar(k, SS, (v) => {
@@ -136,7 +139,7 @@ export const RESOURCE_ROWS: Row[] = [
     ['ManagedOOMMemoryPressure', (v: string) => ['auto', 'kill'].includes(v) ? null : `Invalid syntax, ignoring: ${v}`],
     ['ManagedOOMMemoryPressureLimit', (v: string) => isPercent(v) ? null : `Failed to parse memory pressure limit value, ignoring: ${v}`]] as const)
     .map(([k, f]) => custom(k, SS, false, (v, ctx) => {
-      if (ctx.cfg.type !== 'service') { ctx.warn(`${k}= is not supported for this unit type, ignoring.`); return; }
+      if (!MANAGED_OOM_TYPES.has(ctx.cfg.type)) { ctx.warn(`${k}= is not supported for this unit type, ignoring.`); return; }
       if (v === '') return;
       const m = f(v);
       if (m) ctx.warn(m);

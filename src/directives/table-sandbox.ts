@@ -12,7 +12,7 @@ import { applySyscallFilter, parseErrno } from './syscall-filter';
 import { AF_NAMES } from './linux-names';
 import { parseBoolean } from './values';
 
-const SS: SectionName[] = ['Service', 'Socket'];
+const SS: SectionName[] = ['Service', 'Socket', 'Mount', 'Swap'];
 const ok = (v: string): Parsed<string> => ({ ok: true, value: v });
 const bad = (message: string): Parsed<string> => ({ ok: false, message });
 

@@ -147,7 +147,8 @@ export const UNIT_ROWS: Row[] = [
   unenforced('RebootArgument', U, (v) => ({ ok: true, value: v }), false, { specifiers: true }),
   scalar('CollectMode', U, pEnum(['inactive', 'inactive-or-failed'] as const, 'garbage collection mode'), (c, v) => { c.unit.collectMode = v; }, { enforced: false }),
   ...CONDITION_KINDS.map((k) => conditionRow(k, false)),
-  ...CONDITION_KINDS.map((k) => conditionRow(k, true)),
+  // systemd 252's gperf table has ConditionFirmware= but no AssertFirmware= ("Unknown key" there)
+  ...CONDITION_KINDS.filter((k) => k !== 'Firmware').map((k) => conditionRow(k, true)),
 ];
 
 // How `systemctl show` prints these rows (org.freedesktop.systemd1.Unit; order in show-layout.ts). Conditions
@@ -211,7 +212,7 @@ showRows(UNIT_ROWS, {
   'ConditionIOPressure', 'AssertPathExists', 'AssertPathExistsGlob', 'AssertPathIsDirectory',
   'AssertPathIsSymbolicLink', 'AssertPathIsMountPoint', 'AssertPathIsReadWrite', 'AssertPathIsEncrypted',
   'AssertDirectoryNotEmpty', 'AssertFileNotEmpty', 'AssertFileIsExecutable', 'AssertNeedsUpdate', 'AssertFirstBoot',
-  'AssertArchitecture', 'AssertFirmware', 'AssertVirtualization', 'AssertHost', 'AssertKernelCommandLine',
+  'AssertArchitecture', 'AssertVirtualization', 'AssertHost', 'AssertKernelCommandLine',
   'AssertKernelVersion', 'AssertCredential', 'AssertSecurity', 'AssertCapability', 'AssertACPower', 'AssertMemory',
   'AssertCPUFeature', 'AssertCPUs', 'AssertEnvironment', 'AssertUser', 'AssertGroup', 'AssertControlGroupController',
   'AssertOSRelease', 'AssertMemoryPressure', 'AssertCPUPressure', 'AssertIOPressure',

@@ -11,11 +11,12 @@ import { SANDBOX_ROWS } from './table-sandbox';
 import { RESOURCE_ROWS } from './table-resource';
 import { MOUNT_ROWS } from './table-mount';
 import { TIMER_ROWS, PATH_ROWS } from './table-timer';
+import { SCOPE_ROWS } from './table-scope';
 import type { UnitType } from './types';
 
 export const ALL_ROWS: Row[] = [
   ...UNIT_ROWS, ...INSTALL_ROWS, ...SERVICE_ROWS, ...SERVICE_COMPAT_UNIT_ROWS, ...SOCKET_ROWS, ...EXEC_ROWS, ...KILL_ROWS,
-  ...SANDBOX_ROWS, ...RESOURCE_ROWS, ...TIMER_ROWS, ...PATH_ROWS, ...MOUNT_ROWS,
+  ...SANDBOX_ROWS, ...RESOURCE_ROWS, ...TIMER_ROWS, ...PATH_ROWS, ...MOUNT_ROWS, ...SCOPE_ROWS,
 ];
 
 const INDEX = new Map<string, Row>();
@@ -42,6 +43,7 @@ export function typeSection(type: UnitType): SectionName | 'Target' | '' {
   if (type === 'timer') return 'Timer';
   if (type === 'path') return 'Path';
   if (type === 'slice') return 'Slice';
+  if (type === 'scope') return 'Scope';
   return '';
 }
 

@@ -158,7 +158,8 @@ export interface ResourceContext {
 }
 
 /** SystemCallErrorNumber=kill (systemd's SECCOMP_ERROR_NUMBER_KILL). */
-export const SECCOMP_KILL = 2147483647;
+/** systemd 252's SECCOMP_ERROR_NUMBER_KILL (INT_MAX - 1): what SystemCallErrorNumber= shows for "kill" and when unset. */
+export const SECCOMP_KILL = 2147483646;
 
 /** Shared exec settings (systemd.exec(5)) for services and socket Exec*= lines. */
 export interface ExecContext {
@@ -331,6 +332,15 @@ export type TimerBase = 'OnActiveSec' | 'OnBootSec' | 'OnStartupSec' | 'OnUnitAc
 /** One On*= value of a [Timer] section: a time span (µs) or a calendar expression (after specifiers). */
 export interface TimerValueCfg { base: TimerBase; valueUs: number; calendar: string; file: string; line: number }
 
+/** [Scope] (systemd.scope(5), systemd 252's Scope struct): a scope's own settings; the kill and cgroup
+ *  settings are the shared ones (cfg.kill, cfg.resource), OOMPolicy= is kept raw (not enforced). Times in
+ *  µs, Infinity = none. */
+export interface ScopeSection {
+  runtimeMaxUs: number;
+  runtimeRandomizedExtraUs: number;
+  timeoutStopUs: number;
+}
+
 export interface TimerSection {
   /** In systemd's list order: each assignment is prepended, so the last one written comes first. */
   values: TimerValueCfg[];
@@ -383,6 +393,7 @@ export interface UnitConfig {
   automount?: AutomountSection | null; // non-null for .automount
   timer?: TimerSection | null;        // non-null for .timer (optional: hand-built configs may omit it)
   path?: PathSection | null;          // non-null for .path
+  scope?: ScopeSection | null;        // non-null for .scope
   exec: ExecContext;                  // defaults for types that have none
   kill: KillContext;
   diagnostics: Diagnostic[];

@@ -311,7 +311,8 @@ export class Engine {
       case 'nop': outcome = 'done'; break;
       case 'start':
         if (isActiveOrReloading(s)) { outcome = 'done'; break; }
-        if (!u.canStart) { outcome = { result: 'failed' }; break; }
+        // a device cannot be started (CanStart=no) but its start job waits for it to appear (unit_start: -EBADR)
+        if (!u.canStart && u.type !== 'device') { outcome = { result: 'failed' }; break; }
         if (!this.verifyDeps(u)) { outcome = { result: 'dependency' }; break; }
         outcome = u.type === 'slice' && !this.host.runsSlices ? this.slice(u, 'active') : this.host.runJob(j.info());
         break;

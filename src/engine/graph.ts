@@ -1,7 +1,7 @@
 // The unit registry and dependency graph. Owns: loading units on demand through an injected loader
 // (systemd's load queue: every referenced name becomes a unit, loaded or not-found), explicit edges from
 // UnitConfig, .wants/.requires dirs, Sockets=, socket→service Triggers, slices, default dependencies of
-// services/sockets/targets/slices (systemd 252, §3), the target "After every unit it pulls in" rule, and the
+// services/sockets/targets/slices/scopes (systemd 252, §3), the target "After every unit it pulls in" rule, and the
 // inverse of every edge. Invariants: an edge A -k-> B exists iff B -INVERSE[k]-> A; no self edges; unit
 // objects are never replaced (daemon-reload rebuilds edges in place, keeping run-time state).
 import type { UnitConfig, UnitType, LoadState, DepKind } from '../directives/types';
@@ -76,6 +76,8 @@ export class Unit {
   get canStop(): boolean { return !this.perpetual && this.config.type !== 'device'; }
   get canReload(): boolean {
     const svc = this.config.service;
+    // a mount reloads by remounting (mount_reload); other non-service types cannot reload
+    if (this.config.type === 'mount') return this.loadState === 'loaded';
     return this.loadState === 'loaded' && this.config.type === 'service' && !!svc && (svc.execReload.length > 0 || svc.type === 'notify-reload');
   }
   get defaultDependencies(): boolean { return this.config.unit.defaultDependencies; }
@@ -274,6 +276,8 @@ export class Graph {
       const slice = c.resource?.slice || (instance && c.type === 'service' ? `${base}-${prefix.replace(/-/g, '\\x2d')}.slice` : `${base}.slice`);
       this.add(u, 'Requires', slice, 'file'); this.add(u, 'After', slice, 'file');
     }
+    // A scope's slice (unit_set_default_slice, unit_add_slice_dependencies): Slice=, else the manager's own.
+    if (c.type === 'scope') { const slice = c.resource?.slice || `${sys ? 'system' : 'app'}.slice`; this.add(u, 'Requires', slice, 'file'); this.add(u, 'After', slice, 'file'); }
     if (c.type === 'timer' || c.type === 'path') {
       // timer/path_add_trigger_dependencies: Unit=, else the same-name service.
       const { prefix, instance } = splitName(u.id);
@@ -308,6 +312,7 @@ export class Graph {
       }
       case 'target':
       case 'slice':
+      case 'scope':   // scope_add_default_dependencies(): unloaded on shutdown
         if (u.id !== SPECIAL.shutdown) { this.add(u, 'Conflicts', SPECIAL.shutdown, 'default'); this.add(u, 'Before', SPECIAL.shutdown, 'default'); }
         break;
       default: break;

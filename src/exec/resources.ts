@@ -119,8 +119,9 @@ export function slicePath(slice: string): string[] {
 }
 
 /** unit_set_default_slice(): system.slice (app.slice for the user manager), system-<prefix>.slice for
- *  instances of templated services; the unit's own Slice= wins; slices sit in their parent. */
-export function sliceOf(unit: string, type: string, r: ResourceContext | undefined, userMode: boolean): string {
+ *  instances of templated services, -.slice for extrinsic mounts (/, /usr, API file systems); the unit's
+ *  own Slice= wins; slices sit in their parent. */
+export function sliceOf(unit: string, type: string, r: ResourceContext | undefined, userMode: boolean, extrinsicMount = false): string {
   if (type === 'slice') {
     if (unit === '-.slice') return '';
     const base = unit.slice(0, -'.slice'.length);
@@ -128,6 +129,7 @@ export function sliceOf(unit: string, type: string, r: ResourceContext | undefin
     return dash > 0 ? `${base.slice(0, dash)}.slice` : '-.slice';
   }
   if (r?.slice) return r.slice;
+  if (extrinsicMount) return '-.slice';
   const root = userMode ? 'app' : 'system';
   const at = unit.indexOf('@');
   if (at > 0 && type === 'service') return `${root}-${escapeDash(unit.slice(0, at))}.slice`;

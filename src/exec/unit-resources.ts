@@ -9,6 +9,7 @@
 import type { UnitConfig } from '../directives/types';
 import type { CgroupStats, Platform } from '../platform/types';
 import { cgroupPathOf, cgroupWrites, sliceOf, slicePath } from './resources';
+import { isExtrinsicMount } from '../units/mount/deps';
 
 /** Controllers already warned about, per manager (its Platform). */
 const WARNED = new WeakMap<Platform, Set<string>>();
@@ -27,7 +28,7 @@ export class UnitResources {
   constructor(private readonly p: Platform, private readonly getCfg: () => UnitConfig, userMode: boolean,
     private readonly configOf: (id: string) => UnitConfig | null = () => null) {
     const cfg = getCfg();
-    this.slice = sliceOf(cfg.id, cfg.type, cfg.resource, userMode);
+    this.slice = sliceOf(cfg.id, cfg.type, cfg.resource, userMode, isExtrinsicMount(cfg));
     this.rel = cfg.type === 'slice' ? slicePath(cfg.id).join('/') : cgroupPathOf(cfg.id, this.slice);
   }
 

@@ -17,7 +17,6 @@ import {
 import { matchesListUnitFiles, matchesListUnits } from '../rpc/util';
 import { logReader, mayReadLine } from '../logs/access';
 import type { EngineErrorCode, JobResult, RequestedJobType } from '../engine';
-import { killUnit } from '../exec/kill';
 import type * as Install from '../unit-file/install';
 import type * as InstallExtra from '../unit-file/install-extra';
 import type * as SetProperty from './set-property';
@@ -125,7 +124,7 @@ export class ManagerApiImpl implements ManagerApi {
     if (!rt || u.loadState === 'not-found') throw errors.notLoaded(p.unit);
     const sig = p.signal ?? 15;
     const whom = p.whom ?? 'all';
-    const pids = killUnit(this.m.platform, rt.host.procs, whom, sig);
+    const pids = rt.host.killUnit(whom, sig);
     this.m.unitLog(u.id, 'debug', `kill ${whom} signal ${sig} requested by uid ${c.uid}: ${pids.length} process(es)`);
     if (pids.length === 0 && whom === 'main') throw new RpcError(ErrorCode.INVALID_ARGUMENT, 'No main process to kill');
     if (pids.length === 0 && whom === 'control') throw new RpcError(ErrorCode.INVALID_ARGUMENT, 'No control process to kill');

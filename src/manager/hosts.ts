@@ -13,6 +13,7 @@ import { UnitHost } from './unit-host';
 import { MountUnitHost } from './mount-host';
 import { PathUnitHost, TimerUnitHost } from './trigger-host';
 import { SliceUnitHost } from './slice-host';
+import { ScopeUnitHost } from './scope-host';
 
 /** The host of any unit, as the manager uses it (type-specific faces are overridable methods). */
 export type ManagedHost = UnitHost;
@@ -28,6 +29,7 @@ const HOSTS: { readonly [T in ImplementedType]: (m: Manager, cfg: UnitConfig) =>
   timer: (m, cfg) => new TimerUnitHost(m, cfg),
   path: (m, cfg) => new PathUnitHost(m, cfg),
   slice: (m, cfg) => new SliceUnitHost(m, cfg),
+  scope: (m, cfg) => new ScopeUnitHost(m, cfg),
 };
 
 function build<T extends ImplementedType>(type: T, m: Manager, cfg: UnitConfig): { host: ManagedHost; machine: UnitMachine } {

@@ -186,6 +186,8 @@ export class Manager implements SocketManager, TriggerManager {
   updateSystemState(): void { this.life.recompute(); }
   /** The kernel's mount and swap tables (mount/swap units follow them). */
   readonly mounts: MountTable = new MountTable(this);
+  /** Processes handed to transient scopes (StartTransientUnit PIDs=), taken by the scope's host at start. */
+  readonly scopePids = new Map<string, number[]>();
   boot(): void { this.mounts.start(); this.life.boot(); }
   shutdown(why: string, code: number): void { this.life.shutdown(why, code); }
   finalExit(code: number): void { this.life.finalExit(code); }

@@ -9,6 +9,15 @@ import type { SwapHost } from '../units/swap/machine';
 import type { Manager } from './manager';
 import { UnitHost } from './unit-host';
 
+/** unit_type_supported() for the types whose support depends on the machine: swap units need a host that
+ *  is not a container, automount units the kernel's /dev/autofs, device units a writable /sys. */
+export function typeSupported(m: Manager, type: string): boolean {
+  if (type === 'swap') return m.container === '';
+  if (type === 'automount') return m.platform.exists('/dev/autofs');
+  if (type === 'device') return m.conditionEnv.readOnlyFs('/sys/') !== true;
+  return true;
+}
+
 export class MountUnitHost extends UnitHost implements MountHost, SwapHost, AutomountHost, DeviceHost {
   constructor(private readonly mm: Manager, cfg: UnitConfig) { super(mm, cfg); }
   isMounted(where: string): boolean { return this.mm.mounts.isMounted(where); }
@@ -19,6 +28,8 @@ export class MountUnitHost extends UnitHost implements MountHost, SwapHost, Auto
   }
   shuttingDown(): boolean { return this.mm.shuttingDown; }
   inContainer(): boolean { return this.mm.container !== ''; }
+  autofsAvailable(): boolean { return typeSupported(this.mm, 'automount'); }
+  devicesSupported(): boolean { return typeSupported(this.mm, 'device'); }
   deviceExists(path: string): boolean {
     const m = /^\/sys\/subsystem\/net\/devices\/([^/]+)$/.exec(path);
     return this.mm.platform.exists(m ? `/sys/class/net/${m[1]}` : path);

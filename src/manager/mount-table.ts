@@ -35,6 +35,8 @@ export class MountTable {
   }
 
   view(): MountTableView { return { mountPoints: this.points, swaps: this.swapSet }; }
+  /** The kernel's entry for a mount unit's mount point, as last read (undefined when not mounted). */
+  entryFor(name: string): MountEntry | undefined { return this.units.get(name); }
   isMounted(where: string): boolean { this.read(); return this.points.has(where); }
   isSwapOn(what: string): boolean { this.read(); return this.swapSet.has(what); }
 

@@ -8,6 +8,8 @@ import { fillShow } from '../directives/show-fill';
 import { IFACES } from '../dbus/systemd/spec252';
 import { formatExecCommand, showProperties, type Runtime } from '../directives/show';
 import { sliceOf } from '../exec/resources';
+import { isExtrinsicMount } from '../units/mount/deps';
+import { typeSupported } from './mount-host';
 import { formatTimespan } from '../directives/values';
 import type { ExecCommand } from '../directives/types';
 import type { ShowReply, StatusReply, UnitFileStateName, ExecRecord } from '../rpc/protocol';
@@ -98,6 +100,12 @@ const DEP_PROPS = ['Requires', 'Requisite', 'Wants', 'BindsTo', 'PartOf', 'Uphol
   'BoundBy', 'UpheldBy', 'ConsistsOf', 'Conflicts', 'ConflictedBy', 'Before', 'After', 'OnSuccess', 'OnSuccessOf', 'OnFailure',
   'OnFailureOf', 'Triggers', 'TriggeredBy', 'PropagatesReloadTo', 'ReloadPropagatedFrom', 'PropagatesStopTo', 'StopPropagatedFrom', 'JoinsNamespaceOf'] as const;
 
+/** Is `fragment` a file of the transient directory (systemd's, or <runtime-dir>/transient with --unit-path)? */
+export function isTransientFragment(mgr: Manager, fragment: string): boolean {
+  const dir = fragment.slice(0, fragment.lastIndexOf('/'));
+  return dir === '/run/systemd/transient' || dir === `${mgr.opts.runtimeDir}/transient`;
+}
+
 /** The full ordered property list of a unit, as `systemctl show --all` prints it. */
 export function unitProperties(mgr: Manager, name: string): [string, string][] {
   const u = mgr.engine.graph.unit(name);
@@ -112,10 +120,17 @@ export function unitProperties(mgr: Manager, name: string): [string, string][] {
   rt.ActiveState = rtm ? rtm.machine.activeState() : u.activeState;
   rt.SubState = rtm ? rtm.machine.subState() : (u.activeState === 'active' ? 'active' : 'dead');
   rt.CanReload = u.canReload ? 'yes' : 'no';
-  rt.CanStart = u.canStart ? 'yes' : 'no';
-  rt.CanStop = u.canStop ? 'yes' : 'no';
+  // unit_can_start()/unit_can_stop(): false for a type this machine does not support
+  const supported = typeSupported(mgr, u.type);
+  rt.CanStart = u.canStart && supported ? 'yes' : 'no';
+  rt.CanStop = u.canStop && supported ? 'yes' : 'no';
+  // A scope may be started only once (systemd's once_only): CanStart=no after its first start.
+  if (u.config.type === 'scope' && (rt.InactiveExitTimestampMonotonic ?? '0') !== '0') rt.CanStart = 'no';
   // unit_get_unit_file_state(): any unit with a fragment, masked ones included (UnitFileState=masked).
   if (u.loadState === 'loaded' || u.loadState === 'masked' || u.config.fragmentPath) rt.UnitFileState = unitFileStateOf(mgr, u.id);
+  // A unit made by StartTransientUnit (src/dbus/systemd/transient.ts writes it there): Transient=yes, and
+  // its unit file state is "transient" (status: "Loaded: loaded (PATH; transient)").
+  if (isTransientFragment(mgr, u.config.fragmentPath)) { rt.Transient = 'yes'; rt.UnitFileState = 'transient'; }
   rt.NeedDaemonReload = mgr.needsReload(u.id) ? 'yes' : 'no';
   const job = u.job;
   rt.Job = job ? `${job.id}` : '';
@@ -136,9 +151,13 @@ export function unitProperties(mgr: Manager, name: string): [string, string][] {
       if (st.ioReadBytes !== null) rt.IOReadBytes = String(st.ioReadBytes);
       if (st.ioWriteBytes !== null) rt.IOWriteBytes = String(st.ioWriteBytes);
     }
-  } else if (u.config.type === 'service' || u.config.type === 'socket' || u.config.type === 'slice') {
-    rt.Slice = sliceOf(u.id, u.config.type, u.config.resource, mgr.userMode);
+  } else if (['service', 'socket', 'slice', 'mount', 'swap'].includes(u.config.type)) {
+    rt.Slice = sliceOf(u.id, u.config.type, u.config.resource, mgr.userMode, isExtrinsicMount(u.config));
   }
+  // A mounted file system: What=/Options=/Type= as the kernel's table has them (systemd's
+  // parameters_proc_self_mountinfo win over the unit file's).
+  const mounted = u.config.type === 'mount' ? mgr.mounts.entryFor(u.id) : undefined;
+  if (mounted) { rt.What = mounted.what; rt.Options = mounted.options; rt.Type = mounted.fstype; }
   const tl = tasksLimit(mgr, u.config);
   if (tl !== null) rt.TasksMax = String(tl);
   if (rtm) {
@@ -205,6 +224,7 @@ export function statusOf(mgr: Manager, name: string, lines: number): StatusReply
   const failedCond = u.config.unit.conditions.find((c) => !c.assert);
   const cg = rtm && rtm.machine.activeState() !== 'inactive' ? rtm.host.resources.stats() : null;
   const memMax = u.config.resource?.memoryMax ?? null;
+  const transient = isTransientFragment(mgr, u.config.fragmentPath);
   const logLines = mgr.logs.tail(u.id, lines).map((l) => ({ seq: l.seq, ts: l.ts, unit: l.unit, pid: l.pid, ident: l.ident, stream: l.stream, priority: l.priority, message: l.text }));
   return {
     id: u.id,
@@ -214,7 +234,8 @@ export function statusOf(mgr: Manager, name: string, lines: number): StatusReply
     loadError: u.config.loadError,
     fragmentPath: u.config.fragmentPath,
     dropInPaths: u.config.dropInPaths,
-    unitFileState: u.loadState === 'loaded' ? unitFileStateOf(mgr, u.id) : '',
+    unitFileState: u.loadState !== 'loaded' ? '' : transient ? 'transient' : unitFileStateOf(mgr, u.id),
+    ...(transient ? { transient } : {}),
     unitFilePreset: '',
     activeState: rtm ? rtm.machine.activeState() : u.activeState,
     subState: rtm ? rtm.machine.subState() : (u.activeState === 'active' ? 'active' : 'dead'),

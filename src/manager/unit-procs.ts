@@ -4,7 +4,7 @@
 // procCgroup, cgroupIsEmpty ...); the fallback's scans live in src/exec/kill.ts.
 // Invariant: only pids tracked here (spawned, watched main pids, members of the unit's cgroup or sessions)
 // are signalled.
-import { fallbackHasProcesses, signalFallback, unitPids, type UnitProcesses } from '../exec/kill';
+import { fallbackHasProcesses, killUnit, signalFallback, unitPids, type UnitProcesses } from '../exec/kill';
 import type { Platform } from '../platform/types';
 
 let ownSid = -1;
@@ -72,6 +72,9 @@ export class UnitProcessTracker {
     const r = signalFallback(p, this.procs, sig, exclude, sigcont);
     return r.pids.length + r.groups;
   }
+
+  /** `kill` of the unit (KillUnit, `tsysctl kill`): the pids signalled. */
+  killUnit(whom: 'main' | 'control' | 'all', sig: number): number[] { return killUnit(this.platform, this.procs, whom, sig); }
 
   /** All live processes of the unit (cgroup, or the session fallback). */
   pids(): number[] {

@@ -1,5 +1,5 @@
-// The machine for units tsysd cannot run: unit types it does not implement (mount, device, timer, path,
-// swap, automount, scope) and units that did not load (not-found, masked, bad-setting, error). It stays
+// The machine for units tsysd cannot run: units that did not load (not-found, masked, bad-setting, error),
+// and any unit type without a machine in src/units/registry.ts (today every type has one). It stays
 // inactive; start answers 'unsupported' (the engine refuses non-loaded units before it gets here);
 // stop is a no-op. `show` still works for them.
 import type { UnitConfig, UnitType } from '../directives/types';

@@ -274,7 +274,19 @@ export class FakePlatform implements Platform {
   strerror(errno: number): string { return `errno ${errno}`; }
 
   readFile(path: string): string | null { return this.files.get(path) ?? null; }
-  writeFile(path: string, data: string): number { this.files.set(path, data); return 0; }
+  writeFile(path: string, data: string): number {
+    // Writing a pid to a cgroup's cgroup.procs moves that process there (out of any other), as the kernel does.
+    if (path.endsWith('/cgroup.procs') && /^\d+$/.test(data.trim())) {
+      const pid = Number(data.trim());
+      if (!this.spawns.some((x) => x.pid === pid && x.alive)) return -3;
+      for (const set of this.cgroups.values()) set.delete(pid);
+      const dir = path.slice(0, -'/cgroup.procs'.length);
+      this.cgroups.set(dir, (this.cgroups.get(dir) ?? new Set<number>()).add(pid));
+      return 0;
+    }
+    this.files.set(path, data);
+    return 0;
+  }
   exists(path: string): boolean { return this.files.has(path) || [...this.files.keys()].some((k) => k.startsWith(path + '/')); }
   mkdirp(path: string): number { this.files.set(path + '/', ''); return 0; }
   removeTree(path: string): number { for (const k of [...this.files.keys()]) if (k === path || k.startsWith(path + '/')) this.files.delete(k); return 0; }

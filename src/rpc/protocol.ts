@@ -198,6 +198,8 @@ export interface StatusReply {
   dropInPaths: string[];
   unitFileState: UnitFileStateName | '';
   unitFilePreset: 'enabled' | 'disabled' | '';
+  /** Made by StartTransientUnit (status prints "Transient: yes"). Absent: no. */
+  transient?: boolean;
   activeState: ActiveState;
   subState: string;
   result: string;

@@ -27,6 +27,8 @@ import { TIMER_TYPE } from './timer';
 import { PATH_TYPE } from './path';
 import { SLICE_TYPE } from './slice';
 import type { SliceHost } from './slice/machine';
+import { SCOPE_TYPE } from './scope';
+import type { ScopeHost } from './scope/machine';
 import type { UnitMachine } from './types';
 
 /** The host object each implemented type's machine is given (one per unit, built by the manager). */
@@ -41,6 +43,7 @@ export interface HostOf {
   timer: TimerHost;
   path: PathHost;
   slice: SliceHost;
+  scope: ScopeHost;
 }
 export type ImplementedType = keyof HostOf;
 
@@ -69,6 +72,7 @@ export const UNIT_TYPES: { readonly [T in ImplementedType]: UnitTypeDef<T> } = {
   timer: TIMER_TYPE,
   path: PATH_TYPE,
   slice: SLICE_TYPE,
+  scope: SCOPE_TYPE,
 };
 
 export function isImplementedType(t: UnitType): t is ImplementedType {

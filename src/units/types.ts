@@ -186,6 +186,8 @@ export interface UnitMachine {
   triggerPhase?(sub: string): TriggerPhase;
   /** The start rate limit was hit on the last start attempt (unit->start_limit_hit). */
   startLimitHit?(): boolean;
+  /** Abandon() of a scope: its client stops watching its processes. False when it is not running. */
+  abandon?(): boolean;
   /** The kernel's mount or swap table changed (/proc/self/mountinfo, /proc/swaps; mount, swap, automount). */
   onMountTable?(t: MountTableView): void;
   /** CLOCK_REALTIME was set (jumped relative to CLOCK_MONOTONIC): timer units recompute or trigger. */

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { collectVerify, renderMessage } from '../../src/cli/verify';
-import { findRow } from '../../src/directives/tables';
+import { ALL_ROWS, findRow } from '../../src/directives/tables';
 
 const PKGS = ['redis-server', 'nginx', 'openssh-server', 'cron', 'postgresql', 'dbus'];
 const haveAnalyze = spawnSync('systemd-analyze', ['--version']).status === 0;
@@ -73,8 +73,8 @@ test('verify agrees with systemd-analyze verify on the real unit files', { skip:
   assert.deepEqual(c.falseErrors, [], 'errors tsysd gives that systemd does not');
 });
 
-/** Every [Unit]/[Service]/[Socket] key systemd 252 knows (from its own --dump-configuration-items). */
-function systemdKeys(): { section: string; key: string }[] {
+/** Every key systemd 252 knows in the given sections (from its own --dump-configuration-items). */
+function systemdKeys(sections: readonly string[] = ['Unit', 'Service', 'Socket']): { section: string; key: string }[] {
   const r = spawnSync('/lib/systemd/systemd', ['--dump-configuration-items'], { encoding: 'utf8' });
   const out: { section: string; key: string }[] = [];
   let sec = '';
@@ -82,13 +82,27 @@ function systemdKeys(): { section: string; key: string }[] {
     const h = /^\[(\w+)\]$/.exec(l);
     if (h) { sec = h[1]!; continue; }
     const k = /^([A-Za-z0-9]+)=/.exec(l);
-    if (k && ['Unit', 'Service', 'Socket'].includes(sec)) out.push({ section: sec, key: k[1]! });
+    if (k && sections.includes(sec)) out.push({ section: sec, key: k[1]! });
   }
   return out;
 }
 
+// Every section of every unit type tsysd loads: exactly systemd 252's keys, no more (a key systemd does not
+// know is "Unknown key" there, and the unit must not get a setting from it here), no fewer (e.g. the exec,
+// kill and resource-control settings of [Mount] and [Swap], which systemd accepts as for services).
+const ALL_SECTIONS = ['Unit', 'Install', 'Service', 'Socket', 'Mount', 'Swap', 'Automount', 'Timer', 'Path', 'Slice'];
+test('each section has exactly the directives of systemd 252', { skip: !fs.existsSync('/lib/systemd/systemd') && 'systemd 252 not installed' }, () => {
+  const keys = systemdKeys(ALL_SECTIONS);
+  assert.ok(keys.length > 1000, `systemd --dump-configuration-items gave ${keys.length} keys`);
+  assert.deepEqual(keys.filter(({ section, key }) => !findRow(section, key)).map(({ section, key }) => `${section}.${key}`), [],
+    'keys systemd 252 accepts that tsysd calls unknown');
+  const known = new Set(keys.map(({ section, key }) => `${section}.${key}`));
+  const extra = ALL_ROWS.flatMap((r) => r.sections.filter((s) => ALL_SECTIONS.includes(s)).map((s) => `${s}.${r.key}`)).filter((k) => !known.has(k));
+  assert.deepEqual(extra, [], 'keys tsysd accepts that systemd 252 calls unknown');
+});
+
 test('verify agrees with systemd-analyze on a generated corpus of bad and good values', { skip: !haveAnalyze && 'systemd-analyze not installed' }, () => {
-  const keys = systemdKeys();
+  const keys = [...systemdKeys(), ...systemdKeys(['Mount', 'Swap', 'Slice'])];
   assert.ok(keys.length > 400);
   assert.deepEqual(keys.filter(({ section, key }) => !findRow(section, key)).map(({ section, key }) => `${section}.${key}`), [],
     'every directive systemd 252 knows has a row');
@@ -97,12 +111,18 @@ test('verify agrees with systemd-analyze on a generated corpus of bad and good v
     const values = ['zzbogus zz', '', '0', '/x/y z', 'yes', '5s', 'foo.service', '-1', 'infinity', '%Z', '"q w" e', 'a\\qb', '~', '-/opt/x'];
     const files: string[] = [];
     let n = 0;
+    // [Mount]/[Swap]/[Slice] share most keys with [Service]: fewer values each keeps the corpus small
+    const fewer = ['zzbogus zz', '', '0', 'yes', 'infinity'];
     for (const { section, key } of keys) {
       if (/^(Condition|Assert)/.test(key) && !['ConditionPathExists', 'AssertPathExists', 'ConditionUser'].includes(key)) continue;
-      for (const v of values) {
-        const type = section === 'Socket' ? 'socket' : 'service';
-        const f = path.join(dir, `g${n++}.${type}`);
-        const base = type === 'socket' ? '[Socket]\nListenStream=/run/tsysd-oracle.sock\n' : '[Service]\nExecStart=/bin/true\n';
+      for (const v of ['Mount', 'Swap', 'Slice'].includes(section) ? fewer : values) {
+        const i = n++;
+        const type = section === 'Socket' ? 'socket' : section === 'Mount' ? 'mount' : section === 'Swap' ? 'swap' : section === 'Slice' ? 'slice' : 'service';
+        const f = path.join(dir, type === 'mount' ? `srv-g${i}.mount` : type === 'swap' ? `dev-g${i}.swap` : `g${i}.${type}`);
+        const base = type === 'socket' ? '[Socket]\nListenStream=/run/tsysd-oracle.sock\n'
+          : type === 'mount' ? `[Mount]\nWhat=/dev/null\nWhere=/srv/g${i}\n`
+          : type === 'swap' ? `[Swap]\nWhat=/dev/g${i}\n`
+          : type === 'slice' ? '[Slice]\n' : '[Service]\nExecStart=/bin/true\n';
         const body = section === 'Unit' ? `[Unit]\n${key}=${v}\n${base}` : `${base}${key}=${v}\n`;
         fs.writeFileSync(f, body);
         if (type === 'socket') fs.writeFileSync(f.replace(/\.socket$/, '.service'), '[Service]\nExecStart=/bin/true\n');
@@ -116,7 +136,8 @@ test('verify agrees with systemd-analyze on a generated corpus of bad and good v
       const lines = fs.readFileSync(m[1]!, 'utf8').split('\n');
       const line = lines[Number(m[2]) - 1] ?? '';
       const k = line.split('=')[0] ?? '';
-      const sec = m[1]!.endsWith('.socket') ? 'Socket' : 'Service';
+      const ext = m[1]!.slice(m[1]!.lastIndexOf('.') + 1);
+      const sec = ext.charAt(0).toUpperCase() + ext.slice(1);
       return !!(findRow('Unit', k) ?? findRow(sec, k));
     };
     const missingKnown = c.missing.filter(known);

@@ -34,7 +34,7 @@ test('every property a row feeds is printed by an interface of a unit type with 
   const printed = new Set<string>();
   for (const t of TYPES) {
     for (const seg of showSegments(t)) {
-      const sec = seg === 'cgroup' || seg === 'exec' ? typeSection(t) : seg;
+      const sec = seg === 'cgroup' || seg === 'exec' || seg === 'kill' ? typeSection(t) : seg;
       for (const p of SHOW_LAYOUT[seg]) printed.add(`${sec}.${p}`);
     }
   }
@@ -52,12 +52,12 @@ test('every layout property has exactly one source, for every unit type', () => 
   for (const t of TYPES) {
     const cfg = synthesizeUnit(`x.${t}`, 'loaded', '');
     for (const seg of showSegments(t)) {
-      const sec = seg === 'cgroup' || seg === 'exec' ? typeSection(t) : seg;
+      const sec = seg === 'cgroup' || seg === 'exec' || seg === 'kill' ? typeSection(t) : seg;
       for (const p of SHOW_LAYOUT[seg]) {
         const sources = [f.has(`${sec}.${p}`) ? 'rows' : '', RUNTIME_PROPS[p] !== undefined ? 'runtime' : '',
           seg === 'Unit' && UNIT_COMPUTED[p] ? 'computed' : ''].filter((x) => x);
         assert.equal(sources.length, 1, `${t} ${seg}.${p}: sources ${JSON.stringify(sources)}`);
-        if (t === 'service' || t === 'socket' || t === 'timer' || t === 'path' || seg === 'Unit' || seg === 'cgroup') {
+        if (t === 'service' || t === 'socket' || t === 'timer' || t === 'path' || t === 'scope' || seg === 'Unit' || seg === 'cgroup') {
           assert.notEqual(propertyValue(seg as ShowSegment, p, cfg), undefined, `${t} ${seg}.${p} has no value`);
         }
       }

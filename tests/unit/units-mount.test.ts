@@ -2,7 +2,7 @@
 // of systemd 252's mount.c / swap.c / automount.c (read from the sources; the container outcomes are
 // checked against real systemd in tests/e2e/container-*.test.ts): mount(8) argv, mountinfo as the truth,
 // "finished but no mount" → protocol, umount retries, timeouts → SIGTERM/SIGKILL, API mounts that appear
-// by themselves, swap refused in a container, automount failing without autofs, devices by presence.
+// by themselves, swap and automount units unsupported where systemd 252 says so (container, no /dev/autofs), devices by presence.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { UnitConfig } from '../../src/directives/types';
@@ -24,6 +24,10 @@ class FakeMountHost extends FakeHost implements MountHost, SwapHost {
   prepareMountPoint(p: string): void { this.prepared.push(p); }
   isSwapOn(what: string): boolean { return this.swaps.has(what); }
   inContainer(): boolean { return this.container; }
+  autofs = false;
+  autofsAvailable(): boolean { return this.autofs; }
+  sysWritable = true;
+  devicesSupported(): boolean { return this.sysWritable; }
   deviceExists(p: string): boolean { return this.devices.has(p); }
   stopping = false;
   shuttingDown(): boolean { return this.stopping; }
@@ -144,13 +148,17 @@ test('mount: conditions, asserts, no What= → resources; remount on reload', ()
   assert.deepEqual([m.subState(), m.properties()['ReloadResult']], ['mounted', 'exit-code']);
 });
 
-test('swap: refused in a container (job failed, unit stays dead); swapon/swapoff and /proc/swaps outside', () => {
+test('swap: unsupported in a container after its conditions (job result unsupported, unit stays dead, result success); swapon/swapoff outside', () => {
   const h = new FakeMountHost();
-  const c = unitConfig('swapfile.swap', 'swap', null, null);
+  const c = unitConfig('swapfile.swap', 'swap', null, null, { conditions: COND });
   c.swap = { ...defaultSwap(), what: '/swapfile', priority: 5 };
   let s = new SwapMachine(c, h);
   h.container = true;
-  assert.deepEqual([startJobOutcome(s.start()), s.activeState()], [{ result: 'failed' }, 'inactive']);
+  h.conditionFn = () => ({ ok: false, failed: null });
+  assert.equal(s.start(), 'condition-failed', 'a failed condition wins over unsupported, as unit_start() orders them');
+  h.conditionFn = () => ({ ok: true, failed: null });
+  assert.deepEqual([startJobOutcome(s.start()), s.activeState(), s.result()], [{ result: 'unsupported' }, 'inactive', 'success']);
+  assert.equal(h.spawned.length, 0, 'no swapon in a container');
   h.container = false;
   s = new SwapMachine(c, h);
   assert.equal(s.start(), 'started');
@@ -165,7 +173,7 @@ test('swap: refused in a container (job failed, unit stays dead); swapon/swapoff
   assert.deepEqual([s.activeState(), s.result()], ['inactive', 'success']);
 });
 
-test('automount: fails with resources (no autofs), as systemd where autofs cannot be set up; conditions first', () => {
+test('automount: unsupported without /dev/autofs (conditions first); with it, fails with resources (tsysd has no autofs client)', () => {
   const h = new FakeMountHost();
   const c = unitConfig('proc-sys-fs-binfmt_misc.automount', 'automount', null, null, { conditions: COND });
   c.automount = defaultAutomount();
@@ -174,6 +182,8 @@ test('automount: fails with resources (no autofs), as systemd where autofs canno
   assert.equal(a.start(), 'condition-failed');
   assert.equal(a.activeState(), 'inactive');
   h.conditionFn = () => ({ ok: true, failed: null });
+  assert.deepEqual([startJobOutcome(a.start()), a.activeState(), a.result()], [{ result: 'unsupported' }, 'inactive', 'success']);
+  h.autofs = true;
   a.start();
   assert.deepEqual([a.activeState(), a.result()], ['failed', 'resources']);
   a.resetFailed();
@@ -181,15 +191,19 @@ test('automount: fails with resources (no autofs), as systemd where autofs canno
   assert.equal(a.start(), 'refused', 'already a mount point');
 });
 
-test('device: plugged when the node exists; otherwise the start job waits (its timeout ends it)', () => {
+test('device: plugged when the node exists; otherwise the start job waits (its timeout ends it), or fails as unsupported with a read-only /sys', () => {
   const h = new FakeMountHost();
   assert.equal(devicePath('dev-console.device'), '/dev/console');
   assert.equal(devicePath('sys-subsystem-net-devices-eth0.device'), '/sys/subsystem/net/devices/eth0');
   const d = new DeviceMachine(unitConfig('dev-console.device', 'device', null, null), h);
-  assert.equal(d.start(), 'noop');
+  assert.equal(d.start(), 'started', 'the job completes from the state report');
   assert.equal(d.activeState(), 'active');
+  assert.equal(d.start(), 'noop', 'already plugged');
   const x = new DeviceMachine(unitConfig('dev-ttyS9.device', 'device', null, null), h);
   assert.equal(startJobOutcome(x.start()), 'wait');
   assert.equal(x.activeState(), 'inactive');
   assert.equal(x.stop(), 'noop');
+  h.sysWritable = false;
+  assert.deepEqual(startJobOutcome(new DeviceMachine(unitConfig('dev-ttyS9.device', 'device', null, null), h).start()), { result: 'unsupported' });
+  assert.equal(new DeviceMachine(unitConfig('dev-console.device', 'device', null, null), h).start(), 'started', 'an existing node is plugged all the same');
 });

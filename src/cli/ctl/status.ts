@@ -46,6 +46,7 @@ export function renderStatus(s: StatusReply, nowUs: number, host: string): strin
     if (s.unitFileState && s.unitFilePreset) parts.push(`preset: ${s.unitFilePreset}`);
     out.push(`${label('Loaded')}${s.loadState}${parts.length ? ` (${parts.join('; ')})` : ''}`);
   }
+  if (s.transient) out.push(`${label('Transient')}yes`);
   // Drop-In, grouped by directory
   const byDir = new Map<string, string[]>();
   for (const p of s.dropInPaths) {

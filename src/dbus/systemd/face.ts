@@ -34,6 +34,7 @@ const UNIT_METHODS: Record<string, string> = {
   Start: 'StartUnit', Stop: 'StopUnit', Reload: 'ReloadUnit', Restart: 'RestartUnit', TryRestart: 'TryRestartUnit',
   ReloadOrRestart: 'ReloadOrRestartUnit', ReloadOrTryRestart: 'ReloadOrTryRestartUnit', Kill: 'KillUnit', ResetFailed: 'ResetFailedUnit',
   SetProperties: 'SetUnitProperties', GetProcesses: 'GetUnitProcesses', Clean: 'CleanUnit', Freeze: 'FreezeUnit', Thaw: 'ThawUnit',
+  Abandon: 'AbandonScope',
 };
 
 export interface FaceOptions {
@@ -59,7 +60,7 @@ export class SystemdFace {
     this.transient = new TransientUnits(o.mgr, o.api, (fn) => this.runJob(fn));
     this.manager = new ManagerInterface(o.mgr, o.api, { runJob: (fn) => this.runJob(fn) }, `${SYSTEMD_VERSION} (tsysd)`,
       { transient: o.transient ?? ((a, c) => this.transient.start(a, c)), setProperties: o.setProperties ?? ((a, c) => this.transient.setProperties(a, c)) });
-    const tree: ObjectTree = { lookup: (p) => this.lookup(p), children: (p) => this.children(p), isNode: (p) => NODES.has(p) };
+    const tree: ObjectTree = { lookup: (p, ctx) => this.lookup(p, ctx), children: (p) => this.children(p), isNode: (p) => NODES.has(p) };
     this.dispatcher = new Dispatcher({
       tree, machineId: o.machineId ?? machineId,
       // A bug behind a D-Bus call goes through the manager's crash barrier (logged, counted) like any event.
@@ -118,10 +119,12 @@ export class SystemdFace {
     this.emit(signalMessage(ROOT, IFACE_MANAGER, 'StartupFinished', 'tttttt', [0n, 0n, 0n, 0n, t, t]));
   }
 
-  private lookup(path: string): ObjectNode | null {
+  private lookup(path: string, ctx?: CallContext): ObjectNode | null {
     if (path === ROOT) return { interfaces: [this.manager.bound()] };
     if (path.startsWith(UNIT_PREFIX)) {
-      const name = unescapePathElement(path.slice(UNIT_PREFIX.length));
+      // unit/self: the unit of the calling process (systemd-run --scope reads its scope's InvocationID so)
+      const self = path === `${UNIT_PREFIX}self` && ctx && ctx.caller.pid > 0 ? this.o.mgr.findUnitByPid(ctx.caller.pid)?.id : undefined;
+      const name = self ?? unescapePathElement(path.slice(UNIT_PREFIX.length));
       if (!name || !parseUnitName(name)) return null;
       return { interfaces: unitInterfaces(this.o.mgr, name, (unit, method, args, ctx) => this.unitCall(unit, method, args, ctx)) };
     }

@@ -89,7 +89,8 @@ const WRITE = new Set(['StartUnit', 'StartUnitReplace', 'StartUnitWithFlags', 'S
   'SetUnitProperties', 'StartTransientUnit', 'EnableUnitFiles', 'EnableUnitFilesWithFlags', 'DisableUnitFiles', 'DisableUnitFilesWithFlags',
   'DisableUnitFilesWithFlagsAndInstallInfo', 'ReenableUnitFiles', 'MaskUnitFiles', 'UnmaskUnitFiles', 'PresetUnitFiles', 'PresetUnitFilesWithMode',
   'PresetAllUnitFiles', 'SetDefaultTarget', 'Reload', 'Reexecute', 'Exit', 'PowerOff', 'Reboot', 'Halt', 'KExec', 'SetEnvironment',
-  'UnsetEnvironment', 'UnsetAndSetEnvironment', 'SetExitCode', 'LinkUnitFiles', 'RevertUnitFiles', 'AddDependencyUnitFiles', 'FreezeUnit', 'ThawUnit', 'CleanUnit']);
+  'UnsetEnvironment', 'UnsetAndSetEnvironment', 'SetExitCode', 'LinkUnitFiles', 'RevertUnitFiles', 'AddDependencyUnitFiles', 'FreezeUnit', 'ThawUnit', 'CleanUnit',
+  'AbandonScope']);
 
 export function isWriteMethod(m: string): boolean { return WRITE.has(m); }
 
@@ -234,6 +235,7 @@ export class ManagerInterface {
         return [];
       }
       case 'ResetFailedUnit': await api.resetFailed({ unit: s(0) }, c); return [];
+      case 'AbandonScope': this.abandonScope(s(0)); return [];
       case 'ResetFailed': await api.resetFailed({}, c); return [];
       case 'CancelJob': await api.cancel({ job: Number(a[0]) }, c); return [];
       case 'ClearJobs': for (const j of await api.listJobs({}, c)) await api.cancel({ job: j.id }, c).catch(() => undefined); return [];
@@ -333,6 +335,17 @@ export class ManagerInterface {
       return [u.id, u.config.unit.description || u.id, u.loadState, rt?.machine.activeState() ?? 'inactive', rt?.machine.subState() ?? 'dead', '',
         unitPath(u.id), j?.id ?? 0, j ? (j.type === 'try-reload' ? 'reload' : j.type) : '', j ? jobPath(j.id) : '/'];
     }));
+  }
+
+  /** AbandonScope / Scope.Abandon (method_abandon_scope, bus_scope_method_abandon). */
+  private abandonScope(name: string): void {
+    const u = this.mgr.engine.graph.peek(name);
+    if (!u || u.loadState !== 'loaded') throw new DbusError('org.freedesktop.systemd1.NoSuchUnit', `Unit ${name} not loaded.`);
+    if (u.type !== 'scope') throw Errors.invalidArgs(`Unit '${name}' is not a scope unit, refusing.`);
+    const rt = this.mgr.peekRuntime(u.id);
+    let ok = false;
+    if (rt?.machine.abandon) this.mgr.guard('dbus', u.id, () => { ok = rt.machine.abandon?.() ?? false; });
+    if (!ok) throw new DbusError('org.freedesktop.systemd1.ScopeNotRunning', `Scope ${u.id} is not running, cannot abandon.`);
   }
 
   private processes(name: string): unknown[] {

@@ -4,10 +4,12 @@
 // /etc/systemd/system.control/NAME.d/), then loaded through the ordinary unit-file path.
 //
 // `assignmentsToUnit` is pure; `TransientUnits` does the file work.
+// A scope's PIDs= are not unit-file text: they are checked here and handed to the scope's start through
+// Manager.scopePids (src/manager/scope-host.ts moves them into the scope).
 // Invariants: a property tsysd cannot express is refused with systemd's InvalidArgs error before anything is
 // written; a transient unit file is removed again once its unit is inactive (a failed one stays until
-// reset-failed, as systemd keeps failed transient units); nothing outside the transient/control
-// directories is ever written. With --unit-path (no /run/systemd/transient in the search path) the
+// reset-failed, as systemd keeps failed transient units) and the unit is unloaded; nothing outside the
+// transient/control directories is ever written. With --unit-path (no /run/systemd/transient in the search path) the
 // transient directory is <runtime-dir>/transient, put first in the search path.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -25,7 +27,9 @@ const UNIT_KEYS = new Set(['Description', 'Documentation', 'After', 'Before', 'R
   'JobTimeoutUSec', 'JobRunningTimeoutUSec', 'StartLimitIntervalUSec', 'StartLimitBurst', 'SuccessAction', 'FailureAction', 'SourcePath',
   'Upholds', 'PropagatesReloadTo', 'ReloadPropagatedFrom', 'JoinsNamespaceOf', 'IgnoreOnIsolate', 'AllowIsolate']);
 /** Accepted and ignored (they only matter to systemd's bookkeeping). */
-const IGNORED = new Set(['AddRef', 'Slice']);
+const IGNORED = new Set(['AddRef']);
+/** Types whose section takes Slice= (systemd-run --slice); for the others it is accepted and ignored. */
+const SLICED = new Set(['service', 'socket', 'scope']);
 const SECTION: Record<string, string> = { service: 'Service', socket: 'Socket', timer: 'Timer', path: 'Path', mount: 'Mount', scope: 'Scope', slice: 'Slice', swap: 'Swap', automount: 'Automount' };
 
 /** Quote one word for a unit file (systemd's unquoting rules). */
@@ -82,7 +86,7 @@ export function assignmentsToUnit(type: string, props: Array<[string, unknown]>)
   const unit: string[] = [];
   const own: string[] = [];
   for (const [name, v] of props) {
-    if (IGNORED.has(name)) continue;
+    if (IGNORED.has(name) || (name === 'Slice' && !SLICED.has(type))) continue;
     if (!isVariant(v)) return { error: `Invalid property ${name}` };
     const r = assignmentLines(name, v);
     if ('error' in r) return r;
@@ -100,6 +104,8 @@ export class TransientUnits {
   private readonly controlRun: string;
   private readonly controlEtc: string;
   private readonly mine = new Set<string>();
+  /** Transient units a client holds a reference on (AddRef=yes): their file goes, the unit stays loaded. */
+  private readonly referenced = new Set<string>();
   private readonly off: () => void;
 
   constructor(private readonly mgr: Manager, private readonly api: ManagerApi, private readonly runJob: (fn: () => Promise<JobReply>) => Promise<JobReply>) {
@@ -128,20 +134,52 @@ export class TransientUnits {
     const [name, mode, props, aux] = args as [string, string, Array<[string, unknown]>, Array<[string, Array<[string, unknown]>]>];
     const all: Array<[string, Array<[string, unknown]>]> = [[name, props], ...aux];
     const files: Array<[string, string]> = [];
+    const scopes: Array<[string, number[]]> = [];
     for (const [n, p] of all) {
       const parsed = parseUnitName(n);
       if (!parsed || parsed.isTemplate) throw Errors.invalidArgs(`Invalid unit name or type.`);
       const g = this.mgr.engine.graph.peek(n);
       if (g && g.loadState !== 'not-found') throw new DbusError('org.freedesktop.systemd1.UnitExists', `Unit ${n} already exists.`);
-      const r = assignmentsToUnit(parsed.type, p);
+      const own = parsed.type === 'scope' ? this.scopePids(p, c) : null;
+      if (own) scopes.push([n, own.pids]);
+      const r = assignmentsToUnit(parsed.type, own ? own.rest : p);
       if ('error' in r) throw Errors.invalidArgs(r.error);
       files.push([n, r.text]);
     }
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o755 });
     for (const [n, text] of files) { fs.writeFileSync(path.join(this.dir, n), text); this.mine.add(n); }
+    // AddRef=yes (systemd-run --wait, -P): the client reads the unit after it ended, so it is not unloaded.
+    for (const [n, p] of all) if (p.some(([k, v]) => k === 'AddRef' && isVariant(v) && v.value === true)) this.referenced.add(n);
     for (const [n] of files) this.refresh(n);
-    const r = await this.runJob(() => this.api.start({ unit: name, mode: (mode || 'fail') as JobMode }, c));
-    return [jobPath(r.job)];
+    for (const [n, pids] of scopes) this.mgr.scopePids.set(n, pids);
+    try {
+      const r = await this.runJob(() => this.api.start({ unit: name, mode: (mode || 'fail') as JobMode }, c));
+      return [jobPath(r.job)];
+    } finally {
+      for (const [n] of scopes) this.mgr.scopePids.delete(n);   // taken by the scope's start, or never used
+    }
+  }
+
+  /** A scope's PIDs= (au; 0 = the caller), checked as systemd's unit_pid_attachable(), and its other
+   *  properties. systemd 252 has no PIDFDs=. */
+  private scopePids(props: Array<[string, unknown]>, c: Caller): { pids: number[]; rest: Array<[string, unknown]> } {
+    const pids: number[] = [];
+    const rest: Array<[string, unknown]> = [];
+    const p = this.mgr.platform;
+    for (const [k, v] of props) {
+      if (k !== 'PIDs') { rest.push([k, v]); continue; }
+      if (!isVariant(v) || v.signature !== 'au' || !Array.isArray(v.value)) throw Errors.invalidArgs('Invalid PIDs= property, expecting an array of process ids.');
+      for (const raw of v.value as unknown[]) {
+        const pid = Number(raw) === 0 ? c.pid : Number(raw);
+        if (!Number.isInteger(pid) || pid <= 0) throw Errors.invalidArgs(`Process identifier ${String(raw)} is not valid.`);
+        if (pid === 1 || pid === p.pid()) throw Errors.invalidArgs(`Process ${pid} is a manager process, refusing.`);
+        const st = p.procStat(pid);
+        if (!st) throw new DbusError('org.freedesktop.DBus.Error.UnixProcessIdUnknown', `Process with ID ${pid} does not exist.`);
+        if (!pids.includes(pid)) pids.push(pid);
+      }
+    }
+    if (pids.length === 0) throw Errors.invalidArgs('Scope has no PIDs. Refusing.');
+    return { pids, rest };
   }
 
   /** SetUnitProperties(sba(sv)): one drop-in per property, then reload. */
@@ -166,11 +204,24 @@ export class TransientUnits {
     return [];
   }
 
+  /** A transient unit that is inactive with no job left (its stop or start job is done) is collected. */
   private onEvent(e: RpcEvent): void {
-    if (e.type !== 'unit' || !this.mine.has(e.unit) || e.activeState !== 'inactive') return;
-    const u = this.mgr.engine.graph.peek(e.unit);
-    if (u?.job) return;
-    this.mine.delete(e.unit);
-    try { fs.unlinkSync(path.join(this.dir, e.unit)); } catch { /* gone */ }
+    const id = e.type === 'unit' ? e.unit : e.type === 'job' && e.phase === 'removed' ? e.job.unit : null;
+    if (id === null || !this.mine.has(id)) return;
+    if (e.type === 'unit' && e.activeState !== 'inactive') return;
+    this.mgr.defer(() => this.collect(id), id);
   }
+
+  private collect(id: string): void {
+    const rt = this.mgr.runtimes.peek(id);
+    const g = this.mgr.engine.graph.peek(id);
+    if (!this.mine.has(id) || g?.job || (rt ? rt.machine.activeState() : g?.activeState ?? 'inactive') !== 'inactive') return;
+    this.mine.delete(id);
+    try { fs.unlinkSync(path.join(this.dir, id)); } catch { /* gone */ }
+    // systemd's unit GC: an inactive transient unit is unloaded (its name is free for the next systemd-run).
+    if (this.referenced.delete(id)) return;
+    if (rt) this.mgr.runtimes.drop(rt);
+    if (g) this.mgr.engine.graph.collect(g);
+  }
+
 }

@@ -13,6 +13,8 @@ export type AutomountSubState = 'dead' | 'waiting' | 'running' | 'failed';
 
 export interface AutomountHost extends UnitHost {
   isMounted(where: string): boolean;
+  /** automount_supported(): the kernel's autofs device exists (never in a container). */
+  autofsAvailable(): boolean;
 }
 
 export class AutomountMachine implements UnitMachine {
@@ -44,6 +46,8 @@ export class AutomountMachine implements UnitMachine {
     if (this.state === 'waiting' || this.state === 'running') return 'noop';
     if (!this.base.testConditions()) return 'condition-failed';
     if (!this.base.testAsserts()) return 'assert-failed';
+    // unit_start(): an unsupported type is refused after the conditions (skipped beats unsupported)
+    if (!this.host.autofsAvailable()) return 'unsupported';
     if (!this.base.testStartLimit()) { this.res = 'start-limit-hit'; this.setState('failed'); return 'start-limit-hit'; }
     const where = mountWhere(this.cfg);
     if (this.host.isMounted(where)) { this.host.log('error', `${this.id}: Path ${where} is already a mount point, refusing start.`); return 'refused'; }

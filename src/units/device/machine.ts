@@ -2,7 +2,8 @@
 // device is "plugged" when its node exists (/dev/console, /dev/null, a /sys path, a network interface);
 // the host reports presence (onPresence). A start job for a device nobody provides keeps waiting and ends
 // by the job timeout (DefaultDeviceTimeoutSec=, 90 s: the engine's job timer), which fails BindsTo=/
-// Requires= dependents with 'dependency', as under systemd. Stopping a device unit is a no-op (systemd: the
+// Requires= dependents with 'dependency', as under systemd; where /sys is read-only (a container) device
+// units are unsupported and such a job fails at once with 'unsupported', as systemd's does. Stopping a device unit is a no-op (systemd: the
 // job waits; devices are never stopped by the manager).
 import type { UnitConfig } from '../../directives/types';
 import { UnitBase } from '../base';
@@ -17,6 +18,8 @@ export const DEFAULT_DEVICE_TIMEOUT_US = 90_000_000;
 export interface DeviceHost extends UnitHost {
   /** The device behind this path exists now. */
   deviceExists(path: string): boolean;
+  /** device_supported(): /sys is writable (not a container's read-only /sys). */
+  devicesSupported(): boolean;
 }
 
 /** "dev-console.device" → "/dev/console"; "sys-subsystem-net-devices-eth0.device" → "/sys/subsystem/net/devices/eth0". */
@@ -50,8 +53,12 @@ export class DeviceMachine implements UnitMachine {
   onPresence(present: boolean): void { this.setState(present ? 'plugged' : 'dead'); }
 
   start(): StartOutcome {
+    if (this.state === 'plugged') return 'noop';
     const p = devicePath(this.id);
-    if (p && this.host.deviceExists(p)) { this.setState('plugged'); return 'noop'; }
+    // plugged now: the job completes from this state report, so units bound to the device see it active
+    if (p && this.host.deviceExists(p)) { this.setState('plugged'); return 'started'; }
+    // unit_start(): an unsupported type fails the job at once (a container: BindsTo= dependents fail fast)
+    if (!this.host.devicesSupported()) return 'unsupported';
     return 'started';   // wait for a device that never comes: the job timeout ends it
   }
 

@@ -50,6 +50,11 @@ export function mountIsBind(cfg: UnitConfig): boolean {
 }
 
 /** fstab_is_extrinsic(): /, /usr, /etc, /run/initramfs, API file systems, x-initrd.mount. */
+/** A mount unit systemd keeps out of system.slice and never unmounts at shutdown. */
+export function isExtrinsicMount(cfg: UnitConfig): boolean {
+  return cfg.type === 'mount' && !!cfg.mount && mountIsExtrinsic(mountWhere(cfg), cfg.mount.options);
+}
+
 export function mountIsExtrinsic(where: string, options: string): boolean {
   if (['/', '/usr', '/etc'].includes(where)) return true;
   if (['/run/initramfs', '/proc', '/sys', '/dev'].some((p) => where === p || where.startsWith(p + '/'))) return true;
@@ -116,6 +121,9 @@ function execEdges(cfg: UnitConfig, env: MountDepEnv, out: TypeDep[]): void {
   const o = e.standardOutput === 'inherit' ? (ttyIn ? 'tty' : 'journal') : e.standardOutput;
   const er = e.standardError === 'inherit' ? o : e.standardError;
   if (!env.userMode && (JOURNALISH.has(o) || JOURNALISH.has(er))) out.push({ kind: 'After', name: 'systemd-journald.socket', origin: 'implicit' });
+  // the system manager's writable-/var and PrivateTmp= orderings, as for services
+  if (!env.userMode && (e.stateDirectory.length || e.cacheDirectory.length || e.logsDirectory.length)) out.push({ kind: 'After', name: 'systemd-remount-fs.service', origin: 'implicit' });
+  if (!env.userMode && e.privateTmp) out.push({ kind: 'After', name: 'systemd-tmpfiles-setup.service', origin: 'implicit' });
 }
 
 function nodeEdges(what: string, kind: 'Requires' | 'BindsTo', env: MountDepEnv, out: TypeDep[]): void {

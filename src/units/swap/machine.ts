@@ -1,7 +1,7 @@
 // The swap state machine (systemd 252 swap.c): dead → activating (swapon) → (activating-done) → active →
 // deactivating (swapoff) → dead/failed. /proc/swaps is the truth, reported by the host (onProcSwaps).
-// In a container systemd refuses to start swap units (swap_start returns -EPERM: the job fails, the unit
-// stays dead); so does this machine (host.inContainer()).
+// In a container systemd does not support swap units (swap_supported()): a start whose conditions pass
+// finishes with job result 'unsupported' and the unit stays dead; so does this machine (host.inContainer()).
 // Invariants: every state change goes through setState(); result leaves success at most once per cycle.
 import type { ExecCommand, SwapSection, UnitConfig } from '../../directives/types';
 import { UnitBase } from '../base';
@@ -97,9 +97,10 @@ export class SwapMachine implements UnitMachine {
     if (this.state.startsWith('deactivating')) return 'again';
     if (this.state === 'activating' || this.state === 'activating-done') return 'started';
     if (this.state === 'active') return 'noop';
-    if (this.host.inContainer()) return 'refused';
     if (!this.base.testConditions()) return 'condition-failed';
     if (!this.base.testAsserts()) return 'assert-failed';
+    // swap_supported() is false in a container: unit_start() refuses after the conditions
+    if (this.host.inContainer()) return 'unsupported';
     if (!this.base.testStartLimit()) { this.res = 'start-limit-hit'; this.setState('failed'); return 'start-limit-hit'; }
     this.base.invocationId = this.host.newInvocationId();
     this.res = 'success';
