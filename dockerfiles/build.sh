@@ -43,6 +43,7 @@ trap 'rm -rf "$CTX"' EXIT
 if [ "$FLAVOR" = debian ]; then cp "$HERE/debian/Dockerfile" "$CTX/Dockerfile"; else cp "$HERE/Dockerfile" "$CTX/Dockerfile"; fi
 cp "$NODE_BIN" "$CTX/node"
 install -m 0755 "$HERE/tsysd.sh" "$CTX/tsysd"
+install -m 0755 "$HERE/tsysd-probe.sh" "$CTX/tsysd-probe"
 [ "$FLAVOR" = demo ] && gcc -O2 -static -o "$CTX/systemd-notify" "$HERE/systemd-notify.c"
 mkdir -p "$CTX/app/dist" "$CTX/demo"
 cp package.json package-lock.json "$CTX/app/"

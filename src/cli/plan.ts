@@ -1,4 +1,4 @@
-// `tsysd plan [--unit-path DIR]... [--user] [--mode MODE] [--json|--svg] [--stop|--restart] [--no-builtins] UNIT...`: prints the
+// `tsysd plan [--unit-path DIR]... [--user] [--mode MODE] [--json|--svg] [--stop|--restart] [--no-builtins] [--host-mounts] UNIT...`: prints the
 // transaction `start UNIT` (or stop/restart) would create on an idle system: jobs, the partial order, the
 // waves that could run in parallel, cycles broken. Also owns makeFileLoader(): unit files → UnitConfig for
 // offline tools (plan, list-dependencies) through src/unit-file and src/directives/compile.ts (which also
@@ -29,7 +29,9 @@ const MODES: JobMode[] = ['replace', 'fail', 'isolate', 'ignore-dependencies', '
 
 export interface PlanArgs { unitPaths: string[]; user: boolean; mode: JobMode; json: boolean; svg?: boolean; type: 'start' | 'stop' | 'restart'; units: string[]; generators?: boolean;
   /** Append the daemon's built-in targets to the search path (default; --no-builtins: as `systemd --test`). */
-  builtins?: boolean }
+  builtins?: boolean;
+  /** Mounts in this host's /proc/self/mountinfo count as active, as `systemd --test` sees them (--host-mounts). */
+  hostMounts?: boolean }
 
 export function parsePlanArgs(argv: string[]): PlanArgs | string {
   const a: PlanArgs = { unitPaths: [], user: false, mode: 'replace', json: false, type: 'start', units: [] };
@@ -42,6 +44,7 @@ export function parsePlanArgs(argv: string[]): PlanArgs | string {
     else if (x === '--generators' || x === '--generators=yes') a.generators = true;
     else if (x === '--no-generators' || x === '--generators=no') a.generators = false;
     else if (x === '--no-builtins') a.builtins = false;
+    else if (x === '--host-mounts') a.hostMounts = true;
     else if (x === '--svg') a.svg = true;
     else if (x === '--user') a.user = true;
     else if (x === '--system') a.user = false;
@@ -68,6 +71,14 @@ export function builtinUnitsDir(): string {
   return builtinDir;
 }
 
+/** The mount units of this host's /proc/self/mountinfo (what `systemd --test` finds active). */
+function hostMountUnits(): string[] {
+  const { mountUnitsFromMountinfo, parseMountinfo } = require('../units/mount/mountinfo') as typeof import('../units/mount/mountinfo');
+  let text = '';
+  try { text = fs.readFileSync('/proc/self/mountinfo', 'utf8'); } catch { /* no /proc: nothing mounted that we know of */ }
+  return [...mountUnitsFromMountinfo(parseMountinfo(text)).keys()];
+}
+
 /** Build the plan for parsed args (exported for tests and the daemon). */
 export function computePlan(a: PlanArgs, logs?: string[]): PlanResult {
   const searchPath = [...unitSearchPath({ userMode: a.user, unitPaths: a.unitPaths.map((p) => path.resolve(p)) }), ...(a.builtins === false ? [] : [builtinUnitsDir()])];
@@ -79,7 +90,8 @@ export function computePlan(a: PlanArgs, logs?: string[]): PlanResult {
   // start: the transaction on an idle system. stop/restart: what-if on a running system (everything
   // reachable from default.target loaded and active), so propagation to dependents shows.
   const whatIf = a.type !== 'start';
-  return planTransaction(engine, a.units, a.type, a.mode, whatIf ? { preload: ['default.target'], assumeActive: true } : {});
+  const active = a.hostMounts ? hostMountUnits() : [];
+  return planTransaction(engine, a.units, a.type, a.mode, whatIf ? { preload: ['default.target'], assumeActive: true, active } : { active });
 }
 
 export function renderPlanText(p: PlanResult, logs: string[]): string {

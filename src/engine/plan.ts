@@ -23,6 +23,8 @@ export interface PlanOptions {
   preload?: string[];
   /** What-if on a running system: every loaded unit counts as active (for --stop/--restart). */
   assumeActive?: boolean;
+  /** Units already active on this system (e.g. mounts in /proc/self/mountinfo, as `systemd --test` sees them). */
+  active?: string[];
 }
 
 export function planTransaction(engine: Engine, names: string[], type: RequestedJobType = 'start', mode: JobMode = 'replace', opts: PlanOptions = {}): PlanResult {
@@ -30,6 +32,7 @@ export function planTransaction(engine: Engine, names: string[], type: Requested
   for (const p of opts.preload ?? []) engine.graph.unit(p);
   for (const n of names) engine.graph.unit(n);
   if (opts.assumeActive) for (const u of engine.graph.units()) if (u.loadState === 'loaded') u.activeState = 'active';
+  for (const n of opts.active ?? []) { const u = engine.graph.unit(n); if (u.loadState === 'loaded') u.activeState = 'active'; }
   const res: PlanResult = { ok: true, jobs: {}, order: [], waves: [], units: {}, cycles: [] };
   const jobs = new Map<Unit, { type: JobType; ignoreOrder: boolean }>();
   for (const n of names) {

@@ -16,6 +16,7 @@ import { faultInjector } from './barrier';
 import { realConditionEnv } from '../platform/conditions-real';
 import type { DaemonOptions } from './options';
 import { claimControlSocket, detectContainer } from './runtime-dir';
+import { drainCaptures } from './stdio';
 
 export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const isPid1 = process.pid === 1;
@@ -156,6 +157,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   if (web) await web.close().catch(() => undefined);
   try { fs.unlinkSync(opts.controlSocket); } catch { /* gone */ }
   if (isPid1) await finalSweep(platform);
+  drainCaptures();   // what services wrote as they stopped, still in the capture pipes
   // The units' empty cgroups and the base directory (also done by the platform's exit hook on other paths).
   platform.cgroupCleanup();
   if (journal) { logs.sink = null; journal.stop(); }

@@ -75,7 +75,7 @@ export class JobRunner {
     const m = this.m;
     const rt = m.runtimes.peek(c.unit);
     const desc = rt ? describe(rt.cfg) : c.unit;
-    if (c.oldActive !== c.newActive) {
+    if (c.oldActive !== c.newActive && !c.flags.quiet) {
       const verbs = statusVerbs(rt?.cfg.type ?? 'service');
       if (c.newActive === 'activating' && isStopped(c.oldActive)) m.console(`Starting ${desc}...`);
       else if (c.newActive === 'active' && c.oldActive !== 'reloading') m.console(`[  OK  ] ${rt ? verbs.started(rt.cfg) : 'Started'} ${desc}.`);

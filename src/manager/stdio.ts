@@ -117,12 +117,22 @@ const READ_BUF = Buffer.allocUnsafe(64 * 1024);
 /** Read the (non-blocking) capture pipe line by line until every writer has exited, then close it. A poll
  *  watch and one shared read buffer per manager, not a net.Socket per service: a boot of 1,000 services
  *  otherwise builds 1,000 stream objects. UTF-8 sequences split between reads are kept whole. */
+/** The capture pipes still open: the daemon reads what is left in them just before it exits (a service's
+ *  last lines, written as it stopped, would otherwise still sit in the pipe when the process ends). */
+const openCaptures = new Set<() => void>();
+
+/** Read every open capture pipe until it is empty (EAGAIN) or at EOF; called once, at exit. */
+export function drainCaptures(): void {
+  for (const drain of [...openCaptures]) drain();
+}
+
 export function readCapture(p: Platform, fd: number, maxLine: number, onLine: (text: string) => void): void {
   const sp = new LineSplitter(maxLine, onLine);
   const dec = new StringDecoder('utf8');
   let watch: number | null = null;
   const finish = (): void => {
     if (watch === null) return;
+    openCaptures.delete(drain);
     p.unpollFd(watch);
     watch = null;
     const rest = dec.end();
@@ -130,10 +140,8 @@ export function readCapture(p: Platform, fd: number, maxLine: number, onLine: (t
     sp.end();
     p.close(fd);
   };
-  const w = p.pollFd(fd, POLL_READABLE, (status) => {
-    if (status < 0) { finish(); return; }
-    // Bounded per wake-up so one chatty service cannot hold the event loop; the watch is level-triggered.
-    for (let i = 0; i < 16 && watch !== null; i++) {
+  const readSome = (rounds: number): void => {
+    for (let i = 0; i < rounds && watch !== null; i++) {
       let n: number;
       try { n = fs.readSync(fd, READ_BUF, 0, READ_BUF.length, null); } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
@@ -145,8 +153,16 @@ export function readCapture(p: Platform, fd: number, maxLine: number, onLine: (t
       const text = dec.write(READ_BUF.subarray(0, n));
       if (text) sp.push(text);
     }
+  };
+  // At exit: everything that is there (bounded, in case a writer is still going), then flush the last line.
+  const drain = (): void => { readSome(4096); if (watch !== null) { const rest = dec.end(); if (rest) sp.push(rest); sp.end(); } };
+  const w = p.pollFd(fd, POLL_READABLE, (status) => {
+    if (status < 0) { finish(); return; }
+    // Bounded per wake-up so one chatty service cannot hold the event loop; the watch is level-triggered.
+    readSome(16);
   });
   // Out of watches (-EMFILE): the pipe is closed, the service's writes fail with EPIPE rather than block.
   if (w < 0) { p.close(fd); return; }
   watch = w;
+  openCaptures.add(drain);
 }

@@ -57,6 +57,9 @@ export interface StateChangeFlags {
   reloadFailure: boolean;
   willAutoRestart: boolean;
   skipCondition: boolean;
+  /** No console status line: bookkeeping only, nothing changed on the system (a runtime mount left in place
+   *  at shutdown goes inactive without being unmounted: "Unmounted" would be untrue). */
+  quiet?: boolean;
 }
 
 export interface StateChange {

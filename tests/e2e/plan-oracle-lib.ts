@@ -160,8 +160,8 @@ export const DEP_KINDS_COMPARED = ['Requires', 'Requisite', 'Wants', 'BindsTo', 
 const NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups'];
 
 /** Run systemd's own transaction computation for `unit` over `dir` (or the default path when null). */
-export function runOracle(dir: string | null, unit: string, timeoutMs = 30000): OracleResult {
-  const env = dir ? ['env', `SYSTEMD_UNIT_PATH=${dir}`] : ['env'];
+export function runOracle(dir: string | null, unit: string, timeoutMs = 30000, extraEnv: Record<string, string> = {}): OracleResult {
+  const env = [...(dir ? ['env', `SYSTEMD_UNIT_PATH=${dir}`] : ['env']), ...Object.entries(extraEnv).map(([k, v]) => `${k}=${v}`)];
   const r = spawnSync('setpriv', [...NOBODY, ...env, '/lib/systemd/systemd', '--test', '--system', `--unit=${unit}`, '--no-pager'],
     { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 512 << 20, cwd: '/' });
   const out = r.stdout ?? '', err = r.stderr ?? '';
@@ -226,10 +226,11 @@ export function diffResult(mine: Compared, theirs: Compared): string[] {
 
 /** Run the generators with tsysd's own runner (what `tsysd plan --generators` does) into a temp dir:
  *  { root, normal, early, late, searchPath } (searchPath: the default one with those at the generator
- *  positions). systemd --test runs the same executables into its own temp dir. */
-export async function runGenerators(): Promise<{ root: string; normal: string; early: string; late: string; searchPath: string[] }> {
+ *  positions). systemd --test runs the same executables into its own temp dir. `extraEnv` reaches the
+ *  generators (SYSTEMD_SYSVINIT_PATH / SYSTEMD_SYSVRCND_PATH: another SysV tree, as for systemd's). */
+export async function runGenerators(extraEnv: Record<string, string> = {}): Promise<{ root: string; normal: string; early: string; late: string; searchPath: string[] }> {
   const root = makeTempDir('tsysd-gen-');
-  const g = await offlineGenerators(systemDefaultPaths(), false, root, { env: { ...process.env, SYSTEMD_LOG_LEVEL: 'err' } });
+  const g = await offlineGenerators(systemDefaultPaths(), false, root, { env: { ...process.env, SYSTEMD_LOG_LEVEL: 'err', ...extraEnv } });
   return { root, normal: g.dirs.normal, early: g.dirs.early, late: g.dirs.late, searchPath: g.searchPath };
 }
 

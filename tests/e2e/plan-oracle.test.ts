@@ -22,6 +22,17 @@ const CASES = Number(process.env['TSYSD_PLAN_CASES'] ?? 300);
 // one of them seen in ~1 of 6 oracle runs; 60 re-runs make a false failure ~1 in 70,000 for such a case.
 const RETRIES = 60;
 
+/** The plan `systemd --test --unit=X` makes on this host's real tree: mounts already in /proc/self/mountinfo
+ *  are active (their start jobs are redundant and dropped, and what only they pulled in is collected), and
+ *  the unit is isolated when it allows it, started in replace mode otherwise (systemd's
+ *  do_queue_default_job: JOB_ISOLATE, then JOB_REPLACE on -EPERM). Without the mounts, a host with e.g.
+ *  fusectl mounted failed here: modprobe@fuse.service started by tsysd only. */
+function planLikeSystemdTest(unitPaths: string[], unit: string): ReturnType<typeof computePlan> {
+  const base = { unitPaths, user: false, json: true, builtins: false, type: 'start' as const, units: [unit], hostMounts: true };
+  const iso = computePlan({ ...base, mode: 'isolate' });
+  return !iso.ok && /may not be isolated/.test(iso.error ?? '') ? computePlan({ ...base, mode: 'replace' }) : iso;
+}
+
 test(`plan agrees with systemd --test on ${CASES} generated unit sets (seed ${SEED})`, { timeout: 600_000 }, () => {
   const failures: string[] = [];
   let retried = 0;
@@ -77,7 +88,7 @@ test('plan agrees with systemd --test on the real unit tree for multi-user.targe
   const gen = await runGenerators();
   try {
     const paths = gen.searchPath;
-    const plan = computePlan({ unitPaths: paths, user: false, mode: 'replace', json: true, builtins: false, type: 'start', units: ['multi-user.target'] });
+    const plan = planLikeSystemdTest(paths, 'multi-user.target');
     const mine = normPlan(plan);
     const first = runOracle(null, 'multi-user.target');
     assert.deepEqual(diffDeps(plan, first), [], 'effective dependencies of every unit both loaded');
@@ -97,8 +108,7 @@ test('plan agrees with systemd --test for units of the real tree (sample; TSYSD_
     const units = process.env['TSYSD_PLAN_ALL'] ? all : all.filter((_, i) => i % 8 === 0);
     const failures: string[] = [];
     for (const u of units) {
-      const plan = computePlan({ unitPaths: paths, user: false, mode: 'replace', json: true, builtins: false, type: 'start', units: [u] });
-      const mine = normPlan(plan);
+      const mine = normPlan(planLikeSystemdTest(paths, u));
       // (dependency lists are not compared here: systemd loads default.target's whole closure at
       // startup whatever --unit says, tsysd plan only what the anchor reaches; see the test above)
       let theirs = normOracle(runOracle(null, u));
@@ -108,6 +118,34 @@ test('plan agrees with systemd --test for units of the real tree (sample; TSYSD_
     process.stdout.write(`# real tree units: ${units.length - failures.length}/${units.length} agree\n`);
     assert.deepEqual(failures, []);
   } finally { fs.rmSync(gen.root, { recursive: true, force: true }); }
+});
+
+test('a SysV-only package (exim4-like: /etc/init.d script with LSB headers, rc links, no unit file) plans as under systemd --test', { timeout: 120_000 }, async () => {
+  // The host's SysV tree replaced by a simulated one, for systemd-sysv-generator and tsysd's built-in one alike.
+  const dir = makeTempDir('tsysd-sysv-sim-');
+  const script = ['#!/bin/sh', '### BEGIN INIT INFO', '# Provides:          mailsim mail-transport-agent', '# Required-Start:    $remote_fs $syslog $network $time',
+    '# Required-Stop:     $remote_fs $syslog $network', '# Should-Start:      postgresql', '# Default-Start:     2 3 4 5', '# Default-Stop:      0 1 6',
+    '# Short-Description: exim4-like MTA shipped only as a SysV script', '### END INIT INFO', 'exit 0', ''].join('\n');
+  fs.mkdirSync(path.join(dir, 'init.d'));
+  fs.writeFileSync(path.join(dir, 'init.d', 'mailsim'), script, { mode: 0o755 });
+  for (const r of [2, 3, 4, 5]) { fs.mkdirSync(path.join(dir, `rc${r}.d`)); fs.symlinkSync('../init.d/mailsim', path.join(dir, `rc${r}.d`, 'S01mailsim')); }
+  const env = { SYSTEMD_SYSVINIT_PATH: path.join(dir, 'init.d'), SYSTEMD_SYSVRCND_PATH: dir };
+  const gen = await runGenerators(env);
+  try {
+    for (const anchor of ['multi-user.target', 'mailsim.service', 'mail-transport-agent.target']) {
+      const plan = planLikeSystemdTest(gen.searchPath, anchor);
+      const mine = normPlan(plan);
+      const first = runOracle(null, anchor, 30000, env);
+      let theirs = normOracle(first);
+      for (let k = 0; k < 3 && !sameResult(mine, theirs); k++) theirs = normOracle(runOracle(null, anchor, 30000, env));
+      if (anchor !== 'mail-transport-agent.target') assert.ok(mine.jobs.includes('mailsim.service/start'), `${anchor}: ${mine.jobs.join(' ')}`);
+      assert.deepEqual(diffResult(mine, theirs), [], anchor);
+      assert.deepEqual(diffDeps(plan, first).filter((d) => d.startsWith('mailsim.service ')), [], anchor);
+    }
+  } finally {
+    fs.rmSync(gen.root, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('tsysd plan --stop: what would stop if a unit stops (running system assumed)', () => {

@@ -103,7 +103,7 @@ test('mount: stop runs umount -c; still mounted after a clean exit → retry; um
   assert.deepEqual([m.activeState(), m.subState(), m.result()], ['active', 'mounted', 'exit-code']);
 });
 
-test('mount: at shutdown a mount without a unit file is left in place (dead to the manager, no umount)', () => {
+test('mount: at shutdown a mount without a unit file is left in place (dead to the manager, no umount, no status line)', () => {
   const { h, m } = rig({}, 'etc-hosts.mount');
   m.cfg.fragmentPath = '';
   h.mounted.add('/etc/hosts');
@@ -112,6 +112,8 @@ test('mount: at shutdown a mount without a unit file is left in place (dead to t
   h.stopping = true;
   assert.equal(m.stop(), 'noop');
   assert.deepEqual([m.activeState(), h.spawned.length], ['inactive', 0]);
+  // still mounted: the manager must not print "Unmounted" for it (a quiet state change)
+  assert.equal(h.states.at(-1)?.flags.quiet, true);
   m.onMountTable({ mountPoints: new Set(['/etc/hosts']), swaps: new Set() });
   assert.equal(m.activeState(), 'inactive', 'not resurrected by a later mount table event');
 });

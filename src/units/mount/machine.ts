@@ -91,7 +91,7 @@ export class MountMachine implements UnitMachine {
       this.controlCmd = null;
     }
     if (os === ns) return;
-    this.base.notifyStateChange(oa, this.activeState(), os, ns, this.res, { reloadFailure: this.reloadResult !== 'success', willAutoRestart: false, skipCondition: false }, () => null);
+    this.base.notifyStateChange(oa, this.activeState(), os, ns, this.res, { reloadFailure: this.reloadResult !== 'success', willAutoRestart: false, skipCondition: false, quiet: this.abandoned }, () => null);
   }
 
   private armTimer(): void {
