@@ -7,6 +7,7 @@
         "src/native/spawn.c",
         "src/native/reaper.c",
         "src/native/sock.c",
+        "src/native/dgram.c",
         "src/native/misc.c",
         "src/native/journal.c",
         "src/native/timefd.c"

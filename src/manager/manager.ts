@@ -258,6 +258,7 @@ export class Manager implements SocketManager, TriggerManager {
   /** Every reaped child (ours or a re-parented orphan). */
   onChildExit(pid: number, code: 'exited' | 'killed' | 'dumped', status: number): void {
     this.runtimes.scheduleEmptyCheck();
+    this.notify.reaped(pid);
     const host = this.runtimes.takePid(pid);
     if (!host) { debug('reaped unknown pid %d', pid); return; }
     const exit = code === 'exited' ? { code: status, signal: 0, core: false } : { code: 0, signal: status, core: code === 'dumped' };

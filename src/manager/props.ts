@@ -21,9 +21,11 @@ import { listenDescriptions } from './socket-host';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
+let tzFormat: Intl.DateTimeFormat | null = null;   // built once: constructing one per timestamp dominated `show`
 function tzName(d: Date): string {
   try {
-    const part = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName');
+    tzFormat ??= new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' });
+    const part = tzFormat.formatToParts(d).find((p) => p.type === 'timeZoneName');
     const n = part?.value ?? 'UTC';
     return n === 'GMT' ? 'UTC' : n;
   } catch { return 'UTC'; }

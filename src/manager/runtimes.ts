@@ -79,11 +79,12 @@ export class RuntimeTable {
     return h;
   }
 
-  /** The unit a pid belongs to: known main/control pids first, then cgroup/session membership. */
-  findByPid(pid: number): UnitHost | null {
+  /** The unit a pid belongs to: known main/control pids first, then cgroup/session membership. `cgroupOf`
+   *  replaces the read of /proc/PID/cgroup (the notify router's per-process cache). */
+  findByPid(pid: number, cgroupOf?: (pid: number) => string | null): UnitHost | null {
     const direct = this.pidTable.get(pid);
     if (direct) return direct;
-    const cg = this.platform.procCgroup(pid);   // read once, then matched against each unit's cgroup path
+    const cg = cgroupOf ? cgroupOf(pid) : this.platform.procCgroup(pid);   // read once, then matched against each unit's cgroup path
     for (const rt of this.map.values()) {
       const a = rt.machine.activeState();
       if (a === 'inactive' || a === 'failed') continue;

@@ -96,6 +96,7 @@ static napi_value Init(napi_env env, napi_value exports) {
   tsysd_init_spawn(env, exports);
   tsysd_init_reaper(env, exports);
   tsysd_init_sock(env, exports);
+  tsysd_init_dgram(env, exports);
   tsysd_init_misc(env, exports);
   tsysd_init_journal(env, exports);
   tsysd_init_timefd(env, exports);

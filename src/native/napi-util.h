@@ -61,6 +61,7 @@ extern napi_env tsysd_env;
 void tsysd_init_spawn(napi_env env, napi_value exports);
 void tsysd_init_reaper(napi_env env, napi_value exports);
 void tsysd_init_sock(napi_env env, napi_value exports);
+void tsysd_init_dgram(napi_env env, napi_value exports);
 void tsysd_init_misc(napi_env env, napi_value exports);
 void tsysd_init_journal(napi_env env, napi_value exports);
 void tsysd_init_timefd(napi_env env, napi_value exports);

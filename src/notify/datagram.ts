@@ -8,12 +8,21 @@
 
 export interface ReceivedDatagram { data: Uint8Array; pid: number; truncated?: boolean }
 
+const CUT = 'Received notify message exceeded maximum size (or carried too many fds). Ignoring.';
+const NO_CREDS = 'Received notify message without valid credentials. Ignoring.';
+const NUL = 'Received notify message with embedded NUL bytes. Ignoring.';
+
 /** The warning for a datagram that must be ignored, or null when it may be dispatched. */
 export function notifyDatagramProblem(d: ReceivedDatagram): string | null {
-  if (d.truncated) return 'Received notify message exceeded maximum size (or carried too many fds). Ignoring.';
-  if (!(d.pid > 0)) return 'Received notify message without valid credentials. Ignoring.';
-  const n = d.data.length;
-  if (n > 1 && d.data.subarray(0, n - 1).includes(0)) return 'Received notify message with embedded NUL bytes. Ignoring.';
+  return notifyBytesProblem(d.truncated === true, d.pid, d.data, 0, d.data.length);
+}
+
+/** The same for a datagram held in a receive buffer at buf[off, off + len) (no copy, no allocation). */
+export function notifyBytesProblem(truncated: boolean, pid: number, buf: Uint8Array, off: number, len: number): string | null {
+  if (truncated) return CUT;
+  if (!(pid > 0)) return NO_CREDS;
+  const last = off + len - 1;
+  for (let i = off; i < last; i++) if (buf[i] === 0) return NUL;
   return null;
 }
 

@@ -7,8 +7,10 @@ export interface NotifyMessage {
   entries: ReadonlyArray<readonly [string, string]>;
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: false });
+
 export function parseNotify(payload: string | Uint8Array): NotifyMessage {
-  const text = typeof payload === 'string' ? payload : new TextDecoder('utf-8', { fatal: false }).decode(payload);
+  const text = typeof payload === 'string' ? payload : UTF8.decode(payload);
   const entries: [string, string][] = [];
   for (const line of text.split('\n')) {
     if (line === '') continue;

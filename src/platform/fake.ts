@@ -3,8 +3,9 @@
 // Invariants: nothing touches the OS; the clock only moves through advance(); timers fire in due order
 // (ties in creation order) during advance(); kill() calls are recorded and do not end processes unless
 // `killEnds` is set.
+import { packDatagram } from '../notify/batch';
 import type {
-  CgroupSupport, ChildExit, ExecOutcome, FdResult, ListenOptions, NotifyDatagram, PeerCred, Platform, ProcInfo,
+  CgroupSupport, ChildExit, ExecOutcome, FdResult, ListenOptions, NotifyBatch, NotifyDatagram, PeerCred, Platform, ProcInfo,
   CgroupStats, ProcStat, ResourceSupport, SandboxSupport, SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId, InotifyRecord,
 } from './types';
 
@@ -25,6 +26,10 @@ export class FakePlatform implements Platform {
   files = new Map<string, string>();
   closed: number[] = [];
   notifyQueue: NotifyDatagram[] = [];
+  /** Open pidfds (fd → pid) and those whose process exited (exit() marks them). */
+  pidfds = new Map<number, number>();
+  pidfdsGone = new Set<number>();
+  procCgroupReads = 0;
   users: UserInfo[] = [
     { name: 'root', uid: 0, gid: 0, home: '/root', shell: '/bin/bash' },
     { name: 'nobody', uid: 65534, gid: 65534, home: '/nonexistent', shell: '/usr/sbin/nologin' },
@@ -43,6 +48,7 @@ export class FakePlatform implements Platform {
     const s = this.spawns.find((x) => x.pid === pid);
     if (s) s.alive = false;
     for (const set of this.cgroups.values()) set.delete(pid);
+    for (const [fd, p] of this.pidfds) if (p === pid) this.pidfdsGone.add(fd);
     for (const l of [...this.exitListeners]) l({ pid, code, status });
   }
   /** Deliver the exec outcome of a spawned pid (default: success). */
@@ -108,6 +114,7 @@ export class FakePlatform implements Platform {
   parentPid(pid: number): number { return this.spawns.some((s) => s.pid === pid && s.alive) ? 1 : 0; }
   procStat(pid: number): ProcStat | null { return this.spawns.some((s) => s.pid === pid && s.alive) ? { state: 'S', ppid: 1, pgid: pid, sid: pid } : null; }
   procCgroup(pid: number): string | null {
+    this.procCgroupReads++;
     for (const [p, set] of this.cgroups) if (set.has(pid)) return p.slice('/sys/fs/cgroup'.length);
     return null;
   }
@@ -260,12 +267,40 @@ export class FakePlatform implements Platform {
   }
   unpollFd(id: WatchId): void { this.polls.delete(id); }
   accept(): number { return this.nextFd++; }
-  close(fd: number): number { this.closed.push(fd); return 0; }
+  close(fd: number): number { this.closed.push(fd); this.pidfds.delete(fd); this.pidfdsGone.delete(fd); return 0; }
   pipe(): [number, number] { return [this.nextFd++, this.nextFd++]; }
   sockName(): SockAddr | null { return { family: 'inet', host: '127.0.0.1', port: 8080 }; }
   peerName(): SockAddr | null { return { family: 'inet', host: '127.0.0.1', port: 40000 }; }
   openNotifySocket(): FdResult { return { fd: this.nextFd++ }; }
   recvNotify(): NotifyDatagram | null { return this.notifyQueue.shift() ?? null; }
+  recvNotifyBatch(_fd: number, b: NotifyBatch): number {
+    let n = 0;
+    let fdPos = 0;
+    for (; n < b.capacity; n++) {
+      const d = this.notifyQueue.shift();
+      if (!d) break;
+      fdPos = packDatagram(b, n, d, fdPos);
+    }
+    return n;
+  }
+  /** A pidfd for any pid in a cgroup or spawned and alive; -ESRCH (3) otherwise. */
+  pidfdOpen(pid: number): number {
+    const known = this.spawns.some((x) => x.pid === pid && x.alive) || [...this.cgroups.values()].some((set) => set.has(pid));
+    if (!known) return -3;
+    const fd = this.nextFd++;
+    this.pidfds.set(fd, pid);
+    return fd;
+  }
+  pollGone(fds: Int32Array, n: number, out: Uint8Array): number {
+    let gone = 0;
+    for (let i = 0; i < n; i++) {
+      const fd = fds[i] ?? -1;
+      const g = this.pidfdsGone.has(fd) || !this.pidfds.has(fd);
+      out[i] = g ? 1 : 0;
+      if (g) gone++;
+    }
+    return gone;
+  }
   peerCred(): PeerCred | null { return { pid: 1, uid: 0, gid: 0 }; }
 
   getUser(n: string): UserInfo | null { return this.users.find((u) => u.name === n || String(u.uid) === n) ?? null; }

@@ -29,6 +29,10 @@ export interface NativeAddon {
   getsockname(fd: number): SockAddr | null | number;
   getpeername(fd: number): SockAddr | null | number;
   peerCred(fd: number): { pid: number; uid: number; gid: number; groups?: number[] } | number;
+  /** Batched receive (src/native/dgram.c): count of datagrams, or -errno. */
+  recvmmsg(fd: number, data: Buffer, slot: number, meta: Int32Array, fds: Int32Array): number;
+  pidfdOpen(pid: number): number;
+  pollGone(fds: Int32Array, n: number, out: Uint8Array): number;
   recvmsg(fd: number, max: number): { data: Buffer; pid: number; uid: number; gid: number; fds: number[]; truncated: boolean } | number;
   sendmsg(fd: number, data: Buffer, fds: number[], dest?: SockAddr | null): number;
   close(fd: number): number;

@@ -20,7 +20,7 @@ import type {
   ProcStat, SandboxSupport, SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId, InotifyRecord,
 } from './types';
 import { POLL_PRIORITY } from './types';
-import { NOTIFY_BUFFER_MAX } from './types';
+import { NOTIFY_BUFFER_MAX, type NotifyBatch } from './types';
 
 // node:child_process (with net, dgram, cluster) only for the helper's rare synchronous modes, on first use
 const spawnSync = (): typeof Cp.spawnSync => (require('node:child_process') as typeof Cp).spawnSync;
@@ -402,6 +402,12 @@ export class RealPlatform implements Platform {
     if (typeof r === 'number') return null;
     return { data: r.data, pid: r.pid, uid: r.uid, gid: r.gid, fds: r.fds, truncated: r.truncated === true };
   }
+  recvNotifyBatch(fd: number, b: NotifyBatch): number {
+    const r = this.n.recvmmsg(fd, b.data, b.slot, b.meta, b.fds);
+    return r > 0 ? r : 0;
+  }
+  pidfdOpen(pid: number): number { return this.n.pidfdOpen(pid); }
+  pollGone(fds: Int32Array, n: number, out: Uint8Array): number { return n > 0 ? this.n.pollGone(fds, n, out) : 0; }
   peerCred(fd: number): PeerCred | null {
     const r = this.n.peerCred(fd);
     return typeof r === 'number' ? null : { pid: r.pid, uid: r.uid, gid: r.gid };

@@ -169,6 +169,12 @@ export interface NotifyDatagram {
   fds: number[];                // SCM_RIGHTS, O_CLOEXEC; the receiver must close what it does not keep
 }
 
+/** Reusable receive buffers for Platform.recvNotifyBatch (allocated once: src/notify/batch.ts).
+ *  Datagram i: payload data[i*slot, i*slot + meta[i*8]); meta[i*8 + 1..3] pid, uid, gid (-1 without
+ *  credentials); meta[i*8 + 4] 1 when cut (MSG_TRUNC/MSG_CTRUNC); meta[i*8 + 5..6] start and count of its
+ *  fds (SCM_RIGHTS, O_CLOEXEC; the receiver closes what it does not keep) in `fds`. */
+export interface NotifyBatch { readonly data: Buffer; readonly slot: number; readonly meta: Int32Array; readonly fds: Int32Array; readonly capacity: number }
+
 export interface ProcInfo { pid: number; ppid: number; pgid: number; sid: number }
 
 /** One /proc/PID/stat read: the state letter ('R', 'S', 'Z', ...) and the ids after the comm. */
@@ -306,6 +312,12 @@ export interface Platform {
   openNotifySocket(path: string): FdResult;
   /** One datagram, or null when none is pending. */
   recvNotify(fd: number): NotifyDatagram | null;
+  /** Up to b.capacity queued datagrams into `b` in one call (recvmmsg): their count, 0 when none. */
+  recvNotifyBatch(fd: number, b: NotifyBatch): number;
+  /** pidfd_open(2): an fd that turns readable once `pid`'s process exits; -errno (ESRCH: gone). */
+  pidfdOpen(pid: number): number;
+  /** Without blocking, which of fds[0..n) are readable/hung up (out[i] = 1): exited pidfds. Their count. */
+  pollGone(fds: Int32Array, n: number, out: Uint8Array): number;
   peerCred(fd: number): PeerCred | null;
 
   // --- users ---

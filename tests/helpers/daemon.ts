@@ -172,7 +172,9 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const runDir = fs.mkdtempSync(fs.existsSync('/run') ? '/run/tsysd-e2e-' : path.join(dir, 'run-'));
   fs.chmodSync(runDir, 0o755);
   const cgroupName = testCgroupName();
-  const inner = [process.execPath, o.entry ?? TSYSD, '--system', ...(o.unitPathsFirst ?? []).flatMap((p) => ['--unit-path', p]), '--unit-path', unitDir, '--control-socket', sock,
+  // TSYSD_BENCH_NODE_ARGS (benches, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"): extra node options for the daemon.
+  const nodeArgs = (process.env.TSYSD_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const inner = [process.execPath, ...nodeArgs, o.entry ?? TSYSD, '--system', ...(o.unitPathsFirst ?? []).flatMap((p) => ['--unit-path', p]), '--unit-path', unitDir, '--control-socket', sock,
     '--runtime-dir', runDir, '--cgroup-name', cgroupName,
     ...(o.systemd ? ['--sd-booted'] : ['--dbus-private', 'no', '--no-sd-booted']), ...(o.args ?? [])];
   const pre = [o.net ? 'ip link set lo up' : '', o.runMountPoint ? '{ mountpoint -q /run || mount --bind /run /run; }' : '',
