@@ -364,6 +364,7 @@ export class Manager implements SocketManager, TriggerManager {
 
   // ---- machine reports ------------------------------------------------------------------------------
   stateChanged(host: UnitHost, change: StateChange): void {
+    this.runtimes.noteStateChange();
     this.defer(() => this.jobs.applyStateChange(change), host.id);
   }
 

@@ -14,6 +14,7 @@ import { M_FD0, M_LEN, M_NFD, M_PID, M_TRUNC, M_UID, META, newNotifyBatch } from
 import { POLL_READABLE } from '../platform/types';
 import type { Manager } from './manager';
 import { NotifySenders } from './notify-senders';
+import type { UnitHost } from './unit-host';
 
 const debug = createDebug('tsysd:notify');
 
@@ -78,7 +79,7 @@ export class NotifyRouter {
       if (rl.ok) this.m.unitLog('', 'warning', rl.suppressed ? `${bad} (${rl.suppressed} similar messages suppressed)` : bad);
       return;
     }
-    const host = this.m.runtimes.findByPid(pid, this.cgroupOf);
+    const host = this.unitOf(pid);
     const machine = host?.machine;
     if (!host || !machine?.onNotify) {
       debug('notify from pid %d: no unit', pid);
@@ -96,6 +97,19 @@ export class NotifyRouter {
     let handed = false;
     this.m.barrier.guard('notify', host.id, () => { handed = true; machine.onNotify?.(msg, { pid, uid, inUnit: true }, fds); });
     if (!handed) for (const fd of fds) p.close(fd);
+  }
+
+  /** The sender's unit: its main/control pid, else the unit of its (cached) cgroup. */
+  private unitOf(pid: number): UnitHost | null {
+    const rts = this.m.runtimes;
+    const direct = rts.byPid(pid);
+    if (direct) return direct;
+    const ver = rts.version, states = rts.stateEpoch;
+    const known = this.senders.unitOf(pid, ver, states);
+    if (known) return known;
+    const host = rts.findByPid(pid, this.cgroupOf);
+    if (host) this.senders.rememberUnit(pid, host, ver, states);
+    return host;
   }
 
   /** The manager reaped `pid`: forget its cached cgroup. */

@@ -11,14 +11,18 @@
 // of them then). Every pidfd opened here is closed here. Known difference from systemd: a process moved
 // to another cgroup while it lives keeps its first cgroup until it exits (the manager never moves one).
 import type { Platform, TimerHandle } from '../platform/types';
+import type { UnitHost } from './unit-host';
 
 const SWEEP_US = 10_000_000;
 /** pollGone handles this many fds per call. */
 const CHUNK = 4096;
 
+interface Entry { fd: number; cg: string; epoch: number; host: UnitHost | null; ver: number; states: number }
+
 export class NotifySenders {
-  /** pid → its pidfd, cgroup, and the batch (epoch) in which it was last checked or cached. */
-  private readonly map = new Map<number, { fd: number; cg: string; epoch: number }>();
+  /** pid → its pidfd, cgroup, the batch (epoch) in which it was last checked or cached, and the unit last
+   *  found for it with the runtimes' version and state epoch of then (valid while both are unchanged). */
+  private readonly map = new Map<number, Entry>();
   private readonly checkFds = new Int32Array(CHUNK);
   private readonly checkPids = new Int32Array(CHUNK);
   private readonly gone = new Uint8Array(CHUNK);
@@ -56,9 +60,21 @@ export class NotifySenders {
     if (cg === null) { this.p.close(fd); return null; }
     if (this.map.size >= this.limit) this.sweep();
     if (this.map.size >= this.limit) this.clear();
-    this.map.set(pid, { fd, cg, epoch: this.epoch });   // opened after this batch arrived: valid for the rest of it
+    this.map.set(pid, { fd, cg, epoch: this.epoch, host: null, ver: -1, states: -1 });   // opened after this batch arrived: valid for the rest of it
     if (this.sweepTimer === null) this.sweepTimer = this.p.setTimer(SWEEP_US, () => this.onSweep());
     return cg;
+  }
+
+  /** The unit last found for a cached pid, if no unit was added, dropped or changed state since. */
+  unitOf(pid: number, ver: number, states: number): UnitHost | null {
+    const e = this.map.get(pid);
+    return e && e.ver === ver && e.states === states ? e.host : null;
+  }
+
+  /** Remember the unit found for `pid` (only while its cgroup is cached). */
+  rememberUnit(pid: number, host: UnitHost, ver: number, states: number): void {
+    const e = this.map.get(pid);
+    if (e) { e.host = host; e.ver = ver; e.states = states; }
   }
 
   /** The manager reaped `pid`: whatever it cached is gone. */

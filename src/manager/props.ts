@@ -21,14 +21,20 @@ import { listenDescriptions } from './socket-host';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
-let tzFormat: Intl.DateTimeFormat | null = null;   // built once: constructing one per timestamp dominated `show`
+// The zone's abbreviation per UTC offset (building an Intl formatter per timestamp dominated `show`).
+const TZ_NAMES = new Map<number, string>();
 function tzName(d: Date): string {
+  const off = d.getTimezoneOffset();
+  const known = TZ_NAMES.get(off);
+  if (known !== undefined) return known;
+  let n = 'UTC';
   try {
-    tzFormat ??= new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' });
-    const part = tzFormat.formatToParts(d).find((p) => p.type === 'timeZoneName');
-    const n = part?.value ?? 'UTC';
-    return n === 'GMT' ? 'UTC' : n;
-  } catch { return 'UTC'; }
+    const part = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName');
+    n = part?.value ?? 'UTC';
+    if (n === 'GMT') n = 'UTC';
+  } catch { /* UTC */ }
+  if (TZ_NAMES.size < 64) TZ_NAMES.set(off, n);
+  return n;
 }
 
 /** systemd's FORMAT_TIMESTAMP: `Sun 2026-11-22 01:34:40 UTC`; '' for 0. */
@@ -108,8 +114,11 @@ export function isTransientFragment(mgr: Manager, fragment: string): boolean {
   return dir === '/run/systemd/transient' || dir === `${mgr.opts.runtimeDir}/transient`;
 }
 
-/** The full ordered property list of a unit, as `systemctl show --all` prints it. */
-export function unitProperties(mgr: Manager, name: string): [string, string][] {
+const ACCOUNTING = ['MemoryCurrent', 'TasksCurrent', 'CPUUsageNSec', 'IOReadBytes', 'IOWriteBytes'];
+
+/** The full ordered property list of a unit, as `systemctl show --all` prints it. With `wanted`, the
+ *  properties that cost file reads (UnitFileState, the cgroup's accounting) are left out unless wanted. */
+export function unitProperties(mgr: Manager, name: string, wanted?: ReadonlySet<string>): [string, string][] {
   const u = mgr.engine.graph.unit(name);
   const rtm = mgr.peekRuntime(u.id);
   const { rt, exec } = rtm ? runtimeStrings(rtm.machine.properties()) : { rt: {} as Runtime, exec: new Map<string, ExecStatus[]>() };
@@ -129,7 +138,7 @@ export function unitProperties(mgr: Manager, name: string): [string, string][] {
   // A scope may be started only once (systemd's once_only): CanStart=no after its first start.
   if (u.config.type === 'scope' && (rt.InactiveExitTimestampMonotonic ?? '0') !== '0') rt.CanStart = 'no';
   // unit_get_unit_file_state(): any unit with a fragment, masked ones included (UnitFileState=masked).
-  if (u.loadState === 'loaded' || u.loadState === 'masked' || u.config.fragmentPath) rt.UnitFileState = unitFileStateOf(mgr, u.id);
+  if ((!wanted || wanted.has('UnitFileState')) && (u.loadState === 'loaded' || u.loadState === 'masked' || u.config.fragmentPath)) rt.UnitFileState = unitFileStateOf(mgr, u.id);
   // A unit made by StartTransientUnit (src/dbus/systemd/transient.ts writes it there): Transient=yes, and
   // its unit file state is "transient" (status: "Loaded: loaded (PATH; transient)").
   if (isTransientFragment(mgr, u.config.fragmentPath)) { rt.Transient = 'yes'; rt.UnitFileState = 'transient'; }
@@ -143,7 +152,7 @@ export function unitProperties(mgr: Manager, name: string): [string, string][] {
     // systemd prunes a stopped unit's cgroup: ControlGroup is empty once the unit is inactive or failed
     if (rtm.host.procs.cgroup && !STOPPED.has(rtm.machine.activeState())) rt.ControlGroup = `/${res.rel}`;
     // Accounting while the unit has processes, as `status` shows it (an idle socket has no "CPU:" line).
-    const pids = rtm.machine.activeState() !== 'inactive' ? rtm.host.pids().length : 0;
+    const pids = rtm.machine.activeState() !== 'inactive' && (!wanted || ACCOUNTING.some((k) => wanted.has(k))) ? rtm.host.pids().length : 0;
     if (pids > 0) {
       const st = res.stats();
       if (st.memoryCurrent !== null) rt.MemoryCurrent = String(st.memoryCurrent);
@@ -187,12 +196,12 @@ export function unitProperties(mgr: Manager, name: string): [string, string][] {
 export function showUnit(mgr: Manager, name: string, wanted: string[] | undefined, all: boolean): ShowReply {
   const u = mgr.engine.graph.unit(name);
   // systemctl prints Failure/SuccessActionExitStatus only when set (>= 0), or as [not set] with --all.
-  const props = unitProperties(mgr, name).flatMap(([k, v]): [string, string][] =>
+  const want = wanted && wanted.length ? new Set(wanted) : undefined;
+  const props = unitProperties(mgr, name, want).flatMap(([k, v]): [string, string][] =>
     ((k === 'FailureActionExitStatus' || k === 'SuccessActionExitStatus') && Number(v) < 0 ? (all ? [[k, '[not set]']] : []) : [[k, v]]));
   let out: [string, string][];
-  if (wanted && wanted.length) {
-    const set = new Set(wanted);
-    out = props.filter(([k]) => set.has(k));
+  if (want) {
+    out = props.filter(([k]) => want.has(k));
     // Asked-for properties print even when the manager does not know them (systemctl prints them empty? no:
     // unknown names are silently skipped) — keep only known ones.
   } else out = all ? props : props.filter(([, v]) => v !== '');

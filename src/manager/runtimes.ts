@@ -25,11 +25,17 @@ export class RuntimeTable {
   private readonly map = new Map<string, UnitRuntime>();
   private readonly pidTable = new Map<number, UnitHost>();
   private ver = 0;
+  /** Bumped by every unit state change (noteStateChange): with `version`, says a pid → unit answer is still current. */
+  private states = 0;
   private emptyCheckPending = false;
 
   constructor(private readonly m: Manager, private readonly platform: Platform) {}
 
   get version(): number { return this.ver; }
+  get stateEpoch(): number { return this.states; }
+  noteStateChange(): void { this.states++; }
+  /** The unit whose main/control pid this is (the pid table only). */
+  byPid(pid: number): UnitHost | null { return this.pidTable.get(pid) ?? null; }
   get size(): number { return this.map.size; }
   values(): IterableIterator<UnitRuntime> { return this.map.values(); }
   has(id: string): boolean { return this.map.has(id); }
