@@ -51,6 +51,11 @@ export class FakePlatform implements Platform {
     for (const [fd, p] of this.pidfds) if (p === pid) this.pidfdsGone.add(fd);
     for (const l of [...this.exitListeners]) l({ pid, code, status });
   }
+  /** A process that is not our child exits (its own parent reaps it): only its pidfds and cgroups notice. */
+  exitElsewhere(pid: number): void {
+    for (const set of this.cgroups.values()) set.delete(pid);
+    for (const [fd, p] of this.pidfds) if (p === pid) this.pidfdsGone.add(fd);
+  }
   /** Deliver the exec outcome of a spawned pid (default: success). */
   execOutcome(pid: number, o: ExecOutcome = { ok: true }): void {
     const s = this.spawns.find((x) => x.pid === pid);
