@@ -7,9 +7,11 @@
 // is never routed by the old process's cgroup: its entry is dropped and the cgroup read again, as systemd
 // would read it at dispatch time. Without a pidfd (ESRCH, ENOSYS) nothing is cached and every datagram
 // reads the cgroup, as before. Entries are dropped when their pid is reaped by the manager, found exited
-// (batch check, or the sweep every SWEEP_US while any are held) or when more than `limit` are held (all
-// of them then). Every pidfd opened here is closed here. Known difference from systemd: a process moved
-// to another cgroup while it lives keeps its first cgroup until it exits (the manager never moves one).
+// (batch check, or the sweep every SWEEP_US while any are held), and all of them when `limit` live ones
+// are held and another comes. Every pidfd opened here is closed here. The unit found for a cached sender is
+// remembered while no unit was added, dropped or changed state (Runtimes' version and state epoch).
+// Known difference from systemd: a process moved to another cgroup while it lives keeps its first cgroup
+// until it exits (the manager itself never moves one).
 import type { Platform, TimerHandle } from '../platform/types';
 import type { UnitHost } from './unit-host';
 
@@ -29,7 +31,8 @@ export class NotifySenders {
   private sweepTimer: TimerHandle | null = null;
   private epoch = 0;
 
-  constructor(private readonly p: Platform, private readonly limit = 4096) {}
+  /** `limit`: pidfds held at most (each is an fd of the manager's; past it, every sender's cgroup is read again). */
+  constructor(private readonly p: Platform, private readonly limit = 1024) {}
 
   get size(): number { return this.map.size; }
 
