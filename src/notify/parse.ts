@@ -12,11 +12,16 @@ const UTF8 = new TextDecoder('utf-8', { fatal: false });
 export function parseNotify(payload: string | Uint8Array): NotifyMessage {
   const text = typeof payload === 'string' ? payload : UTF8.decode(payload);
   const entries: [string, string][] = [];
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    const eq = line.indexOf('=');
-    if (eq <= 0) continue;
-    entries.push([line.slice(0, eq), line.slice(eq + 1)]);
+  // one pass over the text (no array of lines): most datagrams are one or two assignments
+  // (the next '=' is searched for again only once passed: lines without one cost no rescans)
+  const n = text.length;
+  let eq = -1;
+  for (let pos = 0; pos < n;) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = n;
+    if (eq < pos) { eq = text.indexOf('=', pos); if (eq < 0) eq = n; }
+    if (eq > pos && eq < nl) entries.push([text.slice(pos, eq), text.slice(eq + 1, nl)]);
+    pos = nl + 1;
   }
   return { entries };
 }
