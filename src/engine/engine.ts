@@ -4,6 +4,10 @@
 // BindsTo stop (crash included), PartOf/Requires stop+restart through transactions, StopWhenUnneeded,
 // Upholds, OnFailure/OnSuccess, retroactive start/stop on unexpected state changes, job timeouts.
 // Pure: time and execution come from the injected EngineHost. Re-entrant calls are queued, never nested.
+// This file owns the job tables, transactions' installation, the run queue and its budget, finishing jobs
+// (result propagation to dependents, waiters) and JobTimeoutSec=; run.ts decides what running a job and a
+// state report mean for it, propagation.ts the run-time propagation (retroactive jobs, OnFailure/OnSuccess,
+// BindsTo/Upholds/StopWhenUnneeded queues).
 import { Graph } from './graph';
 import type { Unit, UnitLoader } from './graph';
 import { Job } from './job';
@@ -14,6 +18,11 @@ import type { ActiveState, EngineLog, JobMode, JobResult, RequestedJobType, JobT
 import { ATOM, EngineError, isActiveOrActivating, isActiveOrReloading, isInactiveOrDeactivating, isInactiveOrFailed } from './types';
 import { allowsLateMerge, collapse, isSuperset, jobCompare, mergeAndCollapse, requestedToJobType } from './jobtype';
 import type { EmergencyAction } from '../directives/types';
+import {
+  dispatchStartWhenUpheld, dispatchStopWhenBound, dispatchStopWhenUnneeded, retroactivelyStart, retroactivelyStop,
+  startOnFailure, type InternalJob,
+} from './propagation';
+import { runJobOutcome, stateReportOutcome, type RunEffects } from './run';
 
 /** What the executor answers when asked to run a job: finished now ('done'), in progress until a state
  * report completes it ('wait'), not possible yet — rerun on this unit's next state change ('again',
@@ -88,9 +97,13 @@ export class Engine {
   constructor(opts: EngineOptions) {
     this.graph = new Graph({ loader: opts.loader, userMode: opts.userMode ?? false, container: opts.container ?? false, devices: opts.devices ?? true });
     this.host = opts.host;
+    this.runEffects = { host: this.host, slice: (u, to) => this.slice(u, to), log: this.logFn };
   }
 
   private log(l: EngineLog): void { this.host.log?.(l); }
+  private readonly logFn = (l: EngineLog): void => this.log(l);
+  private readonly internalJobFn: InternalJob = (u, type, mode, level) => this.internalJob(u, type, mode, level);
+  private readonly runEffects: RunEffects;
 
   // ---- requests -------------------------------------------------------------------------------------
   /** manager_add_job: build, verify and install a transaction. */
@@ -276,9 +289,9 @@ export class Engine {
           if (j.installed && j.state === 'waiting') this.runJob(j);
           progress = true;
         }
-        if (this.stopWhenBoundQueue.size) { progress = true; this.dispatchStopWhenBound(); }
-        if (this.startWhenUpheldQueue.size) { progress = true; this.dispatchStartWhenUpheld(); }
-        if (this.stopWhenUnneededQueue.size) { progress = true; this.dispatchStopWhenUnneeded(); }
+        if (this.stopWhenBoundQueue.size) { progress = true; dispatchStopWhenBound(this.stopWhenBoundQueue, this.internalJobFn, this.logFn); }
+        if (this.startWhenUpheldQueue.size) { progress = true; dispatchStartWhenUpheld(this.startWhenUpheldQueue, this.internalJobFn, this.logFn); }
+        if (this.stopWhenUnneededQueue.size) { progress = true; dispatchStopWhenUnneeded(this.stopWhenUnneededQueue, this.internalJobFn, this.logFn); }
       }
     } finally { this.dispatching = false; }
   }
@@ -295,41 +308,11 @@ export class Engine {
     return true;
   }
 
-  /** job_run_and_invalidate */
+  /** job_run_and_invalidate (the per-type decision is runJobOutcome, run.ts) */
   private runJob(j: Job): void {
     if (this.blockers(j).length) return;   // stays waiting; re-queued when a blocker finishes
-    const u = j.unit;
-    j.state = 'running';
-    const s = u.activeState;
-    let outcome: RunJobOutcome;
-    switch (j.type) {
-      case 'verify-active':
-        if (isActiveOrReloading(s)) outcome = 'done';
-        else if (s === 'activating') { j.state = 'waiting'; return; }
-        else outcome = { result: 'skipped' };
-        break;
-      case 'nop': outcome = 'done'; break;
-      case 'start':
-        if (isActiveOrReloading(s)) { outcome = 'done'; break; }
-        // a device cannot be started (CanStart=no) but its start job waits for it to appear (unit_start: -EBADR)
-        if (!u.canStart && u.type !== 'device') { outcome = { result: 'failed' }; break; }
-        if (!this.verifyDeps(u)) { outcome = { result: 'dependency' }; break; }
-        outcome = u.type === 'slice' && !this.host.runsSlices ? this.slice(u, 'active') : this.host.runJob(j.info());
-        break;
-      case 'stop': case 'restart':
-        if (isInactiveOrFailed(s) && j.type === 'stop') { outcome = 'done'; break; }
-        if (isInactiveOrFailed(s)) { outcome = 'done'; break; }   // restart of an inactive unit: straight to start
-        outcome = u.type === 'slice' && !this.host.runsSlices ? this.slice(u, 'inactive') : this.host.runJob(j.info());
-        break;
-      case 'reload':
-        if (s !== 'active' && s !== 'reloading') {
-          this.log({ level: 'warning', unit: u.id, message: 'Unit cannot be reloaded because it is inactive.' });
-          outcome = { result: 'invalid' }; break;
-        }
-        outcome = this.host.runJob(j.info());
-        break;
-      default: outcome = { result: 'invalid' };
-    }
+    const outcome = runJobOutcome(j, this.runEffects);
+    if (outcome === null) return;
     if (!j.installed) return;   // finished re-entrantly through unitStateChanged
     if (outcome === 'wait') return;
     if (outcome === 'again') { j.state = 'waiting'; return; }
@@ -340,17 +323,6 @@ export class Engine {
     const old = u.activeState;
     this.unitStateChanged(u.id, old, to);
     return 'done';
-  }
-
-  /** unit_verify_deps: a BindsTo= target that is not active refuses the start. */
-  private verifyDeps(u: Unit): boolean {
-    for (const o of u.get('BindsTo')) {
-      if (!isActiveOrReloading(o.activeState)) {
-        this.log({ level: 'info', unit: u.id, message: `Bound to unit ${o.id}, but unit isn't active.` });
-        return false;
-      }
-    }
-    return true;
   }
 
   /** job_finish_and_invalidate */
@@ -413,35 +385,14 @@ export class Engine {
     let unexpected = true;
     const j = u.job;
     if (j) {
-      unexpected = false;
       if (j.state === 'waiting') this.addToRunQueue(j);
-      switch (j.type) {
-        case 'start': case 'verify-active':
-          if (isActiveOrReloading(ns)) this.finish(j, 'done', true, false);
-          else if (j.state === 'running' && ns !== 'activating') {
-            unexpected = true;
-            if (isInactiveOrFailed(ns)) this.finish(j, ns === 'failed' ? 'failed' : 'done', true, false);
-          }
-          break;
-        case 'reload': case 'reload-or-start': case 'try-reload':
-          if (j.state === 'running') {
-            if (ns === 'active') this.finish(j, info.reloadFailure ? 'failed' : 'done', true, false);
-            else if (ns !== 'activating' && ns !== 'reloading') {
-              unexpected = true;
-              if (isInactiveOrFailed(ns)) this.finish(j, ns === 'failed' ? 'failed' : 'done', true, false);
-            }
-          }
-          break;
-        case 'stop': case 'restart': case 'try-restart':
-          if (isInactiveOrFailed(ns)) this.finish(j, 'done', true, false);
-          else if (j.state === 'running' && ns !== 'deactivating') { unexpected = true; this.finish(j, 'failed', true, false); }
-          break;
-        default: break;
-      }
+      const r = stateReportOutcome(j, ns, !!info.reloadFailure);
+      unexpected = r.unexpected;
+      if (r.finish !== null) this.finish(j, r.finish, true, false);
     }
     if (unexpected) {
-      if (isInactiveOrFailed(os) && isActiveOrActivating(ns)) this.retroactivelyStart(u);
-      else if (isActiveOrActivating(os) && isInactiveOrDeactivating(ns)) this.retroactivelyStop(u);
+      if (isInactiveOrFailed(os) && isActiveOrActivating(ns)) retroactivelyStart(u, this.internalJobFn);
+      else if (isActiveOrActivating(os) && isInactiveOrDeactivating(ns)) retroactivelyStop(u, this.internalJobFn);
     }
     if (ns !== os && ns === 'failed' && !info.willAutoRestart) this.startOnFailure(u, 'OnFailure=');
     if (ns === 'inactive' && os !== 'failed' && os !== 'inactive' && os !== 'maintenance' && !info.willAutoRestart) this.startOnFailure(u, 'OnSuccess=');
@@ -456,80 +407,13 @@ export class Engine {
     this.dispatch();
   }
 
-  /** systemd's retroactively_start_dependencies(): requirements u is not ordered After= are started; a
-   *  job that cannot be added (not found, masked) is dropped silently, as manager_add_job() there. */
-  private retroactivelyStart(u: Unit): void {
-    const after = u.get('After');
-    for (const k of ATOM.retroactiveStartReplace) for (const o of [...u.get(k)]) {
-      if (!after.includes(o) && !o.job && !isActiveOrActivating(o.activeState)) this.internalJob(o, 'start', 'replace', 'debug');
-    }
-    for (const o of [...u.get('Wants')]) if (!after.includes(o) && !o.job && !isActiveOrActivating(o.activeState)) this.internalJob(o, 'start', 'fail', 'debug');
-    for (const k of ATOM.retroactiveStopOnStart) for (const o of [...u.get(k)]) {
-      if (!isInactiveOrDeactivating(o.activeState)) this.internalJob(o, 'stop', 'replace');
-    }
-  }
-
-  private retroactivelyStop(u: Unit): void {
-    for (const k of ATOM.retroactiveStopOnStop) for (const o of [...u.get(k)]) if (!isInactiveOrDeactivating(o.activeState)) this.internalJob(o, 'stop', 'replace');
-  }
-
-  private startOnFailure(u: Unit, which: 'OnFailure=' | 'OnSuccess='): void {
-    const kind = which === 'OnFailure=' ? 'OnFailure' : 'OnSuccess';
-    const targets = [...u.get(kind)];
-    if (!targets.length) return;
-    this.log({ level: 'debug', unit: u.id, message: `Triggering ${which} dependencies.` });
-    const mode = (which === 'OnFailure=' ? u.config.unit.onFailureJobMode : 'fail') as JobMode;
-    for (const o of targets) {
-      const r = this.internalJob(o, 'start', mode);
-      if (!r) this.log({ level: 'warning', unit: u.id, message: `Failed to enqueue ${which} job, ignoring.` });
-    }
-  }
+  private startOnFailure(u: Unit, which: 'OnFailure=' | 'OnSuccess='): void { startOnFailure(u, which, this.internalJobFn, this.logFn); }
 
   private internalJob(u: Unit, type: JobType, mode: JobMode, level: 'warning' | 'debug' = 'warning'): boolean {
     try { this.addJob(u, type, mode, {}, []); return true; } catch (e) {
       if (!(e instanceof EngineError)) throw e;
       this.log({ level, unit: u.id, message: `Failed to enqueue ${type} job, ignoring: ${e.message}` });
       return false;
-    }
-  }
-
-  private dispatchStopWhenBound(): void {
-    const units = [...this.stopWhenBoundQueue]; this.stopWhenBoundQueue.clear();
-    for (const u of units) {
-      if (u.activeState !== 'active' || u.job) continue;
-      for (const o of u.get('BindsTo')) {
-        if (o.job || !isInactiveOrFailed(o.activeState)) continue;
-        this.log({ level: 'info', unit: u.id, message: `Unit is bound to inactive unit ${o.id}. Stopping, too.` });
-        this.internalJob(u, 'stop', 'replace');
-        break;
-      }
-    }
-  }
-
-  private dispatchStartWhenUpheld(): void {
-    const units = [...this.startWhenUpheldQueue]; this.startWhenUpheldQueue.clear();
-    for (const u of units) {
-      if (isActiveOrActivating(u.activeState) || u.job || u.loadState !== 'loaded') continue;
-      for (const o of u.get('UpheldBy')) {
-        if (!isActiveOrActivating(o.activeState)) continue;
-        this.log({ level: 'info', unit: u.id, message: `Unit is upheld by active unit ${o.id}, restarting.` });
-        this.internalJob(u, 'start', 'fail');
-        break;
-      }
-    }
-  }
-
-  private dispatchStopWhenUnneeded(): void {
-    const units = [...this.stopWhenUnneededQueue]; this.stopWhenUnneededQueue.clear();
-    for (const u of units) {
-      if (!u.config.unit.stopWhenUnneeded || u.activeState !== 'active' || u.job) continue;
-      let needed = false;
-      for (const k of ATOM.pinsStopWhenUnneeded) for (const o of u.get(k)) {
-        if (o.job || !isInactiveOrFailed(o.activeState) || o.willRestart) needed = true;
-      }
-      if (needed) continue;
-      this.log({ level: 'info', unit: u.id, message: 'Unit not needed anymore. Stopping.' });
-      this.internalJob(u, 'stop', 'fail');
     }
   }
 }

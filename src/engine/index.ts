@@ -14,7 +14,8 @@
 //   types start stop restart try-restart reload try-reload reload-or-start verify-active
 //   (+ reload-or-restart, try-reload-or-restart as systemctl maps them); modes replace fail isolate
 //   ignore-dependencies ignore-requirements flush replace-irreversibly triggering.
-// Run queue (engine.ts): installed jobs run when nothing they are ordered after is pending (stop first).
+// Run queue (engine.ts; per-job decisions run.ts, propagation propagation.ts): installed jobs run when
+//   nothing they are ordered after is pending (stop first).
 //   host.runJob(job) → 'done' | 'wait' | 'again' | { result }  ('again' = not now, rerun on the unit's
 //   next state change). runJob gets start/stop/reload and 'restart' for the stop phase of a restart
 //   (the engine turns it into a start once the unit is inactive). verify-active, nop, starts of active

@@ -17,13 +17,19 @@
 //     the old state (the record fails its checksum); a kill during (2)-(3) leaves a header whose tail is still
 //     the old one, and recoverJournal() re-applies the record; after (4) the new state is complete.
 //   * An entry that does not fit is rolled back through an undo log (no partial entry in any batch).
+// Split: this file owns entry encoding (field/data objects, hash-table dedup, entry arrays, the entry
+// itself) and the file's creation; overlay.ts the header shadow, overlay, undo log, allocation and
+// commit(); wal.ts the redo record and recoverJournal().
 import {
-  A, D, DATA_PAYLOAD_COMPACT, DEFAULT_DATA_HASH_TABLE_ITEMS, DEFAULT_FIELD_HASH_TABLE_ITEMS, E, F, FILE_SIZE_INCREASE,
+  A, D, DATA_PAYLOAD_COMPACT, DEFAULT_DATA_HASH_TABLE_ITEMS, DEFAULT_FIELD_HASH_TABLE_ITEMS, E, F,
   H, HASH_ITEM_SIZE, HASH_ITEMS, HEADER_SIZE_252, INCOMPATIBLE_COMPACT, INCOMPATIBLE_KEYED_HASH, O,
   OBJECT_DATA, OBJECT_DATA_HASH_TABLE, OBJECT_ENTRY, OBJECT_ENTRY_ARRAY, OBJECT_FIELD, OBJECT_FIELD_HASH_TABLE,
-  SIGNATURE, STATE_ONLINE, COMPACT_SIZE_MAX, TWO32, align8, fieldNameValid, get32, get64, set32, set64,
+  SIGNATURE, STATE_ONLINE, fieldNameValid, get32, get64, set32, set64,
 } from './format';
 import { HASH_OUT, jenkins64, mod64, sipKey, siphash24 } from './hash';
+import { JournalOverlay, NoSpace } from './overlay';
+
+export { recoverJournal, type RecoverResult } from './wal';
 
 /** The bytes of one journal file. The writer never touches buf beyond the size it asked grow() for. */
 export interface JournalSpace {
@@ -48,44 +54,19 @@ export type AppendResult =
   | { ok: true; seqnum: number; offset: number }
   | { ok: false; reason: 'full' | 'invalid'; message: string };
 
-const WAL_MAGIC = Buffer.from('TSYSDWAL', 'latin1');
 const EMPTY = Buffer.alloc(0);
-
-class NoSpace extends Error {}
-
-/** Undo log of one entry: parallel arrays (no object per write); where: 0 header, 1 overlay, 2 buffer;
- * prev NaN = the overlay had no value. */
-class UndoLog {
-  off: number[] = []; width: number[] = []; prev: number[] = []; where: number[] = [];
-  active = false;
-  clear(): void { this.off.length = 0; this.width.length = 0; this.prev.length = 0; this.where.length = 0; }
-  push(off: number, width: number, prev: number | undefined, where: number): void {
-    this.off.push(off); this.width.push(width); this.prev.push(prev ?? NaN); this.where.push(where);
-  }
-}
 
 /** Data hash table items journald reserves for a file of max_size bytes (one per 768 bytes at 75% fill). */
 export function dataHashTableItems(maxSize: number): number {
   return Math.max(DEFAULT_DATA_HASH_TABLE_ITEMS, Math.floor(Math.floor(maxSize * 4 / 768) / 3));
 }
 
-export class JournalWriter {
-  private b: Buffer;
-  private readonly hdr = Buffer.alloc(HEADER_SIZE_252);
-  private readonly ov32 = new Map<number, number>();
-  private readonly ov64 = new Map<number, number>();
-  private committedEnd: number;
-  private dirty = false;
-  private readonly undo = new UndoLog();
+export class JournalWriter extends JournalOverlay {
   private key: Uint32Array;
-  private readonly maxSize: number;
 
-  private constructor(private readonly space: JournalSpace, maxSize: number, headerFromFile: boolean) {
-    this.b = space.buf;
-    if (headerFromFile) this.b.copy(this.hdr, 0, 0, HEADER_SIZE_252);
-    this.maxSize = Math.min(maxSize, COMPACT_SIZE_MAX);
+  private constructor(space: JournalSpace, maxSize: number, headerFromFile: boolean) {
+    super(space, maxSize, headerFromFile);
     this.key = sipKey(this.hdr.subarray(H.fileId, H.fileId + 16));
-    this.committedEnd = HEADER_SIZE_252;
   }
 
   /** Lay out a new file (header, field and data hash tables) and commit it, state ONLINE. */
@@ -127,99 +108,6 @@ export class JournalWriter {
     w.dirty = true;
     w.commit();
     return w;
-  }
-
-  // ---- accessors: header (shadow), overlay (committed objects), buffer (this batch's objects) ----
-
-  private r64(off: number): number {
-    if (off < HEADER_SIZE_252) return get64(this.hdr, off);
-    if (off < this.committedEnd) { const v = this.ov64.get(off); if (v !== undefined) return v; }
-    return get64(this.b, off);
-  }
-
-  private r32(off: number): number {
-    if (off < HEADER_SIZE_252) return get32(this.hdr, off);
-    if (off < this.committedEnd) { const v = this.ov32.get(off); if (v !== undefined) return v; }
-    return get32(this.b, off);
-  }
-
-  private w64(off: number, v: number): void {
-    if (off < HEADER_SIZE_252) {
-      if (this.undo.active) this.undo.push(off, 8, get64(this.hdr, off), 0);
-      set64(this.hdr, off, v);
-    } else if (off < this.committedEnd) {
-      if (this.undo.active) this.undo.push(off, 8, this.ov64.get(off), 1);
-      this.ov64.set(off, v);
-    } else {
-      if (this.undo.active) this.undo.push(off, 8, get64(this.b, off), 2);
-      set64(this.b, off, v);
-    }
-    this.dirty = true;
-  }
-
-  private w32(off: number, v: number): void {
-    if (off < HEADER_SIZE_252) {
-      if (this.undo.active) this.undo.push(off, 4, get32(this.hdr, off), 0);
-      set32(this.hdr, off, v);
-    } else if (off < this.committedEnd) {
-      if (this.undo.active) this.undo.push(off, 4, this.ov32.get(off), 1);
-      this.ov32.set(off, v);
-    } else {
-      if (this.undo.active) this.undo.push(off, 4, get32(this.b, off), 2);
-      set32(this.b, off, v);
-    }
-    this.dirty = true;
-  }
-
-  private rollback(): void {
-    const u = this.undo;
-    u.active = false;
-    for (let i = u.off.length - 1; i >= 0; i--) {
-      const off = u.off[i]!, w = u.width[i]!, prev = u.prev[i]!, where = u.where[i]!;
-      if (where === 0) (w === 8 ? set64 : set32)(this.hdr, off, Number.isNaN(prev) ? 0 : prev);
-      else if (where === 1) {
-        const m = w === 8 ? this.ov64 : this.ov32;
-        if (Number.isNaN(prev)) m.delete(off); else m.set(off, prev);
-      } else (w === 8 ? set64 : set32)(this.b, off, Number.isNaN(prev) ? 0 : prev);
-    }
-    u.clear();
-  }
-
-  // ---- allocation ----
-
-  private allocated(): number { return get64(this.hdr, H.headerSize) + get64(this.hdr, H.arenaSize); }
-
-  /** End of the last object (aligned), where the next object goes. */
-  private tailEnd(): number {
-    const t = get64(this.hdr, H.tailObjectOffset);
-    if (t === 0) return get64(this.hdr, H.headerSize);
-    return align8(t + get64(this.b, t + O.size));
-  }
-
-  /** Bytes the redo record of the current batch needs, plus room for a few more overlay words. */
-  private walReserve(): number { return 48 + (this.ov32.size + this.ov64.size + 64) * 16 + HEADER_SIZE_252 + 16; }
-
-  private ensure(end: number, reserve: number): void {
-    if (end + reserve > this.maxSize) throw new NoSpace();
-    const need = end + reserve;
-    if (need <= this.allocated()) return;
-    // journal_file_allocate(): grow in FILE_SIZE_INCREASE steps, capped at max_size
-    let size = Math.ceil(need / FILE_SIZE_INCREASE) * FILE_SIZE_INCREASE;
-    if (size > this.maxSize) size = this.maxSize;
-    if (!this.space.grow(size)) throw new NoSpace();
-    this.b = this.space.buf;
-    this.w64(H.arenaSize, size - get64(this.hdr, H.headerSize));
-  }
-
-  private appendObject(type: number, size: number): number {
-    const p = this.tailEnd();
-    this.ensure(p + size, this.undo.active ? this.walReserve() : 0);
-    this.b.fill(0, p, align8(p + size));
-    this.b[p + O.type] = type;
-    set64(this.b, p + O.size, size);
-    this.w64(H.tailObjectOffset, p);
-    this.w64(H.nObjects, this.r64(H.nObjects) + 1);
-    return p;
   }
 
   // ---- lookups ----
@@ -399,47 +287,6 @@ export class JournalWriter {
     }
   }
 
-  /** Publish the batch (see the file comment). Cheap when nothing changed. */
-  commit(): void {
-    if (!this.dirty) return;
-    const end = this.tailEnd();
-    const words: Array<[number, number, number]> = [];
-    for (const [off, v] of this.ov32) words.push([off, 4, v]);
-    for (const [off, v] of this.ov64) words.push([off, 8, v]);
-    const walLen = align8(40 + words.length * 16 + HEADER_SIZE_252 + 8);
-    const baseTail = get64(this.b, H.tailObjectOffset);
-    const haveWal = this.committedEnd > HEADER_SIZE_252 && end + walLen <= this.allocated();
-    if (haveWal) {
-      const w = this.b.subarray(end, end + walLen);
-      w.fill(0);
-      WAL_MAGIC.copy(w, 0);
-      set64(w, 8, baseTail);
-      set64(w, 16, get64(this.hdr, H.tailObjectOffset));
-      set32(w, 24, words.length);
-      set32(w, 28, HEADER_SIZE_252);
-      let q = 32;
-      for (const [off, width, v] of words) { set32(w, q, off); set32(w, q + 4, width); set64(w, q + 8, v); q += 16; }
-      this.hdr.copy(w, q); q += HEADER_SIZE_252;
-      jenkins64(w, 0, walLen - 8);
-      set32(w, walLen - 8, HASH_OUT[0]!); set32(w, walLen - 4, HASH_OUT[1]!);
-    }
-    // apply with aligned 32-bit stores (every mutable field is 4- or 8-byte aligned): a tight loop keeps the
-    // window in which a kill leaves a half-applied commit (fixed by recoverJournal) as short as possible
-    const b = this.b;
-    if ((b.byteOffset & 3) === 0) {
-      const u = new Uint32Array(b.buffer, b.byteOffset, b.length >>> 2);
-      for (const [off, width, v] of words) {
-        const i = off >>> 2;
-        if (width === 8) { u[i] = v % TWO32; u[i + 1] = Math.floor(v / TWO32); } else u[i] = v;
-      }
-    } else for (const [off, width, v] of words) (width === 8 ? set64 : set32)(b, off, v);
-    writeHeaderLast(this.b, this.hdr);
-    this.ov32.clear();
-    this.ov64.clear();
-    this.committedEnd = end;
-    this.dirty = false;
-  }
-
   /** Set the state byte (OFFLINE on close, ARCHIVED on rotation); commits first. */
   setState(state: number): void {
     this.hdr[H.state] = state;
@@ -472,53 +319,6 @@ function eqIndex(f: Uint8Array): number {
   const n = Math.min(f.length, 66);
   for (let i = 0; i < n; i++) if (f[i] === 0x3d) return i;
   return -1;
-}
-
-/** Copy the header, storing tail_object_offset's low word last with one aligned 32-bit store. */
-function writeHeaderLast(b: Buffer, hdr: Buffer): void {
-  hdr.copy(b, 0, 0, H.tailObjectOffset);
-  hdr.copy(b, H.tailObjectOffset + 4, H.tailObjectOffset + 4, HEADER_SIZE_252);
-  const lo = get32(hdr, H.tailObjectOffset);
-  if ((b.byteOffset & 3) === 0) new Uint32Array(b.buffer, b.byteOffset + H.tailObjectOffset, 1)[0] = lo;
-  else set32(b, H.tailObjectOffset, lo);
-}
-
-export type RecoverResult = { recovered: boolean; reason: string };
-
-/**
- * Bring a file left ONLINE by a crash to a consistent state: if a redo record for an unfinished commit
- * follows the objects past the committed tail, re-apply it. `size` is the file's size on disk. Files
- * written by others (no record) are left as they are.
- */
-export function recoverJournal(b: Buffer, size: number): RecoverResult {
-  if (size < HEADER_SIZE_252 || b.toString('latin1', 0, 8) !== SIGNATURE) return { recovered: false, reason: 'not a journal file' };
-  const hs = get64(b, H.headerSize);
-  const tail = get64(b, H.tailObjectOffset);
-  if (hs !== HEADER_SIZE_252 || tail >= size) return { recovered: false, reason: 'unexpected header' };
-  let p = tail === 0 ? hs : align8(tail + get64(b, tail + O.size));
-  for (let steps = 0; steps < 1_000_000 && p + 16 <= size; steps++) {
-    if (b.compare(WAL_MAGIC, 0, 8, p, p + 8) === 0) {
-      const n = get32(b, p + 24), hl = get32(b, p + 28);
-      if (hl !== HEADER_SIZE_252 || n > (size - p) / 16) return { recovered: false, reason: 'bad redo record' };
-      const len = align8(40 + n * 16 + hl + 8);
-      if (p + len > size) return { recovered: false, reason: 'truncated redo record' };
-      jenkins64(b, p, p + len - 8);
-      if (get32(b, p + len - 8) !== HASH_OUT[0]! >>> 0 || get32(b, p + len - 4) !== HASH_OUT[1]! >>> 0) return { recovered: false, reason: 'incomplete redo record' };
-      if (get64(b, p + 8) !== tail) return { recovered: false, reason: 'stale redo record' };
-      let q = p + 32;
-      for (let i = 0; i < n; i++, q += 16) {
-        const off = get32(b, q), width = get32(b, q + 4), v = get64(b, q + 8);
-        if (off < hs || off + width > size) return { recovered: false, reason: 'bad redo record' };
-        (width === 8 ? set64 : set32)(b, off, v);
-      }
-      writeHeaderLast(b, b.subarray(q, q + hl));
-      return { recovered: true, reason: 're-applied an interrupted commit' };
-    }
-    const t = b[p]!, sz = get64(b, p + O.size);
-    if (t < 1 || t > 7 || sz < 16 || p + sz > size) break;
-    p = align8(p + sz);
-  }
-  return { recovered: false, reason: 'no interrupted commit' };
 }
 
 export { EMPTY as EMPTY_FIELDS };

@@ -1,7 +1,7 @@
 // Value syntax shared by the Condition*= checks, as systemd 252 parses it: compare operators
 // (parse_compare_operator), version order (strverscmp_improved), fnmatch(3), extract_first_word's
 // quoting, sizes (parse_size, base 1024), permyriads (parse_permyriad), booleans, and the capability and
-// cgroup-controller name tables.
+// cgroup-controller name tables; and the raw result type of one check (CheckResult, passIf).
 // Invariant: pure functions of their arguments.
 
 import { CAPABILITY_NAMES } from '../exec/caps';
@@ -230,3 +230,7 @@ export const CPU_FEATURES: Record<string, string> = Object.fromEntries([
   'osxsave', 'avx', 'f16c', 'rdrand', 'bmi1', 'avx2', 'bmi2', 'rdseed', 'adx', 'sha_ni', 'syscall', 'rdtscp', 'lm', 'lahf_lm', 'abm',
   'constant_tsc',
 ].map((n) => [n, n]).concat([['pni', 'pni'], ['pclmul', 'pclmulqdq'], ['fma3', 'fma']]));
+
+/** The raw result of one condition check, before '!' negation. */
+export type CheckResult = 'pass' | 'fail' | 'error';
+export const passIf = (x: boolean): CheckResult => (x ? 'pass' : 'fail');

@@ -7,12 +7,15 @@
 //  * `result` only moves away from 'success' (first failure wins) until the next start.
 //  * Every enter*() either starts its effect and sets the matching state, or falls through to the next
 //    step; spawn failures end in the kill path with result 'resources'.
-// Split by concern (functions over this class): notify.ts (sd_notify), timeouts.ts (timer dispatch),
-// exits.ts (process exits, cgroup empty), mainpid.ts (PIDFile/guess/BusName), props.ts (show).
+// This file owns the unit's state fields, the requests (start/stop/reload/kill/OOM), setState(), timers
+// and the watchdog, and fd-store release; the enter*() steps are one-line delegations.
+// Split by concern (functions over this class): start.ts (start path, reload), stop.ts (stop path, kill
+// context, dead/auto-restart), spawn.ts (service_spawn, main pid records), notify.ts (sd_notify),
+// timeouts.ts (timer dispatch), exits.ts (process exits, cgroup empty), mainpid.ts (PIDFile/guess/BusName),
+// props.ts (show).
 import type { ExecCommand, ServiceSection, UnitConfig } from '../../directives/types';
 import { UnitBase } from '../base';
-import { cldCodeName, signalName, SIGKILL, SIGCONT } from '../exit-status';
-import type { ExecListName, ServiceHost, SpawnKind } from '../host';
+import type { ServiceHost, SpawnKind } from '../host';
 import {
   NO_TIMESTAMP,
   type ActiveState, type ExecOutcome, type ExecStatus, type ExitInfo, type PropValue, type ReloadOutcome,
@@ -24,20 +27,23 @@ import { serviceOnTimer } from './timeouts';
 import { serviceOnExecOutcome, serviceOnChildExit, serviceOnMainExit, serviceRunNextMain, serviceOnControlExit, serviceOnUnitEmpty } from './exits';
 import { serviceLoadPidFile, serviceDemandPidFile, serviceRetryPidFile, serviceSearchMainPid, serviceOnBusNameOwner } from './mainpid';
 import { serviceProperties } from './props';
-import { restartDelayUs, shallRestart } from './restart';
+import { LIST_NAME, serviceSetMainPid, serviceSpawn } from './spawn';
+import {
+  serviceEnterCondition, serviceEnterReload, serviceEnterReloadByNotify, serviceEnterRunning, serviceEnterStart,
+  serviceEnterStartPost, serviceEnterStartPre,
+} from './start';
+import {
+  serviceEnterDead, serviceEnterRestart, serviceEnterSignal, serviceEnterStop, serviceEnterStopByNotify,
+  serviceEnterStopPost, serviceKillContext, serviceKillOp, type KillOp,
+} from './stop';
 import {
   activeOf, CONTROL_STATES, MAIN_STATES, STOPPING, TIMER_STATES, WATCHDOG_STATES,
   type ServiceResult, type ServiceSubState,
 } from './states';
 
 export type ExecListKey = 'execCondition' | 'execStartPre' | 'execStart' | 'execStartPost' | 'execReload' | 'execStop' | 'execStopPost';
-const LIST_NAME: Record<ExecListKey, ExecListName> = {
-  execCondition: 'ExecCondition', execStartPre: 'ExecStartPre', execStart: 'ExecStart', execStartPost: 'ExecStartPost',
-  execReload: 'ExecReload', execStop: 'ExecStop', execStopPost: 'ExecStopPost',
-};
 export const EXEC_LISTS = Object.keys(LIST_NAME) as ExecListKey[];
 
-type KillOp = 'terminate' | 'restart' | 'kill' | 'watchdog';
 export type NotifyState = 'unknown' | 'ready' | 'reloading' | 'stopping';
 export interface FdStoreEntry { fd: number; name: string; poll: boolean }
 
@@ -80,7 +86,8 @@ export class ServiceMachine implements UnitMachine {
   mainExec: ExecStatus = { path: '', argv: [], ignoreFailure: false, pid: 0, start: NO_TIMESTAMP, exit: NO_TIMESTAMP, code: 0, status: 0 };
   execStatus: Record<ExecListKey, ExecStatus[]>;
   fdStore: FdStoreEntry[] = [];
-  private willAutoRestart = false;
+  /** Set by enterDead() (stop.ts) around the dead/failed transition it reports. */
+  willAutoRestart = false;
 
   constructor(cfg: UnitConfig, readonly host: ServiceHost) {
     if (!cfg.service) throw new Error(`${cfg.id}: not a service unit`);
@@ -287,50 +294,8 @@ export class ServiceMachine implements UnitMachine {
 
   // ---- spawning -----------------------------------------------------------------------------------------
   /** service_spawn(): arms the state timer, returns the pid or null (logged) on failure. */
-  spawn(kind: SpawnKind, list: ExecListKey, index: number, timeoutUs: number, setenvResult: boolean): number | null {
-    const cmd = this.svc[list][index];
-    if (!cmd) return null;
-    this.armTimerRelative(timeoutUs);
-    const env: Record<string, string> = {};
-    if (this.mainPid > 0) env['MAINPID'] = String(this.mainPid);
-    if (this.svc.pidFile) env['PIDFILE'] = this.svc.pidFile;
-    if (setenvResult) {
-      env['SERVICE_RESULT'] = this.res;
-      if (this.mainExec.pid > 0 && this.mainExec.exit.monotonic !== 0) {
-        env['EXIT_CODE'] = cldCodeName(this.mainExec.code);
-        env['EXIT_STATUS'] = this.mainExec.code === 1 ? String(this.mainExec.status) : signalName(this.mainExec.status);
-      }
-    }
-    const isMainStart = list === 'execStart';
-    const wd = this.watchdogUs();
-    if (isMainStart && wd > 0 && Number.isFinite(wd)) env['WATCHDOG_USEC'] = String(wd);
-    const r = this.host.spawn({
-      kind, list: LIST_NAME[list], index, command: cmd,
-      passFds: isMainStart,
-      fdStore: isMainStart ? this.fdStore.map(e => ({ fd: e.fd, name: e.name })) : [],
-      env,
-      watchdogPid: isMainStart && wd > 0 && Number.isFinite(wd),
-      wantExecOutcome: isMainStart && this.svc.type === 'exec',
-      idle: isMainStart && this.svc.type === 'idle',
-      invocationId: this.base.invocationId,
-    });
-    if ('error' in r) {
-      this.log('warning', `Failed to spawn '${LIST_NAME[list]}' task: ${r.error}`);
-      return null;
-    }
-    const st = this.execStatus[list][index];
-    if (st) { st.pid = r.pid; st.start = this.base.ts(); st.exit = NO_TIMESTAMP; st.code = 0; st.status = 0; }
-    return r.pid;
-  }
-
-  setMainPid(pid: number): void {
-    this.mainPid = pid;
-    this.mainPidKnown = true;
-    this.mainPidAlien = pid > 0 && !this.host.pidInUnit(pid);
-    this.mainExec = { path: '', argv: [], ignoreFailure: false, pid, start: this.base.ts(), exit: NO_TIMESTAMP, code: 0, status: 0 };
-    const c = this.mainCommand ? this.svc[this.mainCommand.list][this.mainCommand.index] : undefined;
-    if (c) { this.mainExec.path = c.path; this.mainExec.argv = c.argv; this.mainExec.ignoreFailure = c.ignoreFailure; }
-  }
+  spawn(kind: SpawnKind, list: ExecListKey, index: number, timeoutUs: number, setenvResult: boolean): number | null { return serviceSpawn(this, kind, list, index, timeoutUs, setenvResult); }
+  setMainPid(pid: number): void { serviceSetMainPid(this, pid); }
 
   /** main_pid_good(): 1 alive, 0 dead/none, -1 unknown. */
   mainPidGood(): number {
@@ -349,237 +314,26 @@ export class ServiceMachine implements UnitMachine {
   }
 
   // ---- start path ---------------------------------------------------------------------------------------
-  enterCondition(): void {
-    this.controlPid = 0;
-    if (this.svc.execCondition.length > 0) {
-      this.controlCommand = { list: 'execCondition', index: 0 };
-      const pid = this.spawn('control', 'execCondition', 0, this.svc.timeoutStartUs, false);
-      if (pid === null) { this.enterSignal('stop-sigterm', 'resources'); return; }
-      this.controlPid = pid;
-      this.setState('condition');
-    } else this.enterStartPre();
-  }
-
-  enterStartPre(): void {
-    this.controlPid = 0;
-    if (this.svc.execStartPre.length > 0) {
-      this.controlCommand = { list: 'execStartPre', index: 0 };
-      const pid = this.spawn('control', 'execStartPre', 0, this.svc.timeoutStartUs, false);
-      if (pid === null) { this.enterSignal('stop-sigterm', 'resources'); return; }
-      this.controlPid = pid;
-      this.setState('start-pre');
-    } else this.enterStart();
-  }
-
-  enterStart(): void {
-    this.controlPid = 0;
-    this.mainPid = 0;
-    if (this.host.hasProcesses()) this.log('warning', 'Found left-over process(es) in control group while starting unit.');
-    const type = this.svc.type;
-    if (this.svc.execStart.length === 0) {
-      // oneshot without ExecStart=: fake a start transition (systemd does the same for SuccessAction=).
-      this.setState('start');
-      this.enterStartPost();
-      return;
-    }
-    const timeout = type === 'simple' || type === 'idle' ? Infinity : this.svc.timeoutStartUs;
-    if (type === 'forking') this.controlCommand = { list: 'execStart', index: 0 };
-    else this.mainCommand = { list: 'execStart', index: 0 };
-    const pid = this.spawn(type === 'forking' ? 'control' : 'main', 'execStart', 0, timeout, false);
-    if (pid === null) { this.enterSignal('stop-sigterm', 'resources'); return; }
-    if (type === 'simple' || type === 'idle') {
-      this.setMainPid(pid);
-      this.host.watchPid(pid);
-      this.enterStartPost();
-    } else if (type === 'forking') {
-      this.controlPid = pid;
-      this.setState('start');
-    } else {
-      this.setMainPid(pid);
-      this.host.watchPid(pid);
-      if (type === 'exec') this.execFdHot = true;
-      this.setState('start');
-    }
-  }
-
-  enterStartPost(): void {
-    this.controlPid = 0;
-    this.resetWatchdog();
-    if (this.svc.execStartPost.length > 0) {
-      this.controlCommand = { list: 'execStartPost', index: 0 };
-      const pid = this.spawn('control', 'execStartPost', 0, this.svc.timeoutStartUs, false);
-      if (pid === null) { this.enterStop('resources'); return; }
-      this.controlPid = pid;
-      this.setState('start-post');
-    } else this.enterRunning('success');
-  }
-
-  enterRunning(f: ServiceResult): void {
-    if (this.res === 'success') this.res = f;
-    this.controlPid = 0;
-    this.controlCommand = null;
-    if (this.res !== 'success') { this.enterSignal('stop-sigterm', f); return; }
-    if (this.good()) {
-      if (this.notifyState === 'reloading') this.enterReloadByNotify();
-      else if (this.notifyState === 'stopping') this.enterStopByNotify();
-      else {
-        this.setState('running');
-        // RuntimeMaxSec= counts from ActiveEnterTimestamp (not restarted by reloads).
-        const max = this.svc.runtimeMaxUs;
-        if (Number.isFinite(max) && max > 0) {
-          this.timerAt = this.base.activeEnterTs.monotonic + max;
-          this.host.armTimer('timeout', this.timerAt);
-        } else this.clearTimer();
-      }
-    } else if (this.svc.remainAfterExit) this.setState('exited');
-    else this.enterStop('success');
-  }
+  enterCondition(): void { serviceEnterCondition(this); }
+  enterStartPre(): void { serviceEnterStartPre(this); }
+  enterStart(): void { serviceEnterStart(this); }
+  enterStartPost(): void { serviceEnterStartPost(this); }
+  enterRunning(f: ServiceResult): void { serviceEnterRunning(this, f); }
 
   // ---- reload -------------------------------------------------------------------------------------------
-  enterReload(): void {
-    this.controlPid = 0;
-    this.reloadResult = 'success';
-    const ts = this.host.now();
-    let signalled = false;
-    if (this.svc.type === 'notify-reload' && this.mainPid > 0) {
-      if (!this.host.signal(this.mainPid, this.svc.reloadSignal, true)) {
-        this.log('warning', 'Failed to send reload signal.');
-        this.reloadResult = 'resources';
-        this.enterRunning('success');
-        return;
-      }
-      signalled = true;
-    }
-    if (this.svc.execReload.length > 0) {
-      this.controlCommand = { list: 'execReload', index: 0 };
-      const pid = this.spawn('control', 'execReload', 0, this.svc.timeoutStartUs, false);
-      if (pid === null) { this.reloadResult = 'resources'; this.enterRunning('success'); return; }
-      this.controlPid = pid;
-      this.setState('reload');
-    } else if (signalled) {
-      this.armTimerRelative(this.svc.timeoutStartUs);
-      this.setState('reload-signal');
-    } else { this.enterRunning('success'); return; }
-    this.reloadBeginUs = ts;
-  }
-
-  enterReloadByNotify(): void {
-    this.armTimerRelative(this.svc.timeoutStartUs);
-    this.setState('reload-notify');
-    this.host.propagateReload();
-  }
+  enterReload(): void { serviceEnterReload(this); }
+  enterReloadByNotify(): void { serviceEnterReloadByNotify(this); }
 
   // ---- stop path ----------------------------------------------------------------------------------------
-  enterStop(f: ServiceResult): void {
-    if (this.res === 'success') this.res = f;
-    this.controlPid = 0;
-    if (this.svc.execStop.length > 0) {
-      this.controlCommand = { list: 'execStop', index: 0 };
-      const pid = this.spawn('control', 'execStop', 0, this.svc.timeoutStopUs, true);
-      if (pid === null) { this.enterSignal('stop-sigterm', 'resources'); return; }
-      this.controlPid = pid;
-      this.setState('stop');
-    } else this.enterSignal('stop-sigterm', 'success');
-  }
-
-  enterStopByNotify(): void {
-    this.armTimerRelative(this.svc.timeoutStopUs);
-    this.setState('stop-sigterm');
-  }
-
-  killOp(state: ServiceSubState): KillOp {
-    if (state === 'stop-watchdog' || state === 'final-watchdog') return 'watchdog';
-    if (state === 'stop-sigkill' || state === 'final-sigkill') return 'kill';
-    if (state === 'stop-sigterm' && this.restartStop) return 'restart';
-    return 'terminate';
-  }
-
+  enterStop(f: ServiceResult): void { serviceEnterStop(this, f); }
+  enterStopByNotify(): void { serviceEnterStopByNotify(this); }
+  killOp(state: ServiceSubState): KillOp { return serviceKillOp(this, state); }
   /** unit_kill_context(): true when something was signalled that we must wait for. */
-  killContext(op: KillOp): boolean {
-    const k = this.cfg.kill;
-    if (k.killMode === 'none') return false;
-    const sig = op === 'terminate' ? k.killSignal : op === 'restart' ? k.restartKillSignal : op === 'kill' ? k.finalKillSignal : k.watchdogSignal;
-    const sighup = k.sendSIGHUP && op !== 'kill' && op !== 'watchdog' && sig !== 1;
-    const cont = sig !== SIGKILL && sig !== SIGCONT;
-    let wait = false;
-    if (this.mainPid > 0) {
-      if (this.host.signal(this.mainPid, sig, cont)) {
-        if (!this.mainPidAlien) wait = true;
-        if (sighup) this.host.signal(this.mainPid, 1, false);
-      }
-    }
-    if (this.controlPid > 0) {
-      if (this.host.signal(this.controlPid, sig, cont)) {
-        wait = true;
-        if (sighup) this.host.signal(this.controlPid, 1, false);
-      }
-    }
-    if (k.killMode === 'control-group' || (k.killMode === 'mixed' && op === 'kill')) {
-      const exclude = [this.mainPid, this.controlPid].filter(p => p > 0);
-      if (this.host.signalOthers(sig, exclude, cont) > 0) {
-        wait = true;
-        if (sighup) this.host.signalOthers(1, exclude, false);
-      }
-    }
-    return wait;
-  }
-
-  enterSignal(state: ServiceSubState, f: ServiceResult): void {
-    if (this.res === 'success') this.res = f;
-    const op = this.killOp(state);
-    const wait = this.killContext(op);
-    if (wait) {
-      this.armTimerRelative(op === 'watchdog' ? this.svc.timeoutAbortUs : this.svc.timeoutStopUs);
-      this.setState(state);
-    } else if ((state === 'stop-watchdog' || state === 'stop-sigterm') && this.cfg.kill.sendSIGKILL) this.enterSignal('stop-sigkill', 'success');
-    else if (state === 'stop-watchdog' || state === 'stop-sigterm' || state === 'stop-sigkill') this.enterStopPost('success');
-    else if ((state === 'final-watchdog' || state === 'final-sigterm') && this.cfg.kill.sendSIGKILL) this.enterSignal('final-sigkill', 'success');
-    else this.enterDead('success', true);
-  }
-
-  enterStopPost(f: ServiceResult): void {
-    if (this.res === 'success') this.res = f;
-    this.controlPid = 0;
-    if (this.svc.execStopPost.length > 0) {
-      this.controlCommand = { list: 'execStopPost', index: 0 };
-      const pid = this.spawn('control', 'execStopPost', 0, this.svc.timeoutStopUs, true);
-      if (pid === null) { this.enterSignal('final-sigterm', 'resources'); return; }
-      this.controlPid = pid;
-      this.setState('stop-post');
-    } else this.enterSignal('final-sigterm', 'success');
-  }
-
-  enterDead(f: ServiceResult, allowRestart: boolean): void {
-    if (this.res === 'success') this.res = f;
-    if (this.res === 'success') this.log('info', 'Deactivated successfully.');
-    else if (this.res === 'exec-condition') this.log('info', `Skipped due to '${this.res}'.`);
-    else this.log('notice', `Failed with result '${this.res}'.`);
-    let restart = false;
-    if (allowRestart) {
-      const d = shallRestart(this.svc, { forbidRestart: this.forbidRestart, result: this.res, mainCode: this.mainExec.code, mainStatus: this.mainExec.status });
-      restart = d.restart;
-      this.log('debug', `Restart ${restart ? '' : 'not '}wanted (${d.reason}).`);
-    }
-    const end: ServiceSubState = this.res === 'success' || this.res === 'exec-condition' ? 'dead' : 'failed';
-    this.willAutoRestart = restart;
-    this.setState(end);
-    this.willAutoRestart = false;
-    if (restart) {
-      this.armTimerRelative(Math.max(restartDelayUs(this.svc, this.nRestarts + 1), 1));
-      this.setState('auto-restart');
-    } else this.flushNRestarts = true;
-    // The fd store survives auto-restarts and restart jobs; it is dropped when the unit fully stops.
-    if (!restart && !this.restartStop) this.releaseFdStore();
-    if (!restart && this.svc.pidFile) this.host.removePidFile(this.svc.pidFile);
-  }
-
-  enterRestart(): void {
-    if (this.host.hasStopJob()) { this.log('info', 'Stop job pending for unit, skipping automatic restart.'); return; }
-    this.nRestarts++;
-    this.flushNRestarts = false;
-    this.log('info', `Scheduled restart job, restart counter is at ${this.nRestarts}.`);
-    this.host.requestRestart();
-  }
+  killContext(op: KillOp): boolean { return serviceKillContext(this, op); }
+  enterSignal(state: ServiceSubState, f: ServiceResult): void { serviceEnterSignal(this, state, f); }
+  enterStopPost(f: ServiceResult): void { serviceEnterStopPost(this, f); }
+  enterDead(f: ServiceResult, allowRestart: boolean): void { serviceEnterDead(this, f, allowRestart); }
+  enterRestart(): void { serviceEnterRestart(this); }
 
   // ---- process events -----------------------------------------------------------------------------------
   onExecOutcome(pid: number, o: ExecOutcome): void { serviceOnExecOutcome(this, pid, o); }
