@@ -2,7 +2,8 @@
 // process with createRealPlatform(); it starts the SIGCHLD reaper, which reaps EVERY child of the
 // process (so nothing else in the process may use child_process asynchronously; spawnSync is safe).
 // Invariants: all OS errors are returned as data; exit events are dispatched to all listeners in
-// registration order; timers are unref'd only when the caller asks (daemon keeps itself alive).
+// registration order; timers are unref'd only when the caller asks (daemon keeps itself alive). Unit cgroups
+// and resource control live in ./real-cgroups.ts (RealCgroups), which the cgroup methods delegate to.
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import type * as Cp from 'node:child_process';
@@ -11,10 +12,7 @@ import { loadNative, type NativeAddon } from './native';
 import { helperArgv, decodeOutcome, directPlan } from './helper-args';
 import { openListen } from './socket';
 import { applyNofile, type Nofile } from './nofile';
-import {
-  detectCgroups, cgroupPids, cgroupIsEmpty, cgroupKill, cgroupPrune, cgroupRemove, detectLegacy, enableUnified, mkUnified, mkLegacy,
-  cgroupWrite, cgroupKeyed, cgroupNumber, ioBytes, ownCgroupDir,
-} from './cgroup';
+import { RealCgroups } from './real-cgroups';
 import type {
   CgroupStats, CgroupSupport, ChildExit, ResourceSupport, ExecOutcome, FdResult, ListenOptions, NotifyDatagram, PeerCred, Platform, ProcInfo,
   ProcStat, SandboxSupport, SockAddr, SpawnRequest, SpawnResult, TimerHandle, UserInfo, WatchId, InotifyRecord,
@@ -47,8 +45,8 @@ export class RealPlatform implements Platform {
   private readonly exitListeners: ((e: ChildExit) => void)[] = [];
   private readonly timers = new Map<number, NodeJS.Timeout>();
   private nextTimer = 1;
-  private cg: CgroupSupport | null = null;
-  private readonly cgroupBaseName: string;
+  /** Unit cgroups and resource control (src/platform/real-cgroups.ts). */
+  private readonly cgroups: RealCgroups;
   /** Pids spawned and not yet reaped: while non-empty the reaper keeps the event loop alive. */
   private readonly live = new Set<number>();
   /** The addon's clone fast path (src/native/spawn.c; TSYSD_SPAWN=posix turns it off), and on it the direct
@@ -62,7 +60,7 @@ export class RealPlatform implements Platform {
     this.helper = helper;
     this.fastSpawn = addon.directSupported();
     this.directExec = this.fastSpawn && process.env['TSYSD_SPAWN'] !== 'helper';
-    this.cgroupBaseName = opts.cgroupBaseName ?? defaultCgroupBaseName();
+    this.cgroups = new RealCgroups(opts.cgroupBaseName ?? defaultCgroupBaseName(), (pid, sig) => this.n.kill(pid, sig));
     if (opts.reaper !== false) {
       this.n.startReaper((pid, code, signal, core) => this.dispatchExit(pid, code, signal, core));
       // Statuses that arrived before the watch existed.
@@ -90,7 +88,7 @@ export class RealPlatform implements Platform {
     // directly by that child; anything else runs through the tsysd-exec helper, which joins the cgroup
     // itself only on the posix_spawn path.
     const nofile = this.childNofile;
-    const opts = this.fastSpawn ? { cgroup: req.cgroup || null, cgroupJoin: !!req.cgroup && this.wasCgroupKilled(req.cgroup), direct: null, nofile } : undefined;
+    const opts = this.fastSpawn ? { cgroup: req.cgroup || null, cgroupJoin: !!req.cgroup && this.cgroups.wasCgroupKilled(req.cgroup), direct: null, nofile } : undefined;
     const direct = opts && this.directExec ? directPlan(req) : null;
     let pid: number;
     if (opts && direct) {
@@ -189,110 +187,21 @@ export class RealPlatform implements Platform {
     try { return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((x) => x).join(' '); } catch { return ''; }
   }
 
-  cgroupSupport(): CgroupSupport {
-    if (!this.cg) {
-      this.cg = detectCgroups(this.cgroupBaseName);
-      debug('cgroups: %o', this.cg);
-      // Whatever way the process ends (exit N, a fatal error), the empty cgroups it created go with it.
-      if (this.cg.available) process.once('exit', () => this.cgroupCleanup());
-    }
-    return this.cg;
-  }
+  cgroupSupport(): CgroupSupport { return this.cgroups.cgroupSupport(); }
   /** Remove the empty unit cgroups this process created, then its base directory (populated ones stay).
    *  Returns true when the base is gone. Also runs on process exit. */
-  cgroupCleanup(): boolean {
-    for (const b of this.legacy?.values() ?? []) cgroupPrune(b);
-    if (!this.cg?.available) return true;
-    const gone = cgroupPrune(this.cg.base);
-    debug('cgroup cleanup of %s: %s', this.cg.base, gone ? 'removed' : 'still populated');
-    return gone;
-  }
-  cgroupCreate(unitName: string): { path: string } | { errno: number; message: string } {
-    const s = this.cgroupSupport();
-    if (!s.available) return { errno: 95, message: s.reason };
-    if (!unitName || unitName.split('/').some((c) => !c || c.startsWith('cgroup.') || c.startsWith('.'))) return { errno: 22, message: 'invalid cgroup name' };
-    const p = `${s.base}/${unitName}`;
-    try { fs.mkdirSync(p, { recursive: true }); } catch (e) {
-      const er = e as NodeJS.ErrnoException;
-      return { errno: -(er.errno ?? -5), message: er.message };
-    }
-    return { path: p };
-  }
-  cgroupPids(path: string): number[] { return cgroupPids(path); }
-
-  private legacy: Map<string, string> | null = null;
-  private rs: ResourceSupport | null = null;
-  private unifiedCtl = new Set<string>();
-  resourceSupport(): ResourceSupport {
-    if (this.rs) return this.rs;
-    const cg = this.cgroupSupport();
-    this.legacy = detectLegacy(this.cgroupBaseName);
-    if (this.legacy.size > 0 && !cg.available) process.once('exit', () => this.cgroupCleanup());
-    const own = ownCgroupDir();
-    this.unifiedCtl = cg.available && 'dir' in own ? enableUnified(own.dir, cg.base) : new Set();
-    const meminfo = /^MemTotal:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/meminfo', 'utf8'));
-    const num = (p: string): number => { try { return Number(fs.readFileSync(p, 'utf8').trim()); } catch { return Infinity; } };
-    this.rs = {
-      unified: [...this.unifiedCtl], legacy: [...this.legacy.keys()], memTotal: meminfo ? Number(meminfo[1]) * 1024 : 0,
-      tasksMaxSystem: Math.min(num('/proc/sys/kernel/pid_max') - 1, num('/proc/sys/kernel/threads-max')),
-    };
-    debug('resource control: %o', this.rs);
-    return this.rs;
-  }
+  cgroupCleanup(): boolean { return this.cgroups.cgroupCleanup(); }
+  cgroupCreate(unitName: string): { path: string } | { errno: number; message: string } { return this.cgroups.cgroupCreate(unitName); }
+  cgroupPids(path: string): number[] { return this.cgroups.cgroupPids(path); }
+  resourceSupport(): ResourceSupport { return this.cgroups.resourceSupport(); }
   cgroupApply(rel: string, writes: { hierarchy: string; file: string; value: string }[], join: boolean): { legacyDirs: string[]; failed: { file: string; errno: number }[] } {
-    this.resourceSupport();
-    const failed: { file: string; errno: number }[] = [];
-    const dirs = new Map<string, string>();
-    const legacyDir = (h: string): string | null => {
-      const base = this.legacy?.get(h);
-      if (!base) return null;
-      let d = dirs.get(h);
-      if (!d) { d = mkLegacy(h, base, rel); dirs.set(h, d); }
-      return d;
-    };
-    // A joining unit gets a group in every v1 hierarchy tsysd can write (as systemd realizes its controllers):
-    // accounting for show/status, and the limits of the slices above it.
-    if (join) for (const h of this.legacy?.keys() ?? []) legacyDir(h);
-    for (const w of writes) {
-      const dir = w.hierarchy === 'unified' ? mkUnified(this.cgroupSupport().base, rel, this.unifiedCtl) : legacyDir(w.hierarchy);
-      if (!dir) { failed.push({ file: w.file, errno: 95 }); continue; }
-      const r = cgroupWrite(dir, w.file, w.value);
-      if (r < 0) failed.push({ file: w.file, errno: -r });
-    }
-    return { legacyDirs: join ? [...dirs.values()] : [], failed };
+    return this.cgroups.cgroupApply(rel, writes, join);
   }
-  cgroupStats(rel: string): CgroupStats {
-    const v2 = this.cg?.available ? nodePath.join(this.cg.base, rel) : '';
-    const l = (h: string): string | null => { const b = this.legacy?.get(h); return b ? nodePath.join(b, rel) : null; };
-    const pick = <T>(...xs: (T | null)[]): T | null => { for (const x of xs) if (x !== null) return x; return null; };
-    const mem = l('memory'), pids = l('pids'), acct = l('cpuacct'), blk = l('blkio');
-    const cpuUsec = v2 && this.unifiedCtl.has('cpu') ? cgroupKeyed(`${v2}/cpu.stat`, 'usage_usec') : (v2 ? cgroupKeyed(`${v2}/cpu.stat`, 'usage_usec') : null);
-    const io = pick(v2 && this.unifiedCtl.has('io') ? ioBytes(`${v2}/io.stat`, true) : null, blk ? ioBytes(`${blk}/blkio.throttle.io_service_bytes`, false) : null);
-    return {
-      memoryCurrent: pick(v2 && this.unifiedCtl.has('memory') ? cgroupNumber(`${v2}/memory.current`) : null, mem ? cgroupNumber(`${mem}/memory.usage_in_bytes`) : null),
-      tasksCurrent: pick(v2 && this.unifiedCtl.has('pids') ? cgroupNumber(`${v2}/pids.current`) : null, pids ? cgroupNumber(`${pids}/pids.current`) : null),
-      cpuUsageNSec: pick(acct ? cgroupNumber(`${acct}/cpuacct.usage`) : null, cpuUsec !== null ? cpuUsec * 1000 : null),
-      ioReadBytes: io?.read ?? null, ioWriteBytes: io?.write ?? null,
-      oomKills: pick(v2 && this.unifiedCtl.has('memory') ? cgroupKeyed(`${v2}/memory.events`, 'oom_kill') : null, mem ? cgroupKeyed(`${mem}/memory.oom_control`, 'oom_kill') : null),
-    };
-  }
-  cgroupRemoveLegacy(rel: string): void {
-    for (const b of this.legacy?.values() ?? []) cgroupRemove(nodePath.join(b, rel));
-  }
-  /** Cgroups (and their subtrees) that got a SIGKILL through cgroupKill (maybe via cgroup.kill): the
-   *  kernel's CLONE_INTO_CGROUP kills children born into them (see src/native/spawn.c). */
-  private readonly killedCgroups = new Set<string>();
-  private wasCgroupKilled(path: string): boolean {
-    if (this.killedCgroups.size === 0) return false;
-    for (let p = path; p.length > 1; p = p.slice(0, Math.max(1, p.lastIndexOf('/')))) if (this.killedCgroups.has(p)) return true;
-    return false;
-  }
-  cgroupKill(path: string, signal: number, exclude: readonly number[] = []): number[] {
-    if (signal === 9) this.killedCgroups.add(path);
-    return cgroupKill(path, signal, (p, s) => this.n.kill(p, s), exclude);
-  }
-  cgroupIsEmpty(path: string): boolean { return cgroupIsEmpty(path); }
-  cgroupRemove(path: string): number { return cgroupRemove(path); }
+  cgroupStats(rel: string): CgroupStats { return this.cgroups.cgroupStats(rel); }
+  cgroupRemoveLegacy(rel: string): void { this.cgroups.cgroupRemoveLegacy(rel); }
+  cgroupKill(path: string, signal: number, exclude: readonly number[] = []): number[] { return this.cgroups.cgroupKill(path, signal, exclude); }
+  cgroupIsEmpty(path: string): boolean { return this.cgroups.cgroupIsEmpty(path); }
+  cgroupRemove(path: string): number { return this.cgroups.cgroupRemove(path); }
 
   private sbSupport: SandboxSupport | null = null;
   /** Runs `tsysd-exec --probe` once (synchronously: a few ms, before the first sandboxed spawn). */
