@@ -148,8 +148,10 @@ function table(): string {
 function commit(): string {
   try {
     const root = path.resolve(__dirname, '..', '..');
-    const head = fs.readFileSync(path.join(root, '.git'), 'utf8');
-    const gitDir = head.startsWith('gitdir:') ? head.slice(7).trim() : path.join(root, '.git');
+    // .git is a directory in a clone, a `gitdir:` file in a worktree
+    const dotGit = path.join(root, '.git');
+    const head = fs.statSync(dotGit).isDirectory() ? '' : fs.readFileSync(dotGit, 'utf8');
+    const gitDir = head.startsWith('gitdir:') ? head.slice(7).trim() : dotGit;
     const ref = fs.readFileSync(path.join(gitDir, 'HEAD'), 'utf8').trim();
     if (!ref.startsWith('ref: ')) return ref.slice(0, 7);
     const name = ref.slice(5);
