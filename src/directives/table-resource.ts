@@ -124,7 +124,7 @@ export const RESOURCE_ROWS: Row[] = [
   store('TasksMax', 'tasksMax', (v) => (/^0+$/.test(v) ? `Maximum tasks value '${v}' out of range, ignoring.` : (v === 'infinity' || isPercent(v) || /^[0-9]+$/.test(v)) ? null
     : `Invalid maximum tasks value '${v}', ignoring: ${/^-[0-9]/.test(v) ? 'Numerical result out of range' : 'Invalid argument'}`), (v) => (v === 'infinity' ? { value: Infinity } : isPercent(v) ? { percent: Number(v.slice(0, -1)) } : { value: Number(v) })),
   custom('Delegate', SS, false, (v, ctx) => {
-    if (ctx.cfg.type !== 'service') { ctx.warn('Delegate= setting not supported for this unit type, ignoring.'); return; }
+    if (ctx.cfg.type !== 'service' && ctx.cfg.type !== 'scope') { ctx.warn('Delegate= setting not supported for this unit type, ignoring.'); return; }
     const b = parseBoolean(v);
     res(ctx.cfg).delegate = b ?? true;
     if (b !== null) return;
