@@ -167,3 +167,13 @@ test('synthesizeUnit and non-loaded sources', () => {
   assert.equal(m.loadState, 'masked');
   assert.equal(m.fragmentPath, '/dev/null');
 });
+
+test('Delegate= is taken by services and scopes (can_delegate in systemd 252), refused with systemd\'s warning elsewhere', () => {
+  for (const id of ['d.service', 'run-x.scope']) {
+    const c = compileUnit(src(id, id.endsWith('.scope') ? '[Scope]\nDelegate=yes\n' : '[Service]\nExecStart=/bin/true\nDelegate=yes\n'), ctx);
+    assert.deepEqual(msgs(c), [], id);
+    assert.equal(c.resource?.delegate, true, id);
+  }
+  const m = compileUnit(src('srv-d.mount', '[Mount]\nWhat=tmpfs\nDelegate=yes\n'), ctx);
+  assert.deepEqual(msgs(m), ['3: Delegate= setting not supported for this unit type, ignoring.']);
+});
