@@ -85,18 +85,25 @@ export class RuntimeTable {
     return h;
   }
 
-  /** The unit a pid belongs to: known main/control pids first, then cgroup/session membership. `cgroupOf`
-   *  replaces the read of /proc/PID/cgroup (the notify router's per-process cache). */
+  /** The unit a pid belongs to: known main/control pids first, then cgroup/session membership. Of the units
+   *  whose cgroup holds the pid the deepest wins (a running slice's group contains its services', as
+   *  manager_get_unit_by_cgroup walks up from the process's own group). `cgroupOf` replaces the read of
+   *  /proc/PID/cgroup (the notify router's per-process cache). */
   findByPid(pid: number, cgroupOf?: (pid: number) => string | null): UnitHost | null {
     const direct = this.pidTable.get(pid);
     if (direct) return direct;
     const cg = cgroupOf ? cgroupOf(pid) : this.platform.procCgroup(pid);   // read once, then matched against each unit's cgroup path
+    let best: UnitHost | null = null;
+    let bestDepth = -1;
     for (const rt of this.map.values()) {
       const a = rt.machine.activeState();
       if (a === 'inactive' || a === 'failed') continue;
-      if (cg !== null && rt.host.procs.cgroup ? rt.host.cgroupMatches(cg) : rt.host.pidInUnit(pid)) return rt.host;
+      if (cg !== null && rt.host.procs.cgroup) {
+        const depth = rt.host.cgroupMatchDepth(cg);
+        if (depth > bestDepth) { best = rt.host; bestDepth = depth; }
+      } else if (rt.host.pidInUnit(pid)) return rt.host;
     }
-    return null;
+    return best;
   }
 
   /** After a burst of reaps (orphans of units included), let units whose last process died notice it. */

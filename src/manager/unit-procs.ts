@@ -139,9 +139,11 @@ export class UnitProcessTracker {
   }
 
   /** Is cgroup path `cg` (as /proc/PID/cgroup shows it, relative to the cgroup2 mount) this unit's or below? */
-  cgroupMatches(cg: string): boolean {
+  cgroupMatches(cg: string): boolean { return this.cgroupMatchDepth(cg) >= 0; }
+  /** The length of this unit's cgroup path when `cg` is it or below it (deeper units give larger values), else -1. */
+  cgroupMatchDepth(cg: string): number {
     const rel = this.cgroupRel();
-    return rel !== '' && (cg === rel || cg.startsWith(`${rel}/`));
+    return rel !== '' && (cg === rel || cg.startsWith(`${rel}/`)) ? rel.length : -1;
   }
 
   private cgroupRelCache: string | null = null;

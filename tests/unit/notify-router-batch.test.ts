@@ -178,3 +178,17 @@ test('NotifySenders: bounded, swept, and every pidfd it opened is closed', () =>
   assert.equal(s.size, 0);
   assert.equal(p.pidfds.size, 0, 'no pidfd left open');
 });
+
+test('a sender in a service below a running slice goes to the service, the deepest unit whose cgroup holds it', async () => {
+  const sliced = `[Unit]\nDescription=x\n[Service]\nType=simple\nNotifyAccess=all\nSlice=p.slice\nExecStart=/bin/sleep 1000\n`;
+  const r = await rig({ 'p.slice': '[Unit]\nDescription=p\n[Slice]\nMemoryMax=1G\n', 'a.service': sliced, 'boot.target': '[Unit]\nWants=p.slice a.service\n' });
+  assert.equal(r.m.peekRuntime('p.slice')?.machine.activeState(), 'active');
+  const cgA = cgroupOf(r, 'a.service');
+  assert.match(cgA, /\/p\.slice\/a\.service$/);
+  const sender = 6161;
+  r.p.cgroups.get(cgA)?.add(sender);
+  send(r, sender, 'STATUS=deep');
+  r.p.readable(r.notifyFd);
+  await r.settle();
+  assert.equal(r.prop('a.service', 'StatusText'), 'deep');
+});
