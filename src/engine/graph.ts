@@ -27,7 +27,6 @@ export const SPECIAL = {
   dbusSocket: 'dbus.socket', tmpfilesSetup: 'systemd-tmpfiles-setup.service',
 } as const;
 
-const SUPPORTED: ReadonlySet<UnitType> = new Set<UnitType>(['service', 'socket', 'target', 'slice']);
 const JOURNALISH = new Set(['journal', 'journal+console', 'kmsg', 'kmsg+console', 'syslog', 'syslog+console']);
 
 const NONE: readonly Unit[] = [];
@@ -71,7 +70,6 @@ export class Unit {
   constructor(readonly id: string, config: UnitConfig) { this.config = config; this.names.add(id); }
   get type(): UnitType { return this.config.type; }
   get loadState(): LoadState { return this.config.loadState; }
-  get supported(): boolean { return SUPPORTED.has(this.config.type); }
   get canStart(): boolean { return this.loadState === 'loaded' && this.config.type !== 'device'; }
   get canStop(): boolean { return !this.perpetual && this.config.type !== 'device'; }
   get canReload(): boolean {
@@ -301,7 +299,7 @@ export class Graph {
         break;
       case 'timer':
       case 'path': {
-        // Unsupported at run time, but their edges shape transactions (timers.target, paths.target).
+        // timer_add_default_dependencies / path_add_default_dependencies (timers.target, paths.target).
         this.add(u, 'Before', c.type === 'timer' ? 'timers.target' : 'paths.target', 'default');
         if (sys && c.type === 'timer' && (c.raw?.['Timer.OnCalendar'] ?? []).some((v) => v !== '')) {
           this.add(u, 'After', 'time-sync.target', 'default'); this.add(u, 'After', 'time-set.target', 'default');
