@@ -27,7 +27,7 @@ const NGINX_DEBS = ['nginx', 'nginx-common', 'nginx-light', 'libnginx-mod-http-e
 /** Units whose state differs from systemd's on this image, each explained in docs/debian-container.md. */
 const KNOWN_DIFFERENCES = new Map<string, string>([
   ['exim4.service', 'active exited under tsysd (no cgroup per unit: the daemon left by setsid() is not tracked), active running under systemd'],
-  ['init.scope', 'tsysd has no scope units'],
+  ['init.scope', 'tsysd makes scope units only transiently (systemd-run --scope); the manager itself is not put in an init.scope'],
   ['tmp.mount', 'podman --systemd=always mounts a tmpfs on /tmp'],
   ['var-log-journal.mount', 'podman --systemd=always mounts a tmpfs on /var/log/journal'],
   ['run-.containerenv.mount', 'podman --systemd=always leaves /run/.containerenv visible; the tsysd run mounts its own tmpfs on /run'],
