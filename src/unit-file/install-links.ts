@@ -166,14 +166,20 @@ function applyInfo(lp: InstallLookup, info: InstallInfo, configPath: string, for
   return r;
 }
 
+/** The next unit of the context's work list, moved to the processed set (systemd's hashmap_steal_first +
+ *  hashmap_put(have_processed)); null when the list is empty. */
+function takeNext(ctx: InstallContext): InstallInfo | null {
+  const first = ctx.willProcess.values().next();
+  if (first.done) return null;
+  const i = first.value;
+  ctx.willProcess.delete(i.name);
+  ctx.haveProcessed.set(i.name, i);
+  return i;
+}
+
 export function contextApply(ctx: InstallContext, configPath: string, force: boolean, ignoreAux: boolean, ch: Changes): number | Errno {
   let r: number | Errno = 0;
-  for (;;) {
-    const first = ctx.willProcess.values().next();
-    if (first.done) break;
-    const i = first.value;
-    ctx.willProcess.delete(i.name);
-    ctx.haveProcessed.set(i.name, i);
+  for (let i = takeNext(ctx); i; i = takeNext(ctx)) {
     const t = traverse(ctx, i, { load: true, followConfigSymlinks: false });
     if (typeof t === 'string') {
       if (i.auxiliary) { ch.add('auxiliary-failed', i.name); continue; }
@@ -201,12 +207,7 @@ export function discoverAndCheck(ctx: InstallContext, nameOrPath: string, ch: Ch
 }
 
 export function markForRemoval(ctx: InstallContext, marks: Set<string>, ch: Changes): void {
-  for (;;) {
-    const first = ctx.willProcess.values().next();
-    if (first.done) break;
-    const i = first.value;
-    ctx.willProcess.delete(i.name);
-    ctx.haveProcessed.set(i.name, i);
+  for (let i = takeNext(ctx); i; i = takeNext(ctx)) {
     const t = traverse(ctx, i, { load: true, followConfigSymlinks: true });
     if (t === 'ENOLINK') ch.add('dangling', i.path || i.name);
     else if (t === 'ENOENT') { if (!i.auxiliary) ch.add('ENOENT', i.path || i.name); }
