@@ -60,6 +60,12 @@ function send(r: Rig, pid: number, text: string | Buffer, extra: { fds?: number[
   r.p.notifyQueue.push({ data: Buffer.isBuffer(text) ? text : Buffer.from(text), pid, uid: 0, gid: 0, fds: extra.fds ?? [], truncated: extra.truncated });
 }
 
+/** The notify socket turns readable; the manager handles what is queued. */
+async function receive(r: Rig): Promise<void> {
+  r.p.readable(r.notifyFd);
+  await r.settle();
+}
+
 test('one batch: good, cut, credential-less and NUL-carrying datagrams — bad ones dropped with their fds, the rest in order', async () => {
   const r = await rig(units);
   const main = r.prop('a.service', 'MainPID') as number;
@@ -71,16 +77,14 @@ test('one batch: good, cut, credential-less and NUL-carrying datagrams — bad o
   send(r, main, 'STATUS=' + 'x'.repeat(5000));             // longer than NOTIFY_BUFFER_MAX: cut by the receive
   send(r, main, 'STATUS=two\nFDSTORE=1', { fds: [905] });   // FileDescriptorStoreMax=0: the fd is refused, closed
   send(r, main, 'STATUS=last');
-  r.p.readable(r.notifyFd);
-  await r.settle();
+  await receive(r);
   assert.equal(r.p.notifyQueue.length, 0, 'every datagram was received');
   assert.equal(r.prop('a.service', 'StatusText'), 'last');
   for (const fd of [901, 902, 903, 904, 905]) assert.ok(r.p.closed.includes(fd), `fd ${fd} closed`);
   // the same without the last one: the good datagram before it is the one that counted
   send(r, main, 'STATUS=two');
   send(r, main, 'STATUS=' + 'y'.repeat(5000));
-  r.p.readable(r.notifyFd);
-  await r.settle();
+  await receive(r);
   assert.equal(r.prop('a.service', 'StatusText'), 'two');
 });
 
@@ -88,8 +92,7 @@ test('more datagrams than one batch holds are all handled, in order', async () =
   const r = await rig(units);
   const main = r.prop('a.service', 'MainPID') as number;
   for (let i = 0; i < 200; i++) send(r, main, `STATUS=n${i}`);
-  r.p.readable(r.notifyFd);
-  await r.settle();
+  await receive(r);
   assert.equal(r.p.notifyQueue.length, 0);
   assert.equal(r.prop('a.service', 'StatusText'), 'n199');
 });
@@ -101,11 +104,9 @@ test('a NotifyAccess=all sender: its cgroup read once while it lives; after it e
   r.p.cgroups.get(cgA)?.add(sender);            // a process the service forked (not the manager's child)
   const reads0 = r.p.procCgroupReads;
   for (let i = 0; i < 50; i++) send(r, sender, `STATUS=a${i}`);
-  r.p.readable(r.notifyFd);
-  await r.settle();
+  await receive(r);
   for (let i = 50; i < 100; i++) send(r, sender, `STATUS=a${i}`);
-  r.p.readable(r.notifyFd);
-  await r.settle();
+  await receive(r);
   assert.equal(r.prop('a.service', 'StatusText'), 'a99');
   assert.equal(r.p.procCgroupReads - reads0, 1, 'one /proc/PID/cgroup read for 100 datagrams');
   assert.equal(r.m.notify.senders.size, 1);
@@ -113,16 +114,14 @@ test('a NotifyAccess=all sender: its cgroup read once while it lives; after it e
   r.p.exitElsewhere(sender);
   r.p.cgroups.get(cgB)?.add(sender);
   send(r, sender, 'STATUS=from-b');
-  r.p.readable(r.notifyFd);
-  await r.settle();
+  await receive(r);
   assert.equal(r.prop('b.service', 'StatusText'), 'from-b', 'the reused pid is routed by its new cgroup');
   assert.equal(r.prop('a.service', 'StatusText'), 'a99', 'never to the unit of the exited process');
   assert.equal(r.p.procCgroupReads - reads0, 2);
   // A pid of no unit: dropped, nothing cached for it.
   r.p.exitElsewhere(sender);
   send(r, sender, 'STATUS=nobody');
-  r.p.readable(r.notifyFd);
-  await r.settle();
+  await receive(r);
   assert.equal(r.prop('b.service', 'StatusText'), 'from-b');
   assert.equal(r.m.notify.senders.size, 0);
 });
@@ -133,8 +132,7 @@ test('the unit remembered for a sender is found again after a unit changed state
   const sender = 5151;
   r.p.cgroups.get(cgA)?.add(sender);
   send(r, sender, 'STATUS=x');
-  r.p.readable(r.notifyFd);
-  await r.settle();
+  await receive(r);
   assert.equal(r.prop('a.service', 'StatusText'), 'x');
   r.p.killEnds = true;
   r.p.cgroups.get(cgA)?.delete(sender);   // the fake's kill does not reach it; it stays alive (and cached)
@@ -142,8 +140,7 @@ test('the unit remembered for a sender is found again after a unit changed state
   await r.settle();
   assert.equal(r.m.peekRuntime('a.service')?.machine.activeState(), 'inactive');
   send(r, sender, 'STATUS=y');
-  r.p.readable(r.notifyFd);
-  await r.settle();
+  await receive(r);
   assert.notEqual(r.prop('a.service', 'StatusText'), 'y');
   // started again: found again (its new state invalidated what was remembered)
   assert.ok(r.m.engine.enqueue('a.service', 'start', 'replace').ok);
@@ -151,8 +148,7 @@ test('the unit remembered for a sender is found again after a unit changed state
   const cgA2 = cgroupOf(r, 'a.service');
   r.p.cgroups.get(cgA2)?.add(sender);
   send(r, sender, 'STATUS=z');
-  r.p.readable(r.notifyFd);
-  await r.settle();
+  await receive(r);
   assert.equal(r.prop('a.service', 'StatusText'), 'z');
 });
 
@@ -188,7 +184,6 @@ test('a sender in a service below a running slice goes to the service, the deepe
   const sender = 6161;
   r.p.cgroups.get(cgA)?.add(sender);
   send(r, sender, 'STATUS=deep');
-  r.p.readable(r.notifyFd);
-  await r.settle();
+  await receive(r);
   assert.equal(r.prop('a.service', 'StatusText'), 'deep');
 });
