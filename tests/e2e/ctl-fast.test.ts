@@ -39,17 +39,19 @@ before(async () => {
 });
 after(async () => { if (d) await d.stop(); });
 
-async function ctl(args: string[], fast: boolean, argv0 = BUNDLE_TSYSCTL): Promise<Run> {
-  const env: Record<string, string> = { TSYSD_CODE_CACHE_DEBUG: '1', TSYSD_CTL_FAST: fast ? '1' : '0' };
-  const r = await runCmd(process.execPath, [argv0, ...args], { env });
+async function ctl(args: string[], fast: boolean, argv0 = BUNDLE_TSYSCTL, as?: { uid: number; env: Record<string, string> }): Promise<Run> {
+  const env: Record<string, string> = { TSYSD_CODE_CACHE_DEBUG: '1', TSYSD_CTL_FAST: fast ? '1' : '0', ...as?.env };
+  const argv = [process.execPath, argv0, ...args];
+  const r = as ? await runCmd('setpriv', ['--reuid', String(as.uid), '--regid', String(as.uid), '--clear-groups', ...argv], { env })
+    : await runCmd(argv[0] as string, argv.slice(1), { env });
   const marker = /^tsysctl: code cache \w+\n/m;
   return { code: r.code, stdout: r.stdout, stderr: r.stderr.replace(marker, ''), full: marker.test(r.stderr) };
 }
 
 /** The fast path's run of args: served by it (or not, when `served` is false), and the full CLI's output. */
-async function same(args: string[], served: boolean, argv0?: string): Promise<Run> {
-  const f = await ctl(args, true, argv0);
-  const c = await ctl(args, false, argv0);
+async function same(args: string[], served: boolean, argv0?: string, as?: { uid: number; env: Record<string, string> }): Promise<Run> {
+  const f = await ctl(args, true, argv0, as);
+  const c = await ctl(args, false, argv0, as);
   assert.ok(c.full, `TSYSD_CTL_FAST=0 runs the full CLI: ${args.join(' ')}`);
   assert.equal(f.full, !served, `${args.join(' ')}: ${served ? 'served by the fast path' : 'left to the full CLI'}`);
   assert.deepEqual({ code: f.code, stdout: f.stdout, stderr: f.stderr }, { code: c.code, stdout: c.stdout, stderr: c.stderr }, args.join(' '));
@@ -97,4 +99,16 @@ test('no manager, --wait and other options go to the full CLI, which says what i
   await same(['--socket', d.sock, 'is-active', '--', 'sleeper.service'], false);
   await same(['--socket', d.sock, 'status', 'sleeper.service'], false);
   await same(['--socket', d.sock, '--bogus', 'is-active', 'sleeper.service'], false);
+});
+
+test('not root and no --socket: the user manager\'s socket after the system one, as the full CLI tries them', {
+  skip: fs.existsSync('/run/tsysd/control.sock') && 'a system tsysd socket exists on this machine',
+}, async () => {
+  const xdg = path.join(d.dir, 'xdg');
+  fs.mkdirSync(path.join(xdg, 'tsysd'), { recursive: true, mode: 0o755 });
+  fs.chmodSync(xdg, 0o755);
+  fs.symlinkSync(d.sock, path.join(xdg, 'tsysd', 'control.sock'));
+  const as = { uid: 65534, env: { XDG_RUNTIME_DIR: xdg, TSYSD_SOCKET: '' } };
+  assert.equal((await same(['is-active', 'sleeper.service', 'bad.service'], true, undefined, as)).stdout, 'active\nfailed\n');
+  await same(['--system', 'is-active', 'sleeper.service'], false, undefined, as);
 });

@@ -51,18 +51,23 @@ export function userSocketPath(env: NodeJS.ProcessEnv = process.env): string {
   return `${base}/tsysd/control.sock`;
 }
 
+/** The sockets connect() tries, in order: socketPath(o); then, not root and no explicit socket, --user or
+ *  --system, the user manager's (tsysd runs as a user manager by default for non-root users). */
+export function socketCandidates(o: CtlOptions): string[] {
+  const p = socketPath(o);
+  if (!o.socket && !process.env.TSYSD_SOCKET && !o.user && !o.systemExplicit && process.getuid && process.getuid() !== 0) return [p, userSocketPath()];
+  return [p];
+}
+
 /** Connect or explain like systemctl does when the manager is unreachable. Throws CtlExit on failure. */
 export async function connect(o: CtlOptions): Promise<RpcClient> {
   const { RpcClient } = require('../../rpc/client') as typeof import('../../rpc/client');
-  const p = socketPath(o);
+  const [p = socketPath(o), ...more] = socketCandidates(o);
   try {
     return await RpcClient.connect(p);
-  } catch (e0) {
-    let e = e0;
-    // Not root, no explicit socket or --system: tsysd runs as a user manager by default for non-root
-    // users, so try its socket before giving up.
-    if (!o.socket && !process.env.TSYSD_SOCKET && !o.user && !o.systemExplicit && process.getuid && process.getuid() !== 0) {
-      try { return await RpcClient.connect(userSocketPath()); } catch { e = e0; }
+  } catch (e) {   // reported if no later candidate connects either (their failures are not)
+    for (const alt of more) {
+      try { return await RpcClient.connect(alt); } catch { /* next */ }
     }
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' || code === 'ECONNREFUSED' ? 'No such file or directory' : code === 'EACCES' ? 'Permission denied' : (e as Error).message;

@@ -4,13 +4,13 @@
 // manager costs no more than a bare `node -e 0` (issue 20; the figures are in tools/bundle.js).
 // Owns only: which argv shapes are served here (FAST_VERBS and a few options, fastOptions()), and the
 // blocking transport (one connection through tsysctl_native, src/platform/ctl-native.ts). The
-// verbs are ./query.ts's, the options' defaults ./args.ts's, the socket path and output ./common.ts's: the same code
+// verbs are ./query.ts's, the options' defaults ./args.ts's, the sockets to try and the output ./common.ts's: the same code
 // as the full CLI. Everything else goes to the full CLI (`full()`) with nothing printed yet: any other
 // argv, a parse error, no addon, no connection (its messages, the user-manager retry), a transport error
 // or any error a verb does not handle itself; these verbs only read, so asking again is harmless.
 // Invariant: nothing imported here loads a node:* module (the full CLI's startup costs ~10 ms more).
 import { defaults, progName, type CtlOptions } from './args';
-import { Out, socketPath } from './common';
+import { Out, socketCandidates } from './common';
 import { runIsActive, runIsEnabled, runIsSystemRunning } from './query';
 import { RpcCallError } from '../../rpc/call-error';
 import type { RpcCaller } from '../../rpc/client';
@@ -73,13 +73,22 @@ class BlockingClient {
   onEvent(): void { throw new NotHere('events are not served by the fast path'); }
 }
 
+/** The fd of the first of paths that accepts a connection, or -1. */
+function connectFirst(native: CtlNative, paths: string[]): number {
+  for (const p of paths) {
+    const fd = native.connect(p);
+    if (fd >= 0) return fd;
+  }
+  return -1;
+}
+
 /** Serves argv here when it can, then exits with the verb's code; otherwise calls full() (at once, or after
  *  a failed connection or call, before anything was printed). nativeDir: where tsysctl_native.node is. */
 export function runFast(argv: string[], argv1: string | undefined, nativeDir: string, full: () => void): void {
   const o = fastOptions(argv, progName(argv1));
   const run = o ? FAST_VERBS[o.verb] : undefined;
   const native = o && run ? loadCtlNative(nativeDir) : null;
-  const fd = o && native ? native.connect(socketPath(o)) : -1;
+  const fd = o && native ? connectFirst(native, socketCandidates(o)) : -1;
   if (!o || !run || !native || fd < 0) { full(); return; }
   const out = new Out();
   run(new BlockingClient(native, fd), o, out).then((code) => {
