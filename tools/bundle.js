@@ -103,26 +103,36 @@ function loaderText(name, fast) {
   if (!fast) return `${head}${full}full();\n`;
   return `${head}// First the fast path (src/cli/ctl/fast.ts, bundled below): the read-only probes against a running manager
 // without reading the bundle; it calls full() for everything else. TSYSD_CTL_FAST=0 turns it off.
-${full}const fast = { exports: {} };
-(function (exports, module) {
-${fast}})(fast.exports, fast);
-if (process.env.TSYSD_CTL_FAST === '0') full();
-else fast.exports.runFast(process.argv.slice(2), process.argv[1], __dirname + '/../../build/Release', full);
-`;
+${full}if (process.env.TSYSD_CTL_FAST === '0') full();
+else ${fast}`;
 }
 
-/** The fast path's bundle (src/cli/ctl/fast.ts), embedded in tsysctl's loader: it must load no module
- *  (no require() at all), or it would cost what it exists to save. */
+/** The fast path (src/cli/ctl/fast.ts) as one statement for tsysctl's loader: an IIFE calling runFast with
+ *  the loader's full() and the addon's directory (the image and the tree alike: dist/bundle/../../build/
+ *  Release). No module system (no exports to copy) and no require() at all (checked), or it would cost what
+ *  it exists to save; src/rpc/client (node:net, required only inside common.ts's connect(), which the fast
+ *  path does not use) is kept out of the bundle. */
 async function fastText() {
+  const keepOut = {
+    name: 'no-rpc-client',
+    setup(build) { build.onResolve({ filter: /\/rpc\/client$/ }, (args) => ({ path: args.path, external: true })); },
+  };
   const built = await esbuild.build({
     write: false,
-    entryPoints: [path.join(root, 'src', 'cli', 'ctl', 'fast.ts')],
+    stdin: {
+      contents: `import { runFast } from './src/cli/ctl/fast';
+runFast(process.argv.slice(2), process.argv[1], __dirname + '/../../build/Release', full);`,
+      resolveDir: root,
+      sourcefile: 'tsysctl-fast-entry.ts',
+      loader: 'ts',
+    },
     bundle: true,
     platform: 'node',
     target: 'node20',
-    format: 'cjs',
+    format: 'iife',
     logLevel: 'warning',
     legalComments: 'none',
+    plugins: [keepOut],
   });
   const text = built.outputFiles[0].text;
   if (/\brequire\(/.test(text)) throw new Error('src/cli/ctl/fast.ts: its bundle calls require() (a module import that is not type-only?)');
