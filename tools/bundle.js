@@ -8,8 +8,8 @@
 // tsysctl's loader first offers argv to the fast path (src/cli/ctl/fast.ts, bundled into the loader itself,
 // no require() in it): is-active/is-failed/is-enabled/is-system-running against a running manager over a
 // blocking socket (build/Release/tsysctl_native.node) without reading the bundle or its cache (CPU per
-// `is-active`, medians of 100 interleaved, NODE_EXTRA_CA_CERTS unset: fast path 16.8 ms, full CLI 25.5 ms,
-// node -e 0 16.4 ms); everything else runs the bundle as below.
+// `is-active`, medians of 300 interleaved, NODE_EXTRA_CA_CERTS unset: fast path 18.1 ms, full CLI 27.6 ms,
+// node -e 0 17.9 ms); everything else runs the bundle as below.
 // Lazily loaded modules (`require()` inside a function: install verbs, show, D-Bus, analyze, journal
 // reader, web view) stay lazy: esbuild wraps each module in an init function that runs on first require.
 // Not minified (stack traces keep names and lines); the native addon (build/Release) is found at run time
