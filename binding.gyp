@@ -15,6 +15,11 @@
       "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"]
     },
     {
+      "target_name": "tsysctl_native",
+      "sources": ["src/native/ctl-client.c"],
+      "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"]
+    },
+    {
       "target_name": "tsysd-exec",
       "type": "executable",
       "sources": ["src/native/exec-helper.c", "src/native/sandbox-mount.c", "src/native/sandbox-ns.c", "src/native/sandbox-seccomp.c"],

@@ -3,7 +3,9 @@
 // Invariants: the startup path imports only ./ctl/args statically; every verb module (and
 // node:net through src/rpc/client) is loaded lazily, so `tsysctl is-active` costs about one bare `node`.
 // Exit codes follow systemctl (see ctl/common.ts EXIT and systemd-semantics.md §7).
-import { parseArgs, type CtlOptions } from './ctl/args';
+import { parseArgs, progName, type CtlOptions } from './ctl/args';
+
+export { progName };
 
 type Runner = (c: import('../rpc/client').RpcClient, o: CtlOptions, out: import('./ctl/common').Out) => Promise<number>;
 
@@ -53,12 +55,6 @@ async function runner(verb: string): Promise<Runner | null> {
   }
 }
 
-export function progName(argv1: string | undefined): string {
-  const base = (argv1 ?? '').split('/').pop() ?? '';
-  const name = base.replace(/\.js$/, '');
-  if (['halt', 'poweroff', 'reboot', 'shutdown', 'telinit', 'runlevel'].includes(name)) return name;
-  return name === 'systemctl' || name === 'journalctl' ? name : 'tsysctl';
-}
 
 /** systemctl's argv[0] aliases (halt, poweroff, reboot, shutdown, telinit, runlevel): ./ctl/sysv.ts. */
 async function mainAlias(argv: string[], prog: import('./ctl/sysv').Alias): Promise<number> {

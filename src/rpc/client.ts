@@ -5,13 +5,13 @@
 // connection closes every pending call rejects with RpcCallError(code -32000 'connection closed').
 import * as net from 'node:net';
 import type { ErrorData, MethodName, ParamsOf, ResultOf, RpcEvent } from './protocol';
+import { RpcCallError, TRANSPORT_ERROR } from './call-error';
 
-export class RpcCallError extends Error {
-  constructor(readonly code: number, message: string, readonly data: ErrorData = {}) { super(message); }
-}
+export { RpcCallError, TRANSPORT_ERROR };
 
-/** Error code used locally for transport failures (not sent by the server). */
-export const TRANSPORT_ERROR = -32000;
+/** What a verb needs of its connection: calls, and events for those that wait (is-system-running --wait).
+ *  tsysctl's fast path gives the read-only probes one over a blocking socket (src/cli/ctl/fast.ts). */
+export type RpcCaller = Pick<RpcClient, 'call' | 'onEvent'>;
 
 interface Pending { resolve: (v: unknown) => void; reject: (e: Error) => void }
 

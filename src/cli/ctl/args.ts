@@ -120,6 +120,14 @@ const FLAGS: Record<string, (o: CtlOptions) => void> = {
   '-x': () => undefined, '-e': () => undefined, '--pager-end': () => undefined, '--catalog': () => undefined,
 };
 
+/** The name tsysctl answers as (argv[1]'s basename): systemctl, journalctl, a SysV alias, else tsysctl. */
+export function progName(argv1: string | undefined): string {
+  const base = (argv1 ?? '').split('/').pop() ?? '';
+  const name = base.endsWith('.js') ? base.slice(0, -3) : base;   // no RegExp: compiling one costs the fast path
+  if (['halt', 'poweroff', 'reboot', 'shutdown', 'telinit', 'runlevel'].includes(name)) return name;
+  return name === 'systemctl' || name === 'journalctl' ? name : 'tsysctl';
+}
+
 export type ParseResult = { ok: true; opts: CtlOptions } | { ok: false; error: string };
 
 export function parseArgs(argv: string[], prog: string): ParseResult {

@@ -1,7 +1,9 @@
 // Shared tsysctl plumbing: finding and connecting to the manager, systemctl's exit codes, unit-name
 // mangling, output buffering, timestamp/timespan formatting as systemctl prints them.
-// Invariants: only node:* and src/rpc/client (node:net) are imported here: fast path.
-import { RpcCallError, RpcClient, TRANSPORT_ERROR } from '../../rpc/client';
+// Invariants: nothing here loads node:net or another node:* module when imported (tsysctl's fast path,
+// ./fast.ts, uses Out, socketPath and mangle): connect() requires src/rpc/client when it is called.
+import { RpcCallError, TRANSPORT_ERROR } from '../../rpc/call-error';
+import type { RpcClient } from '../../rpc/client';
 import type { CtlOptions } from './args';
 import { parseSignal as parseSignalName, signalName } from '../../directives/signals';
 
@@ -26,9 +28,12 @@ export class Out {
   line(s = ''): void { this.out.push(s + '\n'); }
   raw(s: string): void { this.out.push(s); }
   error(s: string): void { this.err.push(s + '\n'); }
-  flush(): void {
-    if (this.out.length) process.stdout.write(this.out.join(''));
-    if (this.err.length) process.stderr.write(this.err.join(''));
+  /** Writes what was buffered, stdout first; `write` replaces process.stdout/stderr (the fast path's
+   *  blocking writes: no stream is created). */
+  flush(write?: (fd: 1 | 2, text: string) => void): void {
+    const w = write ?? ((fd: 1 | 2, text: string): void => { (fd === 1 ? process.stdout : process.stderr).write(text); });
+    if (this.out.length) w(1, this.out.join(''));
+    if (this.err.length) w(2, this.err.join(''));
     this.out = []; this.err = [];
   }
 }
@@ -46,17 +51,23 @@ export function userSocketPath(env: NodeJS.ProcessEnv = process.env): string {
   return `${base}/tsysd/control.sock`;
 }
 
+/** The sockets connect() tries, in order: socketPath(o); then, not root and no explicit socket, --user or
+ *  --system, the user manager's (tsysd runs as a user manager by default for non-root users). */
+export function socketCandidates(o: CtlOptions): string[] {
+  const p = socketPath(o);
+  if (!o.socket && !process.env.TSYSD_SOCKET && !o.user && !o.systemExplicit && process.getuid && process.getuid() !== 0) return [p, userSocketPath()];
+  return [p];
+}
+
 /** Connect or explain like systemctl does when the manager is unreachable. Throws CtlExit on failure. */
 export async function connect(o: CtlOptions): Promise<RpcClient> {
-  const p = socketPath(o);
+  const { RpcClient } = require('../../rpc/client') as typeof import('../../rpc/client');
+  const [p = socketPath(o), ...more] = socketCandidates(o);
   try {
     return await RpcClient.connect(p);
-  } catch (e0) {
-    let e = e0;
-    // Not root, no explicit socket or --system: tsysd runs as a user manager by default for non-root
-    // users, so try its socket before giving up.
-    if (!o.socket && !process.env.TSYSD_SOCKET && !o.user && !o.systemExplicit && process.getuid && process.getuid() !== 0) {
-      try { return await RpcClient.connect(userSocketPath()); } catch { e = e0; }
+  } catch (e) {   // reported if no later candidate connects either (their failures are not)
+    for (const alt of more) {
+      try { return await RpcClient.connect(alt); } catch { /* next */ }
     }
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' || code === 'ECONNREFUSED' ? 'No such file or directory' : code === 'EACCES' ? 'Permission denied' : (e as Error).message;

@@ -1,10 +1,10 @@
 // tsysctl state probes: is-active, is-failed, is-enabled, is-system-running [--wait]. Exit codes per
 // systemd-semantics.md §7. Fast path: one `unit-states` round trip for is-active/is-failed.
-import type { RpcClient } from '../../rpc/client';
+import type { RpcCaller } from '../../rpc/client';
 import type { CtlOptions } from './args';
 import { EXIT, isRpcError, mangle, type Out } from './common';
 
-export async function runIsActive(c: RpcClient, o: CtlOptions, out: Out): Promise<number> {
+export async function runIsActive(c: RpcCaller, o: CtlOptions, out: Out): Promise<number> {
   if (o.args.length === 0) { out.error('Too few arguments.'); return EXIT.FAILURE; }
   const states = await c.call('unit-states', { units: o.args.map((a) => mangle(a)) });
   const failed = o.verb === 'is-failed';
@@ -19,7 +19,7 @@ export async function runIsActive(c: RpcClient, o: CtlOptions, out: Out): Promis
 
 const ENABLED_OK = new Set(['enabled', 'enabled-runtime', 'static', 'alias', 'indirect', 'generated', 'transient']);
 
-export async function runIsEnabled(c: RpcClient, o: CtlOptions, out: Out): Promise<number> {
+export async function runIsEnabled(c: RpcCaller, o: CtlOptions, out: Out): Promise<number> {
   if (o.args.length === 0) { out.error('Too few arguments.'); return EXIT.FAILURE; }
   let ok = false;
   let rc: number = EXIT.OK;
@@ -38,7 +38,7 @@ export async function runIsEnabled(c: RpcClient, o: CtlOptions, out: Out): Promi
   return ok ? EXIT.OK : (rc || EXIT.FAILURE);
 }
 
-export async function runIsSystemRunning(c: RpcClient, o: CtlOptions, out: Out): Promise<number> {
+export async function runIsSystemRunning(c: RpcCaller, o: CtlOptions, out: Out): Promise<number> {
   let { state } = await c.call('is-system-running', {});
   if (o.wait && (state === 'initializing' || state === 'starting')) {
     await c.call('subscribe', { events: ['manager', 'job', 'unit'] });
