@@ -9,4 +9,4 @@ npx node-gyp rebuild
 npx tsc -p .
 node tools/bundle.js
 node -e "const {fixture, FIXTURES} = require('./dist/tests/fixtures/build.js'); for (const f of FIXTURES) fixture(f);"
-echo "built: build/Release/tsysd_native.node build/Release/tsysd-exec dist/ dist/bundle/ dist/fixtures/"
+echo "built: build/Release/tsysd_native.node build/Release/tsysctl_native.node build/Release/tsysd-exec dist/ dist/bundle/ dist/fixtures/"
