@@ -4,7 +4,7 @@
 //   boot 1,000   tsysd (flat Type=simple) vs runit's runsvdir: start (exec → all running) and stop
 //   cold start   one service: exec → it runs, tsysd vs s6-svscan (the empty manager's fixed cost)
 //   scale 10,000 tsysd vs s6-svscan: start and stop; tsysd's manager RSS, and after the boot, through the real
-//                tsysctl: list-units --all (time, bytes), status of one unit, daemon-reload
+//                tsysctl: list-units --all (time, bytes), status of one unit, daemon-reload; is-active vs node -e 0
 //   notify       dist/bench/notify.js: NotifyAccess=all datagrams/s vs the C receiver (its runs interleaved)
 //   activation   dist/bench/activation.js: Accept=yes one-client connections/s vs systemd-socket-activate
 // Asserts nothing; the "floor" column says whether the median ratio meets issue 20's floor.
@@ -97,6 +97,7 @@ async function scale(bins: Bins): Promise<void> {
   rows.push({ figure: `scale ${N}: tsysctl daemon-reload`, unit: 's', baseName: '', tsysd: ex('reloadS'), base: [], floor: { kind: 'abs-max', value: 2 } });
   rows.push({ figure: `scale ${N}: tsysctl list-units --all`, unit: 's', baseName: '', tsysd: ex('listUnitsS'), base: [], floor: { kind: 'abs-max', value: 1 }, note: `${fmt(median(ex('listUnitsBytes')) / 1024)} KiB of output` });
   rows.push({ figure: `scale ${N}: tsysctl status of one unit`, unit: 's', baseName: '', tsysd: ex('statusS'), base: [] });
+  rows.push({ figure: `tsysctl is-active (live manager, ${N} units; medians of 15 interleaved pairs per run)`, unit: 's', baseName: 'node -e 0', tsysd: ex('isActiveS'), base: ex('nodeBareS'), floor: { kind: 'ratio-max', value: 1.0 } });
 }
 
 /** Run a sub-bench with TSYSD_BENCH_JSON=1; resolves with its `@json` line. */

@@ -91,7 +91,24 @@ export function timeCtl(sock: string, args: string[]): Promise<{ s: number; byte
   });
 }
 
-/** After-boot figures of bench/all's scale run: daemon-reload, list-units (time and bytes), status of one unit. */
+function median(xs: number[]): number {
+  const v = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(v.length / 2);
+  return v.length % 2 ? (v[m] as number) : ((v[m - 1] as number) + (v[m] as number)) / 2;
+}
+
+/** Wall seconds of `node ARGS` with the supervisors' environment (the baseline of the tsysctl probe). */
+function timeNode(args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const c = spawn(process.execPath, args, { env: supervisorEnv(), stdio: 'ignore' });
+    c.on('error', reject);
+    c.on('close', () => resolve(Number(process.hrtime.bigint() - t0) / 1e9));
+  });
+}
+
+/** After-boot figures of bench/all's scale run: daemon-reload, list-units (time and bytes), status of one unit,
+ *  `tsysctl is-active` next to `node -e 0` (medians of 15 interleaved pairs). */
 async function ctlFigures(sock: string): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   const lu = await timeCtl(sock, ['list-units', '--all', '--no-pager']);
@@ -100,6 +117,14 @@ async function ctlFigures(sock: string): Promise<Record<string, number>> {
   out.statusS = (await timeCtl(sock, ['status', '--no-pager', 'svc0.service'])).s;
   out.reloadS = (await timeCtl(sock, ['daemon-reload'])).s;
   out.listUnitsAfterReloadS = (await timeCtl(sock, ['list-units', '--all', '--no-pager'])).s;
+  // issue 20: a probe costs no more than a bare node; 15 interleaved pairs, medians (wall seconds)
+  const probe: number[] = [], bare: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    probe.push((await timeCtl(sock, ['is-active', 'svc0.service'])).s);
+    bare.push(await timeNode(['-e', '0']));
+  }
+  out.isActiveS = median(probe);
+  out.nodeBareS = median(bare);
   return out;
 }
 
