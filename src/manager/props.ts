@@ -6,12 +6,13 @@
 import { listProperties } from '../dbus/systemd/show-quote';
 import { fillShow } from '../directives/show-fill';
 import { IFACES } from '../dbus/systemd/spec252';
-import { formatExecCommand, showProperties, type Runtime } from '../directives/show';
+import { formatExecCommand, propertyValue, showProperties, type Runtime } from '../directives/show';
+import { RUNTIME_LISTS, SHOW_LAYOUT, showSegments, type ShowSegment } from '../directives/show-layout';
 import { sliceOf } from '../exec/resources';
 import { isExtrinsicMount } from '../units/mount/deps';
 import { typeSupported } from './mount-host';
 import { formatTimespan } from '../directives/values';
-import type { ExecCommand } from '../directives/types';
+import type { ExecCommand, UnitType } from '../directives/types';
 import type { ShowReply, StatusReply, UnitFileStateName, ExecRecord } from '../rpc/protocol';
 import { unitFileState } from '../unit-file/install';
 import type { DualTimestamp, ExecStatus, PropValue } from '../units/types';
@@ -193,8 +194,51 @@ export function unitProperties(mgr: Manager, name: string, wanted?: ReadonlySet<
   });
 }
 
+/** Properties unitProperties() sets itself (from the engine, the unit files, the cgroup, the mount table) or
+ *  rewrites (the Exec*= run status, the *ActionExitStatus filter): never answered by liveProperties(). */
+const MANAGER_SET = new Set<string>([...DEP_PROPS, 'Id', 'Names', 'LoadState', 'ActiveState', 'SubState', 'CanReload',
+  'CanStart', 'CanStop', 'UnitFileState', 'Transient', 'NeedDaemonReload', 'Job', 'Slice', 'ControlGroup', ...ACCOUNTING,
+  'What', 'Options', 'Type', 'TasksMax', 'NAccepted', 'NConnections', 'NRefused', 'FailureActionExitStatus',
+  'SuccessActionExitStatus', ...EXEC_LISTS, ...EXEC_LISTS.map((k) => `${k}Ex`)]);
+
+/** name -> [segment, position] of a unit type's show layout (built once per type). */
+const LAYOUT_INDEX = new Map<UnitType, Map<string, [ShowSegment, number]>>();
+function layoutIndex(type: UnitType): Map<string, [ShowSegment, number]> {
+  let m = LAYOUT_INDEX.get(type);
+  if (!m) {
+    m = new Map();
+    let i = 0;
+    for (const seg of showSegments(type)) for (const n of SHOW_LAYOUT[seg]) if (!m.has(n)) m.set(n, [seg, i++]);
+    LAYOUT_INDEX.set(type, m);
+  }
+  return m;
+}
+
+/** `show -p` of properties that only the unit's machine provides (StatusText, MainPID, Result, timestamps…):
+ *  read from the machine alone, in show's order, instead of building all ~300 properties (a poll of
+ *  StatusText cost ~0.6 ms). null when any wanted name is not such a property: the full path answers. Each
+ *  value is the one unitProperties() prints, since there the machine's value overrides a single-valued
+ *  layout entry (showProperties) and nothing later touches it (tests/e2e/show-live compares both). */
+function liveProperties(mgr: Manager, name: string, want: ReadonlySet<string>): [string, string][] | null {
+  const u = mgr.engine.graph.unit(name);
+  const rtm = mgr.peekRuntime(u.id);
+  if (!rtm) return null;
+  const layout = layoutIndex(u.config.type);
+  const { rt } = runtimeStrings(rtm.machine.properties());
+  const out: [string, string, number][] = [];
+  for (const k of want) {
+    const at = layout.get(k);
+    const v = rt[k];
+    if (!at || v === undefined || MANAGER_SET.has(k) || RUNTIME_LISTS.has(k) || typeof propertyValue(at[0], k, u.config) !== 'string') return null;
+    out.push([k, v, at[1]]);
+  }
+  return out.sort((a, b) => a[2] - b[2]).map(([k, v]) => [k, v]);
+}
+
 export function showUnit(mgr: Manager, name: string, wanted: string[] | undefined, all: boolean): ShowReply {
   const u = mgr.engine.graph.unit(name);
+  const live = wanted && wanted.length ? liveProperties(mgr, name, new Set(wanted)) : null;
+  if (live) return { unit: u.id, properties: live, lists: [...listProperties(u.id)].filter((k) => live.some(([n]) => n === k)) };
   // systemctl prints Failure/SuccessActionExitStatus only when set (>= 0), or as [not set] with --all.
   const want = wanted && wanted.length ? new Set(wanted) : undefined;
   const props = unitProperties(mgr, name, want).flatMap(([k, v]): [string, string][] =>
