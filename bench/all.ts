@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildBins, runOne, type Bins, type RunResult, type SystemDef } from './baselines/harness';
+import { buildBins, median, runOne, type Bins, type RunResult, type SystemDef } from './baselines/harness';
 import { runit, s6 } from './baselines/systems';
 import { TSYSD_MEASURED, TSYSD_VARIANTS } from './baselines/tsysd';
 
@@ -42,11 +42,6 @@ const rows: Row[] = [];
 const log = (s: string): void => { process.stderr.write(`[bench/all ${new Date().toISOString().slice(11, 19)}] ${s}\n`); };
 
 function sorted(xs: number[]): number[] { return [...xs].sort((a, b) => a - b); }
-function median(xs: number[]): number {
-  const v = sorted(xs);
-  const m = Math.floor(v.length / 2);
-  return v.length % 2 ? (v[m] as number) : ((v[m - 1] as number) + (v[m] as number)) / 2;
-}
 function fmt(x: number): string {
   if (!Number.isFinite(x)) return '-';
   const a = Math.abs(x);

@@ -7,7 +7,7 @@
 //   node dist/bench/boot.js [--n 100,1000] [--only s6,runit,tsysd,...] [--repeat R] [--timeout 120] [--json]
 // With --repeat R each cell is the median of R runs (RSS from the last run).
 import * as fs from 'node:fs';
-import { buildBins, runOne, type RunResult, type SystemDef } from './baselines/harness';
+import { buildBins, median, runOne, type RunResult, type SystemDef } from './baselines/harness';
 import { BASELINES } from './baselines/systems';
 import { TSYSD_VARIANTS } from './baselines/tsysd';
 
@@ -32,11 +32,9 @@ function table(rows: RunResult[]): string {
   return all.map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(w[i] ?? 0))).join('  ').trimEnd()).join('\n');
 }
 
-function median(xs: Array<number | null>): number | null {
-  const v = xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
-  if (v.length === 0) return null;
-  const m = Math.floor(v.length / 2);
-  return v.length % 2 ? (v[m] as number) : ((v[m - 1] as number) + (v[m] as number)) / 2;
+function medianOf(xs: Array<number | null>): number | null {
+  const v = xs.filter((x): x is number => x !== null);
+  return v.length ? median(v) : null;
 }
 
 // Figures from issue #8 measured on this kind of machine with tools that are not packaged here (s6-rc,
@@ -63,9 +61,9 @@ async function main(): Promise<void> {
         const runs: RunResult[] = [];
         for (let k = 0; k < repeat; k++) runs.push(await runOne(s, bins, n, timeoutS));
         const r = { ...(runs[runs.length - 1] as RunResult) };
-        r.startS = median(runs.map((x) => x.startS));
-        r.readyS = median(runs.map((x) => x.readyS));
-        r.stopS = median(runs.map((x) => x.stopS));
+        r.startS = medianOf(runs.map((x) => x.startS));
+        r.readyS = medianOf(runs.map((x) => x.readyS));
+        r.stopS = medianOf(runs.map((x) => x.stopS));
         r.note = [...new Set(runs.map((x) => x.note).filter(Boolean))].join('; ');
         rows.push(r);
         process.stderr.write(`  ${n} ${s.name}/${s.variant}: start ${f(r.startS)} s, stop ${f(r.stopS)} s ${r.note}\n`);

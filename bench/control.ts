@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RpcClient } from '../src/rpc/client';
 import { hasUnshare, startDaemon } from '../tests/helpers/daemon';
-import { supervisorEnv } from './baselines/harness';
+import { median, supervisorEnv } from './baselines/harness';
 import { programEntry } from './entry';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -49,11 +49,6 @@ function once(cmd: string, args: string[]): number {
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: ENV });
   if (r.error) throw r.error;
   return Number(process.hrtime.bigint() - t0) / 1e6;
-}
-
-function median(times: number[]): number {
-  const t = [...times].sort((a, b) => a - b);
-  return t[Math.floor(t.length / 2)] ?? NaN;
 }
 
 function wall(cmd: string, args: string[], runs: number): number {

@@ -98,6 +98,14 @@ const ns = (): bigint => process.hrtime.bigint();
 const sec = (a: bigint, b: bigint): number => Number(b - a) / 1e9;
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** The median (the mean of the middle two for an even count); NaN for none. Every bench's one median. */
+export function median(xs: readonly number[]): number {
+  const v = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(v.length / 2);
+  if (v.length === 0) return NaN;
+  return v.length % 2 ? (v[m] as number) : ((v[m - 1] as number) + (v[m] as number)) / 2;
+}
+
 class Events {
   up = new Map<string, bigint>();
   down = new Map<string, bigint>();

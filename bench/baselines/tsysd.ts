@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { benchCgroupName, ROOT, sleep, supervisorEnv, type SystemDef, type Work } from './harness';
+import { benchCgroupName, median, ROOT, sleep, supervisorEnv, type SystemDef, type Work } from './harness';
 import { programEntry } from '../entry';
 
 // TSYSD_BENCH_ROOT: a snapshot of the project (dist/src, build/Release, node_modules, package.json) to run
@@ -89,12 +89,6 @@ export function timeCtl(sock: string, args: string[]): Promise<{ s: number; byte
       if (code !== null && code <= 3) resolve({ s, bytes }); else reject(new Error(`tsysctl ${args.join(' ')} exited ${code}: ${err.trim()}`));
     });
   });
-}
-
-function median(xs: number[]): number {
-  const v = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(v.length / 2);
-  return v.length % 2 ? (v[m] as number) : ((v[m - 1] as number) + (v[m] as number)) / 2;
 }
 
 /** Wall seconds of `node ARGS` with the supervisors' environment (the baseline of the tsysctl probe). */
