@@ -652,7 +652,7 @@ static napi_value PollStop(napi_env env, napi_callback_info info) {
   pollw_t *p = poll_lookup(id);
   if (!p) return tsysd_int(env, -EBADF);
   g_polls[id % POLL_FD_SPAN] = NULL;
-  uv_poll_stop(&p->h);
+  /* uv_close stops the watch itself (one epoll_ctl DEL; uv_poll_stop first made it two, the second ENOENT) */
   napi_delete_reference(env, p->cb);
   uv_close((uv_handle_t *)&p->h, poll_closed);
   return tsysd_int(env, 0);
