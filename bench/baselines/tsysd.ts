@@ -74,31 +74,29 @@ function nodeArgs(): string[] {
 }
 
 
-/** Run `tsysctl ARGS` against `sock`; resolves with wall seconds and stdout bytes (rejects on a non-zero exit). */
-export function timeCtl(sock: string, args: string[]): Promise<{ s: number; bytes: number }> {
+/** Wall seconds of `node ARGV`, its stdout bytes, stderr text and exit code. stdout and stderr are pipes read
+ *  to the end: `tsysctl` and its `node -e 0` baseline are spawned alike, so neither pays for stdio set-up
+ *  the other skips. */
+function runNode(argv: string[], env: NodeJS.ProcessEnv): Promise<{ s: number; bytes: number; err: string; code: number | null }> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const c = spawn(process.execPath, [programEntry(TROOT, 'tsysctl'), ...args], { env: { ...supervisorEnv(), TSYSD_SOCKET: sock, SYSTEMD_PAGER: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = spawn(process.execPath, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let bytes = 0, err = '';
     c.stdout.on('data', (b: Buffer) => { bytes += b.length; });
     c.stderr.on('data', (b: Buffer) => { err += b.toString(); });
     c.on('error', reject);
-    c.on('close', (code) => {
-      const s = Number(process.hrtime.bigint() - t0) / 1e9;
-      // status exits 3 for an inactive unit; anything above is a failure of the call itself
-      if (code !== null && code <= 3) resolve({ s, bytes }); else reject(new Error(`tsysctl ${args.join(' ')} exited ${code}: ${err.trim()}`));
-    });
+    c.on('close', (code) => resolve({ s: Number(process.hrtime.bigint() - t0) / 1e9, bytes, err, code }));
   });
 }
 
-/** Wall seconds of `node ARGS` with the supervisors' environment (the baseline of the tsysctl probe). */
-function timeNode(args: string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const c = spawn(process.execPath, args, { env: supervisorEnv(), stdio: 'ignore' });
-    c.on('error', reject);
-    c.on('close', () => resolve(Number(process.hrtime.bigint() - t0) / 1e9));
-  });
+const ctlEnv = (sock: string): NodeJS.ProcessEnv => ({ ...supervisorEnv(), TSYSD_SOCKET: sock, SYSTEMD_PAGER: '' });
+
+/** Run `tsysctl ARGS` against `sock`; resolves with wall seconds and stdout bytes (rejects on a non-zero exit). */
+export async function timeCtl(sock: string, args: string[]): Promise<{ s: number; bytes: number }> {
+  const r = await runNode([programEntry(TROOT, 'tsysctl'), ...args], ctlEnv(sock));
+  // status exits 3 for an inactive unit; anything above is a failure of the call itself
+  if (r.code !== null && r.code <= 3) return { s: r.s, bytes: r.bytes };
+  throw new Error(`tsysctl ${args.join(' ')} exited ${r.code}: ${r.err.trim()}`);
 }
 
 /** After-boot figures of bench/all's scale run: daemon-reload, list-units (time and bytes), status of one unit,
@@ -115,7 +113,7 @@ async function ctlFigures(sock: string): Promise<Record<string, number>> {
   const probe: number[] = [], bare: number[] = [];
   for (let i = 0; i < 15; i++) {
     probe.push((await timeCtl(sock, ['is-active', 'svc0.service'])).s);
-    bare.push(await timeNode(['-e', '0']));
+    bare.push((await runNode(['-e', '0'], ctlEnv(sock))).s);
   }
   out.isActiveS = median(probe);
   out.nodeBareS = median(bare);
