@@ -5,10 +5,13 @@
 //   cold start   one service: exec → it runs, tsysd vs s6-svscan (the empty manager's fixed cost)
 //   scale 10,000 tsysd vs s6-svscan: start and stop; tsysd's manager RSS, and after the boot, through the real
 //                tsysctl: list-units --all (time, bytes), status of one unit, daemon-reload; is-active vs node -e 0
+//                (the manager serves D-Bus there, as by default as PID 1, and the real busctl times ListUnits)
+//   sockets      tsysd alone: 10,000 idle listening socket units (and their 10,000 services, never started): exec →
+//                running, manager RSS, list-units --all and D-Bus ListUnits (no baseline supervisor activates sockets)
 //   notify       dist/bench/notify.js: NotifyAccess=all datagrams/s vs the C receiver (its runs interleaved)
 //   activation   dist/bench/activation.js: Accept=yes one-client connections/s vs systemd-socket-activate
 // Asserts nothing; the "floor" column says whether the median ratio meets issue 20's floor.
-//   node dist/bench/all.js [--runs 3] [--scale-runs 3] [--scale-n 10000] [--only boot,cold,scale,notify,activation]
+//   node dist/bench/all.js [--runs 3] [--scale-runs 3] [--scale-n 10000] [--only boot,cold,scale,sockets,notify,activation]
 //                          [--out FILE]   (FILE gets the markdown table too)
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -16,7 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildBins, median, runOne, type Bins, type RunResult, type SystemDef } from './baselines/harness';
 import { runit, s6 } from './baselines/systems';
-import { TSYSD_MEASURED, TSYSD_VARIANTS } from './baselines/tsysd';
+import { TSYSD_MEASURED, TSYSD_SOCKETS, TSYSD_VARIANTS } from './baselines/tsysd';
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(name);
@@ -26,7 +29,7 @@ function arg(name: string, dflt: string): string {
 const RUNS = Math.max(1, Number(arg('--runs', '3')));
 const SCALE_RUNS = Math.max(1, Number(arg('--scale-runs', '3')));
 const SCALE_N = Number(arg('--scale-n', '10000'));
-const ONLY = arg('--only', 'boot,cold,scale,notify,activation').split(',');
+const ONLY = arg('--only', 'boot,cold,scale,sockets,notify,activation').split(',');
 const FLAT = TSYSD_VARIANTS[0] as SystemDef;
 
 /** One table row: a figure measured on both sides (or tsysd alone) over several runs. */
@@ -91,8 +94,26 @@ async function scale(bins: Bins): Promise<void> {
   rows.push({ figure: `scale ${N}: supervision tree PSS`, unit: 'MiB', baseName: 's6-svscan', tsysd: nums(p.map((x) => x[1].pssTreeMiB)), base: nums(p.map((x) => x[0].pssTreeMiB)) });
   rows.push({ figure: `scale ${N}: tsysctl daemon-reload`, unit: 's', baseName: '', tsysd: ex('reloadS'), base: [], floor: { kind: 'abs-max', value: 2 } });
   rows.push({ figure: `scale ${N}: tsysctl list-units --all`, unit: 's', baseName: '', tsysd: ex('listUnitsS'), base: [], floor: { kind: 'abs-max', value: 1 }, note: `${fmt(median(ex('listUnitsBytes')) / 1024)} KiB of output` });
+  rows.push({ figure: `scale ${N}: D-Bus ListUnits (busctl, peer to peer)`, unit: 's', baseName: '', tsysd: ex('dbusListUnitsS'), base: [], note: `${fmt(median(ex('dbusListUnitsBytes')) / 1024)} KiB of output` });
   rows.push({ figure: `scale ${N}: tsysctl status of one unit`, unit: 's', baseName: '', tsysd: ex('statusS'), base: [] });
   rows.push({ figure: `tsysctl is-active (live manager, ${N} units; medians of 15 interleaved pairs per run)`, unit: 's', baseName: 'node -e 0', tsysd: ex('isActiveS'), base: ex('nodeBareS'), floor: { kind: 'ratio-max', value: 1.0 } });
+}
+
+async function sockets(bins: Bins): Promise<void> {
+  const n = SCALE_N;
+  const N = n.toLocaleString('en-US');
+  const runs: RunResult[] = [];
+  for (let k = 0; k < SCALE_RUNS; k++) {
+    const r = await runOne(TSYSD_SOCKETS(n), bins, 1, 900);
+    log(`${N} sockets: ready ${fmt(r.readyS ?? NaN)} s, stop ${fmt(r.stopS ?? NaN)} s, RSS ${fmt(r.rssManagerMiB ?? NaN)} MiB ${JSON.stringify(r.extra)} ${r.note}`);
+    runs.push(r);
+  }
+  const ex = (k: string): number[] => nums(runs.map((r) => r.extra[k]));
+  rows.push({ figure: `scale ${N} idle sockets: exec → running, all listening`, unit: 's', baseName: '', tsysd: nums(runs.map((r) => r.readyS)), base: [] });
+  rows.push({ figure: `scale ${N} idle sockets: stop`, unit: 's', baseName: '', tsysd: nums(runs.map((r) => r.stopS)), base: [] });
+  rows.push({ figure: `scale ${N} idle sockets: manager RSS (${(2 * n + 1).toLocaleString('en-US')} units loaded)`, unit: 'MiB', baseName: '', tsysd: nums(runs.map((r) => r.rssManagerMiB)), base: [] });
+  rows.push({ figure: `scale ${N} idle sockets: tsysctl list-units --all`, unit: 's', baseName: '', tsysd: ex('listUnitsS'), base: [], floor: { kind: 'abs-max', value: 1 }, note: `${fmt(median(ex('listUnitsBytes')) / 1024)} KiB of output` });
+  rows.push({ figure: `scale ${N} idle sockets: D-Bus ListUnits (busctl)`, unit: 's', baseName: '', tsysd: ex('dbusListUnitsS'), base: [], note: `${fmt(median(ex('dbusListUnitsBytes')) / 1024)} KiB of output` });
 }
 
 /** Run a sub-bench with TSYSD_BENCH_JSON=1; resolves with its `@json` line. */
@@ -172,6 +193,7 @@ async function main(): Promise<void> {
     await step('boot', () => boot(bins));
     await step('cold', () => cold(bins));
     await step('scale', () => scale(bins));
+    await step('sockets', () => sockets(bins));
     await step('notify', notify);
     await step('activation', activation);
   } finally {

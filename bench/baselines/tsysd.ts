@@ -4,6 +4,8 @@
 // (each service of layer k Requires= and is After= two services of layer k-1), Type=simple or Type=notify
 // (benchsvc sends READY=1). "ready" = exec → the control socket answers is-system-running with running or
 // degraded (a tiny JSON-RPC client polling every 20 ms). Stop = SIGTERM (orderly shutdown in a container).
+// bench/all also runs N idle listening sockets (TSYSD_SOCKETS) and, after its 10,000-service boot, times
+// tsysctl and the real busctl against the live manager (ctlFigures).
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -36,6 +38,23 @@ export function generateUnits(dir: string, n: number, opts: { dag: boolean; noti
     fs.writeFileSync(path.join(dir, name), lines.join('\n') + '\n');
   }
   const t = ['[Unit]', 'Description=bench target', 'DefaultDependencies=no'];
+  for (let i = 0; i < names.length; i += 64) t.push(`Wants=${names.slice(i, i + 64).join(' ')}`);
+  fs.writeFileSync(path.join(dir, 'bench.target'), t.join('\n') + '\n');
+}
+
+/** N socket units listening on unix sockets under `sockDir`, each with its service (never started), and one
+ *  benchsvc service, svc0.service, whose start event marks the boot (bench/all's run of idle sockets). */
+export function generateSocketUnits(dir: string, n: number, opts: { svc: string; fifo: string; sockDir: string }): void {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(opts.sockDir, { recursive: true });
+  const names: string[] = [];
+  for (let i = 0; i < n; i++) {
+    names.push(`sock${i}.socket`);
+    fs.writeFileSync(path.join(dir, `sock${i}.socket`), `[Unit]\nDescription=bench socket ${i}\nDefaultDependencies=no\n\n[Socket]\nListenStream=${opts.sockDir}/${i}\n`);
+    fs.writeFileSync(path.join(dir, `sock${i}.service`), `[Unit]\nDescription=bench socket service ${i}\nDefaultDependencies=no\n\n[Service]\nExecStart=${opts.svc} sock${i} ${opts.fifo}\n`);
+  }
+  fs.writeFileSync(path.join(dir, 'svc0.service'), `[Unit]\nDescription=bench marker\nDefaultDependencies=no\n\n[Service]\nExecStart=${opts.svc} svc0 ${opts.fifo}\n`);
+  const t = ['[Unit]', 'Description=bench target', 'DefaultDependencies=no', 'Wants=svc0.service'];
   for (let i = 0; i < names.length; i += 64) t.push(`Wants=${names.slice(i, i + 64).join(' ')}`);
   fs.writeFileSync(path.join(dir, 'bench.target'), t.join('\n') + '\n');
 }
@@ -99,13 +118,38 @@ export async function timeCtl(sock: string, args: string[]): Promise<{ s: number
   throw new Error(`tsysctl ${args.join(' ')} exited ${r.code}: ${r.err.trim()}`);
 }
 
-/** After-boot figures of bench/all's scale run: daemon-reload, list-units (time and bytes), status of one unit,
- *  `tsysctl is-active` next to `node -e 0` (medians of 15 interleaved pairs). */
-async function ctlFigures(sock: string): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
+/** Wall seconds and reply bytes of the real `busctl` calling Manager.ListUnits over tsysd's private D-Bus socket
+ *  `bus` (peer to peer, as systemctl talks to /run/systemd/private); null when busctl is not installed. */
+function timeBusListUnits(bus: string): Promise<{ s: number; bytes: number } | null> {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const c = spawn('busctl', [`--address=unix:path=${bus}`, 'call', 'org.freedesktop.systemd1', '/org/freedesktop/systemd1',
+      'org.freedesktop.systemd1.Manager', 'ListUnits'], { env: supervisorEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let bytes = 0, err = '';
+    c.stdout.on('data', (b: Buffer) => { bytes += b.length; });
+    c.stderr.on('data', (b: Buffer) => { err += b.toString(); });
+    c.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'ENOENT') resolve(null); else reject(e); });
+    c.on('close', (code) => {
+      const s = Number(process.hrtime.bigint() - t0) / 1e9;
+      if (code === 0) resolve({ s, bytes }); else if (code !== null) reject(new Error(`busctl ListUnits exited ${code}: ${err.trim()}`));
+    });
+  });
+}
+
+/** list-units through tsysctl (time, bytes) and ListUnits through busctl (time, bytes). */
+async function listFigures(sock: string, bus: string, out: Record<string, number>): Promise<void> {
   const lu = await timeCtl(sock, ['list-units', '--all', '--no-pager']);
   out.listUnitsS = lu.s;
   out.listUnitsBytes = lu.bytes;
+  const dl = await timeBusListUnits(bus);
+  if (dl) { out.dbusListUnitsS = dl.s; out.dbusListUnitsBytes = dl.bytes; }
+}
+
+/** After-boot figures of bench/all's scale run: daemon-reload, list-units and D-Bus ListUnits (time and bytes), status of one unit,
+ *  `tsysctl is-active` next to `node -e 0` (medians of 15 interleaved pairs). */
+async function ctlFigures(sock: string, bus: string): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  await listFigures(sock, bus, out);
   out.statusS = (await timeCtl(sock, ['status', '--no-pager', 'svc0.service'])).s;
   out.reloadS = (await timeCtl(sock, ['daemon-reload'])).s;
   out.listUnitsAfterReloadS = (await timeCtl(sock, ['list-units', '--all', '--no-pager'])).s;
@@ -120,29 +164,63 @@ async function ctlFigures(sock: string): Promise<Record<string, number>> {
   return out;
 }
 
+/** The manager's command line for a bench run; with `bus`, systemd's D-Bus API is served on that socket. */
+function launchArgs(work: Work, units: string, cgroupName: string, bus: string | null): string[] {
+  return [process.execPath, ...nodeArgs(), tsysdEntry(), '--system', '--container', '--unit-path', units, '--target', 'bench.target',
+    '--control-socket', path.join(work.dir, 'run', 'control.sock'), '--runtime-dir', path.join(work.dir, 'run'), '--no-forward-output',
+    '--log-level', 'warning', '--cgroup-name', cgroupName, '--dbus-private', bus ?? 'no'];
+}
+
+const unavailable = (): string | null => { try { tsysdEntry(); return null; } catch (e) { return (e as Error).message; } };
+
 function variant(dag: boolean, notify: boolean, measure = false): SystemDef {
   return {
     name: 'tsysd',
     variant: `${dag ? `dag${LAYERS}` : 'flat'} ${notify ? 'notify' : 'simple'}`,
-    unavailable: () => { try { tsysdEntry(); return null; } catch (e) { return (e as Error).message; } },
+    unavailable,
     prepare(work: Work, n: number) {
       const units = path.join(work.dir, 'units');
       generateUnits(units, n, { dag, notify, svc: work.bins.svc, fifo: work.fifo });
       const sock = path.join(work.dir, 'run', 'control.sock');
+      // the measured run serves D-Bus as tsysd does by default as PID 1 (ListUnits is one of its figures)
+      const bus = measure ? path.join(work.dir, 'run', 'dbus.sock') : null;
       const cgroupName = benchCgroupName('tsysd');
       return {
-        argv: [process.execPath, ...nodeArgs(), tsysdEntry(), '--system', '--container', '--unit-path', units, '--target', 'bench.target',
-          '--control-socket', sock, '--runtime-dir', path.join(work.dir, 'run'), '--no-forward-output', '--log-level', 'warning', '--cgroup-name', cgroupName, '--dbus-private', 'no'],
+        argv: launchArgs(work, units, cgroupName, bus),
         pid1: true,
         cgroupName,
         env: { DEBUG: '' },
         probe: (abort) => pollRunning(sock, abort),
-        ...(measure ? { measure: () => ctlFigures(sock) } : {}),
+        ...(bus ? { measure: () => ctlFigures(sock, bus) } : {}),
       };
     },
     stop(pid: number) { process.kill(pid, 'SIGTERM'); },
   };
 }
+
+/** N idle listening sockets (and their N services, loaded, never started) plus one marker service: run with
+ *  n = 1 (the marker's events); "ready" is exec → the manager reports running with every socket listening. */
+export const TSYSD_SOCKETS = (n: number): SystemDef => ({
+  name: 'tsysd',
+  variant: `${n} sockets`,
+  unavailable,
+  prepare(work: Work) {
+    const units = path.join(work.dir, 'units');
+    generateSocketUnits(units, n, { svc: work.bins.svc, fifo: work.fifo, sockDir: path.join(work.dir, 's') });
+    const sock = path.join(work.dir, 'run', 'control.sock');
+    const bus = path.join(work.dir, 'run', 'dbus.sock');
+    const cgroupName = benchCgroupName('tsysd');
+    return {
+      argv: launchArgs(work, units, cgroupName, bus),
+      pid1: true,
+      cgroupName,
+      env: { DEBUG: '' },
+      probe: (abort) => pollRunning(sock, abort),
+      measure: async () => { const out: Record<string, number> = {}; await listFigures(sock, bus, out); return out; },
+    };
+  },
+  stop(pid: number) { process.kill(pid, 'SIGTERM'); },
+});
 
 export const TSYSD_VARIANTS: SystemDef[] = [variant(false, false), variant(true, false), variant(false, true), variant(true, true)];
 /** flat Type=simple, plus the after-boot control figures (bench/all's 10,000-service run) */
