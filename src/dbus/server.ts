@@ -125,6 +125,9 @@ export class DbusServer {
     return new Promise((resolve) => { this.srv.close(() => resolve()); });
   }
 
+  /** Some client is connected (authenticated or not yet). */
+  hasConnections(): boolean { return this.conns.size > 0; }
+
   /** Send a signal to every authenticated connection. */
   broadcast(m: Message): void {
     for (const c of [...this.conns]) if (!c.auth) c.send(m);

@@ -48,7 +48,8 @@ export interface FaceOptions {
 export class SystemdFace {
   readonly dispatcher: Dispatcher;
   readonly manager: ManagerInterface;
-  private readonly sinks = new Set<(m: Message) => void>();
+  /** Where signals go, each with whether anyone is behind it right now (the private server's connections). */
+  private readonly sinks = new Set<{ send: (m: Message) => void; live: () => boolean }>();
   private readonly off: () => void;
   /** Job ids whose JobRemoved was already sent, kept while a job method call is in progress. */
   private capturing = 0;
@@ -69,15 +70,27 @@ export class SystemdFace {
     this.off = o.api.onEvent((e) => { try { this.onEvent(e); } catch (err) { debug('signal failed: %s', (err as Error).message); } });
   }
 
-  /** Where signals go (the private server's broadcast, the system bus connection). */
-  addSink(fn: (m: Message) => void): () => void { this.sinks.add(fn); return () => this.sinks.delete(fn); }
+  /** Where signals go (the private server's broadcast, the system bus connection); `live` false: nobody to
+   *  send to right now, so no signal is built for it. */
+  addSink(fn: (m: Message) => void, live: () => boolean = () => true): () => void {
+    const s = { send: fn, live };
+    this.sinks.add(s);
+    return () => this.sinks.delete(s);
+  }
+
+  /** Some sink has a receiver: with none (no client on the private socket, no system bus) the unit and job
+   *  events of a 10,000-unit boot would build ~30,000 signal messages for nobody. */
+  private listening(): boolean {
+    for (const s of this.sinks) if (s.live()) return true;
+    return false;
+  }
 
   close(): void { this.off(); this.transient.close(); this.sinks.clear(); }
 
   /** dbus-daemon's ActivationRequest for `unit` (system bus only); `fail` gets the ActivationFailure body. */
   activate(unit: string, fail: (f: ActivationFailure) => void): void { activationRequest(this.o.mgr, this.o.api, unit, fail); }
 
-  private emit(m: Message): void { for (const s of [...this.sinks]) s(m); }
+  private emit(m: Message): void { for (const s of [...this.sinks]) if (s.live()) s.send(m); }
 
   private async runJob(fn: () => Promise<JobReply>): Promise<JobReply> {
     this.capturing++;
@@ -94,11 +107,12 @@ export class SystemdFace {
   }
 
   private onEvent(e: RpcEvent): void {
+    if (e.type === 'job' && e.phase !== 'new' && this.capturing > 0) this.removedDuringCall.add(e.job.id);
+    if (!this.listening()) return;
     if (e.type === 'job') {
       const j = e.job;
       if (e.phase === 'new') this.emit(signalMessage(ROOT, IFACE_MANAGER, 'JobNew', 'uos', [j.id, jobPath(j.id), j.unit]));
       else {
-        if (this.capturing > 0) this.removedDuringCall.add(j.id);
         this.emit(signalMessage(ROOT, IFACE_MANAGER, 'JobRemoved', 'uoss', [j.id, jobPath(j.id), j.unit, e.result ?? 'done']));
       }
     } else if (e.type === 'unit') {
@@ -168,7 +182,7 @@ export class SystemdFace {
       socketMode: opts.userMode ? 0o600 : 0o600,
     });
     await server.listen();
-    const off = this.addSink((m) => server.broadcast(m));
+    const off = this.addSink((m) => server.broadcast(m), () => server.hasConnections());
     const close = server.close.bind(server);
     server.close = async () => { off(); await close(); };
     return server;
