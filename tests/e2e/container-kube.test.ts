@@ -10,7 +10,7 @@
 // The pod name and image tag are fixed by the manifest, so one test run at a time holds a host lock; the
 // pod, its containers, the image and the `run` volume are removed by name at the end.
 import { hostLock } from '../helpers/host-lock';
-import { podman } from '../helpers/podman';
+import { boundedUlimitsEnv, podman } from '../helpers/podman';
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -81,7 +81,7 @@ describe('docs/kubernetes.md pod under podman kube play', { skip: skip ?? false,
   });
 
   test('kube play: units up in order, running, probes pass', async () => {
-    const p = await podman(['kube', 'play', yaml], 120000);
+    const p = await podman(['kube', 'play', yaml], 120000, boundedUlimitsEnv(tmp));
     played = true;
     assert.equal(p.code, 0, p.stdout + p.stderr);
     let w = await podman(['exec', CTR, 'tsysctl', 'is-system-running', '--wait'], 120000);

@@ -1,13 +1,16 @@
 // `podman --runtime runc ARGS` for the container e2e tests (crun fails on this kind of hybrid-cgroup host):
-// collects stdout/stderr, SIGKILLs the client after `timeoutMs`, reports the exit code and the time taken.
-import { spawn } from 'node:child_process';
+// collects stdout/stderr, SIGKILLs the client after `timeoutMs`, reports the exit code and the time taken; and
+// boundedUlimitsEnv, for `kube play` where podman's own rlimits for root cannot be set.
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 export interface Res { code: number; stdout: string; stderr: string; ms: number }
 
-export function podman(args: string[], timeoutMs = 60000): Promise<Res> {
+export function podman(args: string[], timeoutMs = 60000, env: NodeJS.ProcessEnv = process.env): Promise<Res> {
   return new Promise((resolve) => {
     const t0 = Date.now();
-    const p = spawn('podman', ['--runtime', 'runc', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn('podman', ['--runtime', 'runc', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
@@ -18,4 +21,23 @@ export function podman(args: string[], timeoutMs = 60000): Promise<Res> {
       resolve({ code: code ?? (sig ? 128 : 1), stdout, stderr, ms: Date.now() - t0 });
     });
   });
+}
+
+const CAP_SYS_RESOURCE = 24;
+const PODMAN_ROOT_RLIMIT = 1048576;
+
+/** The environment for podman commands that create containers without `--ulimit` (`kube play`, whose YAML has
+ *  no rlimits). As root, podman 4.3 gives every container RLIMIT_NOFILE and RLIMIT_NPROC of 1048576, which
+ *  fails ("error setting rlimit type 7: operation not permitted") where the hard limits are lower and the
+ *  caller lacks CAP_SYS_RESOURCE (some sandboxes). There it points CONTAINERS_CONF at a file in `dir` with the
+ *  bounded limits the other container tests pass as --ulimit; podman then reads only that file, and its
+ *  built-in defaults for the rest equal Debian's packaged containers.conf. Elsewhere it changes nothing. */
+export function boundedUlimitsEnv(dir: string): NodeJS.ProcessEnv {
+  const capEff = /^CapEff:\s*([0-9a-f]+)$/m.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0';
+  if ((BigInt(`0x${capEff}`) >> BigInt(CAP_SYS_RESOURCE)) & 1n) return process.env;
+  const hard = spawnSync('sh', ['-c', 'ulimit -Hn; ulimit -Hu'], { encoding: 'utf8' }).stdout.trim().split('\n');
+  if (hard.every((v) => v === 'unlimited' || Number(v) >= PODMAN_ROOT_RLIMIT)) return process.env;
+  const conf = path.join(dir, 'containers.conf');
+  fs.writeFileSync(conf, '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n');
+  return { ...process.env, CONTAINERS_CONF: conf };
 }
