@@ -93,13 +93,13 @@ function nodeArgs(): string[] {
 }
 
 
-/** Wall seconds of `node ARGV`, its stdout bytes, stderr text and exit code. stdout and stderr are pipes read
+/** Wall seconds of `FILE ARGV`, its stdout bytes, stderr text and exit code. stdout and stderr are pipes read
  *  to the end: `tsysctl` and its `node -e 0` baseline are spawned alike, so neither pays for stdio set-up
  *  the other skips. */
-function runNode(argv: string[], env: NodeJS.ProcessEnv): Promise<{ s: number; bytes: number; err: string; code: number | null }> {
+function runTimed(file: string, argv: string[], env: NodeJS.ProcessEnv): Promise<{ s: number; bytes: number; err: string; code: number | null }> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const c = spawn(process.execPath, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = spawn(file, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let bytes = 0, err = '';
     c.stdout.on('data', (b: Buffer) => { bytes += b.length; });
     c.stderr.on('data', (b: Buffer) => { err += b.toString(); });
@@ -112,7 +112,7 @@ const ctlEnv = (sock: string): NodeJS.ProcessEnv => ({ ...supervisorEnv(), TSYSD
 
 /** Run `tsysctl ARGS` against `sock`; resolves with wall seconds and stdout bytes (rejects on a non-zero exit). */
 export async function timeCtl(sock: string, args: string[]): Promise<{ s: number; bytes: number }> {
-  const r = await runNode([programEntry(TROOT, 'tsysctl'), ...args], ctlEnv(sock));
+  const r = await runTimed(process.execPath, [programEntry(TROOT, 'tsysctl'), ...args], ctlEnv(sock));
   // status exits 3 for an inactive unit; anything above is a failure of the call itself
   if (r.code !== null && r.code <= 3) return { s: r.s, bytes: r.bytes };
   throw new Error(`tsysctl ${args.join(' ')} exited ${r.code}: ${r.err.trim()}`);
@@ -120,20 +120,17 @@ export async function timeCtl(sock: string, args: string[]): Promise<{ s: number
 
 /** Wall seconds and reply bytes of the real `busctl` calling Manager.ListUnits over tsysd's private D-Bus socket
  *  `bus` (peer to peer, as systemctl talks to /run/systemd/private); null when busctl is not installed. */
-function timeBusListUnits(bus: string): Promise<{ s: number; bytes: number } | null> {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const c = spawn('busctl', [`--address=unix:path=${bus}`, 'call', 'org.freedesktop.systemd1', '/org/freedesktop/systemd1',
-      'org.freedesktop.systemd1.Manager', 'ListUnits'], { env: supervisorEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let bytes = 0, err = '';
-    c.stdout.on('data', (b: Buffer) => { bytes += b.length; });
-    c.stderr.on('data', (b: Buffer) => { err += b.toString(); });
-    c.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'ENOENT') resolve(null); else reject(e); });
-    c.on('close', (code) => {
-      const s = Number(process.hrtime.bigint() - t0) / 1e9;
-      if (code === 0) resolve({ s, bytes }); else if (code !== null) reject(new Error(`busctl ListUnits exited ${code}: ${err.trim()}`));
-    });
-  });
+async function timeBusListUnits(bus: string): Promise<{ s: number; bytes: number } | null> {
+  let r;
+  try {
+    r = await runTimed('busctl', [`--address=unix:path=${bus}`, 'call', 'org.freedesktop.systemd1', '/org/freedesktop/systemd1',
+      'org.freedesktop.systemd1.Manager', 'ListUnits'], supervisorEnv());
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  if (r.code === 0) return { s: r.s, bytes: r.bytes };
+  throw new Error(`busctl ListUnits exited ${r.code}: ${r.err.trim()}`);
 }
 
 /** list-units through tsysctl (time, bytes) and ListUnits through busctl (time, bytes). */
@@ -157,7 +154,7 @@ async function ctlFigures(sock: string, bus: string): Promise<Record<string, num
   const probe: number[] = [], bare: number[] = [];
   for (let i = 0; i < 15; i++) {
     probe.push((await timeCtl(sock, ['is-active', 'svc0.service'])).s);
-    bare.push((await runNode(['-e', '0'], ctlEnv(sock))).s);
+    bare.push((await runTimed(process.execPath, ['-e', '0'], ctlEnv(sock))).s);
   }
   out.isActiveS = median(probe);
   out.nodeBareS = median(bare);
