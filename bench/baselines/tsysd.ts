@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { benchCgroupName, median, ROOT, sleep, supervisorEnv, type SystemDef, type Work } from './harness';
+import { benchCgroupName, median, ROOT, sleep, supervisorEnv, type Launch, type SystemDef, type Work } from './harness';
 import { programEntry } from '../entry';
 
 // TSYSD_BENCH_ROOT: a snapshot of the project (dist/src, build/Release, node_modules, package.json) to run
@@ -161,11 +161,22 @@ async function ctlFigures(sock: string, bus: string): Promise<Record<string, num
   return out;
 }
 
-/** The manager's command line for a bench run; with `bus`, systemd's D-Bus API is served on that socket. */
-function launchArgs(work: Work, units: string, cgroupName: string, bus: string | null): string[] {
-  return [process.execPath, ...nodeArgs(), tsysdEntry(), '--system', '--container', '--unit-path', units, '--target', 'bench.target',
-    '--control-socket', path.join(work.dir, 'run', 'control.sock'), '--runtime-dir', path.join(work.dir, 'run'), '--no-forward-output',
-    '--log-level', 'warning', '--cgroup-name', cgroupName, '--dbus-private', bus ?? 'no'];
+/** A bench run of the manager as PID 1 on `units`, ready when is-system-running says so; with `bus`, systemd's
+ *  D-Bus API is served on that socket and `measure` gets the control and bus sockets after the boot. */
+function launchTsysd(work: Work, units: string, bus: string | null,
+  measure?: (sock: string, bus: string) => Promise<Record<string, number>>): Launch {
+  const sock = path.join(work.dir, 'run', 'control.sock');
+  const cgroupName = benchCgroupName('tsysd');
+  return {
+    argv: [process.execPath, ...nodeArgs(), tsysdEntry(), '--system', '--container', '--unit-path', units, '--target', 'bench.target',
+      '--control-socket', sock, '--runtime-dir', path.join(work.dir, 'run'), '--no-forward-output',
+      '--log-level', 'warning', '--cgroup-name', cgroupName, '--dbus-private', bus ?? 'no'],
+    pid1: true,
+    cgroupName,
+    env: { DEBUG: '' },
+    probe: (abort) => pollRunning(sock, abort),
+    ...(bus && measure ? { measure: () => measure(sock, bus) } : {}),
+  };
 }
 
 const unavailable = (): string | null => { try { tsysdEntry(); return null; } catch (e) { return (e as Error).message; } };
@@ -178,18 +189,8 @@ function variant(dag: boolean, notify: boolean, measure = false): SystemDef {
     prepare(work: Work, n: number) {
       const units = path.join(work.dir, 'units');
       generateUnits(units, n, { dag, notify, svc: work.bins.svc, fifo: work.fifo });
-      const sock = path.join(work.dir, 'run', 'control.sock');
       // the measured run serves D-Bus as tsysd does by default as PID 1 (ListUnits is one of its figures)
-      const bus = measure ? path.join(work.dir, 'run', 'dbus.sock') : null;
-      const cgroupName = benchCgroupName('tsysd');
-      return {
-        argv: launchArgs(work, units, cgroupName, bus),
-        pid1: true,
-        cgroupName,
-        env: { DEBUG: '' },
-        probe: (abort) => pollRunning(sock, abort),
-        ...(bus ? { measure: () => ctlFigures(sock, bus) } : {}),
-      };
+      return launchTsysd(work, units, measure ? path.join(work.dir, 'run', 'dbus.sock') : null, ctlFigures);
     },
     stop(pid: number) { process.kill(pid, 'SIGTERM'); },
   };
@@ -204,17 +205,11 @@ export const TSYSD_SOCKETS = (n: number): SystemDef => ({
   prepare(work: Work) {
     const units = path.join(work.dir, 'units');
     generateSocketUnits(units, n, { svc: work.bins.svc, fifo: work.fifo, sockDir: path.join(work.dir, 's') });
-    const sock = path.join(work.dir, 'run', 'control.sock');
-    const bus = path.join(work.dir, 'run', 'dbus.sock');
-    const cgroupName = benchCgroupName('tsysd');
-    return {
-      argv: launchArgs(work, units, cgroupName, bus),
-      pid1: true,
-      cgroupName,
-      env: { DEBUG: '' },
-      probe: (abort) => pollRunning(sock, abort),
-      measure: async () => { const out: Record<string, number> = {}; await listFigures(sock, bus, out); return out; },
-    };
+    return launchTsysd(work, units, path.join(work.dir, 'run', 'dbus.sock'), async (sock, bus) => {
+      const out: Record<string, number> = {};
+      await listFigures(sock, bus, out);
+      return out;
+    });
   },
   stop(pid: number) { process.kill(pid, 'SIGTERM'); },
 });
