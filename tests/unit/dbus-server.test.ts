@@ -126,6 +126,20 @@ test('dbus-next as a client: methods, Properties Get/GetAll/Set, errors, Introsp
   } finally { bus.disconnect(); await h.close(); }
 });
 
+test('hasConnections: false with no client, true while one is connected, false again after it left', async () => {
+  // The systemd face builds no signals while this is false (a 10,000-unit boot's events are for nobody).
+  const h = await harness();
+  try {
+    assert.equal(h.server.hasConnections(), false);
+    const bus = dbus.sessionBus({ busAddress: `unix:path=${h.sock}` });
+    assert.deepEqual((await call(bus, 'org.example.Test', 'Echo', 's', ['x']))?.body, ['x!']);
+    assert.equal(h.server.hasConnections(), true);
+    bus.disconnect();
+    for (let i = 0; i < 200 && h.server.hasConnections(); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(h.server.hasConnections(), false);
+  } finally { await h.close(); }
+});
+
 const hasBusctl = spawnSync('sh', ['-c', 'command -v busctl']).status === 0;
 
 test('the real busctl: introspect, call, get-property, set-property, tree', { skip: !hasBusctl && 'busctl not installed' }, async () => {
