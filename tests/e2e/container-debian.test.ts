@@ -10,7 +10,7 @@
 // Cost: the package image is built once (apt through the Debian mirror, ~1 min) and kept as
 // localhost/tsysd-debian-base:<hash>; each run adds the tsysd layer (~15 s) under a unique tag and removes
 // it and its containers at the end. Skips only when podman itself cannot run a container here.
-import { podman, type Res } from '../helpers/podman';
+import { podman, type Res, ULIMIT_OPTS } from '../helpers/podman';
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -20,7 +20,7 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 const TAG = `localhost/tsysd-debian:e2e-${process.pid}`;
 const NAME = `tsysd-deb-e2e-${process.pid}-${Date.now().toString(36)}`;
 const SD_NAME = `${NAME}-systemd`;
-const LIMITS = ['--network=none', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024'];
+const LIMITS = ['--network=none', ...ULIMIT_OPTS];
 const SERVICES = ['ssh', 'cron', 'nginx', 'rsyslog', 'redis-server', 'exim4', 'dbus', 'systemd-logind', 'systemd-journald'];
 /** nginx-light and what it pulls in, installed again from local files inside the running container. */
 const NGINX_DEBS = ['nginx', 'nginx-common', 'nginx-light', 'libnginx-mod-http-echo'];

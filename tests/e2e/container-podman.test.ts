@@ -7,7 +7,7 @@
 // Cost: the base rootfs is debootstrap'd once (~45 s) and cached in /var/cache/tsysd-rootfs (override with
 // TSYSD_ROOTFS_CACHE); each run then builds a uniquely tagged image (~10 s) and removes it and its
 // container at the end. Needs podman, runc, debootstrap, gcc (.ci/run installs them).
-import { podman } from '../helpers/podman';
+import { podman, ULIMIT_OPTS } from '../helpers/podman';
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -16,7 +16,7 @@ import * as path from 'node:path';
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const TAG = `localhost/tsysd:e2e-${process.pid}`;
 const NAME = `tsysd-e2e-${process.pid}-${Date.now().toString(36)}`;
-const RUN_OPTS = ['--network=none', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024', '--tmpfs', '/run:rw,mode=0755'];
+const RUN_OPTS = ['--network=none', ...ULIMIT_OPTS, '--tmpfs', '/run:rw,mode=0755'];
 
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

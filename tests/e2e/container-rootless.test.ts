@@ -7,7 +7,7 @@
 // (cgroup v1 hybrid) rootless podman runs without cgroups (cgroupfs manager, no delegation): tsysd tracks
 // processes by session, as under rootful podman's read-only cgroups.
 // Cost: build of the tsysd layer (~15 s, cached package image), save/load (~10 s), boot (~10 s).
-import { podman, type Res } from '../helpers/podman';
+import { podman, type Res, ULIMIT_OPTS } from '../helpers/podman';
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -18,7 +18,7 @@ const USER = process.env['TSYSD_ROOTLESS_USER'] ?? 'tsysd-rootless';
 const HOME = `/var/lib/${USER}`;
 const TAG = `localhost/tsysd-debian:e2e-rootless-${process.pid}`;
 const NAME = `tsysd-rootless-e2e-${process.pid}-${Date.now().toString(36)}`;
-const LIMITS = ['--network=none', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024'];
+const LIMITS = ['--network=none', ...ULIMIT_OPTS];
 const SERVICES = ['ssh', 'nginx', 'cron', 'rsyslog', 'redis-server', 'exim4', 'dbus', 'systemd-logind', 'systemd-journald'];
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -16,8 +16,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { startDaemon, ROOT, sleep } from '../helpers/daemon';
+import { podman, ULIMIT_OPTS } from '../helpers/podman';
 
 async function waitFor(pred: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
   const end = Date.now() + ms;
@@ -187,17 +188,6 @@ test('a .path unit starts its service when the file appears, and again after the
 
 const podmanOk = spawnSync('sh', ['-c', 'command -v podman && command -v runc']).status === 0 && fs.existsSync('/lib/systemd/systemd');
 
-function podman(args: string[], timeoutMs = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn('podman', ['--runtime', 'runc', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    p.stdout.on('data', (b: Buffer) => { stdout += b.toString(); });
-    p.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
-    const t = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
-    p.on('close', (code) => { clearTimeout(t); resolve({ code: code ?? -1, stdout, stderr }); });
-  });
-}
-
 const ORACLE_UNITS: Record<string, string> = {
   'zz-a.timer': '[Unit]\nDescription=fixed far\n[Timer]\nOnCalendar=2030-01-01 00:00:00\nOnCalendar=Mon 2031-*-* 10:00\n',
   'zz-c.timer': '[Timer]\nOnCalendar=2031-06-15 12:00 UTC\nUnit=zz-a.service\nPersistent=yes\nAccuracySec=1us\nRandomizedDelaySec=0\nRemainAfterElapse=no\n',
@@ -212,7 +202,7 @@ const PATH_PROPS = 'Unit,Paths,MakeDirectory,DirectoryMode,Result,TriggerLimitIn
 test('list-timers, show and status of timers and paths match systemctl (systemd 252 in a podman container)',
   { timeout: 240_000, skip: !podmanOk && 'podman/runc or systemd not available' }, async () => {
     const name = `tsysd-timer-oracle-${process.pid}`;
-    const started = await podman(['run', '-d', '--name', name, '--network=none', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024',
+    const started = await podman(['run', '-d', '--name', name, '--network=none', ...ULIMIT_OPTS,
       '--tmpfs', '/run:rw,mode=0755,notmpcopyup', '--tmpfs', '/tmp:notmpcopyup', '--rootfs', '/:O', '/lib/systemd/systemd', '--unit=sysinit.target']);
     assert.equal(started.code, 0, started.stderr);
     const stamps = fs.mkdtempSync(path.join(os.tmpdir(), 'tsysd-stamps-'));

@@ -23,6 +23,11 @@ export function podman(args: string[], timeoutMs = 60000, env: NodeJS.ProcessEnv
   });
 }
 
+/** The bounded rlimits every container test runs with (podman's own for root need CAP_SYS_RESOURCE). */
+export const BOUNDED_ULIMITS = ['nofile=1024:1024', 'nproc=1024:1024'];
+/** The same as `podman run` options. */
+export const ULIMIT_OPTS = BOUNDED_ULIMITS.flatMap((u) => ['--ulimit', u]);
+
 const CAP_SYS_RESOURCE = 24;
 const PODMAN_ROOT_RLIMIT = 1048576;
 
@@ -38,6 +43,6 @@ export function boundedUlimitsEnv(dir: string): NodeJS.ProcessEnv {
   const hard = spawnSync('sh', ['-c', 'ulimit -Hn; ulimit -Hu'], { encoding: 'utf8' }).stdout.trim().split('\n');
   if (hard.every((v) => v === 'unlimited' || Number(v) >= PODMAN_ROOT_RLIMIT)) return process.env;
   const conf = path.join(dir, 'containers.conf');
-  fs.writeFileSync(conf, '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n');
+  fs.writeFileSync(conf, `[containers]\ndefault_ulimits = ${JSON.stringify(BOUNDED_ULIMITS).replace(/,/g, ', ')}\n`);
   return { ...process.env, CONTAINERS_CONF: conf };
 }
