@@ -98,11 +98,22 @@ function runtimeStrings(props: Record<string, PropValue>): { rt: Runtime; exec: 
   return { rt, exec };
 }
 
+/** UnitFileState of a loaded unit, computed once per loaded configuration as systemd's unit_get_unit_file_state()
+ *  caches it per unit object: a daemon-reload (and every enable/disable/mask through the manager, which
+ *  reloads) loads new configurations and so recomputes it; GetUnitFileState and is-enabled always scan afresh.
+ *  The scan reads every search directory (~8 ms per call with 10,000 unit files in one directory). */
+const fileStates = new WeakMap<object, UnitFileStateName | ''>();
 export function unitFileStateOf(mgr: Manager, id: string): UnitFileStateName | '' {
+  const cfg = mgr.engine.graph.peek(id)?.config;
+  const cached = cfg ? fileStates.get(cfg) : undefined;
+  if (cached !== undefined) return cached;
+  let state: UnitFileStateName | '' = '';
   try {
     const r = unitFileState(id, { unitPaths: mgr.opts.unitPaths.length ? mgr.opts.unitPaths : undefined, userMode: mgr.userMode });
-    return 'state' in r ? r.state : '';
-  } catch { return ''; }
+    state = 'state' in r ? r.state : '';
+  } catch { /* unreadable: '' */ }
+  if (cfg) fileStates.set(cfg, state);
+  return state;
 }
 
 const DEP_PROPS = ['Requires', 'Requisite', 'Wants', 'BindsTo', 'PartOf', 'Upholds', 'RequiredBy', 'RequisiteOf', 'WantedBy',

@@ -182,7 +182,7 @@ export function readdirRaw(dir: string): fs.Dirent[] {
   const out: fs.Dirent[] = [];
   let d: fs.Dir | null = null;
   try {
-    d = fs.opendirSync(dir);
+    d = fs.opendirSync(dir, { bufferSize: 1024 });   // entries per getdents batch (Node's default: 32)
     for (let e = d.readSync(); e; e = d.readSync()) out.push(e);
   } catch { /* missing or unreadable: what we have */ } finally { try { d?.closeSync(); } catch { /* closed */ } }
   return out;

@@ -21,6 +21,7 @@ before(async () => {
     units: {
       'vend.service': '[Unit]\nDescription=Vendor\n[Service]\nExecStart=/bin/sleep 1000\n',
       'app.target': '[Unit]\nDescription=App\n',
+      'inst.service': '[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=app.target\n',
     },
   });
 });
@@ -64,4 +65,23 @@ test('revert removes the override and drop-ins of a vendor unit', async () => {
   assert.equal(fs.existsSync(path.join(etc, 'vend.service')), false);
   assert.equal((await d.ctl(['show', '-P', 'Description', 'vend.service'])).stdout, 'Vendor\n');
   assert.deepEqual(await d.ctl(['revert', 'vend']), { code: 0, stdout: '', stderr: '' });
+});
+
+test('UnitFileState is kept per loaded unit until a reload, as systemd caches it; enable through the manager reloads', async () => {
+  const state = async (): Promise<string> => (await d.ctl(['show', '-P', 'UnitFileState', 'inst.service'])).stdout;
+  assert.equal(await state(), 'disabled\n');
+  assert.equal((await d.ctl(['enable', 'inst.service'])).code, 0);
+  assert.equal(await state(), 'enabled\n');
+  assert.match((await d.ctl(['status', '--no-pager', 'inst.service'])).stdout, /Loaded: loaded \(.*inst\.service; enabled[;)]/);
+  // A link removed behind the manager's back: a loaded unit (running, so never garbage-collected) keeps its
+  // state, as unit_get_unit_file_state() caches it per unit object, while is-enabled (GetUnitFileState) scans
+  // afresh; daemon-reload catches up.
+  assert.equal((await d.ctl(['start', 'inst.service'])).code, 0);
+  assert.equal(await state(), 'enabled\n');
+  fs.rmSync(path.join(etc, 'app.target.wants', 'inst.service'));
+  assert.equal((await d.ctl(['is-enabled', 'inst.service'])).stdout, 'disabled\n');
+  assert.equal(await state(), 'enabled\n');
+  assert.equal((await d.ctl(['daemon-reload'])).code, 0);
+  assert.equal(await state(), 'disabled\n');
+  assert.equal((await d.ctl(['stop', 'inst.service'])).code, 0);
 });
