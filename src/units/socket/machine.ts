@@ -317,7 +317,6 @@ export class SocketMachine implements UnitMachine {
   }
 
   /** socket_trigger_notify(): the triggered service changed state (Accept=no only). */
-  /** socket_trigger_notify(): the service (Accept=no) changed state. */
   onTriggeredUnitChange(peer: TriggeredPeer): void {
     if (this.state !== 'running' && this.state !== 'listening') return;
     if (this.sock.accept) return;
