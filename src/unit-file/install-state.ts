@@ -22,32 +22,26 @@ function isSymlinkWithKnownName(i: InstallInfo, name: string): boolean {
   return false;
 }
 
-/** What the state scans need of one directory, read once per lookup: its symlinks (name, target as read, or
- *  null when unreadable) and its .wants/.requires/.upholds subdirectories, hidden and backup names left out.
+/** What the state scans need of one directory, read once per lookup: its symlinks (name; the target as read,
+ *  fetched when first needed, null when unreadable) and its .wants/.requires/.upholds subdirectories, hidden
+ *  and backup names left out.
  *  A search directory can hold thousands of unit files and no symlinks: each state query then walks the few
  *  links, not the whole directory (list-unit-files asks once per unit file, show and status once per unit). */
-interface DirScan { links: { name: string; dest: string | null }[]; depDirs: string[] }
-const scans = new WeakMap<InstallLookup, Map<string, DirScan | null>>();
+interface DirScan { links: { name: string; dest?: string | null }[]; depDirs: string[] }
+const scans = new WeakMap<InstallLookup, Map<string, DirScan>>();
 
-/** The scan of `dir`, cached for the lifetime of `lp` (one query or one listing: lookups are made per request). */
-function scanDir(lp: InstallLookup, dir: string): DirScan | null {
+/** The scan of `dir` (empty when missing or unreadable), cached for the lifetime of `lp`: one query or one
+ *  listing, since lookups are made per request. */
+function scanDir(lp: InstallLookup, dir: string): DirScan {
   let m = scans.get(lp);
   if (!m) { m = new Map(); scans.set(lp, m); }
-  const hit = m.get(dir);
-  if (hit !== undefined) return hit;
-  let ents: fs.Dirent[] | null = null;
-  try { ents = readdirRaw(dir); } catch { /* unreadable: no scan */ }
-  let scan: DirScan | null = null;
-  if (ents) {
-    scan = { links: [], depDirs: [] };
-    for (const de of ents) {
-      if (hiddenOrBackup(de.name)) continue;
-      if (de.isSymbolicLink()) {
-        let dest: string | null = null;
-        try { dest = fs.readlinkSync(path.join(dir, de.name)); } catch { /* gone or unreadable */ }
-        scan.links.push({ name: de.name, dest });
-      } else if (de.isDirectory() && /\.(wants|requires|upholds)$/.test(de.name)) scan.depDirs.push(de.name);
-    }
+  let scan = m.get(dir);
+  if (scan) return scan;
+  scan = { links: [], depDirs: [] };
+  for (const de of readdirRaw(dir)) {
+    if (hiddenOrBackup(de.name)) continue;
+    if (de.isSymbolicLink()) scan.links.push({ name: de.name });
+    else if (de.isDirectory() && /\.(wants|requires|upholds)$/.test(de.name)) scan.depDirs.push(de.name);
   }
   m.set(dir, scan);
   return scan;
@@ -55,11 +49,10 @@ function scanDir(lp: InstallLookup, dir: string): DirScan | null {
 
 function findSymlinksInDir(lp: InstallLookup, dir: string, info: InstallInfo, ignoreDest: boolean, matchName: boolean, ignoreSameName: boolean,
   configPath: string, sameName: { v: boolean }): boolean {
-  const scan = scanDir(lp, dir);
-  if (!scan) return false;
-  for (const de of scan.links) {
+  for (const de of scanDir(lp, dir).links) {
     let foundPath = false, foundDest = false, b = false;
     if (!ignoreDest) {
+      if (de.dest === undefined) { try { de.dest = fs.readlinkSync(path.join(dir, de.name)); } catch { de.dest = null; } }
       if (de.dest === null) continue;
       const dest = de.dest.startsWith('/') ? de.dest : path.join(dir, de.dest);
       foundDest = path.basename(dest) === info.name;
@@ -77,9 +70,7 @@ function findSymlinksInDir(lp: InstallLookup, dir: string, info: InstallInfo, ig
 }
 
 function findSymlinks(lp: InstallLookup, info: InstallInfo, matchName: boolean, ignoreSameName: boolean, configPath: string, sameName: { v: boolean }): boolean {
-  const scan = scanDir(lp, configPath);
-  if (!scan) return false;
-  for (const d of scan.depDirs) {
+  for (const d of scanDir(lp, configPath).depDirs) {
     if (findSymlinksInDir(lp, path.join(configPath, d), info, true, matchName, ignoreSameName, configPath, sameName)) return true;
   }
   return findSymlinksInDir(lp, configPath, info, false, matchName, ignoreSameName, configPath, sameName);
