@@ -96,6 +96,7 @@ async function scale(bins: Bins): Promise<void> {
   rows.push({ figure: `scale ${N}: tsysctl list-units --all`, unit: 's', baseName: '', tsysd: ex('listUnitsS'), base: [], floor: { kind: 'abs-max', value: 1 }, note: `${fmt(median(ex('listUnitsBytes')) / 1024)} KiB of output` });
   rows.push({ figure: `scale ${N}: D-Bus ListUnits (busctl, peer to peer)`, unit: 's', baseName: '', tsysd: ex('dbusListUnitsS'), base: [], note: `${fmt(median(ex('dbusListUnitsBytes')) / 1024)} KiB of output` });
   rows.push({ figure: `scale ${N}: tsysctl status of one unit`, unit: 's', baseName: '', tsysd: ex('statusS'), base: [] });
+  rows.push({ figure: `scale ${N}: tsysctl list-unit-files`, unit: 's', baseName: '', tsysd: ex('listUnitFilesS'), base: [], note: `${fmt(median(ex('listUnitFilesBytes')) / 1024)} KiB of output` });
   rows.push({ figure: `tsysctl is-active (live manager, ${N} units; medians of 15 interleaved pairs per run)`, unit: 's', baseName: 'node -e 0', tsysd: ex('isActiveS'), base: ex('nodeBareS'), floor: { kind: 'ratio-max', value: 1.0 } });
 }
 

@@ -143,11 +143,15 @@ async function listFigures(sock: string, bus: string, out: Record<string, number
 }
 
 /** After-boot figures of bench/all's scale run: daemon-reload, list-units and D-Bus ListUnits (time and bytes), status of one unit,
- *  `tsysctl is-active` next to `node -e 0` (medians of 15 interleaved pairs). */
+ *  list-unit-files (time and bytes), `tsysctl is-active` next to `node -e 0` (medians of 15 interleaved pairs). */
 async function ctlFigures(sock: string, bus: string): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   await listFigures(sock, bus, out);
   out.statusS = (await timeCtl(sock, ['status', '--no-pager', 'svc0.service'])).s;
+  // every unit file's enablement state, asked of the manager (one search-directory scan per listing)
+  const uf = await timeCtl(sock, ['list-unit-files', '--no-pager']);
+  out.listUnitFilesS = uf.s;
+  out.listUnitFilesBytes = uf.bytes;
   out.reloadS = (await timeCtl(sock, ['daemon-reload'])).s;
   out.listUnitsAfterReloadS = (await timeCtl(sock, ['list-units', '--all', '--no-pager'])).s;
   // issue 20: a probe costs no more than a bare node; 15 interleaved pairs, medians (wall seconds)
