@@ -12,7 +12,7 @@ import { sliceOf } from '../exec/resources';
 import { isExtrinsicMount } from '../units/mount/deps';
 import { typeSupported } from './mount-host';
 import { formatTimespan } from '../directives/values';
-import type { ExecCommand, UnitType } from '../directives/types';
+import type { ExecCommand, UnitConfig, UnitType } from '../directives/types';
 import type { ShowReply, StatusReply, UnitFileStateName, ExecRecord } from '../rpc/protocol';
 import { unitFileState } from '../unit-file/install';
 import type { DualTimestamp, ExecStatus, PropValue } from '../units/types';
@@ -102,7 +102,7 @@ function runtimeStrings(props: Record<string, PropValue>): { rt: Runtime; exec: 
  *  caches it per unit object: a daemon-reload (and every enable/disable/mask through the manager, which
  *  reloads) loads new configurations and so recomputes it; GetUnitFileState and is-enabled always scan afresh.
  *  The scan reads every search directory (~8 ms per call with 10,000 unit files in one directory). */
-const fileStates = new WeakMap<object, UnitFileStateName | ''>();
+const fileStates = new WeakMap<UnitConfig, UnitFileStateName | ''>();
 export function unitFileStateOf(mgr: Manager, id: string): UnitFileStateName | '' {
   const cfg = mgr.engine.graph.peek(id)?.config;
   const cached = cfg ? fileStates.get(cfg) : undefined;
