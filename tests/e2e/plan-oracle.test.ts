@@ -21,6 +21,8 @@ const CASES = Number(process.env['TSYSD_PLAN_CASES'] ?? 300);
 // systemd breaks ordering cycles in hashmap order (random per run): a case can have several right answers,
 // one of them seen in ~1 of 6 oracle runs; 60 re-runs make a false failure ~1 in 70,000 for such a case.
 const RETRIES = 60;
+// the dependency dump: a variant seen in 1 run of 40 (below), so 10 re-runs leave a false failure below 1 in 10^16
+const DEP_RETRIES = 10;
 
 /** The plan `systemd --test --unit=X` makes on this host's real tree: mounts already in /proc/self/mountinfo
  *  are active (their start jobs are redundant and dropped, and what only they pulled in is collected), and
@@ -44,8 +46,15 @@ test(`plan agrees with systemd --test on ${CASES} generated unit sets (seed ${SE
       assert.deepEqual(again, plan, 'tsysd plan must be deterministic');
       const mine = normPlan(plan);
       const first = runOracle(c.dir, c.anchor);
-      // the JSON's `units[*].deps` must be systemd's effective dependencies (deterministic in systemd)
-      const dd = first.ok ? diffDeps(plan, first) : [];
+      // the JSON's `units[*].deps` must be systemd's effective dependencies. Nearly always the same in every
+      // systemd run, but not quite: where an alias is merged into its unit, systemd's hash order can drop a
+      // dependency of the merged unit (case 20261302: s1.service's Requires=t1.target missing from the dump in
+      // 1 oracle run of 40, s1 also being alias0.service). Any run that agrees is accepted, as for the jobs.
+      let dd = first.ok ? diffDeps(plan, first) : [];
+      for (let k = 0; dd.length && k < DEP_RETRIES; k++) {
+        const again = runOracle(c.dir, c.anchor);
+        if (again.ok) dd = diffDeps(plan, again);
+      }
       if (dd.length) failures.push(`case seed=${SEED + i} deps differ:\n  ${dd.slice(0, 8).join('\n  ')}`);
       let theirs = normOracle(first);
       let matched = sameResult(mine, theirs);
