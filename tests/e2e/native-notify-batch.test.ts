@@ -14,7 +14,9 @@ import type { NativeAddon } from '../../src/platform/native';
 import { createRealPlatform } from '../../src/platform/real';
 import type { NotifyBatch } from '../../src/platform/types';
 
-const p = createRealPlatform();
+// No reaper: the pidfd test awaits its child's 'exit' from child_process, and a platform reaper's waitpid(-1)
+// racing libuv's waitpid(pid) would swallow it (a CI run hung there); daemon-boot and logs-capture do the same.
+const p = createRealPlatform({ reaper: false });
 const n = (p as unknown as { native: NativeAddon }).native;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tsysd-nbatch-'));
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
