@@ -52,8 +52,8 @@ test(`plan agrees with systemd --test on ${CASES} generated unit sets (seed ${SE
       // 1 oracle run of 40, s1 also being alias0.service). Any run that agrees is accepted, as for the jobs.
       let dd = first.ok ? diffDeps(plan, first) : [];
       for (let k = 0; dd.length && k < DEP_RETRIES; k++) {
-        const again = runOracle(c.dir, c.anchor);
-        if (again.ok) dd = diffDeps(plan, again);
+        const rerun = runOracle(c.dir, c.anchor);
+        if (rerun.ok) dd = diffDeps(plan, rerun);
       }
       if (dd.length) failures.push(`case seed=${SEED + i} deps differ:\n  ${dd.slice(0, 8).join('\n  ')}`);
       let theirs = normOracle(first);
