@@ -54,8 +54,8 @@ export class JobRunner {
     const rt = m.runtimes.peek(job.unit);
     const unitResult = rt ? rt.machine.result() : 'success';
     if (rt && job.type === 'start' && result !== 'done' && result !== 'canceled') {
-      if (result === 'dependency') m.console(`[DEPEND] Dependency failed for ${describe(rt.cfg)}.`);
-      else m.console(`[FAILED] Failed to start ${describe(rt.cfg)}.`);
+      if (result === 'dependency') m.statusLine(`[DEPEND] Dependency failed for ${describe(rt.cfg)}.`);
+      else m.statusLine(`[FAILED] Failed to start ${describe(rt.cfg)}.`);
     }
     m.emit({ type: 'job', phase: 'removed', job: toRpcJob(job), result, unitResult });
     // systemd also runs trigger_notify when a job goes away: a timer or path whose service was skipped
@@ -77,11 +77,11 @@ export class JobRunner {
     const desc = rt ? describe(rt.cfg) : c.unit;
     if (c.oldActive !== c.newActive && !c.flags.quiet) {
       const verbs = statusVerbs(rt?.cfg.type ?? 'service');
-      if (c.newActive === 'activating' && isStopped(c.oldActive)) m.console(`Starting ${desc}...`);
-      else if (c.newActive === 'active' && c.oldActive !== 'reloading') m.console(`[  OK  ] ${rt ? verbs.started(rt.cfg) : 'Started'} ${desc}.`);
-      else if (c.newActive === 'deactivating') m.console(`Stopping ${desc}...`);
-      else if (c.newActive === 'inactive' && c.oldActive !== 'failed') m.console(`[  OK  ] ${rt ? verbs.stopped(rt.cfg) : 'Stopped'} ${desc}.`);
-      else if (c.newActive === 'failed') m.console(`[FAILED] ${c.unit} failed (Result: ${c.result}).`);
+      if (c.newActive === 'activating' && isStopped(c.oldActive)) m.statusLine(`Starting ${desc}...`);
+      else if (c.newActive === 'active' && c.oldActive !== 'reloading') m.statusLine(`[  OK  ] ${rt ? verbs.started(rt.cfg) : 'Started'} ${desc}.`);
+      else if (c.newActive === 'deactivating') m.statusLine(`Stopping ${desc}...`);
+      else if (c.newActive === 'inactive' && c.oldActive !== 'failed') m.statusLine(`[  OK  ] ${rt ? verbs.stopped(rt.cfg) : 'Stopped'} ${desc}.`);
+      else if (c.newActive === 'failed') m.statusLine(`[FAILED] ${c.unit} failed (Result: ${c.result}).`);
     }
     m.emit({ type: 'unit', unit: c.unit, loadState: rt?.cfg.loadState ?? 'loaded', activeState: c.newActive, subState: c.newSub, result: c.result, ts: m.platform.realtimeUs() });
     m.engine.unitStateChanged(c.unit, c.oldActive, c.newActive, { reloadFailure: c.flags.reloadFailure, willAutoRestart: c.flags.willAutoRestart });

@@ -160,7 +160,7 @@ export class Manager implements SocketManager, TriggerManager {
         jobInstalled: (job) => this.emit({ type: 'job', phase: 'new', job: toRpcJob(job) }),
         log: (l: EngineLog) => {
           this.unitLog(l.unit, l.level === 'error' ? 'error' : l.level, l.message);
-          if (l.console) this.console(l.console);
+          if (l.console) this.statusLine(l.console);
         },
         setTimer: (us, cb) => this.platform.setTimer(us, () => this.barrier.guard('engine', '', cb)),
         clearTimer: (h) => { if (typeof h === 'number') this.platform.clearTimer(h); },
@@ -331,6 +331,16 @@ export class Manager implements SocketManager, TriggerManager {
   }
 
   // ---- logs and events --------------------------------------------------------------------------------
+  /** A unit status line ("Starting X...", "[  OK  ] Started X.", "[FAILED] ...", "[ SKIP ] ..."): on the
+   *  console only while the manager boots or shuts down, as systemd 252's manager_get_show_status() (its
+   *  state INITIALIZING, STARTING or STOPPING; observed on 252 as PID 1 of a podman container: a unit
+   *  started, failed or stopped after boot prints nothing). Unlike systemd's user manager, which never
+   *  prints them, `tsysd --user` (the demo, a terminal) shows them by the same rule (README, Differences). */
+  statusLine(line: string): void {
+    const p = this.life.phase;
+    if (p === 'initializing' || p === 'starting' || p === 'stopping' || p === 'exited') this.console(line);
+  }
+
   unitLog(unit: string, level: LogLevel, text: string, pid = 0): void {
     const pri = LEVELS[level] ?? 6;
     text = cutUtf8(text, LINE_MAX);   // systemd formats its messages into a LINE_MAX buffer

@@ -105,8 +105,25 @@ test('Debian logrotate, dpkg-db-backup and e2scrub_all timers fire under tsysd; 
       env: { LD_PRELOAD: so!, TSYSD_TEST_CLOCK_SHIFT_US: String(shift), TZ: 'UTC' },
     });
     const bootedAt = Date.now();
+    // Runs of each service: the distinct ExecMainStartTimestampMonotonic values seen, polled every 250 ms from
+    // boot on (the value of the last run stays after it exited; runs here are seconds to a day apart). The
+    // manager's "Starting X..." lines are no proof: as systemd 252, it prints them only while it boots.
+    const services = DEBIAN.map((n) => `${n}.service`);
+    const runs = new Map<string, Set<string>>(services.map((u) => [u, new Set<string>()]));
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        const r = await d.ctl(['show', '-p', 'Id,ExecMainStartTimestampMonotonic', ...services]);
+        for (const block of r.stdout.split('\n\n')) {
+          const id = /^Id=(.+)$/m.exec(block)?.[1];
+          const ts = /^ExecMainStartTimestampMonotonic=(\d+)$/m.exec(block)?.[1];
+          if (id && ts && ts !== '0') runs.get(id)?.add(ts);
+        }
+        await sleep(250);
+      }
+    })();
     try {
-      const ran = (unit: string): number => (d.output.match(new RegExp(`Starting ${unit.replace('.', '\\.')}`, 'g')) ?? []).length;
+      const ran = (unit: string): number => runs.get(unit)?.size ?? 0;
       // catch-up: both persistent timers fire once right at boot (e2scrub_all adds up to RandomizedDelaySec=60)
       await waitFor(() => ran('logrotate.service') >= 1, 30_000, 'logrotate.service to run');
       await waitFor(async () => {
@@ -139,6 +156,8 @@ test('Debian logrotate, dpkg-db-backup and e2scrub_all timers fire under tsysd; 
       assert.match(lt.stdout, /logrotate\.timer +logrotate\.service/);
       assert.match(lt.stdout, /\n2 timers listed\.\n/);
     } finally {
+      polling = false;
+      await poller;
       await d.stop();
       fs.rmSync(tmp, { recursive: true, force: true });
     }

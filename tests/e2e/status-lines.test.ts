@@ -1,0 +1,60 @@
+// The manager's unit status lines ("Starting X...", "[  OK  ] Started X.", "[FAILED] Failed to start X.",
+// "[  OK  ] Stopped X.") on its stdout: printed while it boots and while it shuts down, never in between, as
+// systemd 252 decides in manager_get_show_status() (state INITIALIZING, STARTING or STOPPING). Observed on 252
+// itself (Debian bookworm's /lib/systemd/systemd as PID 1 of `podman run -t --systemd=always`): the boot's
+// "[  OK  ] Started ..."/"Reached target ..." lines and the shutdown's "[  OK  ] Stopped ..." lines appear in
+// `podman logs`; `systemctl start`, a failing start and `systemctl stop` of units after boot print nothing.
+// Log lines of notice level and above ("X: Main process exited, ...") are not status lines: printed always.
+import { after, before, describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { type Daemon, startDaemon, waitFor } from '../helpers/daemon';
+
+const units: Record<string, string> = {
+  'boot.target': '[Unit]\nDescription=Boot target\nWants=early.service early-fail.service\n',
+  'early.service': '[Unit]\nDescription=Early one\n[Service]\nExecStart=/bin/sleep 1000\n',
+  'early-fail.service': '[Service]\nType=oneshot\nExecStart=/bin/false\n',
+  'late.service': '[Unit]\nDescription=Late one\n[Service]\nExecStart=/bin/sleep 1000\n',
+  'late-fail.service': '[Service]\nType=oneshot\nExecStart=/bin/false\n',
+};
+
+/** The status lines of `unit` in `text` (not its log lines, which start with "unit: "). */
+function statusLines(text: string, unit: string): string[] {
+  return text.split('\n').filter((l) => l.includes(unit) && !l.startsWith(`${unit}:`) && !l.startsWith(`${unit}[`));
+}
+
+describe('status lines while booting and shutting down only', () => {
+  let d: Daemon;
+  before(async () => { d = await startDaemon({ units, args: ['--target', 'boot.target'], waitRunning: true }); });
+  after(async () => { if (d) await d.stop(); });
+
+  it('the boot prints its units\' status lines, its failure included', () => {
+    const out = d.output;
+    assert.ok(out.includes('[  OK  ] Started early.service - Early one.'), out);
+    assert.ok(out.includes('[FAILED] Failed to start early-fail.service.'), out);
+    assert.ok(out.includes('[  OK  ] Reached target boot.target - Boot target.'), out);
+  });
+
+  it('starting, failing and stopping units after boot prints no status line; log lines still go out', async () => {
+    assert.equal((await d.ctl(['is-system-running'])).stdout.trim(), 'degraded');
+    assert.equal((await d.ctl(['start', 'late.service'])).code, 0);
+    assert.notEqual((await d.ctl(['start', 'late-fail.service'])).code, 0);
+    assert.equal((await d.ctl(['stop', 'early.service'])).code, 0);
+    // the failure's log lines are written in the same turns as any status line would be: once they are out,
+    // so would the status lines be
+    assert.ok(await waitFor(() => d.output.includes('late-fail.service: Failed with result \'exit-code\'.'), 15000), d.output);
+    assert.ok(d.output.includes('late-fail.service: Main process exited, code=exited, status=1/FAILURE'), d.output);
+    assert.ok(await waitFor(async () => (await d.ctl(['is-active', 'early.service'])).stdout.trim() === 'inactive', 15000), 'early.service stopped');
+    assert.deepEqual(statusLines(d.output, 'late.service'), []);
+    assert.deepEqual(statusLines(d.output, 'late-fail.service'), []);
+    assert.deepEqual(statusLines(d.output, 'early.service').filter((l) => /Stopp/.test(l)), []);
+  });
+
+  it('the shutdown prints the stop lines of what is still running', async () => {
+    assert.equal((await d.ctl(['poweroff'])).code, 0);
+    assert.equal(await d.waitExit(30000), 0);
+    const out = d.output;
+    assert.ok(out.includes('Stopping late.service - Late one...'), out);
+    assert.ok(out.includes('[  OK  ] Stopped late.service - Late one.'), out);
+    assert.ok(out.includes('[  OK  ] Stopped target boot.target - Boot target.'), out);
+  });
+});
