@@ -1,6 +1,7 @@
 // Job execution for the engine and what follows a unit's state change: the engine asks runJob() to start,
 // stop or reload a unit (the machine answers with a StartOutcome/...); jobFinished() prints systemd's
-// console lines and tells subscribers; applyStateChange() turns a machine's report into console lines,
+// status lines (Manager.statusLine: only while booting or shutting down) and tells subscribers;
+// applyStateChange() turns a machine's report into status lines,
 // events, engine job completion, trigger notifications (sockets, timers, paths follow the units they
 // trigger) and Accept=yes connection bookkeeping.
 // Invariants: reports are applied in the order machines made them (the manager's deferred queue); the
