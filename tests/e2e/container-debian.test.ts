@@ -192,6 +192,40 @@ describe('Debian 12 image under tsysd (podman, unprivileged)', { skip: skip ?? f
     assert.equal((await exec(['tsysctl', 'is-system-running'])).stdout.trim(), 'running');
   });
 
+  test('a restart after boot prints no status line, under tsysd as under real systemd (podman -t)', async (t) => {
+    // systemd 252's manager_get_show_status(): status lines only while the manager initializes, starts or
+    // stops. Its console is podman's pty (-t), so its boot lines are in `podman logs` too. Not counted: log
+    // lines ("cron.service: ...") and cron's own output, which tsysd forwards ("cron.service[PID]: ...").
+    const cronLines = (text: string): string[] => text.split('\n').filter((l) => l.includes('cron.service') && !/^cron\.service[:[]/.test(l));
+    const restartAfterBoot = async (container: string): Promise<{ boot: string; after: string[] }> => {
+      const before = (await podman(['logs', container])).stdout;
+      const r = await podman(['exec', container, 'systemctl', 'restart', 'cron.service']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal((await podman(['exec', container, 'systemctl', 'is-active', 'cron.service'])).stdout.trim(), 'active');
+      await sleep(2000);
+      return { boot: before, after: cronLines((await podman(['logs', container])).stdout.slice(before.length)) };
+    };
+    const ours = await restartAfterBoot(NAME);
+    assert.ok(cronLines(ours.boot).some((l) => l.includes('Started cron.service')), `tsysd's boot lines:\n${ours.boot}`);
+    assert.deepEqual(ours.after, [], 'tsysd printed status lines for a restart after boot');
+    const base = spawnSync(path.join(ROOT, 'dockerfiles', 'debian', 'base-packages.sh'), [], { encoding: 'utf8', timeout: 8 * 60 * 1000 }).stdout.trim();
+    const name = `${SD_NAME}-tty`;
+    const r = await podman(['run', '-d', '-t', '--name', name, '--systemd=always', ...LIMITS, '--entrypoint', '/lib/systemd/systemd', base]);
+    if (r.code !== 0) { t.skip(`real systemd does not start in podman here: ${r.stderr.trim()}`); return; }
+    started.push(name);
+    let st = '';
+    for (let i = 0; i < 120 && !/^(running|degraded)$/.test(st); i++) {
+      await sleep(500);
+      st = (await podman(['exec', name, 'systemctl', 'is-system-running'])).stdout.trim();
+    }
+    if (!/^(running|degraded)$/.test(st)) { t.skip(`real systemd did not finish booting in podman here (${st})`); return; }
+    const theirs = await restartAfterBoot(name);
+    await podman(['rm', '-f', '-t', '0', name]);
+    // systemd colours the unit name: "Started \x1b[0;1;39mcron.service\x1b[0m - ..."
+    assert.ok(cronLines(theirs.boot).some((l) => /Started \S*cron\.service/.test(l)), `systemd's boot lines:\n${theirs.boot}`);
+    assert.deepEqual(theirs.after, ours.after);
+  });
+
   test('podman stop: every unit stopped after those ordered after it, exit code 0', async () => {
     const s = await podman(['stop', '-t', '60', NAME], 120000);
     assert.equal(s.code, 0, s.stderr);
