@@ -6,7 +6,8 @@
 // (systemd-journald.socket), so datagrams sent before journald runs wait in its queue.
 // Invariant: sending never blocks and never throws; a full queue or a missing socket drops the message.
 import { loadNative } from '../platform/native';
-import { messageIdFor } from './server';
+import { messageIdFor, STATUS_MESSAGE_IDS } from './server';
+import type { StatusKind } from '../units/types';
 
 export const JOURNALD_NATIVE_SOCKET = '/run/systemd/journal/socket';
 
@@ -23,10 +24,10 @@ export function encodeNativeFields(fields: Array<[string, string]>): Buffer {
   return Buffer.concat(parts);
 }
 
-export function managerMessageFields(unit: string, priority: number, text: string, invocationId: string | null, unitResult?: string): Array<[string, string]> {
+export function managerMessageFields(unit: string, priority: number, text: string, invocationId: string | null, unitResult?: string, kind?: StatusKind): Array<[string, string]> {
   const f: Array<[string, string]> = [['PRIORITY', String(priority & 7)], ['SYSLOG_FACILITY', '3'], ['SYSLOG_IDENTIFIER', 'systemd']];
   if (unit) f.push(['UNIT', unit]);
-  const id = messageIdFor(text);
+  const id = kind ? STATUS_MESSAGE_IDS[kind] : messageIdFor(text);
   if (id) f.push(['MESSAGE_ID', id]);
   if (unitResult) f.push(['UNIT_RESULT', unitResult]);
   if (unit && invocationId) f.push(['INVOCATION_ID', invocationId]);
@@ -38,12 +39,12 @@ export class JournaldClient {
   private fd = -1;
   constructor(private readonly path = JOURNALD_NATIVE_SOCKET) {}
 
-  managerMessage(unit: string, priority: number, text: string, invocationId?: string | null, unitResult?: string): void {
+  managerMessage(unit: string, priority: number, text: string, invocationId?: string | null, unitResult?: string, kind?: StatusKind): void {
     try {
       const n = loadNative().addon;
       if (this.fd < 0) this.fd = n.socket('unix', 'dgram', true);
       if (this.fd < 0) return;
-      n.sendmsg(this.fd, encodeNativeFields(managerMessageFields(unit, priority, text, invocationId ?? null, unitResult)), [], { family: 'unix', path: this.path, abstract: false });
+      n.sendmsg(this.fd, encodeNativeFields(managerMessageFields(unit, priority, text, invocationId ?? null, unitResult, kind)), [], { family: 'unix', path: this.path, abstract: false });
     } catch { /* the journal must never break the manager */ }
   }
 

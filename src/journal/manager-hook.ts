@@ -14,6 +14,7 @@ import type { JournaldClient } from './journald-client';
 import type * as Server from './server';
 import type * as Main from './main';
 import type { JournalConfig } from './options';
+import { statusKind, type ActiveState, type StatusKind } from '../units/types';
 
 // The server, its storage and intake parsers, and the journald client are loaded only when one is started:
 // a manager without a journal (every --unit-path test, the benches) does not pay for them.
@@ -29,10 +30,11 @@ export interface ManagerSide {
   guard(unit: string, fn: () => void): void;
   console(line: string): void;
   forward: boolean;
-  /** "Description" of a unit for the status messages, and the verb of its start ("Started"/"Finished"). */
+  /** "Description" of a unit for the status messages, and the verbs of its type's messages ("Started",
+   *  "Finished", "Reached target", "Listening on" ...; "Stopped", "Stopped target", "Closed" ...). */
   describe(unit: string): { desc: string; startedVerb: string; stoppedVerb: string };
   /** The manager's event stream (unit state changes). */
-  onUnitState(cb: (unit: string, active: string, result: string) => void): void;
+  onUnitState(cb: (unit: string, active: ActiveState, result: string) => void): void;
 }
 
 export function journalWanted(cfg: JournalConfig, side: Pick<ManagerSide, 'userMode' | 'defaultControlSocket' | 'hasUnit'>): { on: boolean; why: string } {
@@ -90,7 +92,8 @@ export function startManagerJournal(cfg: JournalConfig, side: ManagerSide): { se
 
 /** Where the manager's unit messages go: tsysd's JournalServer or the image's journald (JournaldClient). */
 export interface ManagerMessageTarget {
-  managerMessage(unit: string, priority: number, text: string, invocationId?: string | null, unitResult?: string): void;
+  /** kind: which status message this is (its MESSAGE_ID); otherwise the id follows from the text. */
+  managerMessage(unit: string, priority: number, text: string, invocationId?: string | null, unitResult?: string, kind?: StatusKind): void;
 }
 
 /** The image runs its own journald (systemd-journald.socket) and this is the machine's system manager:
@@ -113,21 +116,20 @@ export function startJournaldClient(side: ManagerSide): { server: { stop(): void
 /** systemd's unit status messages (unit_status_log_starting_stopping_reloading, unit_notify): the console shows
  *  them as "[  OK  ] Started X."; the journal gets "Started X." with UNIT= and MESSAGE_ID= */
 function wireUnitMessages(side: ManagerSide, server: ManagerMessageTarget): void {
-  const last = new Map<string, string>();
+  const last = new Map<string, ActiveState>();
   side.onUnitState((unit, active, result) => {
     try {
       const old = last.get(unit) ?? 'inactive';
       last.set(unit, active);
-      if (old === active) return;
+      const kind = statusKind(old, active, result);
+      if (!kind) return;
       const d = side.describe(unit);
       const inv = side.invocationOf(unit);
-      const stopped = (a: string): boolean => a === 'inactive' || a === 'failed';
-      if (active === 'activating' && stopped(old)) server.managerMessage(unit, 6, `Starting ${d.desc}...`, inv);
-      else if (active === 'active' && old !== 'reloading') server.managerMessage(unit, 6, `${d.startedVerb} ${d.desc}.`, inv);
-      else if (active === 'deactivating') server.managerMessage(unit, 6, `Stopping ${d.desc}...`, inv);
-      else if (active === 'inactive' && old === 'activating' && result === 'success') server.managerMessage(unit, 6, `${d.startedVerb} ${d.desc}.`, inv);
-      else if (active === 'inactive' && old !== 'failed') server.managerMessage(unit, 6, `${d.stoppedVerb} ${d.desc}.`, inv);
-      else if (active === 'failed') server.managerMessage(unit, 3, `Failed to start ${d.desc}.`, inv, result);
+      if (kind === 'starting') server.managerMessage(unit, 6, `Starting ${d.desc}...`, inv, undefined, kind);
+      else if (kind === 'started') server.managerMessage(unit, 6, `${d.startedVerb} ${d.desc}.`, inv, undefined, kind);
+      else if (kind === 'stopping') server.managerMessage(unit, 6, `Stopping ${d.desc}...`, inv, undefined, kind);
+      else if (kind === 'stopped') server.managerMessage(unit, 6, `${d.stoppedVerb} ${d.desc}.`, inv, undefined, kind);
+      else server.managerMessage(unit, 3, `Failed to start ${d.desc}.`, inv, result, kind);
     } catch { /* never into the manager */ }
   });
 }

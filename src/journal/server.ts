@@ -20,6 +20,7 @@ import { parseSyslog } from './intake/syslog';
 import { parseSyslogPriority, PRIORITY_NAMES } from './intake/priority';
 import { RateLimiter, DEFAULT_RATE_LIMIT_BURST, DEFAULT_RATE_LIMIT_INTERVAL_US, SD_MESSAGE_JOURNAL_DROPPED } from './ratelimit';
 import { cmdlineFromProc, trustedFields, type ClientContext, type ServerIds } from './fields';
+import type { StatusKind } from '../units/types';
 
 export const SD_MESSAGE_UNIT_STARTING = '7d4958e842da4a758f6c1cdc7b36dcc5';
 export const SD_MESSAGE_UNIT_STARTED = '39f53479d3a045ac8e11786248231fbf';
@@ -347,10 +348,10 @@ export class JournalServer {
   }
 
   /** The manager's own message about a unit, as systemd (PID 1) writes it: UNIT=, MESSAGE_ID= when known. */
-  managerMessage(unit: string, priority: number, text: string, invocationId?: string | null, unitResult?: string): void {
+  managerMessage(unit: string, priority: number, text: string, invocationId?: string | null, unitResult?: string, kind?: StatusKind): void {
     const f = [`PRIORITY=${priority & 7}`, 'SYSLOG_FACILITY=3', 'SYSLOG_IDENTIFIER=tsysd', '_TRANSPORT=journal', 'CODE_FUNC=unit_log'];
     if (unit) f.push(`UNIT=${unit}`);
-    const id = messageIdFor(text);
+    const id = kind ? STATUS_MESSAGE_IDS[kind] : messageIdFor(text);
     if (id) f.push(`MESSAGE_ID=${id}`);
     if (unitResult) f.push(`UNIT_RESULT=${unitResult}`);
     if (unit && invocationId) f.push(`INVOCATION_ID=${invocationId}`);
@@ -386,6 +387,14 @@ export class JournalServer {
   }
 }
 
+/** The MESSAGE_ID of each unit status message (job_emit_start_message/job_emit_done_message use these for
+ *  every unit type: "Reached target X." is UNIT_STARTED as "Started X." is). */
+export const STATUS_MESSAGE_IDS: Record<StatusKind, string> = {
+  starting: SD_MESSAGE_UNIT_STARTING, started: SD_MESSAGE_UNIT_STARTED, stopping: SD_MESSAGE_UNIT_STOPPING,
+  stopped: SD_MESSAGE_UNIT_STOPPED, failed: SD_MESSAGE_UNIT_FAILED,
+};
+
+/** The MESSAGE_ID of a manager message given as text only. */
 export function messageIdFor(text: string): string | null {
   if (/^Starting /.test(text)) return SD_MESSAGE_UNIT_STARTING;
   if (/^(Started|Finished) /.test(text)) return SD_MESSAGE_UNIT_STARTED;

@@ -10,7 +10,7 @@ import type { UnitConfig } from '../directives/types';
 import type { JobInfo, JobResult, RunJobOutcome } from '../engine';
 import { reloadJobOutcome, startJobOutcome, stopJobOutcome, type JobOutcome } from '../units/jobs';
 import { statusVerbs } from '../units/registry';
-import { triggerPhaseOf, type ActiveState, type StateChange } from '../units/types';
+import { isInactiveOrFailed, statusKind, triggerPhaseOf, type StateChange } from '../units/types';
 import type { Manager } from './manager';
 import type { UnitRuntime } from './runtimes';
 
@@ -18,8 +18,6 @@ export function describe(cfg: UnitConfig): string {
   const d = cfg.unit.description;
   return d && d !== cfg.id ? `${cfg.id} - ${d}` : cfg.id;
 }
-
-function isStopped(s: ActiveState): boolean { return s === 'inactive' || s === 'failed'; }
 
 export function toRpcJob(j: JobInfo): { id: number; unit: string; type: 'start' | 'stop' | 'restart' | 'try-restart' | 'reload' | 'reload-or-start' | 'verify-active' | 'nop'; state: 'waiting' | 'running' } {
   const t = j.type === 'try-reload' ? 'reload' : j.type;
@@ -76,18 +74,19 @@ export class JobRunner {
     const m = this.m;
     const rt = m.runtimes.peek(c.unit);
     const desc = rt ? describe(rt.cfg) : c.unit;
-    if (c.oldActive !== c.newActive && !c.flags.quiet) {
+    const kind = c.flags.quiet ? null : statusKind(c.oldActive, c.newActive, c.result);
+    if (kind) {
       const verbs = statusVerbs(rt?.cfg.type ?? 'service');
-      if (c.newActive === 'activating' && isStopped(c.oldActive)) m.statusLine(`Starting ${desc}...`);
-      else if (c.newActive === 'active' && c.oldActive !== 'reloading') m.statusLine(`[  OK  ] ${rt ? verbs.started(rt.cfg) : 'Started'} ${desc}.`);
-      else if (c.newActive === 'deactivating') m.statusLine(`Stopping ${desc}...`);
-      else if (c.newActive === 'inactive' && c.oldActive !== 'failed') m.statusLine(`[  OK  ] ${rt ? verbs.stopped(rt.cfg) : 'Stopped'} ${desc}.`);
-      else if (c.newActive === 'failed') m.statusLine(`[FAILED] ${c.unit} failed (Result: ${c.result}).`);
+      if (kind === 'starting') m.statusLine(`Starting ${desc}...`);
+      else if (kind === 'started') m.statusLine(`[  OK  ] ${rt ? verbs.started(rt.cfg) : 'Started'} ${desc}.`);
+      else if (kind === 'stopping') m.statusLine(`Stopping ${desc}...`);
+      else if (kind === 'stopped') m.statusLine(`[  OK  ] ${rt ? verbs.stopped(rt.cfg) : 'Stopped'} ${desc}.`);
+      else m.statusLine(`[FAILED] ${c.unit} failed (Result: ${c.result}).`);
     }
     m.emit({ type: 'unit', unit: c.unit, loadState: rt?.cfg.loadState ?? 'loaded', activeState: c.newActive, subState: c.newSub, result: c.result, ts: m.platform.realtimeUs() });
     m.engine.unitStateChanged(c.unit, c.oldActive, c.newActive, { reloadFailure: c.flags.reloadFailure, willAutoRestart: c.flags.willAutoRestart });
     if (rt) this.notifyTriggering(rt, c);
-    if (isStopped(c.newActive)) m.unitStopped(c.unit, c.newActive);
+    if (isInactiveOrFailed(c.newActive)) m.unitStopped(c.unit, c.newActive);
     m.life.recompute();
   }
 

@@ -93,6 +93,11 @@ int main(void) { size_t n = 1 << 20; char *b = malloc(n + 1); memset(b, 'Z', n);
     const mgr = entries(dir, ['-u', 'prefix.service', 'SYSLOG_IDENTIFIER=tsysd']);
     assert.ok(mgr.some((e) => e.UNIT === 'prefix.service' && e.MESSAGE_ID === '39f53479d3a045ac8e11786248231fbf'),
       JSON.stringify(mgr.map((e) => [e.MESSAGE, e.MESSAGE_ID])));
+    // with the type's verbs, as systemd's job_emit_done_message: a oneshot "Finished", a target "Reached target"
+    assert.ok(mgr.some((e) => e.MESSAGE === 'Finished prefix.service.' && e.MESSAGE_ID === '39f53479d3a045ac8e11786248231fbf'),
+      JSON.stringify(mgr.map((e) => [e.MESSAGE, e.MESSAGE_ID])));
+    const target = entries(dir, ['UNIT=multi-user.target', 'MESSAGE_ID=39f53479d3a045ac8e11786248231fbf']).map((e) => e.MESSAGE);
+    assert.deepEqual(target, ['Reached target multi-user.target - Multi-User System.']);
     const failed = entries(dir, ['UNIT=fails.service', 'MESSAGE_ID=be02cf6855d2428ba40df7e9d022f03d']);
     assert.ok(failed.length >= 1, 'a failed unit gets SD_MESSAGE_UNIT_FAILED');
   } finally { fs.rmSync(jdir, { recursive: true, force: true }); }

@@ -10,7 +10,8 @@ import * as assert from 'node:assert/strict';
 import { type Daemon, startDaemon, waitFor } from '../helpers/daemon';
 
 const units: Record<string, string> = {
-  'boot.target': '[Unit]\nDescription=Boot target\nWants=early.service early-fail.service\n',
+  'boot.target': '[Unit]\nDescription=Boot target\nWants=early.service early-fail.service once.service\n',
+  'once.service': '[Unit]\nDescription=Once\n[Service]\nType=oneshot\nExecStart=/bin/true\n',
   'early.service': '[Unit]\nDescription=Early one\n[Service]\nExecStart=/bin/sleep 1000\n',
   'early-fail.service': '[Service]\nType=oneshot\nExecStart=/bin/false\n',
   'late.service': '[Unit]\nDescription=Late one\n[Service]\nExecStart=/bin/sleep 1000\n',
@@ -27,11 +28,13 @@ describe('status lines while booting and shutting down only', () => {
   before(async () => { d = await startDaemon({ units, args: ['--target', 'boot.target'], waitRunning: true }); });
   after(async () => { if (d) await d.stop(); });
 
-  it('the boot prints its units\' status lines, its failure included', () => {
+  it('the boot prints its units\' status lines, its failure and a finished oneshot included', () => {
     const out = d.output;
     assert.ok(out.includes('[  OK  ] Started early.service - Early one.'), out);
     assert.ok(out.includes('[FAILED] Failed to start early-fail.service.'), out);
     assert.ok(out.includes('[  OK  ] Reached target boot.target - Boot target.'), out);
+    // a oneshot that ran to the end: "Finished", as systemd's service_finished_job(), not "Stopped"
+    assert.deepEqual(statusLines(out, 'once.service'), ['Starting once.service - Once...', '[  OK  ] Finished once.service - Once.']);
   });
 
   it('starting, failing and stopping units after boot prints no status line; log lines still go out', async () => {
