@@ -3,7 +3,7 @@
 // journald systemd's unit runs instead), starts the JournalServer with the manager's pid → unit lookup and
 // crash barrier, and turns the LogStore's lines into journal entries: captured service output
 // (_TRANSPORT=stdout, <N> level prefixes honoured, the unit's _SYSTEMD_UNIT/_SYSTEMD_INVOCATION_ID) and the
-// manager's own unit messages (UNIT=, MESSAGE_ID= for starting/started/stopping/stopped/failed), so
+// manager's own unit messages (UNIT=; MESSAGE_ID= from the line's status kind, Manager.unitStatus, or text), so
 // `journalctl -u UNIT` shows both interleaved. With the image's own journald, the manager's unit messages go
 // to it instead (journald-client.ts).
 // OS-touching only through JournalServer. Invariant: the sink never throws into the LogStore.
@@ -14,7 +14,6 @@ import type { JournaldClient } from './journald-client';
 import type * as Server from './server';
 import type * as Main from './main';
 import type { JournalConfig } from './options';
-import { statusKind, type ActiveState, type StatusKind } from '../units/types';
 
 // The server, its storage and intake parsers, and the journald client are loaded only when one is started:
 // a manager without a journal (every --unit-path test, the benches) does not pay for them.
@@ -30,11 +29,6 @@ export interface ManagerSide {
   guard(unit: string, fn: () => void): void;
   console(line: string): void;
   forward: boolean;
-  /** "Description" of a unit for the status messages, and the verbs of its type's messages ("Started",
-   *  "Finished", "Reached target", "Listening on" ...; "Stopped", "Stopped target", "Closed" ...). */
-  describe(unit: string): { desc: string; startedVerb: string; stoppedVerb: string };
-  /** The manager's event stream (unit state changes). */
-  onUnitState(cb: (unit: string, active: ActiveState, result: string) => void): void;
 }
 
 export function journalWanted(cfg: JournalConfig, side: Pick<ManagerSide, 'userMode' | 'defaultControlSocket' | 'hasUnit'>): { on: boolean; why: string } {
@@ -82,18 +76,11 @@ export function startManagerJournal(cfg: JournalConfig, side: ManagerSide): { se
   const errors = server.start();
   const sink = (l: LogLine): void => {
     try {
-      if (l.stream === 'manager') server.managerMessage(l.unit, l.priority, l.text, l.unit ? side.invocationOf(l.unit) : null);
+      if (l.stream === 'manager') server.managerMessage(l.unit, l.priority, l.text, l.unit ? side.invocationOf(l.unit) : null, l.unitResult, l.status);
       else server.serviceLine(l.unit, l.pid, l.ident, l.text, l.stream === 'stderr' ? 'stderr' : 'stdout', l.priority);
     } catch { /* the journal must never break logging */ }
   };
-  wireUnitMessages(side, server);
   return { server, sink, errors };
-}
-
-/** Where the manager's unit messages go: tsysd's JournalServer or the image's journald (JournaldClient). */
-export interface ManagerMessageTarget {
-  /** kind: which status message this is (its MESSAGE_ID); otherwise the id follows from the text. */
-  managerMessage(unit: string, priority: number, text: string, invocationId?: string | null, unitResult?: string, kind?: StatusKind): void;
 }
 
 /** The image runs its own journald (systemd-journald.socket) and this is the machine's system manager:
@@ -107,29 +94,10 @@ export function startJournaldClient(side: ManagerSide): { server: { stop(): void
   // Service output stays with the LogStore (podman logs, tsysctl status): journald attributes a stream to a
   // unit by the sender's cgroup, which an unprivileged container cannot give each unit (docs/debian-container.md).
   const sink = (l: LogLine): void => {
-    if (l.stream === 'manager' && l.unit) client.managerMessage(l.unit, l.priority, l.text.startsWith(l.unit) ? l.text : `${l.unit}: ${l.text}`, side.invocationOf(l.unit));
+    // systemd's unit messages carry the unit's name first (LOG_UNIT_MESSAGE); its status messages do not
+    if (l.stream === 'manager' && l.unit) {
+      client.managerMessage(l.unit, l.priority, l.status || l.text.startsWith(l.unit) ? l.text : `${l.unit}: ${l.text}`, side.invocationOf(l.unit), l.unitResult, l.status);
+    }
   };
-  wireUnitMessages(side, client);
   return { server: client, sink };
-}
-
-/** systemd's unit status messages (unit_status_log_starting_stopping_reloading, unit_notify): the console shows
- *  them as "[  OK  ] Started X."; the journal gets "Started X." with UNIT= and MESSAGE_ID= */
-function wireUnitMessages(side: ManagerSide, server: ManagerMessageTarget): void {
-  const last = new Map<string, ActiveState>();
-  side.onUnitState((unit, active, result) => {
-    try {
-      const old = last.get(unit) ?? 'inactive';
-      last.set(unit, active);
-      const kind = statusKind(old, active, result);
-      if (!kind) return;
-      const d = side.describe(unit);
-      const inv = side.invocationOf(unit);
-      if (kind === 'starting') server.managerMessage(unit, 6, `Starting ${d.desc}...`, inv, undefined, kind);
-      else if (kind === 'started') server.managerMessage(unit, 6, `${d.startedVerb} ${d.desc}.`, inv, undefined, kind);
-      else if (kind === 'stopping') server.managerMessage(unit, 6, `Stopping ${d.desc}...`, inv, undefined, kind);
-      else if (kind === 'stopped') server.managerMessage(unit, 6, `${d.stoppedVerb} ${d.desc}.`, inv, undefined, kind);
-      else server.managerMessage(unit, 3, `Failed to start ${d.desc}.`, inv, result, kind);
-    } catch { /* never into the manager */ }
-  });
 }

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cutUtf8 } from './limits';
+import type { StatusKind } from '../units/types';
 
 export type LogStream = 'stdout' | 'stderr' | 'manager';
 
@@ -18,6 +19,10 @@ export interface LogLine {
   priority: number;    // syslog priority (3 err, 4 warning, 6 info, 7 debug)
   ident: string;       // SyslogIdentifier= or the executable's basename
   text: string;
+  /** A manager line that is one of systemd's unit status messages ("Started X.", "Failed to start X."):
+   *  which one (the journal's MESSAGE_ID), and for a failure the unit's result (UNIT_RESULT=). */
+  status?: StatusKind;
+  unitResult?: string;
 }
 
 export interface LogStoreOptions {

@@ -17,9 +17,6 @@ import { realConditionEnv } from '../platform/conditions-real';
 import type { DaemonOptions } from './options';
 import { claimControlSocket, detectContainer } from './runtime-dir';
 import { drainCaptures } from './stdio';
-import { describe } from './jobs';
-import { statusVerbs } from '../units/registry';
-import type { ActiveState } from '../units/types';
 
 export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const isPid1 = process.pid === 1;
@@ -84,13 +81,6 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
       invocationOf: (u: string) => mgr.runtimes.peek(u)?.machine.invocationId() ?? null,
       guard: (u: string, fn: () => void) => mgr.guard('journal', u, fn),
       console: out,
-      describe: (u: string) => {
-        const rt = mgr.runtimes.peek(u);
-        if (!rt) return { desc: u, startedVerb: 'Started', stoppedVerb: 'Stopped' };
-        const verbs = statusVerbs(rt.cfg.type);
-        return { desc: describe(rt.cfg), startedVerb: verbs.started(rt.cfg), stoppedVerb: verbs.stopped(rt.cfg) };
-      },
-      onUnitState: (cb: (u: string, a: ActiveState, r: string) => void) => { mgr.onEvent((e) => { if (e.type === 'unit') cb(e.unit, e.activeState, e.result); }); },
     };
     if (hook.journalWanted(jc.config, side).on) {
       const j = hook.startManagerJournal(jc.config, side);

@@ -7,6 +7,7 @@
 // Invariants: reports are applied in the order machines made them (the manager's deferred queue); the
 // console verbs come from the unit-type registry; no unit class is named here.
 import type { UnitConfig } from '../directives/types';
+import { shellMaybeQuote } from '../directives/values';
 import type { JobInfo, JobResult, RunJobOutcome } from '../engine';
 import { reloadJobOutcome, startJobOutcome, stopJobOutcome, type JobOutcome } from '../units/jobs';
 import { statusVerbs } from '../units/registry';
@@ -23,6 +24,20 @@ export function toRpcJob(j: JobInfo): { id: number; unit: string; type: 'start' 
   const t = j.type === 'try-reload' ? 'reload' : j.type;
   return { id: j.id, unit: j.unit, type: t, state: j.state };
 }
+
+/** systemd 252's console line and log message when a start job ends other than done (job_done_messages
+ *  and job_done_message_format's generic_finished_start_job): [status word, format, log priority]; the
+ *  journal's MESSAGE_ID is UNIT_FAILED for each (job_done_mid). A start job that is done
+ *  prints the unit's own "Started"/"Finished"/"Reached target" line when its state changes (applyStateChange);
+ *  canceled, skipped, invalid and collected jobs have no word and print nothing. */
+const START_JOB_DONE: Partial<Record<JobResult, readonly [string, string, number]>> = {
+  timeout: [' TIME ', 'Timed out starting %s.', 3],
+  failed: ['FAILED', 'Failed to start %s.', 3],
+  dependency: ['DEPEND', 'Dependency failed for %s.', 4],
+  assert: ['ASSERT', 'Assertion failed for %s.', 4],
+  unsupported: ['UNSUPP', 'Starting of %s unsupported.', 4],
+  once: [' ONCE ', 'Unit %s has been started before and cannot be started again.', 3],
+};
 
 export class JobRunner {
   constructor(private readonly m: Manager) {}
@@ -52,9 +67,12 @@ export class JobRunner {
     const m = this.m;
     const rt = m.runtimes.peek(job.unit);
     const unitResult = rt ? rt.machine.result() : 'success';
-    if (rt && job.type === 'start' && result !== 'done' && result !== 'canceled') {
-      if (result === 'dependency') m.statusLine(`[DEPEND] Dependency failed for ${describe(rt.cfg)}.`);
-      else m.statusLine(`[FAILED] Failed to start ${describe(rt.cfg)}.`);
+    const done = rt && job.type === 'start' ? START_JOB_DONE[result] : undefined;
+    if (rt && done) {
+      const text = done[1].replace('%s', describe(rt.cfg));
+      m.statusLine(`[${done[0]}] ${text}`);
+      if (result === 'failed') m.statusLine(`See 'systemctl status ${shellMaybeQuote(rt.id)}' for details.`);
+      m.unitStatus(rt.id, 'failed', done[2], text, unitResult);
     }
     m.emit({ type: 'job', phase: 'removed', job: toRpcJob(job), result, unitResult });
     // systemd also runs trigger_notify when a job goes away: a timer or path whose service was skipped
@@ -75,13 +93,13 @@ export class JobRunner {
     const rt = m.runtimes.peek(c.unit);
     const desc = rt ? describe(rt.cfg) : c.unit;
     const kind = c.flags.quiet ? null : statusKind(c.oldActive, c.newActive, c.result);
-    if (kind) {
+    // 'failed' makes no line of its own: systemd's is the start job's "Failed to start X." (finished())
+    if (kind && kind !== 'failed') {
       const verbs = statusVerbs(rt?.cfg.type ?? 'service');
-      if (kind === 'starting') m.statusLine(`Starting ${desc}...`);
-      else if (kind === 'started') m.statusLine(`[  OK  ] ${rt ? verbs.started(rt.cfg) : 'Started'} ${desc}.`);
-      else if (kind === 'stopping') m.statusLine(`Stopping ${desc}...`);
-      else if (kind === 'stopped') m.statusLine(`[  OK  ] ${rt ? verbs.stopped(rt.cfg) : 'Stopped'} ${desc}.`);
-      else m.statusLine(`[FAILED] ${c.unit} failed (Result: ${c.result}).`);
+      const text = kind === 'starting' ? `Starting ${desc}...` : kind === 'stopping' ? `Stopping ${desc}...`
+        : `${rt ? (kind === 'started' ? verbs.started(rt.cfg) : verbs.stopped(rt.cfg)) : kind === 'started' ? 'Started' : 'Stopped'} ${desc}.`;
+      m.statusLine(kind === 'started' || kind === 'stopped' ? `[  OK  ] ${text}` : text);
+      m.unitStatus(c.unit, kind, 6, text);
     }
     m.emit({ type: 'unit', unit: c.unit, loadState: rt?.cfg.loadState ?? 'loaded', activeState: c.newActive, subState: c.newSub, result: c.result, ts: m.platform.realtimeUs() });
     m.engine.unitStateChanged(c.unit, c.oldActive, c.newActive, { reloadFailure: c.flags.reloadFailure, willAutoRestart: c.flags.willAutoRestart });

@@ -22,7 +22,7 @@ import { hostSpecifierContext } from '../unit-file/specifiers-host';
 import type { SpecifierContext } from '../unit-file/types';
 import type { ConditionEnv } from '../units/conditions';
 import type { LogLevel, PeerInfo, StartTriggeredResult, TriggeredServiceInfo, TriggerTarget } from '../units/host';
-import type { ActiveState, StateChange } from '../units/types';
+import type { ActiveState, StateChange, StatusKind } from '../units/types';
 import { Activation, type Connection } from './activation';
 import { CrashBarrier, faultText, type EventSource, type Fault } from './barrier';
 import { writeBuiltinUnits } from './builtin-units';
@@ -348,6 +348,16 @@ export class Manager implements SocketManager, TriggerManager {
     this.appendLog({ ts: this.platform.realtimeUs(), unit, pid, stream: 'manager', priority: pri, ident: 'tsysd', text });
     if (pri <= 5) this.console(unit ? `${unit}: ${text}` : text);
     else debug('%s: %s', unit, text);
+  }
+
+  /** One of systemd's unit status messages as a log line of the unit ("Started X.", "Failed to start X.";
+   *  job_emit_start_message/job_emit_done_message log them besides the console): `tsysctl status` and
+   *  journalctl -u show them, the journal gets their MESSAGE_ID. Never echoed to the console here (its
+   *  status line is statusLine()'s); kept only when the log level lets `priority` through. */
+  unitStatus(unit: string, status: StatusKind, priority: number, text: string, unitResult?: string): void {
+    if (priority > OPT_LEVEL[this.opts.logLevel]) return;
+    this.appendLog({ ts: this.platform.realtimeUs(), unit, pid: 0, stream: 'manager', priority, ident: 'tsysd', text: cutUtf8(text, LINE_MAX),
+      status, ...(unitResult !== undefined ? { unitResult } : {}) });
   }
 
   serviceOutput(unit: string, pid: number, ident: string, text: string): void {

@@ -4,7 +4,10 @@
 // itself (Debian bookworm's /lib/systemd/systemd as PID 1 of `podman run -t --systemd=always`): the boot's
 // "[  OK  ] Started ..."/"Reached target ..." lines and the shutdown's "[  OK  ] Stopped ..." lines appear in
 // `podman logs`; `systemctl start`, a failing start and `systemctl stop` of units after boot print nothing.
-// Log lines of notice level and above ("X: Main process exited, ...") are not status lines: printed always.
+// A failed start job prints systemd's "[FAILED] Failed to start X." and "See 'systemctl status X' for details."
+// (job_emit_done_message); a oneshot run to the end "[  OK  ] Finished X.". Log lines of notice level and
+// above ("X: Main process exited, ...") are not status lines: printed always. The messages themselves are
+// also the unit's log lines at any time ("Started X." in `tsysctl status X`), as systemd journals them.
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { type Daemon, startDaemon, waitFor } from '../helpers/daemon';
@@ -31,7 +34,9 @@ describe('status lines while booting and shutting down only', () => {
   it('the boot prints its units\' status lines, its failure and a finished oneshot included', () => {
     const out = d.output;
     assert.ok(out.includes('[  OK  ] Started early.service - Early one.'), out);
-    assert.ok(out.includes('[FAILED] Failed to start early-fail.service.'), out);
+    // the failed start job's line and its pointer (job_emit_done_message); no line of tsysd's own beside them
+    assert.deepEqual(statusLines(out, 'early-fail.service'), ['Starting early-fail.service...', '[FAILED] Failed to start early-fail.service.',
+      'See \'systemctl status early-fail.service\' for details.']);
     assert.ok(out.includes('[  OK  ] Reached target boot.target - Boot target.'), out);
     // a oneshot that ran to the end: "Finished", as systemd's service_finished_job(), not "Stopped"
     assert.deepEqual(statusLines(out, 'once.service'), ['Starting once.service - Once...', '[  OK  ] Finished once.service - Once.']);
@@ -50,6 +55,13 @@ describe('status lines while booting and shutting down only', () => {
     assert.deepEqual(statusLines(d.output, 'late.service'), []);
     assert.deepEqual(statusLines(d.output, 'late-fail.service'), []);
     assert.deepEqual(statusLines(d.output, 'early.service').filter((l) => /Stopp/.test(l)), []);
+    // ...but the units' logs have the messages, as systemctl status shows them from the journal
+    const log = async (u: string): Promise<string[]> => (await d.ctl(['status', '-n', '20', '--no-pager', u])).stdout.split('\n')
+      .filter((l) => / tsysd: /.test(l)).map((l) => l.slice(l.indexOf(' tsysd: ') + 8));
+    assert.deepEqual(await log('late.service'), ['Started late.service - Late one.']);
+    assert.deepEqual((await log('early.service')).slice(-3), ['Stopping early.service - Early one...', 'Deactivated successfully.',
+      'Stopped early.service - Early one.']);
+    assert.ok((await log('late-fail.service')).includes('Failed to start late-fail.service.'), (await log('late-fail.service')).join('\n'));
   });
 
   it('the shutdown prints the stop lines of what is still running', async () => {
