@@ -98,7 +98,8 @@ export class JobRunner {
       const verbs = statusVerbs(rt?.cfg.type ?? 'service');
       const text = kind === 'starting' ? `Starting ${desc}...` : kind === 'stopping' ? `Stopping ${desc}...`
         : `${rt ? (kind === 'started' ? verbs.started(rt.cfg) : verbs.stopped(rt.cfg)) : kind === 'started' ? 'Started' : 'Stopped'} ${desc}.`;
-      m.statusLine(kind === 'started' || kind === 'stopped' ? `[  OK  ] ${text}` : text);
+      // status_vprintf(): "[  OK  ] " before a done line, as many spaces before a begin line (an empty status)
+      m.statusLine(kind === 'started' || kind === 'stopped' ? `[  OK  ] ${text}` : `         ${text}`);
       m.unitStatus(c.unit, kind, 6, text);
     }
     m.emit({ type: 'unit', unit: c.unit, loadState: rt?.cfg.loadState ?? 'loaded', activeState: c.newActive, subState: c.newSub, result: c.result, ts: m.platform.realtimeUs() });

@@ -35,11 +35,11 @@ describe('status lines while booting and shutting down only', () => {
     const out = d.output;
     assert.ok(out.includes('[  OK  ] Started early.service - Early one.'), out);
     // the failed start job's line and its pointer (job_emit_done_message); no line of tsysd's own beside them
-    assert.deepEqual(statusLines(out, 'early-fail.service'), ['Starting early-fail.service...', '[FAILED] Failed to start early-fail.service.',
+    assert.deepEqual(statusLines(out, 'early-fail.service'), ['         Starting early-fail.service...', '[FAILED] Failed to start early-fail.service.',
       'See \'systemctl status early-fail.service\' for details.']);
     assert.ok(out.includes('[  OK  ] Reached target boot.target - Boot target.'), out);
     // a oneshot that ran to the end: "Finished", as systemd's service_finished_job(), not "Stopped"
-    assert.deepEqual(statusLines(out, 'once.service'), ['Starting once.service - Once...', '[  OK  ] Finished once.service - Once.']);
+    assert.deepEqual(statusLines(out, 'once.service'), ['         Starting once.service - Once...', '[  OK  ] Finished once.service - Once.']);
   });
 
   it('starting, failing and stopping units after boot prints no status line; log lines still go out', async () => {
@@ -68,7 +68,7 @@ describe('status lines while booting and shutting down only', () => {
     assert.equal((await d.ctl(['poweroff'])).code, 0);
     assert.equal(await d.waitExit(30000), 0);
     const out = d.output;
-    assert.ok(out.includes('Stopping late.service - Late one...'), out);
+    assert.ok(out.includes('\n         Stopping late.service - Late one...\n'), out);
     assert.ok(out.includes('[  OK  ] Stopped late.service - Late one.'), out);
     assert.ok(out.includes('[  OK  ] Stopped target boot.target - Boot target.'), out);
   });
