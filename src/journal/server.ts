@@ -394,13 +394,9 @@ export const STATUS_MESSAGE_IDS: Record<StatusKind, string> = {
   stopped: SD_MESSAGE_UNIT_STOPPED, failed: SD_MESSAGE_UNIT_FAILED,
 };
 
-/** The MESSAGE_ID of a manager message given as text only. */
+/** The MESSAGE_ID of a manager message that is not a status message (those carry their kind): the
+ *  machines' "Failed with result '...'." and "Deactivated successfully." (service_enter_dead). */
 export function messageIdFor(text: string): string | null {
-  if (/^Starting /.test(text)) return SD_MESSAGE_UNIT_STARTING;
-  if (/^(Started|Finished) /.test(text)) return SD_MESSAGE_UNIT_STARTED;
-  if (/^Stopping /.test(text)) return SD_MESSAGE_UNIT_STOPPING;
-  if (/^Stopped /.test(text)) return SD_MESSAGE_UNIT_STOPPED;
-  if (/^Failed to start /.test(text)) return SD_MESSAGE_UNIT_FAILED;
   if (/^Failed with result /.test(text)) return SD_MESSAGE_UNIT_FAILURE_RESULT;
   if (/^Deactivated successfully/.test(text)) return SD_MESSAGE_UNIT_SUCCESS;
   return null;

@@ -93,8 +93,7 @@ export class JobRunner {
     const rt = m.runtimes.peek(c.unit);
     const desc = rt ? describe(rt.cfg) : c.unit;
     const kind = c.flags.quiet ? null : statusKind(c.oldActive, c.newActive, c.result);
-    // 'failed' makes no line of its own: systemd's is the start job's "Failed to start X." (finished())
-    if (kind && kind !== 'failed') {
+    if (kind) {
       const verbs = statusVerbs(rt?.cfg.type ?? 'service');
       const text = kind === 'starting' ? `Starting ${desc}...` : kind === 'stopping' ? `Stopping ${desc}...`
         : `${rt ? (kind === 'started' ? verbs.started(rt.cfg) : verbs.stopped(rt.cfg)) : kind === 'started' ? 'Started' : 'Stopped'} ${desc}.`;

@@ -109,18 +109,21 @@ export type TriggerPhase = 'idle' | 'running' | 'busy';
 /** The kernel's view of mounts and swaps as the manager last read it. */
 export interface MountTableView { mountPoints: ReadonlySet<string>; swaps: ReadonlySet<string> }
 
-/** Which of systemd's unit status messages a state change makes (job_emit_start_message and
- *  job_emit_done_message: "Starting X...", "Started X.", "Stopping X...", "Stopped X."), or a failure; null for
- *  none. A start that ran to inactive with success (a oneshot without RemainAfterExit=) says "started"
- *  ("Finished X."), not "stopped". One rule for the console lines and the journal's messages. */
+/** systemd's unit status messages: "Starting X...", "Started X." (or the type's verb: "Finished",
+ *  "Reached target" ...), "Stopping X...", "Stopped X.", and a start job's failure ("Failed to start X.",
+ *  "Dependency failed for X." ...). The kind gives the journal's MESSAGE_ID. */
 export type StatusKind = 'starting' | 'started' | 'stopping' | 'stopped' | 'failed';
+
+/** Which status message a state change makes (job_emit_start_message and job_emit_done_message), or null.
+ *  A start that ran to inactive with success (a oneshot without RemainAfterExit=) says "started" ("Finished
+ *  X."), not "stopped". A failure makes none here: systemd's is the start job's ("Failed to start X."),
+ *  and a unit that fails while running gets only its machine's "Failed with result '...'." */
 export function statusKind(oldActive: ActiveState, newActive: ActiveState, result: string): StatusKind | null {
   if (oldActive === newActive) return null;
   if (newActive === 'activating') return isInactiveOrFailed(oldActive) ? 'starting' : null;
   if (newActive === 'active') return oldActive === 'reloading' ? null : 'started';
   if (newActive === 'deactivating') return 'stopping';
   if (newActive === 'inactive') return oldActive === 'activating' && result === 'success' ? 'started' : oldActive === 'failed' ? null : 'stopped';
-  if (newActive === 'failed') return 'failed';
   return null;
 }
 

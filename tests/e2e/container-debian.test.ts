@@ -86,6 +86,24 @@ describe('Debian 12 image under tsysd (podman, unprivileged)', { skip: skip ?? f
     if (built) await podman(['rmi', '-f', TAG]);
   });
 
+  /** Real systemd 252 as PID 1 of a container `name` of the package image the tsysd layer was built on
+   *  (`extra`: more podman run options), booted to running or degraded: its state, or why to skip. */
+  async function bootRealSystemd(name: string, extra: string[]): Promise<{ state: string } | { skip: string }> {
+    // cached: this only prints the image's name
+    const pk = spawnSync(path.join(ROOT, 'dockerfiles', 'debian', 'base-packages.sh'), [], { encoding: 'utf8', timeout: 8 * 60 * 1000 });
+    const base = pk.stdout.trim();
+    assert.match(base, /^localhost\/tsysd-debian-base:[0-9a-f]{12}$/, pk.stderr);
+    const r = await podman(['run', '-d', ...extra, '--name', name, '--systemd=always', ...LIMITS, '--entrypoint', '/lib/systemd/systemd', base]);
+    if (r.code !== 0) return { skip: `real systemd does not start in podman here: ${r.stderr.trim()}` };
+    started.push(name);
+    let st = '';
+    for (let i = 0; i < 120 && !/^(running|degraded)$/.test(st); i++) {
+      await sleep(500);
+      st = (await podman(['exec', name, 'systemctl', 'is-system-running'])).stdout.trim();
+    }
+    return /^(running|degraded)$/.test(st) ? { state: st } : { skip: `real systemd did not finish booting in podman here (${st})` };
+  }
+
   test('boots to running, with no failed unit (tsysctl and the real systemctl)', async () => {
     let w = await exec(['tsysctl', 'is-system-running', '--wait'], 180000);
     for (let i = 0; i < 60 && /^(offline|unknown)?$/.test(w.stdout.trim()); i++) {
@@ -150,19 +168,9 @@ describe('Debian 12 image under tsysd (podman, unprivileged)', { skip: skip ?? f
       const id = /^Id=(.*)$/m.exec(b)?.[1] ?? '';
       return [id, (/^After=(.*)$/m.exec(b)?.[1] ?? '').split(' ').filter(Boolean)] as [string, string[]];
     }));
-    // The package image the tsysd layer was built on (cached: this only prints its name).
-    const pk = spawnSync(path.join(ROOT, 'dockerfiles', 'debian', 'base-packages.sh'), [], { encoding: 'utf8', timeout: 8 * 60 * 1000 });
-    const base = pk.stdout.trim();
-    assert.match(base, /^localhost\/tsysd-debian-base:[0-9a-f]{12}$/, pk.stderr);
-    const r = await podman(['run', '-d', '--name', SD_NAME, '--systemd=always', ...LIMITS, '-v', debsVolume, '--entrypoint', '/lib/systemd/systemd', base]);
-    if (r.code !== 0) { t.skip(`real systemd does not start in podman here: ${r.stderr.trim()}`); return; }
-    started.push(SD_NAME);
-    let st = '';
-    for (let i = 0; i < 120 && !/^(running|degraded)$/.test(st); i++) {
-      await sleep(500);
-      st = (await podman(['exec', SD_NAME, 'systemctl', 'is-system-running'])).stdout.trim();
-    }
-    if (!/^(running|degraded)$/.test(st)) { t.skip(`real systemd did not finish booting in podman here (${st})`); return; }
+    const sd = await bootRealSystemd(SD_NAME, ['-v', debsVolume]);
+    if ('skip' in sd) { t.skip(sd.skip); return; }
+    const st = sd.state;
     const theirs = await unitTable(SD_NAME);
     await podman(['rm', '-f', '-t', '0', SD_NAME]);
     const diffs: string[] = [];
@@ -208,17 +216,9 @@ describe('Debian 12 image under tsysd (podman, unprivileged)', { skip: skip ?? f
     const ours = await restartAfterBoot(NAME);
     assert.ok(cronLines(ours.boot).some((l) => l.includes('Started cron.service')), `tsysd's boot lines:\n${ours.boot}`);
     assert.deepEqual(ours.after, [], 'tsysd printed status lines for a restart after boot');
-    const base = spawnSync(path.join(ROOT, 'dockerfiles', 'debian', 'base-packages.sh'), [], { encoding: 'utf8', timeout: 8 * 60 * 1000 }).stdout.trim();
     const name = `${SD_NAME}-tty`;
-    const r = await podman(['run', '-d', '-t', '--name', name, '--systemd=always', ...LIMITS, '--entrypoint', '/lib/systemd/systemd', base]);
-    if (r.code !== 0) { t.skip(`real systemd does not start in podman here: ${r.stderr.trim()}`); return; }
-    started.push(name);
-    let st = '';
-    for (let i = 0; i < 120 && !/^(running|degraded)$/.test(st); i++) {
-      await sleep(500);
-      st = (await podman(['exec', name, 'systemctl', 'is-system-running'])).stdout.trim();
-    }
-    if (!/^(running|degraded)$/.test(st)) { t.skip(`real systemd did not finish booting in podman here (${st})`); return; }
+    const sd = await bootRealSystemd(name, ['-t']);
+    if ('skip' in sd) { t.skip(sd.skip); return; }
     const theirs = await restartAfterBoot(name);
     await podman(['rm', '-f', '-t', '0', name]);
     // systemd colours the unit name: "Started \x1b[0;1;39mcron.service\x1b[0m - ..."

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { statusKind, type ActiveState } from '../../src/units/types';
 
-test('start, stop, failure and a oneshot run to the end', () => {
+test('start, stop and a oneshot run to the end', () => {
   const cases: Array<[ActiveState, ActiveState, string, ReturnType<typeof statusKind>]> = [
     ['inactive', 'activating', 'success', 'starting'],
     ['failed', 'activating', 'success', 'starting'],
@@ -15,16 +15,17 @@ test('start, stop, failure and a oneshot run to the end', () => {
     ['active', 'inactive', 'success', 'stopped'],
     ['activating', 'inactive', 'success', 'started'],           // Type=oneshot without RemainAfterExit=: "Finished"
     ['activating', 'inactive', 'exit-code', 'stopped'],
-    ['activating', 'failed', 'exit-code', 'failed'],
-    ['active', 'failed', 'signal', 'failed'],
   ];
   for (const [from, to, result, want] of cases) assert.equal(statusKind(from, to, result), want, `${from} -> ${to} (${result})`);
 });
 
-test('no message: no change, a reload ending, a restart passing through activating, failed to inactive', () => {
+test('no message: no change, a reload ending, a restart passing through activating, a failure, failed to inactive', () => {
   assert.equal(statusKind('active', 'active', 'success'), null);
   assert.equal(statusKind('reloading', 'active', 'success'), null);
   assert.equal(statusKind('deactivating', 'activating', 'success'), null);
   assert.equal(statusKind('failed', 'inactive', 'success'), null);   // reset-failed
+  // a failure: the start job's "Failed to start X." (jobs.ts), or the machine's "Failed with result"
+  assert.equal(statusKind('activating', 'failed', 'exit-code'), null);
+  assert.equal(statusKind('active', 'failed', 'signal'), null);
   assert.equal(statusKind('active', 'maintenance', 'success'), null);
 });
