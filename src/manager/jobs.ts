@@ -92,7 +92,13 @@ export class JobRunner {
     const m = this.m;
     const rt = m.runtimes.peek(c.unit);
     const desc = rt ? describe(rt.cfg) : c.unit;
-    const kind = c.flags.quiet ? null : statusKind(c.oldActive, c.newActive, c.result);
+    let kind = c.flags.quiet ? null : statusKind(c.oldActive, c.newActive, c.result);
+    // A stop job is done when its unit is inactive or failed (unit_notify): a stop that ends in failure (killed
+    // after TimeoutStopSec=) still prints "[  OK  ] Stopped X." in systemd 252 (checked in podman).
+    if (!kind && !c.flags.quiet && c.oldActive === 'deactivating' && c.newActive === 'failed') {
+      const t = m.engine.graph.peek(c.unit)?.job?.type;
+      if (t === 'stop' || t === 'restart') kind = 'stopped';
+    }
     if (kind) {
       const verbs = statusVerbs(rt?.cfg.type ?? 'service');
       const text = kind === 'starting' ? `Starting ${desc}...` : kind === 'stopping' ? `Stopping ${desc}...`

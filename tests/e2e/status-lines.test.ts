@@ -13,7 +13,9 @@ import * as assert from 'node:assert/strict';
 import { type Daemon, startDaemon, waitFor } from '../helpers/daemon';
 
 const units: Record<string, string> = {
-  'boot.target': '[Unit]\nDescription=Boot target\nWants=early.service early-fail.service once.service\n',
+  'boot.target': '[Unit]\nDescription=Boot target\nWants=early.service early-fail.service once.service stubborn.service\n',
+  // ignores SIGTERM: killed after TimeoutStopSec=, it ends failed, and its stop job is still done
+  'stubborn.service': '[Unit]\nDescription=Stubborn\n[Service]\nExecStart=/bin/sh -c "trap \\"\\" TERM; while :; do sleep 0.1; done"\nTimeoutStopSec=1\n',
   'once.service': '[Unit]\nDescription=Once\n[Service]\nType=oneshot\nExecStart=/bin/true\n',
   'early.service': '[Unit]\nDescription=Early one\n[Service]\nExecStart=/bin/sleep 1000\n',
   'early-fail.service': '[Service]\nType=oneshot\nExecStart=/bin/false\n',
@@ -64,12 +66,15 @@ describe('status lines while booting and shutting down only', () => {
     assert.ok((await log('late-fail.service')).includes('Failed to start late-fail.service.'), (await log('late-fail.service')).join('\n'));
   });
 
-  it('the shutdown prints the stop lines of what is still running', async () => {
+  it('the shutdown prints the stop lines of what is still running, a stop that ended failed included', async () => {
     assert.equal((await d.ctl(['poweroff'])).code, 0);
     assert.equal(await d.waitExit(30000), 0);
     const out = d.output;
     assert.ok(out.includes('\n         Stopping late.service - Late one...\n'), out);
     assert.ok(out.includes('[  OK  ] Stopped late.service - Late one.'), out);
     assert.ok(out.includes('[  OK  ] Stopped target boot.target - Boot target.'), out);
+    // killed after TimeoutStopSec=: systemd 252 (podman, the same unit) prints "[  OK  ] Stopped" all the same
+    assert.ok(out.includes('stubborn.service: Failed with result \'timeout\'.'), out);
+    assert.ok(out.includes('\n[  OK  ] Stopped stubborn.service - Stubborn.\n'), out);
   });
 });
