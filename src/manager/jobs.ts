@@ -8,10 +8,10 @@
 // console verbs come from the unit-type registry; no unit class is named here.
 import type { UnitConfig } from '../directives/types';
 import { shellMaybeQuote } from '../directives/values';
-import type { JobInfo, JobResult, RunJobOutcome } from '../engine';
+import type { JobInfo, JobResult, JobType, RunJobOutcome } from '../engine';
 import { reloadJobOutcome, startJobOutcome, stopJobOutcome, type JobOutcome } from '../units/jobs';
 import { statusVerbs } from '../units/registry';
-import { isInactiveOrFailed, statusKind, triggerPhaseOf, type StateChange } from '../units/types';
+import { isInactiveOrFailed, statusKind, triggerPhaseOf, type StateChange, type StatusKind } from '../units/types';
 import type { Manager } from './manager';
 import type { UnitRuntime } from './runtimes';
 
@@ -38,6 +38,10 @@ const START_JOB_DONE: Partial<Record<JobResult, readonly [string, string, number
   unsupported: ['UNSUPP', 'Starting of %s unsupported.', 4],
   once: [' ONCE ', 'Unit %s has been started before and cannot be started again.', 3],
 };
+
+/** The jobs under which a unit's begin and done lines are printed: starting/started, stopping/stopped. */
+const STARTING_JOBS: ReadonlySet<JobType> = new Set<JobType>(['start', 'restart', 'try-restart', 'reload-or-start']);
+const STOPPING_JOBS: ReadonlySet<JobType> = new Set<JobType>(['stop', 'restart', 'try-restart']);
 
 export class JobRunner {
   constructor(private readonly m: Manager) {}
@@ -92,13 +96,7 @@ export class JobRunner {
     const m = this.m;
     const rt = m.runtimes.peek(c.unit);
     const desc = rt ? describe(rt.cfg) : c.unit;
-    let kind = c.flags.quiet ? null : statusKind(c.oldActive, c.newActive, c.result);
-    // A stop job is done when its unit is inactive or failed (unit_notify): a stop that ends in failure (killed
-    // after TimeoutStopSec=) still prints "[  OK  ] Stopped X." in systemd 252 (checked in podman).
-    if (!kind && !c.flags.quiet && c.oldActive === 'deactivating' && c.newActive === 'failed') {
-      const t = m.engine.graph.peek(c.unit)?.job?.type;
-      if (t === 'stop' || t === 'restart') kind = 'stopped';
-    }
+    const kind = c.flags.quiet ? null : this.statusOf(c);
     if (kind) {
       const verbs = statusVerbs(rt?.cfg.type ?? 'service');
       const text = kind === 'starting' ? `Starting ${desc}...` : kind === 'stopping' ? `Stopping ${desc}...`
@@ -112,6 +110,21 @@ export class JobRunner {
     if (rt) this.notifyTriggering(rt, c);
     if (isInactiveOrFailed(c.newActive)) m.unitStopped(c.unit, c.newActive);
     m.life.recompute();
+  }
+
+  /** The status message of a state change, as systemd emits them from jobs (job_emit_start_message,
+   *  job_emit_done_message): only while a job of the matching kind is installed on the unit. A unit changing
+   *  state with none (a mount found at boot, a service whose process exits, the wait before an automatic
+   *  restart) prints and logs nothing, as in systemd 252 (podman: no "Mounted" lines for the mounts it finds
+   *  at boot). A stop job is done once its unit is inactive or failed (unit_notify), so a stop that ends
+   *  failed (killed after TimeoutStopSec=) is "[  OK  ] Stopped X." too (checked in podman). */
+  private statusOf(c: StateChange): StatusKind | null {
+    const job = this.m.engine.graph.peek(c.unit)?.job?.type;
+    if (job === undefined) return null;
+    const kind = c.oldActive === 'deactivating' && c.newActive === 'failed' ? 'stopped' : statusKind(c.oldActive, c.newActive, c.result);
+    if (kind === 'starting' || kind === 'started') return STARTING_JOBS.has(job) ? kind : null;
+    if (kind === 'stopping' || kind === 'stopped') return STOPPING_JOBS.has(job) ? kind : null;
+    return null;
   }
 
   /** trigger_notify: the units that trigger this one (socket, timer, path) learn its new state. */
