@@ -116,12 +116,12 @@ export class JobRunner {
    *  job_emit_done_message): only while a job of the matching kind is installed on the unit. A unit changing
    *  state with none (a mount found at boot, a service whose process exits, the wait before an automatic
    *  restart) prints and logs nothing, as in systemd 252 (podman: no "Mounted" lines for the mounts it finds
-   *  at boot). A stop job is done once its unit is inactive or failed (unit_notify), so a stop that ends
-   *  failed (killed after TimeoutStopSec=) is "[  OK  ] Stopped X." too (checked in podman). */
+   *  at boot). A stop that ends failed is a stop job done (unit_notify): "[  OK  ] Stopped X." (podman), while
+   *  a start that times out into stop-sigterm and fails, under its start job, prints only the job's line. */
   private statusOf(c: StateChange): StatusKind | null {
     const job = this.m.engine.graph.peek(c.unit)?.job?.type;
     if (job === undefined) return null;
-    const kind = c.oldActive === 'deactivating' && c.newActive === 'failed' ? 'stopped' : statusKind(c.oldActive, c.newActive, c.result);
+    const kind = statusKind(c.oldActive, c.newActive, c.result);
     if (kind === 'starting' || kind === 'started') return STARTING_JOBS.has(job) ? kind : null;
     if (kind === 'stopping' || kind === 'stopped') return STOPPING_JOBS.has(job) ? kind : null;
     return null;

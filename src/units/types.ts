@@ -114,16 +114,19 @@ export interface MountTableView { mountPoints: ReadonlySet<string>; swaps: Reado
  *  "Dependency failed for X." ...). The kind gives the journal's MESSAGE_ID. */
 export type StatusKind = 'starting' | 'started' | 'stopping' | 'stopped' | 'failed';
 
-/** Which status message a state change makes (job_emit_start_message and job_emit_done_message), or null.
- *  A start that ran to inactive with success (a oneshot without RemainAfterExit=) says "started" ("Finished
- *  X."), not "stopped". A failure makes none here: systemd's is the start job's ("Failed to start X."),
- *  and a unit that fails while running gets only its machine's "Failed with result '...'." */
+/** Which status message a state change makes (job_emit_start_message and job_emit_done_message), or null;
+ *  the manager prints it only under a job of the matching kind (JobRunner.statusOf). A start that ran to
+ *  inactive with success (a oneshot without RemainAfterExit=) says "started" ("Finished X."), not "stopped";
+ *  a stop that ends failed (killed after TimeoutStopSec=) says "stopped", its stop job being done. Any other
+ *  failure makes none here: systemd's is the start job's ("Failed to start X."), and a unit that fails
+ *  while running gets only its machine's "Failed with result '...'." */
 export function statusKind(oldActive: ActiveState, newActive: ActiveState, result: string): StatusKind | null {
   if (oldActive === newActive) return null;
   if (newActive === 'activating') return isInactiveOrFailed(oldActive) ? 'starting' : null;
   if (newActive === 'active') return oldActive === 'reloading' ? null : 'started';
   if (newActive === 'deactivating') return 'stopping';
   if (newActive === 'inactive') return oldActive === 'activating' && result === 'success' ? 'started' : oldActive === 'failed' ? null : 'stopped';
+  if (newActive === 'failed') return oldActive === 'deactivating' ? 'stopped' : null;
   return null;
 }
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { statusKind, type ActiveState } from '../../src/units/types';
 
-test('start, stop and a oneshot run to the end', () => {
+test('start, stop (one that ends failed too) and a oneshot run to the end', () => {
   const cases: Array<[ActiveState, ActiveState, string, ReturnType<typeof statusKind>]> = [
     ['inactive', 'activating', 'success', 'starting'],
     ['failed', 'activating', 'success', 'starting'],
@@ -15,6 +15,7 @@ test('start, stop and a oneshot run to the end', () => {
     ['active', 'inactive', 'success', 'stopped'],
     ['activating', 'inactive', 'success', 'started'],           // Type=oneshot without RemainAfterExit=: "Finished"
     ['activating', 'inactive', 'exit-code', 'stopped'],
+    ['deactivating', 'failed', 'timeout', 'stopped'],         // killed after TimeoutStopSec=: the stop job is done
   ];
   for (const [from, to, result, want] of cases) assert.equal(statusKind(from, to, result), want, `${from} -> ${to} (${result})`);
 });
