@@ -10,7 +10,7 @@
 // Cost: the package image is built once (apt through the Debian mirror, ~1 min) and kept as
 // localhost/tsysd-debian-base:<hash>; each run adds the tsysd layer (~15 s) under a unique tag and removes
 // it and its containers at the end. Skips only when podman itself cannot run a container here.
-import { podman, type Res, ULIMIT_OPTS } from '../helpers/podman';
+import { buildImage, podman, type Res, ULIMIT_OPTS } from '../helpers/podman';
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -66,9 +66,7 @@ describe('Debian 12 image under tsysd (podman, unprivileged)', { skip: skip ?? f
 
   before(async () => {
     const t0 = Date.now();
-    const b = spawnSync(path.join(ROOT, 'dockerfiles', 'build.sh'), [], {
-      env: { ...process.env, TSYSD_FLAVOR: 'debian', TSYSD_IMAGE: TAG, TSYSD_SKIP_COMPILE: '1' }, encoding: 'utf8', timeout: 8 * 60 * 1000,
-    });
+    const b = buildImage(path.join(ROOT, 'dockerfiles', 'build.sh'), { ...process.env, TSYSD_FLAVOR: 'debian', TSYSD_IMAGE: TAG, TSYSD_SKIP_COMPILE: '1' }, 8 * 60 * 1000);
     assert.equal(b.status, 0, `build.sh failed:\n${b.stdout}\n${b.stderr}`);
     built = true;
     process.stderr.write(`# image ${TAG} built in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);

@@ -10,7 +10,7 @@
 // The pod name and image tag are fixed by the manifest, so one test run at a time holds a host lock; the
 // pod, its containers, the image and the `run` volume are removed by name at the end.
 import { hostLock } from '../helpers/host-lock';
-import { boundedUlimitsEnv, podman } from '../helpers/podman';
+import { buildImage, boundedUlimitsEnv, podman } from '../helpers/podman';
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -58,9 +58,7 @@ describe('docs/kubernetes.md pod under podman kube play', { skip: skip ?? false,
     runVolumeExisted = (await podman(['volume', 'exists', 'run'])).code === 0;
     assert.equal((await podman(['pod', 'exists', 'app'])).code, 1, 'a pod named "app" already exists here: the test will not touch it');
     const t0 = Date.now();
-    const b = spawnSync(path.join(APP_DIR, 'build.sh'), [], {
-      env: { ...process.env, TSYSD_IMAGE: BASE_TAG, TSYSD_SKIP_COMPILE: '1', APP_IMAGE: APP_TAG }, encoding: 'utf8', timeout: 6 * 60 * 1000,
-    });
+    const b = buildImage(path.join(APP_DIR, 'build.sh'), { ...process.env, TSYSD_IMAGE: BASE_TAG, TSYSD_SKIP_COMPILE: '1', APP_IMAGE: APP_TAG }, 6 * 60 * 1000);
     assert.equal(b.status, 0, `app-on-tsysd/build.sh failed:\n${b.stdout}\n${b.stderr}`);
     process.stderr.write(`# images ${BASE_TAG} + ${APP_TAG} built in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
   });

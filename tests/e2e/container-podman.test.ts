@@ -7,7 +7,7 @@
 // Cost: the base rootfs is debootstrap'd once (~45 s) and cached in /var/cache/tsysd-rootfs (override with
 // TSYSD_ROOTFS_CACHE); each run then builds a uniquely tagged image (~10 s) and removes it and its
 // container at the end. Needs podman, runc, debootstrap, gcc (.ci/run installs them).
-import { podman, ULIMIT_OPTS } from '../helpers/podman';
+import { buildImage, podman, ULIMIT_OPTS } from '../helpers/podman';
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -47,9 +47,7 @@ describe('container image under podman', { timeout: 8 * 60 * 1000 }, () => {
       assert.equal(spawnSync('sh', ['-c', `command -v ${tool}`]).status, 0, `${tool} is not installed (apt-get install podman runc debootstrap)`);
     }
     const t0 = Date.now();
-    const b = spawnSync(path.join(ROOT, 'dockerfiles', 'build.sh'), [], {
-      env: { ...process.env, TSYSD_IMAGE: TAG, TSYSD_SKIP_COMPILE: '1' }, encoding: 'utf8', timeout: 6 * 60 * 1000,
-    });
+    const b = buildImage(path.join(ROOT, 'dockerfiles', 'build.sh'), { ...process.env, TSYSD_IMAGE: TAG, TSYSD_SKIP_COMPILE: '1' }, 6 * 60 * 1000);
     assert.equal(b.status, 0, `build.sh failed:\n${b.stdout}\n${b.stderr}`);
     built = true;
     process.stderr.write(`# image ${TAG} built in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);

@@ -7,7 +7,7 @@
 // (cgroup v1 hybrid) rootless podman runs without cgroups (cgroupfs manager, no delegation): tsysd tracks
 // processes by session, as under rootful podman's read-only cgroups.
 // Cost: build of the tsysd layer (~15 s, cached package image), save/load (~10 s), boot (~10 s).
-import { podman, type Res, ULIMIT_OPTS } from '../helpers/podman';
+import { buildImage, podman, type Res, ULIMIT_OPTS } from '../helpers/podman';
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -63,9 +63,7 @@ describe('Debian image under tsysd, rootless podman', { skip: skip ?? false, tim
     assert.equal(info.code, 0, `rootless podman does not work for ${USER}: ${info.stderr}`);
     assert.equal(info.stdout.trim(), 'true overlay', `${USER}'s storage driver must be overlay (vfs makes the container's / mode 0700): run .ci/rootless-user.sh`);
     const t0 = Date.now();
-    const b = spawnSync(path.join(ROOT, 'dockerfiles', 'build.sh'), [], {
-      env: { ...process.env, TSYSD_FLAVOR: 'debian', TSYSD_IMAGE: TAG, TSYSD_SKIP_COMPILE: '1' }, encoding: 'utf8', timeout: 8 * 60 * 1000,
-    });
+    const b = buildImage(path.join(ROOT, 'dockerfiles', 'build.sh'), { ...process.env, TSYSD_FLAVOR: 'debian', TSYSD_IMAGE: TAG, TSYSD_SKIP_COMPILE: '1' }, 8 * 60 * 1000);
     assert.equal(b.status, 0, `build.sh failed:\n${b.stdout}\n${b.stderr}`);
     built = true;
     const save = spawn('podman', ['--runtime', 'runc', 'save', TAG], { stdio: ['ignore', 'pipe', 'inherit'] });

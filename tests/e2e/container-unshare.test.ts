@@ -4,7 +4,7 @@
 // capabilities) with tsysd as PID 1: `running`, no failed unit, every service active, SIGTERM to PID 1 =
 // every service stopped and exit code 0. Cost: the tsysd layer on the cached package image (~15 s), the
 // export (~2 s, ~370 MB under /var/tmp, removed at the end), the boot (~10 s).
-import { podman } from '../helpers/podman';
+import { buildImage, podman } from '../helpers/podman';
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -46,9 +46,7 @@ describe('Debian image under tsysd in the unshare harness (no container engine)'
 
   before(async () => {
     const t0 = Date.now();
-    const b = spawnSync(path.join(ROOT, 'dockerfiles', 'build.sh'), [], {
-      env: { ...process.env, TSYSD_FLAVOR: 'debian', TSYSD_IMAGE: TAG, TSYSD_SKIP_COMPILE: '1' }, encoding: 'utf8', timeout: 8 * 60 * 1000,
-    });
+    const b = buildImage(path.join(ROOT, 'dockerfiles', 'build.sh'), { ...process.env, TSYSD_FLAVOR: 'debian', TSYSD_IMAGE: TAG, TSYSD_SKIP_COMPILE: '1' }, 8 * 60 * 1000);
     assert.equal(b.status, 0, `build.sh failed:\n${b.stdout}\n${b.stderr}`);
     try {
       const c = await podman(['create', '--name', CTR, TAG]);

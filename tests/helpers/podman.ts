@@ -1,7 +1,8 @@
 // `podman --runtime runc ARGS` for the container e2e tests (crun fails on this kind of hybrid-cgroup host):
-// collects stdout/stderr, SIGKILLs the client after `timeoutMs`, reports the exit code and the time taken; and
-// boundedUlimitsEnv, for `kube play` where podman's own rlimits for root cannot be set.
-import { spawn, spawnSync } from 'node:child_process';
+// collects stdout/stderr, SIGKILLs the client after `timeoutMs`, reports the exit code and the time taken;
+// boundedUlimitsEnv, for `kube play` where podman's own rlimits for root cannot be set; buildImage, the image
+// build scripts with one retry when podman loses a layer to a concurrent build.
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -45,4 +46,16 @@ export function boundedUlimitsEnv(dir: string): NodeJS.ProcessEnv {
   const conf = path.join(dir, 'containers.conf');
   fs.writeFileSync(conf, `[containers]\ndefault_ulimits = ${JSON.stringify(BOUNDED_ULIMITS).replace(/,/g, ', ')}\n`);
   return { ...process.env, CONTAINERS_CONF: conf };
+}
+
+/** Runs an image build script (dockerfiles/build.sh, the kube example's) with `env`. The e2e files run two at
+ *  a time, and podman 4.3's concurrent builds sometimes lose a layer of one another ("layer not known",
+ *  "identifier is not a container", a broken pipe in COPY; seen once in a clean-clone CI): that failure is
+ *  retried once, said on stderr; any other failure is returned as it is. */
+export function buildImage(script: string, env: NodeJS.ProcessEnv, timeoutMs: number): SpawnSyncReturns<string> {
+  const run = (): SpawnSyncReturns<string> => spawnSync(script, [], { env, encoding: 'utf8', timeout: timeoutMs });
+  const b = run();
+  if (b.status === 0 || !/layer not known|identifier is not a container/.test(`${b.stdout}${b.stderr}`)) return b;
+  process.stderr.write(`# ${path.basename(path.dirname(script))}/${path.basename(script)}: podman lost a layer to a concurrent build; building again\n`);
+  return run();
 }
