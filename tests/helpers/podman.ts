@@ -50,7 +50,7 @@ export function boundedUlimitsEnv(dir: string): NodeJS.ProcessEnv {
 
 /** Runs an image build script (dockerfiles/build.sh, the kube example's) with `env`. The e2e files run two at
  *  a time, and podman 4.3's concurrent builds sometimes lose a layer of one another ("layer not known",
- *  "identifier is not a container", a broken pipe in COPY; seen once in a clean-clone CI): that failure is
+ *  "identifier is not a container", a broken pipe in COPY; seen in two clean-clone CI runs): that failure is
  *  retried once, said on stderr; any other failure is returned as it is. */
 export function buildImage(script: string, env: NodeJS.ProcessEnv, timeoutMs: number): SpawnSyncReturns<string> {
   const run = (): SpawnSyncReturns<string> => spawnSync(script, [], { env, encoding: 'utf8', timeout: timeoutMs });
